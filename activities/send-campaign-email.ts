@@ -1,0 +1,183 @@
+import { ApplicationFailure, Context } from '@temporalio/activity'
+import type { Transporter } from 'nodemailer'
+import type { Sql } from 'postgres'
+import type { EnrolmentRef } from '../engine/nodes'
+import type { TemplateRenderer } from '../templates/renderer'
+import type { TokenSigner } from './tokens'
+
+export interface SendCampaignEmailInput extends EnrolmentRef {
+  nodeId: string
+  visit: number
+  template: string
+}
+
+export type SendOutcome =
+  | { outcome: 'sent'; messageId: string }
+  | { outcome: 'suppressed'; messageId: string; reason: string }
+  // The SMTP transaction of an earlier attempt may or may not have completed: never repeated blindly.
+  | { outcome: 'unknown'; messageId: string }
+
+export interface MailDeps {
+  sql: Sql
+  mailer: Transporter
+  renderer: TemplateRenderer
+  tokens: TokenSigner
+  publicUrl: string
+  mailDomain: string
+}
+
+/** What a click or open token carries: enough to record the event against the right mail. */
+export interface TrackingPayload {
+  a: string // account
+  c: string // contact
+  e: string // enrolment
+  p: string // campaign
+  n: string // node (step)
+  m: string // Message-ID
+  u?: string // target URL (clicks)
+  g?: string // link tag (clicks)
+}
+
+export interface UnsubscribePayload {
+  a: string
+  c: string
+  m: string
+}
+
+interface RecipientRow {
+  email: string
+  first_name: string | null
+  last_name: string | null
+  salutation: 'mr' | 'ms' | 'none' | null
+  company: string | null
+  attributes: Record<string, unknown>
+  consent_status: string
+  subsidiary_code: string
+  subsidiary_locale: string
+  subsidiary_name: string
+  sender_name: string
+  sender_email: string
+  trigger_properties: Record<string, unknown> | null
+}
+
+/** The Message-ID is derived from enrolment, step and pass, so every attempt of one send shares it. */
+export function campaignMessageId(input: Pick<SendCampaignEmailInput, 'enrolmentId' | 'nodeId' | 'visit'>, mailDomain: string): string {
+  return `<${input.enrolmentId}.${input.nodeId}.${input.visit}@${mailDomain}>`
+}
+
+/**
+ * Sends one campaign mail. Side effects: a row in `messages` (idempotency key: enrolment + step + pass,
+ * also the Message-ID) and one SMTP transaction. The row moves pending → sending → sent before, during
+ * and after the transaction, so a retry can tell what happened: sent is not sent again; sending means an
+ * attempt died mid-transaction, so the outcome is recorded as unknown instead of mailing twice; failed
+ * (the server refused, nothing was delivered) is retried. Contacts without consent are recorded as
+ * suppressed and never mailed.
+ */
+export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmailInput): Promise<SendOutcome> {
+  const { sql } = deps
+  const messageId = campaignMessageId(input, deps.mailDomain)
+  const [recipient] = await sql<RecipientRow[]>`
+    select c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.consent_status,
+           s.code as subsidiary_code, s.locale as subsidiary_locale, s.name as subsidiary_name,
+           s.sender_name, s.sender_email, e.properties as trigger_properties
+    from enrolments en
+    join contacts c on c.id = en.contact_id
+    join subsidiaries s on s.id = c.subsidiary_id
+    left join events e on e.id = en.trigger_event_id
+    where en.id = ${input.enrolmentId} and en.account_id = ${input.accountId}`
+  if (!recipient) throw ApplicationFailure.nonRetryable(`enrolment ${input.enrolmentId} or its contact no longer exists`, 'EnrolmentGone')
+
+  await sql`
+    insert into messages (account_id, enrolment_id, contact_id, campaign_id, node_id, visit, message_id, template, recipient)
+    values (${input.accountId}, ${input.enrolmentId}, ${input.contactId}, ${input.campaignId}, ${input.nodeId}, ${input.visit},
+            ${messageId}, ${input.template}, ${recipient.email})
+    on conflict (enrolment_id, node_id, visit) do nothing`
+  const [earlier] = await sql<{ status: string; reason: string | null }[]>`select status, reason from messages where message_id = ${messageId}`
+  switch (earlier?.status) {
+    case 'sent':
+      return { outcome: 'sent', messageId }
+    case 'suppressed':
+      return { outcome: 'suppressed', messageId, reason: earlier.reason ?? 'no_consent' }
+    case 'unknown':
+      return { outcome: 'unknown', messageId }
+    case 'sending':
+      await sql`update messages set status = 'unknown', reason = 'an earlier attempt stopped during the SMTP transaction' where message_id = ${messageId} and status = 'sending'`
+      return { outcome: 'unknown', messageId }
+  }
+
+  if (recipient.consent_status !== 'granted') {
+    const reason = 'no_consent'
+    await sql`update messages set status = 'suppressed', reason = ${`${reason}: consent is ${recipient.consent_status}`} where message_id = ${messageId}`
+    return { outcome: 'suppressed', messageId, reason }
+  }
+
+  const tracking: TrackingPayload = { a: input.accountId, c: input.contactId, e: input.enrolmentId, p: input.campaignId, n: input.nodeId, m: messageId }
+  const unsubscribeUrl = `${deps.publicUrl}/u/${deps.tokens.sign('unsubscribe', { a: input.accountId, c: input.contactId, m: messageId } satisfies UnsubscribePayload)}`
+  const mail = await deps.renderer.render({
+    templateId: input.template,
+    subsidiary: { code: recipient.subsidiary_code, locale: recipient.subsidiary_locale, name: recipient.subsidiary_name },
+    contact: {
+      email: recipient.email,
+      firstName: recipient.first_name,
+      lastName: recipient.last_name,
+      salutation: recipient.salutation,
+      company: recipient.company,
+      attributes: recipient.attributes,
+    },
+    variables: { event: recipient.trigger_properties ?? {} },
+    trackLink: (url, tag) => `${deps.publicUrl}/t/c/${deps.tokens.sign('click', { ...tracking, u: url, ...(tag ? { g: tag } : {}) })}`,
+    openPixelUrl: `${deps.publicUrl}/t/o/${deps.tokens.sign('open', tracking)}`,
+    unsubscribeUrl,
+  })
+
+  await sql`
+    update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale}
+    where message_id = ${messageId}`
+  const heartbeat = startHeartbeat()
+  try {
+    const info = await deps.mailer.sendMail({
+      from: { name: recipient.sender_name, address: recipient.sender_email },
+      to: recipient.email,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      messageId,
+      headers: {
+        'List-Unsubscribe': `<${unsubscribeUrl}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    })
+    await sql`update messages set status = 'sent', sent_at = now(), smtp_response = ${String(info.response ?? '')} where message_id = ${messageId}`
+    return { outcome: 'sent', messageId }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    if (notDelivered(error)) {
+      await sql`update messages set status = 'failed', reason = ${reason} where message_id = ${messageId}`
+      throw error // transient: Temporal retries, and 'failed' lets the retry send
+    }
+    await sql`update messages set status = 'unknown', reason = ${reason} where message_id = ${messageId}`
+    return { outcome: 'unknown', messageId }
+  } finally {
+    clearInterval(heartbeat)
+  }
+}
+
+/**
+ * True when the mail certainly did not reach the server: it answered with an error code, or the
+ * connection failed before the transaction began. A dropped connection after the message body was on
+ * the wire is not such a case: the server may have accepted it.
+ */
+function notDelivered(error: unknown): boolean {
+  const e = error as { responseCode?: number; command?: string; code?: string }
+  return typeof e.responseCode === 'number' || e.command === 'CONN' || e.code === 'ECONNREFUSED' || e.code === 'EDNS'
+}
+
+function startHeartbeat(): ReturnType<typeof setInterval> | undefined {
+  let context: Context
+  try {
+    context = Context.current()
+  } catch {
+    return undefined // called outside an activity (unit tests): nobody to heartbeat to
+  }
+  return setInterval(() => context.heartbeat(), 2_000)
+}

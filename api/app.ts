@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import express, { json, Router } from 'express'
+import type { Sql } from 'postgres'
+import type { TokenSigner } from '../activities/tokens'
+import type { EventDispatcher } from '../engine/dispatcher'
+import type { SmtpSink } from '../server/smtp-sink'
+import type { TemplateRenderer } from '../templates/renderer'
+import { requireCaller } from './auth'
+import { campaignRoutes } from './campaigns'
+import { errorHandler, send } from './errors'
+import { eventRoutes } from './events'
+import { outboxRoutes } from './outbox'
+import { templateRoutes } from './templates'
+import { trackingRoutes } from './tracking'
+
+const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
+
+export interface AppDeps {
+  sql: Sql
+  tokens: TokenSigner
+  dispatcher: EventDispatcher
+  renderer: TemplateRenderer
+  sink?: SmtpSink
+  log: (message: string) => void
+}
+
+/** The HTTP surface: public tracking, the authenticated API, the dev outbox and the designer, on one port. */
+export function createApp(deps: AppDeps) {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', 'loopback')
+
+  app.use(trackingRoutes(deps))
+  app.get('/api/health', (_req, res) => void res.json({ ok: true }))
+
+  const api = Router()
+  api.use(requireCaller(deps.tokens))
+  api.use(json({ limit: '1mb' }))
+  api.use(eventRoutes(deps))
+  api.use(campaignRoutes(deps))
+  api.use(templateRoutes(deps))
+  api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
+  app.use('/api', api)
+
+  if (deps.sink) app.use(outboxRoutes(deps.sink))
+  if (existsSync(DESIGNER_DIST)) app.use(express.static(DESIGNER_DIST))
+  else app.get('/', (_req, res) => void res.type('text/plain').send('The designer is not built yet: run `npm run build:designer` (npm start does it for you).'))
+
+  app.use(errorHandler)
+  return app
+}

@@ -1,0 +1,93 @@
+import { Router } from 'express'
+import type { Sql } from 'postgres'
+import { z } from 'zod'
+import type { EventDispatcher } from '../engine/dispatcher'
+import { eventTypeSchema } from '../engine/nodes/property-filter'
+import { caller, seesSubsidiary } from './auth'
+import { invalidInput, send, type ApiError } from './errors'
+
+export const LOCALES = ['de', 'fr', 'it', 'es', 'en'] as const
+
+const contactInput = z.strictObject({
+  email: z.email('must be an e-mail address').max(254),
+  firstName: z.string().trim().max(100).optional(),
+  lastName: z.string().trim().max(100).optional(),
+  salutation: z.enum(['mr', 'ms', 'none']).optional(),
+  company: z.string().trim().max(200).optional(),
+  locale: z.enum(LOCALES).optional(),
+  subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR').optional(),
+  attributes: z.record(z.string().min(1).max(100), z.unknown()).optional(),
+})
+
+const eventInput = z.strictObject({
+  type: eventTypeSchema,
+  contact: contactInput,
+  properties: z.record(z.string().min(1).max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).default({}),
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
+})
+
+type EventInput = z.output<typeof eventInput>
+
+/** POST /api/events: stores the event (and creates or updates its contact) in one transaction, then acknowledges. */
+export function eventRoutes(deps: { sql: Sql; dispatcher: EventDispatcher }): Router {
+  const router = Router()
+  router.post('/events', async (req, res) => {
+    const parsed = eventInput.safeParse(req.body)
+    if (!parsed.success) return send(res, invalidInput(parsed.error))
+    const result = await storeEvent(deps.sql, caller(req), parsed.data)
+    if ('status' in result) return send(res, result)
+    deps.dispatcher.kick()
+    res.status(202).json(result)
+  })
+  return router
+}
+
+async function storeEvent(sql: Sql, who: ReturnType<typeof caller>, input: EventInput): Promise<ApiError | { eventId: string; contactId: string; contactCreated: boolean }> {
+  return sql.begin(async (sql) => {
+    const { contact } = input
+    const [existing] = await sql<{ id: string; subsidiary_code: string }[]>`
+      select c.id, s.code as subsidiary_code from contacts c join subsidiaries s on s.id = c.subsidiary_id
+      where c.account_id = ${who.acc} and lower(c.email) = lower(${contact.email})
+      for update of c`
+    let contactId: string
+    if (existing) {
+      // Not "forbidden": a caller must not learn that a contact of another subsidiary exists.
+      if (!seesSubsidiary(who, existing.subsidiary_code)) return { status: 404, code: 'not_found', field: 'contact.email', message: 'contact.email: no contact with this address in your subsidiaries' } as ApiError
+      if (contact.subsidiary && contact.subsidiary !== existing.subsidiary_code) {
+        return { status: 409, code: 'conflict', field: 'contact.subsidiary', message: `contact.subsidiary: the contact belongs to ${existing.subsidiary_code}; moving contacts between subsidiaries is not done through events` } as ApiError
+      }
+      // Only the fields sent are changed; attributes are merged, so nothing already known is lost.
+      await sql`
+        update contacts set
+          first_name = coalesce(${contact.firstName ?? null}, first_name),
+          last_name = coalesce(${contact.lastName ?? null}, last_name),
+          salutation = coalesce(${contact.salutation ?? null}, salutation),
+          company = coalesce(${contact.company ?? null}, company),
+          locale = coalesce(${contact.locale ?? null}, locale),
+          attributes = attributes || ${sql.json((contact.attributes ?? {}) as Record<string, never>)},
+          updated_at = now()
+        where id = ${existing.id}`
+      contactId = existing.id
+    } else {
+      const code = contact.subsidiary ?? (who.subs !== '*' && who.subs.length === 1 ? who.subs[0] : undefined)
+      const [subsidiary] = code
+        ? await sql<{ id: string; code: string }[]>`select id, code from subsidiaries where account_id = ${who.acc} and code = ${code}`
+        : await sql<{ id: string; code: string }[]>`select id, code from subsidiaries where account_id = ${who.acc} and is_headquarters`
+      if (!subsidiary) return { status: 400, code: 'invalid_input', field: 'contact.subsidiary', message: `contact.subsidiary: no subsidiary "${code}" in this account` } as ApiError
+      if (!seesSubsidiary(who, subsidiary.code)) return { status: 403, code: 'forbidden', field: 'contact.subsidiary', message: `contact.subsidiary: you may not add contacts to ${subsidiary.code}` } as ApiError
+      const [created] = await sql<{ id: string }[]>`
+        insert into contacts (account_id, subsidiary_id, email, first_name, last_name, salutation, company, locale, attributes)
+        values (${who.acc}, ${subsidiary.id}, ${contact.email}, ${contact.firstName ?? null}, ${contact.lastName ?? null},
+                ${contact.salutation ?? null}, ${contact.company ?? null}, ${contact.locale ?? null},
+                ${sql.json((contact.attributes ?? {}) as Record<string, never>)})
+        returning id`
+      contactId = created!.id
+    }
+    const [event] = await sql<{ id: string }[]>`
+      insert into events (account_id, contact_id, type, properties, occurred_at, source)
+      values (${who.acc}, ${contactId}, ${input.type}, ${sql.json(input.properties as Record<string, never>)},
+              ${input.occurredAt ?? new Date().toISOString()}, ${'api'})
+      returning id`
+    return { eventId: event!.id, contactId, contactCreated: !existing }
+  })
+}

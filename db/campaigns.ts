@@ -1,0 +1,38 @@
+import type { Sql } from 'postgres'
+import type { CampaignGraph, GraphIssue } from '../engine/campaign/graph'
+import { validateForPublish } from '../engine/campaign/validate'
+
+export interface PublishedVersion {
+  id: string
+  version: number
+  publishedAt: Date
+}
+
+export type PublishResult = { ok: true; version: PublishedVersion } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'invalid'; issues: GraphIssue[] }
+
+/**
+ * Publishes a campaign's draft as its next immutable version and makes it live. The graph stored is the
+ * validated one, with every node config completed by its defaults, so what runs is what was checked.
+ */
+export async function publishCampaignDraft(
+  sql: Sql,
+  input: { accountId: string; campaignId: string; publishedBy: string; templateIds: ReadonlySet<string> },
+): Promise<PublishResult> {
+  const [campaign] = await sql<{ draft_graph: CampaignGraph }[]>`
+    select draft_graph from campaigns where id = ${input.campaignId} and account_id = ${input.accountId}`
+  if (!campaign) return { ok: false, reason: 'not_found' }
+  const checked = validateForPublish(campaign.draft_graph, { templateIds: input.templateIds })
+  if (!checked.ok) return { ok: false, reason: 'invalid', issues: checked.issues }
+  const version = await sql.begin(async (sql) => {
+    // The row lock serialises two publishes of the same campaign, so version numbers never collide.
+    await sql`select id from campaigns where id = ${input.campaignId} for update`
+    const [created] = await sql<{ id: string; version: number; published_at: Date }[]>`
+      insert into campaign_versions (account_id, campaign_id, version, graph, published_by)
+      select ${input.accountId}, ${input.campaignId}, coalesce(max(version), 0) + 1, ${sql.json(checked.graph as never)}, ${input.publishedBy}
+      from campaign_versions where campaign_id = ${input.campaignId}
+      returning id, version, published_at`
+    await sql`update campaigns set live_version_id = ${created!.id}, status = 'live' where id = ${input.campaignId}`
+    return created!
+  })
+  return { ok: true, version: { id: version.id, version: version.version, publishedAt: version.published_at } }
+}

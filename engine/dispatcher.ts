@@ -1,0 +1,155 @@
+import type { Client } from '@temporalio/client'
+import type { Sql } from 'postgres'
+import type { CampaignGraph } from './campaign/graph'
+import { enrolmentWorkflowId, signalEnrolment, startEnrolmentWorkflow } from './client'
+import { eventEntersCampaign } from './triggers'
+
+interface EventRow {
+  id: string
+  account_id: string
+  contact_id: string
+  type: string
+  properties: Record<string, unknown>
+  occurred_at: Date
+}
+
+export interface EventDispatcher {
+  /** Asks for a dispatch round now (coalesced); the API calls it after storing events. */
+  kick(): void
+  /** Runs one round: every stored, undispatched event is handed to Temporal. Returns how many were dispatched. */
+  dispatchPending(): Promise<number>
+  stop(): Promise<void>
+}
+
+export interface DispatcherOptions {
+  sql: Sql
+  client: Client
+  taskQueue: string
+  /** How often stored events are retried when Temporal was unreachable, or another instance crashed mid-dispatch. */
+  sweepIntervalMs?: number
+  log?: (message: string) => void
+}
+
+/**
+ * The outbox between the events table and Temporal. The API acknowledges an event once it is stored;
+ * this dispatcher then signals the contact's running enrolments and starts the campaigns the event
+ * triggers. An event is marked dispatched only after both, so a crash or an unreachable Temporal
+ * means a later round does it again, and both steps are safe to repeat (signals carry the event id,
+ * enrolments are unique per campaign and contact).
+ */
+export function createEventDispatcher(options: DispatcherOptions): EventDispatcher {
+  const { sql, client, taskQueue } = options
+  const log = options.log ?? (() => {})
+  const graphs = new Map<string, CampaignGraph>() // published versions never change, so caching is safe
+  let running: Promise<number> | null = null
+  let again = false
+  let stopped = false
+
+  async function dispatchEvent(event: EventRow): Promise<void> {
+    const tracked = { eventId: event.id, type: event.type, properties: event.properties, occurredAt: event.occurred_at.toISOString() }
+    const enrolled = await sql<{ workflow_id: string }[]>`
+      select workflow_id from enrolments
+      where contact_id = ${event.contact_id} and status = 'active' and trigger_event_id is distinct from ${event.id}`
+    for (const { workflow_id } of enrolled) await signalEnrolment(client, workflow_id, tracked)
+
+    const live = await sql<{ campaign_id: string; version_id: string }[]>`
+      select c.id as campaign_id, c.live_version_id as version_id
+      from campaigns c where c.account_id = ${event.account_id} and c.status = 'live' and c.live_version_id is not null`
+    for (const campaign of live) {
+      const graph = await publishedGraph(campaign.version_id)
+      if (!eventEntersCampaign(graph, event)) continue
+      const workflowId = enrolmentWorkflowId(campaign.campaign_id, event.contact_id)
+      await sql`
+        insert into enrolments (account_id, campaign_id, version_id, contact_id, workflow_id, trigger_event_id)
+        values (${event.account_id}, ${campaign.campaign_id}, ${campaign.version_id}, ${event.contact_id}, ${workflowId}, ${event.id})
+        on conflict (campaign_id, contact_id) where status = 'active' do nothing`
+      const [active] = await sql<{ id: string; version_id: string; trigger_event_id: string | null }[]>`
+        select id, version_id, trigger_event_id from enrolments
+        where campaign_id = ${campaign.campaign_id} and contact_id = ${event.contact_id} and status = 'active'`
+      // Already in this campaign through an earlier event: stays on its path, no second enrolment.
+      if (!active || active.trigger_event_id !== event.id) continue
+      await startEnrolmentWorkflow(client, taskQueue, {
+        enrolment: {
+          enrolmentId: active.id,
+          accountId: event.account_id,
+          campaignId: campaign.campaign_id,
+          versionId: active.version_id,
+          contactId: event.contact_id,
+        },
+        graph: await publishedGraph(active.version_id),
+        triggerEventId: event.id,
+      })
+    }
+  }
+
+  async function publishedGraph(versionId: string): Promise<CampaignGraph> {
+    let graph = graphs.get(versionId)
+    if (!graph) {
+      const [row] = await sql<{ graph: CampaignGraph }[]>`select graph from campaign_versions where id = ${versionId}`
+      if (!row) throw new Error(`campaign version ${versionId} does not exist`)
+      graph = row.graph
+      graphs.set(versionId, graph)
+    }
+    return graph
+  }
+
+  async function round(): Promise<number> {
+    let dispatched = 0
+    for (;;) {
+      // Claiming with a lease lets several app instances share the work; a crashed claimer's lease runs out.
+      const batch = await sql<EventRow[]>`
+        update events set dispatch_claimed_until = now() + interval '30 seconds', dispatch_attempts = dispatch_attempts + 1
+        where id in (
+          select id from events
+          where dispatched_at is null and (dispatch_claimed_until is null or dispatch_claimed_until < now())
+          order by received_at, id limit 100
+          for update skip locked)
+        returning id, account_id, contact_id, type, properties, occurred_at`
+      if (batch.length === 0) return dispatched
+      batch.sort((a, b) => a.occurred_at.getTime() - b.occurred_at.getTime())
+      for (const event of batch) {
+        try {
+          await dispatchEvent(event)
+          await sql`update events set dispatched_at = now(), dispatch_error = null where id = ${event.id}`
+          dispatched++
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error)
+          log(`event ${event.id} not dispatched yet: ${message}`)
+          // Leave the lease to run out (30 s) before the next try, so a broken Temporal is not hammered.
+          await sql`update events set dispatch_error = ${message} where id = ${event.id}`
+        }
+      }
+    }
+  }
+
+  function run(): Promise<number> {
+    if (running) {
+      again = true
+      return running
+    }
+    running = round().finally(() => {
+      running = null
+      if (again && !stopped) {
+        again = false
+        void run()
+      }
+    })
+    return running
+  }
+
+  const sweep = setInterval(() => {
+    run().catch((error) => log(`dispatch round failed: ${error instanceof Error ? error.message : error}`))
+  }, options.sweepIntervalMs ?? 1_000)
+
+  return {
+    kick: () => {
+      run().catch((error) => log(`dispatch round failed: ${error instanceof Error ? error.message : error}`))
+    },
+    dispatchPending: run,
+    stop: async () => {
+      stopped = true
+      clearInterval(sweep)
+      await running?.catch(() => {})
+    },
+  }
+}

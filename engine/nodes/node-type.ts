@@ -1,0 +1,79 @@
+import type { z } from 'zod'
+import type { GraphIssue } from '../campaign/graph'
+import type { CampaignActivities } from '../../activities'
+
+/** The side effects a step may cause; the workflow hands in Temporal activity proxies. */
+export type StepActivities = Pick<CampaignActivities, 'sendCampaignEmail'>
+
+export interface NodeOutput {
+  id: string
+  label: string
+}
+
+/** A behaviour or business event as the enrolment workflow receives it (signal payload). */
+export interface TrackedEvent {
+  eventId: string
+  type: string
+  properties: Record<string, unknown>
+  occurredAt: string
+}
+
+export interface EnrolmentRef {
+  enrolmentId: string
+  accountId: string
+  campaignId: string
+  versionId: string
+  contactId: string
+}
+
+export type StepResult =
+  | { next: string } // follow the edge leaving this output
+  | { exit: string } // leave the campaign early, with the reason recorded
+  | { end: true } // the flow is finished
+
+/**
+ * What a node's workflow step may use. The workflow builds it from Temporal's APIs, so node modules stay
+ * free of @temporalio/workflow and the designer can import them for labels and schemas.
+ */
+export interface StepContext {
+  enrolment: EnrolmentRef
+  nodeId: string
+  /** 1 on the first pass through this node; loops count up, so each pass has its own idempotency key. */
+  visit: number
+  activities: StepActivities
+  sleep(ms: number): Promise<void>
+  /** First tracked event since the enrolment's latest mail that matches, or null when the timeout passes. */
+  waitForEvent(matches: (event: TrackedEvent) => boolean, timeoutMs: number): Promise<TrackedEvent | null>
+  /** Behaviour from here on is attributed to the mail this step is about to send. */
+  startMailAttribution(): void
+}
+
+export interface ValidationContext {
+  templateIds: ReadonlySet<string>
+}
+
+export interface NodeType<Schema extends z.ZodType = z.ZodType> {
+  type: string
+  label: string
+  description: string
+  category: 'entry' | 'message' | 'timing' | 'flow'
+  configSchema: Schema
+  defaults: z.input<Schema>
+  /** Entry nodes have no input handle. */
+  hasInput: boolean
+  /** Spends time (a timer or a wait for behaviour): the only kind of node allowed to close a loop. */
+  waits: boolean
+  outputs(config: z.output<Schema>): NodeOutput[]
+  /** One line for the canvas, e.g. `purchase where product = HydroStat 2000`. */
+  summary(config: z.output<Schema>): string
+  /** Checks beyond the schema that need the rest of the product (templates that exist, ...). */
+  validate?(config: z.output<Schema>, context: ValidationContext): Omit<GraphIssue, 'nodeId'>[]
+  /** The workflow step. Deterministic: everything with a side effect goes through context.activities. */
+  step?(config: z.output<Schema>, context: StepContext): Promise<StepResult>
+}
+
+export function defineNodeType<Schema extends z.ZodType>(definition: NodeType<Schema>): NodeType<Schema> {
+  return definition
+}
+
+export const NEXT: NodeOutput = { id: 'next', label: '' }

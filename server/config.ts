@@ -1,0 +1,70 @@
+import { z } from 'zod'
+
+// The one place that reads the environment. Everything else gets a Config (workflows get what they
+// need through their input), so tests can start the system with a config of their own.
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback)
+
+const schema = z.object({
+  PORT: port(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default('data'),
+  APP_SECRET: z.string().min(32, 'APP_SECRET must be at least 32 characters').optional(),
+  DATABASE_URL: z.string().optional(),
+  EMBEDDED_POSTGRES_PORT: port(5433),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('campaigns'),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_CLI: z.string().optional(),
+  SMTP_URL: z.string().optional(),
+  SMTP_SINK_PORT: port(2525),
+  MAIL_DOMAIN: z.string().default('kessler-hydraulik.example'),
+  SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+})
+
+export interface Config {
+  port: number
+  publicUrl?: string
+  dataDir: string
+  appSecret?: string
+  databaseUrl?: string
+  embeddedPostgresPort: number
+  temporal: { address?: string; namespace: string; taskQueue: string; port: number; uiPort: number; cli?: string }
+  smtpUrl?: string
+  smtpSinkPort: number
+  mailDomain: string
+  seedDemo: boolean
+  runWorker: boolean
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
+    throw new Error(`Invalid configuration: ${problems}`)
+  }
+  const e = parsed.data
+  return {
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL,
+    dataDir: e.DATA_DIR,
+    appSecret: e.APP_SECRET,
+    databaseUrl: e.DATABASE_URL || undefined,
+    embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS || undefined,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      cli: e.TEMPORAL_CLI,
+    },
+    smtpUrl: e.SMTP_URL || undefined,
+    smtpSinkPort: e.SMTP_SINK_PORT,
+    mailDomain: e.MAIL_DOMAIN,
+    seedDemo: e.SEED_DEMO,
+    runWorker: e.RUN_WORKER,
+  }
+}

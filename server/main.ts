@@ -1,0 +1,35 @@
+import { installWorkerRuntime } from '../engine/worker'
+import { loadConfig } from './config'
+import { startSystem } from './system'
+
+// `npm start`: the whole product on one machine, with embedded defaults for whatever is not configured.
+installWorkerRuntime()
+const started = Date.now()
+const config = loadConfig()
+try {
+  const system = await startSystem(config)
+  const ready = ((Date.now() - started) / 1000).toFixed(1)
+  console.log(`
+Kessler Campaigns is ready (${ready} s).
+  Designer (as HQ marketer): ${system.designerUrl ?? system.url}
+  API:                       ${system.url}/api
+  Outbox (SMTP sink):        ${system.sink ? `${system.url}/outbox` : `not running: mail goes to ${config.smtpUrl}`}
+  Temporal Web UI:           ${system.temporalUiUrl ?? `the UI of your cluster at ${config.temporal.address}`}
+Post a purchase (the token is the part after #token= in the designer link):
+  curl -X POST ${system.url}/api/events -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+    -d '{"type":"purchase","contact":{"email":"claire.dupont@dupont-industrie.example"},"properties":{"product":"HydroStat 2000"}}'
+`)
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal}: stopping …`)
+    await system.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+} catch (error) {
+  console.error(`\nKessler Campaigns could not start: ${error instanceof Error ? error.message : error}`)
+  process.exit(1)
+}

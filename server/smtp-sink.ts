@@ -1,0 +1,92 @@
+import { simpleParser } from 'mailparser'
+import { SMTPServer } from 'smtp-server'
+
+export interface ReceivedMail {
+  seq: number
+  receivedAt: Date
+  messageId: string
+  from: string
+  to: string[]
+  subject: string
+  html: string
+  text: string
+  headers: Record<string, string>
+}
+
+export interface SmtpSink {
+  url: string
+  port: number
+  mails(): ReceivedMail[]
+  /** Resolves once `count` mails matching `filter` have arrived (for tests and the demo), or rejects after timeoutMs. */
+  waitFor(filter: (mail: ReceivedMail) => boolean, count?: number, timeoutMs?: number): Promise<ReceivedMail[]>
+  stop(): Promise<void>
+}
+
+/**
+ * A real SMTP server that accepts every mail and keeps it for the outbox page, so nothing leaves the
+ * machine in development and the product still speaks SMTP over TCP exactly as it does to a relay.
+ */
+export async function startSmtpSink(options: { port: number; keep?: number }): Promise<SmtpSink> {
+  const received: ReceivedMail[] = []
+  const listeners = new Set<() => void>()
+  const keep = options.keep ?? 5_000
+  let seq = 0
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    banner: 'Kessler Campaigns SMTP sink',
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((parsed) => {
+          const headers: Record<string, string> = {}
+          for (const line of parsed.headerLines) headers[line.key] = line.line.slice(line.line.indexOf(':') + 1).trim()
+          received.push({
+            seq: ++seq,
+            receivedAt: new Date(),
+            messageId: parsed.messageId ?? '',
+            from: parsed.from?.text ?? '',
+            to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+            subject: parsed.subject ?? '',
+            html: typeof parsed.html === 'string' ? parsed.html : '',
+            text: parsed.text ?? '',
+            headers,
+          })
+          if (received.length > keep) received.splice(0, received.length - keep)
+          for (const listener of listeners) listener()
+          callback()
+        })
+        .catch((error: Error) => callback(error))
+    },
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, '127.0.0.1', () => resolve())
+  })
+  const port = (server.server.address() as { port: number }).port
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    mails: () => [...received],
+    waitFor: (filter, count = 1, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const matching = received.filter(filter)
+          if (matching.length < count) return
+          done()
+          resolve(matching)
+        }
+        const timer = setTimeout(() => {
+          done()
+          reject(new Error(`SMTP sink: expected ${count} matching mail(s) within ${timeoutMs} ms, got ${received.filter(filter).length} (of ${received.length} received)`))
+        }, timeoutMs)
+        const done = () => {
+          clearTimeout(timer)
+          listeners.delete(check)
+        }
+        listeners.add(check)
+        check()
+      }),
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}

