@@ -1,6 +1,5 @@
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker'
-import { bundleCampaignWorkflows } from '../../engine/worker'
+import { inject } from 'vitest'
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined
-/** The workflow bundle, built once per test file (each file runs in its own worker). */
-export const workflowBundle = () => (bundle ??= bundleCampaignWorkflows())
+/** The workflow bundle the global setup built once for the whole run. */
+export const workflowBundle = async (): Promise<WorkflowBundleWithSourceMap> => ({ code: inject('workflowBundleCode') })

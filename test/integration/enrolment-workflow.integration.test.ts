@@ -7,7 +7,7 @@ import type { SendCampaignEmailInput } from '../../activities/send-campaign-emai
 import type { CampaignGraph } from '../../engine/campaign/graph'
 import { validateForPublish } from '../../engine/campaign/validate'
 import { onboardingGraph } from '../../engine/examples/onboarding'
-import { enrolmentStateQuery, trackedEventSignal, type EnrolmentInputV1 } from '../../engine/workflows/enrolment'
+import { enrolmentStateQuery, trackedEventSignal, type campaignEnrolment, type EnrolmentInputV1 } from '../../engine/workflows/enrolment'
 import { workflowBundle } from '../helpers/workflow-bundle'
 
 // The workflow against the real Temporal dev server, with the activities replaced by recorders (as in
@@ -58,7 +58,7 @@ async function enrol(graph: CampaignGraph, options: { consent?: boolean } = {}) 
     enrolment: { enrolmentId: randomUUID(), accountId: randomUUID(), campaignId: randomUUID(), versionId: randomUUID(), contactId },
     graph: published(graph),
   }
-  const handle = await client.workflow.start('campaignEnrolment', { taskQueue, workflowId: `wf-test-${randomUUID()}`, args: [input] })
+  const handle = await client.workflow.start<typeof campaignEnrolment>('campaignEnrolment', { taskQueue, workflowId: `wf-test-${randomUUID()}`, args: [input] })
   return { input, handle }
 }
 

@@ -1,0 +1,49 @@
+import { Liquid, type Template } from 'liquidjs'
+import type { MailContact } from './renderer'
+import { salutationFor } from './salutation'
+import type { LocaleStrings } from './template-library'
+
+/**
+ * The personalisation stage: standard Liquid over the compiled HTML, once per recipient.
+ * Escaping is on by default because every value here comes from contact or event data.
+ */
+const htmlEngine = new Liquid({ outputEscape: 'escape', strictFilters: true })
+
+// The subject is a plain-text header, not HTML: escaping would show "O&#39;Brien" in the inbox.
+const subjectEngine = new Liquid({ strictFilters: true })
+
+export interface PersonalisationTemplates {
+  subject: Template[]
+  html: Template[]
+}
+
+/** Parses once at compile time, so a recipient only pays for rendering. */
+export function parsePersonalisation(subject: string, html: string): PersonalisationTemplates {
+  return { subject: subjectEngine.parse(subject), html: htmlEngine.parse(html) }
+}
+
+export interface Recipient {
+  contact: MailContact
+  subsidiary: { code: string; name: string }
+  variables: Record<string, unknown>
+  unsubscribeUrl: string
+}
+
+export function personalise(templates: PersonalisationTemplates, recipient: Recipient, strings: LocaleStrings): { subject: string; html: string } {
+  // Our names win over event variables of the same name: an event must not replace the contact.
+  const scope: Record<string, unknown> = {
+    ...recipient.variables,
+    contact: recipient.contact,
+    subsidiary: recipient.subsidiary,
+    salutation: salutationFor(recipient.contact, strings),
+    unsubscribeUrl: recipient.unsubscribeUrl,
+    t: strings,
+  }
+  // Line breaks in a subject would break the mail header, whatever a contact field holds. Not \s:
+  // that would also flatten the no-break spaces French puts before ? and :.
+  const subject = String(subjectEngine.renderSync(templates.subject, scope))
+    .replace(/[\t\n\v\f\r \u0085\u2028\u2029]+/g, ' ')
+    .trim()
+  const html = String(htmlEngine.renderSync(templates.html, { ...scope, subject }))
+  return { subject, html }
+}
