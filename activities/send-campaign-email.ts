@@ -1,5 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity'
+import { Readable } from 'node:stream'
 import type { Transporter } from 'nodemailer'
+import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Sql } from 'postgres'
 import type { EnrolmentRef } from '../engine/nodes'
 import type { TemplateRenderer } from '../templates/renderer'
@@ -16,6 +18,8 @@ export type SendOutcome =
   | { outcome: 'suppressed'; messageId: string; reason: string }
   // The SMTP transaction of an earlier attempt may or may not have completed: never repeated blindly.
   | { outcome: 'unknown'; messageId: string }
+  // The receiving server refused the mail permanently (5xx): the contact cannot be reached this way.
+  | { outcome: 'rejected'; messageId: string; reason: string }
 
 export interface MailDeps {
   sql: Sql
@@ -70,8 +74,8 @@ export function campaignMessageId(input: Pick<SendCampaignEmailInput, 'enrolment
  * also the Message-ID) and one SMTP transaction. The row moves pending → sending → sent before, during
  * and after the transaction, so a retry can tell what happened: sent is not sent again; sending means an
  * attempt died mid-transaction, so the outcome is recorded as unknown instead of mailing twice; failed
- * (the server refused, nothing was delivered) is retried. Contacts without consent are recorded as
- * suppressed and never mailed.
+ * (the server said "not now", or the message never fully left) is retried. A connection lost after the
+ * whole message went out is unknown too. Contacts without consent are recorded as suppressed, never mailed.
  */
 export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmailInput): Promise<SendOutcome> {
   const { sql } = deps
@@ -133,43 +137,48 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   await sql`
     update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale}
     where message_id = ${messageId}`
+  // The MIME message is built here and handed to SMTP as a stream, so we know whether the server can
+  // have received all of it: it cannot accept a message whose end (the final ".") was never sent.
+  const message = await new MailComposer({
+    from: { name: recipient.sender_name, address: recipient.sender_email },
+    to: recipient.email,
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    messageId,
+    headers: {
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+  })
+    .compile()
+    .build()
+  let bodyHandedOver = false
+  const raw = Readable.from([message]).once('end', () => (bodyHandedOver = true))
   const heartbeat = startHeartbeat()
   try {
-    const info = await deps.mailer.sendMail({
-      from: { name: recipient.sender_name, address: recipient.sender_email },
-      to: recipient.email,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      messageId,
-      headers: {
-        'List-Unsubscribe': `<${unsubscribeUrl}>`,
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      },
-    })
+    const info = await deps.mailer.sendMail({ envelope: { from: recipient.sender_email, to: [recipient.email] }, raw })
     await sql`update messages set status = 'sent', sent_at = now(), smtp_response = ${String(info.response ?? '')} where message_id = ${messageId}`
     return { outcome: 'sent', messageId }
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    if (notDelivered(error)) {
+    const e = error as { message?: string; responseCode?: number }
+    const reason = e.message ?? String(error)
+    if (typeof e.responseCode === 'number' && e.responseCode >= 500) {
+      // The server refused for good (unknown mailbox, policy): retrying would only be refused again.
       await sql`update messages set status = 'failed', reason = ${reason} where message_id = ${messageId}`
-      throw error // transient: Temporal retries, and 'failed' lets the retry send
+      return { outcome: 'rejected', messageId, reason: 'mail_rejected' }
     }
+    if (typeof e.responseCode === 'number' || !bodyHandedOver) {
+      // The server answered "not now", or the message never fully left: nothing was delivered, Temporal retries.
+      await sql`update messages set status = 'failed', reason = ${reason} where message_id = ${messageId}`
+      throw error
+    }
+    // The whole message was on the wire and no answer came: it may have been accepted.
     await sql`update messages set status = 'unknown', reason = ${reason} where message_id = ${messageId}`
     return { outcome: 'unknown', messageId }
   } finally {
     clearInterval(heartbeat)
   }
-}
-
-/**
- * True when the mail certainly did not reach the server: it answered with an error code, or the
- * connection failed before the transaction began. A dropped connection after the message body was on
- * the wire is not such a case: the server may have accepted it.
- */
-function notDelivered(error: unknown): boolean {
-  const e = error as { responseCode?: number; command?: string; code?: string }
-  return typeof e.responseCode === 'number' || e.command === 'CONN' || e.code === 'ECONNREFUSED' || e.code === 'EDNS'
 }
 
 function startHeartbeat(): ReturnType<typeof setInterval> | undefined {

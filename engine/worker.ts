@@ -1,12 +1,18 @@
 import { fileURLToPath } from 'node:url'
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type NativeConnection } from '@temporalio/worker'
 import type { CampaignActivities } from '../activities'
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url))
 
-/** Bundles the workflow code once (about 1.5 s); tests share one bundle across the workers they start. */
-export function bundleCampaignWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })
+/** The workflow code as the worker runs it (webpack output with inline source maps). */
+export interface CampaignWorkflowBundle {
+  code: string
+}
+
+/** Bundles the workflow code (2-5 s); tests build it once per run and share it across their workers. */
+export async function bundleCampaignWorkflows(): Promise<CampaignWorkflowBundle> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })
+  return { code }
 }
 
 export interface CampaignWorkerOptions {
@@ -14,7 +20,7 @@ export interface CampaignWorkerOptions {
   namespace: string
   taskQueue: string
   activities: CampaignActivities
-  workflowBundle?: WorkflowBundleWithSourceMap
+  workflowBundle?: CampaignWorkflowBundle
 }
 
 /** A worker for campaign enrolments. More of them on the same task queue scale the system out. */

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
-import { NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import { NativeConnection, type Worker } from '@temporalio/worker'
 import nodemailer from 'nodemailer'
 import postgres, { type Sql } from 'postgres'
 import { createActivities } from '../activities'
@@ -13,7 +13,7 @@ import { createApp } from '../api/app'
 import { migrate } from '../db/migrate'
 import type { CampaignGraph } from '../engine/campaign/graph'
 import { createEventDispatcher, type EventDispatcher } from '../engine/dispatcher'
-import { createCampaignWorker } from '../engine/worker'
+import { createCampaignWorker, type CampaignWorkflowBundle } from '../engine/worker'
 import { createTemplateRenderer, type TemplateRenderer } from '../templates/renderer'
 import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
@@ -40,7 +40,7 @@ export interface System {
 export interface SystemOptions {
   log?: (message: string) => void
   /** A pre-built workflow bundle (tests bundle once per file). */
-  workflowBundle?: WorkflowBundleWithSourceMap
+  workflowBundle?: CampaignWorkflowBundle
   /** The demo's onboarding graph, e.g. with a click timeout of seconds instead of days (tests). */
   demoOnboarding?: CampaignGraph
 }

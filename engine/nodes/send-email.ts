@@ -28,8 +28,8 @@ export const sendEmail = defineNodeType({
       visit,
       template: c.template,
     })
-    // A contact without consent is never mailed; staying enrolled would only send more refusals.
-    if (result.outcome === 'suppressed') return { exit: result.reason }
+    // A contact without consent, or whose server refuses our mail, stays out of the rest of the flow.
+    if (result.outcome === 'suppressed' || result.outcome === 'rejected') return { exit: result.reason }
     return { next: NEXT.id }
   },
 })

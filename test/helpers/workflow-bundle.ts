@@ -1,5 +1,5 @@
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import type { CampaignWorkflowBundle } from '../../engine/worker'
 import { inject } from 'vitest'
 
 /** The workflow bundle the global setup built once for the whole run. */
-export const workflowBundle = async (): Promise<WorkflowBundleWithSourceMap> => ({ code: inject('workflowBundleCode') })
+export const workflowBundle = async (): Promise<CampaignWorkflowBundle> => ({ code: inject('workflowBundleCode') })

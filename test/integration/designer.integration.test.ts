@@ -102,6 +102,7 @@ describe('campaign designer', () => {
 
   it('lists publish issues, focuses their step, and publishes once they are fixed', async () => {
     const { page, errors } = await openPage()
+    await mkdir(ARTIFACTS, { recursive: true })
     // Chromium logs every 4xx answer as a console error; the one refused publish below is expected.
     const expectedRefusal = /Failed to load resource: the server responded with a status of 400/
     await page.goto(system.designerUrl)
@@ -120,6 +121,8 @@ describe('campaign designer', () => {
     expect(await issue.getAttribute('data-node-id')).toBe('reminder')
     await issue.click()
     await expect.poll(() => step('reminder').getAttribute('class')).toContain('step--selected')
+    await viewportSettled(page)
+    await page.screenshot({ path: new URL('designer-publish-issues.png', ARTIFACTS).pathname })
     // Publishing saved the canvas first, so the stored draft lacks the deleted step.
     await expect.poll(() => page.getByTestId('save-status').getAttribute('data-state')).toBe('saved')
 

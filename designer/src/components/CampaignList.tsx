@@ -1,0 +1,52 @@
+import type { CampaignStatus } from '../api'
+import { useDesigner } from '../designer-context'
+import { hasUnsavedChanges } from '../store'
+
+const STATUS_LABELS: Record<CampaignStatus, string> = { draft: 'Draft', live: 'Live', paused: 'Paused', stopped: 'Stopped' }
+
+export function StatusBadge({ status }: { status: CampaignStatus }) {
+  return <span className={`badge badge--${status}`}>{STATUS_LABELS[status] ?? status}</span>
+}
+
+export function CampaignList() {
+  const campaigns = useDesigner((state) => state.campaigns)
+  const listError = useDesigner((state) => state.listError)
+  const selectedId = useDesigner((state) => state.selectedId)
+  const unsaved = useDesigner(hasUnsavedChanges)
+  const openCampaign = useDesigner((state) => state.openCampaign)
+
+  const open = (id: string) => {
+    if (id === selectedId) return
+    if (unsaved && !window.confirm('This campaign has unsaved changes. Leave it and discard them?')) return
+    void openCampaign(id)
+  }
+
+  return (
+    <nav className="campaigns" aria-label="Campaigns">
+      <h2 className="campaigns__title">Campaigns</h2>
+      {listError && <p className="message message--error">{listError}</p>}
+      {!campaigns && !listError && <p className="message">Loading campaigns…</p>}
+      {campaigns?.length === 0 && <p className="message">No campaigns yet.</p>}
+      <ul className="campaigns__list">
+        {campaigns?.map((campaign) => (
+          <li key={campaign.id}>
+            <button
+              type="button"
+              className="campaign"
+              data-testid="campaign-item"
+              data-campaign-id={campaign.id}
+              aria-current={campaign.id === selectedId ? 'true' : undefined}
+              onClick={() => open(campaign.id)}
+            >
+              <span className="campaign__name">{campaign.name}</span>
+              <span className="campaign__meta">
+                <StatusBadge status={campaign.status} />
+                <span className="campaign__version">{campaign.liveVersion === null ? 'Not published yet' : `Version ${campaign.liveVersion}`}</span>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}

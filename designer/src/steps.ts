@@ -1,0 +1,94 @@
+import { findNodeType, nodeTypes, type NodeOutput, type NodeType } from '../../engine/nodes'
+
+// Everything the canvas shows about a step (label, summary, handles, branch labels) is read from the
+// engine's node type registry, so a new node type appears in the designer without designer changes.
+
+export type StepCategory = NodeType['category']
+/** Canvas node kinds: one per registry category, plus steps whose type the registry does not know. */
+export type CanvasCategory = StepCategory | 'unknown'
+
+export const CATEGORY_ORDER: readonly StepCategory[] = ['entry', 'message', 'timing', 'flow']
+
+export const CATEGORY_LABELS: Record<CanvasCategory, string> = {
+  entry: 'Entry',
+  message: 'Messages',
+  timing: 'Timing',
+  flow: 'Flow',
+  unknown: 'Unknown',
+}
+
+export interface StepView {
+  stepType: string
+  known: boolean
+  label: string
+  description: string
+  category: CanvasCategory
+  hasInput: boolean
+  summary: string
+  outputs: NodeOutput[]
+  /** False when the stored config fails the type's schema (the view then describes the defaults). */
+  configValid: boolean
+}
+
+/** The step's config as its schema reads it, or the type's defaults when the config does not parse. */
+export function parseStepConfig(type: NodeType, config: unknown): { config: unknown; valid: boolean } {
+  const parsed = type.configSchema.safeParse(config)
+  if (parsed.success) return { config: parsed.data, valid: true }
+  const fallback = type.configSchema.safeParse(type.defaults)
+  return { config: fallback.success ? fallback.data : type.defaults, valid: false }
+}
+
+export function describeStep(stepType: string, config: unknown): StepView {
+  const type = findNodeType(stepType)
+  if (!type) {
+    return {
+      stepType,
+      known: false,
+      label: `Unknown step “${stepType}”`,
+      description: 'This step type does not exist (any more); replace or remove it before publishing.',
+      category: 'unknown',
+      hasInput: true,
+      summary: stepType,
+      outputs: [],
+      configValid: false,
+    }
+  }
+  const parsed = parseStepConfig(type, config)
+  return {
+    stepType,
+    known: true,
+    label: type.label,
+    description: type.description,
+    category: type.category,
+    hasInput: type.hasInput,
+    summary: type.summary(parsed.config),
+    outputs: type.outputs(parsed.config),
+    configValid: parsed.valid,
+  }
+}
+
+/** The label of one output ("clicked", "not clicked within 3 days"); '' for a plain "next". */
+export function outputLabel(view: StepView, outputId: string): string {
+  return view.outputs.find((output) => output.id === outputId)?.label ?? ''
+}
+
+export interface PaletteGroup {
+  category: StepCategory
+  label: string
+  types: NodeType[]
+}
+
+/** The "Add step" palette: every registered node type, grouped by category in a fixed order. */
+export function paletteGroups(): PaletteGroup[] {
+  const all = Object.values(nodeTypes)
+  return CATEGORY_ORDER.map((category) => ({
+    category,
+    label: CATEGORY_LABELS[category],
+    types: all.filter((type) => type.category === category),
+  })).filter((group) => group.types.length > 0)
+}
+
+/** A fresh config for a new step: a copy of the type's defaults, so steps never share objects. */
+export function defaultConfig(type: NodeType): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(type.defaults ?? {})) as Record<string, unknown>
+}
