@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config'
 // and a real SMTP server over TCP.
 export default defineConfig({
   test: {
+    // Two cores: more files at once only makes each slower and the Temporal server busier.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
@@ -19,8 +21,6 @@ export default defineConfig({
           setupFiles: ['test/helpers/integration-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // Two cores: more files at once only makes each slower and the Temporal server busier.
-          maxWorkers: 2,
         },
       },
     ],
