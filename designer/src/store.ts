@@ -65,6 +65,18 @@ export const hasUnsavedChanges = (state: Pick<DesignerState, 'revision' | 'saved
 // Selection and measuring are not edits; moving, adding and removing are.
 const isEdit = (change: NodeChange | EdgeChange) => change.type !== 'select' && change.type !== 'dimensions'
 
+// What the canvas holds for one open campaign; cleared when another campaign opens.
+const EMPTY_CANVAS: Pick<DesignerState, 'nodes' | 'edges' | 'revision' | 'savedRevision' | 'saving' | 'savedAt' | 'saveError' | 'publish'> = {
+  nodes: [],
+  edges: [],
+  revision: 0,
+  savedRevision: 0,
+  saving: false,
+  savedAt: null,
+  saveError: null,
+  publish: { kind: 'idle' },
+}
+
 export function createDesignerStore(api: DesignerApi) {
   return createStore<DesignerState>()((set, get) => {
     /** Turns a failed call into a message; a refused token ends the session for the whole UI. */
@@ -83,14 +95,7 @@ export function createDesignerStore(api: DesignerApi) {
       campaign: null,
       loading: false,
       loadError: null,
-      nodes: [],
-      edges: [],
-      revision: 0,
-      savedRevision: 0,
-      saving: false,
-      savedAt: null,
-      saveError: null,
-      publish: { kind: 'idle' },
+      ...EMPTY_CANVAS,
 
       async loadCampaigns() {
         try {
@@ -106,14 +111,7 @@ export function createDesignerStore(api: DesignerApi) {
           campaign: null,
           loading: true,
           loadError: null,
-          nodes: [],
-          edges: [],
-          revision: 0,
-          savedRevision: 0,
-          saving: false,
-          savedAt: null,
-          saveError: null,
-          publish: { kind: 'idle' },
+          ...EMPTY_CANVAS,
         })
         try {
           const { draft, ...campaign } = await api.getCampaign(id)

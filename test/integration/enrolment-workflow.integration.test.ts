@@ -8,6 +8,7 @@ import type { CampaignGraph } from '../../engine/campaign/graph'
 import { validateForPublish } from '../../engine/campaign/validate'
 import { onboardingGraph } from '../../engine/examples/onboarding'
 import { enrolmentStateQuery, trackedEventSignal, type campaignEnrolment, type EnrolmentInputV1 } from '../../engine/workflows/enrolment'
+import { linearCampaign } from '../helpers/graphs'
 import { workflowBundle } from '../helpers/workflow-bundle'
 
 // The workflow against the real Temporal dev server, with the activities replaced by recorders (as in
@@ -96,21 +97,11 @@ describe('campaign enrolment workflow', () => {
   })
 
   it('waits for a fixed time between two mails', async () => {
-    const graph: CampaignGraph = {
-      nodes: [
-        { id: 't', type: 'trigger', position: { x: 0, y: 0 }, config: { eventType: 'purchase' } },
-        { id: 'a', type: 'send_email', position: { x: 0, y: 0 }, config: { template: 'onboarding-welcome' } },
-        { id: 'w', type: 'wait', position: { x: 0, y: 0 }, config: { duration: '2s' } },
-        { id: 'b', type: 'send_email', position: { x: 0, y: 0 }, config: { template: 'onboarding-reminder' } },
-        { id: 'e', type: 'end', position: { x: 0, y: 0 }, config: {} },
-      ],
-      edges: [
-        { id: '1', source: 't', sourceHandle: 'next', target: 'a' },
-        { id: '2', source: 'a', sourceHandle: 'next', target: 'w' },
-        { id: '3', source: 'w', sourceHandle: 'next', target: 'b' },
-        { id: '4', source: 'b', sourceHandle: 'next', target: 'e' },
-      ],
-    }
+    const graph = linearCampaign({ eventType: 'purchase' }, [
+      { id: 'a', type: 'send_email', config: { template: 'onboarding-welcome' } },
+      { id: 'w', type: 'wait', config: { duration: '2s' } },
+      { id: 'b', type: 'send_email', config: { template: 'onboarding-reminder' } },
+    ])
     const { input, handle } = await enrol(graph)
     const state = await handle.result()
     expect(templatesSentTo(input.enrolment.enrolmentId)).toEqual(['onboarding-welcome', 'onboarding-reminder'])

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { CampaignGraph } from '../../engine/campaign/graph'
+import { linearCampaign } from '../helpers/graphs'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // A worker process is killed with SIGKILL right after the first mail of a three-mail campaign reaches the
@@ -37,23 +37,13 @@ function startWorker(): ChildProcess {
   return worker
 }
 
-const threeMails: CampaignGraph = {
-  nodes: [
-    { id: 'contract', type: 'trigger', position: { x: 0, y: 0 }, config: { eventType: 'service_contract' } },
-    { id: 'mail-1', type: 'send_email', position: { x: 0, y: 100 }, config: { template: 'onboarding-welcome' } },
-    { id: 'pause-1', type: 'wait', position: { x: 0, y: 200 }, config: { duration: '1s' } },
-    { id: 'mail-2', type: 'send_email', position: { x: 0, y: 300 }, config: { template: 'onboarding-care-tips' } },
-    { id: 'pause-2', type: 'wait', position: { x: 0, y: 400 }, config: { duration: '1s' } },
-    { id: 'mail-3', type: 'send_email', position: { x: 0, y: 500 }, config: { template: 'onboarding-check-in' } },
-    { id: 'done', type: 'end', position: { x: 0, y: 600 }, config: {} },
-  ],
-  edges: ['contract', 'mail-1', 'pause-1', 'mail-2', 'pause-2', 'mail-3', 'done'].slice(0, -1).map((source, i, all) => ({
-    id: `e${i}`,
-    source,
-    sourceHandle: 'next',
-    target: ['mail-1', 'pause-1', 'mail-2', 'pause-2', 'mail-3', 'done'][i]!,
-  })),
-}
+const threeMails = linearCampaign({ eventType: 'service_contract' }, [
+  { id: 'mail-1', type: 'send_email', config: { template: 'onboarding-welcome' } },
+  { id: 'pause-1', type: 'wait', config: { duration: '1s' } },
+  { id: 'mail-2', type: 'send_email', config: { template: 'onboarding-care-tips' } },
+  { id: 'pause-2', type: 'wait', config: { duration: '1s' } },
+  { id: 'mail-3', type: 'send_email', config: { template: 'onboarding-check-in' } },
+])
 
 it('delivers each of three mails exactly once although the worker is killed after the first', async () => {
   const created = await system.api('/api/campaigns', { body: { name: 'Service contract welcome series', kind: 'onboarding', graph: threeMails } })
