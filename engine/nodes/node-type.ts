@@ -2,8 +2,8 @@ import type { z } from 'zod'
 import type { GraphIssue } from '../campaign/graph'
 import type { CampaignActivities } from '../../activities'
 
-/** The side effects a step may cause; the workflow hands in Temporal activity proxies. */
-export type StepActivities = Pick<CampaignActivities, 'sendCampaignEmail'>
+/** The side effects a step may cause: Temporal activity proxies for every activity of createActivities. */
+export type StepActivities = CampaignActivities
 
 export interface NodeOutput {
   id: string
@@ -41,6 +41,8 @@ export interface StepContext {
   /** 1 on the first pass through this node; loops count up, so each pass has its own idempotency key. */
   visit: number
   activities: StepActivities
+  /** Workflow time in epoch ms (deterministic; moves with timers, not with the wall clock). */
+  now(): number
   sleep(ms: number): Promise<void>
   /** First tracked event since the enrolment's latest mail that matches, or null when the timeout passes. */
   waitForEvent(matches: (event: TrackedEvent) => boolean, timeoutMs: number): Promise<TrackedEvent | null>

@@ -28,7 +28,7 @@ export interface EnrolmentState {
 export const trackedEventSignal = defineSignal<[TrackedEvent]>('trackedEvent')
 export const enrolmentStateQuery = defineQuery<EnrolmentState>('enrolmentState')
 
-const { sendCampaignEmail, finishEnrolment } = proxyActivities<CampaignActivities>({
+const activities = proxyActivities<CampaignActivities>({
   startToCloseTimeout: '2 minutes',
   // The send activity heartbeats while the SMTP transaction runs, so a worker that dies mid-send is
   // noticed within seconds rather than after the start-to-close timeout.
@@ -64,7 +64,8 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
     enrolment,
     nodeId,
     visit,
-    activities: { sendCampaignEmail },
+    activities,
+    now: () => Date.now(),
     sleep: (ms) => sleep(ms),
     startMailAttribution: () => {
       attributionStart = events.length
@@ -108,7 +109,7 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
     state.exitReason = 'step_limit'
   }
   state.currentNodeId = null
-  await finishEnrolment({
+  await activities.finishEnrolment({
     enrolmentId: enrolment.enrolmentId,
     accountId: enrolment.accountId,
     status: state.status,
