@@ -5,6 +5,8 @@ export interface RecordStepInput {
   accountId: string
   nodeId: string
   visit: number
+  /** The step just left and the output it took (recorded here to save a round trip per step). */
+  previous?: { nodeId: string; visit: number; output: string }
 }
 
 /** Notes that the enrolment entered a step (for the enrolment's history and the live view). Idempotent per step and pass. */
@@ -13,13 +15,18 @@ export async function recordStep(sql: Sql, input: RecordStepInput): Promise<void
     insert into enrolment_steps (enrolment_id, node_id, visit, account_id)
     values (${input.enrolmentId}, ${input.nodeId}, ${input.visit}, ${input.accountId})
     on conflict do nothing`
+  if (input.previous) {
+    await sql`
+      update enrolment_steps set output = ${input.previous.output}
+      where enrolment_id = ${input.enrolmentId} and node_id = ${input.previous.nodeId} and visit = ${input.previous.visit}`
+  }
   await sql`update enrolments set current_node_id = ${input.nodeId} where id = ${input.enrolmentId} and status = 'active'`
 }
 
 export interface FinishEnrolmentInput {
   enrolmentId: string
   accountId: string
-  status: 'completed' | 'exited' | 'active'
+  status: 'completed' | 'exited' | 'converted' | 'active'
   reason: string | null
   workflowRunId: string
 }
@@ -31,4 +38,21 @@ export async function finishEnrolment(sql: Sql, input: FinishEnrolmentInput): Pr
     set status = ${input.status === 'active' ? 'exited' : input.status}, exit_reason = ${input.reason},
         finished_at = now(), current_node_id = null, workflow_run_id = ${input.workflowRunId}
     where id = ${input.enrolmentId} and account_id = ${input.accountId} and status = 'active'`
+}
+
+export interface RecordConversionInput {
+  enrolmentId: string
+  accountId: string
+  campaignId: string
+  contactId: string
+  goalNodeId: string
+  eventId: string
+}
+
+/** Records that the enrolment reached a goal (for the campaign's conversion figures). Idempotent per enrolment and goal. */
+export async function recordConversion(sql: Sql, input: RecordConversionInput): Promise<void> {
+  await sql`
+    insert into conversions (enrolment_id, goal_node_id, account_id, campaign_id, contact_id, event_id)
+    values (${input.enrolmentId}, ${input.goalNodeId}, ${input.accountId}, ${input.campaignId}, ${input.contactId}, ${input.eventId})
+    on conflict do nothing`
 }

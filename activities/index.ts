@@ -1,7 +1,16 @@
-import { finishEnrolment, recordStep, type FinishEnrolmentInput, type RecordStepInput } from './enrolment-records'
+import { finishEnrolment, recordConversion, recordStep, type FinishEnrolmentInput, type RecordConversionInput, type RecordStepInput } from './enrolment-records'
 import { sendCampaignEmail, type MailDeps, type SendCampaignEmailInput } from './send-campaign-email'
+import { loadContactFacts, updateContact, type ContactRef, type UpdateContactInput } from './contacts'
+import { callWebhook, type CallWebhookInput } from './webhook'
+import { createEntryActivities, type EntryActivities } from './entry'
 
-export type ActivityDeps = MailDeps
+export type ActivityDeps = MailDeps & {
+  /**
+   * Key of webhook signatures (X-Signature). Optional until the composition root passes one; without
+   * it webhook steps wait, retrying, rather than call anyone unsigned.
+   */
+  webhookSecret?: string
+}
 
 /**
  * Every side effect a campaign workflow may cause, bound to its dependencies. The worker passes the real
@@ -12,7 +21,15 @@ export function createActivities(deps: ActivityDeps) {
     sendCampaignEmail: (input: SendCampaignEmailInput) => sendCampaignEmail(deps, input),
     recordStep: (input: RecordStepInput) => recordStep(deps.sql, input),
     finishEnrolment: (input: FinishEnrolmentInput) => finishEnrolment(deps.sql, input),
+    recordConversion: (input: RecordConversionInput) => recordConversion(deps.sql, input),
+    loadContactFacts: (input: ContactRef) => loadContactFacts(deps.sql, input),
+    updateContact: (input: UpdateContactInput) => updateContact(deps.sql, input),
+    callWebhook: (input: CallWebhookInput) => callWebhook({ sql: deps.sql, webhookSecret: deps.webhookSecret }, input),
+    ...createEntryActivities({ sql: deps.sql }),
   }
 }
 
-export type CampaignActivities = ReturnType<typeof createActivities>
+// What enrolment steps may call, and what tests of the enrolment workflow fake. The entry activities
+// (trigger scans, bulk enrolment jobs) are registered with them but are not steps' business.
+export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities>
+export type { EntryActivities }

@@ -20,6 +20,9 @@ export type SendOutcome =
   | { outcome: 'unknown'; messageId: string }
   // The receiving server refused the mail permanently (5xx): the contact cannot be reached this way.
   | { outcome: 'rejected'; messageId: string; reason: string }
+  // Not now: the campaign is paused (ask again after resume) or the contact's mail quota is used up.
+  | { outcome: 'paused'; messageId: string }
+  | { outcome: 'deferred'; messageId: string; until: string; reason: 'frequency_cap' }
 
 export interface MailDeps {
   sql: Sql
@@ -62,6 +65,8 @@ interface RecipientRow {
   sender_name: string
   sender_email: string
   trigger_properties: Record<string, unknown> | null
+  campaign_status: 'draft' | 'live' | 'paused' | 'stopped'
+  frequency_cap_per_week: number
 }
 
 /** The Message-ID is derived from enrolment, step and pass, so every attempt of one send shares it. */
@@ -83,36 +88,44 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   const [recipient] = await sql<RecipientRow[]>`
     select c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.consent_status,
            s.code as subsidiary_code, s.locale as subsidiary_locale, s.name as subsidiary_name,
-           s.sender_name, s.sender_email, e.properties as trigger_properties
+           s.sender_name, s.sender_email, e.properties as trigger_properties,
+           ca.status as campaign_status, a.frequency_cap_per_week
     from enrolments en
     join contacts c on c.id = en.contact_id
     join subsidiaries s on s.id = c.subsidiary_id
+    join campaigns ca on ca.id = en.campaign_id
+    join accounts a on a.id = en.account_id
     left join events e on e.id = en.trigger_event_id
     where en.id = ${input.enrolmentId} and en.account_id = ${input.accountId}`
   if (!recipient) throw ApplicationFailure.nonRetryable(`enrolment ${input.enrolmentId} or its contact no longer exists`, 'EnrolmentGone')
 
-  await sql`
-    insert into messages (account_id, enrolment_id, contact_id, campaign_id, node_id, visit, message_id, template, recipient)
-    values (${input.accountId}, ${input.enrolmentId}, ${input.contactId}, ${input.campaignId}, ${input.nodeId}, ${input.visit},
-            ${messageId}, ${input.template}, ${recipient.email})
-    on conflict (enrolment_id, node_id, visit) do nothing`
   const [earlier] = await sql<{ status: string; reason: string | null }[]>`select status, reason from messages where message_id = ${messageId}`
   switch (earlier?.status) {
     case 'sent':
       return { outcome: 'sent', messageId }
     case 'suppressed':
-      return { outcome: 'suppressed', messageId, reason: earlier.reason ?? 'no_consent' }
+      return { outcome: 'suppressed', messageId, reason: earlier.reason?.split(':')[0] ?? 'no_consent' }
     case 'unknown':
       return { outcome: 'unknown', messageId }
     case 'sending':
       await sql`update messages set status = 'unknown', reason = 'an earlier attempt stopped during the SMTP transaction' where message_id = ${messageId} and status = 'sending'`
       return { outcome: 'unknown', messageId }
-  }
-
-  if (recipient.consent_status !== 'granted') {
-    const reason = 'no_consent'
-    await sql`update messages set status = 'suppressed', reason = ${`${reason}: consent is ${recipient.consent_status}`} where message_id = ${messageId}`
-    return { outcome: 'suppressed', messageId, reason }
+    case undefined: {
+      // First attempt: the campaign and the contact's quota decide whether this mail may go now.
+      if (recipient.campaign_status === 'paused') return { outcome: 'paused', messageId }
+      if (recipient.campaign_status === 'stopped') return { outcome: 'suppressed', messageId, reason: 'campaign_stopped' }
+      if (recipient.consent_status !== 'granted') {
+        await sql`
+          insert into messages (account_id, enrolment_id, contact_id, campaign_id, node_id, visit, message_id, template, recipient, status, reason)
+          values (${input.accountId}, ${input.enrolmentId}, ${input.contactId}, ${input.campaignId}, ${input.nodeId}, ${input.visit},
+                  ${messageId}, ${input.template}, ${recipient.email}, 'suppressed', ${`no_consent: consent is ${recipient.consent_status}`})
+          on conflict (enrolment_id, node_id, visit) do nothing`
+        return { outcome: 'suppressed', messageId, reason: 'no_consent' }
+      }
+      const slot = await claimSlot(sql, input, messageId, recipient)
+      if (slot) return { outcome: 'deferred', messageId, until: slot.toISOString(), reason: 'frequency_cap' }
+    }
+    // 'pending' or 'failed': an earlier attempt holds the slot and certainly delivered nothing; send now.
   }
 
   const tracking: TrackingPayload = { a: input.accountId, c: input.contactId, e: input.enrolmentId, p: input.campaignId, n: input.nodeId, m: messageId }
@@ -179,6 +192,32 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   } finally {
     clearInterval(heartbeat)
   }
+}
+
+/**
+ * Takes one of the contact's mail slots for this message, or tells when the next one frees up. The row
+ * lock on the contact makes concurrent sends from several campaigns count one after the other, so the
+ * cap holds across campaigns. Returns null when the slot was taken (the message row now exists).
+ */
+async function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: string, recipient: RecipientRow): Promise<Date | null> {
+  return sql.begin(async (sql) => {
+    await sql`select id from contacts where id = ${input.contactId} for update`
+    const recent = await sql<{ created_at: Date }[]>`
+      select created_at from messages
+      where contact_id = ${input.contactId} and status in ('pending', 'sending', 'sent', 'unknown')
+        and created_at > now() - interval '7 days'
+      order by created_at desc limit ${recipient.frequency_cap_per_week}`
+    if (recent.length >= recipient.frequency_cap_per_week) {
+      // The slot of the oldest of the last N mails frees up when that mail is a week old.
+      return new Date(recent.at(-1)!.created_at.getTime() + 7 * 86_400_000)
+    }
+    await sql`
+      insert into messages (account_id, enrolment_id, contact_id, campaign_id, node_id, visit, message_id, template, recipient)
+      values (${input.accountId}, ${input.enrolmentId}, ${input.contactId}, ${input.campaignId}, ${input.nodeId}, ${input.visit},
+              ${messageId}, ${input.template}, ${recipient.email})
+      on conflict (enrolment_id, node_id, visit) do nothing`
+    return null
+  })
 }
 
 function startHeartbeat(): ReturnType<typeof setInterval> | undefined {

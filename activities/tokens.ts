@@ -11,6 +11,11 @@ export interface TokenSigner {
   verify<T>(purpose: TokenPurpose, token: string): T | null
 }
 
+/** A secret for another purpose (e.g. webhook signatures) derived from the app secret, so one secret is enough to run. */
+export function deriveSecret(appSecret: string, purpose: string): string {
+  return createHmac('sha256', appSecret).update(`derived:${purpose}`).digest('base64url')
+}
+
 export function createTokenSigner(secret: string): TokenSigner {
   const mac = (purpose: TokenPurpose, body: string) => createHmac('sha256', `${purpose}:${secret}`).update(body).digest()
   return {

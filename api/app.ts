@@ -1,16 +1,22 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import express, { json, Router } from 'express'
+import type { Client } from '@temporalio/client'
 import type { Sql } from 'postgres'
 import type { TokenSigner } from '../activities/tokens'
 import type { EventDispatcher } from '../engine/dispatcher'
+import type { CampaignSimulator } from '../engine/simulation'
 import type { SmtpSink } from '../server/smtp-sink'
 import type { TemplateRenderer } from '../templates/renderer'
 import { requireCaller } from './auth'
 import { campaignRoutes } from './campaigns'
 import { errorHandler, send } from './errors'
+import { enrolmentRoutes } from './enrolments'
 import { eventRoutes } from './events'
+import { manualEnrolmentRoutes } from './manual-enrolment'
 import { outboxRoutes } from './outbox'
+import { segmentRoutes } from './segments'
+import { simulationRoutes } from './simulation'
 import { templateRoutes } from './templates'
 import { trackingRoutes } from './tracking'
 
@@ -18,7 +24,13 @@ const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url
 
 export interface AppDeps {
   sql: Sql
+  client: Client
+  /** Where enrolments and enrolment jobs that the API starts run (the workers' task queue). */
+  taskQueue: string
+  /** How often scanned triggers (date, inactivity, segment) run; their schedules follow publish and the campaign controls. */
+  scanEvery: string
   tokens: TokenSigner
+  simulator: CampaignSimulator
   dispatcher: EventDispatcher
   renderer: TemplateRenderer
   sink?: SmtpSink
@@ -40,6 +52,10 @@ export function createApp(deps: AppDeps) {
   api.use(eventRoutes(deps))
   api.use(campaignRoutes(deps))
   api.use(templateRoutes(deps))
+  api.use(enrolmentRoutes(deps))
+  api.use(segmentRoutes(deps))
+  api.use(manualEnrolmentRoutes(deps))
+  api.use(simulationRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
 

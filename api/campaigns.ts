@@ -1,7 +1,10 @@
 import { Router, type Request, type Response } from 'express'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
+import type { Client } from '@temporalio/client'
 import { publishCampaignDraft } from '../db/campaigns'
+import { syncCampaignScheduleFromDb } from '../engine/entry-client'
+import { countActive } from '../engine/lifecycle'
 import { parseDraftGraph } from '../engine/campaign/validate'
 import type { TemplateRenderer } from '../templates/renderer'
 import { authorsCampaigns, caller } from './auth'
@@ -28,7 +31,7 @@ function graphError(issues: ApiError['issues'] & object, code = 'graph_invalid')
 }
 
 /** Campaign drafts, publishing and versions. Everything is scoped to the caller's account. */
-export function campaignRoutes(deps: { sql: Sql; renderer: TemplateRenderer }): Router {
+export function campaignRoutes(deps: { sql: Sql; renderer: TemplateRenderer; client: Client; taskQueue: string; scanEvery: string }): Router {
   const { sql } = deps
   const router = Router()
 
@@ -58,6 +61,7 @@ export function campaignRoutes(deps: { sql: Sql; renderer: TemplateRenderer }): 
       draft: campaign.draft_graph,
       draftUpdatedAt: campaign.draft_updated_at,
       liveVersion: live ? { id: live.id, version: live.version, publishedAt: live.published_at } : null,
+      activeEnrolments: await countActive(sql, id.data),
       versions: versions.map((v) => ({ id: v.id, version: v.version, publishedAt: v.published_at, publishedBy: v.published_by })),
     })
   })
@@ -103,6 +107,8 @@ export function campaignRoutes(deps: { sql: Sql; renderer: TemplateRenderer }): 
     })
     if (!result.ok) return send(res, result.reason === 'not_found' ? notFound('campaign') : graphError(result.issues))
     const { version } = result
+    // A date, inactivity or segment trigger scans on a schedule that follows the live version.
+    await syncCampaignScheduleFromDb(sql, deps.client, { accountId: caller(req).acc, campaignId: id.data }, { taskQueue: deps.taskQueue, every: deps.scanEvery })
     res.status(201).json({ version: { id: version.id, version: version.version, publishedAt: version.publishedAt } })
   })
 

@@ -31,7 +31,8 @@ export async function publishCampaignDraft(
       select ${input.accountId}, ${input.campaignId}, coalesce(max(version), 0) + 1, ${sql.json(checked.graph as never)}, ${input.publishedBy}
       from campaign_versions where campaign_id = ${input.campaignId}
       returning id, version, published_at`
-    await sql`update campaigns set live_version_id = ${created!.id}, status = 'live' where id = ${input.campaignId}`
+    // A paused campaign stays paused: publishing a fix is what one does while paused, resuming is a separate act.
+    await sql`update campaigns set live_version_id = ${created!.id}, status = case when status = 'paused' then 'paused' else 'live' end where id = ${input.campaignId}`
     return created!
   })
   return { ok: true, version: { id: version.id, version: version.version, publishedAt: version.published_at } }

@@ -1,5 +1,8 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client'
+import { WorkflowNotFoundError, type Client, type Connection } from '@temporalio/client'
+// The proto package is CommonJS: a default import works under Node's ESM loader, a named one does not.
+import proto from '@temporalio/proto'
 import type { TrackedEvent } from './nodes'
+import { CAMPAIGN_ID, CONTACT_ID, ENROLMENT_SEARCH_ATTRIBUTES } from './search-attributes'
 import { trackedEventSignal, type campaignEnrolment, type EnrolmentInputV1 } from './workflows/enrolment'
 
 /** One workflow id per campaign and contact, so Temporal itself refuses a second concurrent enrolment. */
@@ -20,6 +23,10 @@ export async function startEnrolmentWorkflow(client: Client, taskQueue: string, 
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     memo: { campaignId: input.enrolment.campaignId, contactId: input.enrolment.contactId, enrolmentId: input.enrolment.enrolmentId },
+    typedSearchAttributes: [
+      { key: CAMPAIGN_ID, value: input.enrolment.campaignId },
+      { key: CONTACT_ID, value: input.enrolment.contactId },
+    ],
   })
   return handle.firstExecutionRunId
 }
@@ -33,4 +40,19 @@ export async function signalEnrolment(client: Client, workflowId: string, event:
     if (error instanceof WorkflowNotFoundError) return false
     throw error
   }
+}
+
+/**
+ * Registers the enrolment search attributes on a cluster that lacks them (the dev server gets them as
+ * start flags). Idempotent; a cluster that refuses (no operator permission) is reported, not fatal.
+ */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace })
+  const missing = ENROLMENT_SEARCH_ATTRIBUTES.filter((key) => !customAttributes?.[key.name])
+  if (missing.length === 0) return []
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+  })
+  return missing.map((key) => key.name)
 }

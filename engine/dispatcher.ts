@@ -1,8 +1,9 @@
 import type { Client } from '@temporalio/client'
 import type { Sql } from 'postgres'
 import type { CampaignGraph } from './campaign/graph'
-import { enrolmentWorkflowId, signalEnrolment, startEnrolmentWorkflow } from './client'
-import { eventEntersCampaign } from './triggers'
+import { signalEnrolment } from './client'
+import { enrolContact } from './enrol'
+import { eventEntersCampaign, eventOccasion } from './triggers'
 
 interface EventRow {
   id: string
@@ -52,33 +53,20 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
       where contact_id = ${event.contact_id} and status = 'active' and trigger_event_id is distinct from ${event.id}`
     for (const { workflow_id } of enrolled) await signalEnrolment(client, workflow_id, tracked)
 
+    // A paused campaign still takes entries (their mail waits for the resume); a stopped one takes none.
     const live = await sql<{ campaign_id: string; version_id: string }[]>`
       select c.id as campaign_id, c.live_version_id as version_id
-      from campaigns c where c.account_id = ${event.account_id} and c.status = 'live' and c.live_version_id is not null`
+      from campaigns c where c.account_id = ${event.account_id} and c.status in ('live', 'paused') and c.live_version_id is not null`
     for (const campaign of live) {
       const graph = await publishedGraph(campaign.version_id)
       if (!eventEntersCampaign(graph, event)) continue
-      const workflowId = enrolmentWorkflowId(campaign.campaign_id, event.contact_id)
-      await sql`
-        insert into enrolments (account_id, campaign_id, version_id, contact_id, workflow_id, trigger_event_id)
-        values (${event.account_id}, ${campaign.campaign_id}, ${campaign.version_id}, ${event.contact_id}, ${workflowId}, ${event.id})
-        on conflict (campaign_id, contact_id) where status = 'active' do nothing`
-      const [active] = await sql<{ id: string; version_id: string; trigger_event_id: string | null }[]>`
-        select id, version_id, trigger_event_id from enrolments
-        where campaign_id = ${campaign.campaign_id} and contact_id = ${event.contact_id} and status = 'active'`
-      // Already in this campaign through an earlier event: stays on its path, no second enrolment.
-      if (!active || active.trigger_event_id !== event.id) continue
-      await startEnrolmentWorkflow(client, taskQueue, {
-        enrolment: {
-          enrolmentId: active.id,
-          accountId: event.account_id,
-          campaignId: campaign.campaign_id,
-          versionId: active.version_id,
-          contactId: event.contact_id,
-        },
-        graph: await publishedGraph(active.version_id),
-        triggerEventId: event.id,
-      })
+      // Entry rules, the one-active-enrolment rule and "this event enrols once" live in enrolContact; a
+      // contact already in this campaign through an earlier event stays on its path.
+      await enrolContact(
+        { sql, client, taskQueue },
+        { accountId: event.account_id, campaignId: campaign.campaign_id, versionId: campaign.version_id, graph },
+        { contactId: event.contact_id, occasion: eventOccasion(event.id), triggerEventId: event.id },
+      )
     }
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseDuration } from '../engine/campaign/duration'
 
 // The one place that reads the environment. Everything else gets a Config (workflows get what they
 // need through their input), so tests can start the system with a config of their own.
@@ -9,6 +10,7 @@ const schema = z.object({
   PUBLIC_URL: z.url().optional(),
   DATA_DIR: z.string().default('data'),
   APP_SECRET: z.string().min(32, 'APP_SECRET must be at least 32 characters').optional(),
+  WEBHOOK_SECRET: z.string().min(32, 'WEBHOOK_SECRET must be at least 32 characters').optional(),
   DATABASE_URL: z.string().optional(),
   EMBEDDED_POSTGRES_PORT: port(5433),
   TEMPORAL_ADDRESS: z.string().optional(),
@@ -17,6 +19,7 @@ const schema = z.object({
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_CLI: z.string().optional(),
+  TRIGGER_SCAN_INTERVAL: z.string().refine((text) => parseDuration(text) !== null, 'a duration such as 15m or 1h').default('1h'),
   SMTP_URL: z.string().optional(),
   SMTP_SINK_PORT: port(2525),
   MAIL_DOMAIN: z.string().default('kessler-hydraulik.example'),
@@ -29,9 +32,13 @@ export interface Config {
   publicUrl?: string
   dataDir: string
   appSecret?: string
+  /** Key of webhook signatures; derived from the app secret unless set (receivers need to know it). */
+  webhookSecret?: string
   databaseUrl?: string
   embeddedPostgresPort: number
   temporal: { address?: string; namespace: string; taskQueue: string; port: number; uiPort: number; cli?: string }
+  /** How often date, inactivity and segment triggers scan for contacts. */
+  triggerScanInterval: string
   smtpUrl?: string
   smtpSinkPort: number
   mailDomain: string
@@ -51,6 +58,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     dataDir: e.DATA_DIR,
     appSecret: e.APP_SECRET,
+    webhookSecret: e.WEBHOOK_SECRET,
     databaseUrl: e.DATABASE_URL || undefined,
     embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
     temporal: {
@@ -61,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiPort: e.TEMPORAL_UI_PORT,
       cli: e.TEMPORAL_CLI,
     },
+    triggerScanInterval: e.TRIGGER_SCAN_INTERVAL,
     smtpUrl: e.SMTP_URL || undefined,
     smtpSinkPort: e.SMTP_SINK_PORT,
     mailDomain: e.MAIL_DOMAIN,

@@ -6,10 +6,10 @@ import { onboardingGraph } from '../engine/examples/onboarding'
 export const DEMO_ACCOUNT_SLUG = 'kessler'
 
 const SUBSIDIARIES = [
-  { code: 'DE', name: 'Kessler Hydraulik GmbH', locale: 'de', hq: true, sender: 'Kessler Hydraulik', email: 'news@kessler-hydraulik.example' },
-  { code: 'FR', name: 'Kessler Hydraulique France SAS', locale: 'fr', hq: false, sender: 'Kessler Hydraulique', email: 'news@fr.kessler-hydraulik.example' },
-  { code: 'IT', name: 'Kessler Idraulica Italia S.r.l.', locale: 'it', hq: false, sender: 'Kessler Idraulica', email: 'news@it.kessler-hydraulik.example' },
-  { code: 'ES', name: 'Kessler Hidráulica España S.L.', locale: 'es', hq: false, sender: 'Kessler Hidráulica', email: 'news@es.kessler-hydraulik.example' },
+  { code: 'DE', name: 'Kessler Hydraulik GmbH', locale: 'de', zone: 'Europe/Berlin', hq: true, sender: 'Kessler Hydraulik', email: 'news@kessler-hydraulik.example' },
+  { code: 'FR', name: 'Kessler Hydraulique France SAS', locale: 'fr', zone: 'Europe/Paris', hq: false, sender: 'Kessler Hydraulique', email: 'news@fr.kessler-hydraulik.example' },
+  { code: 'IT', name: 'Kessler Idraulica Italia S.r.l.', locale: 'it', zone: 'Europe/Rome', hq: false, sender: 'Kessler Idraulica', email: 'news@it.kessler-hydraulik.example' },
+  { code: 'ES', name: 'Kessler Hidráulica España S.L.', locale: 'es', zone: 'Europe/Madrid', hq: false, sender: 'Kessler Hidráulica', email: 'news@es.kessler-hydraulik.example' },
 ]
 
 // A dozen contacts across the four subsidiaries. Pablo Ruiz never gave consent: the demo shows his
@@ -47,8 +47,8 @@ export async function seedDemo(sql: Sql, options: { templateIds: ReadonlySet<str
     const subsidiaryIds = new Map<string, string>()
     for (const s of SUBSIDIARIES) {
       const [row] = await sql<{ id: string }[]>`
-        insert into subsidiaries (account_id, code, name, locale, is_headquarters, sender_name, sender_email)
-        values (${accountId}, ${s.code}, ${s.name}, ${s.locale}, ${s.hq}, ${s.sender}, ${s.email}) returning id`
+        insert into subsidiaries (account_id, code, name, locale, time_zone, is_headquarters, sender_name, sender_email)
+        values (${accountId}, ${s.code}, ${s.name}, ${s.locale}, ${s.zone}, ${s.hq}, ${s.sender}, ${s.email}) returning id`
       subsidiaryIds.set(s.code, row!.id)
     }
     await sql`insert into contacts ${sql(

@@ -7,12 +7,15 @@ import { NativeConnection, type Worker } from '@temporalio/worker'
 import nodemailer from 'nodemailer'
 import postgres, { type Sql } from 'postgres'
 import { createActivities } from '../activities'
-import { createTokenSigner, type TokenSigner } from '../activities/tokens'
+import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
 import { issueApiToken } from '../api/auth'
 import { createApp } from '../api/app'
 import { migrate } from '../db/migrate'
 import type { CampaignGraph } from '../engine/campaign/graph'
+import { ensureSearchAttributes } from '../engine/client'
+import { syncAllCampaignSchedules } from '../engine/entry-client'
 import { createEventDispatcher, type EventDispatcher } from '../engine/dispatcher'
+import { createCampaignSimulator } from '../engine/simulation'
 import { createCampaignWorker, type CampaignWorkflowBundle } from '../engine/worker'
 import { createTemplateRenderer, type TemplateRenderer } from '../templates/renderer'
 import type { Config } from './config'
@@ -20,6 +23,7 @@ import { startEmbeddedPostgres } from './embedded-postgres'
 import { seedDemo } from './seed'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
+import { timeSkippingServerExecutable } from './time-skipping-server'
 
 export interface System {
   url: string
@@ -100,12 +104,17 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const connection = await Connection.connect({ address: temporalAddress })
     stops.push(() => connection.close())
     const client = new Client({ connection, namespace: config.temporal.namespace })
+    const registered = await ensureSearchAttributes(connection, config.temporal.namespace)
+    if (registered.length) log(`Temporal search attributes registered: ${registered.join(', ')}`)
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(dispatcher.stop)
     const renderer = createTemplateRenderer()
+    // The time-skipping server behind simulations starts with the first simulation, not here.
+    const simulator = createCampaignSimulator({ renderer, serverExecutable: timeSkippingServerExecutable, workflowBundle: options.workflowBundle })
+    stops.push(simulator.stop)
 
-    const app = createApp({ sql, tokens, dispatcher, renderer, sink: sink ?? undefined, log })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
@@ -121,7 +130,15 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         connection: workerConnection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
-        activities: createActivities({ sql, mailer, renderer, tokens, publicUrl: url, mailDomain: config.mailDomain }),
+        activities: createActivities({
+          sql,
+          mailer,
+          renderer,
+          tokens,
+          publicUrl: url,
+          mailDomain: config.mailDomain,
+          webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
+        }),
         workflowBundle: options.workflowBundle,
       })
       const running = worker.run()
@@ -140,8 +157,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       const token = issueApiToken(tokens, { sub: 'demo-hq-marketer', acc: seeded.accountId, role: 'marketer', subs: '*' })
       designerUrl = `${url}/#token=${token}`
     }
-    // Events stored while the app was down are handed to Temporal now.
+    // Events stored while the app was down are handed to Temporal now; scanned triggers get their
+    // schedules on a Temporal that does not have them yet (a fresh dev server, a new cluster).
     dispatcher.kick()
+    await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
 
     return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, dispatcher, worker, demoAccountId, stop }
   } catch (error) {

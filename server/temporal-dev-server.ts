@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { delimiter, dirname, join } from 'node:path'
 import { Connection } from '@temporalio/client'
+import { ENROLMENT_SEARCH_ATTRIBUTES } from '../engine/search-attributes'
 
 export const TEMPORAL_CLI_HELP = [
   'The Temporal CLI (`temporal`) was not found on PATH or in Python\'s scripts folder. Any one of these fixes it:',
@@ -42,6 +43,7 @@ export async function startTemporalDevServer(options: { cli?: string; port: numb
   if (!cli) throw new Error(TEMPORAL_CLI_HELP)
   if (options.dbFile) await mkdir(dirname(options.dbFile), { recursive: true })
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'error', '--namespace', 'default']
+  for (const key of ENROLMENT_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`)
   if (options.dbFile) args.push('--db-filename', options.dbFile)
   if (options.uiPort) args.push('--ui-port', String(options.uiPort))
   else args.push('--headless')

@@ -2,7 +2,7 @@ import { NativeConnection } from '@temporalio/worker'
 import nodemailer from 'nodemailer'
 import postgres from 'postgres'
 import { createActivities } from '../activities'
-import { createTokenSigner } from '../activities/tokens'
+import { createTokenSigner, deriveSecret } from '../activities/tokens'
 import { createCampaignWorker, installWorkerRuntime } from '../engine/worker'
 import { createTemplateRenderer } from '../templates/renderer'
 import { loadConfig } from './config'
@@ -35,6 +35,7 @@ const worker = await createCampaignWorker({
     tokens: createTokenSigner(config.appSecret!),
     publicUrl: config.publicUrl!,
     mailDomain: config.mailDomain,
+    webhookSecret: config.webhookSecret ?? deriveSecret(config.appSecret!, 'webhook'),
   }),
 })
 process.on('SIGTERM', () => worker.shutdown())

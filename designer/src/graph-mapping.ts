@@ -15,8 +15,9 @@ export type EntryStepNode = Node<StepData, 'entry'>
 export type MessageStepNode = Node<StepData, 'message'>
 export type TimingStepNode = Node<StepData, 'timing'>
 export type FlowStepNode = Node<StepData, 'flow'>
+export type GoalStepNode = Node<StepData, 'goal'>
 export type UnknownStepNode = Node<StepData, 'unknown'>
-export type CampaignFlowNode = EntryStepNode | MessageStepNode | TimingStepNode | FlowStepNode | UnknownStepNode
+export type CampaignFlowNode = EntryStepNode | MessageStepNode | TimingStepNode | FlowStepNode | GoalStepNode | UnknownStepNode
 
 export type CampaignFlowEdge = Edge<Record<string, never>, 'smoothstep'>
 

@@ -7,13 +7,14 @@ export type StepCategory = NodeType['category']
 /** Canvas node kinds: one per registry category, plus steps whose type the registry does not know. */
 export type CanvasCategory = StepCategory | 'unknown'
 
-export const CATEGORY_ORDER: readonly StepCategory[] = ['entry', 'message', 'timing', 'flow']
+export const CATEGORY_ORDER: readonly StepCategory[] = ['entry', 'message', 'timing', 'flow', 'goal']
 
 export const CATEGORY_LABELS: Record<CanvasCategory, string> = {
   entry: 'Entry',
   message: 'Messages',
   timing: 'Timing',
   flow: 'Flow',
+  goal: 'Goals',
   unknown: 'Unknown',
 }
 

@@ -61,7 +61,8 @@ export function validateForPublish(raw: unknown, context: ValidationContext): Gr
     normalized.nodes.push({ ...node, config: config.data as Record<string, unknown> })
   }
 
-  const entries = nodes.filter((node) => findNodeType(node.type)?.hasInput === false)
+  const categoryOf = (node: { type: string }) => findNodeType(node.type)?.category
+  const entries = nodes.filter((node) => categoryOf(node) === 'entry')
   if (entries.length === 0) issues.push({ message: 'the campaign needs a trigger: add one where contacts enter' })
   for (const extra of entries.slice(1)) issues.push({ nodeId: extra.id, message: `node ${extra.id}: a campaign has one trigger; remove this one` })
 
@@ -84,7 +85,8 @@ export function validateForPublish(raw: unknown, context: ValidationContext): Gr
       continue
     }
     if (findNodeType(target.type)?.hasInput === false) {
-      issues.push({ nodeId: target.id, edgeId: edge.id, message: `node ${target.id} is a trigger and cannot be entered from node ${source.id}` })
+      const what = categoryOf(target) === 'goal' ? 'a goal, reached by behaviour rather than by the flow,' : 'a trigger'
+      issues.push({ nodeId: target.id, edgeId: edge.id, message: `node ${target.id} is ${what} and cannot be entered from node ${source.id}` })
       continue
     }
     const slot = `${source.id}/${edge.sourceHandle}`
@@ -109,7 +111,9 @@ export function validateForPublish(raw: unknown, context: ValidationContext): Gr
     const reached = new Set([entry.id])
     const queue = [entry.id]
     while (queue.length) for (const target of next.get(queue.shift()!) ?? []) if (!reached.has(target)) reached.add(target), queue.push(target)
-    for (const node of nodes) if (!reached.has(node.id)) issues.push({ nodeId: node.id, message: `node ${node.id} cannot be reached from the trigger` })
+    for (const node of nodes) {
+      if (!reached.has(node.id) && categoryOf(node) !== 'goal') issues.push({ nodeId: node.id, message: `node ${node.id} cannot be reached from the trigger` })
+    }
   }
 
   for (const cycle of loopsWithoutWait(byId, next)) {

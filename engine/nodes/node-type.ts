@@ -48,6 +48,10 @@ export interface StepContext {
   waitForEvent(matches: (event: TrackedEvent) => boolean, timeoutMs: number): Promise<TrackedEvent | null>
   /** Behaviour from here on is attributed to the mail this step is about to send. */
   startMailAttribution(): void
+  /** How many times the campaign was resumed so far; read it before asking whether the campaign is paused. */
+  resumeCount(): number
+  /** Returns once the campaign is resumed after `resumeCount()` was `after` (or after a while, to look again). */
+  waitForResume(after: number): Promise<void>
 }
 
 export interface ValidationContext {
@@ -58,10 +62,11 @@ export interface NodeType<Schema extends z.ZodType = z.ZodType> {
   type: string
   label: string
   description: string
-  category: 'entry' | 'message' | 'timing' | 'flow'
+  /** entry: where contacts come in (one per campaign); goal: stands apart from the flow and ends it when reached. */
+  category: 'entry' | 'message' | 'timing' | 'flow' | 'goal'
   configSchema: Schema
   defaults: z.input<Schema>
-  /** Entry nodes have no input handle. */
+  /** Entry and goal nodes have no input handle. */
   hasInput: boolean
   /** Spends time (a timer or a wait for behaviour): the only kind of node allowed to close a loop. */
   waits: boolean

@@ -20,16 +20,24 @@ export const sendEmail = defineNodeType({
   validate: (c, context) =>
     context.templateIds.has(c.template) ? [] : [{ field: 'template', message: `template "${c.template}" does not exist` }],
   step: async (c, context) => {
-    context.startMailAttribution()
     const { enrolment, nodeId, visit } = context
-    const result = await context.activities.sendCampaignEmail({
-      ...enrolment,
-      nodeId,
-      visit,
-      template: c.template,
-    })
-    // A contact without consent, or whose server refuses our mail, stays out of the rest of the flow.
-    if (result.outcome === 'suppressed' || result.outcome === 'rejected') return { exit: result.reason }
-    return { next: NEXT.id }
+    for (;;) {
+      const resumesBefore = context.resumeCount()
+      context.startMailAttribution()
+      const result = await context.activities.sendCampaignEmail({ ...enrolment, nodeId, visit, template: c.template })
+      switch (result.outcome) {
+        case 'paused': // the campaign is paused: the mail waits here until it is resumed
+          await context.waitForResume(resumesBefore)
+          continue
+        case 'deferred': // frequency cap or quiet hours: the mail waits for the contact's next free slot
+          await context.sleep(Date.parse(result.until) - context.now())
+          continue
+        case 'suppressed': // no consent, or the campaign was stopped
+        case 'rejected': // the recipient's server refuses our mail for good
+          return { exit: result.reason }
+        default:
+          return { next: NEXT.id }
+      }
+    }
   },
 })

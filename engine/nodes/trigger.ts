@@ -1,30 +1,111 @@
 import { z } from 'zod'
+import { DATE_OFFSET_PATTERN, formatDateOffset } from '../campaign/calendar'
+import { formatDuration } from '../campaign/duration'
 import { defineNodeType, NEXT } from './node-type'
 import { describePropertyFilter, eventTypeSchema, matchesPropertyFilter, propertyFilterSchema } from './property-filter'
+import { durationSchema } from './wait'
 
-const config = z.strictObject({
+// How a contact enters the campaign. "event" reacts to one event as the dispatcher hands it over; the
+// other kinds are found by a scan that runs on a Temporal Schedule (engine/trigger-schedules.ts) and
+// enrols each contact once per occasion (a due date, a stretch of silence, an entry into a segment).
+
+// Entry rules, enforced where enrolments are made (engine/enrol.ts). "always" is what event triggers did
+// before rules existed: a contact may come back once the previous enrolment has finished.
+const entryRules = {
+  reEntry: z.enum(['never', 'always', 'after']).default('always'),
+  /** With reEntry "after": the time since the previous enrolment started before the contact may enter again. */
+  coolDown: durationSchema.optional(),
+}
+
+const attributeKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'attribute name is letters, digits, "_", "." or "-"')
+const calendarOffset = (signed: boolean) =>
+  z
+    .string()
+    .refine((text) => DATE_OFFSET_PATTERN.test(text.trim()) && (signed || !/^\s*[+-]/.test(text)), signed ? 'offset is e.g. -60d, +2w or +1y' : 'a number of days, weeks or years, e.g. 7d')
+
+export const TRACKED_ACTIVITY = ['click', 'open', 'visit', 'download', 'form'] as const
+
+const eventTrigger = z.strictObject({
+  // Optional so that graphs saved before trigger kinds existed still read as event triggers.
+  kind: z.literal('event').default('event'),
   eventType: eventTypeSchema,
   filter: propertyFilterSchema,
+  ...entryRules,
+})
+
+const dateTrigger = z.strictObject({
+  kind: z.literal('date'),
+  /** A date attribute of the contact ("2027-03-01" or an ISO timestamp), e.g. maintenance_due. */
+  attribute: attributeKey,
+  /** When, relative to that date, the contact enters: -60d is sixty days before. */
+  offset: calendarOffset(true).default('0d'),
+  /** Equality on other contact attributes, e.g. {"model": "HydroStat 2000"}. */
+  filter: propertyFilterSchema,
+  /** A day missed (downtime, a date entered late) is still caught up this long after. */
+  catchUp: calendarOffset(false).default('7d'),
+  ...entryRules,
+})
+
+const inactivityTrigger = z.strictObject({
+  kind: z.literal('inactivity'),
+  /** The events that count as activity; ["purchase"] makes it "no purchase for …". */
+  eventTypes: z.array(eventTypeSchema).min(1).max(20).default([...TRACKED_ACTIVITY]),
+  /** How long without any of them, e.g. 90d. Contacts with no such event count from their creation. */
+  period: durationSchema,
+  filter: propertyFilterSchema,
+  ...entryRules,
+})
+
+const segmentTrigger = z.strictObject({
+  kind: z.literal('segment'),
+  /** A saved segment (api/segments.ts): contacts enter when they start matching it. */
+  segmentId: z.uuid('segmentId: choose a saved segment'),
+  ...entryRules,
+})
+
+const config = z.discriminatedUnion('kind', [eventTrigger, dateTrigger, inactivityTrigger, segmentTrigger]).superRefine((c, ctx) => {
+  if (c.reEntry === 'after' && !c.coolDown) ctx.addIssue({ code: 'custom', path: ['coolDown'], message: 're-entry "after" needs a cool-down, e.g. 30d' })
 })
 
 export type TriggerConfig = z.output<typeof config>
+export type ScannedTriggerConfig = Exclude<TriggerConfig, { kind: 'event' }>
+export type EntryRules = Pick<TriggerConfig, 'reEntry' | 'coolDown'>
 
-/** Starts an enrolment when the contact has an event of this type whose properties match the filter. */
+function describeEntry(c: EntryRules): string {
+  if (c.reEntry === 'never') return ', once per contact'
+  if (c.reEntry === 'after' && c.coolDown) return `, again ${formatDuration(c.coolDown)} after entering`
+  return ''
+}
+
+function describeTrigger(c: TriggerConfig): string {
+  switch (c.kind) {
+    case 'event':
+      return `${c.eventType}${describePropertyFilter(c.filter)}`
+    case 'date':
+      return `${formatDateOffset(c.offset)} ${c.attribute}${describePropertyFilter(c.filter)}`
+    case 'inactivity':
+      return `no ${c.eventTypes.join(', ')} for ${formatDuration(c.period)}${describePropertyFilter(c.filter)}`
+    case 'segment':
+      return 'enters a saved segment'
+  }
+}
+
+/** Starts an enrolment: on an event, a date coming near, a contact going quiet, or a contact entering a segment. */
 export const trigger = defineNodeType({
   type: 'trigger',
   label: 'Trigger',
-  description: 'Enrols a contact when an event happens, e.g. a purchase of a given product.',
+  description: 'Enrols a contact when an event happens, a date comes near (maintenance due), they go quiet, or they enter a segment.',
   category: 'entry',
   configSchema: config,
-  defaults: { eventType: 'purchase', filter: {} },
+  defaults: { kind: 'event', eventType: 'purchase', filter: {}, reEntry: 'always' },
   hasInput: false,
   waits: false,
   outputs: () => [NEXT],
-  summary: (c) => `${c.eventType}${describePropertyFilter(c.filter)}`,
+  summary: (c) => `${describeTrigger(c)}${describeEntry(c)}`,
   // The trigger already happened when the workflow starts: its step only leads on.
   step: async () => ({ next: NEXT.id }),
 })
 
 export function eventStartsCampaign(c: TriggerConfig, event: { type: string; properties: Record<string, unknown> }): boolean {
-  return event.type === c.eventType && matchesPropertyFilter(c.filter, event.properties)
+  return c.kind === 'event' && event.type === c.eventType && matchesPropertyFilter(c.filter, event.properties)
 }

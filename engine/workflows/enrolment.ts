@@ -1,7 +1,22 @@
-import { condition, defineQuery, defineSignal, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow'
+import {
+  CancellationScope,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow'
 import type { CampaignActivities } from '../../activities'
 import type { CampaignGraph } from '../campaign/graph'
-import { findNodeType, type EnrolmentRef, type StepContext, type TrackedEvent } from '../nodes'
+import { findNodeType, type EnrolmentRef, type StepContext, type StepResult, type TrackedEvent } from '../nodes'
+import { eventReachesGoal, type GoalConfig } from '../nodes/goal'
+import { ENROLMENT_STEP } from '../search-attributes'
 
 /** Input of one contact's run through one published campaign version. Versioned: add V2 rather than change V1. */
 export interface EnrolmentInputV1 {
@@ -9,6 +24,22 @@ export interface EnrolmentInputV1 {
   /** The published version's graph, normalised at publish: the enrolment keeps it even when a newer version goes live. */
   graph: CampaignGraph
   triggerEventId?: string
+  /** Where a run that continued as new stands (absent on the first run). */
+  carryOver?: EnrolmentCarryOver
+  /** History events per run before continuing as new (default 2,000; tests use less). */
+  historyEventsPerRun?: number
+  /** A simulation runs on the time-skipping test server, which has no custom search attributes. */
+  simulation?: boolean
+}
+
+export interface EnrolmentCarryOver {
+  nodeId: string
+  visits: Record<string, number>
+  /** Behaviour since the latest mail: what a following wait may still react to. */
+  events: TrackedEvent[]
+  recentEventIds: string[]
+  path: EnrolmentPathEntry[]
+  runs: number
 }
 
 export interface EnrolmentPathEntry {
@@ -19,13 +50,23 @@ export interface EnrolmentPathEntry {
 }
 
 export interface EnrolmentState {
-  status: 'active' | 'completed' | 'exited'
+  status: 'active' | 'completed' | 'exited' | 'converted'
   currentNodeId: string | null
   exitReason?: string
+  /** The most recent steps (older ones are in Postgres, enrolment_steps). */
   path: EnrolmentPathEntry[]
 }
 
+interface Leaving {
+  status: 'exited' | 'converted'
+  reason: string
+  goal?: { nodeId: string; event: TrackedEvent }
+}
+
+export type CampaignControl = { action: 'resume' } | { action: 'stop' }
+
 export const trackedEventSignal = defineSignal<[TrackedEvent]>('trackedEvent')
+export const campaignControlSignal = defineSignal<[CampaignControl]>('campaignControl')
 export const enrolmentStateQuery = defineQuery<EnrolmentState>('enrolmentState')
 
 const activities = proxyActivities<CampaignActivities>({
@@ -37,26 +78,63 @@ const activities = proxyActivities<CampaignActivities>({
 })
 const { recordStep } = proxyLocalActivities<CampaignActivities>({ startToCloseTimeout: '30 seconds' })
 
+// Activities run to the end even when the contact leaves meanwhile: a mail half-sent is worse than
+// one sent a moment after an unsubscribe, and the send log must record how it ended.
+const shieldedActivities = new Proxy(activities, {
+  get: (target, name: string) => (input: never) =>
+    CancellationScope.nonCancellable(() => (target[name as keyof CampaignActivities] as (input: never) => Promise<unknown>)(input)),
+}) as CampaignActivities
+
 // A published graph has no loop without a wait, so this only stops a defect from spinning forever.
 const MAX_STEPS_PER_RUN = 10_000
+// Loyalty loops and yearly reminders run for years: a new run every so many events keeps each history small.
+const HISTORY_EVENTS_PER_RUN = 2_000
+const PATH_KEPT = 50
+const RECENT_EVENT_IDS_KEPT = 500
+// A resume signal may be missed (sent while the worker was away, before this wait began): look again now and then.
+const PAUSE_RECHECK_MS = 6 * 3_600_000
+const LEAVING_EVENTS: Record<string, string> = { unsubscribe: 'unsubscribed', bounce: 'bounced', complaint: 'complained' }
 
-/** One contact in one campaign: walks the published graph node by node. Side effects: mails, step records (activities). */
+/**
+ * One contact in one campaign: walks the published graph node by node. Side effects through activities:
+ * mails (idempotency key: enrolment + step + pass), step records, the conversion when a goal is reached.
+ * Leaves early when a goal is reached, the contact unsubscribes or bounces, or the campaign is stopped.
+ */
 export async function campaignEnrolment(input: EnrolmentInputV1): Promise<EnrolmentState> {
-  const { enrolment, graph } = input
+  const { enrolment, graph, carryOver } = input
   const nodes = new Map(graph.nodes.map((node) => [node.id, node]))
   const edges = new Map(graph.edges.map((edge) => [`${edge.source}/${edge.sourceHandle}`, edge.target]))
-  const visits = new Map<string, number>()
-  const state: EnrolmentState = { status: 'active', currentNodeId: null, path: [] }
+  const goals = graph.nodes.filter((node) => findNodeType(node.type)?.category === 'goal')
+  const visits = new Map(Object.entries(carryOver?.visits ?? {}))
+  const state: EnrolmentState = { status: 'active', currentNodeId: null, path: carryOver?.path ?? [] }
 
   // Behaviour arrives as signals at any time; it is kept so a wait that starts later still sees a click
   // on the mail before it. The API may deliver an event twice (its outbox retries), hence the id check.
-  const events: TrackedEvent[] = []
-  const seenEventIds = new Set<string>()
+  const events: TrackedEvent[] = [...(carryOver?.events ?? [])]
+  const seenEventIds = new Set(carryOver?.recentEventIds ?? [])
   let attributionStart = 0
+  let leaving: Leaving | null = null
+  // Signal handlers set `leaving`; reading it through a function keeps TypeScript from assuming it is still null.
+  const leavingNow = (): Leaving | null => leaving
+  let resumes = 0
+  let stepScope: CancellationScope | null = null
+  const leave = (reason: Leaving) => {
+    if (leaving) return
+    leaving = reason
+    stepScope?.cancel()
+  }
+
   setHandler(trackedEventSignal, (event) => {
     if (seenEventIds.has(event.eventId)) return
     seenEventIds.add(event.eventId)
     events.push(event)
+    const goal = goals.find((node) => eventReachesGoal(node.config as GoalConfig, event))
+    if (goal) leave({ status: 'converted', reason: 'goal_reached', goal: { nodeId: goal.id, event } })
+    else if (LEAVING_EVENTS[event.type]) leave({ status: 'exited', reason: LEAVING_EVENTS[event.type]! })
+  })
+  setHandler(campaignControlSignal, (control) => {
+    if (control.action === 'resume') resumes++
+    else leave({ status: 'exited', reason: 'campaign_stopped' })
   })
   setHandler(enrolmentStateQuery, () => state)
 
@@ -64,9 +142,9 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
     enrolment,
     nodeId,
     visit,
-    activities,
+    activities: shieldedActivities,
     now: () => Date.now(),
-    sleep: (ms) => sleep(ms),
+    sleep: (ms) => sleep(Math.max(ms, 1)),
     startMailAttribution: () => {
       attributionStart = events.length
     },
@@ -75,27 +153,64 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
       await condition(() => (found = events.slice(attributionStart).find(matches) ?? null) !== null, timeoutMs)
       return found
     },
+    resumeCount: () => resumes,
+    waitForResume: async (after) => {
+      await condition(() => resumes > after, PAUSE_RECHECK_MS)
+    },
   })
 
-  let node = graph.nodes.find((candidate) => findNodeType(candidate.type)?.hasInput === false)
-  for (let steps = 0; node && steps < MAX_STEPS_PER_RUN; steps++) {
+  let node = carryOver ? nodes.get(carryOver.nodeId) : graph.nodes.find((candidate) => findNodeType(candidate.type)?.category === 'entry')
+  for (let steps = 0; node && !leavingNow() && steps < MAX_STEPS_PER_RUN; steps++) {
+    if (workflowInfo().historyLength > (input.historyEventsPerRun ?? HISTORY_EVENTS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof campaignEnrolment>({
+        ...input,
+        carryOver: {
+          nodeId: node.id,
+          visits: Object.fromEntries(visits),
+          events: events.slice(attributionStart),
+          recentEventIds: [...seenEventIds].slice(-RECENT_EVENT_IDS_KEPT),
+          path: state.path.slice(-PATH_KEPT),
+          runs: (carryOver?.runs ?? 1) + 1,
+        },
+      })
+    }
     const type = findNodeType(node.type)
     if (!type?.step) throw new Error(`node ${node.id} has type ${node.type}, which has no workflow step`)
     const visit = (visits.get(node.id) ?? 0) + 1
     visits.set(node.id, visit)
     const entry: EnrolmentPathEntry = { nodeId: node.id, visit, enteredAt: new Date().toISOString() }
+    const previous = state.path.at(-1)
     state.currentNodeId = node.id
     state.path.push(entry)
-    await recordStep({ enrolmentId: enrolment.enrolmentId, accountId: enrolment.accountId, nodeId: node.id, visit })
+    if (state.path.length > PATH_KEPT * 2) state.path.splice(0, state.path.length - PATH_KEPT)
+    if (!input.simulation) upsertSearchAttributes([{ key: ENROLMENT_STEP, value: node.id }])
+    await recordStep({
+      enrolmentId: enrolment.enrolmentId,
+      accountId: enrolment.accountId,
+      nodeId: node.id,
+      visit,
+      previous: previous?.output ? { nodeId: previous.nodeId, visit: previous.visit, output: previous.output } : undefined,
+    })
 
-    const result = await type.step(node.config, context(node.id, visit))
+    const current = node
+    let result: StepResult
+    try {
+      result = await CancellationScope.cancellable(async () => {
+        stepScope = CancellationScope.current()
+        return type.step!(current.config, context(current.id, visit))
+      })
+    } catch (error) {
+      if (leavingNow() && isCancellation(error)) break
+      throw error
+    } finally {
+      stepScope = null
+    }
     if ('end' in result) {
       state.status = 'completed'
       break
     }
     if ('exit' in result) {
-      state.status = 'exited'
-      state.exitReason = result.exit
+      leave({ status: 'exited', reason: result.exit })
       break
     }
     entry.output = result.next
@@ -104,12 +219,27 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
     // Publish refuses unconnected outputs; a graph from before that rule simply ends here.
     if (!node) state.status = 'completed'
   }
-  if (state.status === 'active') {
+
+  const left = leavingNow()
+  if (left) {
+    state.status = left.status
+    state.exitReason = left.reason
+    if (left.goal) {
+      await shieldedActivities.recordConversion({
+        enrolmentId: enrolment.enrolmentId,
+        accountId: enrolment.accountId,
+        campaignId: enrolment.campaignId,
+        contactId: enrolment.contactId,
+        goalNodeId: left.goal.nodeId,
+        eventId: left.goal.event.eventId,
+      })
+    }
+  } else if (state.status === 'active') {
     state.status = 'exited'
     state.exitReason = 'step_limit'
   }
   state.currentNodeId = null
-  await activities.finishEnrolment({
+  await shieldedActivities.finishEnrolment({
     enrolmentId: enrolment.enrolmentId,
     accountId: enrolment.accountId,
     status: state.status,

@@ -1,2 +1,4 @@
 // The workflow bundle's entry point: every workflow type the worker registers.
 export { campaignEnrolment } from './enrolment'
+export { campaignTriggerScan } from './trigger-scan'
+export { enrolmentJob } from './enrolment-job'

@@ -25,6 +25,11 @@ const activities: CampaignActivities = {
   },
   recordStep: async () => {},
   finishEnrolment: async (input) => void finished.push(input),
+  recordConversion: async () => {},
+  // Contact and webhook steps do not occur in these graphs (test/integration/flow-steps covers them).
+  loadContactFacts: async () => ({ attributes: {}, tags: [], consent: 'granted', subsidiary: 'DE', timeZone: 'Europe/Berlin' }),
+  updateContact: async () => {},
+  callWebhook: async () => ({ outcome: 'delivered', status: 200 }),
 }
 
 let client: Client

@@ -1,7 +1,7 @@
 import { Handle, Position, useNodeConnections, type NodeProps, type NodeTypes } from '@xyflow/react'
 import { memo, useMemo } from 'react'
 import type { NodeOutput } from '../../../engine/nodes'
-import type { CampaignFlowNode, EntryStepNode, FlowStepNode, MessageStepNode, TimingStepNode, UnknownStepNode } from '../graph-mapping'
+import type { CampaignFlowNode, EntryStepNode, FlowStepNode, GoalStepNode, MessageStepNode, TimingStepNode, UnknownStepNode } from '../graph-mapping'
 import { describeStep, type CanvasCategory } from '../steps'
 
 // One component per step category. Label, summary, input handle and the labelled output handles all
@@ -71,6 +71,10 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
   return <StepCard id={id} data={data} selected={selected} category="flow" />
 })
 
+export const GoalNode = memo(function GoalNode({ id, data, selected }: NodeProps<GoalStepNode>) {
+  return <StepCard id={id} data={data} selected={selected} category="goal" />
+})
+
 export const UnknownNode = memo(function UnknownNode({ id, data, selected }: NodeProps<UnknownStepNode>) {
   const connections = useNodeConnections({ handleType: 'source' })
   const outputs = useMemo(
@@ -86,6 +90,7 @@ export const flowNodeTypes = {
   message: MessageNode,
   timing: TimingNode,
   flow: FlowNode,
+  goal: GoalNode,
   unknown: UnknownNode,
 } satisfies NodeTypes
 
@@ -94,5 +99,6 @@ export const CATEGORY_COLOURS: Record<CanvasCategory, string> = {
   message: '#2563eb',
   timing: '#d97706',
   flow: '#6b7280',
+  goal: '#7c3aed',
   unknown: '#dc2626',
 }

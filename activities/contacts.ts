@@ -1,0 +1,63 @@
+import { ApplicationFailure } from '@temporalio/activity'
+import type { Sql } from 'postgres'
+import { resolveTimeZone, type ConsentStatus, type ContactFacts } from '../engine/nodes/contact-facts'
+
+export interface ContactRef {
+  accountId: string
+  contactId: string
+}
+
+interface FactsRow {
+  attributes: Record<string, unknown>
+  tags: string[]
+  consent_status: ConsentStatus
+  subsidiary_code: string
+  time_zone: string | null
+  subsidiary_time_zone: string | null
+}
+
+/** The contact's current facts for a condition or a wait: attributes, tags, consent, subsidiary, time zone. Reads only. */
+export async function loadContactFacts(sql: Sql, input: ContactRef): Promise<ContactFacts> {
+  const [row] = await sql<FactsRow[]>`
+    select c.attributes, c.tags, c.consent_status, s.code as subsidiary_code, c.time_zone, s.time_zone as subsidiary_time_zone
+    from contacts c
+    join subsidiaries s on s.id = c.subsidiary_id
+    where c.id = ${input.contactId} and c.account_id = ${input.accountId}`
+  if (!row) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} no longer exists`, 'ContactGone')
+  return {
+    attributes: row.attributes,
+    tags: row.tags,
+    consent: row.consent_status,
+    subsidiary: row.subsidiary_code,
+    timeZone: resolveTimeZone(row.time_zone, row.subsidiary_time_zone),
+  }
+}
+
+export interface UpdateContactInput extends ContactRef {
+  /** null clears the attribute. */
+  setAttributes: Record<string, string | number | boolean | null>
+  addTags: string[]
+  removeTags: string[]
+}
+
+/**
+ * Sets and clears attributes and adds and removes tags on the contact, in one statement. Idempotent:
+ * the result depends only on the input, so a retry (or a second pass) changes nothing more. Tags keep
+ * the order they were first added in and appear once.
+ */
+export async function updateContact(sql: Sql, input: UpdateContactInput): Promise<void> {
+  const entries = Object.entries(input.setAttributes)
+  const set = Object.fromEntries(entries.filter(([, value]) => value !== null))
+  const cleared = entries.filter(([, value]) => value === null).map(([name]) => name)
+  const [row] = await sql<{ id: string }[]>`
+    update contacts set
+      attributes = (attributes || ${sql.json(set)}) - ${cleared}::text[],
+      tags = array(
+        select tag from unnest(tags || ${input.addTags}::text[]) with ordinality as t(tag, position)
+        where tag <> all(${input.removeTags}::text[])
+        group by tag order by min(position)),
+      updated_at = now()
+    where id = ${input.contactId} and account_id = ${input.accountId}
+    returning id`
+  if (!row) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} no longer exists`, 'ContactGone')
+}

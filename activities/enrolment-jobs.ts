@@ -1,0 +1,122 @@
+import { segmentCondition, scopeCondition } from '../db/segments'
+import { enrolContact, loadEnteringCampaign } from '../engine/enrol'
+import type { SegmentFilter } from '../engine/segment-filter'
+import { manualOccasion } from '../engine/triggers'
+import { enrolDeps, inParallel, type EntryActivityDeps } from './entry-context'
+
+// The activities of a bulk enrolment job (engine/workflows/enrolment-job.ts). The job's rows live in
+// enrolment_job_items, one per CSV line or segment member; each gets its outcome once processed, so the
+// job's progress is a count over rows and a batch that is retried picks up exactly the rows still open.
+
+interface JobRow {
+  id: string
+  account_id: string
+  campaign_id: string
+  key: string
+  source: 'csv' | 'segment'
+  segment_id: string | null
+  subsidiaries: string[] | null
+  prepared_at: Date | null
+}
+
+interface ItemRow {
+  line: number
+  contact_id: string | null
+}
+
+interface Outcome {
+  line: number
+  contactId: string | null
+  outcome: 'enrolled' | 'skipped'
+  reason: string | null
+}
+
+export function enrolmentJobActivities(deps: EntryActivityDeps) {
+  const { sql } = deps
+
+  async function loadJob(jobId: string): Promise<JobRow> {
+    const [job] = await sql<JobRow[]>`
+      select id, account_id, campaign_id, key, source, segment_id, subsidiaries, prepared_at from enrolment_jobs where id = ${jobId}`
+    if (!job) throw new Error(`enrolment job ${jobId} does not exist`)
+    return job
+  }
+
+  return {
+    /**
+     * Makes the job's rows and marks it running. A segment job lists the contacts matching the segment now
+     * (within the requester's subsidiaries); a CSV job's rows were stored with the upload. Runs once per job.
+     */
+    prepareEnrolmentJob: async (input: { jobId: string }): Promise<{ total: number }> => {
+      return sql.begin(async (sql) => {
+        const [job] = await sql<JobRow[]>`select * from enrolment_jobs where id = ${input.jobId} for update`
+        if (!job) throw new Error(`enrolment job ${input.jobId} does not exist`)
+        if (!job.prepared_at && job.source === 'segment' && job.segment_id) {
+          const [segment] = await sql<{ filter: SegmentFilter }[]>`select filter from segments where id = ${job.segment_id}`
+          if (segment) {
+            await sql`
+              insert into enrolment_job_items (job_id, line, email, contact_id)
+              select ${job.id}, row_number() over (order by c.id), c.email, c.id
+              from contacts c
+              where c.account_id = ${job.account_id} and (${segmentCondition(sql, segment.filter)})
+                and ${scopeCondition(sql, job.subsidiaries ?? '*')}`
+          }
+        }
+        await sql`update enrolment_jobs set prepared_at = coalesce(prepared_at, now()), status = 'running' where id = ${job.id} and status <> 'done'`
+        const [count] = await sql<{ n: number }[]>`select count(*)::int as n from enrolment_job_items where job_id = ${job.id}`
+        return { total: count!.n }
+      })
+    },
+
+    /**
+     * Enrols the next open rows after `after` (a line number) through engine/enrol.ts and records each
+     * row's outcome. The occasion is the job's key, so a row that is repeated (retry, resume) enrols nobody twice.
+     */
+    enrolJobBatch: async (input: { jobId: string; after: number; limit: number }): Promise<{ cursor: number | null; processed: number }> => {
+      const job = await loadJob(input.jobId)
+      const campaign = await loadEnteringCampaign(sql, job.account_id, job.campaign_id)
+      if (!campaign) {
+        // Stopped while the job ran: whatever is left is not enrolled, and says why.
+        const closed = await sql`
+          update enrolment_job_items set outcome = 'skipped', reason = 'campaign_stopped'
+          where job_id = ${job.id} and outcome is null`
+        return { cursor: null, processed: closed.count }
+      }
+      // CSV rows name an e-mail address; it is resolved now, within the requester's subsidiaries, so a
+      // contact they may not see is as unknown to them as one that does not exist.
+      const items =
+        job.source === 'csv'
+          ? await sql<ItemRow[]>`
+              select i.line, c.id as contact_id from enrolment_job_items i
+              left join contacts c on c.account_id = ${job.account_id} and lower(c.email) = lower(i.email)
+                and ${scopeCondition(sql, job.subsidiaries ?? '*')}
+              where i.job_id = ${job.id} and i.outcome is null and i.line > ${input.after}
+              order by i.line limit ${input.limit}`
+          : await sql<ItemRow[]>`
+              select line, contact_id from enrolment_job_items
+              where job_id = ${job.id} and outcome is null and line > ${input.after}
+              order by line limit ${input.limit}`
+      const outcomes: Outcome[] = []
+      const enrol = enrolDeps(deps)
+      await inParallel(items, 4, async (item) => {
+        if (!item.contact_id) return void outcomes.push({ line: item.line, contactId: null, outcome: 'skipped', reason: 'unknown_contact' })
+        const result = await enrolContact(enrol, campaign, { contactId: item.contact_id, occasion: manualOccasion(job.key) })
+        outcomes.push({ line: item.line, contactId: item.contact_id, outcome: result.outcome, reason: result.outcome === 'skipped' ? result.reason : null })
+      })
+      if (outcomes.length) {
+        await sql`
+          update enrolment_job_items i set outcome = o.outcome, reason = o.reason, contact_id = coalesce(i.contact_id, o.contact_id)
+          from unnest(${outcomes.map((o) => o.line)}::int[], ${outcomes.map((o) => o.outcome)}::text[],
+                      ${outcomes.map((o) => o.reason)}::text[], ${outcomes.map((o) => o.contactId)}::uuid[]) as o(line, outcome, reason, contact_id)
+          where i.job_id = ${job.id} and i.line = o.line`
+      }
+      return { cursor: items.length < input.limit ? null : items.at(-1)!.line, processed: items.length }
+    },
+
+    /** Marks the job done. Idempotent. */
+    finishEnrolmentJob: async (input: { jobId: string }): Promise<void> => {
+      await sql`update enrolment_jobs set status = 'done', finished_at = now() where id = ${input.jobId} and status <> 'done'`
+    },
+  }
+}
+
+export type EnrolmentJobActivities = ReturnType<typeof enrolmentJobActivities>

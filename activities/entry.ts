@@ -1,0 +1,13 @@
+import { enrolmentJobActivities } from './enrolment-jobs'
+import type { EntryActivityDeps } from './entry-context'
+import { triggerScanActivities } from './trigger-scan'
+
+/**
+ * How contacts enter campaigns besides events: the trigger scans (date, inactivity, segment) and bulk
+ * enrolment jobs. The worker registers them with the enrolment activities (createActivities).
+ */
+export function createEntryActivities(deps: EntryActivityDeps) {
+  return { ...triggerScanActivities(deps), ...enrolmentJobActivities(deps) }
+}
+
+export type EntryActivities = ReturnType<typeof createEntryActivities>

@@ -1,0 +1,164 @@
+import type { Client } from '@temporalio/client'
+import type { Sql } from 'postgres'
+import type { CampaignGraph } from './campaign/graph'
+import { parseDuration } from './campaign/duration'
+import { enrolmentWorkflowId, startEnrolmentWorkflow } from './client'
+import type { EnrolmentInputV1 } from './workflows/enrolment'
+import { campaignTrigger } from './triggers'
+
+// The one place where a contact enters a campaign: the event dispatcher, the trigger scans, and manual
+// enrolment (single, CSV, segment) all come through enrolContact. Three things keep entry exact under
+// concurrency and retries:
+//   - a transaction-scoped advisory lock per campaign and contact, so the entry rules (which read the
+//     contact's earlier enrolments) and the insert that follows cannot interleave with another entry;
+//   - trigger_occasions (primary key campaign + contact + occasion): an occasion enrols at most once;
+//   - the partial unique index on active enrolments and the workflow id's USE_EXISTING policy, as before.
+// The workflow is started after the commit. A crash in between leaves an active enrolment without a
+// workflow; the caller's retry (dispatcher round, activity retry, repeated request) finds the occasion
+// taken by that still-active enrolment and starts its workflow then, which is safe to do twice.
+
+export interface EnrolDeps {
+  sql: Sql
+  client: Client
+  taskQueue: string
+}
+
+/** A campaign that takes entries, with the published version new enrolments run. */
+export interface EnteringCampaign {
+  accountId: string
+  campaignId: string
+  versionId: string
+  graph: CampaignGraph
+}
+
+export interface Entry {
+  contactId: string
+  /** What entered the contact (engine/triggers.ts): event:<id>, maintenance_due:2027-03-01, manual:<key>, … */
+  occasion: string
+  /** The event that triggered it, whose properties mails may use. */
+  triggerEventId?: string
+}
+
+export type SkipReason =
+  /** No contact with this id in the campaign's account. */
+  | 'unknown_contact'
+  /** The contact is in the campaign right now. */
+  | 'already_in_campaign'
+  /** Entry rule "never": the contact was in this campaign before. */
+  | 're_entry_never'
+  /** Entry rule "after": the previous enrolment started less than the cool-down ago. */
+  | 'cooling_down'
+
+export type EnrolOutcome =
+  // repeated: this occasion had enrolled the contact before (a retry, a second scan, a repeated request).
+  | { outcome: 'enrolled'; enrolmentId: string; repeated: boolean }
+  | { outcome: 'skipped'; reason: SkipReason }
+
+/** Campaigns take entries while live, and while paused (their mail waits for the resume); not once stopped. */
+export async function loadEnteringCampaign(sql: Sql, accountId: string, campaignId: string): Promise<EnteringCampaign | null> {
+  const [row] = await sql<{ version_id: string; graph: CampaignGraph }[]>`
+    select v.id as version_id, v.graph from campaigns c join campaign_versions v on v.id = c.live_version_id
+    where c.id = ${campaignId} and c.account_id = ${accountId} and c.status in ('live', 'paused')`
+  return row ? { accountId, campaignId, versionId: row.version_id, graph: row.graph } : null
+}
+
+interface Decision {
+  enrolmentId: string
+  versionId: string
+  /** Still running: its workflow must be (re)started. */
+  active: boolean
+  repeated: boolean
+  /** The contact was in this campaign before, so the workflow id may still name that earlier run. */
+  enteredBefore: boolean
+}
+
+/**
+ * Enrols the contact for this occasion unless the occasion was used already or the entry rules refuse;
+ * then starts (or, for a repeated occasion whose enrolment still runs, makes sure of) its workflow.
+ * Side effects: an enrolments row and a trigger_occasions row (one transaction), one workflow start.
+ */
+export async function enrolContact(deps: EnrolDeps, campaign: EnteringCampaign, entry: Entry): Promise<EnrolOutcome> {
+  const { sql } = deps
+  const rules = campaignTrigger(campaign.graph) ?? { reEntry: 'always' as const, coolDown: undefined }
+  const coolDownMs = rules.reEntry === 'after' && rules.coolDown ? parseDuration(rules.coolDown)! : 0
+  const workflowId = enrolmentWorkflowId(campaign.campaignId, entry.contactId)
+
+  const decision = await sql.begin(async (sql): Promise<Decision | SkipReason> => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`enrol:${campaign.campaignId}:${entry.contactId}`}, 0))`
+    const [earlier] = await sql<{ enrolment_id: string; version_id: string; status: string }[]>`
+      select o.enrolment_id, e.version_id, e.status from trigger_occasions o join enrolments e on e.id = o.enrolment_id
+      where o.campaign_id = ${campaign.campaignId} and o.contact_id = ${entry.contactId} and o.occasion = ${entry.occasion}`
+    if (earlier) return { enrolmentId: earlier.enrolment_id, versionId: earlier.version_id, active: earlier.status === 'active', repeated: true, enteredBefore: true }
+
+    const [history] = await sql<{ known: boolean; active: boolean; entered_before: boolean; cooling: boolean }[]>`
+      select exists (select 1 from contacts where id = ${entry.contactId} and account_id = ${campaign.accountId}) as known,
+             coalesce(bool_or(status = 'active'), false) as active,
+             count(*) > 0 as entered_before,
+             coalesce(max(started_at) > now() - ${coolDownMs} * interval '1 millisecond', false) as cooling
+      from enrolments where campaign_id = ${campaign.campaignId} and contact_id = ${entry.contactId}`
+    if (!history!.known) return 'unknown_contact'
+    if (history!.active) return 'already_in_campaign'
+    if (history!.entered_before && rules.reEntry === 'never') return 're_entry_never'
+    if (history!.cooling && rules.reEntry === 'after') return 'cooling_down'
+
+    const [created] = await sql<{ id: string }[]>`
+      insert into enrolments (account_id, campaign_id, version_id, contact_id, workflow_id, trigger_event_id)
+      values (${campaign.accountId}, ${campaign.campaignId}, ${campaign.versionId}, ${entry.contactId}, ${workflowId}, ${entry.triggerEventId ?? null})
+      on conflict (campaign_id, contact_id) where status = 'active' do nothing
+      returning id`
+    // The lock makes this unreachable, but the index is the last word on "one active enrolment".
+    if (!created) return 'already_in_campaign'
+    await sql`
+      insert into trigger_occasions (campaign_id, contact_id, occasion, account_id, enrolment_id)
+      values (${campaign.campaignId}, ${entry.contactId}, ${entry.occasion}, ${campaign.accountId}, ${created.id})`
+    return { enrolmentId: created.id, versionId: campaign.versionId, active: true, repeated: false, enteredBefore: history!.entered_before }
+  })
+
+  if (typeof decision === 'string') return { outcome: 'skipped', reason: decision }
+  if (decision.active) {
+    const graph = decision.versionId === campaign.versionId ? campaign.graph : await versionGraph(sql, decision.versionId)
+    const input: EnrolmentInputV1 = {
+      enrolment: {
+        enrolmentId: decision.enrolmentId,
+        accountId: campaign.accountId,
+        campaignId: campaign.campaignId,
+        versionId: decision.versionId,
+        contactId: entry.contactId,
+      },
+      graph,
+      ...(entry.triggerEventId ? { triggerEventId: entry.triggerEventId } : {}),
+    }
+    await startWorkflow(deps, input, decision.enteredBefore)
+  }
+  return { outcome: 'enrolled', enrolmentId: decision.enrolmentId, repeated: decision.repeated }
+}
+
+const PREVIOUS_RUN_GRACE_MS = 10_000
+
+/**
+ * Starts the enrolment's workflow. Its id is per campaign and contact, and a contact's previous enrolment
+ * closes its row in its last activity, a moment before its workflow completes: a start in that moment is
+ * handed the finishing run (USE_EXISTING) instead of a new one. So when the contact was in the campaign
+ * before, the run's memo is checked, and a previous enrolment's run is waited out before starting again.
+ */
+async function startWorkflow(deps: EnrolDeps, input: EnrolmentInputV1, mayFindPreviousRun: boolean): Promise<void> {
+  const workflowId = enrolmentWorkflowId(input.enrolment.campaignId, input.enrolment.contactId)
+  for (let attempt = 1; ; attempt++) {
+    await startEnrolmentWorkflow(deps.client, deps.taskQueue, input)
+    if (!mayFindPreviousRun) return
+    const run = await deps.client.workflow.getHandle(workflowId).describe()
+    const owner = (run.memo as { enrolmentId?: string } | undefined)?.enrolmentId
+    // Every enrolment run carries its id in the memo (continue-as-new keeps it); without one there is nothing to wait for.
+    if (owner === undefined || owner === input.enrolment.enrolmentId) return
+    // Thrown, the caller's retry (activity, dispatcher round, repeated request) starts it later.
+    if (attempt === 3) throw new Error(`workflow ${workflowId} still runs enrolment ${owner}; enrolment ${input.enrolment.enrolmentId} waits for it`)
+    const finished = deps.client.workflow.getHandle(workflowId, run.runId).result().catch(() => {})
+    await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, PREVIOUS_RUN_GRACE_MS))])
+  }
+}
+
+async function versionGraph(sql: Sql, versionId: string): Promise<CampaignGraph> {
+  const [row] = await sql<{ graph: CampaignGraph }[]>`select graph from campaign_versions where id = ${versionId}`
+  if (!row) throw new Error(`campaign version ${versionId} does not exist`)
+  return row.graph
+}

@@ -1,0 +1,163 @@
+import { z } from 'zod'
+import { CONSENT_STATUSES, type ContactFacts } from './contact-facts'
+
+// Rules a condition step checks against a contact's facts. Each kind is one schema in the union; kinds
+// that later issues bring (persona, score, segment) already have their place, so stored drafts keep
+// them, but publishing refuses them until they are implemented (plannedRuleIssues).
+
+export const attributeNameSchema = z.string().trim().min(1, 'name the attribute').max(100)
+export const tagSchema = z.string().trim().min(1, 'a tag cannot be empty').max(64, 'a tag has at most 64 characters')
+
+export const ATTRIBUTE_OPERATORS = ['equals', 'not_equals', 'exists', 'not_exists', 'greater_than', 'less_than', 'contains'] as const
+
+const attributeRule = z.strictObject({
+  kind: z.literal('attribute'),
+  attribute: attributeNameSchema,
+  operator: z.enum(ATTRIBUTE_OPERATORS),
+  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+})
+const tagRule = z.strictObject({ kind: z.literal('tag'), operator: z.enum(['has', 'has_not']).default('has'), tag: tagSchema })
+const consentRule = z.strictObject({ kind: z.literal('consent'), operator: z.enum(['is', 'is_not']).default('is'), status: z.enum(CONSENT_STATUSES) })
+const subsidiaryRule = z.strictObject({
+  kind: z.literal('subsidiary'),
+  operator: z.enum(['is', 'is_not']).default('is'),
+  codes: z.array(z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR')).min(1, 'name at least one subsidiary'),
+})
+
+/** Rule kinds a later issue implements. Their settings are not known yet, so anything is kept as it is. */
+export const PLANNED_RULE_KINDS = ['persona', 'score', 'segment'] as const
+const plannedRule = z.looseObject({ kind: z.enum(PLANNED_RULE_KINDS) })
+
+export const contactRuleSchema = z.discriminatedUnion('kind', [attributeRule, tagRule, consentRule, subsidiaryRule, plannedRule])
+export type ContactRule = z.output<typeof contactRuleSchema>
+export type PlannedRule = z.output<typeof plannedRule>
+
+/** A set of rules that holds when all (or any) of them hold. */
+export const ruleSetShape = {
+  match: z.enum(['all', 'any']).default('all'),
+  rules: z.array(contactRuleSchema).min(1, 'add at least one rule').max(50),
+}
+export type RuleSet = { match: 'all' | 'any'; rules: ContactRule[] }
+
+const isPlanned = (rule: ContactRule): rule is PlannedRule => (PLANNED_RULE_KINDS as readonly string[]).includes(rule.kind)
+
+const present = (value: unknown) => value !== undefined && value !== null && value !== ''
+
+// Attribute values come from ERP imports and web forms: "250" and 250 are the same number there.
+function asNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value)
+  return null
+}
+
+// Equality compares the text form, like event filters: a rule typed as "true" matches a stored true.
+function sameValue(actual: unknown, expected: string | number | boolean): boolean {
+  if (!present(actual)) return false
+  if (typeof expected === 'number') return asNumber(actual) === expected
+  return String(actual) === String(expected)
+}
+
+// "contains" is a search: it ignores case, and on a list attribute it looks for an element.
+function containsValue(actual: unknown, expected: string): boolean {
+  const needle = expected.toLowerCase()
+  if (typeof actual === 'string') return actual.toLowerCase().includes(needle)
+  if (Array.isArray(actual)) return actual.some((element) => present(element) && String(element).toLowerCase() === needle)
+  return false
+}
+
+export function ruleHolds(rule: ContactRule, facts: ContactFacts): boolean {
+  if (isPlanned(rule)) throw new Error(`${rule.kind} rules are not implemented; publishing refuses them`)
+  switch (rule.kind) {
+    case 'attribute': {
+      const actual = facts.attributes[rule.attribute]
+      const { value } = rule
+      switch (rule.operator) {
+        case 'exists':
+          return present(actual)
+        case 'not_exists':
+          return !present(actual)
+        case 'equals':
+          return value !== undefined && sameValue(actual, value)
+        case 'not_equals':
+          return value !== undefined && !sameValue(actual, value)
+        case 'greater_than':
+        case 'less_than': {
+          const number = asNumber(actual)
+          if (number === null || typeof value !== 'number') return false
+          return rule.operator === 'greater_than' ? number > value : number < value
+        }
+        case 'contains':
+          return typeof value === 'string' && containsValue(actual, value)
+      }
+      return false
+    }
+    case 'tag':
+      return facts.tags.includes(rule.tag) === (rule.operator === 'has')
+    case 'consent':
+      return (facts.consent === rule.status) === (rule.operator === 'is')
+    case 'subsidiary':
+      return rule.codes.includes(facts.subsidiary) === (rule.operator === 'is')
+  }
+}
+
+export function ruleSetHolds(set: RuleSet, facts: ContactFacts): boolean {
+  return set.match === 'all' ? set.rules.every((rule) => ruleHolds(rule, facts)) : set.rules.some((rule) => ruleHolds(rule, facts))
+}
+
+const OPERATOR_WORDS: Record<(typeof ATTRIBUTE_OPERATORS)[number], string> = {
+  equals: '=',
+  not_equals: '≠',
+  exists: 'is set',
+  not_exists: 'is not set',
+  greater_than: '>',
+  less_than: '<',
+  contains: 'contains',
+}
+
+/** One rule as marketers would say it: `industry = automotive`, `tagged vip`, `subsidiary FR or IT`. */
+export function describeRule(rule: ContactRule): string {
+  if (isPlanned(rule)) return `${rule.kind} (not available yet)`
+  switch (rule.kind) {
+    case 'attribute':
+      return [rule.attribute, OPERATOR_WORDS[rule.operator], rule.operator.endsWith('exists') ? undefined : rule.value].filter((part) => part !== undefined).join(' ')
+    case 'tag':
+      return `${rule.operator === 'has' ? '' : 'not '}tagged ${rule.tag}`
+    case 'consent':
+      return `consent ${rule.operator === 'is' ? '' : 'not '}${rule.status}`
+    case 'subsidiary':
+      return `subsidiary ${rule.operator === 'is' ? '' : 'not '}${rule.codes.join(' or ')}`
+  }
+}
+
+export function describeRuleSet(set: RuleSet): string {
+  return set.rules.map(describeRule).join(set.match === 'all' ? ' and ' : ' or ')
+}
+
+export interface RuleIssue {
+  field: string
+  message: string
+}
+
+/** What keeps a rule set from running, with fields relative to `prefix` (e.g. "branches.1"). */
+export function ruleSetIssues(set: RuleSet, prefix: string): RuleIssue[] {
+  const issues: RuleIssue[] = []
+  set.rules.forEach((rule, i) => {
+    const at = `${prefix ? `${prefix}.` : ''}rules.${i}`
+    if (isPlanned(rule)) {
+      issues.push({ field: `${at}.kind`, message: `rule ${i + 1}: ${rule.kind} conditions are not available yet; remove this rule` })
+      return
+    }
+    if (rule.kind !== 'attribute') return
+    const { operator, value } = rule
+    if ((operator === 'equals' || operator === 'not_equals') && value === undefined) {
+      issues.push({ field: `${at}.value`, message: `rule ${i + 1}: give the value ${rule.attribute} is compared with` })
+    }
+    if ((operator === 'greater_than' || operator === 'less_than') && typeof value !== 'number') {
+      issues.push({ field: `${at}.value`, message: `rule ${i + 1}: "${OPERATOR_WORDS[operator]}" compares numbers; give a number` })
+    }
+    if (operator === 'contains' && (typeof value !== 'string' || value === '')) {
+      issues.push({ field: `${at}.value`, message: `rule ${i + 1}: give the text ${rule.attribute} should contain` })
+    }
+  })
+  return issues
+}
