@@ -1,10 +1,13 @@
-import { ApplicationFailure, Context } from '@temporalio/activity'
+import { ApplicationFailure } from '@temporalio/activity'
 import { Readable } from 'node:stream'
 import type { Transporter } from 'nodemailer'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Sql } from 'postgres'
 import type { EnrolmentRef } from '../engine/nodes'
+import { resolveTimeZone } from '../engine/nodes/contact-facts'
+import { nextSendWindowStart, type SendWindow } from '../engine/nodes/zoned-time'
 import type { TemplateRenderer } from '../templates/renderer'
+import { startHeartbeat } from './activity-context'
 import type { TokenSigner } from './tokens'
 
 export interface SendCampaignEmailInput extends EnrolmentRef {
@@ -22,7 +25,7 @@ export type SendOutcome =
   | { outcome: 'rejected'; messageId: string; reason: string }
   // Not now: the campaign is paused (ask again after resume) or the contact's mail quota is used up.
   | { outcome: 'paused'; messageId: string }
-  | { outcome: 'deferred'; messageId: string; until: string; reason: 'frequency_cap' }
+  | { outcome: 'deferred'; messageId: string; until: string; reason: 'frequency_cap' | 'quiet_hours' }
 
 export interface MailDeps {
   sql: Sql
@@ -67,6 +70,9 @@ interface RecipientRow {
   trigger_properties: Record<string, unknown> | null
   campaign_status: 'draft' | 'live' | 'paused' | 'stopped'
   frequency_cap_per_week: number
+  send_window: SendWindow | null
+  time_zone: string | null
+  subsidiary_time_zone: string | null
 }
 
 /** The Message-ID is derived from enrolment, step and pass, so every attempt of one send shares it. */
@@ -89,7 +95,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     select c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.consent_status,
            s.code as subsidiary_code, s.locale as subsidiary_locale, s.name as subsidiary_name,
            s.sender_name, s.sender_email, e.properties as trigger_properties,
-           ca.status as campaign_status, a.frequency_cap_per_week
+           ca.status as campaign_status, a.frequency_cap_per_week, a.send_window, c.time_zone, s.time_zone as subsidiary_time_zone
     from enrolments en
     join contacts c on c.id = en.contact_id
     join subsidiaries s on s.id = c.subsidiary_id
@@ -121,6 +127,12 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
                   ${messageId}, ${input.template}, ${recipient.email}, 'suppressed', ${`no_consent: consent is ${recipient.consent_status}`})
           on conflict (enrolment_id, node_id, visit) do nothing`
         return { outcome: 'suppressed', messageId, reason: 'no_consent' }
+      }
+      if (recipient.send_window) {
+        // Quiet hours: outside the account's send window on the contact's clock, the mail waits for it to open.
+        const now = Date.now()
+        const opens = nextSendWindowStart(now, resolveTimeZone(recipient.time_zone, recipient.subsidiary_time_zone), recipient.send_window)
+        if (opens > now) return { outcome: 'deferred', messageId, until: new Date(opens).toISOString(), reason: 'quiet_hours' }
       }
       const slot = await claimSlot(sql, input, messageId, recipient)
       if (slot) return { outcome: 'deferred', messageId, until: slot.toISOString(), reason: 'frequency_cap' }
@@ -168,7 +180,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     .build()
   let bodyHandedOver = false
   const raw = Readable.from([message]).once('end', () => (bodyHandedOver = true))
-  const heartbeat = startHeartbeat()
+  const stopHeartbeat = startHeartbeat()
   try {
     const info = await deps.mailer.sendMail({ envelope: { from: recipient.sender_email, to: [recipient.email] }, raw })
     await sql`update messages set status = 'sent', sent_at = now(), smtp_response = ${String(info.response ?? '')} where message_id = ${messageId}`
@@ -190,7 +202,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     await sql`update messages set status = 'unknown', reason = ${reason} where message_id = ${messageId}`
     return { outcome: 'unknown', messageId }
   } finally {
-    clearInterval(heartbeat)
+    stopHeartbeat()
   }
 }
 
@@ -218,14 +230,4 @@ async function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: str
       on conflict (enrolment_id, node_id, visit) do nothing`
     return null
   })
-}
-
-function startHeartbeat(): ReturnType<typeof setInterval> | undefined {
-  let context: Context
-  try {
-    context = Context.current()
-  } catch {
-    return undefined // called outside an activity (unit tests): nobody to heartbeat to
-  }
-  return setInterval(() => context.heartbeat(), 2_000)
 }

@@ -64,6 +64,41 @@ export function enrolmentRoutes(deps: { sql: Sql; client: Client; taskQueue: str
     })
   })
 
+  // Per step: how many entered, how many wait there now, and which outputs they took (a condition's
+  // branches, an A/B split's arms). What the live view draws on the graph and the A/B report counts.
+  router.get('/campaigns/:id/steps', async (req, res) => {
+    const who = caller(req)
+    const campaignId = id.safeParse(req.params.id)
+    if (!campaignId.success) return send(res, notFound('campaign'))
+    const version = z.coerce.number().int().positive().optional().safeParse(req.query.version)
+    if (!version.success) return send(res, invalidInput(version.error, 'query.version'))
+    const [campaign] = await sql`select id from campaigns where id = ${campaignId.data} and account_id = ${who.acc}`
+    if (!campaign) return send(res, notFound('campaign'))
+    const scope = sql`
+      from enrolments e
+      join contacts c on c.id = e.contact_id
+      join subsidiaries s on s.id = c.subsidiary_id
+      join campaign_versions v on v.id = e.version_id
+      where e.campaign_id = ${campaignId.data}
+        ${who.subs === '*' ? sql`` : sql`and s.code = any(${who.subs})`}
+        ${version.data ? sql`and v.version = ${version.data}` : sql``}`
+    const [passes, waiting, statuses] = await Promise.all([
+      sql<{ node_id: string; output: string | null; n: number }[]>`
+        select st.node_id, st.output, count(*)::int as n from enrolment_steps st join (select e.id ${scope}) x on x.id = st.enrolment_id
+        group by st.node_id, st.output`,
+      sql<{ node_id: string; n: number }[]>`select e.current_node_id as node_id, count(*)::int as n ${scope} and e.status = 'active' and e.current_node_id is not null group by e.current_node_id`,
+      sql<{ status: string; n: number }[]>`select e.status, count(*)::int as n ${scope} group by e.status`,
+    ])
+    const steps: Record<string, { entered: number; waiting: number; outputs: Record<string, number> }> = {}
+    const step = (nodeId: string) => (steps[nodeId] ??= { entered: 0, waiting: 0, outputs: {} })
+    for (const row of passes) {
+      step(row.node_id).entered += row.n
+      if (row.output) step(row.node_id).outputs[row.output] = row.n
+    }
+    for (const row of waiting) step(row.node_id).waiting = row.n
+    res.json({ steps, enrolments: Object.fromEntries(statuses.map((row) => [row.status, row.n])) })
+  })
+
   router.get('/enrolments/:id', async (req, res) => {
     const who = caller(req)
     const enrolmentId = id.safeParse(req.params.id)

@@ -21,7 +21,9 @@ export async function publishCampaignDraft(
   const [campaign] = await sql<{ draft_graph: CampaignGraph }[]>`
     select draft_graph from campaigns where id = ${input.campaignId} and account_id = ${input.accountId}`
   if (!campaign) return { ok: false, reason: 'not_found' }
-  const checked = validateForPublish(campaign.draft_graph, { templateIds: input.templateIds })
+  // The attributes the account's contacts carry: what conditions, date waits and date triggers may name.
+  const attributes = await sql<{ key: string }[]>`select distinct jsonb_object_keys(attributes) as key from contacts where account_id = ${input.accountId}`
+  const checked = validateForPublish(campaign.draft_graph, { templateIds: input.templateIds, attributes: new Set(attributes.map((row) => row.key)) })
   if (!checked.ok) return { ok: false, reason: 'invalid', issues: checked.issues }
   const version = await sql.begin(async (sql) => {
     // The row lock serialises two publishes of the same campaign, so version numbers never collide.

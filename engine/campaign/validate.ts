@@ -116,6 +116,16 @@ export function validateForPublish(raw: unknown, context: ValidationContext): Gr
     }
   }
 
+  if (context.attributes) {
+    // A campaign may read what it writes itself (update contact → condition later on).
+    const known = new Set([...context.attributes, ...normalized.nodes.flatMap((node) => findNodeType(node.type)?.writesAttributes?.(node.config) ?? [])])
+    for (const node of normalized.nodes) {
+      for (const attribute of findNodeType(node.type)?.readsAttributes?.(node.config) ?? []) {
+        if (!known.has(attribute)) issues.push({ nodeId: node.id, field: 'config', message: `node ${node.id}: no contact has an attribute "${attribute}"; check the name` })
+      }
+    }
+  }
+
   for (const cycle of loopsWithoutWait(byId, next)) {
     issues.push({ nodeId: cycle[0], message: `node ${cycle[0]}: the loop ${[...cycle, cycle[0]].join(' → ')} has no wait, so it would repeat without pause` })
   }

@@ -36,6 +36,8 @@ export const condition = defineNodeType({
   defaults: { mode: 'yes_no', match: 'all', rules: [{ kind: 'consent', operator: 'is', status: 'granted' }] },
   hasInput: true,
   waits: false,
+  readsAttributes: (c) =>
+    (c.mode === 'yes_no' ? c.rules : c.branches.flatMap((branch) => branch.rules)).flatMap((rule) => (rule.kind === 'attribute' ? [rule.attribute] : [])),
   outputs: (c) => (c.mode === 'yes_no' ? [YES, NO] : [...c.branches.map((branch) => ({ id: branch.name, label: branch.name })), ELSE]),
   summary: (c) =>
     c.mode === 'yes_no' ? `if ${describeRuleSet(c)}` : c.branches.map((branch) => `${branch.name}: ${describeRuleSet(branch)}`).join('; '),

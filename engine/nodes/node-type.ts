@@ -56,6 +56,8 @@ export interface StepContext {
 
 export interface ValidationContext {
   templateIds: ReadonlySet<string>
+  /** Contact attributes the account knows (present on its contacts). Without it, attribute names go unchecked. */
+  attributes?: ReadonlySet<string>
 }
 
 export interface NodeType<Schema extends z.ZodType = z.ZodType> {
@@ -73,6 +75,10 @@ export interface NodeType<Schema extends z.ZodType = z.ZodType> {
   outputs(config: z.output<Schema>): NodeOutput[]
   /** One line for the canvas, e.g. `purchase where product = HydroStat 2000`. */
   summary(config: z.output<Schema>): string
+  /** Contact attributes the node reads: publish refuses names the account has never seen (a typo, usually). */
+  readsAttributes?(config: z.output<Schema>): string[]
+  /** Contact attributes the node sets: a later step of the same campaign may read them. */
+  writesAttributes?(config: z.output<Schema>): string[]
   /** Checks beyond the schema that need the rest of the product (templates that exist, ...). */
   validate?(config: z.output<Schema>, context: ValidationContext): Omit<GraphIssue, 'nodeId'>[]
   /** The workflow step. Deterministic: everything with a side effect goes through context.activities. */

@@ -98,6 +98,8 @@ export const trigger = defineNodeType({
   category: 'entry',
   configSchema: config,
   defaults: { kind: 'event', eventType: 'purchase', filter: {}, reEntry: 'always' },
+  // An event trigger's filter names event properties, a date trigger's names contact attributes.
+  readsAttributes: (c) => (c.kind === 'date' ? [c.attribute, ...Object.keys(c.filter)] : []),
   hasInput: false,
   waits: false,
   outputs: () => [NEXT],

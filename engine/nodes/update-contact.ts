@@ -27,6 +27,7 @@ export const updateContact = defineNodeType({
   category: 'flow',
   configSchema: config,
   defaults: { setAttributes: {}, addTags: [], removeTags: [] },
+  writesAttributes: (c) => Object.keys(c.setAttributes),
   hasInput: true,
   waits: false,
   outputs: () => [NEXT],

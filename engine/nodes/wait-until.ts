@@ -79,6 +79,7 @@ export const waitUntil = defineNodeType({
   defaults: { mode: 'send_window', days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', until: '17:00' },
   hasInput: true,
   waits: true,
+  readsAttributes: (c) => (c.mode === 'date' ? [c.attribute] : []),
   outputs: (c) => (c.mode === 'date' ? [{ id: NEXT.id, label: describeOffset(c.offset, c.attribute) }, MISSING(c.attribute)] : [NEXT]),
   summary: (c) =>
     c.mode === 'date' ? `until ${describeOffset(c.offset, c.attribute)}` : `until ${describeDays(c.days)} ${c.from}–${c.until}, contact’s time`,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { onboardingGraph } from '../../engine/examples/onboarding'
 import type { ReceivedMail } from '../../server/smtp-sink'
+import { linearCampaign } from '../helpers/graphs'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // Campaign lifecycle through the API, on the real product: Postgres, Temporal, SMTP.
@@ -100,6 +101,24 @@ describe('campaign lifecycle', () => {
     }
   })
 
+  it('holds mail during quiet hours on the contact’s clock', async () => {
+    // A send window open only the day after tomorrow (Madrid time, Javier's subsidiary): closed now.
+    const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
+    const madridToday = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Madrid', weekday: 'short' }).format(new Date()).toLowerCase()
+    const openDay = weekdays[(weekdays.indexOf(madridToday) + 2) % 7]!
+    await system.sql`update accounts set send_window = ${system.sql.json({ days: [openDay], from: '09:00', until: '17:00' })}`
+    try {
+      const javier = 'javier.garcia@garcia-prensas.example'
+      const contactId = await purchase(javier)
+      await expect.poll(async () => (await enrolmentOf(contactId))?.current_node_id, { timeout: 15_000 }).toBe('welcome')
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      expect(system.sink!.mails().filter(to(javier))).toEqual([])
+      expect(await system.sql`select 1 from messages where contact_id = ${contactId}`).toHaveLength(0)
+    } finally {
+      await system.sql`update accounts set send_window = null`
+    }
+  })
+
   it('keeps running enrolments on their version while a new version takes new entries', async () => {
     const elodie = await purchase('elodie.bernard@bernard-plasturgie.example')
     await expect.poll(async () => (await enrolmentOf(elodie))?.current_node_id, { timeout: 15_000 }).toBe('guide-clicked')
@@ -112,6 +131,40 @@ describe('campaign lifecycle', () => {
     expect((await enrolmentOf(anna))!.version_id).not.toBe(v1)
     // Élodie, on version 1, is still waiting for her click (1 minute).
     expect(await enrolmentOf(elodie)).toMatchObject({ status: 'active', current_node_id: 'guide-clicked', version_id: v1 })
+  })
+
+  it('reports per step how many entered, wait there and took each output, e.g. the arms of an A/B split', async () => {
+    const graph = linearCampaign({ eventType: 'price_list_requested' }, [])
+    graph.nodes = graph.nodes.filter((node) => node.id !== 'end')
+    graph.edges = []
+    graph.nodes.push(
+      { id: 'subject-test', type: 'ab_split', position: { x: 0, y: 120 }, config: { arms: [{ name: 'A', weight: 50 }, { name: 'B', weight: 50 }] } },
+      { id: 'mail-a', type: 'send_email', position: { x: -150, y: 240 }, config: { template: 'onboarding-welcome' } },
+      { id: 'mail-b', type: 'send_email', position: { x: 150, y: 240 }, config: { template: 'onboarding-check-in' } },
+      { id: 'hold', type: 'wait', position: { x: 0, y: 360 }, config: { duration: '1d' } },
+      { id: 'done', type: 'end', position: { x: 0, y: 480 }, config: {} },
+    )
+    graph.edges.push(
+      { id: 'e1', source: 'trigger', sourceHandle: 'next', target: 'subject-test' },
+      { id: 'e2', source: 'subject-test', sourceHandle: 'A', target: 'mail-a' },
+      { id: 'e3', source: 'subject-test', sourceHandle: 'B', target: 'mail-b' },
+      { id: 'e4', source: 'mail-a', sourceHandle: 'next', target: 'hold' },
+      { id: 'e5', source: 'mail-b', sourceHandle: 'next', target: 'hold' },
+      { id: 'e6', source: 'hold', sourceHandle: 'next', target: 'done' },
+    )
+    const created = await system.api('/api/campaigns', { body: { name: 'Price list A/B', graph } })
+    expect(created.status).toBe(201)
+    const published = await system.api(`/api/campaigns/${created.body.id}/publish`, { method: 'POST' })
+    expect(published.status, JSON.stringify(published.body)).toBe(201)
+    const contacts = await system.sql<{ email: string }[]>`select email from contacts where consent_status = 'granted' order by email`
+    for (const { email } of contacts) expect((await system.api('/api/events', { body: { type: 'price_list_requested', contact: { email } } })).status).toBe(202)
+    const report = async () => (await system.api(`/api/campaigns/${created.body.id}/steps`)).body
+    await expect.poll(async () => (await report()).steps.hold?.waiting, { timeout: 30_000 }).toBe(contacts.length)
+    const { steps, enrolments } = await report()
+    expect(steps['subject-test'].entered).toBe(contacts.length)
+    expect(steps['subject-test'].outputs.A + steps['subject-test'].outputs.B).toBe(contacts.length)
+    expect(steps['mail-a'].entered).toBe(steps['subject-test'].outputs.A)
+    expect(enrolments).toEqual({ active: contacts.length })
   })
 
   it('stops: every running enrolment leaves at once and the campaign takes no new entries', async () => {

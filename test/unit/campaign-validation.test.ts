@@ -84,6 +84,26 @@ describe('publishing a campaign graph', () => {
     expect(issuesOf(into)).toContainEqual(expect.objectContaining({ nodeId: 'purchase', edgeId: 'e-back' }))
   })
 
+  it('refuses a condition on an attribute no contact has, unless a step of the campaign sets it', () => {
+    const graph = clone(onboardingGraph())
+    graph.nodes.push({ id: 'big-customer', type: 'condition', position: { x: 0, y: 0 }, config: { mode: 'yes_no', match: 'all', rules: [{ kind: 'attribute', attribute: 'industy', operator: 'equals', value: 'machine tools' }] } })
+    graph.edges = graph.edges.filter((edge) => edge.id !== 'e-care-end')
+    graph.edges.push(
+      { id: 'e-care-check', source: 'care-tips', sourceHandle: 'next', target: 'big-customer' },
+      { id: 'e-yes', source: 'big-customer', sourceHandle: 'yes', target: 'done-clicked' },
+      { id: 'e-no', source: 'big-customer', sourceHandle: 'no', target: 'done-clicked' },
+    )
+    const known = { ...templates, attributes: new Set(['industry', 'company_size']) }
+    const refused = validateForPublish(graph, known)
+    expect(refused.ok ? [] : refused.issues).toEqual([{ nodeId: 'big-customer', field: 'config', message: 'node big-customer: no contact has an attribute "industy"; check the name' }])
+
+    // The same campaign setting the attribute itself first may read it.
+    graph.nodes.push({ id: 'mark', type: 'update_contact', position: { x: 0, y: 0 }, config: { setAttributes: { industy: 'x' } } })
+    graph.edges = graph.edges.filter((edge) => edge.id !== 'e-care-check')
+    graph.edges.push({ id: 'e-care-mark', source: 'care-tips', sourceHandle: 'next', target: 'mark' }, { id: 'e-mark-check', source: 'mark', sourceHandle: 'next', target: 'big-customer' })
+    expect(validateForPublish(graph, known).ok).toBe(true)
+  })
+
   it('refuses a malformed graph with the field path', () => {
     expect(issuesOf({ nodes: [{ id: 'a b', type: 'end' }], edges: [] })).toContainEqual(expect.objectContaining({ field: 'graph.nodes.0.id' }))
   })
