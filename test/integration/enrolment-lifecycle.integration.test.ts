@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { Client, Connection } from '@temporalio/client'
-import { NativeConnection, Worker } from '@temporalio/worker'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Client } from '@temporalio/client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CampaignActivities } from '../../activities'
 import type { SendCampaignEmailInput, SendOutcome } from '../../activities/send-campaign-email'
 import type { CampaignGraph } from '../../engine/campaign/graph'
@@ -9,11 +8,10 @@ import { validateForPublish } from '../../engine/campaign/validate'
 import { onboardingGraph } from '../../engine/examples/onboarding'
 import { campaignControlSignal, enrolmentStateQuery, trackedEventSignal, type campaignEnrolment } from '../../engine/workflows/enrolment'
 import { linearCampaign } from '../helpers/graphs'
-import { workflowBundle } from '../helpers/workflow-bundle'
+import { startWorkflowWorker } from '../helpers/workflow-worker'
 
 // How an enrolment leaves early, holds, and stays small, on the real Temporal dev server with the
 // activities replaced by scripted recorders. Durations are seconds (the dev server has no time skipping).
-const taskQueue = `lifecycle-test-${randomUUID()}`
 const sent: SendCampaignEmailInput[] = []
 const conversions: { enrolmentId: string; goalNodeId: string }[] = []
 /** Per contact, the outcomes the send activity answers before it finally sends. */
@@ -37,21 +35,13 @@ const activities: CampaignActivities = {
 }
 
 let client: Client
-let worker: Worker
-let running: Promise<void>
-let connection: NativeConnection
+let taskQueue: string
+let stopWorker: () => Promise<void>
 beforeAll(async () => {
-  const address = inject('temporalAddress')
-  connection = await NativeConnection.connect({ address })
-  worker = await Worker.create({ connection, taskQueue, activities, workflowBundle: await workflowBundle() })
-  running = worker.run()
-  client = new Client({ connection: await Connection.connect({ address }) })
+  ;({ client, taskQueue, stop: stopWorker } = await startWorkflowWorker(activities))
 })
 afterAll(async () => {
-  worker?.shutdown()
-  await running
-  await connection?.close()
-  await client?.connection.close()
+  await stopWorker?.()
 })
 
 const templates = { templateIds: new Set(['onboarding-welcome', 'onboarding-care-tips', 'onboarding-reminder', 'onboarding-check-in']) }

@@ -3,11 +3,10 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ApplicationFailure } from '@temporalio/common'
-import { Client, Connection } from '@temporalio/client'
-import { NativeConnection, Worker } from '@temporalio/worker'
+import type { Client } from '@temporalio/client'
 import nodemailer from 'nodemailer'
 import postgres, { type Sql } from 'postgres'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createActivities, type CampaignActivities } from '../../activities'
 import { loadContactFacts, updateContact } from '../../activities/contacts'
 import { createTokenSigner } from '../../activities/tokens'
@@ -20,12 +19,11 @@ import { addDays, instantOf, wallClock, weekdayOf } from '../../engine/nodes/zon
 import { enrolmentStateQuery, type campaignEnrolment, type EnrolmentState } from '../../engine/workflows/enrolment'
 import { createTemplateRenderer } from '../../templates/renderer'
 import { createTestDatabase, type TestDatabase } from '../helpers/database'
-import { workflowBundle } from '../helpers/workflow-bundle'
+import { startWorkflowWorker } from '../helpers/workflow-worker'
 
 // The flow steps (condition, A/B split, update contact, webhook, wait until) on the real Temporal dev
 // server. Mail and step records are recorders; the contact and webhook activities are the real ones,
 // on a throwaway database and against a real HTTP receiver on loopback. Durations are seconds.
-const taskQueue = `flow-steps-test-${randomUUID()}`
 const SECRET = 'webhook-test-secret-0123456789abcdef'
 let database: TestDatabase
 let sql: Sql
@@ -67,9 +65,8 @@ let receiverUrl: string
 const flakyCalls = new Map<string, number>()
 
 let client: Client
-let worker: Worker
-let running: Promise<void>
-let connection: NativeConnection
+let taskQueue: string
+let stopWorker: () => Promise<void>
 
 beforeAll(async () => {
   database = await createTestDatabase()
@@ -113,17 +110,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`
 
-  const address = inject('temporalAddress')
-  connection = await NativeConnection.connect({ address })
-  worker = await Worker.create({ connection, taskQueue, activities: testActivities(), workflowBundle: await workflowBundle() })
-  running = worker.run()
-  client = new Client({ connection: await Connection.connect({ address }) })
+  ;({ client, taskQueue, stop: stopWorker } = await startWorkflowWorker(testActivities()))
 })
 afterAll(async () => {
-  worker?.shutdown()
-  await running
-  await connection?.close()
-  await client?.connection.close()
+  await stopWorker?.()
   receiver?.closeAllConnections()
   await new Promise((resolve) => receiver?.close(resolve))
   await sql?.end()
