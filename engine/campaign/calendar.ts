@@ -1,4 +1,4 @@
-import { wallClock } from '../nodes/zoned-time'
+import { readDateAttribute, wallClock } from '../nodes/zoned-time'
 
 // Calendar dates for date-relative triggers. A contact's "maintenance due" is a day, not an instant, and
 // "today" depends on where the contact sits: 23:30 in Lisbon is already tomorrow in Berlin. Offsets are
@@ -35,8 +35,6 @@ export function formatDateOffset(text: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'} ${match[1] === '-' ? 'before' : 'after'}`
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 
 /** The calendar date (YYYY-MM-DD) at an instant, as a wall calendar in the time zone shows it. */
@@ -46,23 +44,13 @@ export function localDate(at: Date, timeZone: string): string {
 }
 
 /**
- * A date attribute as the calendar day it means: "2027-03-01" as it is, a timestamp as the day it falls
- * on in the contact's zone. Anything else (missing, "soon", 2027-02-30) is no date: the contact is skipped.
+ * A date attribute as the calendar day it means on the contact's clock, read exactly as the wait-until
+ * step reads it (readDateAttribute), so a trigger and a wait never disagree about a contact's date.
+ * Anything that is no date (missing, "soon", 2027-02-30) is null: the contact is skipped.
  */
 export function attributeDate(value: unknown, timeZone: string): string | null {
-  if (typeof value !== 'string') return null
-  const text = value.trim()
-  const day = ISO_DATE.exec(text)
-  if (day) {
-    const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])]
-    const date = new Date(Date.UTC(y, m - 1, d))
-    return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? text : null
-  }
-  if (ISO_INSTANT.test(text)) {
-    const instant = new Date(text)
-    return Number.isNaN(instant.getTime()) ? null : localDate(instant, timeZone)
-  }
-  return null
+  const wall = readDateAttribute(value, timeZone)
+  return wall && `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}`
 }
 
 const toUtc = (date: string) => {
