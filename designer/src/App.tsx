@@ -1,16 +1,19 @@
 import { ReactFlowProvider } from '@xyflow/react'
-import { useEffect, useMemo, type ReactNode } from 'react'
+import { useEffect, useMemo, useState, type ReactNode } from 'react'
 import { createApi } from './api'
+import { CampaignControls } from './components/CampaignControls'
 import { CampaignList, StatusBadge } from './components/CampaignList'
 import { Canvas } from './components/Canvas'
 import { DraftActions } from './components/DraftActions'
+import { EnrolPanel } from './components/EnrolPanel'
 import { PublishIssues } from './components/PublishIssues'
-import { DesignerContext, useDesigner } from './designer-context'
-import { createDesignerStore, hasUnsavedChanges } from './store'
+import { ApiContext, DesignerContext, useDesigner } from './designer-context'
+import { createDesignerStore, hasUnsavedChanges, openCampaignStatus } from './store'
 
 export function App({ token }: { token: string | null }) {
-  const store = useMemo(() => (token ? createDesignerStore(createApi(token)) : null), [token])
-  if (!store) {
+  const api = useMemo(() => (token ? createApi(token) : null), [token])
+  const store = useMemo(() => (api ? createDesignerStore(api) : null), [api])
+  if (!api || !store) {
     return (
       <Notice title="No access token">
         Open the designer through the link printed by <code>npm start</code> (it carries your access token).
@@ -18,9 +21,11 @@ export function App({ token }: { token: string | null }) {
     )
   }
   return (
-    <DesignerContext.Provider value={store}>
-      <Shell />
-    </DesignerContext.Provider>
+    <ApiContext.Provider value={api}>
+      <DesignerContext.Provider value={store}>
+        <Shell />
+      </DesignerContext.Provider>
+    </ApiContext.Provider>
   )
 }
 
@@ -40,6 +45,9 @@ function Shell() {
   const loadCampaigns = useDesigner((state) => state.loadCampaigns)
   const accessRefused = useDesigner((state) => state.accessRefused)
   const unsaved = useDesigner(hasUnsavedChanges)
+  const openId = useDesigner((state) => state.campaign?.id ?? null)
+  // The campaign the enrolment panel is open for: opening another campaign closes it.
+  const [enrolFor, setEnrolFor] = useState<string | null>(null)
 
   useEffect(() => {
     void loadCampaigns()
@@ -60,6 +68,8 @@ function Shell() {
       <header className="app__header">
         <span className="brand">Kessler Campaigns</span>
         <CampaignTitle />
+        <CampaignControls />
+        <EnrolButton open={enrolFor !== null && enrolFor === openId} onToggle={() => setEnrolFor((current) => (current === openId ? null : openId))} />
         <DraftActions />
       </header>
       <aside className="app__sidebar">
@@ -67,6 +77,8 @@ function Shell() {
       </aside>
       <main className="app__main">
         <Workspace />
+        {/* Keyed by campaign: each campaign starts with an empty panel; hidden, not unmounted, when closed. */}
+        {openId && <EnrolPanel key={openId} open={enrolFor === openId} onClose={() => setEnrolFor(null)} />}
       </main>
     </div>
   )
@@ -74,14 +86,32 @@ function Shell() {
 
 function CampaignTitle() {
   const campaign = useDesigner((state) => state.campaign)
-  // The list carries the current status (it is refreshed after publishing).
-  const status = useDesigner((state) => state.campaigns?.find((entry) => entry.id === state.campaign?.id)?.status ?? state.campaign?.status)
+  const status = useDesigner(openCampaignStatus)
   if (!campaign) return <span className="app__title" />
   return (
     <span className="app__title">
       <span className="app__campaign-name">{campaign.name}</span>
-      {status && <StatusBadge status={status} />}
+      {status && <StatusBadge status={status} testId="campaign-status" />}
     </span>
+  )
+}
+
+function EnrolButton({ open, onToggle }: { open: boolean; onToggle(): void }) {
+  const status = useDesigner(openCampaignStatus)
+  if (!status) return null
+  const takesEntries = status === 'live' || status === 'paused'
+  return (
+    <button
+      type="button"
+      className="button"
+      data-testid="enrol-open"
+      aria-expanded={open}
+      disabled={!takesEntries}
+      title={takesEntries ? 'Enrol contacts by e-mail, from a CSV file or from a segment' : 'Only live or paused campaigns take contacts'}
+      onClick={onToggle}
+    >
+      Enrol contacts
+    </button>
   )
 }
 

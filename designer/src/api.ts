@@ -29,7 +29,57 @@ export interface CampaignDetail {
   draft: CampaignGraph
   draftUpdatedAt: string
   liveVersion: PublishedVersion | null
+  /** Contacts in the campaign right now (enrolments still running). */
+  activeEnrolments: number
   versions: (PublishedVersion & { publishedBy: string | null })[]
+}
+
+export type CampaignAction = 'pause' | 'resume' | 'stop'
+
+/** What POST /api/campaigns/:id/pause|resume|stop answers: the new status and the contacts it concerned. */
+export interface CampaignControlResult {
+  status: CampaignStatus
+  affected: number
+}
+
+export interface Segment {
+  id: string
+  name: string
+}
+
+/** The answer to enrolling one contact (201; 200 when the same request was sent before). */
+export interface SingleEnrolment {
+  enrolmentId: string
+  contactId: string
+  repeated: boolean
+}
+
+/** pending (stored) → running (its workflow prepared the rows) → done. */
+export type EnrolmentJobStatus = 'pending' | 'running' | 'done'
+
+export interface SkippedRow {
+  line: number
+  email: string | null
+  reason: string
+  message: string
+}
+
+/** GET /api/enrolment-jobs/:id: a CSV upload or a segment being enrolled, row by row. */
+export interface EnrolmentJob {
+  id: string
+  campaignId: string
+  source: 'csv' | 'segment'
+  segmentId: string | null
+  status: EnrolmentJobStatus
+  total: number
+  done: number
+  enrolled: number
+  skipped: number
+  skippedByReason: Record<string, number>
+  /** The first 100 skipped rows, by line. */
+  skippedRows: SkippedRow[]
+  createdAt: string
+  finishedAt: string | null
 }
 
 export interface ApiErrorBody {
@@ -61,16 +111,32 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/**
+ * A fresh Idempotency-Key: one per deliberate request (a click on "Enrol"), so the API treats a second
+ * click as a new request (its entry rules then say why nobody is enrolled twice). crypto.randomUUID needs
+ * a secure context; the designer may be served over plain http on a host other than localhost.
+ */
+export function newRequestKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID()
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+interface CallOptions {
+  /** Sent as it is instead of a JSON body, with this content type (a CSV upload). */
+  raw?: { text: string; contentType: string }
+  idempotencyKey?: string
+}
+
 export function createApi(token: string) {
-  async function call<T>(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' }
+    if (options.raw) headers['Content-Type'] = options.raw.contentType
+    else if (body !== undefined) headers['Content-Type'] = 'application/json'
+    if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey
     const response = await fetch(path, {
       method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        Accept: 'application/json',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers,
+      body: options.raw ? options.raw.text : body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await response.text()
     let json: unknown = undefined
@@ -107,9 +173,36 @@ export function createApi(token: string) {
       return { ...detail, draft: draft.data }
     },
 
+    /** Status and contacts in the campaign now, without the draft (for confirming pause, resume, stop). */
+    async getCampaignActivity(id: string): Promise<Pick<CampaignDetail, 'status' | 'activeEnrolments'>> {
+      const { status, activeEnrolments } = await call<CampaignDetail>('GET', campaignPath(id))
+      return { status, activeEnrolments }
+    },
+
     saveDraft: (id: string, graph: CampaignGraph) => call<{ draftUpdatedAt: string }>('PUT', `${campaignPath(id)}/draft`, { graph }),
 
     publish: (id: string) => call<{ version: PublishedVersion }>('POST', `${campaignPath(id)}/publish`),
+
+    /** Pause, resume or stop the campaign; 409 (ApiError) when its status does not allow it. */
+    controlCampaign: (id: string, action: CampaignAction) => call<CampaignControlResult>('POST', `${campaignPath(id)}/${action}`),
+
+    enrolContact: (id: string, email: string, idempotencyKey: string) =>
+      call<SingleEnrolment>('POST', `${campaignPath(id)}/enrolments`, { email }, { idempotencyKey }),
+
+    /** The file's text as it is: the API finds the "email" column, the separator and the bad lines. */
+    enrolCsv: (id: string, csv: string, idempotencyKey: string) =>
+      call<EnrolmentJob>('POST', `${campaignPath(id)}/enrolments`, undefined, { raw: { text: csv, contentType: 'text/csv' }, idempotencyKey }),
+
+    enrolSegment: (id: string, segmentId: string, idempotencyKey: string) =>
+      call<EnrolmentJob>('POST', `${campaignPath(id)}/enrolments`, { segmentId }, { idempotencyKey }),
+
+    getEnrolmentJob: (jobId: string) => call<EnrolmentJob>('GET', `/api/enrolment-jobs/${encodeURIComponent(jobId)}`),
+
+    listSegments: async (): Promise<Segment[]> =>
+      (await call<{ segments: Segment[] }>('GET', '/api/segments')).segments.map(({ id, name }) => ({ id, name })),
+
+    /** Contacts the segment matches now, within the caller's subsidiaries. */
+    countSegment: async (segmentId: string) => (await call<{ count: number }>('GET', `/api/segments/${encodeURIComponent(segmentId)}/count`)).count,
   }
 }
 

@@ -2,7 +2,7 @@ import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange, t
 import { createStore } from 'zustand/vanilla'
 import type { GraphIssue } from '../../engine/campaign/graph'
 import { findNodeType } from '../../engine/nodes'
-import { ApiError, describeError, type CampaignDetail, type CampaignSummary, type DesignerApi } from './api'
+import { ApiError, describeError, type CampaignDetail, type CampaignStatus, type CampaignSummary, type DesignerApi } from './api'
 import {
   connectionProblem,
   edgeForConnection,
@@ -58,7 +58,13 @@ export interface DesignerState {
   saveDraft(): Promise<boolean>
   publishDraft(): Promise<void>
   dismissPublishResult(): void
+  /** After a pause, resume or stop: the badge and the list show the new status at once, then the list is reloaded. */
+  campaignStatusChanged(id: string, status: CampaignStatus): void
 }
+
+/** The open campaign's status; the list carries the current one (it is reloaded after publishing and controls). */
+export const openCampaignStatus = (state: Pick<DesignerState, 'campaign' | 'campaigns'>): CampaignStatus | null =>
+  state.campaigns?.find((entry) => entry.id === state.campaign?.id)?.status ?? state.campaign?.status ?? null
 
 export const hasUnsavedChanges = (state: Pick<DesignerState, 'revision' | 'savedRevision'>) => state.revision !== state.savedRevision
 
@@ -216,6 +222,14 @@ export function createDesignerStore(api: DesignerApi) {
 
       dismissPublishResult() {
         set({ publish: { kind: 'idle' } })
+      },
+
+      campaignStatusChanged(id, status) {
+        set((state) => ({
+          campaign: state.campaign?.id === id ? { ...state.campaign, status } : state.campaign,
+          campaigns: state.campaigns?.map((entry) => (entry.id === id ? { ...entry, status } : entry)) ?? null,
+        }))
+        void get().loadCampaigns()
       },
     }
   })

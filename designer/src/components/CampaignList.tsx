@@ -4,8 +4,12 @@ import { hasUnsavedChanges } from '../store'
 
 const STATUS_LABELS: Record<CampaignStatus, string> = { draft: 'Draft', live: 'Live', paused: 'Paused', stopped: 'Stopped' }
 
-export function StatusBadge({ status }: { status: CampaignStatus }) {
-  return <span className={`badge badge--${status}`}>{STATUS_LABELS[status] ?? status}</span>
+export function StatusBadge({ status, testId }: { status: CampaignStatus; testId?: string }) {
+  return (
+    <span className={`badge badge--${status}`} data-testid={testId} data-status={status}>
+      {STATUS_LABELS[status] ?? status}
+    </span>
+  )
 }
 
 export function CampaignList() {
