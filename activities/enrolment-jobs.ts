@@ -112,6 +112,11 @@ export function enrolmentJobActivities(deps: EntryActivityDeps) {
       return { cursor: items.length < input.limit ? null : items.at(-1)!.line, processed: items.length }
     },
 
+    /** Marks the job failed with the reason (what the progress view shows). Idempotent; a finished job stays done. */
+    failEnrolmentJob: async (input: { jobId: string; reason: string }): Promise<void> => {
+      await sql`update enrolment_jobs set status = 'failed', failure = ${input.reason}, finished_at = now() where id = ${input.jobId} and status <> 'done'`
+    },
+
     /** Marks the job done. Idempotent. */
     finishEnrolmentJob: async (input: { jobId: string }): Promise<void> => {
       await sql`update enrolment_jobs set status = 'done', finished_at = now() where id = ${input.jobId} and status <> 'done'`

@@ -35,6 +35,7 @@ interface JobSummaryRow {
   source: string
   segment_id: string | null
   status: string
+  failure: string | null
   requested_by: string
   subsidiaries: string[] | null
   created_at: Date
@@ -169,6 +170,8 @@ function summaryView(job: JobSummaryRow, reasons: { reason: string; n: number }[
     source: job.source,
     segmentId: job.segment_id,
     status: job.status,
+    /** Why a failed job stopped (rows done before it keep their outcome). */
+    failure: job.failure,
     total: job.total,
     done: job.done,
     enrolled: job.enrolled,
@@ -183,7 +186,7 @@ function summaryView(job: JobSummaryRow, reasons: { reason: string; n: number }[
 
 async function jobSummary(sql: Sql, jobId: string): Promise<ApiJobSummary> {
   const [job] = await sql<JobSummaryRow[]>`
-    select j.id, j.campaign_id, j.source, j.segment_id, j.status, j.requested_by, j.subsidiaries, j.created_at, j.finished_at,
+    select j.id, j.campaign_id, j.source, j.segment_id, j.status, j.failure, j.requested_by, j.subsidiaries, j.created_at, j.finished_at,
            count(i.line)::int as total, count(i.outcome)::int as done,
            (count(*) filter (where i.outcome = 'enrolled'))::int as enrolled,
            (count(*) filter (where i.outcome = 'skipped'))::int as skipped

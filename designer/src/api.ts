@@ -55,7 +55,7 @@ export interface SingleEnrolment {
 }
 
 /** pending (stored) → running (its workflow prepared the rows) → done. */
-export type EnrolmentJobStatus = 'pending' | 'running' | 'done'
+export type EnrolmentJobStatus = 'pending' | 'running' | 'done' | 'failed'
 
 export interface SkippedRow {
   line: number
@@ -71,6 +71,8 @@ export interface EnrolmentJob {
   source: 'csv' | 'segment'
   segmentId: string | null
   status: EnrolmentJobStatus
+  /** Why a failed job stopped. */
+  failure?: string | null
   total: number
   done: number
   enrolled: number

@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities } from '@temporalio/workflow'
+import { ActivityFailure, ContinueAsNew, continueAsNew, proxyActivities } from '@temporalio/workflow'
 import type { EntryActivities } from '../../activities'
 
 /** Input of a bulk enrolment job (CSV upload or segment). Versioned: add V2 rather than change V1. */
@@ -13,7 +13,7 @@ export interface EnrolmentJobInputV1 {
   prepared?: boolean
 }
 
-const { prepareEnrolmentJob, enrolJobBatch, finishEnrolmentJob } = proxyActivities<EntryActivities>({
+const { prepareEnrolmentJob, enrolJobBatch, finishEnrolmentJob, failEnrolmentJob } = proxyActivities<EntryActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 })
@@ -26,13 +26,22 @@ const { prepareEnrolmentJob, enrolJobBatch, finishEnrolmentJob } = proxyActiviti
 export async function enrolmentJob(input: EnrolmentJobInputV1): Promise<void> {
   const batchSize = input.batchSize ?? 200
   const batchesPerRun = input.batchesPerRun ?? 100
-  if (!input.prepared) await prepareEnrolmentJob({ jobId: input.jobId })
   let after = input.after ?? 0
-  for (let batches = 0; ; batches++) {
-    if (batches === batchesPerRun) await continueAsNew<typeof enrolmentJob>({ ...input, prepared: true, after })
-    const batch = await enrolJobBatch({ jobId: input.jobId, after, limit: batchSize })
-    if (batch.cursor === null) break
-    after = batch.cursor
+  try {
+    if (!input.prepared) await prepareEnrolmentJob({ jobId: input.jobId })
+    for (let batches = 0; ; batches++) {
+      if (batches === batchesPerRun) await continueAsNew<typeof enrolmentJob>({ ...input, prepared: true, after })
+      const batch = await enrolJobBatch({ jobId: input.jobId, after, limit: batchSize })
+      if (batch.cursor === null) break
+      after = batch.cursor
+    }
+  } catch (error) {
+    // Transient errors are retried inside the activities; what arrives here ended the job for good.
+    if (isContinueAsNew(error)) throw error
+    await failEnrolmentJob({ jobId: input.jobId, reason: error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error) })
+    throw error
   }
   await finishEnrolmentJob({ jobId: input.jobId })
 }
+
+const isContinueAsNew = (error: unknown) => error instanceof ContinueAsNew

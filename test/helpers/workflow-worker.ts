@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { inject } from 'vitest'
-import type { CampaignActivities } from '../../activities'
+import type { CampaignActivities, EntryActivities } from '../../activities'
 import { workflowBundle } from './workflow-bundle'
 
 export interface WorkflowWorker {
@@ -16,7 +16,7 @@ export interface WorkflowWorker {
  * on a task queue of its own, plus a client: how the workflow tests run campaign workflows the way
  * Temporal's samples test theirs.
  */
-export async function startWorkflowWorker(activities: CampaignActivities): Promise<WorkflowWorker> {
+export async function startWorkflowWorker(activities: CampaignActivities | Partial<EntryActivities>): Promise<WorkflowWorker> {
   const address = inject('temporalAddress')
   const taskQueue = `workflow-test-${randomUUID()}`
   const connection = await NativeConnection.connect({ address })

@@ -76,7 +76,7 @@ export function EnrolPanel({ open, onClose }: { open: boolean; onClose(): void }
   // A running job is asked for its progress every second until it is done. Each answer is a new
   // outcome object, which schedules the next question; closing the panel does not stop it.
   useEffect(() => {
-    if (outcome.kind !== 'job' || outcome.job.status === 'done' || outcome.lost) return
+    if (outcome.kind !== 'job' || outcome.job.status === 'done' || outcome.job.status === 'failed' || outcome.lost) return
     let cancelled = false
     const jobId = outcome.job.id
     const timer = setTimeout(async () => {
@@ -99,7 +99,7 @@ export function EnrolPanel({ open, onClose }: { open: boolean; onClose(): void }
   if (!campaign || !status) return null
   const campaignId = campaign.id
   const takesEntries = status === 'live' || status === 'paused'
-  const jobRunning = outcome.kind === 'job' && outcome.job.status !== 'done' && !outcome.lost
+  const jobRunning = outcome.kind === 'job' && outcome.job.status !== 'done' && outcome.job.status !== 'failed' && !outcome.lost
   const sending = outcome.kind === 'sending'
   const inputReady = mode === 'email' ? email.trim() !== '' : mode === 'csv' ? file !== null : segmentId !== ''
   const canSubmit = takesEntries && inputReady && !sending && !jobRunning

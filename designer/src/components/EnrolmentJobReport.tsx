@@ -5,6 +5,7 @@ const STATUS_TEXT: Record<EnrolmentJob['status'], string> = {
   pending: 'Waiting to start…',
   running: 'Enrolling…',
   done: 'Finished',
+  failed: 'Stopped',
 }
 
 const rows = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'row' : 'rows'}`
@@ -20,9 +21,10 @@ function summary(job: EnrolmentJob): string {
 /** A bulk enrolment as it runs: a progress bar, the counts, why rows were skipped and which (by line). */
 export function EnrolmentJobReport({ job, pollError, retrying }: { job: EnrolmentJob; pollError: string | null; retrying: boolean }) {
   const finished = job.status === 'done'
+  const failed = job.status === 'failed'
   const percent = percentDone(job.done, job.total, finished)
   const reasons = Object.entries(job.skippedByReason).sort(([, a], [, b]) => b - a)
-  const preparing = !finished && job.total === 0
+  const preparing = !finished && !failed && job.total === 0
 
   return (
     <div className="job" data-testid="enrol-result" data-state={finished ? 'done' : 'running'}>
@@ -56,6 +58,11 @@ export function EnrolmentJobReport({ job, pollError, retrying }: { job: Enrolmen
       {pollError && (
         <p className="enrol__message enrol__message--error" role="alert">
           {pollError} {retrying ? 'Trying again…' : 'Its progress cannot be followed here any more.'}
+        </p>
+      )}
+      {failed && (
+        <p className="enrol__message enrol__message--error" role="alert">
+          The enrolment stopped: {job.failure ?? 'an unexpected error'}. The rows done before it keep their outcome.
         </p>
       )}
       {finished && (
