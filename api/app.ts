@@ -8,7 +8,7 @@ import type { EventDispatcher } from '../engine/dispatcher'
 import type { CampaignSimulator } from '../engine/simulation'
 import type { SmtpSink } from '../server/smtp-sink'
 import type { TemplateRenderer } from '../templates/renderer'
-import { requireCaller } from './auth'
+import { authorsCampaigns, caller, requireCaller } from './auth'
 import { campaignRoutes } from './campaigns'
 import { errorHandler, send } from './errors'
 import { enrolmentRoutes } from './enrolments'
@@ -49,6 +49,11 @@ export function createApp(deps: AppDeps) {
   const api = Router()
   api.use(requireCaller(deps.tokens))
   api.use(json({ limit: '1mb' }))
+  // Who the token belongs to and what they may do, so the designer shows only controls that will work.
+  api.get('/me', (req, res) => {
+    const who = caller(req)
+    res.json({ user: who.sub, role: who.role, subsidiaries: who.subs, mayAuthorCampaigns: authorsCampaigns(who), expiresAt: new Date(who.exp * 1000) })
+  })
   api.use(eventRoutes(deps))
   api.use(campaignRoutes(deps))
   api.use(templateRoutes(deps))

@@ -163,6 +163,7 @@ export function createApi(token: string) {
   const campaignPath = (id: string) => `/api/campaigns/${encodeURIComponent(id)}`
 
   return {
+    me: () => call<{ user: string; role: string; subsidiaries: string[] | '*'; mayAuthorCampaigns: boolean }>('GET', '/api/me'),
     listCampaigns: async () => (await call<{ campaigns: CampaignSummary[] }>('GET', '/api/campaigns')).campaigns,
 
     async getCampaign(id: string): Promise<CampaignDetail> {

@@ -70,6 +70,8 @@ describe('who may call', () => {
     expect(french.status).toBe(202)
     const [created] = await system.sql`select s.code from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.email = 'nouveau@example.fr'`
     expect(created!.code).toBe('FR')
+    expect((await system.api('/api/me', { token: fr })).body).toMatchObject({ role: 'marketer', subsidiaries: ['FR'], mayAuthorCampaigns: false })
+    expect((await system.api('/api/me')).body).toMatchObject({ subsidiaries: '*', mayAuthorCampaigns: true })
     // Subsidiary marketers read campaigns but do not publish HQ's.
     expect((await system.api(`/api/campaigns/${await onboardingId()}/publish`, { token: fr, method: 'POST' })).status).toBe(403)
   })

@@ -83,6 +83,15 @@ export function CampaignControls() {
   const [result, setResult] = useState<string | null>(null)
   // Each question gets a number; answers to a question that was cancelled or replaced are dropped.
   const question = useRef(0)
+  // Only HQ marketers pause, resume and stop; others would only be refused.
+  const [mayControl, setMayControl] = useState(false)
+  useEffect(() => {
+    let cancelled = false
+    api.me().then((me) => !cancelled && setMayControl(me.mayAuthorCampaigns), () => {})
+    return () => {
+      cancelled = true
+    }
+  }, [api])
 
   useEffect(() => {
     if (!result) return
@@ -90,7 +99,7 @@ export function CampaignControls() {
     return () => clearTimeout(timer)
   }, [result])
 
-  if (!campaign || !status) return null
+  if (!campaign || !status || !mayControl) return null
   const id = campaign.id
 
   const ask = async (action: CampaignAction) => {
