@@ -69,23 +69,27 @@ type Recorded = { kind: 'mail' | 'webhook' | 'contact_update'; nodeId: string; v
 /**
  * Runs a campaign for one sample contact with time skipped: the production workflow (`campaignEnrolment`)
  * on Temporal's time-skipping test server, with activities that record instead of acting: nothing is
- * sent, stored or called. Scripted behaviour arrives as the same signals the API sends. The server (a
- * JVM) starts on the first simulation; simulations run one at a time because they share its clock.
+ * sent, stored or called. Scripted behaviour arrives as the same signals the API sends. Each simulation
+ * gets a test server of its own (a JVM, about a second to start): the server's clock only moves forward,
+ * so a shared one would start every later simulation in the future, and date steps would misjudge
+ * "today". Simulations run one at a time so that only one JVM runs at once.
  */
 export function createCampaignSimulator(options: { renderer: TemplateRenderer; serverExecutable: () => Promise<string>; workflowBundle?: CampaignWorkflowBundle }): CampaignSimulator {
-  let environment: Promise<TestWorkflowEnvironment> | null = null
   let bundle: Promise<CampaignWorkflowBundle> | null = options.workflowBundle ? Promise.resolve(options.workflowBundle) : null
   let queue: Promise<unknown> = Promise.resolve()
 
-  const start = () =>
-    (environment ??= options.serverExecutable().then((path) => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } })).catch((error) => {
-      environment = null
-      throw error
-    }))
-
   async function run(request: SimulationRequest): Promise<SimulationResult> {
     const began = Date.now()
-    const env = await start()
+    const path = await options.serverExecutable()
+    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } })
+    try {
+      return await simulateOn(env, request, began)
+    } finally {
+      await env.teardown()
+    }
+  }
+
+  async function simulateOn(env: TestWorkflowEnvironment, request: SimulationRequest, began: number): Promise<SimulationResult> {
     const recorded: Recorded[] = []
     const facts: ContactFacts = structuredClone(request.contact.facts)
     const activities: CampaignActivities = {
@@ -154,11 +158,10 @@ export function createCampaignSimulator(options: { renderer: TemplateRenderer; s
       if (end > now) await env.sleep(end - now)
 
       const description = await handle.describe()
-      let state: EnrolmentState
-      if (description.status.name === 'RUNNING') {
-        state = await handle.query(enrolmentStateQuery)
-        await handle.terminate('simulation horizon reached')
-      } else state = await handle.result()
+      // A query rather than result(): result() would let time skip on to the workflow's next timer, which
+      // may lie years past the horizon (a yearly reminder), only to read what the query reads now.
+      const state = await handle.query(enrolmentStateQuery)
+      if (description.status.name === 'RUNNING') await handle.terminate('simulation horizon reached')
       return assemble(request, state, description.status.name === 'RUNNING', startedAt, recorded, events, began)
     })
   }
@@ -171,8 +174,6 @@ export function createCampaignSimulator(options: { renderer: TemplateRenderer; s
     },
     stop: async () => {
       await queue
-      const env = await environment?.catch(() => null)
-      await env?.teardown()
     },
   }
 }

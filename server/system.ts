@@ -47,6 +47,8 @@ export interface SystemOptions {
   workflowBundle?: CampaignWorkflowBundle
   /** The demo's onboarding graph, e.g. with a click timeout of seconds instead of days (tests). */
   demoOnboarding?: CampaignGraph
+  /** Seed the example campaigns (nurture, cross-sell, upsell, loyalty, reactivation) with the demo; default true. */
+  seedExamples?: boolean
 }
 
 /**
@@ -151,9 +153,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     let demoAccountId: string | null = null
     let designerUrl: string | null = null
     if (config.seedDemo) {
-      const seeded = await seedDemo(sql, { templateIds: new Set(renderer.templateIds()), onboarding: options.demoOnboarding })
+      const examples = options.seedExamples ?? true
+      const seeded = await seedDemo(sql, { templateIds: new Set(renderer.templateIds()), onboarding: options.demoOnboarding, examples })
       demoAccountId = seeded.accountId
-      if (seeded.created) log('Demo data seeded: Kessler Hydraulik with DE, FR, IT, ES and a live onboarding campaign')
+      if (seeded.created) log(`Demo data seeded: Kessler Hydraulik with DE, FR, IT, ES and a live onboarding campaign${examples ? ', plus the example campaigns' : ''}`)
       const token = issueApiToken(tokens, { sub: 'demo-hq-marketer', acc: seeded.accountId, role: 'marketer', subs: '*' })
       designerUrl = `${url}/#token=${token}`
     }

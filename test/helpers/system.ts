@@ -24,9 +24,10 @@ export interface TestSystem extends System {
 
 /**
  * The real product as `npm start` runs it, on a fresh database and its own Temporal task queue, with
- * every port chosen by the OS and the demo data seeded.
+ * every port chosen by the OS and the demo data seeded (without the example campaigns unless asked: many
+ * tests count the mails seeded contacts get and rely on their attributes being empty).
  */
-export async function startTestSystem(options: { runWorker?: boolean; onboarding?: CampaignGraph } = {}): Promise<TestSystem> {
+export async function startTestSystem(options: { runWorker?: boolean; onboarding?: CampaignGraph; seedExamples?: boolean } = {}): Promise<TestSystem> {
   const database = await createTestDatabase()
   const config = loadConfig({
     PORT: '0',
@@ -40,7 +41,7 @@ export async function startTestSystem(options: { runWorker?: boolean; onboarding
   })
   let system: System
   try {
-    system = await startSystem(config, { log: () => {}, workflowBundle: await workflowBundle(), demoOnboarding: options.onboarding })
+    system = await startSystem(config, { log: () => {}, workflowBundle: await workflowBundle(), demoOnboarding: options.onboarding, seedExamples: options.seedExamples ?? false })
   } catch (error) {
     await database.drop()
     throw error

@@ -168,17 +168,34 @@ describe('compilation', () => {
     await expect(renderer.render(request({ subsidiary: { code: 'PL', locale: 'pl', name: 'Kessler Polska' } }))).rejects.toThrow('"PL"')
   })
 
-  it('lists the onboarding mails', () => {
-    expect(renderer.templateIds().sort()).toEqual(['onboarding-care-tips', 'onboarding-check-in', 'onboarding-reminder', 'onboarding-welcome'])
+  it('lists the onboarding mails and those of the example campaigns', () => {
+    const ids = renderer.templateIds()
+    expect(ids).toEqual(expect.arrayContaining(['onboarding-care-tips', 'onboarding-check-in', 'onboarding-reminder', 'onboarding-welcome']))
+    for (const prefix of ['nurture-', 'crosssell-', 'upsell-', 'loyalty-', 'reactivation-']) expect(ids.some((id) => id.startsWith(prefix))).toBe(true)
   })
 
   it.each(renderer.templateIds())('renders %s in all four subsidiaries without MJML errors or leftover markup', async (templateId) => {
     for (const subsidiary of Object.values(SUBSIDIARIES)) {
-      const mail = await renderer.render(request({ templateId, subsidiary }))
+      // The product comes from the triggering event (onboarding, cross-sell) or the contact's model (upsell).
+      const mail = await renderer.render(request({ templateId, subsidiary, contact: contact({ attributes: { model: 'HydroStat 2000' } }) }))
       expect(mail.locale).toBe(subsidiary.locale)
-      expect(mail.subject).toContain('HydroStat 2000')
+      expect(mail.subject).not.toBe('')
+      if (templateId.startsWith('onboarding-')) expect(mail.subject).toContain('HydroStat 2000')
       for (const leftover of ['{{', '{%', '[[', '[%', 'mt_tag']) expect(mail.html + mail.subject).not.toContain(leftover)
     }
+  })
+
+  // Campaigns branch on these tags (wait for a click with a tag), so every language must carry the same ones.
+  it.each(renderer.templateIds())('%s has tracked, tagged calls to action, the same in every subsidiary', async (templateId) => {
+    const tagsBySubsidiary: Array<Array<string | undefined>> = []
+    for (const subsidiary of Object.values(SUBSIDIARIES)) {
+      const tags: Array<string | undefined> = []
+      await renderer.render(request({ templateId, subsidiary, trackLink: (url, tag) => (tags.push(tag), url) }))
+      tagsBySubsidiary.push(tags)
+    }
+    expect(tagsBySubsidiary[0]!.length).toBeGreaterThan(0)
+    expect(tagsBySubsidiary[0]).not.toContain(undefined)
+    for (const tags of tagsBySubsidiary) expect(tags).toEqual(tagsBySubsidiary[0])
   })
 })
 
