@@ -27,7 +27,17 @@ export interface CampaignWorkerOptions {
 export async function createCampaignWorker(options: CampaignWorkerOptions): Promise<Worker> {
   const { connection, namespace, taskQueue, activities } = options
   const workflowBundle = options.workflowBundle ?? (await bundleCampaignWorkflows())
-  return Worker.create({ connection, namespace, taskQueue, activities, workflowBundle })
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    activities,
+    workflowBundle,
+    // On shutdown, activities get a moment to finish, then are cut off: every activity is safe to repeat,
+    // and Temporal hands an interrupted one to another worker (or to this one after a restart).
+    shutdownGraceTime: '3s',
+    shutdownForceTime: '8s',
+  })
 }
 
 const quietBundlerLogger = {

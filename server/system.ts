@@ -25,6 +25,8 @@ import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { timeSkippingServerExecutable } from './time-skipping-server'
 
+const STOP_DEADLINE_MS = 10_000
+
 export interface System {
   url: string
   /** The designer, opened as the demo's HQ marketer (the token travels in the fragment, never to a server log). */
@@ -58,9 +60,16 @@ export interface SystemOptions {
  */
 export async function startSystem(config: Config, options: SystemOptions = {}): Promise<System> {
   const log = options.log ?? ((message: string) => console.log(message))
-  const stops: (() => Promise<unknown>)[] = []
+  const stops: [string, () => Promise<unknown>][] = []
+  // Each part gets a deadline: a part that hangs is named in the log, and the rest still stops.
   const stop = async () => {
-    for (const step of stops.reverse()) await step().catch((error) => log(`while stopping: ${error}`))
+    for (const [name, step] of stops.reverse()) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_DEADLINE_MS)))
+      const outcome = await Promise.race([step().catch((error) => log(`while stopping the ${name}: ${error}`)), deadline])
+      clearTimeout(timer)
+      if (outcome === 'late') log(`the ${name} did not stop within ${STOP_DEADLINE_MS / 1000} s; going on`)
+    }
     stops.length = 0
   }
   try {
@@ -71,12 +80,12 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     let databaseUrl = config.databaseUrl
     if (!databaseUrl) {
       const embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'pglite'), port: config.embeddedPostgresPort })
-      stops.push(embedded.stop)
+      stops.push(['embedded Postgres', embedded.stop])
       databaseUrl = embedded.url
       log(`Postgres: embedded PGlite on ${databaseUrl} (data in ${join(config.dataDir, 'pglite')})`)
     }
     const sql = postgres(databaseUrl, { max: 8, onnotice: () => {} })
-    stops.push(() => sql.end({ timeout: 5 }))
+    stops.push(['database pool', () => sql.end({ timeout: 5 })])
     const applied = await migrate(sql)
     if (applied.length) log(`Migrations applied: ${applied.join(', ')}`)
 
@@ -84,11 +93,11 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     let smtpUrl = config.smtpUrl
     if (!smtpUrl) {
       sink = await startSmtpSink({ port: config.smtpSinkPort })
-      stops.push(sink.stop)
+      stops.push(['SMTP sink', sink.stop])
       smtpUrl = sink.url
     }
     const mailer = nodemailer.createTransport(smtpUrl)
-    stops.push(async () => mailer.close())
+    stops.push(['mail transport', async () => mailer.close()])
 
     let temporalAddress = config.temporal.address
     let temporalUiUrl: string | null = null
@@ -99,35 +108,35 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         uiPort: config.temporal.uiPort,
         dbFile: join(config.dataDir, 'temporal.db'),
       })
-      stops.push(dev.stop)
+      stops.push(['Temporal dev server', dev.stop])
       temporalAddress = dev.address
       temporalUiUrl = dev.uiUrl
     }
     const connection = await Connection.connect({ address: temporalAddress })
-    stops.push(() => connection.close())
+    stops.push(['Temporal client', () => connection.close()])
     const client = new Client({ connection, namespace: config.temporal.namespace })
     const registered = await ensureSearchAttributes(connection, config.temporal.namespace)
     if (registered.length) log(`Temporal search attributes registered: ${registered.join(', ')}`)
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
-    stops.push(dispatcher.stop)
+    stops.push(['event dispatcher', dispatcher.stop])
     const renderer = createTemplateRenderer()
     // The time-skipping server behind simulations starts with the first simulation, not here.
     const simulator = createCampaignSimulator({ renderer, serverExecutable: timeSkippingServerExecutable, workflowBundle: options.workflowBundle })
-    stops.push(simulator.stop)
+    stops.push(['simulator', simulator.stop])
 
     const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
-    stops.push(() => new Promise((resolve) => server.close(resolve)))
+    stops.push(['HTTP server', () => new Promise((resolve) => (server.close(resolve), server.closeAllConnections()))])
     const port = (server.address() as { port: number }).port
     const url = config.publicUrl ?? `http://localhost:${port}`
 
     let worker: Worker | null = null
     if (config.runWorker) {
       const workerConnection = await NativeConnection.connect({ address: temporalAddress })
-      stops.push(() => workerConnection.close())
+      stops.push(['worker connection', () => workerConnection.close()])
       worker = await createCampaignWorker({
         connection: workerConnection,
         namespace: config.temporal.namespace,
@@ -144,10 +153,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         workflowBundle: options.workflowBundle,
       })
       const running = worker.run()
-      stops.push(async () => {
+      stops.push(['worker', async () => {
         worker!.shutdown()
         await running
-      })
+      }])
     }
 
     let demoAccountId: string | null = null
