@@ -1,0 +1,160 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import postgres from 'postgres'
+import { issueApiToken } from '../api/auth'
+import type { CampaignWorkflowBundle } from '../engine/worker'
+import { loadConfig } from '../server/config'
+import { startEmbeddedPostgres } from '../server/embedded-postgres'
+import { startSystem, type System } from '../server/system'
+
+// The real components a benchmark runs against, each started by the benchmark itself and stopped again
+// by the cleanup stack, also when a benchmark fails or the run is interrupted.
+
+/**
+ * Stops what was started, newest first. Each step runs once, whatever the others do, and gets a deadline:
+ * a worker whose activities hang on a broken database must not keep the servers behind it running.
+ */
+export class Cleanup {
+  constructor(private readonly stepTimeoutMs = 30_000) {}
+
+  private readonly steps: { label: string; stop: () => Promise<unknown> }[] = []
+
+  add(label: string, stop: () => Promise<unknown>): void {
+    this.steps.push({ label, stop })
+  }
+
+  async run(log: (message: string) => void): Promise<void> {
+    while (this.steps.length) {
+      const step = this.steps.pop()!
+      let timer: NodeJS.Timeout | undefined
+      const deadline = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), this.stepTimeoutMs)
+      })
+      try {
+        if ((await Promise.race([step.stop(), deadline])) === 'late') log(`cleanup: ${step.label} did not stop within ${this.stepTimeoutMs / 1000} s; going on`)
+      } catch (error) {
+        log(`cleanup: ${step.label} failed: ${error instanceof Error ? error.message : error}`)
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+  }
+}
+
+/** A TCP port free right now on loopback, for the Temporal dev server (which cannot pick its own). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface BenchDatabase {
+  url: string
+  kind: 'postgres' | 'pglite'
+  drop(): Promise<void>
+}
+
+/**
+ * A throwaway database: a fresh one on the server `serverUrl` names (dropped at the end), or without it
+ * an in-memory PGlite served over the wire protocol, as the tests do.
+ */
+export async function createBenchDatabase(serverUrl: string | undefined): Promise<BenchDatabase> {
+  if (!serverUrl) {
+    const embedded = await startEmbeddedPostgres({ port: 0 })
+    return { url: embedded.url, kind: 'pglite', drop: embedded.stop }
+  }
+  const name = `bench_${randomUUID().replace(/-/g, '')}`
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
+  try {
+    await admin.unsafe(`create database ${name}`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    kind: 'postgres',
+    drop: async () => {
+      const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
+      try {
+        await admin.unsafe(`drop database if exists ${name} with (force)`)
+      } finally {
+        await admin.end()
+      }
+    },
+  }
+}
+
+export interface BenchSystem {
+  system: System
+  /** The app on loopback, e.g. http://127.0.0.1:41234. */
+  baseUrl: string
+  taskQueue: string
+  /** An HQ marketer's API token for the demo account. */
+  token: string
+  /** JSON (or a raw body with its content type) against the app's API, as the HQ marketer. */
+  api(path: string, init?: { method?: string; body?: unknown; raw?: { type: string; text: string }; headers?: Record<string, string> }): Promise<{ status: number; body: any }>
+}
+
+/**
+ * The product as `npm start` runs it (HTTP app, dispatcher, worker, SMTP sink, demo data), pointed at the
+ * benchmark's database and Temporal, with its own task queue, a temporary data folder and OS-chosen ports.
+ */
+export async function startBenchSystem(options: {
+  databaseUrl: string
+  temporalAddress: string
+  workflowBundle: CampaignWorkflowBundle
+  cleanup: Cleanup
+}): Promise<BenchSystem> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'campaigns-bench-'))
+  options.cleanup.add('data folder', () => rm(dataDir, { recursive: true, force: true }))
+  const taskQueue = `bench-${randomUUID()}`
+  const config = loadConfig({
+    PORT: '0',
+    SMTP_SINK_PORT: '0',
+    DATA_DIR: dataDir,
+    APP_SECRET: randomBytes(32).toString('base64url'),
+    DATABASE_URL: options.databaseUrl,
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  })
+  // The demo account without the example campaigns: their trigger scans would enrol contacts in the background.
+  const system = await startSystem(config, { log: () => {}, workflowBundle: options.workflowBundle, seedExamples: false })
+  options.cleanup.add('system', system.stop)
+  const port = new URL(system.url).port
+  const baseUrl = `http://127.0.0.1:${port}`
+  const token = issueApiToken(system.tokens, { sub: 'bench-marketer', acc: system.demoAccountId!, role: 'marketer', subs: '*' })
+  return {
+    system,
+    baseUrl,
+    taskQueue,
+    token,
+    api: async (path, init = {}) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...init.headers }
+      let body: string | undefined
+      if (init.raw) {
+        headers['content-type'] = init.raw.type
+        body = init.raw.text
+      } else if (init.body !== undefined) {
+        headers['content-type'] = 'application/json'
+        body = JSON.stringify(init.body)
+      }
+      const response = await fetch(baseUrl + path, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body })
+      const text = await response.text()
+      let parsed: unknown = text
+      try {
+        parsed = JSON.parse(text)
+      } catch {}
+      return { status: response.status, body: parsed }
+    },
+  }
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto'
+import type { Server } from 'node:http'
+import express, { json } from 'express'
+import type { BenchSystem, Cleanup } from './infra'
+import { cpuMeter, inFlight, now, percentile, perSecond, pollUntil } from './measure'
+
+// Event ingestion: POST /api/events on the product's app (bearer token, validation, the event and its
+// contact committed before the 202, the dispatcher kicked) against a bare express endpoint that parses the
+// same JSON and answers 202, driven by the same client loop (node's fetch, bounded concurrency, loopback).
+
+export interface IngestionOptions {
+  events: number
+  concurrency: number
+  /** Distinct contacts the events are about; the first event of each creates it, later ones update it. */
+  contacts: number
+  log: (message: string) => void
+}
+
+export interface IngestionFigures {
+  url: string
+  requests: number
+  ms: number
+  eventsPerSecond: number
+  p50Ms: number
+  p99Ms: number
+  errors: number
+  /** Requests answered 202, warm-up included. */
+  acknowledged: number
+  cpuBusy: number
+}
+
+export interface IngestionResult {
+  concurrency: number
+  warmup: number
+  raw: IngestionFigures
+  product: IngestionFigures
+  ratio: { throughput: number; p50: number; p99: number }
+  /** The product's events: acknowledged (202), found in Postgres afterwards, and handed on by its dispatcher by then. */
+  events: { acknowledged: number; stored: number; dispatched: number }
+  /**
+   * The dispatcher (events → Temporal) draining what ingestion stored: waited for up to two minutes after the
+   * last request; events/s from the first event received to the last one dispatched (Postgres timestamps).
+   */
+  dispatch: { drained: boolean; dispatched: number; ms: number | null; eventsPerSecond: number | null }
+}
+
+const WARMUP = 200
+
+function event(index: number, contacts: number, run: string) {
+  return {
+    type: 'visit',
+    contact: { email: `ingest-${run}-${index % contacts}@bench.example`, firstName: 'Ingrid', lastName: 'Ingest', company: 'Ingest GmbH', subsidiary: 'DE' },
+    properties: { page: `/products/hydrostat-2000?visit=${index}`, referrer: 'newsletter' },
+  }
+}
+
+async function drive(url: string, headers: Record<string, string>, count: number, offset: number, options: IngestionOptions, run: string, latencies: number[] | null): Promise<{ ms: number; errors: number; firstError?: string }> {
+  let errors = 0
+  let firstError: string | undefined
+  const began = now()
+  await inFlight(count, options.concurrency, async (i) => {
+    const sent = now()
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(event(offset + i, options.contacts, run)) })
+    const text = await response.text()
+    latencies?.push(now() - sent)
+    if (response.status !== 202) {
+      errors++
+      firstError ??= `${response.status} ${text.slice(0, 200)}`
+    }
+  })
+  return { ms: now() - began, errors, firstError }
+}
+
+async function measure(label: string, url: string, headers: Record<string, string>, options: IngestionOptions, run: string): Promise<IngestionFigures> {
+  options.log(`ingestion: ${label}: ${WARMUP} warm-up requests, then ${options.events}, ${options.concurrency} in flight`)
+  const warmup = await drive(url, headers, WARMUP, 0, options, run, null)
+  const latencies: number[] = []
+  const cpu = cpuMeter()
+  const { ms, errors, firstError } = await drive(url, headers, options.events, WARMUP, options, run, latencies)
+  if (firstError) options.log(`ingestion: ${label}: ${errors} request(s) failed, the first with ${firstError}`)
+  const figures = { url, requests: options.events, acknowledged: WARMUP - warmup.errors + options.events - errors, ms, eventsPerSecond: perSecond(options.events, ms), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors, cpuBusy: cpu.busy() }
+  options.log(`ingestion: ${label}: ${figures.eventsPerSecond.toFixed(0)} events/s, p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms`)
+  return figures
+}
+
+export async function runIngestion(bench: BenchSystem, options: IngestionOptions & { cleanup: Cleanup }): Promise<IngestionResult> {
+  const bare = express()
+  bare.disable('x-powered-by')
+  bare.post('/events', json({ limit: '1mb' }), (req, res) => {
+    if (typeof req.body?.type !== 'string') return void res.status(400).json({ error: 'type' })
+    res.status(202).json({ eventId: randomUUID(), contactId: randomUUID() })
+  })
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = bare.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)))
+  })
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()))
+  options.cleanup.add('bare express endpoint', close)
+  const run = randomUUID().slice(0, 8)
+  try {
+    const port = (server.address() as { port: number }).port
+    const raw = await measure('bare express', `http://127.0.0.1:${port}/events`, {}, options, run)
+    const product = await measure('product POST /api/events', `${bench.baseUrl}/api/events`, { authorization: `Bearer ${bench.token}` }, options, run)
+    const { sql } = bench.system
+    const count = async () => {
+      const [row] = await sql<{ stored: number; dispatched: number; first: Date | null; last: Date | null }[]>`
+        select count(*)::int as stored, (count(*) filter (where dispatched_at is not null))::int as dispatched,
+               min(received_at) as first, max(dispatched_at) as last
+        from events where type = 'visit' and properties->>'referrer' = 'newsletter'`
+      return row!
+    }
+    const counts = await count()
+    if (counts.stored !== product.acknowledged) options.log(`ingestion: ${product.acknowledged} events acknowledged, but ${counts.stored} stored`)
+    options.log(`ingestion: ${counts.dispatched} of ${counts.stored} events dispatched so far; waiting up to 2 minutes for the dispatcher to drain`)
+    const drained = await pollUntil({
+      read: count,
+      done: (row) => row.dispatched >= row.stored,
+      describe: (row) => `ingestion: ${row.dispatched} of ${row.stored} events dispatched`,
+      log: options.log,
+      intervalMs: 500,
+      maxPolls: 240,
+      reportMs: 5_000,
+    })
+    const dispatchMs = drained.value.first && drained.value.last ? drained.value.last.getTime() - drained.value.first.getTime() : null
+    return {
+      concurrency: options.concurrency,
+      warmup: WARMUP,
+      raw,
+      product,
+      ratio: { throughput: product.eventsPerSecond / raw.eventsPerSecond, p50: product.p50Ms / raw.p50Ms, p99: product.p99Ms / raw.p99Ms },
+      events: { acknowledged: product.acknowledged, stored: counts.stored, dispatched: counts.dispatched },
+      dispatch: {
+        drained: drained.finished,
+        dispatched: drained.value.dispatched,
+        ms: dispatchMs,
+        eventsPerSecond: drained.finished && dispatchMs ? perSecond(drained.value.dispatched, dispatchMs) : null,
+      },
+    }
+  } finally {
+    server.closeAllConnections()
+    await close()
+  }
+}

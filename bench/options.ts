@@ -1,0 +1,143 @@
+import { parseDuration } from '../engine/campaign/duration'
+import type { EnrolPath } from './enrolment'
+
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion'] as const
+export type Benchmark = (typeof BENCHMARKS)[number]
+
+export interface BenchOptions {
+  benchmarks: Benchmark[]
+  contacts: number
+  enrolPaths: EnrolPath[]
+  concurrency: number
+  rawMails: number
+  recipients: number
+  mjmlRecipients: number
+  template: string
+  events: number
+  eventConcurrency: number
+  horizon: string
+  timeoutMs: number
+  out: string
+}
+
+export const USAGE = `npm run bench -- [options]
+
+  --only a,b            run only these: ${BENCHMARKS.join(', ')} (default: all)
+  --skip a,b            run all but these
+  --contacts N          enrolment: contacts enrolled, and empty workflows of the raw baseline (10000)
+  --enrol-path P        enrolment: job (CSV upload → enrolmentJob workflow), direct (enrolContact, as the dispatcher), both (job)
+  --concurrency N       enrolment: in flight for raw workflow starts, raw mails and direct enrolment (50)
+  --mails N             enrolment: mails nodemailer sends to the sink for the raw mail baseline (2000)
+  --recipients N        rendering: recipients rendered by the product's renderer (2000)
+  --mjml-recipients N   rendering: recipients compiled by raw mjml2html (300)
+  --template ID         rendering: mail template (onboarding-welcome)
+  --events N            ingestion: events posted to each endpoint after 200 warm-up requests (3000)
+  --event-concurrency N ingestion: requests in flight (16)
+  --horizon D           history: simulated time an enrolment may run at most (730d)
+  --timeout D           enrolment: how long to wait for all enrolments before reporting what finished (30m)
+  --out FILE            where the JSON goes (bench/results/latest.json)
+
+Environment: DATABASE_URL (a Postgres server: the benchmark creates and drops a database on it;
+without it, in-memory PGlite), TEMPORAL_CLI (the temporal binary, else found as npm start finds it).`
+
+const positive = (flag: string, text: string | undefined): number => {
+  const value = Number(text)
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive whole number, got ${text}`)
+  return value
+}
+
+const benchmarkList = (flag: string, text: string | undefined): Benchmark[] => {
+  const names = (text ?? '').split(',').map((name) => name.trim()).filter(Boolean)
+  const unknown = names.filter((name) => !(BENCHMARKS as readonly string[]).includes(name))
+  if (names.length === 0 || unknown.length) throw new Error(`${flag} takes a list of ${BENCHMARKS.join(', ')}; got ${text}`)
+  return names as Benchmark[]
+}
+
+/** The command line, e.g. `--only enrolment --contacts 1000`; `--flag=value` works too. Throws on anything unknown. */
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const options: BenchOptions = {
+    benchmarks: [...BENCHMARKS],
+    contacts: 10_000,
+    enrolPaths: ['job'],
+    concurrency: 50,
+    rawMails: 2_000,
+    recipients: 2_000,
+    mjmlRecipients: 300,
+    template: 'onboarding-welcome',
+    events: 3_000,
+    eventConcurrency: 16,
+    horizon: '730d',
+    timeoutMs: 30 * 60_000,
+    out: 'bench/results/latest.json',
+  }
+  const args = argv.flatMap((arg) => (arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg]))
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!
+    const value = () => {
+      const next = args[++i]
+      if (next === undefined) throw new Error(`${flag} needs a value`)
+      return next
+    }
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return 'help'
+      case '--only':
+        options.benchmarks = benchmarkList(flag, value())
+        break
+      case '--skip': {
+        const skipped = benchmarkList(flag, value())
+        options.benchmarks = options.benchmarks.filter((name) => !skipped.includes(name))
+        break
+      }
+      case '--contacts':
+        options.contacts = positive(flag, value())
+        break
+      case '--enrol-path': {
+        const path = value()
+        if (!['job', 'direct', 'both'].includes(path)) throw new Error(`--enrol-path is job, direct or both; got ${path}`)
+        options.enrolPaths = path === 'both' ? ['job', 'direct'] : [path as EnrolPath]
+        break
+      }
+      case '--concurrency':
+        options.concurrency = positive(flag, value())
+        break
+      case '--mails':
+        options.rawMails = positive(flag, value())
+        break
+      case '--recipients':
+        options.recipients = positive(flag, value())
+        break
+      case '--mjml-recipients':
+        options.mjmlRecipients = positive(flag, value())
+        break
+      case '--template':
+        options.template = value()
+        break
+      case '--events':
+        options.events = positive(flag, value())
+        break
+      case '--event-concurrency':
+        options.eventConcurrency = positive(flag, value())
+        break
+      case '--horizon': {
+        options.horizon = value()
+        if (parseDuration(options.horizon) === null) throw new Error(`--horizon takes a duration such as 730d; got ${options.horizon}`)
+        break
+      }
+      case '--timeout': {
+        const text = value()
+        const ms = parseDuration(text)
+        if (ms === null) throw new Error(`--timeout takes a duration such as 15m; got ${text}`)
+        options.timeoutMs = ms
+        break
+      }
+      case '--out':
+        options.out = value()
+        break
+      default:
+        throw new Error(`unknown option ${flag}\n\n${USAGE}`)
+    }
+  }
+  return options
+}

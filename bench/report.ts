@@ -1,0 +1,130 @@
+import type { EnrolmentResult } from './enrolment'
+import type { HistoryResult } from './history'
+import type { IngestionResult } from './ingestion'
+import { formatNumber } from './measure'
+import type { RenderingResult } from './rendering'
+
+// The printed summary: one line per figure, the product's beside the raw tool's from the same run.
+
+export interface Results {
+  rendering?: RenderingResult
+  history?: HistoryResult
+  enrolment?: EnrolmentResult
+  ingestion?: IngestionResult
+  failures: { benchmark: string; error: string }[]
+}
+
+interface Row {
+  benchmark: string
+  measure: string
+  product: string
+  raw: string
+  ratio: string
+  /** Machine CPU busy while the product's and the raw figure were measured. */
+  cpu: string
+}
+
+const times = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? '–' : `${formatNumber(value)}×`)
+const ratioOf = (product: number | null | undefined, raw: number | null | undefined) => (product == null || raw == null || raw === 0 ? null : product / raw)
+const pct = (share: number | null | undefined) => (share === null || share === undefined || Number.isNaN(share) ? '–' : `${Math.round(share * 100)}%`)
+const cpuPair = (product: number | null | undefined, raw: number | null | undefined) => `${pct(product)} / ${pct(raw)}`
+const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? '' : ` (${formatNumber(ms / 1000)} s)`)
+
+function rows(results: Results): Row[] {
+  const out: Row[] = []
+  const { rendering, enrolment, ingestion } = results
+  if (rendering) {
+    out.push({
+      benchmark: `rendering "${rendering.template}"`,
+      measure: 'personalised mails/s vs mjml2html per recipient',
+      product: `${formatNumber(rendering.product.mailsPerSecond)} (${rendering.product.recipients})`,
+      raw: `${formatNumber(rendering.raw.mailsPerSecond)} (${rendering.raw.recipients})`,
+      ratio: times(rendering.ratio),
+      cpu: cpuPair(rendering.product.cpuBusy, rendering.raw.cpuBusy),
+    })
+  }
+  if (enrolment) {
+    const { rawTemporal, rawMail } = enrolment
+    for (const product of enrolment.product) {
+      const label = `enrolment, ${product.path} (${formatNumber(product.contacts)})`
+      out.push({
+        benchmark: label,
+        measure: 'enrolments/s vs empty-workflow starts/s',
+        product: `${formatNumber(product.enrolmentsPerSecond)}${seconds(product.enrolledMs)}`,
+        raw: `${formatNumber(rawTemporal.startsPerSecond)}${seconds(rawTemporal.startMs)}`,
+        ratio: times(ratioOf(product.enrolmentsPerSecond, rawTemporal.startsPerSecond)),
+        cpu: cpuPair(product.cpuBusy, rawTemporal.cpuBusy),
+      })
+      out.push({
+        benchmark: label,
+        measure: 'at first wait/s vs empty-workflow completions/s',
+        product: `${formatNumber(product.reachedWaitPerSecond)}${seconds(product.reachedWaitMs)}`,
+        raw: `${formatNumber(rawTemporal.completionsPerSecond)}${seconds(rawTemporal.completeMs)}`,
+        ratio: times(ratioOf(product.reachedWaitPerSecond, rawTemporal.completionsPerSecond)),
+        cpu: cpuPair(product.cpuBusy, rawTemporal.cpuBusy),
+      })
+      out.push({
+        benchmark: label,
+        measure: 'campaign mails/s vs nodemailer → sink',
+        product: `${formatNumber(product.mails.mailsPerSecond)} (${formatNumber(product.mails.sent)})`,
+        raw: `${formatNumber(rawMail.mailsPerSecond)} (${formatNumber(rawMail.mails)})`,
+        ratio: times(ratioOf(product.mails.mailsPerSecond, rawMail.mailsPerSecond)),
+        cpu: cpuPair(product.cpuBusy, rawMail.cpuBusy),
+      })
+    }
+  }
+  if (ingestion) {
+    const label = `ingestion (${ingestion.concurrency} in flight)`
+    out.push({
+      benchmark: label,
+      measure: 'POST /api/events/s vs bare express',
+      product: formatNumber(ingestion.product.eventsPerSecond),
+      raw: formatNumber(ingestion.raw.eventsPerSecond),
+      ratio: times(ingestion.ratio.throughput),
+      cpu: cpuPair(ingestion.product.cpuBusy, ingestion.raw.cpuBusy),
+    })
+    const cpu = cpuPair(ingestion.product.cpuBusy, ingestion.raw.cpuBusy)
+    out.push({ benchmark: label, measure: 'latency p50 ms (ratio: × slower)', product: formatNumber(ingestion.product.p50Ms), raw: formatNumber(ingestion.raw.p50Ms), ratio: times(ingestion.ratio.p50), cpu })
+    out.push({ benchmark: label, measure: 'latency p99 ms (ratio: × slower)', product: formatNumber(ingestion.product.p99Ms), raw: formatNumber(ingestion.raw.p99Ms), ratio: times(ingestion.ratio.p99), cpu })
+    out.push({
+      benchmark: label,
+      measure: 'dispatcher: events handed on/s (no raw)',
+      product: ingestion.dispatch.drained ? `${formatNumber(ingestion.dispatch.eventsPerSecond)}${seconds(ingestion.dispatch.ms)}` : `${formatNumber(ingestion.dispatch.dispatched)} of ${formatNumber(ingestion.events.stored)} in 2 min`,
+      raw: '',
+      ratio: '',
+      cpu: '',
+    })
+  }
+  return out
+}
+
+/** Columns in `right` are right-aligned (figures), the others left-aligned. */
+function table(header: string[], body: string[][], right: ReadonlySet<number>): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...body.map((row) => row[i]!.length)))
+  const line = (cells: string[]) => cells.map((cell, i) => (right.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ')
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')
+}
+
+export function formatReport(results: Results, machine: { load: { before: number[]; after: number[] }; postgres: string }): string {
+  const parts: string[] = []
+  const main = rows(results)
+  if (main.length) {
+    parts.push(
+      table(['benchmark', 'measure', 'product', 'raw', 'product ÷ raw', 'CPU busy (product / raw)'], main.map((r) => [r.benchmark, r.measure, r.product, r.raw, r.ratio, r.cpu]), new Set([2, 3, 4, 5])),
+    )
+  }
+  if (results.history) {
+    const history = results.history
+    parts.push(
+      `history per enrolment (time-skipping server, horizon ${history.horizon}; continue-as-new after ${formatNumber(history.historyEventsPerRunLimit)} events):\n` +
+        table(
+          ['example', 'scenario', 'events', 'runs', 'max/run', 'continue-as-new', 'mails', 'outcome'],
+          history.results.map((r) => [r.example, r.scenario, String(r.totalEvents), String(r.runs.length), String(r.maxEventsPerRun), r.continuedAsNew ? 'yes' : 'no', String(r.mails), `${r.outcome}, day ${formatNumber(r.simulatedDays)}`]),
+          new Set([2, 3, 4, 6]),
+        ),
+    )
+  }
+  for (const failure of results.failures) parts.push(`${failure.benchmark} FAILED: ${failure.error}`)
+  parts.push(`Postgres: ${machine.postgres}; load average before ${machine.load.before.join(', ')}, after ${machine.load.after.join(', ')}`)
+  return parts.join('\n\n')
+}

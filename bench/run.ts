@@ -1,0 +1,183 @@
+import { execFileSync } from 'node:child_process'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, platform, release, totalmem } from 'node:os'
+import { dirname, resolve } from 'node:path'
+import { bundleCampaignWorkflows, installWorkerRuntime, type CampaignWorkflowBundle } from '../engine/worker'
+import { findTemporalCli, startTemporalDevServer } from '../server/temporal-dev-server'
+import { createTemplateRenderer } from '../templates/renderer'
+import { runEnrolment } from './enrolment'
+import { runHistory } from './history'
+import { Cleanup, createBenchDatabase, freePort, startBenchSystem, type BenchSystem } from './infra'
+import { runIngestion } from './ingestion'
+import { createLog, loadAverage, now } from './measure'
+import { parseOptions, USAGE, type Benchmark, type BenchOptions } from './options'
+import { bundleEmptyWorkflow } from './raw-baselines'
+import { formatReport, type Results } from './report'
+import { runRendering } from './rendering'
+
+// `npm run bench`: each benchmark against real components it starts itself (a Temporal dev server on a free
+// port, a throwaway Postgres database or in-memory PGlite, the product with its SMTP sink), the product's
+// figure beside the raw tool's measured in the same run. Prints a table and writes JSON (--out).
+// Speed is measured here, never by timed assertions in tests.
+
+// The SDK logs every worker state change at INFO; warnings are enough here too.
+installWorkerRuntime('WARN')
+
+async function main(): Promise<number> {
+  let parsed: BenchOptions | 'help'
+  try {
+    parsed = parseOptions(process.argv.slice(2))
+  } catch (error) {
+    console.error((error as Error).message)
+    return 2
+  }
+  if (parsed === 'help') {
+    console.log(USAGE)
+    return 0
+  }
+  const options = parsed
+  const began = now()
+  const log = createLog(began)
+  const cleanup = new Cleanup()
+  let interrupted = false
+  const interrupt = (signal: string) => {
+    if (interrupted) process.exit(130)
+    interrupted = true
+    log(`${signal}: stopping what the benchmark started…`)
+    void cleanup.run(log).finally(() => process.exit(130))
+  }
+  process.on('SIGINT', () => interrupt('SIGINT'))
+  process.on('SIGTERM', () => interrupt('SIGTERM'))
+  // A promise the product (which runs in this process) leaves unhandled would end the process and orphan the
+  // servers; it is reported as a failure instead, and the run goes on to clean up.
+  const unhandled: string[] = []
+  process.on('unhandledRejection', (reason) => {
+    const message = reason instanceof Error ? reason.message : String(reason)
+    unhandled.push(message)
+    log(`unhandled promise rejection (the product's or the benchmark's): ${message}`)
+    if (reason instanceof Error && reason.stack) console.error(reason.stack)
+  })
+
+  const startedAt = new Date()
+  const load: Record<string, [number, number, number]> = { start: loadAverage() }
+  log(`benchmarks: ${options.benchmarks.join(', ')}; load average ${load.start!.join(', ')} on ${cpus().length} CPU(s)`)
+  if (load.start![0] > cpus().length / 2) log('warning: the machine is busy (load average above half its CPUs); the figures will be skewed')
+
+  const results: Results = { failures: [] }
+  const wants = (benchmark: Benchmark) => options.benchmarks.includes(benchmark)
+  const attempt = async <T>(benchmark: Benchmark, run: () => Promise<T>): Promise<T | undefined> => {
+    load[benchmark] = loadAverage()
+    log(`── ${benchmark} (load average ${load[benchmark]!.join(', ')})`)
+    try {
+      return await run()
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      log(`${benchmark} failed: ${message}`)
+      if (error instanceof Error && error.stack) console.error(error.stack)
+      results.failures.push({ benchmark, error: message })
+      return undefined
+    }
+  }
+
+  let postgres = 'not used'
+  const infrastructure: { temporal?: string } = {}
+  try {
+    // Bundled before anything is measured: webpack would take the CPU from the first benchmark.
+    let workflowBundle: CampaignWorkflowBundle | undefined
+    let emptyBundle: { code: string } | undefined
+    if (wants('history') || wants('enrolment') || wants('ingestion')) {
+      log('bundling the workflow code (product, and the empty workflow of the raw baseline)')
+      ;[workflowBundle, emptyBundle] = await Promise.all([bundleCampaignWorkflows(), wants('enrolment') ? bundleEmptyWorkflow() : Promise.resolve(undefined)])
+    }
+
+    if (wants('rendering')) {
+      results.rendering = await attempt('rendering', () =>
+        runRendering({ template: options.template, recipients: options.recipients, mjmlRecipients: options.mjmlRecipients, log }),
+      )
+    }
+    if (wants('history')) {
+      results.history = await attempt('history', () =>
+        runHistory({ workflowBundle: workflowBundle!, templateIds: new Set(createTemplateRenderer().templateIds()), horizon: options.horizon, log }),
+      )
+    }
+
+    if (wants('enrolment') || wants('ingestion')) {
+      let bench: BenchSystem | undefined
+      let temporalAddress = ''
+      const started = await attempt(wants('enrolment') ? 'enrolment' : 'ingestion', async () => {
+        const port = await freePort()
+        const cli = findTemporalCli(process.env.TEMPORAL_CLI)
+        infrastructure.temporal = cli ? execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim() : undefined
+        log(`starting a Temporal dev server on 127.0.0.1:${port} (in memory, headless)`)
+        const temporal = await startTemporalDevServer({ cli: process.env.TEMPORAL_CLI, port })
+        cleanup.add('Temporal dev server', temporal.stop)
+        temporalAddress = temporal.address
+        const database = await createBenchDatabase(process.env.DATABASE_URL)
+        cleanup.add('benchmark database', database.drop)
+        postgres = database.kind === 'postgres' ? `server from DATABASE_URL (throwaway database ${new URL(database.url).pathname.slice(1)})` : 'embedded PGlite (in memory)'
+        log(`Postgres: ${postgres}; starting the product (migrations, SMTP sink, dispatcher, app, worker, demo data)`)
+        if (database.kind === 'pglite') log('note: PGlite serves one connection at a time; for figures that mean something about Postgres, set DATABASE_URL')
+        bench = await startBenchSystem({ databaseUrl: database.url, temporalAddress, workflowBundle: workflowBundle!, cleanup })
+        log(`product up at ${bench.baseUrl}, task queue ${bench.taskQueue}`)
+        return true
+      })
+      if (started && bench) {
+        if (wants('enrolment')) {
+          const system = bench
+          results.enrolment = await attempt('enrolment', () =>
+            runEnrolment(system, {
+              contacts: options.contacts,
+              paths: options.enrolPaths,
+              concurrency: options.concurrency,
+              rawMails: options.rawMails,
+              timeoutMs: options.timeoutMs,
+              log,
+              temporalAddress,
+              emptyBundle: emptyBundle!,
+              cleanup,
+            }),
+          )
+        }
+        if (wants('ingestion')) {
+          const system = bench
+          results.ingestion = await attempt('ingestion', () =>
+            runIngestion(system, { events: options.events, concurrency: options.eventConcurrency, contacts: 500, log, cleanup }),
+          )
+        }
+      }
+    }
+  } finally {
+    log('stopping servers and dropping the benchmark database')
+    await cleanup.run(log)
+  }
+
+  for (const message of unhandled) results.failures.push({ benchmark: 'unhandled promise rejection', error: message })
+  load.end = loadAverage()
+  const finishedAt = new Date()
+  const cpuList = cpus()
+  const machine = {
+    cpus: cpuList.length,
+    cpuModel: cpuList[0]?.model ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    platform: `${platform()} ${release()}`,
+    node: process.version,
+    temporal: infrastructure.temporal ?? null,
+    postgres,
+    loadAverage: load,
+  }
+  console.log(`\n${formatReport(results, { load: { before: load.start!, after: load.end }, postgres })}`)
+  const out = resolve(options.out)
+  await mkdir(dirname(out), { recursive: true })
+  const { failures, ...figures } = results
+  await writeFile(out, `${JSON.stringify({ startedAt, finishedAt, seconds: Math.round((now() - began) / 1000), argv: process.argv.slice(2), options, machine, ...figures, failures }, null, 2)}\n`)
+  log(`results written to ${out}`)
+  return results.failures.length ? 1 : 0
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  },
+)
