@@ -5,6 +5,20 @@ import { inject } from 'vitest'
 import type { CampaignActivities, EntryActivities } from '../../activities'
 import { workflowBundle } from './workflow-bundle'
 
+/**
+ * Activities that do nothing, for workflow tests to override what they record or script. Contact and
+ * webhook steps answer as for a consenting German contact and a receiver that accepts.
+ */
+export const inertActivities: CampaignActivities = {
+  sendCampaignEmail: async (input) => ({ outcome: 'sent', messageId: `<${input.enrolmentId}.${input.nodeId}.${input.visit}@test>` }),
+  recordStep: async () => {},
+  finishEnrolment: async () => {},
+  recordConversion: async () => {},
+  loadContactFacts: async () => ({ attributes: {}, tags: [], consent: 'granted', subsidiary: 'DE', timeZone: 'Europe/Berlin' }),
+  updateContact: async () => {},
+  callWebhook: async () => ({ outcome: 'delivered', status: 200 }),
+}
+
 export interface WorkflowWorker {
   client: Client
   taskQueue: string

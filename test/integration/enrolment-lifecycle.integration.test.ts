@@ -8,7 +8,7 @@ import { validateForPublish } from '../../engine/campaign/validate'
 import { onboardingGraph } from '../../engine/examples/onboarding'
 import { campaignControlSignal, enrolmentStateQuery, trackedEventSignal, type campaignEnrolment } from '../../engine/workflows/enrolment'
 import { linearCampaign } from '../helpers/graphs'
-import { startWorkflowWorker } from '../helpers/workflow-worker'
+import { inertActivities, startWorkflowWorker } from '../helpers/workflow-worker'
 
 // How an enrolment leaves early, holds, and stays small, on the real Temporal dev server with the
 // activities replaced by scripted recorders. Durations are seconds (the dev server has no time skipping).
@@ -17,6 +17,7 @@ const conversions: { enrolmentId: string; goalNodeId: string }[] = []
 /** Per contact, the outcomes the send activity answers before it finally sends. */
 const script = new Map<string, SendOutcome['outcome'][]>()
 const activities: CampaignActivities = {
+  ...inertActivities,
   sendCampaignEmail: async (input) => {
     const messageId = `<${input.enrolmentId}.${input.nodeId}.${input.visit}@test>`
     const next = script.get(input.contactId)?.shift()
@@ -25,13 +26,7 @@ const activities: CampaignActivities = {
     sent.push(input)
     return { outcome: 'sent', messageId }
   },
-  recordStep: async () => {},
-  finishEnrolment: async () => {},
   recordConversion: async (input) => void conversions.push(input),
-  // Contact and webhook steps do not occur in these graphs (test/integration/flow-steps covers them).
-  loadContactFacts: async () => ({ attributes: {}, tags: [], consent: 'granted', subsidiary: 'DE', timeZone: 'Europe/Berlin' }),
-  updateContact: async () => {},
-  callWebhook: async () => ({ outcome: 'delivered', status: 200 }),
 }
 
 let client: Client

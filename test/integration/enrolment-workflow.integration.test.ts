@@ -8,7 +8,7 @@ import { validateForPublish } from '../../engine/campaign/validate'
 import { onboardingGraph } from '../../engine/examples/onboarding'
 import { enrolmentStateQuery, trackedEventSignal, type campaignEnrolment, type EnrolmentInputV1 } from '../../engine/workflows/enrolment'
 import { linearCampaign } from '../helpers/graphs'
-import { startWorkflowWorker } from '../helpers/workflow-worker'
+import { inertActivities, startWorkflowWorker } from '../helpers/workflow-worker'
 
 // The workflow against the real Temporal dev server, with the activities replaced by recorders (as in
 // Temporal's samples). Durations are seconds: the dev server has no time skipping.
@@ -16,18 +16,13 @@ const sent: SendCampaignEmailInput[] = []
 const finished: { enrolmentId: string; status: string; reason: string | null }[] = []
 const consent = new Set<string>()
 const activities: CampaignActivities = {
+  ...inertActivities,
   sendCampaignEmail: async (input) => {
     if (!consent.has(input.contactId)) return { outcome: 'suppressed', messageId: 'm', reason: 'no_consent' }
     sent.push(input)
     return { outcome: 'sent', messageId: `<${input.enrolmentId}.${input.nodeId}.${input.visit}@test>` }
   },
-  recordStep: async () => {},
   finishEnrolment: async (input) => void finished.push(input),
-  recordConversion: async () => {},
-  // Contact and webhook steps do not occur in these graphs (test/integration/flow-steps covers them).
-  loadContactFacts: async () => ({ attributes: {}, tags: [], consent: 'granted', subsidiary: 'DE', timeZone: 'Europe/Berlin' }),
-  updateContact: async () => {},
-  callWebhook: async () => ({ outcome: 'delivered', status: 200 }),
 }
 
 let client: Client
