@@ -40,11 +40,13 @@ async function main(): Promise<number> {
   const log = createLog(began)
   const cleanup = new Cleanup()
   let interrupted = false
+  // The first Ctrl-C stops the servers (the running benchmark then fails fast), skips the rest and reports
+  // what was measured; a second one leaves at once.
   const interrupt = (signal: string) => {
     if (interrupted) process.exit(130)
     interrupted = true
     log(`${signal}: stopping what the benchmark started…`)
-    void cleanup.run(log).finally(() => process.exit(130))
+    void cleanup.run(log)
   }
   process.on('SIGINT', () => interrupt('SIGINT'))
   process.on('SIGTERM', () => interrupt('SIGTERM'))
@@ -66,6 +68,7 @@ async function main(): Promise<number> {
   const results: Results = { failures: [] }
   const wants = (benchmark: Benchmark) => options.benchmarks.includes(benchmark)
   const attempt = async <T>(benchmark: Benchmark, run: () => Promise<T>): Promise<T | undefined> => {
+    if (interrupted) return undefined
     load[benchmark] = loadAverage()
     log(`── ${benchmark} (load average ${load[benchmark]!.join(', ')})`)
     try {
@@ -171,7 +174,7 @@ async function main(): Promise<number> {
   const { failures, ...figures } = results
   await writeFile(out, `${JSON.stringify({ startedAt, finishedAt, seconds: Math.round((now() - began) / 1000), argv: process.argv.slice(2), options, machine, ...figures, failures }, null, 2)}\n`)
   log(`results written to ${out}`)
-  return results.failures.length ? 1 : 0
+  return interrupted ? 130 : results.failures.length ? 1 : 0
 }
 
 main().then(
