@@ -1,4 +1,5 @@
-import { addDateOffset, attributeDate, daysBetween, localDate, parseDateOffset } from './campaign/calendar'
+import { addDateOffset, attributeDate, daysBetween, localDate } from './campaign/calendar'
+import { parseDateOffset } from './campaign/date-offset'
 import { parseDuration } from './campaign/duration'
 import type { CampaignGraph } from './campaign/graph'
 import { matchesPropertyFilter } from './nodes/property-filter'

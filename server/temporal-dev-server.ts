@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { delimiter, dirname, join } from 'node:path'
 import { Connection } from '@temporalio/client'
 import { ENROLMENT_SEARCH_ATTRIBUTES } from '../engine/search-attributes'
@@ -87,4 +88,16 @@ export async function startTemporalDevServer(options: { cli?: string; port: numb
       clearTimeout(timer)
     },
   }
+}
+
+/** A TCP port free right now on loopback, for the Temporal dev server, which cannot pick its own. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DATE_OFFSET_PATTERN, formatDateOffset } from '../campaign/calendar'
+import { describeDateOffset, isCalendarOffset, parseDateOffset } from '../campaign/date-offset'
 import { formatDuration } from '../campaign/duration'
 import { defineNodeType, NEXT } from './node-type'
 import { describePropertyFilter, eventTypeSchema, matchesPropertyFilter, propertyFilterSchema } from './property-filter'
@@ -18,10 +18,14 @@ const entryRules = {
 }
 
 const attributeKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'attribute name is letters, digits, "_", "." or "-"')
+const isCalendarOffsetText = (text: string) => {
+  const offset = parseDateOffset(text)
+  return offset !== null && isCalendarOffset(offset)
+}
 const calendarOffset = (signed: boolean) =>
   z
     .string()
-    .refine((text) => DATE_OFFSET_PATTERN.test(text.trim()) && (signed || !/^\s*[+-]/.test(text)), signed ? 'offset is e.g. -60d, +2w or +1y' : 'a number of days, weeks or years, e.g. 7d')
+    .refine((text) => isCalendarOffsetText(text) && (signed || !/^\s*[+-]/.test(text)), signed ? 'offset is e.g. -60d, +2w or +1y' : 'a number of days, weeks or years, e.g. 7d')
 
 export const TRACKED_ACTIVITY = ['click', 'open', 'visit', 'download', 'form'] as const
 
@@ -82,7 +86,7 @@ function describeTrigger(c: TriggerConfig): string {
     case 'event':
       return `${c.eventType}${describePropertyFilter(c.filter)}`
     case 'date':
-      return `${formatDateOffset(c.offset)} ${c.attribute}${describePropertyFilter(c.filter)}`
+      return `${describeDateOffset(c.offset, c.attribute)}${describePropertyFilter(c.filter)}`
     case 'inactivity':
       return `no ${c.eventTypes.join(', ')} for ${formatDuration(c.period)}${describePropertyFilter(c.filter)}`
     case 'segment':

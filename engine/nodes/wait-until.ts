@@ -1,31 +1,8 @@
 import { z } from 'zod'
-import { DURATION_PATTERN, formatDuration, parseDuration } from '../campaign/duration'
+import { describeDateOffset, parseDateOffset } from '../campaign/date-offset'
 import { attributeNameSchema } from './contact-rules'
 import { defineNodeType, NEXT, type NodeOutput } from './node-type'
-import { dateAttributeTarget, minutesOfDay, nextSendWindowStart, TIME_OF_DAY, WEEKDAYS, type DateOffset } from './zoned-time'
-
-/** "-60d", "+2w", "12h", "0d" → calendar days and exact milliseconds, or null when it is not an offset. */
-export function parseDateOffset(text: string): DateOffset | null {
-  const match = /^\s*([+-])?\s*(.+)$/.exec(text)
-  if (!match) return null
-  const sign = match[1] === '-' ? -1 : 1
-  const amount = DURATION_PATTERN.exec(match[2]!.trim())
-  if (!amount) return null
-  if (Number(amount[1]) === 0) return { days: 0, ms: 0 }
-  const count = Number(amount[1])
-  const unit = amount[2]
-  // Whole days and weeks move the calendar date, so "-60d" keeps the time of day across DST changes.
-  if ((unit === 'd' || unit === 'w') && Number.isInteger(count)) return { days: sign * count * (unit === 'w' ? 7 : 1), ms: 0 }
-  return { days: 0, ms: sign * parseDuration(match[2]!)! }
-}
-
-function describeOffset(text: string, attribute: string): string {
-  const trimmed = text.trim()
-  const offset = parseDateOffset(trimmed)
-  if (!offset || (offset.days === 0 && offset.ms === 0)) return `on ${attribute}`
-  const amount = formatDuration(trimmed.replace(/^[+-]\s*/, ''))
-  return `${amount} ${offset.days < 0 || offset.ms < 0 ? 'before' : 'after'} ${attribute}`
-}
+import { dateAttributeTarget, minutesOfDay, nextSendWindowStart, TIME_OF_DAY, WEEKDAYS } from './zoned-time'
 
 const timeOfDay = z.string().regex(TIME_OF_DAY, 'a time of day such as 08:00')
 
@@ -36,7 +13,7 @@ const config = z.discriminatedUnion('mode', [
     attribute: attributeNameSchema,
     offset: z
       .string()
-      .refine((text) => parseDateOffset(text) !== null, 'an offset is a signed duration: -60d, +2w, 12h or 0d')
+      .refine((text) => parseDateOffset(text) !== null, 'an offset is a signed amount: -60d, +2w, +1y, 12h or 0d')
       .default('0d'),
   }),
   // Until the contact's next business hours, on their own clock.
@@ -80,9 +57,9 @@ export const waitUntil = defineNodeType({
   hasInput: true,
   waits: true,
   readsAttributes: (c) => (c.mode === 'date' ? [c.attribute] : []),
-  outputs: (c) => (c.mode === 'date' ? [{ id: NEXT.id, label: describeOffset(c.offset, c.attribute) }, MISSING(c.attribute)] : [NEXT]),
+  outputs: (c) => (c.mode === 'date' ? [{ id: NEXT.id, label: describeDateOffset(c.offset, c.attribute) }, MISSING(c.attribute)] : [NEXT]),
   summary: (c) =>
-    c.mode === 'date' ? `until ${describeOffset(c.offset, c.attribute)}` : `until ${describeDays(c.days)} ${c.from}–${c.until}, contact’s time`,
+    c.mode === 'date' ? `until ${describeDateOffset(c.offset, c.attribute)}` : `until ${describeDays(c.days)} ${c.from}–${c.until}, contact’s time`,
   validate: (c) =>
     c.mode === 'send_window' && minutesOfDay(c.from) >= minutesOfDay(c.until)
       ? [{ field: 'until', message: `the window ends (${c.until}) before it starts (${c.from})` }]

@@ -1,3 +1,4 @@
+import type { DateOffset } from '../campaign/date-offset'
 // Wall-clock time in a named time zone, with nothing but Intl: it runs unchanged in the Temporal
 // workflow sandbox, in the designer and in tests, and it knows every zone's DST rules through ICU.
 
@@ -77,6 +78,14 @@ export function addDays(wall: WallClock, days: number): WallClock {
   return { ...wall, year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }
 }
 
+/** Years, then days, on the calendar; a year from 29 February is 28 February, not 1 March. */
+export function addCalendar(wall: WallClock, offset: { years: number; days: number }): WallClock {
+  if (!offset.years) return addDays(wall, offset.days)
+  const year = wall.year + offset.years
+  const lastDay = new Date(Date.UTC(year, wall.month, 0)).getUTCDate()
+  return addDays({ ...wall, year, day: Math.min(wall.day, lastDay) }, offset.days)
+}
+
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
 export type Weekday = (typeof WEEKDAYS)[number]
 
@@ -150,11 +159,6 @@ export function readDateAttribute(value: unknown, zone: string): WallClock | nul
 }
 
 /** How far before (negative) or after a date to act: whole calendar days, plus an exact remainder. */
-export interface DateOffset {
-  days: number
-  ms: number
-}
-
 /**
  * The instant a date attribute plus an offset names on the contact's clock, or null when the value is
  * not a date. Days move the calendar date (60 days before 1 September at midnight is 3 July at
@@ -162,5 +166,5 @@ export interface DateOffset {
  */
 export function dateAttributeTarget(value: unknown, offset: DateOffset, zone: string): number | null {
   const wall = readDateAttribute(value, zone)
-  return wall ? instantOf(addDays(wall, offset.days), zone) + offset.ms : null
+  return wall ? instantOf(addCalendar(wall, offset), zone) + offset.ms : null
 }

@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node'
 import { bundleCampaignWorkflows } from '../../engine/worker'
 import { startTemporalDevServer } from '../../server/temporal-dev-server'
-import { freePort } from './ports'
+import { freePort } from '../../server/temporal-dev-server'
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -4,6 +4,7 @@ import { chooseArm } from '../../engine/nodes/ab-split'
 import { weekdayOf, wallClock } from '../../engine/nodes/zoned-time'
 import { campaignTrigger, dateOccasion, inactivityOccasion } from '../../engine/triggers'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { seedContact } from '../helpers/seed-contacts'
 
 // The example campaigns as the demo seeds them, walked branch by branch with the simulation API (the
 // production workflow on the time-skipping test server): which mails go out, in which order, on which
@@ -17,20 +18,7 @@ beforeAll(async () => {
 afterAll(() => system?.stop())
 
 const DAY = 86_400_000
-const email = {
-  jonas: 'jonas.becker@becker-maschinenbau.example',
-  anna: 'anna.schmidt@schmidt-pressen.example',
-  lukas: 'lukas.weber@weber-kunststoff.example',
-  miriam: 'miriam.hoffmann@hoffmann-werkzeug.example',
-  claire: 'claire.dupont@dupont-industrie.example',
-  julien: 'julien.martin@martin-mecanique.example',
-  elodie: 'elodie.bernard@bernard-plasturgie.example',
-  marco: 'marco.rossi@rossi-macchine.example',
-  giulia: 'giulia.bianchi@bianchi-stampi.example',
-  javier: 'javier.garcia@garcia-prensas.example',
-  lucia: 'lucia.fernandez@fernandez-metal.example',
-  pablo: 'pablo.ruiz@ruiz-hidraulica.example',
-}
+const email = seedContact
 
 interface Simulation {
   outcome: { status: string; exitReason?: string }

@@ -8,6 +8,7 @@ import { syncCampaignSchedule, syncCampaignScheduleFromDb, triggerScheduleId } f
 import type { campaignTriggerScan, TriggerScanInputV1 } from '../../engine/workflows/trigger-scan'
 import { linearCampaign } from '../helpers/graphs'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { seedContact } from '../helpers/seed-contacts'
 
 // Date-relative and inactivity triggers on the real product: contacts in Postgres, scans as Temporal
 // workflows (started directly, and by a Schedule every 2 s), enrolments through engine/enrol.ts.
@@ -22,16 +23,7 @@ afterAll(async () => {
 })
 
 const DAY = 86_400_000
-const emails = {
-  jonas: 'jonas.becker@becker-maschinenbau.example',
-  anna: 'anna.schmidt@schmidt-pressen.example',
-  lukas: 'lukas.weber@weber-kunststoff.example',
-  miriam: 'miriam.hoffmann@hoffmann-werkzeug.example',
-  claire: 'claire.dupont@dupont-industrie.example',
-  julien: 'julien.martin@martin-mecanique.example',
-  elodie: 'elodie.bernard@bernard-plasturgie.example',
-  marco: 'marco.rossi@rossi-macchine.example',
-}
+const emails = seedContact
 const idOf = async (email: string) => (await system.sql<{ id: string }[]>`select id from contacts where email = ${email}`)[0]!.id
 const setAttributes = (email: string, attributes: Record<string, string>) =>
   system.sql`update contacts set attributes = attributes || ${system.sql.json(attributes)} where email = ${email}`

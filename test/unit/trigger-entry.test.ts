@@ -2,7 +2,8 @@ import type { ISql } from 'postgres'
 import { describe, expect, it } from 'vitest'
 import { parseEnrolmentCsv } from '../../api/enrolment-csv'
 import { segmentCondition } from '../../db/segments'
-import { addDateOffset, attributeDate, daysBetween, formatDateOffset, localDate, parseDateOffset } from '../../engine/campaign/calendar'
+import { addDateOffset, attributeDate, daysBetween, localDate } from '../../engine/campaign/calendar'
+import { describeDateOffset, isCalendarOffset, parseDateOffset } from '../../engine/campaign/date-offset'
 import { validateForPublish } from '../../engine/campaign/validate'
 import { trigger, type TriggerConfig } from '../../engine/nodes/trigger'
 import { segmentFilterIssues, segmentFilterSchema } from '../../engine/segment-filter'
@@ -37,9 +38,12 @@ describe('calendar dates per time zone', () => {
     expect(addDateOffset('2024-02-29', parseDateOffset('+1y')!)).toBe('2025-02-28')
     expect(addDateOffset('2026-10-25', parseDateOffset('1d')!)).toBe('2026-10-26') // across the DST change
     expect(daysBetween('2026-12-31', '2027-03-01')).toBe(60)
-    expect(parseDateOffset('3m')).toBeNull() // minutes or months? neither: days, weeks, years only
-    expect(formatDateOffset('-60d')).toBe('60 days before')
-    expect(formatDateOffset('+1y')).toBe('1 year after')
+    // A date trigger runs once a day: minutes (or months?) are not calendar units it can honour.
+    expect(isCalendarOffset(parseDateOffset('3m')!)).toBe(false)
+    expect(isCalendarOffset(parseDateOffset('+1y')!)).toBe(true)
+    expect(describeDateOffset('-60d', 'maintenance_due')).toBe('60 days before maintenance_due')
+    expect(describeDateOffset('+1y', 'purchased_at')).toBe('1 year after purchased_at')
+    expect(describeDateOffset('0d', 'purchased_at')).toBe('on purchased_at')
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseDateOffset } from '../../engine/nodes/wait-until'
+import { parseDateOffset } from '../../engine/campaign/date-offset'
 import { dateAttributeTarget, instantOf, nextSendWindowStart, readDateAttribute, wallClock, type SendWindow } from '../../engine/nodes/zoned-time'
 
 const at = (iso: string) => Date.parse(iso)
@@ -81,14 +81,18 @@ describe('a date attribute plus an offset', () => {
     expect(iso(dateAttributeTarget('2026-12-01', parseDateOffset('0d')!, 'Europe/Paris')!)).toBe('2026-11-30T23:00:00.000Z')
     expect(iso(dateAttributeTarget('2026-12-01', parseDateOffset('+2w')!, 'Europe/Paris')!)).toBe('2026-12-14T23:00:00.000Z')
     expect(iso(dateAttributeTarget('2026-12-01', parseDateOffset('-12h')!, 'Europe/Paris')!)).toBe('2026-11-30T11:00:00.000Z')
+    // Three years after a leap day: 28 February, at midnight in Berlin (CET, UTC+1).
+    expect(iso(dateAttributeTarget('2024-02-29', parseDateOffset('+3y')!, 'Europe/Berlin')!)).toBe('2027-02-27T23:00:00.000Z')
     expect(dateAttributeTarget(undefined, offset, 'Europe/Berlin')).toBeNull()
   })
 
   it('parses signed offsets', () => {
-    expect(parseDateOffset('-60d')).toEqual({ days: -60, ms: 0 })
-    expect(parseDateOffset('+1w')).toEqual({ days: 7, ms: 0 })
-    expect(parseDateOffset('0d')).toEqual({ days: 0, ms: 0 })
-    expect(parseDateOffset('-90m')).toEqual({ days: 0, ms: -5_400_000 })
+    expect(parseDateOffset('-60d')).toEqual({ years: 0, days: -60, ms: 0 })
+    expect(parseDateOffset('+1w')).toEqual({ years: 0, days: 7, ms: 0 })
+    expect(parseDateOffset('+3y')).toEqual({ years: 3, days: 0, ms: 0 })
+    expect(parseDateOffset('0d')).toEqual({ years: 0, days: 0, ms: 0 })
+    expect(parseDateOffset('-90m')).toEqual({ years: 0, days: 0, ms: -5_400_000 })
+    expect(parseDateOffset('1.5y')).toBeNull()
     expect(parseDateOffset('60')).toBeNull()
     expect(parseDateOffset('-')).toBeNull()
   })
