@@ -18,7 +18,7 @@ export function checkDraft(nodes: readonly CampaignFlowNode[], edges: readonly C
   if (result.ok) return { issues: [], byNode: {} }
   const byNode: Record<string, string[]> = {}
   for (const issue of result.issues) {
-    if (issue.nodeId) (byNode[issue.nodeId] ??= []).push(issue.message.replace(/^node [^:]+: /, ''))
+    if (issue.nodeId) (byNode[issue.nodeId] ??= []).push(issue.message.replace(/^node [^:]+: (config\.[^:]+: )?/, ''))
   }
   return { issues: result.issues, byNode }
 }

@@ -62,6 +62,9 @@ export function Canvas() {
   const [hint, setHint] = useState<string | null>(null)
   const t = useT()
   const displayedEdges = useDisplayedEdges(edges, nodes)
+  // Fit the view to the steps a campaign opens with; an empty one keeps zoom 1, so that the first step
+  // dropped stays where it was dropped instead of the view jumping to it.
+  const [fitOnOpen] = useState(() => nodes.length > 0)
   useShortcuts()
 
   useEffect(() => {
@@ -144,7 +147,7 @@ export function Canvas() {
         multiSelectionKeyCode="Shift"
         snapToGrid
         snapGrid={SNAP_GRID}
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.1}
       >
