@@ -67,27 +67,27 @@ export async function runDesigner(system: BenchSystem, options: { nodes: number;
       const item = page.locator('[data-testid="campaign-item"]', { hasText: name })
       await item.waitFor()
       // Load: from the click on the campaign to every step drawn and measured (React Flow shows nodes once measured).
-      const started = await page.evaluate(() => performance.now())
+      const started = (await page.evaluate('performance.now()')) as number
       await item.click()
       await page.waitForFunction(
-        (count) => document.querySelectorAll('.react-flow__node').length === count && document.querySelector('.react-flow__viewport') !== null && [...document.querySelectorAll<HTMLElement>('.react-flow__node')].every((node) => node.style.visibility !== 'hidden'),
-        expected,
+        `document.querySelectorAll('.react-flow__node').length === ${expected} && document.querySelector('.react-flow__viewport') !== null && [...document.querySelectorAll('.react-flow__node')].every((node) => node.style.visibility !== 'hidden')`,
+        undefined,
         { timeout: 60_000 },
       )
-      const loadMs = (await page.evaluate(() => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))))) - started
+      const loadMs = ((await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())))')) as number) - started
       // Pan: drag the empty canvas 600 px right and back in 240 mouse moves, recording every animation frame.
-      await page.evaluate(() => {
-        const w = window as unknown as { frameDeltas: number[]; recording: boolean }
-        w.frameDeltas = []
-        w.recording = true
+      // A string, not a function: tsx would wrap named functions in a helper the page does not have.
+      await page.evaluate(`(() => {
+        window.frameDeltas = []
+        window.recording = true
         let last = performance.now()
-        const tick = (now: number) => {
-          w.frameDeltas.push(now - last)
+        const tick = (now) => {
+          window.frameDeltas.push(now - last)
           last = now
-          if (w.recording) requestAnimationFrame(tick)
+          if (window.recording) requestAnimationFrame(tick)
         }
         requestAnimationFrame(tick)
-      })
+      })()`)
       const pane = (await page.locator('.react-flow__pane').boundingBox())!
       const start = { x: pane.x + pane.width / 2, y: pane.y + pane.height - 60 }
       await page.mouse.move(start.x, start.y)
@@ -95,11 +95,7 @@ export async function runDesigner(system: BenchSystem, options: { nodes: number;
       for (let i = 1; i <= 120; i++) await page.mouse.move(start.x + i * 5, start.y - i)
       for (let i = 119; i >= 0; i--) await page.mouse.move(start.x + i * 5, start.y - i)
       await page.mouse.up()
-      const deltas = await page.evaluate(() => {
-        const w = window as unknown as { frameDeltas: number[]; recording: boolean }
-        w.recording = false
-        return w.frameDeltas.slice(1)
-      })
+      const deltas = (await page.evaluate('window.recording = false, window.frameDeltas.slice(1)')) as number[]
       await page.close()
       const pan = framesOf(deltas)
       log(`designer "${name}": loaded in ${Math.round(loadMs)} ms; pan frames p50 ${pan.p50.toFixed(1)} ms, p95 ${pan.p95.toFixed(1)} ms, max ${pan.max.toFixed(1)} ms (${pan.frames} frames, ${pan.over50} over 50 ms)`)

@@ -31,7 +31,7 @@ describe('config form from the node schemas', () => {
     const arms = shapeOf(split.fields[0]!.schema)
     expect(arms.kind).toBe('list')
     // A new arm is a complete object: a name to fill in and a number.
-    expect(emptyValue((arms as { item: never }).item)).toEqual({ name: '', weight: 0 })
+    expect(emptyValue((arms as unknown as { item: never }).item)).toEqual({ name: '', weight: 0 })
   })
 
   it('puts validation messages under the field they name', () => {
