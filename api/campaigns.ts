@@ -66,6 +66,20 @@ export function campaignRoutes(deps: { sql: Sql; renderer: TemplateRenderer; cli
     })
   })
 
+  // One published version, read-only: the designer's version history opens it and may start a draft from it.
+  router.get('/campaigns/:id/versions/:version', async (req, res) => {
+    const id = campaignId.safeParse(req.params.id)
+    if (!id.success) return send(res, notFound('campaign'))
+    const version = z.coerce.number().int().positive().safeParse(req.params.version)
+    if (!version.success) return send(res, invalidInput(version.error, 'version'))
+    const [row] = await sql`
+      select v.id, v.version, v.published_at, v.published_by, v.graph, (c.live_version_id = v.id) as live
+      from campaign_versions v join campaigns c on c.id = v.campaign_id
+      where v.campaign_id = ${id.data} and c.account_id = ${caller(req).acc} and v.version = ${version.data}`
+    if (!row) return send(res, notFound('version'))
+    res.json({ id: row.id, version: row.version, publishedAt: row.published_at, publishedBy: row.published_by, live: row.live === true, graph: row.graph })
+  })
+
   router.post('/campaigns', async (req, res) => {
     if (!mayAuthor(req, res)) return
     const parsed = newCampaign.safeParse(req.body)

@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'designer'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -16,6 +16,7 @@ export interface BenchOptions {
   events: number
   eventConcurrency: number
   horizon: string
+  designerNodes: number
   timeoutMs: number
   out: string
 }
@@ -33,6 +34,7 @@ export const USAGE = `npm run bench -- [options]
   --template ID         rendering: mail template (onboarding-welcome)
   --events N            ingestion: events posted to each endpoint after 200 warm-up requests (3000)
   --event-concurrency N ingestion: requests in flight (16)
+  --designer-nodes N    designer: steps on the large campaign's canvas (300)
   --horizon D           history: simulated time an enrolment may run at most (730d)
   --timeout D           enrolment: how long to wait for all enrolments before reporting what finished (30m)
   --out FILE            where the JSON goes (bench/results/latest.json)
@@ -67,6 +69,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     events: 3_000,
     eventConcurrency: 16,
     horizon: '730d',
+    designerNodes: 300,
     timeoutMs: 30 * 60_000,
     out: 'bench/results/latest.json',
   }
@@ -119,6 +122,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--event-concurrency':
         options.eventConcurrency = positive(flag, value())
+        break
+      case '--designer-nodes':
+        options.designerNodes = positive(flag, value())
         break
       case '--horizon': {
         options.horizon = value()

@@ -1,3 +1,4 @@
+import type { DesignerResult } from './designer'
 import type { EnrolmentResult } from './enrolment'
 import type { HistoryResult } from './history'
 import type { IngestionResult } from './ingestion'
@@ -11,6 +12,7 @@ export interface Results {
   history?: HistoryResult
   enrolment?: EnrolmentResult
   ingestion?: IngestionResult
+  designer?: DesignerResult
   failures: { benchmark: string; error: string }[]
 }
 
@@ -32,7 +34,26 @@ const seconds = (ms: number | null | undefined) => (ms === null || ms === undefi
 
 function rows(results: Results): Row[] {
   const out: Row[] = []
-  const { rendering, enrolment, ingestion } = results
+  const { rendering, enrolment, ingestion, designer } = results
+  if (designer) {
+    const ms = (value: number) => `${formatNumber(value)} ms`
+    out.push({
+      benchmark: `designer, ${designer.nodes} steps`,
+      measure: 'load ms vs empty canvas',
+      product: ms(designer.product.loadMs),
+      raw: ms(designer.raw.loadMs),
+      ratio: times(designer.ratio.loadMs),
+      cpu: '– / –',
+    })
+    out.push({
+      benchmark: `designer, ${designer.nodes} steps`,
+      measure: 'pan frame p50 / p95 ms vs empty canvas',
+      product: `${formatNumber(designer.product.pan.p50)} / ${formatNumber(designer.product.pan.p95)}`,
+      raw: `${formatNumber(designer.raw.pan.p50)} / ${formatNumber(designer.raw.pan.p95)}`,
+      ratio: times(designer.ratio.p95),
+      cpu: '– / –',
+    })
+  }
   if (rendering) {
     out.push({
       benchmark: `rendering "${rendering.template}"`,

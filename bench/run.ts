@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path'
 import { bundleCampaignWorkflows, installWorkerRuntime, type CampaignWorkflowBundle } from '../engine/worker'
 import { findTemporalCli, startTemporalDevServer } from '../server/temporal-dev-server'
 import { createTemplateRenderer } from '../templates/renderer'
+import { runDesigner } from './designer'
 import { runEnrolment } from './enrolment'
 import { runHistory } from './history'
 import { freePort } from '../server/temporal-dev-server'
@@ -89,7 +90,7 @@ async function main(): Promise<number> {
     // Bundled before anything is measured: webpack would take the CPU from the first benchmark.
     let workflowBundle: CampaignWorkflowBundle | undefined
     let emptyBundle: { code: string } | undefined
-    if (wants('history') || wants('enrolment') || wants('ingestion')) {
+    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('designer')) {
       log('bundling the workflow code (product, and the empty workflow of the raw baseline)')
       ;[workflowBundle, emptyBundle] = await Promise.all([bundleCampaignWorkflows(), wants('enrolment') ? bundleEmptyWorkflow() : Promise.resolve(undefined)])
     }
@@ -105,10 +106,10 @@ async function main(): Promise<number> {
       )
     }
 
-    if (wants('enrolment') || wants('ingestion')) {
+    if (wants('enrolment') || wants('ingestion') || wants('designer')) {
       let bench: BenchSystem | undefined
       let temporalAddress = ''
-      const started = await attempt(wants('enrolment') ? 'enrolment' : 'ingestion', async () => {
+      const started = await attempt(wants('enrolment') ? 'enrolment' : wants('ingestion') ? 'ingestion' : 'designer', async () => {
         const port = await freePort()
         const cli = findTemporalCli(process.env.TEMPORAL_CLI)
         infrastructure.temporal = cli ? execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim() : undefined
@@ -147,6 +148,10 @@ async function main(): Promise<number> {
           results.ingestion = await attempt('ingestion', () =>
             runIngestion(system, { events: options.events, concurrency: options.eventConcurrency, contacts: 500, log, cleanup }),
           )
+        }
+        if (wants('designer')) {
+          const system = bench
+          results.designer = await attempt('designer', () => runDesigner(system, { nodes: options.designerNodes, log }))
         }
       }
     }

@@ -8,7 +8,12 @@ import { DraftActions } from './components/DraftActions'
 import { EnrolPanel } from './components/EnrolPanel'
 import { PublishIssues } from './components/PublishIssues'
 import { ApiContext, DesignerContext, useDesigner } from './designer-context'
+import { LANGUAGES, useLanguage, useT } from './i18n'
+import { SidePanel } from './panels/SidePanel'
 import { createDesignerStore, hasUnsavedChanges, openCampaignStatus } from './store'
+
+// The live view asks for fresh counts this often while a published campaign is open.
+const LIVE_POLL_MS = 2000
 
 export function App({ token }: { token: string | null }) {
   const api = useMemo(() => (token ? createApi(token) : null), [token])
@@ -49,9 +54,12 @@ function Shell() {
   // The campaign the enrolment panel is open for: opening another campaign closes it.
   const [enrolFor, setEnrolFor] = useState<string | null>(null)
 
+  const loadTemplates = useDesigner((state) => state.loadTemplates)
   useEffect(() => {
     void loadCampaigns()
-  }, [loadCampaigns])
+    void loadTemplates()
+  }, [loadCampaigns, loadTemplates])
+  useLiveCounts()
 
   // The browser's own "leave site?" prompt, only while there is something to lose.
   useEffect(() => {
@@ -71,6 +79,7 @@ function Shell() {
         <CampaignControls />
         <EnrolButton open={enrolFor !== null && enrolFor === openId} onToggle={() => setEnrolFor((current) => (current === openId ? null : openId))} />
         <DraftActions />
+        <LanguageSwitch />
       </header>
       <aside className="app__sidebar">
         <CampaignList />
@@ -81,6 +90,33 @@ function Shell() {
         {openId && <EnrolPanel key={openId} open={enrolFor === openId} onClose={() => setEnrolFor(null)} />}
       </main>
     </div>
+  )
+}
+
+/** Polls the per-step counts while a campaign with a published version is open (no reload needed). */
+function useLiveCounts() {
+  const campaignId = useDesigner((state) => (state.campaign && state.campaign.versions.length > 0 ? state.campaign.id : null))
+  const loadCounts = useDesigner((state) => state.loadCounts)
+  useEffect(() => {
+    if (!campaignId) return
+    void loadCounts()
+    const timer = setInterval(() => void loadCounts(), LIVE_POLL_MS)
+    return () => clearInterval(timer)
+  }, [campaignId, loadCounts])
+}
+
+function LanguageSwitch() {
+  const language = useLanguage((state) => state.language)
+  const setLanguage = useLanguage((state) => state.setLanguage)
+  const t = useT()
+  return (
+    <select className="language" aria-label={t('app.language')} data-testid="language" value={language} onChange={(event) => setLanguage(event.target.value as typeof language)}>
+      {LANGUAGES.map((code) => (
+        <option key={code} value={code}>
+          {code.toUpperCase()}
+        </option>
+      ))}
+    </select>
   )
 }
 
@@ -119,15 +155,21 @@ function Workspace() {
   const selectedId = useDesigner((state) => state.selectedId)
   const loading = useDesigner((state) => state.loading)
   const loadError = useDesigner((state) => state.loadError)
+  const t = useT()
 
-  if (!selectedId) return <div className="placeholder">Choose a campaign on the left to open its draft.</div>
-  if (loading) return <div className="placeholder">Loading the draft…</div>
+  if (!selectedId) return <div className="placeholder">{t('app.choose')}</div>
+  if (loading) return <div className="placeholder">{t('app.loading')}</div>
   if (loadError) return <div className="placeholder message--error">{loadError}</div>
   // A provider per campaign: each opened draft gets a fresh viewport, fitted to its steps.
   return (
     <ReactFlowProvider key={selectedId}>
-      <Canvas />
-      <PublishIssues />
+      <div className="workspace">
+        <div className="workspace__canvas">
+          <Canvas />
+          <PublishIssues />
+        </div>
+        <SidePanel />
+      </div>
     </ReactFlowProvider>
   )
 }

@@ -1,5 +1,6 @@
 import { campaignGraphSchema, type CampaignGraph, type GraphIssue } from '../../engine/campaign/graph'
 import { NO_TOKEN_MESSAGE } from './auth'
+import type { CampaignCounts } from './live'
 
 // The designer's view of the HTTP API: typed calls, and every non-2xx answer as an ApiError carrying the
 // API's { code, message, field?, nodeId?, issues? } so the UI can name the field or step at fault.
@@ -82,6 +83,44 @@ export interface EnrolmentJob {
   skippedRows: SkippedRow[]
   createdAt: string
   finishedAt: string | null
+}
+
+export interface TemplateSummary {
+  id: string
+  name: string
+}
+
+export interface EnrolmentSummary {
+  id: string
+  status: string
+  currentNodeId: string | null
+  exitReason: string | null
+  version: number
+  startedAt: string
+  contact: { id: string; email: string; firstName: string | null; lastName: string | null; subsidiary: string }
+}
+
+export interface EnrolmentDetail {
+  id: string
+  status: string
+  currentNodeId: string | null
+  exitReason: string | null
+  contact: { id: string; email: string; subsidiary: string }
+  history: { nodeId: string; visit: number; enteredAt: string; output: string | null }[]
+}
+
+export interface SimulationRequest {
+  source: 'draft' | 'live'
+  contact: { email: string }
+  script: { at: string; type: string; mail?: string }[]
+  horizon: string
+  trigger: Record<string, string>
+}
+
+export interface SimulationResult {
+  outcome: { status: string; exitReason?: string }
+  timeline: { at: string; offset: string; kind: string; nodeId?: string; label: string }[]
+  tookMs: number
 }
 
 export interface ApiErrorBody {
@@ -203,6 +242,26 @@ export function createApi(token: string) {
 
     listSegments: async (): Promise<Segment[]> =>
       (await call<{ segments: Segment[] }>('GET', '/api/segments')).segments.map(({ id, name }) => ({ id, name })),
+
+    createCampaign: (name: string) => call<{ id: string }>('POST', '/api/campaigns', { name }),
+
+    /** One published version's graph (read-only). */
+    getVersion: (id: string, version: number) =>
+      call<PublishedVersion & { publishedBy: string | null; live: boolean; graph: CampaignGraph }>('GET', `${campaignPath(id)}/versions/${version}`),
+
+    listTemplates: async () => (await call<{ templates: TemplateSummary[] }>('GET', '/api/templates')).templates,
+
+    /** Per step: entered, waiting now, outputs taken (the live view). */
+    stepCounts: (id: string) => call<CampaignCounts>('GET', `${campaignPath(id)}/steps`),
+
+    listEnrolments: async (id: string, filter: { step?: string; status?: string }) => {
+      const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])))
+      return (await call<{ enrolments: EnrolmentSummary[] }>('GET', `${campaignPath(id)}/enrolments?${query}`)).enrolments
+    },
+
+    getEnrolment: (enrolmentId: string) => call<EnrolmentDetail>('GET', `/api/enrolments/${encodeURIComponent(enrolmentId)}`),
+
+    simulate: (id: string, request: SimulationRequest) => call<SimulationResult>('POST', `${campaignPath(id)}/simulate`, request),
 
     /** Contacts the segment matches now, within the caller's subsidiaries. */
     countSegment: async (segmentId: string) => (await call<{ count: number }>('GET', `/api/segments/${encodeURIComponent(segmentId)}/count`)).count,

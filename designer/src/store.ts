@@ -2,7 +2,11 @@ import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange, t
 import { createStore } from 'zustand/vanilla'
 import type { GraphIssue } from '../../engine/campaign/graph'
 import { findNodeType } from '../../engine/nodes'
-import { ApiError, describeError, type CampaignDetail, type CampaignStatus, type CampaignSummary, type DesignerApi } from './api'
+import { ApiError, describeError, type CampaignDetail, type CampaignStatus, type CampaignSummary, type DesignerApi, type TemplateSummary } from './api'
+import { copySelection, EMPTY_HISTORY, pasteSnapshot, redo, remember, undo, type History, type Snapshot } from './editing'
+import { autoLayout } from './layout'
+import type { CampaignCounts } from './live'
+import { checkDraft, type DraftCheck } from './validation'
 import {
   connectionProblem,
   edgeForConnection,
@@ -45,8 +49,33 @@ export interface DesignerState {
   savedAt: string | null
   saveError: string | null
   publish: PublishState
+  history: History
+  /** A published version shown instead of the draft (which waits in draftStash), read-only. */
+  readOnly: { version: number; live: boolean } | null
+  draftStash: Snapshot | null
+  /** Steps (and the connections between them) to highlight: a contact's path, a simulated timeline. */
+  highlight: { nodeIds: string[]; label: string } | null
+  templates: TemplateSummary[] | null
+  check: DraftCheck
+  live: CampaignCounts | null
 
   loadCampaigns(): Promise<void>
+  loadTemplates(): Promise<void>
+  createCampaign(name: string): Promise<string | null>
+  /** Puts the canvas on the undo stack before an edit; edits with the same key within a second share one entry (typing). */
+  checkpoint(key?: string): void
+  undo(): void
+  redo(): void
+  copy(): void
+  paste(): void
+  tidyUp(): void
+  updateConfig(nodeId: string, config: Record<string, unknown>, key?: string): void
+  openVersion(version: number): Promise<void>
+  closeVersion(): void
+  /** Replaces the draft with the version on screen; the old draft can still be brought back by undo. */
+  draftFromVersion(): void
+  setHighlight(highlight: DesignerState['highlight']): void
+  loadCounts(): Promise<void>
   openCampaign(id: string): Promise<void>
   changeNodes(changes: NodeChange<CampaignFlowNode>[]): void
   changeEdges(changes: EdgeChange<CampaignFlowEdge>[]): void
@@ -72,7 +101,10 @@ export const hasUnsavedChanges = (state: Pick<DesignerState, 'revision' | 'saved
 const isEdit = (change: NodeChange | EdgeChange) => change.type !== 'select' && change.type !== 'dimensions'
 
 // What the canvas holds for one open campaign; cleared when another campaign opens.
-const EMPTY_CANVAS: Pick<DesignerState, 'nodes' | 'edges' | 'revision' | 'savedRevision' | 'saving' | 'savedAt' | 'saveError' | 'publish'> = {
+const EMPTY_CANVAS: Pick<
+  DesignerState,
+  'nodes' | 'edges' | 'revision' | 'savedRevision' | 'saving' | 'savedAt' | 'saveError' | 'publish' | 'history' | 'readOnly' | 'draftStash' | 'highlight' | 'check' | 'live'
+> = {
   nodes: [],
   edges: [],
   revision: 0,
@@ -81,10 +113,20 @@ const EMPTY_CANVAS: Pick<DesignerState, 'nodes' | 'edges' | 'revision' | 'savedR
   savedAt: null,
   saveError: null,
   publish: { kind: 'idle' },
+  history: EMPTY_HISTORY,
+  readOnly: null,
+  draftStash: null,
+  highlight: null,
+  check: { issues: [], byNode: {} },
+  live: null,
 }
 
+const CHECK_DELAY_MS = 150
+
 export function createDesignerStore(api: DesignerApi) {
-  return createStore<DesignerState>()((set, get) => {
+  let clipboard: Snapshot | null = null
+  let lastCheckpoint = { key: '', at: 0 }
+  const store = createStore<DesignerState>()((set, get) => {
     /** Turns a failed call into a message; a refused token ends the session for the whole UI. */
     const failure = (error: unknown): string => {
       const message = describeError(error)
@@ -92,6 +134,8 @@ export function createDesignerStore(api: DesignerApi) {
       return message
     }
     const stillOpen = (id: string) => get().selectedId === id
+    /** Replaces the canvas as one edit (after it was remembered for undo). */
+    const edit = (canvas: Snapshot) => set((state) => ({ nodes: canvas.nodes, edges: canvas.edges, revision: state.revision + 1 }))
 
     return {
       campaigns: null,
@@ -102,6 +146,137 @@ export function createDesignerStore(api: DesignerApi) {
       loading: false,
       loadError: null,
       ...EMPTY_CANVAS,
+      templates: null,
+
+      async loadTemplates() {
+        try {
+          set({ templates: await api.listTemplates() })
+        } catch (error) {
+          failure(error)
+        }
+      },
+
+      async createCampaign(name) {
+        try {
+          const { id } = await api.createCampaign(name)
+          await get().loadCampaigns()
+          await get().openCampaign(id)
+          return null
+        } catch (error) {
+          return failure(error)
+        }
+      },
+
+      checkpoint(key) {
+        const now = Date.now()
+        if (key && key === lastCheckpoint.key && now - lastCheckpoint.at < 1000) {
+          lastCheckpoint.at = now
+          return
+        }
+        lastCheckpoint = { key: key ?? '', at: now }
+        set((state) => ({ history: remember(state.history, { nodes: state.nodes, edges: state.edges }) }))
+      },
+
+      undo() {
+        const state = get()
+        if (state.readOnly) return
+        const step = undo(state.history, { nodes: state.nodes, edges: state.edges })
+        if (step) set({ history: step.history, nodes: step.canvas.nodes, edges: step.canvas.edges, revision: state.revision + 1 })
+        lastCheckpoint = { key: '', at: 0 }
+      },
+
+      redo() {
+        const state = get()
+        if (state.readOnly) return
+        const step = redo(state.history, { nodes: state.nodes, edges: state.edges })
+        if (step) set({ history: step.history, nodes: step.canvas.nodes, edges: step.canvas.edges, revision: state.revision + 1 })
+      },
+
+      copy() {
+        clipboard = copySelection(get().nodes, get().edges) ?? clipboard
+      },
+
+      paste() {
+        const { nodes, edges, readOnly } = get()
+        if (!clipboard || readOnly) return
+        get().checkpoint()
+        edit(pasteSnapshot(clipboard, nodes, edges))
+        // A second paste lands beside the first, not on top of it.
+        clipboard = { ...clipboard, nodes: clipboard.nodes.map((node) => ({ ...node, position: { x: node.position.x + 40, y: node.position.y + 40 } })) }
+      },
+
+      tidyUp() {
+        const { nodes, edges, readOnly } = get()
+        if (readOnly || nodes.length === 0) return
+        get().checkpoint()
+        edit({ nodes: autoLayout(nodes, edges), edges })
+      },
+
+      updateConfig(nodeId, config, key) {
+        if (get().readOnly) return
+        get().checkpoint(key ? `${nodeId}/${key}` : undefined)
+        set((state) => {
+          const nodes = state.nodes.map((node) => (node.id === nodeId ? { ...node, data: { ...node.data, config } } : node))
+          // Branch labels on the edges follow the step's outputs (a renamed arm, another event type).
+          const flow = toFlow(fromFlow(nodes, state.edges))
+          const labels = new Map(flow.edges.map((edge) => [edge.id, edge.label]))
+          const edges = state.edges.map((edge) => (edge.source === nodeId && labels.get(edge.id) !== edge.label ? { ...edge, label: labels.get(edge.id) } : edge))
+          return { nodes, edges, revision: state.revision + 1 }
+        })
+      },
+
+      async openVersion(version) {
+        const { campaign } = get()
+        if (!campaign) return
+        try {
+          const found = await api.getVersion(campaign.id, version)
+          if (!stillOpen(campaign.id)) return
+          const flow = toFlow(found.graph)
+          set((state) => ({
+            draftStash: state.draftStash ?? { nodes: state.nodes, edges: state.edges },
+            readOnly: { version: found.version, live: found.live },
+            nodes: flow.nodes,
+            edges: flow.edges,
+            highlight: null,
+          }))
+        } catch (error) {
+          set({ loadError: failure(error) })
+        }
+      },
+
+      closeVersion() {
+        const { draftStash } = get()
+        if (!draftStash) return
+        set({ nodes: draftStash.nodes, edges: draftStash.edges, draftStash: null, readOnly: null, highlight: null })
+      },
+
+      draftFromVersion() {
+        const { draftStash, nodes, edges } = get()
+        if (!draftStash) return
+        set((state) => ({
+          history: remember(state.history, draftStash),
+          nodes,
+          edges,
+          draftStash: null,
+          readOnly: null,
+          revision: state.revision + 1,
+        }))
+      },
+
+      setHighlight(highlight) {
+        set({ highlight })
+      },
+
+      async loadCounts() {
+        const { campaign } = get()
+        if (!campaign) return
+        try {
+          const counts = await api.stepCounts(campaign.id)
+          if (stillOpen(campaign.id)) set({ live: counts })
+        } catch {
+          // The next poll asks again; a refused token shows up on the next real action.
+        }
+      },
 
       async loadCampaigns() {
         try {
@@ -130,6 +305,8 @@ export function createDesignerStore(api: DesignerApi) {
       },
 
       changeNodes(changes) {
+        if (get().readOnly) changes = changes.filter((change) => !isEdit(change))
+        if (changes.some((change) => change.type === 'remove')) get().checkpoint()
         set((state) => ({
           nodes: applyNodeChanges(changes, state.nodes),
           revision: changes.some(isEdit) ? state.revision + 1 : state.revision,
@@ -137,6 +314,8 @@ export function createDesignerStore(api: DesignerApi) {
       },
 
       changeEdges(changes) {
+        if (get().readOnly) changes = changes.filter((change) => !isEdit(change))
+        if (changes.some((change) => change.type === 'remove')) get().checkpoint()
         set((state) => ({
           edges: applyEdgeChanges(changes, state.edges),
           revision: changes.some(isEdit) ? state.revision + 1 : state.revision,
@@ -147,13 +326,15 @@ export function createDesignerStore(api: DesignerApi) {
         const { nodes, edges } = get()
         const problem = connectionProblem(connection, nodes, edges)
         if (problem) return problem
+        get().checkpoint()
         set((state) => ({ edges: [...state.edges, edgeForConnection(connection, state.nodes, state.edges)], revision: state.revision + 1 }))
         return null
       },
 
       addStep(stepType, position) {
         const type = findNodeType(stepType)
-        if (!type || !get().campaign) return null
+        if (!type || !get().campaign || get().readOnly) return null
+        get().checkpoint()
         const id = newStepId(stepType, get().nodes)
         const node = { ...toFlowNode({ id, type: stepType, position, config: defaultConfig(type) }), selected: true }
         set((state) => ({
@@ -178,8 +359,9 @@ export function createDesignerStore(api: DesignerApi) {
       },
 
       async saveDraft() {
-        const { campaign, nodes, edges, revision, saving } = get()
-        if (!campaign || saving) return false
+        const { campaign, readOnly, revision, saving } = get()
+        if (!campaign || saving || readOnly) return false
+        const { nodes, edges } = get()
         set({ saving: true, saveError: null })
         try {
           const { draftUpdatedAt } = await api.saveDraft(campaign.id, fromFlow(nodes, edges))
@@ -193,7 +375,13 @@ export function createDesignerStore(api: DesignerApi) {
 
       async publishDraft() {
         const { campaign, publish } = get()
-        if (!campaign || publish.kind === 'publishing') return
+        if (!campaign || publish.kind === 'publishing' || get().readOnly) return
+        // The same validation the server runs: what blocks publishing is listed at once, without a refused request.
+        const local = checkDraft(get().nodes, get().edges, get().templates?.map((template) => template.id) ?? null)
+        if (local.issues.length) {
+          set({ publish: { kind: 'rejected', message: local.issues[0]!.message, issues: local.issues } })
+          return
+        }
         set({ publish: { kind: 'publishing' } })
         // Publishing takes the stored draft, so what is on the canvas is saved first.
         if (hasUnsavedChanges(get()) && !(await get().saveDraft())) {
@@ -208,6 +396,9 @@ export function createDesignerStore(api: DesignerApi) {
             campaign: state.campaign && { ...state.campaign, liveVersion: version },
           }))
           void get().loadCampaigns() // status and live version in the list
+          void api.getCampaign(campaign.id).then(({ versions, liveVersion, status }) => {
+            if (stillOpen(campaign.id)) set((state) => ({ campaign: state.campaign && { ...state.campaign, versions, liveVersion, status } }))
+          }, failure)
         } catch (error) {
           if (!stillOpen(campaign.id)) return
           if (error instanceof ApiError && error.status === 400) {
@@ -233,6 +424,18 @@ export function createDesignerStore(api: DesignerApi) {
       },
     }
   })
+
+  // Validation markers follow the canvas a moment after it changes (not on every frame of a drag).
+  let timer: ReturnType<typeof setTimeout> | null = null
+  store.subscribe((state, previous) => {
+    if (state.nodes === previous.nodes && state.edges === previous.edges && state.templates === previous.templates) return
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(() => {
+      const { nodes, edges, templates } = store.getState()
+      store.setState({ check: checkDraft(nodes, edges, templates?.map((template) => template.id) ?? null) })
+    }, CHECK_DELAY_MS)
+  })
+  return store
 }
 
 export type DesignerStore = ReturnType<typeof createDesignerStore>

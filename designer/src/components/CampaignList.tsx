@@ -1,5 +1,7 @@
+import { useState, type FormEvent } from 'react'
 import type { CampaignStatus } from '../api'
 import { useDesigner } from '../designer-context'
+import { useT } from '../i18n'
 import { hasUnsavedChanges } from '../store'
 
 const STATUS_LABELS: Record<CampaignStatus, string> = { draft: 'Draft', live: 'Live', paused: 'Paused', stopped: 'Stopped' }
@@ -9,6 +11,42 @@ export function StatusBadge({ status, testId }: { status: CampaignStatus; testId
     <span className={`badge badge--${status}`} data-testid={testId} data-status={status}>
       {STATUS_LABELS[status] ?? status}
     </span>
+  )
+}
+
+/** "New campaign": a name, then an empty canvas to drag steps onto. */
+function NewCampaign() {
+  const t = useT()
+  const createCampaign = useDesigner((state) => state.createCampaign)
+  const unsaved = useDesigner(hasUnsavedChanges)
+  const [name, setName] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (!name?.trim()) return
+    if (unsaved && !window.confirm('This campaign has unsaved changes. Leave it and discard them?')) return
+    const problem = await createCampaign(name.trim())
+    setError(problem)
+    if (!problem) setName(null)
+  }
+  if (name === null) {
+    return (
+      <button type="button" className="button campaigns__new" data-testid="new-campaign" onClick={() => setName('')}>
+        + {t('app.newCampaign')}
+      </button>
+    )
+  }
+  return (
+    <form className="campaigns__form" onSubmit={(event) => void submit(event)}>
+      <input autoFocus aria-label={t('app.newCampaignName')} placeholder={t('app.newCampaignName')} data-testid="new-campaign-name" value={name} onChange={(event) => setName(event.target.value)} />
+      <button type="submit" className="button button--primary" data-testid="new-campaign-create" disabled={!name.trim()}>
+        {t('app.create')}
+      </button>
+      <button type="button" className="button" onClick={() => setName(null)}>
+        {t('app.cancel')}
+      </button>
+      {error && <p className="message message--error">{error}</p>}
+    </form>
   )
 }
 
@@ -28,6 +66,7 @@ export function CampaignList() {
   return (
     <nav className="campaigns" aria-label="Campaigns">
       <h2 className="campaigns__title">Campaigns</h2>
+      <NewCampaign />
       {listError && <p className="message message--error">{listError}</p>}
       {!campaigns && !listError && <p className="message">Loading campaigns…</p>}
       {campaigns?.length === 0 && <p className="message">No campaigns yet.</p>}

@@ -11,11 +11,16 @@ import {
   type Edge,
   type FinalConnectionState,
 } from '@xyflow/react'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react'
 import { useDesigner } from '../designer-context'
 import { connectionProblem, isValidConnection, type CampaignFlowEdge, type CampaignFlowNode } from '../graph-mapping'
-import { Palette } from './Palette'
+import { useT } from '../i18n'
+import { branchShare } from '../live'
+import { describeStep } from '../steps'
+import { CanvasToolbar } from './CanvasToolbar'
+import { Palette, STEP_DRAG_TYPE } from './Palette'
 import { CATEGORY_COLOURS, flowNodeTypes } from './StepNodes'
+import { useShortcuts } from './shortcuts'
 
 const DELETE_KEYS = ['Delete', 'Backspace']
 const SNAP_GRID: [number, number] = [10, 10]
@@ -23,16 +28,44 @@ const snap = (value: number) => Math.round(value / SNAP_GRID[0]) * SNAP_GRID[0]
 const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1 }
 const minimapColour = (node: CampaignFlowNode) => CATEGORY_COLOURS[node.type ?? 'unknown']
 
+/** Edges as drawn: branch splits of the live view in the label, a highlighted path in colour. */
+function useDisplayedEdges(edges: CampaignFlowEdge[], nodes: CampaignFlowNode[]): CampaignFlowEdge[] {
+  const live = useDesigner((state) => (state.readOnly ? null : state.live))
+  const highlight = useDesigner((state) => state.highlight)
+  const outputCount = useMemo(() => {
+    if (!live) return null
+    return new Map(nodes.map((node) => [node.id, describeStep(node.data.stepType, node.data.config).outputs.length]))
+  }, [live, nodes])
+  return useMemo(() => {
+    if (!live && !highlight) return edges
+    const path = new Set(highlight?.nodeIds ?? [])
+    return edges.map((edge) => {
+      const share = live && outputCount ? branchShare(edge, live.steps[edge.source], outputCount.get(edge.source) ?? 0) : null
+      const onPath = path.has(edge.source) && path.has(edge.target)
+      if (!share && !onPath) return edge
+      return { ...edge, ...(share ? { label: share } : {}), ...(onPath ? { className: 'edge--highlighted', animated: true } : {}) }
+    })
+  }, [edges, live, highlight, outputCount])
+}
+
 export function Canvas() {
   const nodes = useDesigner((state) => state.nodes)
   const edges = useDesigner((state) => state.edges)
+  const readOnly = useDesigner((state) => state.readOnly)
   const changeNodes = useDesigner((state) => state.changeNodes)
   const changeEdges = useDesigner((state) => state.changeEdges)
   const connect = useDesigner((state) => state.connect)
   const addStep = useDesigner((state) => state.addStep)
+  const checkpoint = useDesigner((state) => state.checkpoint)
   const { screenToFlowPosition } = useReactFlow()
   const wrapper = useRef<HTMLDivElement>(null)
   const [hint, setHint] = useState<string | null>(null)
+  const t = useT()
+  const displayedEdges = useDisplayedEdges(edges, nodes)
+  // Fit the view to the steps a campaign opens with; an empty one keeps zoom 1, so that the first step
+  // dropped stays where it was dropped instead of the view jumping to it.
+  const [fitOnOpen] = useState(() => nodes.length > 0)
+  useShortcuts()
 
   useEffect(() => {
     if (!hint) return
@@ -40,10 +73,7 @@ export function Canvas() {
     return () => clearTimeout(timer)
   }, [hint])
 
-  const checkConnection = useCallback(
-    (connection: Connection | Edge) => isValidConnection(connection, nodes, edges),
-    [nodes, edges],
-  )
+  const checkConnection = useCallback((connection: Connection | Edge) => isValidConnection(connection, nodes, edges), [nodes, edges])
 
   const onConnect = useCallback((connection: Connection) => setHint(connect(connection)), [connect])
 
@@ -60,7 +90,7 @@ export function Canvas() {
     [nodes, edges],
   )
 
-  // A new step goes below the selected one (ready to be connected), else near the middle of the view.
+  // A clicked palette item goes below the selected step (ready to be connected), else near the middle of the view.
   const onAdd = useCallback(
     (stepType: string) => {
       const anchor = nodes.find((node) => node.selected)
@@ -73,37 +103,70 @@ export function Canvas() {
       const centre = bounds ? { x: bounds.left + bounds.width / 2, y: bounds.top + bounds.height / 3 } : { x: 0, y: 0 }
       // Fan out a little so several clicks do not stack steps exactly on top of each other.
       const offset = (nodes.length % 5) * 20
-      const position = screenToFlowPosition({ x: centre.x + offset, y: centre.y + offset }, { snapToGrid: true, snapGrid: SNAP_GRID })
-      addStep(stepType, position)
+      addStep(stepType, screenToFlowPosition({ x: centre.x + offset, y: centre.y + offset }, { snapToGrid: true, snapGrid: SNAP_GRID }))
     },
     [addStep, nodes, screenToFlowPosition],
   )
 
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(STEP_DRAG_TYPE)) return
+    event.preventDefault()
+    event.dataTransfer.dropEffect = 'copy'
+  }, [])
+
+  // A step dragged from the palette lands where it is dropped (its top-left corner under the pointer, less a little).
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const stepType = event.dataTransfer.getData(STEP_DRAG_TYPE)
+      if (!stepType) return
+      event.preventDefault()
+      const point = screenToFlowPosition({ x: event.clientX - 60, y: event.clientY - 20 }, { snapToGrid: true, snapGrid: SNAP_GRID })
+      addStep(stepType, point)
+    },
+    [addStep, screenToFlowPosition],
+  )
+
+  const onNodeDragStart = useCallback(() => checkpoint(), [checkpoint])
+
   return (
-    <div className="canvas" ref={wrapper}>
+    <div className={`canvas${readOnly ? ' canvas--read-only' : ''}`} ref={wrapper} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<CampaignFlowNode, CampaignFlowEdge>
         nodes={nodes}
-        edges={edges}
+        edges={displayedEdges}
         nodeTypes={flowNodeTypes}
         onNodesChange={changeNodes}
         onEdgesChange={changeEdges}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
+        onNodeDragStart={onNodeDragStart}
         isValidConnection={checkConnection}
         connectionLineType={ConnectionLineType.SmoothStep}
-        deleteKeyCode={DELETE_KEYS}
+        deleteKeyCode={readOnly ? null : DELETE_KEYS}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        multiSelectionKeyCode="Shift"
         snapToGrid
         snapGrid={SNAP_GRID}
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={FIT_VIEW_OPTIONS}
-        minZoom={0.2}
+        minZoom={0.1}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cfd2d8" />
         <Controls showInteractive={false} />
         <MiniMap<CampaignFlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={2} />
         <Panel position="top-left">
-          <Palette onAdd={onAdd} />
+          <Palette onAdd={onAdd} disabled={Boolean(readOnly)} />
         </Panel>
+        <Panel position="top-center">
+          <CanvasToolbar />
+        </Panel>
+        {nodes.length === 0 && (
+          <Panel position="bottom-center">
+            <div className="canvas__empty" data-testid="canvas-empty">
+              {t('canvas.empty')}
+            </div>
+          </Panel>
+        )}
         {hint && (
           <Panel position="bottom-center">
             <div className="canvas__hint" role="status">

@@ -1,16 +1,29 @@
-import { memo } from 'react'
+import { memo, type DragEvent } from 'react'
+import { stepName, useLanguage, useT } from '../i18n'
 import { paletteGroups } from '../steps'
 
 // Built once from the registry: a node type added to engine/nodes shows up here by itself.
 const groups = paletteGroups()
 
-export const Palette = memo(function Palette({ onAdd }: { onAdd: (stepType: string) => void }) {
+/** The drag payload's type: the canvas accepts drops of this kind only. */
+export const STEP_DRAG_TYPE = 'application/x-campaign-step'
+
+const startDrag = (event: DragEvent<HTMLButtonElement>, stepType: string) => {
+  event.dataTransfer.setData(STEP_DRAG_TYPE, stepType)
+  event.dataTransfer.effectAllowed = 'copy'
+}
+
+export const Palette = memo(function Palette({ onAdd, disabled }: { onAdd: (stepType: string) => void; disabled: boolean }) {
+  const t = useT()
+  const language = useLanguage((state) => state.language)
   return (
-    <div className="palette" aria-label="Add step">
-      <div className="palette__title">Add step</div>
+    <div className="palette" aria-label={t('palette.title')}>
+      <div className="palette__title" title={t('palette.hint')}>
+        {t('palette.title')}
+      </div>
       {groups.map((group) => (
         <div key={group.category} className="palette__group">
-          <div className="palette__group-label">{group.label}</div>
+          <div className="palette__group-label">{stepName(language, `category.${group.category}`, group.label)}</div>
           {group.types.map((type) => (
             <button
               key={type.type}
@@ -19,9 +32,12 @@ export const Palette = memo(function Palette({ onAdd }: { onAdd: (stepType: stri
               data-testid="palette-item"
               data-step-type={type.type}
               title={type.description}
+              disabled={disabled}
+              draggable={!disabled}
+              onDragStart={(event) => startDrag(event, type.type)}
               onClick={() => onAdd(type.type)}
             >
-              {type.label}
+              {stepName(language, type.type, type.label)}
             </button>
           ))}
         </div>

@@ -2,6 +2,9 @@ import { Handle, Position, useNodeConnections, type NodeProps, type NodeTypes } 
 import { memo, useMemo } from 'react'
 import type { NodeOutput } from '../../../engine/nodes'
 import type { CampaignFlowNode, EntryStepNode, FlowStepNode, GoalStepNode, MessageStepNode, TimingStepNode, UnknownStepNode } from '../graph-mapping'
+import { useDesigner } from '../designer-context'
+import { stepName, translate, useLanguage } from '../i18n'
+import { passedThrough } from '../live'
 import { describeStep, type CanvasCategory } from '../steps'
 
 // One component per step category. Label, summary, input handle and the labelled output handles all
@@ -27,22 +30,54 @@ interface StepCardProps {
   fallbackOutputs?: NodeOutput[]
 }
 
+/** Waiting / passed-through counts of the live view; strings, so a poll with the same numbers re-renders nothing. */
+function LiveCounts({ id }: { id: string }) {
+  const language = useLanguage((state) => state.language)
+  const counts = useDesigner((state) => {
+    if (!state.live || state.readOnly) return null
+    const step = state.live.steps[id]
+    return `${step?.waiting ?? 0}/${passedThrough(step)}`
+  })
+  if (counts === null) return null
+  const [waiting, passed] = counts.split('/')
+  return (
+    <div className="step__live" data-testid="step-live" data-waiting={waiting} data-passed={passed}>
+      <span className="step__live-waiting">{translate(language, 'live.waiting', { n: waiting! })}</span>
+      <span className="step__live-passed">{translate(language, 'live.passed', { n: passed! })}</span>
+    </div>
+  )
+}
+
 function StepCard({ id, data, selected, category, fallbackOutputs = [] }: StepCardProps) {
   const view = useMemo(() => describeStep(data.stepType, data.config), [data.stepType, data.config])
+  const language = useLanguage((state) => state.language)
+  // Joined into one string so that each step re-renders only when its own issues change.
+  const issues = useDesigner((state) => state.check.byNode[id]?.join('\n') ?? '')
+  const highlighted = useDesigner((state) => state.highlight?.nodeIds.includes(id) ?? false)
   const outputs = view.known ? view.outputs : fallbackOutputs
   return (
     <div
-      className={`step step--${category}${selected ? ' step--selected' : ''}`}
+      className={`step step--${category}${selected ? ' step--selected' : ''}${issues ? ' step--invalid' : ''}${highlighted ? ' step--highlighted' : ''}`}
       data-testid="campaign-node"
       data-node-id={id}
       data-step-type={data.stepType}
+      data-invalid={issues ? 'true' : undefined}
+      data-highlighted={highlighted ? 'true' : undefined}
       title={view.description}
     >
       {view.hasInput && <Handle type="target" position={Position.Top} className="step__handle" />}
       <div className="step__body">
-        <div className="step__label">{view.label}</div>
+        <div className="step__label">
+          {stepName(language, data.stepType, view.label)}
+          <span className="step__id">{id}</span>
+        </div>
         <div className="step__summary">{view.summary}</div>
-        {view.known && !view.configValid && <div className="step__warning">Settings incomplete</div>}
+        {issues && (
+          <div className="step__marker" data-testid="step-issue" title={issues}>
+            ⚠ {issues.split('\n')[0]}
+          </div>
+        )}
+        <LiveCounts id={id} />
       </div>
       {outputs.length > 0 && (
         <div className="step__outputs">

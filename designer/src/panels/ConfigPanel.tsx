@@ -1,0 +1,70 @@
+import { useEffect, useMemo, useState } from 'react'
+import { findNodeType } from '../../../engine/nodes'
+import type { Segment } from '../api'
+import { useApi, useDesigner } from '../designer-context'
+import { stepName, useLanguage, useT } from '../i18n'
+import { fieldMessages } from '../schema-form'
+import { EventTypeList, FieldContext, SchemaField } from './SchemaField'
+
+/** The selected step's settings, generated from its node type's schema, with the issues publishing would raise. */
+export function ConfigPanel() {
+  const t = useT()
+  const api = useApi()
+  const language = useLanguage((state) => state.language)
+  // The one selected step (several selected: nothing to edit here).
+  const node = useDesigner((state) => {
+    const selected = state.nodes.filter((candidate) => candidate.selected)
+    return selected.length === 1 ? selected[0]! : null
+  })
+  const allIssues = useDesigner((state) => state.check.issues)
+  const nodeId = node?.id
+  const issues = useMemo(() => (nodeId ? allIssues.filter((issue) => issue.nodeId === nodeId) : null), [allIssues, nodeId])
+  const templates = useDesigner((state) => state.templates)
+  const readOnly = useDesigner((state) => state.readOnly !== null)
+  const updateConfig = useDesigner((state) => state.updateConfig)
+  const [segments, setSegments] = useState<Segment[] | null>(null)
+  const type = node ? findNodeType(node.data.stepType) : undefined
+
+  // Saved segments are only needed by a segment trigger; asked for once.
+  const wantsSegments = node?.data.stepType === 'trigger' && node.data.config.kind === 'segment'
+  useEffect(() => {
+    if (!wantsSegments || segments) return
+    api.listSegments().then(setSegments, () => setSegments([]))
+  }, [api, wantsSegments, segments])
+
+  const context = useMemo(() => ({ templates, segments, messages: fieldMessages(issues ?? []), readOnly }), [templates, segments, issues, readOnly])
+
+  if (!node) return <p className="panel__empty">{t('config.none')}</p>
+  if (!type) return <p className="panel__empty">{node.data.stepType}</p>
+
+  return (
+    <div className="config" data-testid="config-panel" data-node-id={node.id}>
+      <h3 className="config__title">{stepName(language, type.type, type.label)}</h3>
+      <p className="config__description">{type.description}</p>
+      <p className="config__id">
+        <code>{node.id}</code>
+      </p>
+      {readOnly && <p className="panel__empty">{t('config.readOnly')}</p>}
+      {issues && issues.length > 0 && (
+        <div className="config__issues" data-testid="config-issues">
+          <strong>{t('config.issues')}</strong>
+          <ul>
+            {issues.map((issue, index) => (
+              <li key={index}>{issue.message.replace(/^node [^:]+: /, '')}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <FieldContext.Provider value={context}>
+        <EventTypeList />
+        <SchemaField
+          name="settings"
+          schema={type.configSchema}
+          value={node.data.config}
+          path=""
+          onChange={(config) => updateConfig(node.id, (config ?? {}) as Record<string, unknown>, 'typing')}
+        />
+      </FieldContext.Provider>
+    </div>
+  )
+}

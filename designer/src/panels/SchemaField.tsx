@@ -1,0 +1,303 @@
+import { createContext, useContext, useId } from 'react'
+import type { z } from 'zod'
+import type { Segment, TemplateSummary } from '../api'
+import { useT } from '../i18n'
+import { emptyValue, fieldLabel, parseScalar, shapeOf, switchVariant, type FieldShape } from '../schema-form'
+
+// One widget per kind of schema (schema-form.ts), recursing through objects, variants, lists and pairs.
+// A few field names get a richer widget with data the schema cannot know: the template list, saved
+// segments, common event types.
+
+export interface FieldContextValue {
+  templates: TemplateSummary[] | null
+  segments: Segment[] | null
+  /** Messages by field path ("arms.1.weight"). */
+  messages: Map<string, string[]>
+  readOnly: boolean
+}
+
+export const FieldContext = createContext<FieldContextValue>({ templates: null, segments: null, messages: new Map(), readOnly: false })
+
+const EVENT_TYPES = ['purchase', 'click', 'open', 'visit', 'download', 'form', 'onboarding_completed']
+export const EVENT_LIST_ID = 'known-event-types'
+
+export function EventTypeList() {
+  return (
+    <datalist id={EVENT_LIST_ID}>
+      {EVENT_TYPES.map((type) => (
+        <option key={type} value={type} />
+      ))}
+    </datalist>
+  )
+}
+
+const join = (path: string, name: string | number) => (path ? `${path}.${name}` : String(name))
+const isEventField = (name: string) => name === 'eventType' || name === 'eventTypes' || name === 'type'
+
+function Messages({ path }: { path: string }) {
+  const { messages } = useContext(FieldContext)
+  const own = messages.get(path)
+  if (!own?.length) return null
+  return (
+    <div className="field__error" data-testid="field-error" data-field={path} role="alert">
+      {own.join('; ')}
+    </div>
+  )
+}
+
+interface Props {
+  name: string
+  schema: z.ZodType
+  value: unknown
+  path: string
+  onChange(value: unknown): void
+}
+
+/** One field with its label and errors. */
+export function SchemaField({ name, schema, value, path, onChange }: Props) {
+  const shape = shapeOf(schema)
+  const id = useId()
+  if (shape.kind === 'fixed' || shape.kind === 'unknown') return null
+  const nested = shape.kind === 'object' || shape.kind === 'variant' || shape.kind === 'list' || shape.kind === 'pairs'
+  return (
+    <div className={`field${nested ? ' field--nested' : ''}`} data-testid="config-field" data-field={path}>
+      <label className="field__label" htmlFor={id}>
+        {fieldLabel(name)}
+      </label>
+      <Widget id={id} name={name} shape={shape} schema={schema} value={value} path={path} onChange={onChange} />
+      <Messages path={path} />
+    </div>
+  )
+}
+
+function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id: string; shape: FieldShape }) {
+  const { templates, segments, readOnly } = useContext(FieldContext)
+  const t = useT()
+  const testId = `config-input-${path}`
+  switch (shape.kind) {
+    case 'text':
+      if (name === 'template') {
+        return (
+          <select id={id} data-testid={testId} disabled={readOnly} value={String(value ?? '')} onChange={(event) => onChange(event.target.value)}>
+            <option value="">{templates?.length === 0 ? t('config.noTemplates') : t('config.chooseTemplate')}</option>
+            {/* A template that no longer exists stays visible, so the error beside it makes sense. */}
+            {typeof value === 'string' && value && !templates?.some((template) => template.id === value) && <option value={value}>{value}</option>}
+            {templates?.map((template) => (
+              <option key={template.id} value={template.id}>
+                {template.name} ({template.id})
+              </option>
+            ))}
+          </select>
+        )
+      }
+      if (name === 'segmentId') {
+        return (
+          <select id={id} data-testid={testId} disabled={readOnly} value={String(value ?? '')} onChange={(event) => onChange(event.target.value)}>
+            <option value="">—</option>
+            {segments?.map((segment) => (
+              <option key={segment.id} value={segment.id}>
+                {segment.name}
+              </option>
+            ))}
+          </select>
+        )
+      }
+      return (
+        <input
+          id={id}
+          data-testid={testId}
+          type="text"
+          readOnly={readOnly}
+          list={isEventField(name) ? EVENT_LIST_ID : undefined}
+          value={value === undefined || value === null ? '' : String(value)}
+          // An optional field left empty is removed, not stored as "".
+          onChange={(event) => onChange(event.target.value === '' && emptyValue(schema) === undefined ? undefined : event.target.value)}
+        />
+      )
+    case 'number':
+      return (
+        <input
+          id={id}
+          data-testid={testId}
+          type="text"
+          inputMode="numeric"
+          readOnly={readOnly}
+          value={value === undefined || value === null ? '' : String(value)}
+          // Not a number: kept as typed, so the schema names the problem while the marketer types.
+          onChange={(event) => onChange(event.target.value.trim() !== '' && Number.isFinite(Number(event.target.value)) ? Number(event.target.value) : event.target.value)}
+        />
+      )
+    case 'scalar':
+      return (
+        <input
+          id={id}
+          data-testid={testId}
+          type="text"
+          readOnly={readOnly}
+          value={value === undefined || value === null ? '' : String(value)}
+          onChange={(event) => onChange(event.target.value === '' ? undefined : parseScalar(event.target.value))}
+        />
+      )
+    case 'boolean':
+      return (
+        <label className="field__check">
+          <input id={id} data-testid={testId} type="checkbox" disabled={readOnly} checked={value === true} onChange={(event) => onChange(event.target.checked)} />
+          {t('config.yes')}
+        </label>
+      )
+    case 'choice':
+      return (
+        <select id={id} data-testid={testId} disabled={readOnly} value={String(value ?? '')} onChange={(event) => onChange(event.target.value)}>
+          {shape.options.map((option) => (
+            <option key={option} value={option}>
+              {fieldLabel(option)}
+            </option>
+          ))}
+        </select>
+      )
+    case 'object':
+      return <ObjectFields shape={shape} value={value} path={path} onChange={onChange} />
+    case 'variant': {
+      const current = (value ?? {}) as Record<string, unknown>
+      const chosen = shape.options.find((option) => option.value === current[shape.discriminator]) ?? shape.options[0]
+      const inner = chosen && shapeOf(chosen.schema)
+      return (
+        <div className="field__group">
+          <select
+            id={id}
+            data-testid={`config-input-${join(path, shape.discriminator)}`}
+            disabled={readOnly}
+            value={chosen?.value ?? ''}
+            onChange={(event) => onChange(switchVariant(shape, current, event.target.value))}
+          >
+            {shape.options.map((option) => (
+              <option key={option.value} value={option.value}>
+                {fieldLabel(option.value)}
+              </option>
+            ))}
+          </select>
+          {inner?.kind === 'object' && <ObjectFields shape={inner} value={current} path={path} onChange={onChange} skip={shape.discriminator} />}
+        </div>
+      )
+    }
+    case 'list':
+      return <ListField id={id} item={shape.item} value={Array.isArray(value) ? value : []} path={path} onChange={onChange} />
+    case 'pairs':
+      return <PairsField value={(value ?? {}) as Record<string, unknown>} valueSchema={shape.value} path={path} onChange={onChange} />
+    default:
+      return null
+  }
+}
+
+function ObjectFields({ shape, value, path, onChange, skip }: { shape: Extract<FieldShape, { kind: 'object' }>; value: unknown; path: string; onChange(value: unknown): void; skip?: string }) {
+  const current = (value ?? {}) as Record<string, unknown>
+  return (
+    <div className="field__group">
+      {shape.fields
+        .filter((field) => field.name !== skip)
+        .map((field) => (
+          <SchemaField
+            key={field.name}
+            name={field.name}
+            schema={field.schema}
+            value={current[field.name]}
+            path={join(path, field.name)}
+            onChange={(next) => {
+              const updated = { ...current }
+              if (next === undefined) delete updated[field.name]
+              else updated[field.name] = next
+              onChange(updated)
+            }}
+          />
+        ))}
+    </div>
+  )
+}
+
+function ListField({ id, item, value, path, onChange }: { id: string; item: z.ZodType; value: unknown[]; path: string; onChange(value: unknown): void }) {
+  const { readOnly } = useContext(FieldContext)
+  const t = useT()
+  const itemShape = shapeOf(item)
+  // A list of fixed choices (weekdays) is a set of checkboxes.
+  if (itemShape.kind === 'choice') {
+    return (
+      <div className="field__choices" id={id}>
+        {itemShape.options.map((option) => (
+          <label key={option} className="field__check">
+            <input
+              type="checkbox"
+              data-testid={`config-input-${path}-${option}`}
+              disabled={readOnly}
+              checked={value.includes(option)}
+              onChange={(event) => onChange(event.target.checked ? [...value, option] : value.filter((entry) => entry !== option))}
+            />
+            {option}
+          </label>
+        ))}
+      </div>
+    )
+  }
+  return (
+    <div className="field__list" id={id}>
+      {value.map((entry, index) => (
+        <div key={index} className="field__row">
+          <SchemaField
+            name={`${index + 1}`}
+            schema={item}
+            value={entry}
+            path={join(path, index)}
+            onChange={(next) => onChange(value.map((old, i) => (i === index ? next : old)))}
+          />
+          {!readOnly && (
+            <button type="button" className="link-button" data-testid={`config-remove-${join(path, index)}`} onClick={() => onChange(value.filter((_, i) => i !== index))}>
+              {t('config.remove')}
+            </button>
+          )}
+        </div>
+      ))}
+      {!readOnly && (
+        <button type="button" className="link-button" data-testid={`config-add-${path}`} onClick={() => onChange([...value, emptyValue(item)])}>
+          + {t('config.add')}
+        </button>
+      )}
+    </div>
+  )
+}
+
+function PairsField({ value, valueSchema, path, onChange }: { value: Record<string, unknown>; valueSchema: z.ZodType; path: string; onChange(value: unknown): void }) {
+  const { readOnly } = useContext(FieldContext)
+  const t = useT()
+  const entries = Object.entries(value)
+  const rebuild = (index: number, key: string, next: unknown) =>
+    onChange(Object.fromEntries(entries.map(([oldKey, oldValue], i) => (i === index ? [key, next] : [oldKey, oldValue]))))
+  return (
+    <div className="field__list">
+      {entries.map(([key, entry], index) => (
+        <div key={index} className="field__pair">
+          <input type="text" aria-label={t('config.key')} placeholder={t('config.key')} data-testid={`config-key-${path}-${index}`} readOnly={readOnly} value={key} onChange={(event) => rebuild(index, event.target.value, entry)} />
+          <span>=</span>
+          <input
+            type="text"
+            aria-label={t('config.value')}
+            placeholder={t('config.value')}
+            data-testid={`config-value-${path}-${index}`}
+            readOnly={readOnly}
+            value={entry === null || entry === undefined ? '' : String(entry)}
+            onChange={(event) => rebuild(index, key, shapeOf(valueSchema).kind === 'text' ? event.target.value : parseScalar(event.target.value))}
+          />
+          {!readOnly && (
+            <button type="button" className="link-button" aria-label={t('config.remove')} onClick={() => onChange(Object.fromEntries(entries.filter((_, i) => i !== index)))}>
+              ×
+            </button>
+          )}
+          <Messages path={join(path, key)} />
+        </div>
+      ))}
+      {!readOnly && !(('' in value)) && (
+        <button type="button" className="link-button" data-testid={`config-add-${path}`} onClick={() => onChange({ ...value, '': '' })}>
+          + {t('config.add')}
+        </button>
+      )}
+    </div>
+  )
+}
