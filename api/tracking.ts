@@ -56,8 +56,9 @@ export function trackingRoutes(deps: TrackingDeps): Router {
   }
 
   async function recordClick(req: Request, payload: TrackingPayload, url: string) {
+    // A mail still marked "sending" is being delivered right now: the scanner was faster than our bookkeeping.
     const [timing] = await sql<{ since_ms: number | null }[]>`
-      select (extract(epoch from now() - sent_at) * 1000)::float8 as since_ms from messages where message_id = ${payload.m}`
+      select (extract(epoch from now() - coalesce(sent_at, now())) * 1000)::float8 as since_ms from messages where message_id = ${payload.m}`
     // Other links of this mail clicked just now: people click one link, scanners follow all of them.
     const burst = rules.machineClickBurstMs > 0
       ? await sql<{ id: string; url: string }[]>`
