@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Client } from '@temporalio/client'
-import { json, Router, urlencoded, type Request, type Response } from 'express'
+import { json, Router, urlencoded, type Response } from 'express'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
 import { escapeHtml, publicPage, textsFor } from '../activities/confirmation-mail-texts'
@@ -103,12 +103,12 @@ export function formRoutes(deps: FormDeps): Router {
         return fail({ status: 409, code: 'retry', field: 'requestId', message: 'requestId: your request was saved but the confirmation mail could not be started yet; please send it again' }, stored.locale)
       }
     }
-    respond(req, res, html, form, stored)
+    respond(res, html, form, stored)
   })
   return router
 }
 
-function respond(req: Request, res: Response, html: boolean, form: { public_key: string; name: string; asset_url: string | null }, stored: StoredSubmission) {
+function respond(res: Response, html: boolean, form: { public_key: string; name: string; asset_url: string | null }, stored: StoredSubmission) {
   const doubleOptIn = stored.consentRequested ? (stored.alreadyGranted ? 'already_granted' : 'confirmation_sent') : 'not_requested'
   const status = stored.replayed ? 200 : 201
   if (!html) return void res.status(status).json({ submissionId: stored.submissionId, doubleOptIn, downloadUrl: form.asset_url })
@@ -118,7 +118,6 @@ function respond(req: Request, res: Response, html: boolean, form: { public_key:
     : ''
   const paragraphs = [doubleOptIn === 'confirmation_sent' ? t.submittedBody : t.submittedNoConsent]
   res.status(status).type('html').send(publicPage(stored.locale, t.submittedTitle, paragraphs, download))
-  void req
 }
 
 async function startDoubleOptIn(deps: FormDeps, input: DoubleOptInInputV1): Promise<void> {
