@@ -3,6 +3,7 @@ import { sendCampaignEmail, type MailDeps, type SendCampaignEmailInput } from '.
 import { loadContactFacts, updateContact, type ContactRef, type UpdateContactInput } from './contacts'
 import { callWebhook, type CallWebhookInput } from './webhook'
 import { createEntryActivities, type EntryActivities } from './entry'
+import { createConsentActivities, type ConsentActivities } from './confirmation-mail'
 
 export type ActivityDeps = MailDeps & {
   /**
@@ -26,10 +27,11 @@ export function createActivities(deps: ActivityDeps) {
     updateContact: (input: UpdateContactInput) => updateContact(deps.sql, input),
     callWebhook: (input: CallWebhookInput) => callWebhook({ sql: deps.sql, webhookSecret: deps.webhookSecret }, input),
     ...createEntryActivities({ sql: deps.sql }),
+    ...createConsentActivities(deps),
   }
 }
 
 // What enrolment steps may call, and what tests of the enrolment workflow fake. The entry activities
 // (trigger scans, bulk enrolment jobs) are registered with them but are not steps' business.
-export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities>
-export type { EntryActivities }
+export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities>
+export type { EntryActivities, ConsentActivities }

@@ -19,6 +19,10 @@ import { segmentRoutes } from './segments'
 import { simulationRoutes } from './simulation'
 import { templateRoutes } from './templates'
 import { trackingRoutes } from './tracking'
+import { consentRoutes } from './consent'
+import { formRoutes } from './forms'
+import { visitRoutes } from './visits'
+import type { TrackingConfig } from '../server/config'
 
 const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
 
@@ -35,6 +39,10 @@ export interface AppDeps {
   renderer: TemplateRenderer
   sink?: SmtpSink
   log: (message: string) => void
+  /** Machine-click rules, tracking cookie domain and opt-in link validity (server/config.ts); defaults when absent. */
+  tracking?: TrackingConfig
+  /** PUBLIC_URL when configured: https makes the tracking cookies Secure. */
+  publicUrl?: string
 }
 
 /** The HTTP surface: public tracking, the authenticated API, the dev outbox and the designer, on one port. */
@@ -44,6 +52,8 @@ export function createApp(deps: AppDeps) {
   app.set('trust proxy', 'loopback')
 
   app.use(trackingRoutes(deps))
+  app.use(visitRoutes(deps))
+  app.use(formRoutes(deps))
   app.get('/api/health', (_req, res) => void res.json({ ok: true }))
 
   const api = Router()
@@ -61,6 +71,7 @@ export function createApp(deps: AppDeps) {
   api.use(segmentRoutes(deps))
   api.use(manualEnrolmentRoutes(deps))
   api.use(simulationRoutes(deps))
+  api.use(consentRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
 

@@ -1,4 +1,4 @@
-import { Router } from 'express'
+import { Router, type Response } from 'express'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
 import type { EventDispatcher } from '../engine/dispatcher'
@@ -28,11 +28,29 @@ const eventInput = z.strictObject({
 
 type EventInput = z.output<typeof eventInput>
 
-/** POST /api/events: stores the event (and creates or updates its contact) in one transaction, then acknowledges. */
-export function eventRoutes(deps: { sql: Sql; dispatcher: EventDispatcher }): Router {
+export const MAX_BATCH = 500
+
+interface Rejected {
+  index: number
+  status: ApiError['status'] | 500
+  code: string
+  field: string
+  message: string
+}
+
+/**
+ * POST /api/events: one event, or a batch {"events": [...]} of up to 500. Each event is validated and
+ * stored (with its contact) in its own transaction, then acknowledged: one bad event never costs the
+ * others, and a stored one is never rolled back by a later failure. A batch answers 202 when every
+ * event was stored, 207 when some were rejected (each named by index, field and message) and 400 when
+ * none was; `accepted` and `rejected` list them.
+ */
+export function eventRoutes(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (message: string) => void }): Router {
   const router = Router()
   router.post('/events', async (req, res) => {
-    const parsed = eventInput.safeParse(req.body)
+    const body = req.body as unknown
+    if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) return storeBatch(deps, req, res, (body as { events: unknown }).events)
+    const parsed = eventInput.safeParse(body)
     if (!parsed.success) return send(res, invalidInput(parsed.error))
     const result = await storeEvent(deps.sql, caller(req), parsed.data)
     if ('status' in result) return send(res, result)
@@ -42,7 +60,42 @@ export function eventRoutes(deps: { sql: Sql; dispatcher: EventDispatcher }): Ro
   return router
 }
 
-async function storeEvent(sql: Sql, who: ReturnType<typeof caller>, input: EventInput): Promise<ApiError | { eventId: string; contactId: string; contactCreated: boolean }> {
+async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (message: string) => void }, req: Parameters<typeof caller>[0], res: Response, events: unknown) {
+  if (!Array.isArray(events)) return send(res, { status: 400, code: 'invalid_input', field: 'events', message: 'events: must be an array of events' })
+  if (events.length === 0) return send(res, { status: 400, code: 'invalid_input', field: 'events', message: 'events: at least one event' })
+  if (events.length > MAX_BATCH) return send(res, { status: 413, code: 'too_large', field: 'events', message: `events: at most ${MAX_BATCH} per batch (got ${events.length}); split the batch` })
+  const who = caller(req)
+  const accepted: ({ index: number } & StoredEvent)[] = []
+  const rejected: Rejected[] = []
+  for (const [index, raw] of events.entries()) {
+    const parsed = eventInput.safeParse(raw)
+    if (!parsed.success) {
+      const error = invalidInput(parsed.error, `events.${index}`)
+      rejected.push({ index, status: error.status, code: error.code, field: error.field!, message: error.message })
+      continue
+    }
+    try {
+      const result = await storeEvent(deps.sql, who, parsed.data)
+      if ('status' in result) rejected.push({ index, status: result.status, code: result.code, field: `events.${index}.${result.field}`, message: `events.${index}.${result.message}` })
+      else accepted.push({ index, ...result })
+    } catch (error) {
+      // Not stored (the transaction rolled back); the others are unaffected, and the caller may resend this one.
+      deps.log?.(`event ${index} of a batch not stored: ${error}`)
+      rejected.push({ index, status: 500, code: 'internal', field: `events.${index}`, message: `events.${index}: not stored because of an internal error; send it again` })
+    }
+  }
+  if (accepted.length) deps.dispatcher.kick()
+  const status = rejected.length === 0 ? 202 : accepted.length === 0 ? 400 : 207
+  res.status(status).json({ accepted, rejected })
+}
+
+interface StoredEvent {
+  eventId: string
+  contactId: string
+  contactCreated: boolean
+}
+
+async function storeEvent(sql: Sql, who: ReturnType<typeof caller>, input: EventInput): Promise<ApiError | StoredEvent> {
   return sql.begin(async (sql) => {
     const { contact } = input
     const [existing] = await sql<{ id: string; subsidiary_code: string }[]>`

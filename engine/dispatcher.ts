@@ -12,6 +12,7 @@ interface EventRow {
   type: string
   properties: Record<string, unknown>
   occurred_at: Date
+  suspected_machine: boolean
 }
 
 export interface EventDispatcher {
@@ -47,6 +48,9 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
   let stopped = false
 
   async function dispatchEvent(event: EventRow): Promise<void> {
+    // Opens and clicks of privacy proxies and link scanners are kept for the record but move no
+    // enrolment: a scanner must not take a "clicked" branch, reach a goal or enter a campaign.
+    if (event.suspected_machine) return
     const tracked = { eventId: event.id, type: event.type, properties: event.properties, occurredAt: event.occurred_at.toISOString() }
     const enrolled = await sql<{ workflow_id: string }[]>`
       select workflow_id from enrolments
@@ -92,7 +96,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
           where dispatched_at is null and (dispatch_claimed_until is null or dispatch_claimed_until < now())
           order by received_at, id limit 100
           for update skip locked)
-        returning id, account_id, contact_id, type, properties, occurred_at`
+        returning id, account_id, contact_id, type, properties, occurred_at, suspected_machine`
       if (batch.length === 0) return dispatched
       batch.sort((a, b) => a.occurred_at.getTime() - b.occurred_at.getTime())
       for (const event of batch) {

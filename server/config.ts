@@ -5,6 +5,13 @@ import { parseDuration } from '../engine/campaign/duration'
 // need through their input), so tests can start the system with a config of their own.
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback)
 
+const offOrDuration = (fallback: string) =>
+  z
+    .string()
+    .refine((text) => text === 'off' || parseDuration(text) !== null, 'a duration such as 5s, or "off"')
+    .default(fallback)
+    .transform((text) => (text === 'off' ? 0 : parseDuration(text)!))
+
 const schema = z.object({
   PORT: port(3000),
   PUBLIC_URL: z.url().optional(),
@@ -25,6 +32,12 @@ const schema = z.object({
   MAIL_DOMAIN: z.string().default('kessler-hydraulik.example'),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  // Machine-click heuristics (README "Machine opens and scanner clicks"); "off" disables one.
+  MACHINE_CLICK_AFTER_DELIVERY: offOrDuration('5s'),
+  MACHINE_CLICK_BURST: offOrDuration('2s'),
+  // The tracking cookies' Domain, e.g. ".kessler-hydraulik.example" when the app runs on a subdomain of the website.
+  TRACKING_COOKIE_DOMAIN: z.string().optional(),
+  DOUBLE_OPT_IN_VALID_FOR: z.string().refine((text) => parseDuration(text) !== null, 'a duration such as 7d').default('7d'),
 })
 
 export interface Config {
@@ -44,6 +57,17 @@ export interface Config {
   mailDomain: string
   seedDemo: boolean
   runWorker: boolean
+  tracking: TrackingConfig
+}
+
+export interface TrackingConfig {
+  /** A click this soon after the mail was sent is a link scanner's (ms; 0 = rule off). */
+  machineClickAfterDeliveryMs: number
+  /** Several links of one mail clicked within this span are a scanner's (ms; 0 = rule off). */
+  machineClickBurstMs: number
+  cookieDomain?: string
+  /** How long a double opt-in confirmation link stays valid (ms). */
+  doubleOptInValidForMs: number
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -75,5 +99,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailDomain: e.MAIL_DOMAIN,
     seedDemo: e.SEED_DEMO,
     runWorker: e.RUN_WORKER,
+    tracking: {
+      machineClickAfterDeliveryMs: e.MACHINE_CLICK_AFTER_DELIVERY,
+      machineClickBurstMs: e.MACHINE_CLICK_BURST,
+      cookieDomain: e.TRACKING_COOKIE_DOMAIN || undefined,
+      doubleOptInValidForMs: parseDuration(e.DOUBLE_OPT_IN_VALID_FOR)!,
+    },
   }
 }

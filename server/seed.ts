@@ -4,6 +4,7 @@ import { refreshSegmentMembers } from '../db/segments'
 import type { CampaignGraph } from '../engine/campaign/graph'
 import { A_CUSTOMERS_SEGMENT, exampleCampaigns } from '../engine/examples'
 import { onboardingGraph } from '../engine/examples/onboarding'
+import { seedFormsAndConsentTexts } from '../tracking/seed-forms'
 
 export const DEMO_ACCOUNT_SLUG = 'kessler'
 
@@ -80,7 +81,10 @@ export interface SeedResult {
  */
 export async function seedDemo(sql: Sql, options: SeedOptions): Promise<SeedResult> {
   const [existing] = await sql<{ id: string }[]>`select id from accounts where slug = ${DEMO_ACCOUNT_SLUG}`
-  if (existing) return { accountId: existing.id, created: false }
+  if (existing) {
+    await seedFormsAndConsentTexts(sql, existing.id)
+    return { accountId: existing.id, created: false }
+  }
   const { accountId, campaignId, examples } = await sql.begin(async (sql) => {
     const [account] = await sql<{ id: string }[]>`insert into accounts (slug, name) values (${DEMO_ACCOUNT_SLUG}, 'Kessler Hydraulik GmbH') returning id`
     const accountId = account!.id
@@ -106,6 +110,7 @@ export async function seedDemo(sql: Sql, options: SeedOptions): Promise<SeedResu
         consent_at: consent === 'granted' ? new Date('2026-01-15T09:00:00Z') : null,
       })),
     )}`
+    await seedFormsAndConsentTexts(sql, accountId)
     const [campaign] = await sql<{ id: string }[]>`
       insert into campaigns (account_id, name, kind, draft_graph)
       values (${accountId}, 'Onboarding after purchase', 'onboarding', ${sql.json((options.onboarding ?? onboardingGraph()) as never)})

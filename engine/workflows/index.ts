@@ -2,3 +2,4 @@
 export { campaignEnrolment } from './enrolment'
 export { campaignTriggerScan } from './trigger-scan'
 export { enrolmentJob } from './enrolment-job'
+export { doubleOptInMail } from './double-opt-in'

@@ -1,0 +1,106 @@
+import { Router } from 'express'
+import type { Sql } from 'postgres'
+import { z } from 'zod'
+import { caller, type Caller } from './auth'
+import { notFound, send } from './errors'
+
+const id = z.uuid()
+
+/** The contact, if it exists in the caller's account and one of their subsidiaries. */
+async function visibleContact(sql: Sql, who: Caller, contactId: string) {
+  if (!id.safeParse(contactId).success) return null
+  const [row] = await sql<{ id: string; email: string; consent_status: string; consent_source: string | null; consent_at: Date | null; subsidiary: string }[]>`
+    select c.id, c.email, c.consent_status, c.consent_source, c.consent_at, s.code as subsidiary
+    from contacts c join subsidiaries s on s.id = c.subsidiary_id
+    where c.id = ${contactId} and c.account_id = ${who.acc}
+      ${who.subs === '*' ? sql`` : sql`and s.code = any(${who.subs})`}`
+  return row ?? null
+}
+
+const mayHandlePersonalData = (who: Caller) => who.role === 'admin' || who.role === 'marketer' || who.role === 'manager'
+
+/**
+ * Consent and GDPR, behind the API token: the proof of a contact's consent (which text, where, when,
+ * from which address), the export of everything stored about them, and erasure (the contact is
+ * anonymised, their events and visits deleted, and an audit row kept).
+ */
+export function consentRoutes(deps: { sql: Sql }): Router {
+  const { sql } = deps
+  const router = Router()
+
+  router.get('/contacts/:id/consent', async (req, res) => {
+    const contact = await visibleContact(sql, caller(req), req.params.id)
+    if (!contact) return send(res, notFound('contact'))
+    const proofs = await sql`
+      select r.purpose, r.status, r.source, r.requested_at, r.requested_ip, r.requested_user_agent, r.confirmed_at, r.confirmed_ip,
+             r.confirmed_user_agent, r.submission_id, t.version as text_version, t.locale as text_locale, t.text
+      from consent_records r left join consent_texts t on t.id = r.consent_text_id
+      where r.contact_id = ${contact.id} order by r.confirmed_at desc`
+    res.json({
+      contactId: contact.id,
+      email: contact.email,
+      status: contact.consent_status,
+      source: contact.consent_source,
+      at: contact.consent_at,
+      proofs: proofs.map((p) => ({
+        purpose: p.purpose,
+        status: p.status,
+        source: p.source,
+        submissionId: p.submission_id,
+        consentText: { version: p.text_version, locale: p.text_locale, text: p.text },
+        requested: { at: p.requested_at, ip: p.requested_ip, userAgent: p.requested_user_agent },
+        confirmed: { at: p.confirmed_at, ip: p.confirmed_ip, userAgent: p.confirmed_user_agent },
+      })),
+    })
+  })
+
+  router.get('/contacts/:id/export', async (req, res) => {
+    const who = caller(req)
+    if (!mayHandlePersonalData(who)) return send(res, { status: 403, code: 'forbidden', message: 'only admins, marketers and managers export personal data' })
+    const contact = await visibleContact(sql, who, req.params.id)
+    if (!contact) return send(res, notFound('contact'))
+    const c = contact.id
+    const [profile] = await sql`select * from contacts where id = ${c}`
+    const data = {
+      contact: profile,
+      events: await sql`select id, type, properties, source, occurred_at, suspected_machine from events where contact_id = ${c} order by occurred_at`,
+      messages: await sql`select message_id, template, subject, status, reason, created_at, sent_at from messages where contact_id = ${c} order by created_at`,
+      enrolments: await sql`select e.id, ca.name as campaign, e.status, e.exit_reason, e.started_at, e.finished_at from enrolments e join campaigns ca on ca.id = e.campaign_id where e.contact_id = ${c}`,
+      formSubmissions: await sql`select fs.id, f.public_key as form, fs.fields, fs.ip, fs.user_agent, fs.created_at, fs.confirmed_at from form_submissions fs join web_forms f on f.id = fs.form_id where fs.contact_id = ${c}`,
+      consentRecords: await sql`select * from consent_records where contact_id = ${c}`,
+      webVisits: await sql`select v.url, v.title, v.referrer, v.occurred_at from web_visits v join web_visitors w on w.id = v.visitor_id where w.contact_id = ${c} order by v.occurred_at`,
+    }
+    await sql`insert into privacy_audit (account_id, contact_id, action, actor) values (${who.acc}, ${c}, 'export', ${who.sub})`
+    res.set('Content-Disposition', `attachment; filename="contact-${c}.json"`).json(data)
+  })
+
+  router.post('/contacts/:id/erase', async (req, res) => {
+    const who = caller(req)
+    if (who.role !== 'admin' && who.role !== 'marketer') return send(res, { status: 403, code: 'forbidden', message: 'only admins and marketers erase contacts' })
+    const contact = await visibleContact(sql, who, req.params.id)
+    if (!contact) return send(res, notFound('contact'))
+    const c = contact.id
+    const counts = await sql.begin(async (sql) => {
+      await sql`select id from contacts where id = ${c} for update`
+      const visits = await sql`delete from web_visits where visitor_id in (select id from web_visitors where contact_id = ${c})`
+      await sql`delete from web_visitors where contact_id = ${c}`
+      await sql`update enrolments set trigger_event_id = null where contact_id = ${c}`
+      // Running enrolments stay, but mail nobody: the contact's consent is revoked below.
+      await sql`update enrolments set status = 'exited', exit_reason = 'erased', finished_at = now() where contact_id = ${c} and status = 'active'`
+      const events = await sql`delete from events where contact_id = ${c}`
+      await sql`update messages set recipient = null, subject = null where contact_id = ${c}`
+      await sql`update form_submissions set ip = null, user_agent = null, fields = '{}' where contact_id = ${c}`
+      await sql`update consent_records set requested_ip = null, requested_user_agent = null, confirmed_ip = null, confirmed_user_agent = null where contact_id = ${c}`
+      await sql`
+        update contacts set email = ${`erased-${c}@erased.invalid`}, first_name = null, last_name = null, salutation = null, company = null,
+          attributes = '{}', tags = '{}', time_zone = null, consent_status = 'revoked', consent_source = 'erased on request', consent_at = now(), updated_at = now()
+        where id = ${c}`
+      const details = { eventsDeleted: events.count, visitsDeleted: visits.count }
+      await sql`insert into privacy_audit (account_id, contact_id, action, actor, details) values (${who.acc}, ${c}, 'erase', ${who.sub}, ${sql.json(details)})`
+      return details
+    })
+    res.json({ erased: true, contactId: c, ...counts })
+  })
+
+  return router
+}

@@ -1,0 +1,117 @@
+import type { Sql } from 'postgres'
+import { downloadAsset } from '../tracking/machine'
+import type { ApiError } from './errors'
+import type { FormInput } from './forms'
+
+export interface FormRow {
+  id: string
+  account_id: string
+  public_key: string
+  name: string
+  asset_url: string | null
+  consent_purpose: string
+  subsidiary_id: string
+  locale: string
+}
+
+export interface StoredSubmission {
+  submissionId: string
+  contactId: string
+  createdAt: Date
+  /** The contact's language (their subsidiary's): the pages and the confirmation mail use it. */
+  locale: string
+  consentRequested: boolean
+  alreadyGranted: boolean
+  confirmationStatus: string
+  /** The same form and request id came before: nothing new was stored. */
+  replayed: boolean
+}
+
+interface RequestFacts {
+  requestId: string
+  ip: string | null
+  userAgent: string | null
+}
+
+/**
+ * Stores one form submission in one transaction: the contact (created, or only its empty fields filled
+ * in), consent set to pending when asked for and not yet granted, the submission with the consent text
+ * version shown, and the `form` event (plus `download` when the form delivers an asset). A request id
+ * seen before returns the earlier submission unchanged.
+ */
+export async function storeSubmission(sql: Sql, form: FormRow, input: FormInput, extra: Record<string, unknown>, request: RequestFacts): Promise<StoredSubmission | ApiError> {
+  return sql.begin(async (sql) => {
+    // Concurrent posts of the same request serialise here, so only one stores anything.
+    await sql`select pg_advisory_xact_lock(hashtext(${form.id + request.requestId}))`
+    const [earlier] = await sql<{ id: string; contact_id: string; created_at: Date; confirmation_status: string; consent_text_id: string | null; consent_status: string; locale: string }[]>`
+      select fs.id, fs.contact_id, fs.created_at, fs.confirmation_status, fs.consent_text_id, c.consent_status, s.locale
+      from form_submissions fs join contacts c on c.id = fs.contact_id join subsidiaries s on s.id = c.subsidiary_id
+      where fs.form_id = ${form.id} and fs.request_id = ${request.requestId}`
+    if (earlier) {
+      const consentRequested = earlier.consent_text_id !== null
+      return {
+        submissionId: earlier.id, contactId: earlier.contact_id, createdAt: earlier.created_at, locale: earlier.locale, consentRequested,
+        alreadyGranted: consentRequested && earlier.confirmation_status === 'not_needed', confirmationStatus: earlier.confirmation_status, replayed: true,
+      }
+    }
+
+    let consentTextId: string | null = null
+    if (input.consent) {
+      // The wording shown on the form (its version, in the form's language) is what the proof names.
+      const [text] = await sql<{ id: string }[]>`
+        select id from consent_texts
+        where account_id = ${form.account_id} and purpose = ${form.consent_purpose}
+          and (${input.consentVersion ?? null}::int is null or version = ${input.consentVersion ?? null})
+        order by version desc, (locale = ${form.locale}) desc, (locale = 'en') desc limit 1`
+      if (!text) {
+        return { status: 400, code: 'invalid_input', field: 'consent_version', message: input.consentVersion ? `consent_version: no consent text version ${input.consentVersion}` : 'consent_version: this form has no consent text yet' } as ApiError
+      }
+      consentTextId = text.id
+    }
+
+    const [existing] = await sql<{ id: string; consent_status: string; locale: string }[]>`
+      select c.id, c.consent_status, s.locale from contacts c join subsidiaries s on s.id = c.subsidiary_id
+      where c.account_id = ${form.account_id} and lower(c.email) = lower(${input.email}) for update of c`
+    let contactId: string
+    let locale = form.locale
+    const alreadyGranted = existing?.consent_status === 'granted'
+    if (existing) {
+      contactId = existing.id
+      locale = existing.locale
+      await sql`
+        update contacts set
+          first_name = coalesce(first_name, ${input.firstName ?? null}),
+          last_name = coalesce(last_name, ${input.lastName ?? null}),
+          company = coalesce(company, ${input.company ?? null}),
+          salutation = coalesce(salutation, ${input.salutation ?? null}),
+          consent_status = case when ${input.consent} and consent_status <> 'granted' then 'pending' else consent_status end,
+          updated_at = now()
+        where id = ${existing.id}`
+    } else {
+      const [created] = await sql<{ id: string }[]>`
+        insert into contacts (account_id, subsidiary_id, email, first_name, last_name, salutation, company, locale, consent_status)
+        values (${form.account_id}, ${form.subsidiary_id}, ${input.email}, ${input.firstName ?? null}, ${input.lastName ?? null},
+                ${input.salutation ?? null}, ${input.company ?? null}, ${form.locale}, ${input.consent ? 'pending' : 'none'})
+        returning id`
+      contactId = created!.id
+    }
+
+    const confirmationStatus = input.consent && !alreadyGranted ? 'pending' : 'not_needed'
+    const fields = { email: input.email, firstName: input.firstName, lastName: input.lastName, company: input.company, salutation: input.salutation, consent: input.consent, ...extra }
+    const [submission] = await sql<{ id: string; created_at: Date }[]>`
+      insert into form_submissions (account_id, form_id, contact_id, request_id, consent_text_id, ip, user_agent, fields, confirmation_status)
+      values (${form.account_id}, ${form.id}, ${contactId}, ${request.requestId}, ${consentTextId}, ${request.ip}, ${request.userAgent},
+              ${sql.json(JSON.parse(JSON.stringify(fields)))}, ${confirmationStatus})
+      returning id, created_at`
+    const facts = { formKey: form.public_key, formId: form.id, submissionId: submission!.id }
+    await sql`
+      insert into events (account_id, contact_id, type, properties, source)
+      values (${form.account_id}, ${contactId}, 'form', ${sql.json({ ...facts, consentRequested: input.consent })}, 'form')`
+    if (form.asset_url) {
+      await sql`
+        insert into events (account_id, contact_id, type, properties, source)
+        values (${form.account_id}, ${contactId}, 'download', ${sql.json({ ...facts, url: form.asset_url, asset: downloadAsset(form.asset_url, 'download') })}, 'form')`
+    }
+    return { submissionId: submission!.id, contactId, createdAt: submission!.created_at, locale, consentRequested: input.consent, alreadyGranted, confirmationStatus, replayed: false }
+  })
+}
