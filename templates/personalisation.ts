@@ -1,7 +1,8 @@
 import { Liquid, type Template } from 'liquidjs'
 import type { MailContact } from './renderer'
+import { registerLocaleFilters } from './locale-format'
 import { salutationFor } from './salutation'
-import type { LocaleStrings } from './template-library'
+import type { LocaleStrings } from './template-set'
 
 /**
  * The personalisation stage: standard Liquid over the compiled HTML, once per recipient.
@@ -11,6 +12,13 @@ const htmlEngine = new Liquid({ outputEscape: 'escape', strictFilters: true })
 
 // The subject is a plain-text header, not HTML: escaping would show "O&#39;Brien" in the inbox.
 const subjectEngine = new Liquid({ strictFilters: true })
+registerLocaleFilters(htmlEngine)
+registerLocaleFilters(subjectEngine)
+
+/** Parses source with the personalisation syntax, to report Liquid errors at save time in the author's own lines. */
+export function checkPersonalisationSyntax(source: string): void {
+  htmlEngine.parse(source)
+}
 
 export interface PersonalisationTemplates {
   subject: Template[]
@@ -29,7 +37,7 @@ export interface Recipient {
   unsubscribeUrl: string
 }
 
-export function personalise(templates: PersonalisationTemplates, recipient: Recipient, strings: LocaleStrings): { subject: string; html: string } {
+export function personalise(templates: PersonalisationTemplates, recipient: Recipient, strings: LocaleStrings, locale: string): { subject: string; html: string } {
   // Our names win over event variables of the same name: an event must not replace the contact.
   const scope: Record<string, unknown> = {
     ...recipient.variables,
@@ -38,6 +46,8 @@ export function personalise(templates: PersonalisationTemplates, recipient: Reci
     salutation: salutationFor(recipient.contact, strings),
     unsubscribeUrl: recipient.unsubscribeUrl,
     t: strings,
+    // Read by the format_date / format_number filters.
+    locale,
   }
   // Line breaks in a subject would break the mail header, whatever a contact field holds. Not \s:
   // that would also flatten the no-break spaces French puts before ? and :.
