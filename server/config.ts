@@ -25,6 +25,8 @@ const schema = z.object({
   MAIL_DOMAIN: z.string().default('kessler-hydraulik.example'),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  DEEPL_API_KEY: z.string().optional(),
+  DEEPL_API_URL: z.url().optional(),
 })
 
 export interface Config {
@@ -44,6 +46,8 @@ export interface Config {
   mailDomain: string
   seedDemo: boolean
   runWorker: boolean
+  /** Machine translation of missing template strings; null without DEEPL_API_KEY. */
+  deepl: { apiKey: string; url: string } | null
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -75,5 +79,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailDomain: e.MAIL_DOMAIN,
     seedDemo: e.SEED_DEMO,
     runWorker: e.RUN_WORKER,
+    // DeepL's free keys end in ":fx" and only work on the free API's host.
+    deepl: e.DEEPL_API_KEY
+      ? { apiKey: e.DEEPL_API_KEY, url: (e.DEEPL_API_URL ?? (e.DEEPL_API_KEY.endsWith(':fx') ? 'https://api-free.deepl.com' : 'https://api.deepl.com')).replace(/\/+$/, '') }
+      : null,
   }
 }
