@@ -23,7 +23,9 @@ export async function checkTemplateVersion<K extends TemplateKind>(set: Template
       const composed = composeMail(probe.set, probe.mail, { code: probe.subsidiary, locale: probe.locale })
       parsePersonalisation(composed.subject, await compileLayout(composed.layout))
     } catch (error) {
-      if (error instanceof TemplateError) issues.push(...error.issues.map((issue) => ({ ...issue, locale: probe.locale, ...(probe.subsidiary !== PROBE && { subsidiary: probe.subsidiary.toUpperCase() }) })))
+      if (error instanceof TemplateError) {
+        issues.push(...error.issues.map((issue) => ({ ...issue, field: issue.field ?? fieldOf(issue, probe.locale), locale: probe.locale, ...(probe.subsidiary !== PROBE && { subsidiary: probe.subsidiary.toUpperCase() }) })))
+      }
       else issues.push({ region: null, origin: kind, line: 1, column: 1, locale: probe.locale, message: (error as Error).message })
     }
   }
@@ -161,4 +163,12 @@ function compileProbes(set: TemplateSet, kind: TemplateKind, key: string, conten
     case 'locale':
       return [{ set: withProbes(firstMaster(), { [key]: PROBE_BODY }, key), mail: PROBE, subsidiary: PROBE, locale: key }]
   }
+}
+
+// The saved document's field an error is in: the editor highlights it.
+function fieldOf(issue: TemplateIssue, locale: string): string | undefined {
+  if (issue.origin === 'master') return 'mjml'
+  if (issue.origin.startsWith('subsidiary ')) return issue.region ? `regions.${issue.region}` : undefined
+  if (issue.origin.startsWith('mail ') || issue.origin.startsWith('block ')) return `body.${locale}`
+  return undefined
 }

@@ -23,11 +23,13 @@ export function checkPersonalisationSyntax(source: string): void {
 export interface PersonalisationTemplates {
   subject: Template[]
   html: Template[]
+  /** The plain-text part (made from the HTML at compile time); unescaped, like the subject. */
+  text: Template[]
 }
 
 /** Parses once at compile time, so a recipient only pays for rendering. */
-export function parsePersonalisation(subject: string, html: string): PersonalisationTemplates {
-  return { subject: subjectEngine.parse(subject), html: htmlEngine.parse(html) }
+export function parsePersonalisation(subject: string, html: string, text = ''): PersonalisationTemplates {
+  return { subject: subjectEngine.parse(subject), html: htmlEngine.parse(html), text: subjectEngine.parse(text) }
 }
 
 export interface Recipient {
@@ -37,7 +39,7 @@ export interface Recipient {
   unsubscribeUrl: string
 }
 
-export function personalise(templates: PersonalisationTemplates, recipient: Recipient, strings: LocaleStrings, locale: string): { subject: string; html: string } {
+export function personalise(templates: PersonalisationTemplates, recipient: Recipient, strings: LocaleStrings, locale: string): { subject: string; html: string; text: string } {
   // Our names win over event variables of the same name: an event must not replace the contact.
   const scope: Record<string, unknown> = {
     ...recipient.variables,
@@ -54,6 +56,8 @@ export function personalise(templates: PersonalisationTemplates, recipient: Reci
   const subject = String(subjectEngine.renderSync(templates.subject, scope))
     .replace(/[\t\n\v\f\r \u0085\u2028\u2029]+/g, ' ')
     .trim()
-  const html = String(htmlEngine.renderSync(templates.html, { ...scope, subject }))
-  return { subject, html }
+  const withSubject = { ...scope, subject }
+  const html = String(htmlEngine.renderSync(templates.html, withSubject))
+  const text = String(subjectEngine.renderSync(templates.text, withSubject))
+  return { subject, html, text }
 }

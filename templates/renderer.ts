@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url'
-import { compile as compileHtmlToText } from 'html-to-text'
 import { composeMail } from './compose'
 import { compileLayout } from './layout-stage'
-import { appendOpenPixel, rewriteLinks } from './links'
+import { appendOpenPixel } from './links'
 import { parsePersonalisation, personalise, type PersonalisationTemplates } from './personalisation'
+import { fillLinks, prepareMail, type PreparedMail } from './prepared-mail'
 import { loadTemplateLibrary } from './template-library'
 import type { LocaleStrings, TemplateSet } from './template-set'
 
@@ -58,24 +58,13 @@ export interface TemplateRenderer {
 
 interface CompiledMail {
   templates: PersonalisationTemplates
+  prepared: PreparedMail
   strings: LocaleStrings
   locale: string
 }
 
 // Compiled mails kept at most; versions are immutable, so an old entry is only ever unused, never wrong.
 const CACHE_LIMIT = 2000
-
-// Compiled once: html-to-text builds its selector tree per options object.
-const toPlainText = compileHtmlToText({
-  wordwrap: 78,
-  selectors: [
-    { selector: 'img', format: 'skip' },
-    // MJML puts each paragraph in its own div; a blank line between them keeps the text part readable.
-    { selector: 'div', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
-    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-    { selector: 'ul', options: { itemPrefix: ' - ' } },
-  ],
-})
 
 /**
  * Renders mails from a template set (a pinned set of versions from the database, a draft, or the
@@ -89,16 +78,26 @@ export function createTemplateRenderer(options: { dir?: string } = {}): Template
   const compiled = new Map<string, Promise<CompiledMail>>()
   let mjmlCompilations = 0
 
+  // A set never changes (versions are immutable, drafts make new sets), so what a mail needs from it is
+  // worked out once per set, mail, subsidiary and locale rather than per recipient.
+  const keys = new WeakMap<TemplateSet, Map<string, string>>()
+
   function compiledMail(set: TemplateSet, templateId: string, subsidiary: MailSubsidiary): Promise<CompiledMail> {
+    let keysOfSet = keys.get(set)
+    if (!keysOfSet) keys.set(set, (keysOfSet = new Map()))
+    const request = `${templateId}|${subsidiary.code}|${subsidiary.locale}`
+    const known = keysOfSet.get(request)
+    const cachedEntry = known === undefined ? undefined : compiled.get(known)
+    if (cachedEntry) return cachedEntry
     const composed = composeMail(set, templateId, subsidiary)
+    keysOfSet.set(request, composed.key)
     let entry = compiled.get(composed.key)
     if (!entry) {
       mjmlCompilations += 1
-      entry = compileLayout(composed.layout).then((html) => ({
-        templates: parsePersonalisation(composed.subject, html),
-        strings: composed.layout.strings,
-        locale: composed.locale,
-      }))
+      entry = compileLayout(composed.layout).then((html) => {
+        const prepared = prepareMail(html)
+        return { templates: parsePersonalisation(composed.subject, prepared.html, prepared.text), prepared, strings: composed.layout.strings, locale: composed.locale }
+      })
       // A failed compile is not cached, so the next render reports the error again instead of a stale promise.
       entry.catch(() => compiled.delete(composed.key))
       if (compiled.size >= CACHE_LIMIT) compiled.delete(compiled.keys().next().value!)
@@ -126,15 +125,9 @@ export function createTemplateRenderer(options: { dir?: string } = {}): Template
         mail.strings,
         mail.locale,
       )
-      const linked = rewriteLinks(personalised.html, { trackLink: request.trackLink, unsubscribeUrl: request.unsubscribeUrl })
-      const html = request.openPixelUrl ? appendOpenPixel(linked, request.openPixelUrl) : linked
-      return { subject: personalised.subject, html, text: toPlainText(bodyOf(linked)), locale: mail.locale }
+      const linked = fillLinks(mail.prepared, personalised, { trackLink: request.trackLink, unsubscribeUrl: request.unsubscribeUrl })
+      const html = request.openPixelUrl ? appendOpenPixel(linked.html, request.openPixelUrl) : linked.html
+      return { subject: personalised.subject, html, text: linked.text.trim(), locale: mail.locale }
     },
   }
-}
-
-// html-to-text only reads <body> but would still parse MJML's large <head> styles: half its time per recipient.
-function bodyOf(html: string): string {
-  const start = html.indexOf('<body')
-  return start === -1 ? html : html.slice(start)
 }

@@ -27,7 +27,7 @@ export interface TestSystem extends System {
  * every port chosen by the OS and the demo data seeded (without the example campaigns unless asked: many
  * tests count the mails seeded contacts get and rely on their attributes being empty).
  */
-export async function startTestSystem(options: { runWorker?: boolean; onboarding?: CampaignGraph; seedExamples?: boolean } = {}): Promise<TestSystem> {
+export async function startTestSystem(options: { runWorker?: boolean; onboarding?: CampaignGraph; seedExamples?: boolean; env?: Record<string, string> } = {}): Promise<TestSystem> {
   const database = await createTestDatabase()
   const config = loadConfig({
     PORT: '0',
@@ -38,6 +38,7 @@ export async function startTestSystem(options: { runWorker?: boolean; onboarding
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     RUN_WORKER: String(options.runWorker ?? true),
+    ...options.env,
   })
   let system: System
   try {
