@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { composeMail } from './compose'
 import { compileLayout } from './layout-stage'
 import { appendOpenPixel } from './links'
-import { parsePersonalisation, personalise, type PersonalisationTemplates } from './personalisation'
+import { parsePersonalisation, personalise, withoutFastPath, type PersonalisationTemplates } from './personalisation'
 import { fillLinks, prepareMail, type PreparedMail } from './prepared-mail'
 import { loadTemplateLibrary } from './template-library'
 import type { LocaleStrings, TemplateSet } from './template-set'
@@ -72,7 +72,7 @@ const CACHE_LIMIT = 2000
  * locale strings, block) versions and locale, and are cached for the renderer's lifetime; per
  * recipient only personalisation, link rewriting and the text part run.
  */
-export function createTemplateRenderer(options: { dir?: string } = {}): TemplateRenderer {
+export function createTemplateRenderer(options: { dir?: string; /** false: liquidjs only (the parity test's reference) */ fastLiquid?: boolean } = {}): TemplateRenderer {
   const builtIn = loadTemplateLibrary(options.dir ?? fileURLToPath(new URL('.', import.meta.url)))
   // Promises, not results: concurrent first renders of one mail share a single compile.
   const compiled = new Map<string, Promise<CompiledMail>>()
@@ -96,7 +96,8 @@ export function createTemplateRenderer(options: { dir?: string } = {}): Template
       mjmlCompilations += 1
       entry = compileLayout(composed.layout).then((html) => {
         const prepared = prepareMail(html)
-        return { templates: parsePersonalisation(composed.subject, prepared.html, prepared.text), prepared, strings: composed.layout.strings, locale: composed.locale }
+        const templates = parsePersonalisation(composed.subject, prepared.html, prepared.text)
+        return { templates: options.fastLiquid === false ? withoutFastPath(templates) : templates, prepared, strings: composed.layout.strings, locale: composed.locale }
       })
       // A failed compile is not cached, so the next render reports the error again instead of a stale promise.
       entry.catch(() => compiled.delete(composed.key))

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import express from 'express'
 import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireCaller } from '../../api/auth'
+import { templateRoutes } from '../../api/templates'
 import { sendCampaignEmail, type MailDeps, type SendCampaignEmailInput } from '../../activities/send-campaign-email'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
@@ -145,6 +148,27 @@ describe('locales', () => {
     expect(translated.html).toContain('[IT] Mit freundlichen Grüßen')
     const after = (await system.api('/api/templates/translations/missing?subsidiary=IT')).body.missing
     expect(after).toEqual([expect.objectContaining({ kind: 'subsidiary', key: 'it', missing: [], needsReview: ['closing', 'signature'] })])
+  })
+
+  it('without DEEPL_API_KEY the pre-fill says so (503) and changes nothing', async () => {
+    // The same routes as the app's, in a process configured without a DeepL key.
+    const app = express().use('/api', requireCaller(system.tokens), express.json(), templateRoutes({ sql: system.sql, renderer: system.renderer, templateStore: system.templateStore, deepl: null }))
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
+    })
+    try {
+      const before = await latest('subsidiaries', 'es')
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/templates/subsidiaries/ES/prefill`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${system.token()}`, 'content-type': 'application/json' },
+        body: '{}',
+      })
+      expect(response.status).toBe(503)
+      expect((await response.json()).error.message).toContain('DEEPL_API_KEY is not set')
+      expect((await latest('subsidiaries', 'es')).version).toBe(before.version)
+    } finally {
+      server.close()
+    }
   })
 })
 
