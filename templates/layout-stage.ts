@@ -138,11 +138,36 @@ export async function compileLayout(request: LayoutRequest): Promise<string> {
       // No Google Fonts links: loading them from a mail client leaks the reader's IP (a GDPR issue in Germany).
       fonts: {},
     })
+    const nested = nestedInEndingTags(mjml)
+    if (nested.length) {
+      // MJML copies an mj-text's content through as HTML: a nested <mj-…> would reach the recipient as a stray tag.
+      const spans = markerSpans(marked)
+      const issues = nested.map((n) => locate(spans, n.line, n.column, `${n.inner} cannot sit inside ${n.outer}: close the ${n.outer} first`))
+      throw new TemplateError(issues, `MJML errors in ${request.label}:\n${issues.map((issue) => `  ${issue.message}`).join('\n')}`)
+    }
     return result.html
   } catch (error) {
+    if (error instanceof TemplateError) throw error
     const issues = mjmlIssues(error, marked, mjml)
     throw new TemplateError(issues, `MJML errors in ${request.label}:\n${describeMjmlErrors(error, mjml)}`)
   }
+}
+
+// Components whose content MJML passes through as HTML.
+const ENDING_TAG_OPEN = /<(mj-text|mj-button|mj-table|mj-navbar-link|mj-accordion-title|mj-accordion-text|mj-social-element)\b[^>]*>/g
+
+function nestedInEndingTags(mjml: string): { line: number; column: number; outer: string; inner: string }[] {
+  const found: { line: number; column: number; outer: string; inner: string }[] = []
+  for (const match of mjml.matchAll(ENDING_TAG_OPEN)) {
+    if (match[0].endsWith('/>')) continue // <mj-text … /> in mj-attributes has no content
+    const contentStart = match.index! + match[0].length
+    const close = mjml.indexOf(`</${match[1]}`, contentStart)
+    const inner = /<(mj-[a-z-]+)/.exec(mjml.slice(contentStart, close === -1 ? undefined : close))
+    if (!inner) continue
+    const [line, column] = positionAt(mjml, contentStart + inner.index)
+    found.push({ line, column, outer: match[1]!, inner: inner[1]! })
+  }
+  return found
 }
 
 /** The MJML the layout stage resolves to (markers removed): what the benchmark's raw baseline compiles. */
@@ -175,12 +200,16 @@ function mjmlIssues(error: unknown, marked: string, mjml: string): TemplateIssue
   return raw.map((issue) => {
     const lineText = lines[issue.line - 1] ?? ''
     const column = Math.max(0, lineText.indexOf(`<${issue.tagName}`)) + 1
-    const span = spans.filter((s) => s.fromLine <= issue.line && issue.line <= s.toLine).at(-1)
-    if (!span) return { region: null, origin: 'master', line: issue.line, column, message: `${issue.tagName}: ${issue.message}` }
-    const line = span.baseLine + (issue.line - span.fromLine)
-    const col = issue.line === span.fromLine ? span.baseColumn + Math.max(0, column - span.fromColumn) : column
-    return { region: span.region, origin: span.origin, line, column: col, message: `${issue.tagName}: ${issue.message}` }
+    return locate(spans, issue.line, column, `${issue.tagName}: ${issue.message}`)
   })
+}
+
+/** A position in the resolved MJML → the innermost region or block around it, and the position in that source. */
+function locate(spans: Span[], line: number, column: number, message: string): TemplateIssue {
+  const span = spans.filter((s) => s.fromLine <= line && line <= s.toLine && (line !== s.fromLine || column >= s.fromColumn)).at(-1)
+  if (!span) return { region: null, origin: 'master', line, column, message }
+  const col = line === span.fromLine ? span.baseColumn + Math.max(0, column - span.fromColumn) : column
+  return { region: span.region, origin: span.origin, line: span.baseLine + (line - span.fromLine), column: col, message }
 }
 
 interface Span {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requireCaller } from '../../api/auth'
 import { templateRoutes } from '../../api/templates'
 import { sendCampaignEmail, type MailDeps, type SendCampaignEmailInput } from '../../activities/send-campaign-email'
+import { linearCampaign } from '../helpers/graphs'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // Templates as a user of the template API sees them: derived subsidiary templates following their master,
@@ -224,10 +225,38 @@ describe('published campaigns pin template versions', () => {
     expect((await save('mails', 'onboarding-welcome', { ...mail.content, subject: { ...mail.content.subject, de: 'Neu: Ihr {{ event.product | default: t.productFallback }} ist da' } })).status).toBe(201)
 
     expect(await sendWelcome('anna.schmidt@schmidt-pressen.example')).toMatch(/^Vielen Dank für Ihren Kauf/)
+    // The simulation of the live version renders what it sends; the draft's renders the newest templates.
+    const simulate = async (source: 'live' | 'draft') => {
+      const response = await system.api(`/api/campaigns/${campaignId}/simulate`, { body: { source, contact: { email: 'jonas.becker@becker-maschinenbau.example' }, horizon: '1h' } })
+      expect(response.status, JSON.stringify(response.body)).toBe(200)
+      return response.body.mails[0].subject as string
+    }
+    expect(await simulate('live')).toMatch(/^Vielen Dank für Ihren Kauf/)
+    expect(await simulate('draft')).toBe('Neu: Ihr Hydraulikaggregat ist da')
 
     const published = await system.api(`/api/campaigns/${campaignId}/publish`, { body: {} })
     expect(published.status, JSON.stringify(published.body)).toBe(201)
     expect(await sendWelcome('lukas.weber@weber-kunststoff.example')).toBe('Neu: Ihr Hydraulikaggregat ist da')
+  })
+})
+
+describe('publish validation', () => {
+  it('knows mail templates created through the API, and refuses a campaign naming one that does not exist', async () => {
+    const graph = linearCampaign({ kind: 'event', eventType: 'webinar_registration' }, [{ id: 'news', type: 'send_email', config: { template: 'service-news' } }])
+    const created = await system.api('/api/campaigns', { body: { name: 'Service news', graph } })
+    expect(created.status).toBe(201)
+    const refused = await system.api(`/api/campaigns/${created.body.id}/publish`, { body: {} })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.message).toContain('template "service-news" does not exist')
+
+    const saved = await save('mails', 'service-news', { subject: { de: 'Service-Neuigkeiten' }, body: { de: '<mj-text>Neu im Service: [% block product-news-hydrostat-3000 %]</mj-text>' } })
+    expect(saved.status, JSON.stringify(saved.body)).toBe(422) // a block is MJML, it cannot sit inside mj-text
+    expect(saved.body.error.issues[0]).toMatchObject({ region: 'block:product-news-hydrostat-3000', line: 1, column: 1 })
+    expect(saved.body.error.issues[0].message).toBe('mj-text cannot sit inside mj-text: close the mj-text first')
+    expect((await save('mails', 'service-news', { subject: { de: 'Service-Neuigkeiten' }, body: { de: '<mj-text>Neu im Service:</mj-text>\n[% block product-news-hydrostat-3000 %]' } })).status).toBe(201)
+    const published = await system.api(`/api/campaigns/${created.body.id}/publish`, { body: {} })
+    expect(published.status, JSON.stringify(published.body)).toBe(201)
+    expect((await preview('service-news', 'FR')).html).toContain('Nouveau : HydroStat 3000') // the block in French, the mail falling back to German
   })
 })
 
