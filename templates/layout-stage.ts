@@ -206,7 +206,8 @@ function mjmlIssues(error: unknown, marked: string, mjml: string): TemplateIssue
 
 /** A position in the resolved MJML → the innermost region or block around it, and the position in that source. */
 function locate(spans: Span[], line: number, column: number, message: string): TemplateIssue {
-  const span = spans.filter((s) => s.fromLine <= line && line <= s.toLine && (line !== s.fromLine || column >= s.fromColumn)).at(-1)
+  const after = (l: number, c: number) => line > l || (line === l && column >= c)
+  const span = spans.filter((s) => after(s.fromLine, s.fromColumn) && !after(s.toLine, s.toColumn + 1)).at(-1)
   if (!span) return { region: null, origin: 'master', line, column, message }
   const col = line === span.fromLine ? span.baseColumn + Math.max(0, column - span.fromColumn) : column
   return { region: span.region, origin: span.origin, line: span.baseLine + (line - span.fromLine), column: col, message }
@@ -220,6 +221,7 @@ interface Span {
   fromLine: number
   fromColumn: number
   toLine: number
+  toColumn: number
 }
 
 function markerSpans(marked: string): Span[] {
@@ -232,18 +234,19 @@ function markerSpans(marked: string): Span[] {
     if (ch === OPEN) {
       const end = marked.indexOf(MID, i)
       const [region = '', origin = '', baseLine = '1', baseColumn = '1'] = marked.slice(i + 1, end).split('|')
-      open.push({ region, origin, baseLine: Number(baseLine), baseColumn: Number(baseColumn), fromLine: line, fromColumn: column, toLine: line })
+      open.push({ region, origin, baseLine: Number(baseLine), baseColumn: Number(baseColumn), fromLine: line, fromColumn: column, toLine: line, toColumn: column })
+      spans.push(open.at(-1)!)
       i = end
     } else if (ch === CLOSE) {
       const span = open.pop()
-      if (span) spans.push({ ...span, toLine: line })
+      if (span) Object.assign(span, { toLine: line, toColumn: column })
     } else if (ch === '\n') {
       line += 1
       column = 1
     } else column += 1
   }
-  // Outer spans first, so that filtering and taking the last finds the innermost.
-  return spans.sort((a, b) => a.fromLine - b.fromLine || b.toLine - a.toLine)
+  // In the order they opened: a nested span opens after the one around it, so the last match is the innermost.
+  return spans
 }
 
 // Line numbers refer to the resolved MJML (master with regions filled), so quote that line.
