@@ -7,6 +7,7 @@ import type { EnrolmentRef } from '../engine/nodes'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import { nextSendWindowStart, type SendWindow } from '../engine/nodes/zoned-time'
 import type { TemplateRenderer } from '../templates/renderer'
+import type { TemplateStore } from '../templates/template-store'
 import { startHeartbeat } from './activity-context'
 import type { TokenSigner } from './tokens'
 
@@ -31,6 +32,8 @@ export interface MailDeps {
   sql: Sql
   mailer: Transporter
   renderer: TemplateRenderer
+  /** The account's template versions; without it (some tests) mail renders from the built-in files. */
+  templateStore?: TemplateStore
   tokens: TokenSigner
   publicUrl: string
   mailDomain: string
@@ -73,6 +76,7 @@ interface RecipientRow {
   send_window: SendWindow | null
   time_zone: string | null
   subsidiary_time_zone: string | null
+  template_pins: Record<string, number> | null
 }
 
 /** The Message-ID is derived from enrolment, step and pass, so every attempt of one send shares it. */
@@ -95,8 +99,10 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     select c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.consent_status,
            s.code as subsidiary_code, s.locale as subsidiary_locale, s.name as subsidiary_name,
            s.sender_name, s.sender_email, e.properties as trigger_properties,
-           ca.status as campaign_status, a.frequency_cap_per_week, a.send_window, c.time_zone, s.time_zone as subsidiary_time_zone
+           ca.status as campaign_status, a.frequency_cap_per_week, a.send_window, c.time_zone, s.time_zone as subsidiary_time_zone,
+           cv.template_pins
     from enrolments en
+    left join campaign_versions cv on cv.id = en.version_id
     join contacts c on c.id = en.contact_id
     join subsidiaries s on s.id = c.subsidiary_id
     join campaigns ca on ca.id = en.campaign_id
@@ -144,6 +150,8 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   const unsubscribeUrl = `${deps.publicUrl}/u/${deps.tokens.sign('unsubscribe', { a: input.accountId, c: input.contactId, m: messageId } satisfies UnsubscribePayload)}`
   const mail = await deps.renderer.render({
     templateId: input.template,
+    // The template versions the campaign version was published with, so a later edit does not change it.
+    templates: (await deps.templateStore?.set(input.accountId, recipient.template_pins)) ?? undefined,
     subsidiary: { code: recipient.subsidiary_code, locale: recipient.subsidiary_locale, name: recipient.subsidiary_name },
     contact: {
       email: recipient.email,

@@ -7,7 +7,10 @@ import type { TokenSigner } from '../activities/tokens'
 import type { EventDispatcher } from '../engine/dispatcher'
 import type { CampaignSimulator } from '../engine/simulation'
 import type { SmtpSink } from '../server/smtp-sink'
+import type { DeepLConfig } from '../templates/deepl'
 import type { TemplateRenderer } from '../templates/renderer'
+import type { TemplateStore } from '../templates/template-store'
+import type { Transporter } from 'nodemailer'
 import { authorsCampaigns, caller, requireCaller } from './auth'
 import { campaignRoutes } from './campaigns'
 import { errorHandler, send } from './errors'
@@ -37,6 +40,12 @@ export interface AppDeps {
   simulator: CampaignSimulator
   dispatcher: EventDispatcher
   renderer: TemplateRenderer
+  /** Template versions in Postgres; without it the API serves the built-in files read-only. */
+  templateStore?: TemplateStore
+  /** SMTP transport for template test sends. */
+  mailer?: Transporter
+  /** DeepL for pre-filling missing translations; null when DEEPL_API_KEY is unset. */
+  deepl?: DeepLConfig | null
   sink?: SmtpSink
   log: (message: string) => void
   /** Machine-click rules, tracking cookie domain and opt-in link validity (server/config.ts); defaults when absent. */

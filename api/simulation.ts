@@ -9,6 +9,7 @@ import { eventTypeSchema } from '../engine/nodes/property-filter'
 import type { CampaignSimulator, SimulatedContact } from '../engine/simulation'
 import { TIME_SKIPPING_HELP } from '../server/time-skipping-server'
 import type { TemplateRenderer } from '../templates/renderer'
+import type { TemplateStore } from '../templates/template-store'
 import { caller, seesSubsidiary } from './auth'
 import { invalidInput, notFound, send } from './errors'
 
@@ -34,7 +35,7 @@ const simulationBody = z.strictObject({
 })
 
 /** POST /api/campaigns/:id/simulate: the campaign's timeline for a sample contact and scripted behaviour, with time skipped. */
-export function simulationRoutes(deps: { sql: Sql; simulator: CampaignSimulator; renderer: TemplateRenderer }): Router {
+export function simulationRoutes(deps: { sql: Sql; simulator: CampaignSimulator; renderer: TemplateRenderer; templateStore?: TemplateStore }): Router {
   const { sql } = deps
   const router = Router()
   router.post('/campaigns/:id/simulate', async (req, res) => {
@@ -45,13 +46,15 @@ export function simulationRoutes(deps: { sql: Sql; simulator: CampaignSimulator;
     if (!body.success) return send(res, invalidInput(body.error))
     const request = body.data
 
-    const [campaign] = await sql<{ draft_graph: CampaignGraph; live_graph: CampaignGraph | null }[]>`
-      select c.draft_graph, v.graph as live_graph from campaigns c left join campaign_versions v on v.id = c.live_version_id
+    const [campaign] = await sql<{ draft_graph: CampaignGraph; live_graph: CampaignGraph | null; template_pins: Record<string, number> | null }[]>`
+      select c.draft_graph, v.graph as live_graph, v.template_pins from campaigns c left join campaign_versions v on v.id = c.live_version_id
       where c.id = ${campaignId.data} and c.account_id = ${who.acc}`
     if (!campaign) return send(res, notFound('campaign'))
     const raw = request.source === 'live' ? campaign.live_graph : campaign.draft_graph
     if (!raw) return send(res, { status: 409, code: 'conflict', field: 'source', message: 'source: the campaign has no live version yet; simulate the draft' })
-    const checked = validateForPublish(raw, { templateIds: new Set(deps.renderer.templateIds()) })
+    const pins = request.source === 'live' ? campaign.template_pins : null
+    const templates = await deps.templateStore?.set(who.acc, pins)
+    const checked = validateForPublish(raw, { templateIds: new Set(templates ? templates.mails.keys() : deps.renderer.templateIds()) })
     if (!checked.ok) {
       const first = checked.issues[0]!
       return send(res, { status: 400, code: 'graph_invalid', message: `the ${request.source} cannot run: ${first.message}`, nodeId: first.nodeId, field: first.field, issues: checked.issues })
@@ -71,6 +74,7 @@ export function simulationRoutes(deps: { sql: Sql; simulator: CampaignSimulator;
         script: request.script,
         horizon: request.horizon,
         triggerProperties: request.trigger,
+        templatePins: pins,
       })
       res.json(result)
     } catch (error) {

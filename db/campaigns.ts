@@ -23,14 +23,21 @@ export async function publishCampaignDraft(
   if (!campaign) return { ok: false, reason: 'not_found' }
   // The attributes the account's contacts carry: what conditions, date waits and date triggers may name.
   const attributes = await sql<{ key: string }[]>`select distinct jsonb_object_keys(attributes) as key from contacts where account_id = ${input.accountId}`
-  const checked = validateForPublish(campaign.draft_graph, { templateIds: input.templateIds, attributes: new Set(attributes.map((row) => row.key)) })
+  // The account's mail templates in the database are what the version will pin and send; the built-in
+  // ids only count for an account whose templates were never loaded.
+  const stored = await sql<{ key: string }[]>`select distinct key from template_versions where account_id = ${input.accountId} and kind = 'mail'`
+  const templateIds = stored.length ? new Set(stored.map((row) => row.key)) : input.templateIds
+  const checked = validateForPublish(campaign.draft_graph, { templateIds, attributes: new Set(attributes.map((row) => row.key)) })
   if (!checked.ok) return { ok: false, reason: 'invalid', issues: checked.issues }
   const version = await sql.begin(async (sql) => {
     // The row lock serialises two publishes of the same campaign, so version numbers never collide.
     await sql`select id from campaigns where id = ${input.campaignId} for update`
     const [created] = await sql<{ id: string; version: number; published_at: Date }[]>`
-      insert into campaign_versions (account_id, campaign_id, version, graph, published_by)
-      select ${input.accountId}, ${input.campaignId}, coalesce(max(version), 0) + 1, ${sql.json(checked.graph as never)}, ${input.publishedBy}
+      insert into campaign_versions (account_id, campaign_id, version, graph, published_by, template_pins)
+      select ${input.accountId}, ${input.campaignId}, coalesce(max(version), 0) + 1, ${sql.json(checked.graph as never)}, ${input.publishedBy},
+             -- Pins the newest version of every template: a later template edit does not change what this version sends.
+             (select jsonb_object_agg(kind || ':' || key, version) from (
+                select kind, key, max(version) as version from template_versions where account_id = ${input.accountId} group by kind, key) newest)
       from campaign_versions where campaign_id = ${input.campaignId}
       returning id, version, published_at`
     // A paused campaign stays paused: publishing a fix is what one does while paused, resuming is a separate act.

@@ -4,6 +4,7 @@ import { Worker } from '@temporalio/worker'
 import type { CampaignActivities } from '../activities'
 import type { UpdateContactInput } from '../activities/contacts'
 import type { MailContact, MailSubsidiary, TemplateRenderer } from '../templates/renderer'
+import type { TemplateStore } from '../templates/template-store'
 import { formatDuration, parseDuration } from './campaign/duration'
 import type { CampaignGraph } from './campaign/graph'
 import type { ContactFacts } from './nodes/contact-facts'
@@ -39,6 +40,8 @@ export interface SimulationRequest {
   horizon: string
   /** Properties of the event that started the enrolment (e.g. the product bought). */
   triggerProperties?: Record<string, unknown>
+  /** The live version's pinned template versions; null or absent (a draft): the newest. */
+  templatePins?: Record<string, number> | null
 }
 
 export interface TimelineEntry {
@@ -74,7 +77,7 @@ type Recorded = { kind: 'mail' | 'webhook' | 'contact_update'; nodeId: string; v
  * so a shared one would start every later simulation in the future, and date steps would misjudge
  * "today". Simulations run one at a time so that only one JVM runs at once.
  */
-export function createCampaignSimulator(options: { renderer: TemplateRenderer; serverExecutable: () => Promise<string>; workflowBundle?: CampaignWorkflowBundle }): CampaignSimulator {
+export function createCampaignSimulator(options: { renderer: TemplateRenderer; templateStore?: TemplateStore; serverExecutable: () => Promise<string>; workflowBundle?: CampaignWorkflowBundle }): CampaignSimulator {
   let bundle: Promise<CampaignWorkflowBundle> | null = options.workflowBundle ? Promise.resolve(options.workflowBundle) : null
   let queue: Promise<unknown> = Promise.resolve()
 
@@ -96,6 +99,7 @@ export function createCampaignSimulator(options: { renderer: TemplateRenderer; s
       sendCampaignEmail: async (input) => {
         const mail = await options.renderer.render({
           templateId: input.template,
+          templates: (await options.templateStore?.set(request.contact.accountId, request.templatePins ?? null)) ?? undefined,
           subsidiary: request.contact.subsidiary,
           contact: { ...request.contact.mail, attributes: facts.attributes },
           variables: { event: request.triggerProperties ?? {} },

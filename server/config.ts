@@ -38,6 +38,8 @@ const schema = z.object({
   // The tracking cookies' Domain, e.g. ".kessler-hydraulik.example" when the app runs on a subdomain of the website.
   TRACKING_COOKIE_DOMAIN: z.string().optional(),
   DOUBLE_OPT_IN_VALID_FOR: z.string().refine((text) => parseDuration(text) !== null, 'a duration such as 7d').default('7d'),
+  DEEPL_API_KEY: z.string().optional(),
+  DEEPL_API_URL: z.url().optional(),
 })
 
 export interface Config {
@@ -57,6 +59,8 @@ export interface Config {
   mailDomain: string
   seedDemo: boolean
   runWorker: boolean
+  /** Machine translation of missing template strings; null without DEEPL_API_KEY. */
+  deepl: { apiKey: string; url: string } | null
   tracking: TrackingConfig
 }
 
@@ -105,5 +109,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cookieDomain: e.TRACKING_COOKIE_DOMAIN || undefined,
       doubleOptInValidForMs: parseDuration(e.DOUBLE_OPT_IN_VALID_FOR)!,
     },
+    // DeepL's free keys end in ":fx" and only work on the free API's host.
+    deepl: e.DEEPL_API_KEY
+      ? { apiKey: e.DEEPL_API_KEY, url: (e.DEEPL_API_URL ?? (e.DEEPL_API_KEY.endsWith(':fx') ? 'https://api-free.deepl.com' : 'https://api.deepl.com')).replace(/\/+$/, '') }
+      : null,
   }
 }

@@ -64,6 +64,8 @@ export interface SeedOptions {
   onboarding?: CampaignGraph
   /** The example campaigns beside onboarding (nurture, cross-sell, upsell, loyalty, reactivation) and the data they need. */
   examples?: boolean
+  /** Loads the account's templates before its campaigns are published, so that they pin them. */
+  seedTemplates?: (accountId: string) => Promise<unknown>
   /** The day the demo's relative dates count from (maintenance due in n days). */
   today?: Date
 }
@@ -119,6 +121,7 @@ export async function seedDemo(sql: Sql, options: SeedOptions): Promise<SeedResu
     return { accountId, campaignId: campaign!.id, examples }
   })
   if (examples) await refreshSegmentMembers(sql, examples.segmentId) // the segment's first snapshot, as the API takes it
+  await options.seedTemplates?.(accountId)
   // Published through the same validation as the designer's publish; the contacts' attributes are in by now.
   for (const [name, id] of [['onboarding', campaignId], ...(examples?.campaigns ?? [])] as const) {
     const published = await publishCampaignDraft(sql, { accountId, campaignId: id, publishedBy: 'demo seed', templateIds: options.templateIds })

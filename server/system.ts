@@ -18,6 +18,7 @@ import { createEventDispatcher, type EventDispatcher } from '../engine/dispatche
 import { createCampaignSimulator } from '../engine/simulation'
 import { createCampaignWorker, type CampaignWorkflowBundle } from '../engine/worker'
 import { createTemplateRenderer, type TemplateRenderer } from '../templates/renderer'
+import { createTemplateStore, type TemplateStore } from '../templates/template-store'
 import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
 import { seedDemo } from './seed'
@@ -37,6 +38,7 @@ export interface System {
   client: Client
   tokens: TokenSigner
   renderer: TemplateRenderer
+  templateStore: TemplateStore
   dispatcher: EventDispatcher
   worker: Worker | null
   demoAccountId: string | null
@@ -121,11 +123,14 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
     const renderer = createTemplateRenderer()
+    const templateStore = createTemplateStore(sql)
+    // Built-in templates (the repo's files) into every account: new ones and unedited updated ones.
+    for (const { id } of await sql<{ id: string }[]>`select id from accounts`) await templateStore.seed(id, renderer.builtIn)
     // The time-skipping server behind simulations starts with the first simulation, not here.
-    const simulator = createCampaignSimulator({ renderer, serverExecutable: timeSkippingServerExecutable, workflowBundle: options.workflowBundle })
+    const simulator = createCampaignSimulator({ renderer, templateStore, serverExecutable: timeSkippingServerExecutable, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
@@ -145,6 +150,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           sql,
           mailer,
           renderer,
+          templateStore,
           tokens,
           publicUrl: url,
           mailDomain: config.mailDomain,
@@ -163,7 +169,12 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     let designerUrl: string | null = null
     if (config.seedDemo) {
       const examples = options.seedExamples ?? true
-      const seeded = await seedDemo(sql, { templateIds: new Set(renderer.templateIds()), onboarding: options.demoOnboarding, examples })
+      const seeded = await seedDemo(sql, {
+        templateIds: new Set(renderer.templateIds()),
+        onboarding: options.demoOnboarding,
+        examples,
+        seedTemplates: (accountId) => templateStore.seed(accountId, renderer.builtIn),
+      })
       demoAccountId = seeded.accountId
       if (seeded.created) log(`Demo data seeded: Kessler Hydraulik with DE, FR, IT, ES and a live onboarding campaign${examples ? ', plus the example campaigns' : ''}`)
       const token = issueApiToken(tokens, { sub: 'demo-hq-marketer', acc: seeded.accountId, role: 'marketer', subs: '*' })
@@ -174,7 +185,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     dispatcher.kick()
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
 
-    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, dispatcher, worker, demoAccountId, stop }
+    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, stop }
   } catch (error) {
     await stop()
     throw error

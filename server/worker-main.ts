@@ -5,6 +5,7 @@ import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret } from '../activities/tokens'
 import { createCampaignWorker, installWorkerRuntime } from '../engine/worker'
 import { createTemplateRenderer } from '../templates/renderer'
+import { createTemplateStore } from '../templates/template-store'
 import { loadConfig } from './config'
 
 // A worker on its own, for scaling out (docker-compose runs several) and for the crash test. It needs
@@ -32,6 +33,8 @@ const worker = await createCampaignWorker({
     sql,
     mailer: nodemailer.createTransport(config.smtpUrl!),
     renderer: createTemplateRenderer(),
+    // The account's template versions (pinned by each campaign version), as the app's worker uses them.
+    templateStore: createTemplateStore(sql),
     tokens: createTokenSigner(config.appSecret!),
     publicUrl: config.publicUrl!,
     mailDomain: config.mailDomain,

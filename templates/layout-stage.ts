@@ -1,12 +1,13 @@
 import { Liquid, Tag, TypeGuards, type Context, type Emitter, type Parser, type TagToken, type Template, type TopLevelToken } from 'liquidjs'
 import mjml2html from 'mjml'
-import type { LocaleStrings } from './template-library'
+import { TemplateError, liquidPosition, type TemplateIssue } from './template-errors'
+import type { LocaleStrings } from './template-set'
 
 /**
- * The layout stage: fills a master's regions and locale strings, then compiles MJML to HTML.
- * Runs once per mail × subsidiary × locale. Its delimiters are [[ ]] and [% %] so that the
- * personalisation markup {{ }} / {% %} passes through untouched to the per-recipient stage.
- * No escaping here: everything it inserts is template source written by us, not contact data.
+ * The layout stage: fills a master's regions, content blocks and locale strings, then compiles MJML to
+ * HTML. Runs once per mail × subsidiary × locale × versions. Its delimiters are [[ ]] and [% %] so that
+ * the personalisation markup {{ }} / {% %} passes through untouched to the per-recipient stage.
+ * No escaping here: everything it inserts is template source written by authors, not contact data.
  */
 const layoutEngine = new Liquid({
   outputDelimiterLeft: '[[',
@@ -18,6 +19,45 @@ const layoutEngine = new Liquid({
   strictFilters: true,
 })
 
+/** Source text that fills a region or block, and who wrote it (named in errors). */
+export interface SourceText {
+  text: string
+  origin: string
+}
+
+// Resolved MJML carries invisible markers around every region and block, so that an MJML error line can
+// be traced to the region (and the line in that region's own source) it came from. They never reach
+// MJML: stripping them changes no line numbers.
+const OPEN = '\u0001'
+const MID = '\u0002'
+const CLOSE = '\u0003'
+const marker = (region: string, origin: string, line: number, column: number) => `${OPEN}${region}|${origin}|${line}|${column}${MID}`
+
+interface Scope {
+  regions: Map<string, SourceText>
+  blocks: Map<string, SourceText>
+}
+// The overrides travel in the render scope under this key; a symbol keeps them out of reach of template code.
+const SCOPE = Symbol('layout')
+const scopeOf = (ctx: Context): Scope => (ctx.environments as Record<symbol, Scope>)[SCOPE] ?? { regions: new Map(), blocks: new Map() }
+
+function* renderSource(liquid: Liquid, ctx: Context, emitter: Emitter, region: string, source: SourceText): Generator<unknown, void, unknown> {
+  let templates: Template[]
+  try {
+    templates = liquid.parse(source.text)
+  } catch (error) {
+    throw new TemplateError([{ region, origin: source.origin, ...liquidPosition(error), message: (error as Error).message }])
+  }
+  emitter.write(marker(region, source.origin, 1, 1))
+  try {
+    yield liquid.renderer.renderTemplates(templates, ctx, emitter)
+  } catch (error) {
+    if (error instanceof TemplateError) throw error
+    throw new TemplateError([{ region, origin: source.origin, ...liquidPosition(error), message: (error as Error).message }])
+  }
+  emitter.write(CLOSE)
+}
+
 /**
  * [% region name %]HQ default[% endregion %]: a named region of a master. The derived template
  * (and the mail, for "body") may replace the default; overrides are layout-stage source too.
@@ -25,11 +65,13 @@ const layoutEngine = new Liquid({
 class RegionTag extends Tag {
   private readonly region: string
   private readonly fallback: Template[] = []
+  private readonly at: [number, number]
 
   constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid, parser: Parser) {
     super(token, remainTokens, liquid)
     this.region = this.tokenizer.readIdentifier().content
     if (!this.region) throw new Error(`region tag without a name: ${token.getText()}`)
+    this.at = positionAt(token.input, token.end)
     while (remainTokens.length > 0) {
       const next = remainTokens.shift()
       if (TypeGuards.isTagToken(next) && next.name === 'endregion') return
@@ -39,42 +81,53 @@ class RegionTag extends Tag {
   }
 
   *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
-    const override = regionOverrides(ctx).get(this.region)
-    const templates = override === undefined ? this.fallback : parseRegion(this.region, override)
-    yield this.liquid.renderer.renderTemplates(templates, ctx, emitter)
+    const override = scopeOf(ctx).regions.get(this.region)
+    if (override !== undefined) return yield* renderSource(this.liquid, ctx, emitter, this.region, override)
+    emitter.write(marker(this.region, 'master', this.at[0], this.at[1]))
+    yield this.liquid.renderer.renderTemplates(this.fallback, ctx, emitter)
+    emitter.write(CLOSE)
   }
 }
 layoutEngine.registerTag('region', RegionTag)
 
-// The overrides travel in the render scope under this key; a symbol keeps them out of reach of template code.
-const REGIONS = Symbol('regions')
-
-function regionOverrides(ctx: Context): Map<string, string> {
-  const overrides: unknown = (ctx.environments as Record<symbol, unknown>)[REGIONS]
-  return overrides instanceof Map ? overrides : new Map()
-}
-
-function parseRegion(region: string, source: string): Template[] {
-  try {
-    return layoutEngine.parse(source)
-  } catch (error) {
-    throw new Error(`region "${region}": ${(error as Error).message}`, { cause: error })
+/** [% block product-news-hydroclean %]: a global content block, in the mail's locale. */
+class BlockTag extends Tag {
+  private readonly id: string
+  constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
+    super(token, remainTokens, liquid)
+    this.id = this.tokenizer.readIdentifier().content || this.tokenizer.readQuoted()?.getText().slice(1, -1) || ''
+    if (!this.id) throw new Error(`block tag without an id: ${token.getText()}`)
   }
+  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+    const block = scopeOf(ctx).blocks.get(this.id)
+    if (!block) throw new Error(`unknown content block "${this.id}", line:${this.token.getPosition()[0]}, col:${this.token.getPosition()[1]}`)
+    yield* renderSource(this.liquid, ctx, emitter, `block:${this.id}`, block)
+  }
+}
+layoutEngine.registerTag('block', BlockTag)
+
+function positionAt(input: string, offset: number): [number, number] {
+  const before = input.slice(0, offset)
+  const line = before.split('\n').length
+  return [line, offset - before.lastIndexOf('\n')]
 }
 
 export interface LayoutRequest {
-  /** Names the compile in error messages, e.g. 'onboarding-welcome for FR (fr)'. */
+  /** Names the compile in error messages, e.g. 'mail "onboarding-welcome" for subsidiary FR (fr)'. */
   label: string
-  master: string
+  master: SourceText
   /** Region overrides: the subsidiary's, plus the mail's body. */
-  regions: Map<string, string>
+  regions: Map<string, SourceText>
+  /** Content blocks by id, in this locale. */
+  blocks: Map<string, SourceText>
   locale: string
   strings: LocaleStrings
 }
 
-/** Resolves the layout stage to MJML, then compiles it to HTML that still carries the personalisation markup. */
+/** Resolves the layout stage to MJML, then compiles it to HTML that still carries the personalisation markup. Throws TemplateError. */
 export async function compileLayout(request: LayoutRequest): Promise<string> {
-  const mjml = resolveLayout(request)
+  const marked = resolveLayout(request)
+  const mjml = marked.replace(/\u0001[^\u0002]*\u0002|\u0003/g, '')
   try {
     // mjml v5: mjml2html returns a Promise (v4 was synchronous). 'strict' throws a ValidationError
     // carrying .errors instead of rendering a half-broken mail.
@@ -85,18 +138,50 @@ export async function compileLayout(request: LayoutRequest): Promise<string> {
       // No Google Fonts links: loading them from a mail client leaks the reader's IP (a GDPR issue in Germany).
       fonts: {},
     })
+    const nested = nestedInEndingTags(mjml)
+    if (nested.length) {
+      // MJML copies an mj-text's content through as HTML: a nested <mj-…> would reach the recipient as a stray tag.
+      const spans = markerSpans(marked)
+      const issues = nested.map((n) => locate(spans, n.line, n.column, `${n.inner} cannot sit inside ${n.outer}: close the ${n.outer} first`))
+      throw new TemplateError(issues, `MJML errors in ${request.label}:\n${issues.map((issue) => `  ${issue.message}`).join('\n')}`)
+    }
     return result.html
   } catch (error) {
-    throw new Error(`MJML errors in ${request.label}:\n${describeMjmlErrors(error, mjml)}`, { cause: error })
+    if (error instanceof TemplateError) throw error
+    const issues = mjmlIssues(error, marked, mjml)
+    throw new TemplateError(issues, `MJML errors in ${request.label}:\n${describeMjmlErrors(error, mjml)}`)
   }
 }
 
+// Components whose content MJML passes through as HTML.
+const ENDING_TAG_OPEN = /<(mj-text|mj-button|mj-table|mj-navbar-link|mj-accordion-title|mj-accordion-text|mj-social-element)\b[^>]*>/g
+
+function nestedInEndingTags(mjml: string): { line: number; column: number; outer: string; inner: string }[] {
+  const found: { line: number; column: number; outer: string; inner: string }[] = []
+  for (const match of mjml.matchAll(ENDING_TAG_OPEN)) {
+    if (match[0].endsWith('/>')) continue // <mj-text … /> in mj-attributes has no content
+    const contentStart = match.index! + match[0].length
+    const close = mjml.indexOf(`</${match[1]}`, contentStart)
+    const inner = /<(mj-[a-z-]+)/.exec(mjml.slice(contentStart, close === -1 ? undefined : close))
+    if (!inner) continue
+    const [line, column] = positionAt(mjml, contentStart + inner.index)
+    found.push({ line, column, outer: match[1]!, inner: inner[1]! })
+  }
+  return found
+}
+
+/** The MJML the layout stage resolves to (markers removed): what the benchmark's raw baseline compiles. */
+export function resolvedMjml(request: LayoutRequest): string {
+  return resolveLayout(request).replace(/\u0001[^\u0002]*\u0002|\u0003/g, '')
+}
+
 function resolveLayout(request: LayoutRequest): string {
-  const scope = { locale: request.locale, t: request.strings, [REGIONS]: request.regions }
+  const scope = { locale: request.locale, t: request.strings, [SCOPE]: { regions: request.regions, blocks: request.blocks } satisfies Scope }
   try {
-    return layoutEngine.parseAndRenderSync(request.master, scope) as string
+    return layoutEngine.parseAndRenderSync(request.master.text, scope) as string
   } catch (error) {
-    throw new Error(`layout stage failed for ${request.label}: ${(error as Error).message}`, { cause: error })
+    const issues = error instanceof TemplateError ? error.issues : [{ region: null, origin: request.master.origin, ...liquidPosition(error), message: (error as Error).message }]
+    throw new TemplateError(issues, `layout stage failed for ${request.label}: ${issues.map((issue) => issue.message).join('; ')}`)
   }
 }
 
@@ -104,6 +189,64 @@ interface MjmlValidationIssue {
   line: number
   tagName: string
   message: string
+}
+
+// Traces each MJML error line to the innermost region or block around it and its line in that source.
+function mjmlIssues(error: unknown, marked: string, mjml: string): TemplateIssue[] {
+  const raw = (error as { errors?: MjmlValidationIssue[] }).errors
+  if (!Array.isArray(raw)) return [{ region: null, origin: 'master', line: 1, column: 1, message: (error as Error).message }]
+  const spans = markerSpans(marked)
+  const lines = mjml.split('\n')
+  return raw.map((issue) => {
+    const lineText = lines[issue.line - 1] ?? ''
+    const column = Math.max(0, lineText.indexOf(`<${issue.tagName}`)) + 1
+    return locate(spans, issue.line, column, `${issue.tagName}: ${issue.message}`)
+  })
+}
+
+/** A position in the resolved MJML → the innermost region or block around it, and the position in that source. */
+function locate(spans: Span[], line: number, column: number, message: string): TemplateIssue {
+  const after = (l: number, c: number) => line > l || (line === l && column >= c)
+  const span = spans.filter((s) => after(s.fromLine, s.fromColumn) && !after(s.toLine, s.toColumn + 1)).at(-1)
+  if (!span) return { region: null, origin: 'master', line, column, message }
+  const col = line === span.fromLine ? span.baseColumn + Math.max(0, column - span.fromColumn) : column
+  return { region: span.region, origin: span.origin, line: span.baseLine + (line - span.fromLine), column: col, message }
+}
+
+interface Span {
+  region: string
+  origin: string
+  baseLine: number
+  baseColumn: number
+  fromLine: number
+  fromColumn: number
+  toLine: number
+  toColumn: number
+}
+
+function markerSpans(marked: string): Span[] {
+  const spans: Span[] = []
+  const open: Span[] = []
+  let line = 1
+  let column = 1
+  for (let i = 0; i < marked.length; i++) {
+    const ch = marked[i]
+    if (ch === OPEN) {
+      const end = marked.indexOf(MID, i)
+      const [region = '', origin = '', baseLine = '1', baseColumn = '1'] = marked.slice(i + 1, end).split('|')
+      open.push({ region, origin, baseLine: Number(baseLine), baseColumn: Number(baseColumn), fromLine: line, fromColumn: column, toLine: line, toColumn: column })
+      spans.push(open.at(-1)!)
+      i = end
+    } else if (ch === CLOSE) {
+      const span = open.pop()
+      if (span) Object.assign(span, { toLine: line, toColumn: column })
+    } else if (ch === '\n') {
+      line += 1
+      column = 1
+    } else column += 1
+  }
+  // In the order they opened: a nested span opens after the one around it, so the last match is the innermost.
+  return spans
 }
 
 // Line numbers refer to the resolved MJML (master with regions filled), so quote that line.
@@ -114,4 +257,9 @@ function describeMjmlErrors(error: unknown, mjml: string): string {
   return issues
     .map((issue) => `  line ${issue.line} (${issue.tagName}): ${issue.message}\n    > ${(lines[issue.line - 1] ?? '').trim()}`)
     .join('\n')
+}
+
+/** Parses source with the layout syntax ([[ ]], [% %]): throws liquidjs errors with positions. */
+export function checkLayoutSyntax(source: string): void {
+  layoutEngine.parse(source)
 }

@@ -14,7 +14,7 @@ export interface LinkRewrite {
 }
 
 // Matches href on <a> only; MJML renders buttons as <a>, and only anchors are clickable in mail.
-const ANCHOR_HREF = /(<a\b[^>]*?\shref\s*=\s*)(["'])(.*?)\2/gi
+export const ANCHOR_HREF = /(<a\b[^>]*?\shref\s*=\s*)(["'])(.*?)\2/gi
 
 /** Strips link tags from every http(s) link and routes it through trackLink, except the unsubscribe link. */
 export function rewriteLinks(html: string, rewrite: LinkRewrite): string {
@@ -67,7 +67,7 @@ function safeDecode(value: string): string {
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
 
 // Liquid's escape and MJML both write entities into attributes; compare and rewrite the real URL.
-function decodeAttribute(value: string): string {
+export function decodeAttribute(value: string): string {
   return value.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, body: string) => {
     if (body[0] === '#') {
       const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10)
@@ -77,6 +77,6 @@ function decodeAttribute(value: string): string {
   })
 }
 
-function escapeAttribute(value: string): string {
+export function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }

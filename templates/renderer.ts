@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url'
-import { compile as compileHtmlToText } from 'html-to-text'
+import { composeMail } from './compose'
 import { compileLayout } from './layout-stage'
-import { appendOpenPixel, rewriteLinks } from './links'
-import { parsePersonalisation, personalise, type PersonalisationTemplates } from './personalisation'
-import { loadTemplateLibrary, type LocaleStrings, type TemplateLibrary } from './template-library'
+import { appendOpenPixel } from './links'
+import { parsePersonalisation, personalise, withoutFastPath, type PersonalisationTemplates } from './personalisation'
+import { fillLinks, prepareMail, type PreparedMail } from './prepared-mail'
+import { loadTemplateLibrary } from './template-library'
+import type { LocaleStrings, TemplateSet } from './template-set'
 
 export interface MailContact {
   email: string
@@ -25,6 +27,8 @@ export interface RenderRequest {
   /** Decides the derived template (slogan, footer) and the language. */
   subsidiary: MailSubsidiary
   contact: MailContact
+  /** The template versions to render from (a campaign version's pinned set, a draft); the built-in files if absent. */
+  templates?: TemplateSet
   /** Data from the triggering event, e.g. { event: { product: 'HydroStat 2000' } }. */
   variables?: Record<string, unknown>
   /** Called for every http(s) link except the unsubscribe link; returns the URL to put instead. */
@@ -43,77 +47,74 @@ export interface RenderedMail {
 }
 
 export interface TemplateRenderer {
+  /** The built-in templates (files), what seeds the database. */
+  readonly builtIn: TemplateSet
   templateIds(): string[]
   hasTemplate(id: string): boolean
-  /** Throws for an unknown template id or subsidiary, naming it. */
+  /** Throws for an unknown template id or subsidiary, naming it; a TemplateError (with positions) for broken source. */
   render(request: RenderRequest): Promise<RenderedMail>
-  stats(): { mjmlCompilations: number }
+  stats(): { mjmlCompilations: number; cached: number }
 }
 
 interface CompiledMail {
   templates: PersonalisationTemplates
+  prepared: PreparedMail
   strings: LocaleStrings
   locale: string
 }
 
-// Compiled once: html-to-text builds its selector tree per options object.
-const toPlainText = compileHtmlToText({
-  wordwrap: 78,
-  selectors: [
-    { selector: 'img', format: 'skip' },
-    // MJML puts each paragraph in its own div; a blank line between them keeps the text part readable.
-    { selector: 'div', format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },
-    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-    { selector: 'ul', options: { itemPrefix: ' - ' } },
-  ],
-})
+// Compiled mails kept at most; versions are immutable, so an old entry is only ever unused, never wrong.
+const CACHE_LIMIT = 2000
 
 /**
- * Loads all templates from `dir` (default: this folder) and renders mails from them. The layout
- * stage and MJML compile run once per mail × subsidiary × locale and are cached for the renderer's
- * lifetime; per recipient only personalisation, link rewriting and the text part run.
+ * Renders mails from a template set (a pinned set of versions from the database, a draft, or the
+ * built-in files in `dir`). The layout stage and MJML compile run once per (mail, subsidiary, master,
+ * locale strings, block) versions and locale, and are cached for the renderer's lifetime; per
+ * recipient only personalisation, link rewriting and the text part run.
  */
-export function createTemplateRenderer(options: { dir?: string } = {}): TemplateRenderer {
-  const library = loadTemplateLibrary(options.dir ?? fileURLToPath(new URL('.', import.meta.url)))
+export function createTemplateRenderer(options: { dir?: string; /** false: liquidjs only (the parity test's reference) */ fastLiquid?: boolean } = {}): TemplateRenderer {
+  const builtIn = loadTemplateLibrary(options.dir ?? fileURLToPath(new URL('.', import.meta.url)))
   // Promises, not results: concurrent first renders of one mail share a single compile.
   const compiled = new Map<string, Promise<CompiledMail>>()
   let mjmlCompilations = 0
 
-  function compiledMail(templateId: string, subsidiary: MailSubsidiary): Promise<CompiledMail> {
-    const mail = library.mails.get(templateId)
-    if (!mail) throw new Error(`Unknown mail template "${templateId}" (known: ${[...library.mails.keys()].join(', ')})`)
-    const derived = library.subsidiaries.get(subsidiary.code.toLowerCase())
-    if (!derived) throw new Error(`No derived template for subsidiary "${subsidiary.code}" (expected templates/subsidiaries/${subsidiary.code.toLowerCase()}.json)`)
-    const locale = mailLocale(library, subsidiary.locale, derived.locale)
+  // A set never changes (versions are immutable, drafts make new sets), so what a mail needs from it is
+  // worked out once per set, mail, subsidiary and locale rather than per recipient.
+  const keys = new WeakMap<TemplateSet, Map<string, string>>()
 
-    const key = `${templateId}|${subsidiary.code.toLowerCase()}|${locale}`
-    let entry = compiled.get(key)
+  function compiledMail(set: TemplateSet, templateId: string, subsidiary: MailSubsidiary): Promise<CompiledMail> {
+    let keysOfSet = keys.get(set)
+    if (!keysOfSet) keys.set(set, (keysOfSet = new Map()))
+    const request = `${templateId}|${subsidiary.code}|${subsidiary.locale}`
+    const known = keysOfSet.get(request)
+    const cachedEntry = known === undefined ? undefined : compiled.get(known)
+    if (cachedEntry) return cachedEntry
+    const composed = composeMail(set, templateId, subsidiary)
+    keysOfSet.set(request, composed.key)
+    let entry = compiled.get(composed.key)
     if (!entry) {
       mjmlCompilations += 1
-      // The non-null lookups below cannot miss: loadTemplateLibrary checked masters, locales and translations.
-      const strings = library.locales.get(locale)!
-      const label = `mail "${templateId}" for subsidiary ${subsidiary.code} (${locale})`
-      entry = compileLayout({
-        label,
-        master: library.masters.get(derived.master)!,
-        regions: new Map([...Object.entries(derived.regions), ['body', mail.bodies.get(locale)!]]),
-        locale,
-        strings,
-      }).then((html) => ({ templates: parsePersonalisation(mail.subjects.get(locale)!, html), strings, locale }))
+      entry = compileLayout(composed.layout).then((html) => {
+        const prepared = prepareMail(html)
+        const templates = parsePersonalisation(composed.subject, prepared.html, prepared.text)
+        return { templates: options.fastLiquid === false ? withoutFastPath(templates) : templates, prepared, strings: composed.layout.strings, locale: composed.locale }
+      })
       // A failed compile is not cached, so the next render reports the error again instead of a stale promise.
-      entry.catch(() => compiled.delete(key))
-      compiled.set(key, entry)
+      entry.catch(() => compiled.delete(composed.key))
+      if (compiled.size >= CACHE_LIMIT) compiled.delete(compiled.keys().next().value!)
+      compiled.set(composed.key, entry)
     }
     return entry
   }
 
   return {
-    templateIds: () => [...library.mails.keys()],
-    hasTemplate: (id) => library.mails.has(id),
-    stats: () => ({ mjmlCompilations }),
+    builtIn,
+    templateIds: () => [...builtIn.mails.keys()],
+    hasTemplate: (id) => builtIn.mails.has(id),
+    stats: () => ({ mjmlCompilations, cached: compiled.size }),
 
     async render(request) {
-      const mail = await compiledMail(request.templateId, request.subsidiary)
+      const mail = await compiledMail(request.templates ?? builtIn, request.templateId, request.subsidiary)
       const personalised = personalise(
         mail.templates,
         {
@@ -123,22 +124,11 @@ export function createTemplateRenderer(options: { dir?: string } = {}): Template
           unsubscribeUrl: request.unsubscribeUrl,
         },
         mail.strings,
+        mail.locale,
       )
-      const linked = rewriteLinks(personalised.html, { trackLink: request.trackLink, unsubscribeUrl: request.unsubscribeUrl })
-      const html = request.openPixelUrl ? appendOpenPixel(linked, request.openPixelUrl) : linked
-      return { subject: personalised.subject, html, text: toPlainText(bodyOf(linked)), locale: mail.locale }
+      const linked = fillLinks(mail.prepared, personalised, { trackLink: request.trackLink, unsubscribeUrl: request.unsubscribeUrl })
+      const html = request.openPixelUrl ? appendOpenPixel(linked.html, request.openPixelUrl) : linked.html
+      return { subject: personalised.subject, html, text: linked.text.trim(), locale: mail.locale }
     },
   }
-}
-
-// The subsidiary's locale if we write in it (also 'fr-CH' → 'fr'), else its derived template's own locale.
-function mailLocale(library: TemplateLibrary, requested: string, subsidiaryDefault: string): string {
-  const candidates = [requested, requested.split('-')[0] ?? '', subsidiaryDefault].map((locale) => locale.toLowerCase())
-  return candidates.find((locale) => library.locales.has(locale)) ?? subsidiaryDefault
-}
-
-// html-to-text only reads <body> but would still parse MJML's large <head> styles: half its time per recipient.
-function bodyOf(html: string): string {
-  const start = html.indexOf('<body')
-  return start === -1 ? html : html.slice(start)
 }

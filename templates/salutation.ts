@@ -1,4 +1,4 @@
-import type { LocaleStrings } from './template-library'
+import type { LocaleStrings } from './template-set'
 
 export interface SalutationInput {
   salutation: 'mr' | 'ms' | 'none' | null

@@ -1,100 +1,86 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { z } from 'zod'
+import {
+  baseStringsSchema,
+  blockContentSchema,
+  contentRef,
+  emptySet,
+  localeContentSchema,
+  mailContentSchema,
+  regionNames,
+  subsidiaryContentSchema,
+  type TemplateSet,
+  type Versioned,
+} from './template-set'
 
-const localeStringsSchema = z.object({
-  // {first} and {last} are filled per recipient; see salutation.ts for which format applies.
-  salutation: z.object({ mr: z.string(), ms: z.string(), named: z.string(), neutral: z.string() }),
-  salutationPunctuation: z.string(),
-  productFallback: z.string(),
-  closing: z.string(),
-  signature: z.string(),
-  unsubscribe: z.string(),
-  unsubscribeNote: z.string(),
-})
-export type LocaleStrings = z.infer<typeof localeStringsSchema>
+export { regionNames }
 
-const derivedTemplateSchema = z.object({
-  master: z.string(),
-  locale: z.string(),
-  regions: z.record(z.string(), z.string()).default({}),
-})
-/** A subsidiary's derived template: which master it builds on and the regions it overrides. */
-export type DerivedTemplate = z.infer<typeof derivedTemplateSchema>
-
-const mailFileSchema = z.object({ subject: z.record(z.string(), z.string()) })
-
-/** One mail template: per-locale subject and MJML body fragment (the master's body region). */
-export interface MailTemplate {
-  id: string
-  subjects: Map<string, string>
-  bodies: Map<string, string>
-}
-
-export interface TemplateLibrary {
-  masters: Map<string, string>
-  /** Keyed by lower-case subsidiary code, the file name under subsidiaries/. */
-  subsidiaries: Map<string, DerivedTemplate>
-  locales: Map<string, LocaleStrings>
-  mails: Map<string, MailTemplate>
-}
+/** HQ writes the masters in German: what other locales fall back to. */
+const FILE_MASTER_LOCALE = 'de'
 
 /**
- * Reads and checks every template file once, so that a broken or incomplete template fails at
- * start-up naming its file, not in the middle of a campaign run. Maps rather than objects so an
+ * The built-in templates: this folder's files, read and checked once, so a broken or incomplete template
+ * fails at start-up naming its file. They seed each account's template versions in Postgres (see
+ * db/templates.ts) and are what a renderer without a database renders. Maps rather than objects so an
  * id like "constructor" can never resolve to a prototype property.
  */
-export function loadTemplateLibrary(dir: string): TemplateLibrary {
-  const masters = new Map(filesIn(join(dir, 'masters'), '.mjml').map((file) => [basename(file, '.mjml'), readFileSync(file, 'utf8')]))
-  const subsidiaries = new Map(
-    filesIn(join(dir, 'subsidiaries'), '.json').map((file) => [basename(file, '.json'), readJson(file, derivedTemplateSchema)]),
-  )
-  const locales = new Map(filesIn(join(dir, 'locales'), '.json').map((file) => [basename(file, '.json'), readJson(file, localeStringsSchema)]))
-  const mails = new Map(mailFolders(join(dir, 'mails')).map((folder) => [basename(folder), readMail(folder)]))
-
-  for (const [code, derived] of subsidiaries) checkDerivedTemplate(code, derived, masters, locales)
-  for (const mail of mails.values()) checkMailLocales(mail, [...locales.keys()])
-  return { masters, subsidiaries, locales, mails }
-}
-
-/** Region names a master declares, so a misspelt override in a subsidiary file is caught. */
-export function regionNames(master: string): Set<string> {
-  return new Set([...master.matchAll(/\[%-?\s*region\s+([\w-]+)/g)].map((match) => match[1] ?? ''))
-}
-
-function checkDerivedTemplate(code: string, derived: DerivedTemplate, masters: Map<string, string>, locales: Map<string, LocaleStrings>) {
-  const file = `subsidiaries/${code}.json`
-  const master = masters.get(derived.master)
-  if (master === undefined) throw new Error(`${file}: unknown master "${derived.master}"`)
-  if (!locales.has(derived.locale)) throw new Error(`${file}: no locale strings for "${derived.locale}" in locales/`)
-  const declared = regionNames(master)
-  for (const region of Object.keys(derived.regions)) {
-    if (!declared.has(region)) throw new Error(`${file}: master "${derived.master}" has no region "${region}" (it has ${[...declared].join(', ')})`)
+export function loadTemplateLibrary(dir: string): TemplateSet {
+  const set = emptySet()
+  for (const file of filesIn(join(dir, 'masters'), '.mjml')) {
+    set.masters.set(basename(file, '.mjml'), item({ mjml: readFileSync(file, 'utf8'), locale: FILE_MASTER_LOCALE }))
   }
-}
-
-// Every mail in every locale we have strings for: a subsidiary must never hit a missing translation mid-campaign.
-function checkMailLocales(mail: MailTemplate, locales: string[]) {
-  for (const locale of locales) {
-    if (!mail.subjects.has(locale)) throw new Error(`mails/${mail.id}/mail.json: no subject for locale "${locale}"`)
-    if (!mail.bodies.has(locale)) throw new Error(`mails/${mail.id}/${locale}.mjml is missing`)
+  for (const file of filesIn(join(dir, 'locales'), '.json')) {
+    const locale = basename(file, '.json')
+    const content = readJson(file, localeContentSchema)
+    // The masters' locale is what every other falls back to: it must have every string.
+    if (locale === FILE_MASTER_LOCALE) readJsonValue(file, content, baseStringsSchema.passthrough())
+    set.locales.set(locale, item(content))
   }
+  for (const file of filesIn(join(dir, 'subsidiaries'), '.json')) set.subsidiaries.set(basename(file, '.json'), item(readJson(file, subsidiaryContentSchema)))
+  for (const folder of folders(join(dir, 'mails'), 'mail.json')) {
+    const { subject, name } = readJson(join(folder, 'mail.json'), z.object({ subject: z.record(z.string(), z.string()), name: z.string().optional() }))
+    set.mails.set(basename(folder), item(mailContentSchema.parse({ name, subject, body: bodies(folder) })))
+  }
+  for (const folder of folders(join(dir, 'blocks'), 'block.json')) {
+    const meta = readJson(join(folder, 'block.json'), z.object({ kind: z.string(), name: z.string().optional() }))
+    set.blocks.set(basename(folder), item(readJsonValue(join(folder, 'block.json'), { ...meta, body: bodies(folder) }, blockContentSchema)))
+  }
+  for (const [code, derived] of set.subsidiaries) {
+    const file = `subsidiaries/${code}.json`
+    const master = set.masters.get(derived.content.master)
+    if (!master) throw new Error(`${file}: unknown master "${derived.content.master}"`)
+    if (!set.locales.has(derived.content.locale)) throw new Error(`${file}: no locale strings for "${derived.content.locale}" in locales/`)
+    const declared = regionNames(master.content.mjml)
+    for (const region of Object.keys(derived.content.regions)) {
+      if (!declared.has(region)) throw new Error(`${file}: master "${derived.content.master}" has no region "${region}" (it has ${[...declared].join(', ')})`)
+    }
+  }
+  for (const [id, mail] of set.mails) {
+    if (!mail.content.subject[FILE_MASTER_LOCALE] || !mail.content.body[FILE_MASTER_LOCALE]) throw new Error(`mails/${id}: needs a subject and body in "${FILE_MASTER_LOCALE}", the masters' locale`)
+  }
+  return set
 }
 
-function readMail(folder: string): MailTemplate {
-  const id = basename(folder)
-  const { subject } = readJson(join(folder, 'mail.json'), mailFileSchema)
-  const bodies = new Map(filesIn(folder, '.mjml').map((file) => [basename(file, '.mjml'), readFileSync(file, 'utf8')]))
-  return { id, subjects: new Map(Object.entries(subject)), bodies }
+function item<T>(content: T): Versioned<T> {
+  return { ref: contentRef('file', content), version: 0, content }
 }
 
-function readJson<T>(file: string, schema: z.ZodType<T>): T {
+function bodies(folder: string): Record<string, string> {
+  return Object.fromEntries(filesIn(folder, '.mjml').map((file) => [basename(file, '.mjml'), readFileSync(file, 'utf8')]))
+}
+
+function readJson<T>(file: string, schema: z.ZodType<T, any>): T {
   let raw: unknown
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'))
   } catch (error) {
     throw new Error(`${file}: ${(error as Error).message}`)
   }
+  return readJsonValue(file, raw, schema)
+}
+
+function readJsonValue<T>(file: string, raw: unknown, schema: z.ZodType<T, any>): T {
   const parsed = schema.safeParse(raw)
   if (!parsed.success) throw new Error(`${file}: ${z.prettifyError(parsed.error)}`)
   return parsed.data
@@ -108,10 +94,10 @@ function filesIn(dir: string, extension: string): string[] {
     .sort()
 }
 
-function mailFolders(dir: string): string[] {
+function folders(dir: string, marker: string): string[] {
   if (!existsSync(dir)) return []
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'mail.json')))
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, marker)))
     .map((entry) => join(dir, entry.name))
     .sort()
 }

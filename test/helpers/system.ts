@@ -27,7 +27,7 @@ export interface TestSystem extends System {
  * every port chosen by the OS and the demo data seeded (without the example campaigns unless asked: many
  * tests count the mails seeded contacts get and rely on their attributes being empty).
  */
-export async function startTestSystem(options: { runWorker?: boolean; onboarding?: CampaignGraph; seedExamples?: boolean; machineClickAfterDelivery?: string; machineClickBurst?: string } = {}): Promise<TestSystem> {
+export async function startTestSystem(options: { runWorker?: boolean; onboarding?: CampaignGraph; seedExamples?: boolean; machineClickAfterDelivery?: string; machineClickBurst?: string; env?: Record<string, string> } = {}): Promise<TestSystem> {
   const database = await createTestDatabase()
   const config = loadConfig({
     PORT: '0',
@@ -42,6 +42,7 @@ export async function startTestSystem(options: { runWorker?: boolean; onboarding
     // rules are off unless a test is about them.
     MACHINE_CLICK_AFTER_DELIVERY: options.machineClickAfterDelivery ?? 'off',
     MACHINE_CLICK_BURST: options.machineClickBurst ?? 'off',
+    ...options.env,
   })
   let system: System
   try {

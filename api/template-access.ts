@@ -1,0 +1,54 @@
+import type { Request, Response } from 'express'
+import type { Transporter } from 'nodemailer'
+import type { Sql } from 'postgres'
+import type { DeepLConfig } from '../templates/deepl'
+import type { TemplateIssue } from '../templates/template-errors'
+import type { TemplateRenderer } from '../templates/renderer'
+import type { TemplateStore } from '../templates/template-store'
+import type { TemplateKind, TemplateSet } from '../templates/template-set'
+import { authorsCampaigns, caller, seesSubsidiary } from './auth'
+import { send, type ApiError } from './errors'
+
+export interface TemplateApiDeps {
+  sql: Sql
+  renderer: TemplateRenderer
+  templateStore?: TemplateStore
+  /** The real SMTP transport, for test sends. */
+  mailer?: Transporter
+  deepl?: DeepLConfig | null
+}
+
+/** URL segment → kind: /api/templates/masters/corporate, /subsidiaries/fr, /mails/…, /blocks/…, /locales/fr. */
+export const KIND_BY_SEGMENT: Record<string, TemplateKind> = { masters: 'master', subsidiaries: 'subsidiary', mails: 'mail', blocks: 'block', locales: 'locale' }
+export const SEGMENT_BY_KIND = Object.fromEntries(Object.entries(KIND_BY_SEGMENT).map(([segment, kind]) => [kind, segment])) as Record<TemplateKind, string>
+export const TEMPLATE_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/
+
+/** The account's newest template versions (the built-in files for an account never seeded). */
+export async function currentSet(deps: TemplateApiDeps, accountId: string, pins: Record<string, number> | null = null): Promise<TemplateSet> {
+  return (await deps.templateStore?.set(accountId, pins)) ?? deps.renderer.builtIn
+}
+
+/**
+ * Who may save a version: HQ marketers everything; a subsidiary's marketer only that subsidiary's
+ * derived template (its overrides), never the master, mails, blocks or locale strings shared by all.
+ */
+export function mayEdit(req: Request, res: Response, kind: TemplateKind, key: string): boolean {
+  const who = caller(req)
+  if (authorsCampaigns(who)) return true
+  if (kind === 'subsidiary' && (who.role === 'marketer' || who.role === 'admin') && seesSubsidiary(who, key.toUpperCase())) return true
+  const what = kind === 'subsidiary' ? `the ${key.toUpperCase()} subsidiary's template` : `${kind} templates`
+  send(res, { status: 403, code: 'forbidden', message: `you may not edit ${what}${kind === 'subsidiary' ? ' (only its own marketers and HQ may)' : ' (only HQ marketers may)'}` })
+  return false
+}
+
+/** 422 with every problem and its position; the first one is the message. */
+export function templateInvalid(issues: TemplateIssue[]): ApiError {
+  const first = issues[0]!
+  const where = [first.field, first.region && `region ${first.region}`, `line ${first.line}, column ${first.column}`].filter(Boolean).join(', ')
+  return { status: 422, code: 'template_invalid', field: first.field, message: `${where}: ${first.message}`, issues }
+}
+
+/** For statuses ApiError does not carry (a service we depend on is not configured or failed). */
+export function sendUnavailable(res: Response, status: 502 | 503, code: string, message: string, field?: string): void {
+  res.status(status).json({ error: { code, message, ...(field && { field }) } })
+}

@@ -1,0 +1,55 @@
+import type { Sql } from 'postgres'
+import { latestPins, seedBuiltInTemplates, versionContents, versionRefs, type TemplatePins } from '../db/templates'
+import { contentSchemas, emptySet, setMap, TEMPLATE_KINDS, type TemplateKind, type TemplateSet } from './template-set'
+
+export interface TemplateStore {
+  /**
+   * The account's templates at the pinned versions (newest where `pins` is null or does not name one);
+   * null when the account has no templates in the database (then the built-in files apply).
+   */
+  set(accountId: string, pins: TemplatePins | null): Promise<TemplateSet | null>
+  /** The newest version of every template: what a publish pins. */
+  latestPins(accountId: string): Promise<TemplatePins>
+  /** Loads the built-in templates into the account (idempotent). */
+  seed(accountId: string, builtIn: TemplateSet): Promise<number>
+}
+
+const SET_CACHE_LIMIT = 200
+
+/**
+ * Template sets from Postgres. Versions are immutable, so contents are cached by version id for the
+ * process's lifetime and a set by the ids it is made of; a render costs one small query for the ids.
+ */
+export function createTemplateStore(sql: Sql): TemplateStore {
+  const contents = new Map<string, unknown>()
+  const sets = new Map<string, TemplateSet>()
+
+  return {
+    async set(accountId, pins) {
+      const refs = await versionRefs(sql, accountId, pins)
+      if (!refs.length) return null
+      const cacheKey = refs.map((ref) => ref.id).join(',')
+      const cached = sets.get(cacheKey)
+      if (cached) return cached
+      for (const row of await versionContents(sql, refs.filter((ref) => !contents.has(ref.id)).map((ref) => ref.id))) {
+        contents.set(row.id, row.content)
+      }
+      const set = emptySet()
+      for (const ref of refs) {
+        // Parsed with the schema's defaults, so versions saved before a field existed still read.
+        const content = contentSchemas[ref.kind].parse(contents.get(ref.id))
+        setMap(set, ref.kind).set(ref.key, { ref: ref.id, version: ref.version, content: content as never })
+      }
+      if (sets.size >= SET_CACHE_LIMIT) sets.delete(sets.keys().next().value!)
+      sets.set(cacheKey, set)
+      return set
+    },
+    latestPins: (accountId) => latestPins(sql, accountId),
+    seed: (accountId, builtIn) =>
+      seedBuiltInTemplates(
+        sql,
+        accountId,
+        TEMPLATE_KINDS.flatMap((kind: TemplateKind) => [...setMap(builtIn, kind)].map(([key, item]) => ({ kind, key, content: item.content }))),
+      ),
+  }
+}
