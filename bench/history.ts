@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import proto from '@temporalio/proto'
-import { TestWorkflowEnvironment } from '@temporalio/testing'
+import type { TestWorkflowEnvironment } from '@temporalio/testing'
 import { Worker } from '@temporalio/worker'
 import type { CampaignActivities } from '../activities'
 import { parseDuration } from '../engine/campaign/duration'
@@ -13,7 +13,7 @@ import { onboardingGraph } from '../engine/examples/onboarding'
 import type { ContactFacts } from '../engine/nodes/contact-facts'
 import type { CampaignWorkflowBundle } from '../engine/worker'
 import { trackedEventSignal, type campaignEnrolment, type EnrolmentInputV1 } from '../engine/workflows/enrolment'
-import { timeSkippingServerExecutable } from '../server/time-skipping-server'
+import { startTimeSkippingServer } from '../server/time-skipping-server'
 import { now } from './measure'
 
 // History per enrolment: one enrolment per example campaign (engine/examples/*.ts) and behaviour
@@ -95,8 +95,8 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
   if (horizonMs === null) throw new Error(`--horizon ${options.horizon} is not a duration`)
   const examples = await loadExamples()
   log(`history: ${examples.length} example campaign(s): ${examples.map((e) => e.name).join(', ')}; starting the time-skipping test server`)
-  const executable = await timeSkippingServerExecutable()
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: executable } } })
+  const server = await startTimeSkippingServer()
+  const env = server.env
   const results: HistoryScenarioResult[] = []
   const invalid: HistoryResult['invalid'] = []
   const missingTemplates: HistoryResult['missingTemplates'] = []
@@ -122,7 +122,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
       }
     }
   } finally {
-    await env.teardown()
+    await server.stop()
   }
   const longest = [...new Set(results.map((r) => r.example))].map((example) =>
     results.filter((r) => r.example === example).reduce((a, b) => (b.totalEvents > a.totalEvents ? b : a)),

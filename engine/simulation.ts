@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { TestWorkflowEnvironment } from '@temporalio/testing'
+import type { TestWorkflowEnvironment } from '@temporalio/testing'
+import type { TimeSkippingServer } from '../server/time-skipping-server'
 import { Worker } from '@temporalio/worker'
 import type { CampaignActivities } from '../activities'
 import type { UpdateContactInput } from '../activities/contacts'
@@ -77,18 +78,17 @@ type Recorded = { kind: 'mail' | 'webhook' | 'contact_update'; nodeId: string; v
  * so a shared one would start every later simulation in the future, and date steps would misjudge
  * "today". Simulations run one at a time so that only one JVM runs at once.
  */
-export function createCampaignSimulator(options: { renderer: TemplateRenderer; templateStore?: TemplateStore; serverExecutable: () => Promise<string>; workflowBundle?: CampaignWorkflowBundle }): CampaignSimulator {
+export function createCampaignSimulator(options: { renderer: TemplateRenderer; templateStore?: TemplateStore; startServer: () => Promise<TimeSkippingServer>; workflowBundle?: CampaignWorkflowBundle }): CampaignSimulator {
   let bundle: Promise<CampaignWorkflowBundle> | null = options.workflowBundle ? Promise.resolve(options.workflowBundle) : null
   let queue: Promise<unknown> = Promise.resolve()
 
   async function run(request: SimulationRequest): Promise<SimulationResult> {
     const began = Date.now()
-    const path = await options.serverExecutable()
-    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } })
+    const server = await options.startServer()
     try {
-      return await simulateOn(env, request, began)
+      return await simulateOn(server.env, request, began)
     } finally {
-      await env.teardown()
+      await server.stop()
     }
   }
 

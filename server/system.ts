@@ -24,7 +24,7 @@ import { startEmbeddedPostgres } from './embedded-postgres'
 import { seedDemo } from './seed'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
-import { timeSkippingServerExecutable } from './time-skipping-server'
+import { startTimeSkippingServer } from './time-skipping-server'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -127,7 +127,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     // Built-in templates (the repo's files) into every account: new ones and unedited updated ones.
     for (const { id } of await sql<{ id: string }[]>`select id from accounts`) await templateStore.seed(id, renderer.builtIn)
     // The time-skipping server behind simulations starts with the first simulation, not here.
-    const simulator = createCampaignSimulator({ renderer, templateStore, serverExecutable: timeSkippingServerExecutable, workflowBundle: options.workflowBundle })
+    const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
     const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl })
