@@ -3,6 +3,7 @@ import { sendCampaignEmail, type MailDeps, type SendCampaignEmailInput } from '.
 import { loadContactFacts, updateContact, type ContactRef, type UpdateContactInput } from './contacts'
 import { callWebhook, type CallWebhookInput } from './webhook'
 import { createEntryActivities, type EntryActivities } from './entry'
+import { createLeadActivities, type LeadActivities, type LeadActivityDeps } from './handover'
 
 export type ActivityDeps = MailDeps & {
   /**
@@ -10,6 +11,8 @@ export type ActivityDeps = MailDeps & {
    * it webhook steps wait, retrying, rather than call anyone unsigned.
    */
   webhookSecret?: string
+  /** Lead activities (handover step, handover workflow) start and signal workflows. */
+  temporal?: LeadActivityDeps['temporal']
 }
 
 /**
@@ -26,10 +29,12 @@ export function createActivities(deps: ActivityDeps) {
     updateContact: (input: UpdateContactInput) => updateContact(deps.sql, input),
     callWebhook: (input: CallWebhookInput) => callWebhook({ sql: deps.sql, webhookSecret: deps.webhookSecret }, input),
     ...createEntryActivities({ sql: deps.sql }),
+    ...createLeadActivities(deps),
   }
 }
 
 // What enrolment steps may call, and what tests of the enrolment workflow fake. The entry activities
 // (trigger scans, bulk enrolment jobs) are registered with them but are not steps' business.
-export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities>
-export type { EntryActivities }
+// The handover step's activity is optional here so that recording fakes need not have it.
+export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof LeadActivities> & Partial<Pick<LeadActivities, 'requestHandover'>>
+export type { EntryActivities, LeadActivities }

@@ -54,6 +54,12 @@ function ruleCondition(sql: ISql, rule: ContactRule): Fragment {
       const inCodes = sql`exists (select 1 from subsidiaries fs where fs.id = c.subsidiary_id and fs.code = any(${rule.codes}::text[]))`
       return rule.operator === 'is' ? inCodes : sql`not ${inCodes}`
     }
+    case 'persona': {
+      // The same as facts.personas in a condition step: the stored match reaches the persona's threshold.
+      const matches = sql`exists (select 1 from contact_personas cp join personas p on p.id = cp.persona_id
+        where cp.contact_id = c.id and p.account_id = c.account_id and p.slug = ${rule.persona} and cp.match_percent >= p.threshold)`
+      return rule.operator === 'matches' ? matches : sql`not ${matches}`
+    }
     default:
       // Saving a segment refuses planned rule kinds (segmentFilterIssues); one stored anyway matches nobody.
       return sql`false`

@@ -16,6 +16,8 @@ export interface ContactFacts {
   subsidiary: string
   /** The zone of the contact's clock: their own, else their subsidiary's, else the headquarters'. */
   timeZone: string
+  /** Slugs of the personas the contact matches (match at or above the persona's threshold). */
+  personas?: string[]
 }
 
 /** The first of the candidates that is a real IANA zone; a typo in a contact's zone falls back rather than failing. */

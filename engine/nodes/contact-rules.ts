@@ -24,11 +24,18 @@ const subsidiaryRule = z.strictObject({
   codes: z.array(z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR')).min(1, 'name at least one subsidiary'),
 })
 
+// The contact matches the persona (their match reaches the persona's threshold; personas, engine/personas.ts).
+const personaRule = z.strictObject({
+  kind: z.literal('persona'),
+  operator: z.enum(['matches', 'not_matches']).default('matches'),
+  persona: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a persona slug such as peter-produzent'),
+})
+
 /** Rule kinds a later issue implements. Their settings are not known yet, so anything is kept as it is. */
-export const PLANNED_RULE_KINDS = ['persona', 'score', 'segment'] as const
+export const PLANNED_RULE_KINDS = ['score', 'segment'] as const
 const plannedRule = z.looseObject({ kind: z.enum(PLANNED_RULE_KINDS) })
 
-export const contactRuleSchema = z.discriminatedUnion('kind', [attributeRule, tagRule, consentRule, subsidiaryRule, plannedRule])
+export const contactRuleSchema = z.discriminatedUnion('kind', [attributeRule, tagRule, consentRule, subsidiaryRule, personaRule, plannedRule])
 export type ContactRule = z.output<typeof contactRuleSchema>
 export type PlannedRule = z.output<typeof plannedRule>
 
@@ -97,6 +104,8 @@ export function ruleHolds(rule: ContactRule, facts: ContactFacts): boolean {
       return (facts.consent === rule.status) === (rule.operator === 'is')
     case 'subsidiary':
       return rule.codes.includes(facts.subsidiary) === (rule.operator === 'is')
+    case 'persona':
+      return (facts.personas ?? []).includes(rule.persona) === (rule.operator === 'matches')
   }
 }
 
@@ -126,6 +135,8 @@ export function describeRule(rule: ContactRule): string {
       return `consent ${rule.operator === 'is' ? '' : 'not '}${rule.status}`
     case 'subsidiary':
       return `subsidiary ${rule.operator === 'is' ? '' : 'not '}${rule.codes.join(' or ')}`
+    case 'persona':
+      return `${rule.operator === 'matches' ? '' : 'not '}persona ${rule.persona}`
   }
 }
 

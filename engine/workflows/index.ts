@@ -2,3 +2,5 @@
 export { campaignEnrolment } from './enrolment'
 export { campaignTriggerScan } from './trigger-scan'
 export { enrolmentJob } from './enrolment-job'
+export { leadHandover } from './handover'
+export { scoringJob, scoringDecayPass } from './scoring-job'
