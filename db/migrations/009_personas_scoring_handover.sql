@@ -91,7 +91,7 @@ create index score_changes_contact on score_changes (contact_id, changed_at);
 create table scoring_jobs (
   id uuid primary key default gen_random_uuid(),
   account_id uuid not null references accounts(id),
-  kind text not null check (kind in ('model_change', 'decay')),
+  kind text not null check (kind in ('model_change', 'decay', 'initial')),
   model_version int not null,
   total int not null default 0,
   done int not null default 0,
