@@ -18,6 +18,13 @@ export const profileCriterionSchema = z.discriminatedUnion('kind', [
 ])
 export type ProfileCriterion = z.output<typeof profileCriterionSchema>
 
+// Fit: the demo persona counts most; consent and a known position complete the picture.
+export const DEFAULT_PROFILE_CRITERIA: ProfileCriterion[] = [
+  { kind: 'persona', persona: 'peter-produzent', weight: 70 },
+  { kind: 'rule', rule: { kind: 'consent', operator: 'is', status: 'granted' }, weight: 15 },
+  { kind: 'rule', rule: { kind: 'attribute', attribute: 'position', operator: 'exists' }, weight: 15 },
+]
+
 export const CELLS = ['A1', 'A2', 'A3', 'A4', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'C4', 'D1', 'D2', 'D3', 'D4'] as const
 export type Cell = (typeof CELLS)[number]
 export type Grade = 'A' | 'B' | 'C' | 'D'
@@ -25,7 +32,7 @@ export type Grade = 'A' | 'B' | 'C' | 'D'
 export const scoringModelSchema = z.strictObject({
   profile: z
     .strictObject({
-      criteria: z.array(profileCriterionSchema).max(50).default([]),
+      criteria: z.array(profileCriterionSchema).max(50).default(DEFAULT_PROFILE_CRITERIA),
       // Lowest share (percent of all weights) for each grade; below C is D.
       grades: z.strictObject({ A: z.number().min(0).max(100), B: z.number().min(0).max(100), C: z.number().min(0).max(100) }).default({ A: 75, B: 50, C: 25 }),
     })
@@ -63,10 +70,5 @@ export const scoringModelSchema = z.strictObject({
 })
 export type ScoringModel = z.output<typeof scoringModelSchema>
 
-export const DEFAULT_PROFILE_CRITERIA: ProfileCriterion[] = [
-  { kind: 'persona', persona: 'peter-produzent', weight: 70 },
-  { kind: 'rule', rule: { kind: 'consent', operator: 'is', status: 'granted' }, weight: 15 },
-  { kind: 'rule', rule: { kind: 'attribute', attribute: 'position', operator: 'exists' }, weight: 15 },
-]
 
-export const DEFAULT_SCORING_MODEL: ScoringModel = scoringModelSchema.parse({ profile: { criteria: DEFAULT_PROFILE_CRITERIA } })
+export const DEFAULT_SCORING_MODEL: ScoringModel = scoringModelSchema.parse({})
