@@ -9,6 +9,8 @@ import { EnrolPanel } from './components/EnrolPanel'
 import { PublishIssues } from './components/PublishIssues'
 import { ApiContext, DesignerContext, useDesigner } from './designer-context'
 import { createDesignerStore, hasUnsavedChanges, openCampaignStatus } from './store'
+import { LeadsLink, LeadsPage } from './leads/LeadsPage'
+import { isLeadsView } from './leads/leads-api'
 
 export function App({ token }: { token: string | null }) {
   const api = useMemo(() => (token ? createApi(token) : null), [token])
@@ -20,6 +22,7 @@ export function App({ token }: { token: string | null }) {
       </Notice>
     )
   }
+  if (token && isLeadsView(window.location.search)) return <LeadsPage token={token} />
   return (
     <ApiContext.Provider value={api}>
       <DesignerContext.Provider value={store}>
@@ -71,6 +74,7 @@ function Shell() {
         <CampaignControls />
         <EnrolButton open={enrolFor !== null && enrolFor === openId} onToggle={() => setEnrolFor((current) => (current === openId ? null : openId))} />
         <DraftActions />
+        <LeadsLink />
       </header>
       <aside className="app__sidebar">
         <CampaignList />
