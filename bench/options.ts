@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -15,6 +15,8 @@ export interface BenchOptions {
   template: string
   events: number
   eventConcurrency: number
+  handoverContacts: number
+  handoverConcurrency: number
   horizon: string
   timeoutMs: number
   out: string
@@ -33,6 +35,8 @@ export const USAGE = `npm run bench -- [options]
   --template ID         rendering: mail template (onboarding-welcome)
   --events N            ingestion: events posted to each endpoint after 200 warm-up requests (3000)
   --event-concurrency N ingestion: requests in flight (16)
+  --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
+  --handover-concurrency N handover: leads in flight (4)
   --horizon D           history: simulated time an enrolment may run at most (730d)
   --timeout D           enrolment: how long to wait for all enrolments before reporting what finished (30m)
   --out FILE            where the JSON goes (bench/results/latest.json)
@@ -66,6 +70,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     template: 'onboarding-welcome',
     events: 3_000,
     eventConcurrency: 16,
+    handoverContacts: 100,
+    handoverConcurrency: 4,
     horizon: '730d',
     timeoutMs: 30 * 60_000,
     out: 'bench/results/latest.json',
@@ -119,6 +125,12 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--event-concurrency':
         options.eventConcurrency = positive(flag, value())
+        break
+      case '--handover-contacts':
+        options.handoverContacts = positive(flag, value())
+        break
+      case '--handover-concurrency':
+        options.handoverConcurrency = positive(flag, value())
         break
       case '--horizon': {
         options.horizon = value()

@@ -1,4 +1,5 @@
 import type { EnrolmentResult } from './enrolment'
+import { handoverRows, type HandoverResult } from './handover'
 import type { HistoryResult } from './history'
 import type { IngestionResult } from './ingestion'
 import { formatNumber } from './measure'
@@ -11,6 +12,7 @@ export interface Results {
   history?: HistoryResult
   enrolment?: EnrolmentResult
   ingestion?: IngestionResult
+  handover?: HandoverResult
   failures: { benchmark: string; error: string }[]
 }
 
@@ -95,6 +97,7 @@ function rows(results: Results): Row[] {
       cpu: '',
     })
   }
+  if (results.handover) out.push(...handoverRows(results.handover))
   return out
 }
 

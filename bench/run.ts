@@ -6,6 +6,7 @@ import { bundleCampaignWorkflows, installWorkerRuntime, type CampaignWorkflowBun
 import { findTemporalCli, startTemporalDevServer } from '../server/temporal-dev-server'
 import { createTemplateRenderer } from '../templates/renderer'
 import { runEnrolment } from './enrolment'
+import { runHandover } from './handover'
 import { runHistory } from './history'
 import { Cleanup, createBenchDatabase, freePort, startBenchSystem, type BenchSystem } from './infra'
 import { runIngestion } from './ingestion'
@@ -88,7 +89,7 @@ async function main(): Promise<number> {
     // Bundled before anything is measured: webpack would take the CPU from the first benchmark.
     let workflowBundle: CampaignWorkflowBundle | undefined
     let emptyBundle: { code: string } | undefined
-    if (wants('history') || wants('enrolment') || wants('ingestion')) {
+    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('handover')) {
       log('bundling the workflow code (product, and the empty workflow of the raw baseline)')
       ;[workflowBundle, emptyBundle] = await Promise.all([bundleCampaignWorkflows(), wants('enrolment') ? bundleEmptyWorkflow() : Promise.resolve(undefined)])
     }
@@ -104,10 +105,10 @@ async function main(): Promise<number> {
       )
     }
 
-    if (wants('enrolment') || wants('ingestion')) {
+    if (wants('enrolment') || wants('ingestion') || wants('handover')) {
       let bench: BenchSystem | undefined
       let temporalAddress = ''
-      const started = await attempt(wants('enrolment') ? 'enrolment' : 'ingestion', async () => {
+      const started = await attempt(wants('enrolment') ? 'enrolment' : wants('ingestion') ? 'ingestion' : 'handover', async () => {
         const port = await freePort()
         const cli = findTemporalCli(process.env.TEMPORAL_CLI)
         infrastructure.temporal = cli ? execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim() : undefined
@@ -146,6 +147,10 @@ async function main(): Promise<number> {
           results.ingestion = await attempt('ingestion', () =>
             runIngestion(system, { events: options.events, concurrency: options.eventConcurrency, contacts: 500, log, cleanup }),
           )
+        }
+        if (wants('handover')) {
+          const system = bench
+          results.handover = await attempt('handover', () => runHandover(system, { contacts: options.handoverContacts, concurrency: options.handoverConcurrency, log }))
         }
       }
     }
