@@ -123,7 +123,7 @@ export async function scoreContactIn(sql: TransactionSql, request: ScoreRequest,
   if (changed) {
     await sql`
       insert into score_changes (account_id, contact_id, cause, event_id, model_version, profile_before, profile_after, activity_before, activity_after, profile_points, activity_points, changed_at)
-      values (${accountId}, ${contactId}, ${request.cause}, ${request.eventId ?? null}, ${version}, ${previous?.profile_grade ?? null}, ${grade},
+      values (${accountId}, ${contactId}, ${previous || request.cause === 'event' ? request.cause : 'initial'}, ${request.eventId ?? null}, ${version}, ${previous?.profile_grade ?? null}, ${grade},
               ${previous?.activity_level ?? null}, ${level}, ${profile}, ${activity}, ${now})
       on conflict (contact_id, event_id) where event_id is not null do nothing`
   }

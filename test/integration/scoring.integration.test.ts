@@ -53,15 +53,20 @@ describe('the scoring matrix', () => {
     await dispatched(contactId)
     // Peter 100 % × 70 + position 15 = 85 → A; one click = 3 points → level 4.
     expect((await system.api(`/api/leads/${contactId}`)).body.lead).toMatchObject({ cell: 'A4', profilePoints: 85, activityPoints: 3 })
-    for (const type of ['download', 'form_submitted']) await post(email, type)
-    await dispatched(contactId)
+    for (const type of ['download', 'form_submitted']) {
+      await post(email, type)
+      await dispatched(contactId)
+    }
     // 3 + 8 + 10 = 21 → level 3.
     const lead = await system.api(`/api/leads/${contactId}`)
     expect(lead.body.lead).toMatchObject({ cell: 'A3', activityPoints: 21 })
     expect(lead.body.personas).toEqual([{ slug: 'peter-produzent', name: 'Peter Produzent', match: 100, matches: true }])
-    // Newest first. Scoring reads every stored event: the first of the two dispatched already counted
-    // both, so the second changed nothing and left no record.
-    expect(lead.body.scoreChanges.map((c: { cause: string; activityAfter: number }) => `${c.cause}:${c.activityAfter}`)).toEqual(['event:3', 'event:4'])
+    // Newest first: 3 + 8 = 11 (level 3), then 21 (still 3; the points changed, so it is recorded).
+    expect(lead.body.scoreChanges.map((c: { cause: string; activityAfter: number; activityPoints: number }) => `${c.cause}:${c.activityAfter}:${c.activityPoints}`)).toEqual([
+      'event:3:21',
+      'event:3:11',
+      'event:4:3',
+    ])
 
     const csv = await fetch(`${system.url}/api/leads/export.csv?cell=A3`, { headers: { authorization: `Bearer ${system.token()}` } })
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/)
