@@ -44,10 +44,13 @@ export function scoringRoutes(deps: ScoringRouteDeps): Router {
     const [saved] = await sql<{ version: number }[]>`
       insert into scoring_models (account_id, version, model, created_by)
       select ${who.acc}, coalesce(max(version), 0) + 1, ${sql.json(model as never)}, ${who.sub} from scoring_models where account_id = ${who.acc}
+      on conflict (account_id, version) do nothing
       returning version`
+    // Two changes at the same moment: the second would silently overwrite what the first one's author saw.
+    if (!saved) return send(res, { status: 409, code: 'conflict', message: 'the scoring model was changed at the same moment; load it again and repeat the change' })
     // Existing contacts are rescored in the background; GET /api/scoring/jobs/:id shows how far.
-    const job = await startRescoreJob(sql, deps.client, deps.taskQueue, { accountId: who.acc, modelVersion: saved!.version })
-    res.status(202).json({ version: saved!.version, model, job: { id: job.id, total: job.total, done: 0, status: 'running' } })
+    const job = await startRescoreJob(sql, deps.client, deps.taskQueue, { accountId: who.acc, modelVersion: saved.version })
+    res.status(202).json({ version: saved.version, model, job: { id: job.id, total: job.total, done: 0, status: 'running' } })
   })
 
   router.get('/scoring/jobs/:id', async (req, res) => {
