@@ -16,6 +16,7 @@ interface FactsRow {
   time_zone: string | null
   subsidiary_time_zone: string | null
   personas: string[]
+  cell: string | null
 }
 
 /** The contact's current facts for a condition or a wait: attributes, tags, consent, subsidiary, time zone. Reads only. */
@@ -23,7 +24,8 @@ export async function loadContactFacts(sql: Sql, input: ContactRef): Promise<Con
   const [row] = await sql<FactsRow[]>`
     select c.attributes, c.tags, c.consent_status, s.code as subsidiary_code, c.time_zone, s.time_zone as subsidiary_time_zone,
       array(select p.slug from contact_personas cp join personas p on p.id = cp.persona_id
-            where cp.contact_id = c.id and cp.match_percent >= p.threshold order by p.slug) as personas
+            where cp.contact_id = c.id and cp.match_percent >= p.threshold order by p.slug) as personas,
+      (select cs.profile_grade || cs.activity_level from contact_scores cs where cs.contact_id = c.id) as cell
     from contacts c
     join subsidiaries s on s.id = c.subsidiary_id
     where c.id = ${input.contactId} and c.account_id = ${input.accountId}`
@@ -35,6 +37,7 @@ export async function loadContactFacts(sql: Sql, input: ContactRef): Promise<Con
     subsidiary: row.subsidiary_code,
     timeZone: resolveTimeZone(row.time_zone, row.subsidiary_time_zone),
     personas: row.personas,
+    cell: row.cell,
   }
 }
 

@@ -18,6 +18,8 @@ export interface ContactFacts {
   timeZone: string
   /** Slugs of the personas the contact matches (match at or above the persona's threshold). */
   personas?: string[]
+  /** The contact's cell of the scoring matrix (A1 … D4), null before their first score. */
+  cell?: string | null
 }
 
 /** The first of the candidates that is a real IANA zone; a typo in a contact's zone falls back rather than failing. */

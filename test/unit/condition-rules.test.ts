@@ -96,9 +96,11 @@ describe('publishing a condition', () => {
     ])
     // Personas are available: a condition may ask whether the contact matches one.
     expect(publish({ mode: 'yes_no', rules: [{ kind: 'persona', persona: 'peter-produzent' }] })).toEqual([])
-    expect(publish({ mode: 'branches', branches: [{ name: 'A', rules: [{ kind: 'score', above: 50 }] }, { name: 'B', rules: [{ kind: 'tag', tag: 'x' }] }] })).toEqual([
-      { nodeId: 'check', field: 'config.branches.0.rules.0.kind', message: 'node check: branch "A", rule 1: score conditions are not available yet; remove this rule' },
+    expect(publish({ mode: 'branches', branches: [{ name: 'A', rules: [{ kind: 'segment', segmentId: 'x' }] }, { name: 'B', rules: [{ kind: 'tag', tag: 'x' }] }] })).toEqual([
+      { nodeId: 'check', field: 'config.branches.0.rules.0.kind', message: 'node check: branch "A", rule 1: segment conditions are not available yet; remove this rule' },
     ])
+    // Scores are available: a branch for the hottest cells of the matrix.
+    expect(publish({ mode: 'branches', branches: [{ name: 'A', rules: [{ kind: 'score', cells: ['A1', 'A2'] }] }, { name: 'B', rules: [{ kind: 'tag', tag: 'x' }] }] })).toEqual([])
   })
 
   it('refuses values that do not fit the operator, duplicate branch names and a branch called "else"', () => {

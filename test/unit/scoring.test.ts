@@ -36,6 +36,12 @@ describe('persona match', () => {
     expect(ruleHolds({ kind: 'persona', operator: 'not_matches', persona: 'peter-produzent' }, facts)).toBe(false)
     expect(ruleHolds({ kind: 'persona', operator: 'matches', persona: 'einkaeufer-erwin' }, facts)).toBe(false)
   })
+  it('a score rule holds for the cells named; a contact never scored is in none', () => {
+    const facts: ContactFacts = { attributes: {}, tags: [], consent: 'granted', subsidiary: 'DE', timeZone: 'Europe/Berlin', cell: 'A2' }
+    expect(ruleHolds({ kind: 'score', operator: 'in', cells: ['A1', 'A2'] }, facts)).toBe(true)
+    expect(ruleHolds({ kind: 'score', operator: 'not_in', cells: ['A1', 'A2'] }, facts)).toBe(false)
+    expect(ruleHolds({ kind: 'score', operator: 'in', cells: ['A1'] }, { ...facts, cell: null })).toBe(false)
+  })
 })
 
 describe('activity decay (half-life 30 days)', () => {
