@@ -120,7 +120,7 @@ describe('personas as filters', () => {
     const count = await system.api(`/api/segments/${segment.body.id}/count`)
     // Hanna (earlier test) and Pia match; Otto and the seeded contacts do not.
     expect(count.body.count).toBe(2)
-    // Scores filter the same way: Pia and Otto each made one click (level 4); Pia's profile is A (model of the test before: consent only → D for new contacts without consent).
+    // Scores filter the same way: the DE contacts in D4 are exactly those stored in that cell.
     const cells = await system.api('/api/segments', { body: { name: 'Quiet D leads', filter: { match: 'all', rules: [{ kind: 'score', cells: ['D4'] }, { kind: 'subsidiary', codes: ['DE'] }] } } })
     expect(cells.status, JSON.stringify(cells.body)).toBe(201)
     const inD4 = await system.sql<{ n: number }[]>`select count(*)::int as n from contact_scores cs join contacts c on c.id = cs.contact_id join subsidiaries s on s.id = c.subsidiary_id where cs.profile_grade = 'D' and cs.activity_level = 4 and s.code = 'DE'`
