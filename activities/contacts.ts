@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity'
 import type { Sql } from 'postgres'
+import { scoreContact } from '../engine/scoring/score-contact'
 import { resolveTimeZone, type ConsentStatus, type ContactFacts } from '../engine/nodes/contact-facts'
 
 export interface ContactRef {
@@ -14,12 +15,17 @@ interface FactsRow {
   subsidiary_code: string
   time_zone: string | null
   subsidiary_time_zone: string | null
+  personas: string[]
+  cell: string | null
 }
 
 /** The contact's current facts for a condition or a wait: attributes, tags, consent, subsidiary, time zone. Reads only. */
 export async function loadContactFacts(sql: Sql, input: ContactRef): Promise<ContactFacts> {
   const [row] = await sql<FactsRow[]>`
-    select c.attributes, c.tags, c.consent_status, s.code as subsidiary_code, c.time_zone, s.time_zone as subsidiary_time_zone
+    select c.attributes, c.tags, c.consent_status, s.code as subsidiary_code, c.time_zone, s.time_zone as subsidiary_time_zone,
+      array(select p.slug from contact_personas cp join personas p on p.id = cp.persona_id
+            where cp.contact_id = c.id and cp.match_percent >= p.threshold order by p.slug) as personas,
+      (select cs.profile_grade || cs.activity_level from contact_scores cs where cs.contact_id = c.id) as cell
     from contacts c
     join subsidiaries s on s.id = c.subsidiary_id
     where c.id = ${input.contactId} and c.account_id = ${input.accountId}`
@@ -30,6 +36,8 @@ export async function loadContactFacts(sql: Sql, input: ContactRef): Promise<Con
     consent: row.consent_status,
     subsidiary: row.subsidiary_code,
     timeZone: resolveTimeZone(row.time_zone, row.subsidiary_time_zone),
+    personas: row.personas,
+    cell: row.cell,
   }
 }
 
@@ -60,4 +68,7 @@ export async function updateContact(sql: Sql, input: UpdateContactInput): Promis
     where id = ${input.contactId} and account_id = ${input.accountId}
     returning id`
   if (!row) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} no longer exists`, 'ContactGone')
+  // New attributes may change persona matches and the profile grade (a handover it begins is started by
+  // the dispatcher's sweep of pending handovers). Repeating it finds nothing more to change.
+  if (entries.length) await scoreContact(sql, { accountId: input.accountId, contactId: input.contactId, cause: 'attribute_change' })
 }

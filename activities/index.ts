@@ -4,6 +4,7 @@ import { loadContactFacts, updateContact, type ContactRef, type UpdateContactInp
 import { callWebhook, type CallWebhookInput } from './webhook'
 import { createEntryActivities, type EntryActivities } from './entry'
 import { createConsentActivities, type ConsentActivities } from './confirmation-mail'
+import { createLeadActivities, type LeadActivities, type LeadActivityDeps } from './handover'
 
 export type ActivityDeps = MailDeps & {
   /**
@@ -11,6 +12,8 @@ export type ActivityDeps = MailDeps & {
    * it webhook steps wait, retrying, rather than call anyone unsigned.
    */
   webhookSecret?: string
+  /** Lead activities (handover step, handover workflow) start and signal workflows. */
+  temporal?: LeadActivityDeps['temporal']
 }
 
 /**
@@ -28,10 +31,13 @@ export function createActivities(deps: ActivityDeps) {
     callWebhook: (input: CallWebhookInput) => callWebhook({ sql: deps.sql, webhookSecret: deps.webhookSecret }, input),
     ...createEntryActivities({ sql: deps.sql }),
     ...createConsentActivities(deps),
+    ...createLeadActivities(deps),
   }
 }
 
 // What enrolment steps may call, and what tests of the enrolment workflow fake. The entry activities
 // (trigger scans, bulk enrolment jobs) are registered with them but are not steps' business.
-export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities>
-export type { EntryActivities, ConsentActivities }
+// The handover step's activity is optional here so that recording fakes need not have it.
+export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities | keyof LeadActivities> &
+  Partial<Pick<LeadActivities, 'requestHandover'>>
+export type { EntryActivities, ConsentActivities, LeadActivities }

@@ -16,6 +16,10 @@ import { campaignRoutes } from './campaigns'
 import { errorHandler, send } from './errors'
 import { enrolmentRoutes } from './enrolments'
 import { eventRoutes } from './events'
+import { handoverRoutes } from './handovers'
+import { leadRoutes } from './leads'
+import { personaRoutes } from './personas'
+import { scoringRoutes } from './scoring'
 import { manualEnrolmentRoutes } from './manual-enrolment'
 import { outboxRoutes } from './outbox'
 import { segmentRoutes } from './segments'
@@ -81,6 +85,10 @@ export function createApp(deps: AppDeps) {
   api.use(manualEnrolmentRoutes(deps))
   api.use(simulationRoutes(deps))
   api.use(consentRoutes(deps))
+  api.use(personaRoutes(deps))
+  api.use(scoringRoutes(deps))
+  api.use(leadRoutes(deps))
+  api.use(handoverRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
 

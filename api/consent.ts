@@ -87,6 +87,9 @@ export function consentRoutes(deps: { sql: Sql }): Router {
       await sql`update enrolments set trigger_event_id = null where contact_id = ${c}`
       // Running enrolments stay, but mail nobody: the contact's consent is revoked below.
       await sql`update enrolments set status = 'exited', exit_reason = 'erased', finished_at = now() where contact_id = ${c} and status = 'active'`
+      // Score changes and handovers keep their figures (reporting counts them) but no longer name the event.
+      await sql`update score_changes set event_id = null where contact_id = ${c}`
+      await sql`update handovers set event_id = null where contact_id = ${c}`
       const events = await sql`delete from events where contact_id = ${c}`
       await sql`update messages set recipient = null, subject = null where contact_id = ${c}`
       await sql`update form_submissions set ip = null, user_agent = null, fields = '{}' where contact_id = ${c}`

@@ -192,6 +192,7 @@ async function runScenario(env: TestWorkflowEnvironment, example: string, graph:
     recordStep: async () => {},
     finishEnrolment: async () => {},
     recordConversion: async () => {},
+    requestHandover: async () => ({ handoverId: null }),
     loadContactFacts: async () => structuredClone(facts),
     updateContact: async (input) => {
       for (const [name, value] of Object.entries(input.setAttributes)) {

@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'designer'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -15,6 +15,8 @@ export interface BenchOptions {
   template: string
   events: number
   eventConcurrency: number
+  handoverContacts: number
+  handoverConcurrency: number
   horizon: string
   designerNodes: number
   timeoutMs: number
@@ -34,6 +36,8 @@ export const USAGE = `npm run bench -- [options]
   --template ID         rendering: mail template (onboarding-welcome)
   --events N            ingestion: events posted to each endpoint after 200 warm-up requests (3000)
   --event-concurrency N ingestion: requests in flight (16)
+  --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
+  --handover-concurrency N handover: leads in flight (4)
   --designer-nodes N    designer: steps on the large campaign's canvas (300)
   --horizon D           history: simulated time an enrolment may run at most (730d)
   --timeout D           enrolment: how long to wait for all enrolments before reporting what finished (30m)
@@ -68,6 +72,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     template: 'onboarding-welcome',
     events: 3_000,
     eventConcurrency: 16,
+    handoverContacts: 100,
+    handoverConcurrency: 4,
     horizon: '730d',
     designerNodes: 300,
     timeoutMs: 30 * 60_000,
@@ -125,6 +131,12 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--designer-nodes':
         options.designerNodes = positive(flag, value())
+        break
+      case '--handover-contacts':
+        options.handoverContacts = positive(flag, value())
+        break
+      case '--handover-concurrency':
+        options.handoverConcurrency = positive(flag, value())
         break
       case '--horizon': {
         options.horizon = value()

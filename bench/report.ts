@@ -1,5 +1,6 @@
 import type { DesignerResult } from './designer'
 import type { EnrolmentResult } from './enrolment'
+import { handoverRows, type HandoverResult } from './handover'
 import type { HistoryResult } from './history'
 import type { IngestionResult } from './ingestion'
 import { formatNumber } from './measure'
@@ -13,6 +14,7 @@ export interface Results {
   enrolment?: EnrolmentResult
   ingestion?: IngestionResult
   designer?: DesignerResult
+  handover?: HandoverResult
   failures: { benchmark: string; error: string }[]
 }
 
@@ -116,6 +118,7 @@ function rows(results: Results): Row[] {
       cpu: '',
     })
   }
+  if (results.handover) out.push(...handoverRows(results.handover))
   return out
 }
 

@@ -7,6 +7,7 @@ import { findTemporalCli, startTemporalDevServer } from '../server/temporal-dev-
 import { createTemplateRenderer } from '../templates/renderer'
 import { runDesigner } from './designer'
 import { runEnrolment } from './enrolment'
+import { runHandover } from './handover'
 import { runHistory } from './history'
 import { freePort } from '../server/temporal-dev-server'
 import { Cleanup, createBenchDatabase, startBenchSystem, type BenchSystem } from './infra'
@@ -90,7 +91,7 @@ async function main(): Promise<number> {
     // Bundled before anything is measured: webpack would take the CPU from the first benchmark.
     let workflowBundle: CampaignWorkflowBundle | undefined
     let emptyBundle: { code: string } | undefined
-    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('designer')) {
+    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer')) {
       log('bundling the workflow code (product, and the empty workflow of the raw baseline)')
       ;[workflowBundle, emptyBundle] = await Promise.all([bundleCampaignWorkflows(), wants('enrolment') ? bundleEmptyWorkflow() : Promise.resolve(undefined)])
     }
@@ -106,10 +107,10 @@ async function main(): Promise<number> {
       )
     }
 
-    if (wants('enrolment') || wants('ingestion') || wants('designer')) {
+    if (wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer')) {
       let bench: BenchSystem | undefined
       let temporalAddress = ''
-      const started = await attempt(wants('enrolment') ? 'enrolment' : wants('ingestion') ? 'ingestion' : 'designer', async () => {
+      const started = await attempt(wants('enrolment') ? 'enrolment' : wants('ingestion') ? 'ingestion' : wants('handover') ? 'handover' : 'designer', async () => {
         const port = await freePort()
         const cli = findTemporalCli(process.env.TEMPORAL_CLI)
         infrastructure.temporal = cli ? execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim() : undefined
@@ -152,6 +153,10 @@ async function main(): Promise<number> {
         if (wants('designer')) {
           const system = bench
           results.designer = await attempt('designer', () => runDesigner(system, { nodes: options.designerNodes, log }))
+        }
+        if (wants('handover')) {
+          const system = bench
+          results.handover = await attempt('handover', () => runHandover(system, { contacts: options.handoverContacts, concurrency: options.handoverConcurrency, log }))
         }
       }
     }

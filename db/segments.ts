@@ -54,6 +54,17 @@ function ruleCondition(sql: ISql, rule: ContactRule): Fragment {
       const inCodes = sql`exists (select 1 from subsidiaries fs where fs.id = c.subsidiary_id and fs.code = any(${rule.codes}::text[]))`
       return rule.operator === 'is' ? inCodes : sql`not ${inCodes}`
     }
+    case 'persona': {
+      // The same as facts.personas in a condition step: the stored match reaches the persona's threshold.
+      const matches = sql`exists (select 1 from contact_personas cp join personas p on p.id = cp.persona_id
+        where cp.contact_id = c.id and p.account_id = c.account_id and p.slug = ${rule.persona} and cp.match_percent >= p.threshold)`
+      return rule.operator === 'matches' ? matches : sql`not ${matches}`
+    }
+    case 'score': {
+      // As facts.cell: a contact never scored is in no cell.
+      const inCells = sql`exists (select 1 from contact_scores cs where cs.contact_id = c.id and cs.profile_grade || cs.activity_level = any(${rule.cells}::text[]))`
+      return rule.operator === 'in' ? inCells : sql`not ${inCells}`
+    }
     default:
       // Saving a segment refuses planned rule kinds (segmentFilterIssues); one stored anyway matches nobody.
       return sql`false`

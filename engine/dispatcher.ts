@@ -3,6 +3,8 @@ import type { Sql } from 'postgres'
 import type { CampaignGraph } from './campaign/graph'
 import { signalEnrolment } from './client'
 import { enrolContact } from './enrol'
+import { scoreDispatchedEvent } from './scoring/dispatch'
+import { startPendingHandovers } from './scoring/handover-client'
 import { eventEntersCampaign, eventOccasion } from './triggers'
 
 interface EventRow {
@@ -72,6 +74,8 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
         { contactId: event.contact_id, occasion: eventOccasion(event.id), triggerEventId: event.id },
       )
     }
+    // Lead scoring, and the sales handover when the event qualifies the contact (engine/scoring).
+    await scoreDispatchedEvent({ sql, client, taskQueue }, event)
   }
 
   async function publishedGraph(versionId: string): Promise<CampaignGraph> {
@@ -97,7 +101,11 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
           order by received_at, id limit 100
           for update skip locked)
         returning id, account_id, contact_id, type, properties, occurred_at, suspected_machine`
-      if (batch.length === 0) return dispatched
+      if (batch.length === 0) {
+        // Handovers whose workflow a crashed round did not start yet get it now.
+        await startPendingHandovers(sql, client, taskQueue).catch((error) => log(`handovers not started yet: ${error instanceof Error ? error.message : error}`))
+        return dispatched
+      }
       batch.sort((a, b) => a.occurred_at.getTime() - b.occurred_at.getTime())
       for (const event of batch) {
         try {

@@ -125,6 +125,8 @@ export function createCampaignSimulator(options: { renderer: TemplateRenderer; t
         recorded.push({ kind: 'webhook', nodeId: input.nodeId, visit: input.visit, label: `webhook ${input.method} ${input.url} (not called in a simulation)` })
         return { outcome: 'delivered', status: 200 }
       },
+      // The handover step: nothing is handed to sales in a simulation; the outcome shows "handed_over".
+      requestHandover: async () => ({ handoverId: null }),
     }
     const taskQueue = `simulation-${randomUUID()}`
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, activities, workflowBundle: await (bundle ??= bundleCampaignWorkflows()) })

@@ -5,6 +5,7 @@ import type { CampaignGraph } from '../engine/campaign/graph'
 import { A_CUSTOMERS_SEGMENT, exampleCampaigns } from '../engine/examples'
 import { onboardingGraph } from '../engine/examples/onboarding'
 import { seedFormsAndConsentTexts } from '../tracking/seed-forms'
+import { seedLeadManagement } from './seed-leads'
 
 export const DEMO_ACCOUNT_SLUG = 'kessler'
 
@@ -118,6 +119,7 @@ export async function seedDemo(sql: Sql, options: SeedOptions): Promise<SeedResu
       values (${accountId}, 'Onboarding after purchase', 'onboarding', ${sql.json((options.onboarding ?? onboardingGraph()) as never)})
       returning id`
     const examples = options.examples === false ? null : await insertExamples(sql, accountId, options.today ?? new Date())
+    await seedLeadManagement(sql, accountId, subsidiaryIds, options.examples !== false)
     return { accountId, campaignId: campaign!.id, examples }
   })
   if (examples) await refreshSegmentMembers(sql, examples.segmentId) // the segment's first snapshot, as the API takes it

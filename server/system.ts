@@ -15,6 +15,7 @@ import type { CampaignGraph } from '../engine/campaign/graph'
 import { ensureSearchAttributes } from '../engine/client'
 import { syncAllCampaignSchedules } from '../engine/entry-client'
 import { createEventDispatcher, type EventDispatcher } from '../engine/dispatcher'
+import { ensureDecaySchedule, startRescoreJob } from '../engine/scoring/jobs-client'
 import { createCampaignSimulator } from '../engine/simulation'
 import { createCampaignWorker, type CampaignWorkflowBundle } from '../engine/worker'
 import { createTemplateRenderer, type TemplateRenderer } from '../templates/renderer'
@@ -155,6 +156,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           publicUrl: url,
           mailDomain: config.mailDomain,
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
+          temporal: { client, taskQueue: config.temporal.taskQueue },
         }),
         workflowBundle: options.workflowBundle,
       })
@@ -176,6 +178,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         seedTemplates: (accountId) => templateStore.seed(accountId, renderer.builtIn),
       })
       demoAccountId = seeded.accountId
+      // The seeded contacts' first scores, so the scoring matrix is not empty on the first start.
+      if (seeded.created) await startRescoreJob(sql, client, config.temporal.taskQueue, { accountId: seeded.accountId, modelVersion: 0, kind: 'initial' })
       if (seeded.created) log(`Demo data seeded: Kessler Hydraulik with DE, FR, IT, ES and a live onboarding campaign${examples ? ', plus the example campaigns' : ''}`)
       const token = issueApiToken(tokens, { sub: 'demo-hq-marketer', acc: seeded.accountId, role: 'marketer', subs: '*' })
       designerUrl = `${url}/#token=${token}`
@@ -184,6 +188,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     // schedules on a Temporal that does not have them yet (a fresh dev server, a new cluster).
     dispatcher.kick()
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
+    await ensureDecaySchedule(client, config.temporal.taskQueue)
 
     return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, stop }
   } catch (error) {

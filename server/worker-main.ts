@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker'
 import nodemailer from 'nodemailer'
 import postgres from 'postgres'
+import { Client, Connection } from '@temporalio/client'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret } from '../activities/tokens'
 import { createCampaignWorker, installWorkerRuntime } from '../engine/worker'
@@ -39,6 +40,8 @@ const worker = await createCampaignWorker({
     publicUrl: config.publicUrl!,
     mailDomain: config.mailDomain,
     webhookSecret: config.webhookSecret ?? deriveSecret(config.appSecret!, 'webhook'),
+    // Handover steps start handover workflows; handovers signal nurture enrolments.
+    temporal: { client: new Client({ connection: await Connection.connect({ address: config.temporal.address! }), namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
   }),
 })
 process.on('SIGTERM', () => worker.shutdown())

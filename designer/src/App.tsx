@@ -11,6 +11,8 @@ import { ApiContext, DesignerContext, useDesigner } from './designer-context'
 import { LANGUAGES, useLanguage, useT } from './i18n'
 import { SidePanel } from './panels/SidePanel'
 import { createDesignerStore, hasUnsavedChanges, openCampaignStatus } from './store'
+import { LeadsLink, LeadsPage } from './leads/LeadsPage'
+import { isLeadsView } from './leads/leads-api'
 
 // The live view asks for fresh counts this often while a published campaign is open.
 const LIVE_POLL_MS = 2000
@@ -25,6 +27,7 @@ export function App({ token }: { token: string | null }) {
       </Notice>
     )
   }
+  if (token && isLeadsView(window.location.search)) return <LeadsPage token={token} />
   return (
     <ApiContext.Provider value={api}>
       <DesignerContext.Provider value={store}>
@@ -79,6 +82,7 @@ function Shell() {
         <CampaignControls />
         <EnrolButton open={enrolFor !== null && enrolFor === openId} onToggle={() => setEnrolFor((current) => (current === openId ? null : openId))} />
         <DraftActions />
+        <LeadsLink />
         <LanguageSwitch />
       </header>
       <aside className="app__sidebar">

@@ -19,7 +19,7 @@ export interface NurtureOptions {
  * done by the form). Four mails a few days apart: the e-book, where hydraulics waste energy, then a deeper
  * customer case for those who clicked or three quick wins for those who did not, then an on-site
  * efficiency analysis. Engagement is recorded as tags. A demo request is the goal; a click on the offer
- * marks the lead sales-ready and ends at `handover-point`.
+ * marks the lead sales-ready and hands it to sales at `handover-point`.
  */
 export function nurtureGraph(options: NurtureOptions = {}): CampaignGraph {
   return {
@@ -53,9 +53,9 @@ export function nurtureGraph(options: NurtureOptions = {}): CampaignGraph {
         config: { eventType: 'click', filter: { tag: 'demo-request' }, timeout: options.offerClickTimeout ?? '7d' },
       },
       { id: 'sales-ready', type: 'update_contact', position: at(0, 10), config: { setAttributes: { lead_status: 'sales_ready' }, addTags: ['sales-ready'] } },
-      // Where the sales handover goes: the lead-scoring issue replaces this end with a handover step
-      // (CRM task for the subsidiary's sales rep). Keep the id: reports and tests refer to it.
-      { id: 'handover-point', type: 'end', position: at(0, 11), config: {} },
+      // The sales handover (rep of the territory, dossier mail, CRM push): the lead leaves the nurture
+      // here. Keep the id: reports and tests refer to it.
+      { id: 'handover-point', type: 'handover', position: at(0, 11), config: {} },
       { id: 'nurture-finished', type: 'end', position: at(2, 10), config: {} },
       // A demo request (its own web form) ends the nurture wherever the contact is: sales takes over from the request.
       { id: 'demo-requested', type: 'goal', position: at(3, 0), config: { eventType: 'demo_requested', filter: {} } },

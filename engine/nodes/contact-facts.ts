@@ -16,6 +16,10 @@ export interface ContactFacts {
   subsidiary: string
   /** The zone of the contact's clock: their own, else their subsidiary's, else the headquarters'. */
   timeZone: string
+  /** Slugs of the personas the contact matches (match at or above the persona's threshold). */
+  personas?: string[]
+  /** The contact's cell of the scoring matrix (A1 … D4), null before their first score. */
+  cell?: string | null
 }
 
 /** The first of the candidates that is a real IANA zone; a typo in a contact's zone falls back rather than failing. */

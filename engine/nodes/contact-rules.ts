@@ -24,11 +24,25 @@ const subsidiaryRule = z.strictObject({
   codes: z.array(z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR')).min(1, 'name at least one subsidiary'),
 })
 
+// The contact matches the persona (their match reaches the persona's threshold; personas, engine/personas.ts).
+const personaRule = z.strictObject({
+  kind: z.literal('persona'),
+  operator: z.enum(['matches', 'not_matches']).default('matches'),
+  persona: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a persona slug such as peter-produzent'),
+})
+
+// The contact stands in one of these cells of the scoring matrix (profile A–D × activity 1–4), e.g. ["A1", "A2", "B1"].
+const scoreRule = z.strictObject({
+  kind: z.literal('score'),
+  operator: z.enum(['in', 'not_in']).default('in'),
+  cells: z.array(z.string().regex(/^[A-D][1-4]$/, 'a cell from A1 to D4')).min(1, 'name at least one cell').max(16),
+})
+
 /** Rule kinds a later issue implements. Their settings are not known yet, so anything is kept as it is. */
-export const PLANNED_RULE_KINDS = ['persona', 'score', 'segment'] as const
+export const PLANNED_RULE_KINDS = ['segment'] as const
 const plannedRule = z.looseObject({ kind: z.enum(PLANNED_RULE_KINDS) })
 
-export const contactRuleSchema = z.discriminatedUnion('kind', [attributeRule, tagRule, consentRule, subsidiaryRule, plannedRule])
+export const contactRuleSchema = z.discriminatedUnion('kind', [attributeRule, tagRule, consentRule, subsidiaryRule, personaRule, scoreRule, plannedRule])
 export type ContactRule = z.output<typeof contactRuleSchema>
 export type PlannedRule = z.output<typeof plannedRule>
 
@@ -97,6 +111,11 @@ export function ruleHolds(rule: ContactRule, facts: ContactFacts): boolean {
       return (facts.consent === rule.status) === (rule.operator === 'is')
     case 'subsidiary':
       return rule.codes.includes(facts.subsidiary) === (rule.operator === 'is')
+    case 'persona':
+      return (facts.personas ?? []).includes(rule.persona) === (rule.operator === 'matches')
+    case 'score':
+      // Never scored: in no cell.
+      return (facts.cell !== undefined && facts.cell !== null && rule.cells.includes(facts.cell)) === (rule.operator === 'in')
   }
 }
 
@@ -126,6 +145,10 @@ export function describeRule(rule: ContactRule): string {
       return `consent ${rule.operator === 'is' ? '' : 'not '}${rule.status}`
     case 'subsidiary':
       return `subsidiary ${rule.operator === 'is' ? '' : 'not '}${rule.codes.join(' or ')}`
+    case 'persona':
+      return `${rule.operator === 'matches' ? '' : 'not '}persona ${rule.persona}`
+    case 'score':
+      return `score ${rule.operator === 'in' ? '' : 'not '}in ${rule.cells.join(', ')}`
   }
 }
 

@@ -2,6 +2,7 @@ import { abSplit } from './ab-split'
 import { condition } from './condition'
 import { end } from './end'
 import { goal } from './goal'
+import { handover } from './handover'
 import type { NodeType } from './node-type'
 import { sendEmail } from './send-email'
 import { trigger } from './trigger'
@@ -22,6 +23,7 @@ export const nodeTypes = {
   [abSplit.type]: abSplit,
   [updateContact.type]: updateContact,
   [webhook.type]: webhook,
+  [handover.type]: handover,
   [end.type]: end,
   [goal.type]: goal,
 } as Record<string, NodeType>
@@ -30,5 +32,5 @@ export function findNodeType(type: string): NodeType | undefined {
   return Object.hasOwn(nodeTypes, type) ? nodeTypes[type] : undefined
 }
 
-export { trigger, sendEmail, wait, waitForEvent, end, goal, waitUntil, condition, abSplit, updateContact, webhook }
+export { trigger, sendEmail, wait, waitForEvent, end, goal, waitUntil, condition, abSplit, updateContact, webhook, handover }
 export type { NodeType, NodeOutput, StepContext, StepResult, TrackedEvent, EnrolmentRef } from './node-type'

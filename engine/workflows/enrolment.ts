@@ -63,7 +63,8 @@ interface Leaving {
   goal?: { nodeId: string; event: TrackedEvent }
 }
 
-export type CampaignControl = { action: 'resume' } | { action: 'stop' }
+// exit: the contact leaves with the reason given (e.g. handed_over when sales takes the lead).
+export type CampaignControl = { action: 'resume' } | { action: 'stop' } | { action: 'exit'; reason: string }
 
 export const trackedEventSignal = defineSignal<[TrackedEvent]>('trackedEvent')
 export const campaignControlSignal = defineSignal<[CampaignControl]>('campaignControl')
@@ -134,6 +135,7 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
   })
   setHandler(campaignControlSignal, (control) => {
     if (control.action === 'resume') resumes++
+    else if (control.action === 'exit') leave({ status: 'exited', reason: control.reason })
     else leave({ status: 'exited', reason: 'campaign_stopped' })
   })
   setHandler(enrolmentStateQuery, () => state)

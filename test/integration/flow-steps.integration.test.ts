@@ -349,6 +349,8 @@ describe('contact and webhook activities against Postgres and a real receiver', 
       consent: 'pending',
       subsidiary: 'FR',
       timeZone: 'Europe/Paris',
+      // Never scored: no persona match yet.
+      personas: [],
     })
     expect((await facts({ subsidiary: 'FR', timeZone: 'America/Montreal' })).timeZone).toBe('America/Montreal')
     expect((await facts({ subsidiary: 'IT', timeZone: 'Mars/Olympus_Mons' })).timeZone).toBe('Europe/Rome')

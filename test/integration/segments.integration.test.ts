@@ -45,7 +45,7 @@ describe('segments API', () => {
 
     expect((await system.api('/api/segments', { body: { name: 'fr hydrostat 2000 OWNERS', filter: frenchHydroStat2000 } })).status).toBe(409)
     expect((await system.api('/api/segments', { body: { name: 'x', filter: frenchHydroStat2000 }, token: system.token({ subs: ['FR'] }) })).status).toBe(403)
-    const planned = await system.api('/api/segments', { body: { name: 'Scored', filter: { match: 'all', rules: [{ kind: 'score', above: 50 }] } } })
+    const planned = await system.api('/api/segments', { body: { name: 'In a segment', filter: { match: 'all', rules: [{ kind: 'segment', segmentId: 'x' }] } } })
     expect(planned).toMatchObject({ status: 400, body: { error: { field: 'filter.rules.0.kind' } } })
     const unknownField = await system.api('/api/segments', { body: { name: 'Bad', filter: frenchHydroStat2000, colour: 'red' } })
     expect(unknownField).toMatchObject({ status: 400, body: { error: { field: 'colour' } } })

@@ -91,12 +91,16 @@ describe('publishing a condition', () => {
   }
 
   it('refuses rule kinds that are not implemented yet, naming the node', () => {
-    expect(publish({ mode: 'yes_no', rules: [{ kind: 'tag', tag: 'x' }, { kind: 'persona', persona: 'maintenance-lead' }] })).toEqual([
-      { nodeId: 'check', field: 'config.rules.1.kind', message: 'node check: rule 2: persona conditions are not available yet; remove this rule' },
+    expect(publish({ mode: 'yes_no', rules: [{ kind: 'tag', tag: 'x' }, { kind: 'segment', segmentId: 'x' }] })).toEqual([
+      { nodeId: 'check', field: 'config.rules.1.kind', message: 'node check: rule 2: segment conditions are not available yet; remove this rule' },
     ])
-    expect(publish({ mode: 'branches', branches: [{ name: 'A', rules: [{ kind: 'score', above: 50 }] }, { name: 'B', rules: [{ kind: 'tag', tag: 'x' }] }] })).toEqual([
-      { nodeId: 'check', field: 'config.branches.0.rules.0.kind', message: 'node check: branch "A", rule 1: score conditions are not available yet; remove this rule' },
+    // Personas are available: a condition may ask whether the contact matches one.
+    expect(publish({ mode: 'yes_no', rules: [{ kind: 'persona', persona: 'peter-produzent' }] })).toEqual([])
+    expect(publish({ mode: 'branches', branches: [{ name: 'A', rules: [{ kind: 'segment', segmentId: 'x' }] }, { name: 'B', rules: [{ kind: 'tag', tag: 'x' }] }] })).toEqual([
+      { nodeId: 'check', field: 'config.branches.0.rules.0.kind', message: 'node check: branch "A", rule 1: segment conditions are not available yet; remove this rule' },
     ])
+    // Scores are available: a branch for the hottest cells of the matrix.
+    expect(publish({ mode: 'branches', branches: [{ name: 'A', rules: [{ kind: 'score', cells: ['A1', 'A2'] }] }, { name: 'B', rules: [{ kind: 'tag', tag: 'x' }] }] })).toEqual([])
   })
 
   it('refuses values that do not fit the operator, duplicate branch names and a branch called "else"', () => {

@@ -43,9 +43,9 @@ describe.each(examples)('example campaign "$name"', ({ graph }) => {
 })
 
 describe('nurture', () => {
-  it('ends the sales-ready path at handover-point, where the handover step will go', () => {
+  it('ends the sales-ready path with the sales handover step at handover-point', () => {
     const graph = nurtureGraph()
-    expect(graph.nodes.find((n) => n.id === 'handover-point')?.type).toBe('end')
+    expect(graph.nodes.find((n) => n.id === 'handover-point')?.type).toBe('handover')
     expect(graph.edges.find((e) => e.target === 'handover-point')?.source).toBe('sales-ready')
   })
 })

@@ -175,7 +175,7 @@ describe('segment filters', () => {
   })
 
   it('refuses rule kinds that are not available yet', () => {
-    const filter = segmentFilterSchema.parse({ match: 'all', rules: [{ kind: 'score', above: 50 }] })
+    const filter = segmentFilterSchema.parse({ match: 'all', rules: [{ kind: 'segment', segmentId: 'x' }] })
     expect(segmentFilterIssues(filter)).toContainEqual(expect.objectContaining({ field: 'filter.rules.0.kind' }))
   })
 })
