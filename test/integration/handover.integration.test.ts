@@ -107,7 +107,8 @@ describe('a contact whose events cross the threshold is handed to sales once', (
 
     // Every score change names its cause; the events' changes name the event.
     const changes = await system.sql`select cause, event_id from score_changes where contact_id = ${contactId}`
-    expect(changes.every((c) => c.cause === 'event' && c.event_id)).toBe(true)
+    expect(changes.length).toBeGreaterThan(0)
+    expect(changes.filter((c) => !(c.cause === 'event' && c.event_id))).toEqual([])
   })
 
   it('reminds the rep when the SLA passes unanswered, then the manager', async () => {
