@@ -5,7 +5,7 @@ import { escapeHtml, publicPage, textsFor } from '../activities/confirmation-mai
 import type { TokenSigner } from '../activities/tokens'
 import type { EventDispatcher } from '../engine/dispatcher'
 import type { TrackingConfig } from '../server/config'
-import { judgeTrackingRequest } from '../tracking/machine'
+import { formAsset, judgeTrackingRequest } from '../tracking/machine'
 import { rememberContact } from '../tracking/visitors'
 import { cookieOptions } from './tracking'
 
@@ -65,8 +65,8 @@ export function confirmRoutes(deps: ConfirmDeps): Router {
 
 async function confirm(sql: Sql, submissionId: string, request: { ip: string | null; userAgent: string | null }): Promise<Confirmation> {
   return sql.begin(async (sql) => {
-    const [row] = await sql<{ account_id: string; contact_id: string | null; form_id: string; public_key: string; consent_purpose: string; consent_text_id: string | null; version: number | null; created_at: Date; ip: string | null; user_agent: string | null; confirmed_at: Date | null; locale: string }[]>`
-      select fs.account_id, fs.contact_id, fs.form_id, f.public_key, f.consent_purpose, fs.consent_text_id, ct.version, fs.created_at, fs.ip, fs.user_agent, fs.confirmed_at, s.locale
+    const [row] = await sql<{ account_id: string; contact_id: string | null; form_id: string; public_key: string; consent_purpose: string; consent_text_id: string | null; version: number | null; created_at: Date; ip: string | null; user_agent: string | null; confirmed_at: Date | null; locale: string; asset_url: string | null }[]>`
+      select fs.account_id, fs.contact_id, fs.form_id, f.public_key, f.asset_url, f.consent_purpose, fs.consent_text_id, ct.version, fs.created_at, fs.ip, fs.user_agent, fs.confirmed_at, s.locale
       from form_submissions fs
       join web_forms f on f.id = fs.form_id
       join contacts c on c.id = fs.contact_id
@@ -90,7 +90,7 @@ async function confirm(sql: Sql, submissionId: string, request: { ip: string | n
     await sql`
       insert into events (account_id, contact_id, type, properties, source)
       values (${row.account_id}, ${row.contact_id}, 'double_opt_in_confirmed',
-              ${sql.json({ formKey: row.public_key, formId: row.form_id, submissionId, consentTextVersion: row.version })}, 'form')`
+              ${sql.json({ formKey: row.public_key, formId: row.form_id, submissionId, consentTextVersion: row.version, ...formAsset(row.asset_url) })}, 'form')`
     return { outcome: 'confirmed', ...base }
   })
 }

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres'
-import { downloadAsset } from '../tracking/machine'
+import { downloadAsset, formAsset } from '../tracking/machine'
 import type { ApiError } from './errors'
 import type { FormInput } from './forms'
 
@@ -103,7 +103,7 @@ export async function storeSubmission(sql: Sql, form: FormRow, input: FormInput,
       values (${form.account_id}, ${form.id}, ${contactId}, ${request.requestId}, ${consentTextId}, ${request.ip}, ${request.userAgent},
               ${sql.json(JSON.parse(JSON.stringify(fields)))}, ${confirmationStatus})
       returning id, created_at`
-    const facts = { formKey: form.public_key, formId: form.id, submissionId: submission!.id }
+    const facts = { formKey: form.public_key, formId: form.id, submissionId: submission!.id, ...formAsset(form.asset_url) }
     await sql`
       insert into events (account_id, contact_id, type, properties, source)
       values (${form.account_id}, ${contactId}, 'form', ${sql.json({ ...facts, consentRequested: input.consent })}, 'form')`

@@ -71,3 +71,12 @@ export function downloadAsset(url: string, tag: string | undefined): string | nu
   if (tag && DOWNLOAD_TAG.test(tag)) return file || tag
   return DOWNLOAD_EXTENSION.test(path) ? file : null
 }
+
+/**
+ * The file a form hands out (e.g. the e-book's PDF name), the same for every subsidiary's copy of the form:
+ * campaigns filter on it ("double_opt_in_confirmed where asset = schluss-mit-antriebslosigkeit.pdf").
+ */
+export function formAsset(assetUrl: string | null): { asset?: string } {
+  const asset = assetUrl ? downloadAsset(assetUrl, 'download') : null
+  return asset ? { asset } : {}
+}

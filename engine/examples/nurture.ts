@@ -2,6 +2,8 @@ import type { CampaignGraph } from '../campaign/graph'
 import { at, edge } from './layout'
 
 export const NURTURE_CAMPAIGN = 'E-book nurture: Schluss mit Antriebslosigkeit'
+/** The e-book's file name, as the seeded forms (tracking/seed-forms.ts) hand it out. */
+export const EBOOK_ASSET = 'schluss-mit-antriebslosigkeit.pdf'
 
 export interface NurtureOptions {
   /** From the e-book mail to the first content mail. */
@@ -15,9 +17,9 @@ export interface NurtureOptions {
 }
 
 /**
- * Lead nurture after the e-book download "Schluss mit Antriebslosigkeit" (web form; double opt-in is
- * done by the form). Four mails a few days apart: the e-book, where hydraulics waste energy, then a deeper
- * customer case for those who clicked or three quick wins for those who did not, then an on-site
+ * Lead nurture after the e-book download "Schluss mit Antriebslosigkeit" (web form), from the moment the
+ * contact confirms the double opt-in. Four mails a few days apart: the e-book, where hydraulics waste
+ * energy, then a deeper customer case for those who clicked or three quick wins for those who did not, then an on-site
  * efficiency analysis. Engagement is recorded as tags. A demo request is the goal; a click on the offer
  * marks the lead sales-ready and hands it to sales at `handover-point`.
  */
@@ -28,7 +30,9 @@ export function nurtureGraph(options: NurtureOptions = {}): CampaignGraph {
         id: 'ebook-download',
         type: 'trigger',
         position: at(1, 0),
-        config: { kind: 'event', eventType: 'form_submitted', filter: { form: 'ebook-antriebslosigkeit' }, reEntry: 'never' },
+        // The e-book form of every subsidiary hands out the same PDF; marketing mail may start once the
+        // contact confirmed the double opt-in (the download itself went out at once).
+        config: { kind: 'event', eventType: 'double_opt_in_confirmed', filter: { asset: EBOOK_ASSET }, reEntry: 'never' },
       },
       { id: 'ebook', type: 'send_email', position: at(1, 1), config: { template: 'nurture-ebook' } },
       { id: 'wait-content', type: 'wait', position: at(1, 2), config: { duration: options.firstContentAfter ?? '3d' } },
