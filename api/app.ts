@@ -11,6 +11,7 @@ import type { TemplateRenderer } from '../templates/renderer'
 import { authorsCampaigns, caller, requireCaller } from './auth'
 import { campaignRoutes } from './campaigns'
 import { contactRoutes } from './contacts'
+import { linkTagRoutes } from './link-tags'
 import { errorHandler, send } from './errors'
 import { enrolmentRoutes } from './enrolments'
 import { eventRoutes } from './events'
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps) {
   api.use(manualEnrolmentRoutes(deps))
   api.use(simulationRoutes(deps))
   api.use(contactRoutes(deps))
+  api.use(linkTagRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
 
