@@ -195,6 +195,23 @@ describe('building the cross-sell example in the designer', () => {
     await expect.poll(() => page.getByTestId('publish').getAttribute('data-blocking')).toBe('0')
     expect(await step(page, 'wait-for-event-2').textContent()).toContain('tag = cleaning-agents')
     await page.getByTestId('auto-layout').click()
+    // Tidy-up keeps every branch in output order: what was clicked on the left, the rest on the right.
+    const centreX = async (id: string) => {
+      const box = (await step(page, id).boundingBox())!
+      return box.x + box.width / 2
+    }
+    const branches: [string, string][] = [
+      ['wait-for-event-2', 'send-email-2'],
+      ['update-contact-1', 'wait-for-event-3'],
+      ['update-contact-2', 'wait-for-event-4'],
+    ]
+    await expect
+      .poll(async () => {
+        const problems: string[] = []
+        for (const [clicked, notClicked] of branches) if ((await centreX(clicked)) >= (await centreX(notClicked))) problems.push(`${clicked} not left of ${notClicked}`)
+        return problems
+      })
+      .toEqual([])
     await expect.poll(() => page.getByTestId('save-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('saved')
     await shot(page, 'designer-cross-sell-ready.png')
     await page.getByTestId('publish').click()
