@@ -339,15 +339,15 @@ function PairsField({ value, valueSchema, path, onChange }: { value: Record<stri
           {key === 'tag' && linkTags && shapeOf(valueSchema).kind !== 'number' ? (
             <LinkTagSelect value={entry === null || entry === undefined ? '' : String(entry)} testId={`config-value-${path}-${index}`} onChange={(next) => rebuild(index, key, next)} />
           ) : (
-          <input
-            type="text"
-            aria-label={t('config.value')}
-            placeholder={t('config.value')}
-            data-testid={`config-value-${path}-${index}`}
-            readOnly={readOnly}
-            value={entry === null || entry === undefined ? '' : String(entry)}
-            onChange={(event) => rebuild(index, key, shapeOf(valueSchema).kind === 'text' ? event.target.value : parseScalar(event.target.value))}
-          />
+            <input
+              type="text"
+              aria-label={t('config.value')}
+              placeholder={t('config.value')}
+              data-testid={`config-value-${path}-${index}`}
+              readOnly={readOnly}
+              value={entry === null || entry === undefined ? '' : String(entry)}
+              onChange={(event) => rebuild(index, key, shapeOf(valueSchema).kind === 'text' ? event.target.value : parseScalar(event.target.value))}
+            />
           )}
           {!readOnly && (
             <button type="button" className="link-button" aria-label={t('config.remove')} onClick={() => onChange(Object.fromEntries(entries.filter((_, i) => i !== index)))}>
