@@ -13,6 +13,8 @@ import type { TemplateStore } from '../templates/template-store'
 import type { Transporter } from 'nodemailer'
 import { authorsCampaigns, caller, requireCaller } from './auth'
 import { campaignRoutes } from './campaigns'
+import { contactRoutes } from './contacts'
+import { linkTagRoutes } from './link-tags'
 import { errorHandler, send } from './errors'
 import { enrolmentRoutes } from './enrolments'
 import { eventRoutes } from './events'
@@ -89,6 +91,8 @@ export function createApp(deps: AppDeps) {
   api.use(scoringRoutes(deps))
   api.use(leadRoutes(deps))
   api.use(handoverRoutes(deps))
+  api.use(contactRoutes(deps))
+  api.use(linkTagRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
 

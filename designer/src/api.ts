@@ -43,6 +43,19 @@ export interface CampaignControlResult {
   affected: number
 }
 
+/** GET /api/link-tags: the tracking tags of each mail template's links. */
+export type LinkTags = { id: string; tags: string[] }[]
+
+/** GET /api/contacts: one contact as pickers show it. */
+export interface ContactSummary {
+  id: string
+  email: string
+  name: string | null
+  company: string | null
+  subsidiary: string
+  tags: string[]
+}
+
 export interface Segment {
   id: string
   name: string
@@ -262,6 +275,12 @@ export function createApi(token: string) {
     getEnrolment: (enrolmentId: string) => call<EnrolmentDetail>('GET', `/api/enrolments/${encodeURIComponent(enrolmentId)}`),
 
     simulate: (id: string, request: SimulationRequest) => call<SimulationResult>('POST', `${campaignPath(id)}/simulate`, request),
+
+    listLinkTags: async (): Promise<LinkTags> => (await call<{ templates: LinkTags }>('GET', '/api/link-tags')).templates,
+
+    /** Contacts whose e-mail, name or company contains `search`, within the caller's subsidiaries. */
+    searchContacts: async (search: string, limit = 8) =>
+      (await call<{ contacts: ContactSummary[] }>('GET', `/api/contacts?${new URLSearchParams({ search: search.trim(), limit: String(limit) })}`)).contacts,
 
     /** Contacts the segment matches now, within the caller's subsidiaries. */
     countSegment: async (segmentId: string) => (await call<{ count: number }>('GET', `/api/segments/${encodeURIComponent(segmentId)}/count`)).count,

@@ -7,6 +7,7 @@ import {
   Panel,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type FinalConnectionState,
@@ -26,6 +27,9 @@ const DELETE_KEYS = ['Delete', 'Backspace']
 const SNAP_GRID: [number, number] = [10, 10]
 const snap = (value: number) => Math.round(value / SNAP_GRID[0]) * SNAP_GRID[0]
 const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1 }
+/** Below this zoom a step's text is a few pixels high: it is not drawn (nor rasterised while panning). */
+const FAR_ZOOM = 0.35
+const isFar = (state: { transform: [number, number, number] }) => state.transform[2] < FAR_ZOOM
 const minimapColour = (node: CampaignFlowNode) => CATEGORY_COLOURS[node.type ?? 'unknown']
 
 /** Edges as drawn: branch splits of the live view in the label, a highlighted path in colour. */
@@ -62,6 +66,8 @@ export function Canvas() {
   const [hint, setHint] = useState<string | null>(null)
   const t = useT()
   const displayedEdges = useDisplayedEdges(edges, nodes)
+  // A boolean: the canvas re-renders when the zoom crosses the threshold, not on every pan or zoom step.
+  const far = useStore(isFar)
   // Fit the view to the steps a campaign opens with; an empty one keeps zoom 1, so that the first step
   // dropped stays where it was dropped instead of the view jumping to it.
   const [fitOnOpen] = useState(() => nodes.length > 0)
@@ -129,7 +135,7 @@ export function Canvas() {
   const onNodeDragStart = useCallback(() => checkpoint(), [checkpoint])
 
   return (
-    <div className={`canvas${readOnly ? ' canvas--read-only' : ''}`} ref={wrapper} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={`canvas${readOnly ? ' canvas--read-only' : ''}${far ? ' canvas--far' : ''}`} ref={wrapper} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<CampaignFlowNode, CampaignFlowEdge>
         nodes={nodes}
         edges={displayedEdges}
@@ -150,10 +156,12 @@ export function Canvas() {
         fitView={fitOnOpen}
         fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.1}
+        // Steps and edges outside the view are not in the DOM: a 300-step campaign pans like a small one.
+        onlyRenderVisibleElements
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cfd2d8" />
         <Controls showInteractive={false} />
-        <MiniMap<CampaignFlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={2} />
+        <MiniMap<CampaignFlowNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} nodeBorderRadius={0} />
         <Panel position="top-left">
           <Palette onAdd={onAdd} disabled={Boolean(readOnly)} />
         </Panel>

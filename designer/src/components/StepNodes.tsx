@@ -80,7 +80,7 @@ function StepCard({ id, data, selected, category, fallbackOutputs = [] }: StepCa
         <LiveCounts id={id} />
       </div>
       {outputs.length > 0 && (
-        <div className="step__outputs">
+        <div className={`step__outputs${outputs.length === 1 && !outputs[0]!.label ? ' step__outputs--bare' : ''}`}>
           {outputs.map((output) => (
             <OutputHandle key={output.id} output={output} />
           ))}

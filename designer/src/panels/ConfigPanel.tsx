@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import { findNodeType } from '../../../engine/nodes'
-import type { Segment } from '../api'
+import type { LinkTags, Segment } from '../api'
 import { useApi, useDesigner } from '../designer-context'
 import { stepName, useLanguage, useT } from '../i18n'
 import { fieldMessages } from '../schema-form'
@@ -23,6 +23,13 @@ export function ConfigPanel() {
   const readOnly = useDesigner((state) => state.readOnly !== null)
   const updateConfig = useDesigner((state) => state.updateConfig)
   const [segments, setSegments] = useState<Segment[] | null>(null)
+  const [linkTags, setLinkTags] = useState<LinkTags | null>(null)
+  // The mails this campaign sends, joined so the panel re-renders only when they change.
+  const campaignTemplateList = useDesigner((state) =>
+    [...new Set(state.nodes.flatMap((candidate) => (candidate.data.stepType === 'send_email' && typeof candidate.data.config.template === 'string' ? [candidate.data.config.template] : [])))].join('\n'),
+  )
+  const campaignTemplates = useMemo(() => (campaignTemplateList ? campaignTemplateList.split('\n') : []), [campaignTemplateList])
+  const eventType = typeof node?.data.config.eventType === 'string' ? node.data.config.eventType : null
   const type = node ? findNodeType(node.data.stepType) : undefined
 
   // Saved segments are only needed by a segment trigger; asked for once.
@@ -32,7 +39,17 @@ export function ConfigPanel() {
     api.listSegments().then(setSegments, () => setSegments([]))
   }, [api, wantsSegments, segments])
 
-  const context = useMemo(() => ({ templates, segments, messages: fieldMessages(issues ?? []), readOnly }), [templates, segments, issues, readOnly])
+  // Link tags are only needed to branch on which link was clicked; asked for once.
+  const wantsLinkTags = eventType === 'click'
+  useEffect(() => {
+    if (!wantsLinkTags || linkTags) return
+    api.listLinkTags().then(setLinkTags, () => setLinkTags([]))
+  }, [api, wantsLinkTags, linkTags])
+
+  const context = useMemo(
+    () => ({ templates, segments, linkTags, campaignTemplates, eventType, messages: fieldMessages(issues ?? []), readOnly }),
+    [templates, segments, linkTags, campaignTemplates, eventType, issues, readOnly],
+  )
 
   if (!node) return <p className="panel__empty">{t('config.none')}</p>
   if (!type) return <p className="panel__empty">{node.data.stepType}</p>

@@ -1,8 +1,9 @@
 import { createContext, useContext, useId } from 'react'
 import type { z } from 'zod'
-import type { Segment, TemplateSummary } from '../api'
-import { useT } from '../i18n'
-import { emptyValue, fieldLabel, parseScalar, shapeOf, switchVariant, type FieldShape } from '../schema-form'
+import type { LinkTags, Segment, TemplateSummary } from '../api'
+import { configChoiceLabel, configFieldLabel, EVENT_PROPERTIES } from '../field-labels'
+import { useLanguage, useT } from '../i18n'
+import { emptyValue, parseScalar, shapeOf, switchVariant, type FieldShape } from '../schema-form'
 
 // One widget per kind of schema (schema-form.ts), recursing through objects, variants, lists and pairs.
 // A few field names get a richer widget with data the schema cannot know: the template list, saved
@@ -11,6 +12,12 @@ import { emptyValue, fieldLabel, parseScalar, shapeOf, switchVariant, type Field
 export interface FieldContextValue {
   templates: TemplateSummary[] | null
   segments: Segment[] | null
+  /** The link tags of each mail template (for "which link was clicked"). */
+  linkTags?: LinkTags | null
+  /** Templates the campaign's send steps use: their link tags come first. */
+  campaignTemplates?: string[]
+  /** The step's event type, for suggesting property names in its filter. */
+  eventType?: string | null
   /** Messages by field path ("arms.1.weight"). */
   messages: Map<string, string[]>
   readOnly: boolean
@@ -57,12 +64,13 @@ interface Props {
 export function SchemaField({ name, schema, value, path, onChange }: Props) {
   const shape = shapeOf(schema)
   const id = useId()
+  const language = useLanguage((state) => state.language)
   if (shape.kind === 'fixed' || shape.kind === 'unknown') return null
   const nested = shape.kind === 'object' || shape.kind === 'variant' || shape.kind === 'list' || shape.kind === 'pairs'
   return (
     <div className={`field${nested ? ' field--nested' : ''}`} data-testid="config-field" data-field={path}>
       <label className="field__label" htmlFor={id}>
-        {fieldLabel(name)}
+        {configFieldLabel(language, name)}
       </label>
       <Widget id={id} name={name} shape={shape} schema={schema} value={value} path={path} onChange={onChange} />
       <Messages path={path} />
@@ -73,6 +81,7 @@ export function SchemaField({ name, schema, value, path, onChange }: Props) {
 function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id: string; shape: FieldShape }) {
   const { templates, segments, readOnly } = useContext(FieldContext)
   const t = useT()
+  const language = useLanguage((state) => state.language)
   const testId = `config-input-${path}`
   switch (shape.kind) {
     case 'text':
@@ -150,7 +159,7 @@ function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id
         <select id={id} data-testid={testId} disabled={readOnly} value={String(value ?? '')} onChange={(event) => onChange(event.target.value)}>
           {shape.options.map((option) => (
             <option key={option} value={option}>
-              {fieldLabel(option)}
+              {configChoiceLabel(language, name, option)}
             </option>
           ))}
         </select>
@@ -172,7 +181,7 @@ function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id
           >
             {shape.options.map((option) => (
               <option key={option.value} value={option.value}>
-                {fieldLabel(option.value)}
+                {configChoiceLabel(language, shape.discriminator, option.value)}
               </option>
             ))}
           </select>
@@ -264,27 +273,82 @@ function ListField({ id, item, value, path, onChange }: { id: string; item: z.Zo
   )
 }
 
-function PairsField({ value, valueSchema, path, onChange }: { value: Record<string, unknown>; valueSchema: z.ZodType; path: string; onChange(value: unknown): void }) {
-  const { readOnly } = useContext(FieldContext)
+/** Link tags to offer: those in the campaign's own mails first (with the mail they are in), then the rest. */
+function linkTagOptions(linkTags: LinkTags, campaignTemplates: string[]): { tag: string; templates: string[]; own: boolean }[] {
+  const byTag = new Map<string, { tag: string; templates: string[]; own: boolean }>()
+  for (const template of linkTags) {
+    for (const tag of template.tags) {
+      const entry = byTag.get(tag) ?? { tag, templates: [], own: false }
+      entry.templates.push(template.id)
+      entry.own ||= campaignTemplates.includes(template.id)
+      byTag.set(tag, entry)
+    }
+  }
+  return [...byTag.values()].sort((a, b) => Number(b.own) - Number(a.own))
+}
+
+/** The value of a "tag" property: a choice among the link tags of the mail templates. */
+function LinkTagSelect({ value, testId, onChange }: { value: string; testId: string; onChange(value: string): void }) {
+  const { linkTags, campaignTemplates = [], readOnly } = useContext(FieldContext)
   const t = useT()
+  const options = linkTagOptions(linkTags ?? [], campaignTemplates)
+  return (
+    <select aria-label={t('config.linkTag')} data-testid={testId} disabled={readOnly} value={value} onChange={(event) => onChange(event.target.value)}>
+      <option value="">{t('config.chooseLinkTag')}</option>
+      {value && !options.some((option) => option.tag === value) && <option value={value}>{value}</option>}
+      {options.map((option) => (
+        <option key={option.tag} value={option.tag}>
+          {option.tag} ({t('config.linkIn', { mails: option.templates.join(', ') })})
+        </option>
+      ))}
+    </select>
+  )
+}
+
+function PairsField({ value, valueSchema, path, onChange }: { value: Record<string, unknown>; valueSchema: z.ZodType; path: string; onChange(value: unknown): void }) {
+  const { readOnly, eventType, linkTags } = useContext(FieldContext)
+  const t = useT()
+  const listId = useId()
   const entries = Object.entries(value)
+  const known = (eventType && EVENT_PROPERTIES[eventType]) || []
   const rebuild = (index: number, key: string, next: unknown) =>
     onChange(Object.fromEntries(entries.map(([oldKey, oldValue], i) => (i === index ? [key, next] : [oldKey, oldValue]))))
   return (
     <div className="field__list">
+      {known.length > 0 && (
+        <datalist id={listId}>
+          {known.map((property) => (
+            <option key={property} value={property} />
+          ))}
+        </datalist>
+      )}
       {entries.map(([key, entry], index) => (
         <div key={index} className="field__pair">
-          <input type="text" aria-label={t('config.key')} placeholder={t('config.key')} data-testid={`config-key-${path}-${index}`} readOnly={readOnly} value={key} onChange={(event) => rebuild(index, event.target.value, entry)} />
-          <span>=</span>
           <input
             type="text"
-            aria-label={t('config.value')}
-            placeholder={t('config.value')}
-            data-testid={`config-value-${path}-${index}`}
+            aria-label={t('config.key')}
+            placeholder={known[0] ?? t('config.key')}
+            list={known.length > 0 ? listId : undefined}
+            data-testid={`config-key-${path}-${index}`}
             readOnly={readOnly}
-            value={entry === null || entry === undefined ? '' : String(entry)}
-            onChange={(event) => rebuild(index, key, shapeOf(valueSchema).kind === 'text' ? event.target.value : parseScalar(event.target.value))}
+            value={key}
+            onChange={(event) => rebuild(index, event.target.value, entry)}
           />
+          <span>=</span>
+          {/* Which link was clicked: chosen among the tags the mails' links carry, not typed from memory. */}
+          {key === 'tag' && linkTags && shapeOf(valueSchema).kind !== 'number' ? (
+            <LinkTagSelect value={entry === null || entry === undefined ? '' : String(entry)} testId={`config-value-${path}-${index}`} onChange={(next) => rebuild(index, key, next)} />
+          ) : (
+            <input
+              type="text"
+              aria-label={t('config.value')}
+              placeholder={t('config.value')}
+              data-testid={`config-value-${path}-${index}`}
+              readOnly={readOnly}
+              value={entry === null || entry === undefined ? '' : String(entry)}
+              onChange={(event) => rebuild(index, key, shapeOf(valueSchema).kind === 'text' ? event.target.value : parseScalar(event.target.value))}
+            />
+          )}
           {!readOnly && (
             <button type="button" className="link-button" aria-label={t('config.remove')} onClick={() => onChange(Object.fromEntries(entries.filter((_, i) => i !== index)))}>
               ×

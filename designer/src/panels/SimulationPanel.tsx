@@ -3,6 +3,7 @@ import type { SimulationResult } from '../api'
 import { useApi, useDesigner } from '../designer-context'
 import { errorSentence } from '../enrolment-text'
 import { useT } from '../i18n'
+import { ContactPicker } from './ContactPicker'
 import { EventTypeList, EVENT_LIST_ID } from './SchemaField'
 
 interface ScriptRow {
@@ -70,10 +71,7 @@ export function SimulationPanel() {
   return (
     <form className="simulation" data-testid="simulation-panel" onSubmit={(event) => void run(event)}>
       <EventTypeList />
-      <label className="field">
-        <span className="field__label">{t('sim.contact')}</span>
-        <input type="email" required data-testid="sim-contact" placeholder="claire.dupont@dupont-industrie.example" value={email} onChange={(event) => setEmail(event.target.value)} />
-      </label>
+      <ContactPicker value={email} onChange={setEmail} />
       <label className="field">
         <span className="field__label">{t('sim.source')}</span>
         <select data-testid="sim-source" value={source} onChange={(event) => setSource(event.target.value as 'draft' | 'live')}>

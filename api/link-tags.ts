@@ -1,0 +1,39 @@
+import { Router } from 'express'
+import type { Sql } from 'postgres'
+import type { TemplateRenderer } from '../templates/renderer'
+import { caller } from './auth'
+
+// The tracking tags of the links in each mail template (href="…?mt_tag=service-kit"), so that the
+// designer offers them when a marketer branches on which link was clicked, instead of expecting the tag
+// typed from memory. Read by rendering each mail for the headquarters subsidiary with a link hook: the
+// renderer is the one place that knows how tags are declared.
+
+const SAMPLE_CONTACT = { email: 'sample@example.invalid', firstName: null, lastName: null, salutation: null, company: null, attributes: {} }
+
+/** GET /link-tags: { templates: [{ id, tags }] }, tags in the order the links appear. */
+export function linkTagRoutes(deps: { sql: Sql; renderer: TemplateRenderer }): Router {
+  const router = Router()
+  router.get('/link-tags', async (req, res) => {
+    const [subsidiary] = await deps.sql<{ code: string; name: string; locale: string }[]>`
+      select code, name, locale from subsidiaries where account_id = ${caller(req).acc} order by is_headquarters desc, code limit 1`
+    if (!subsidiary) return void res.json({ templates: [] })
+    const templates = await Promise.all(
+      deps.renderer.templateIds().map(async (id) => {
+        const tags: string[] = []
+        await deps.renderer.render({
+          templateId: id,
+          subsidiary,
+          contact: SAMPLE_CONTACT,
+          unsubscribeUrl: 'https://example.invalid/unsubscribe',
+          trackLink: (url, tag) => {
+            if (tag && !tags.includes(tag)) tags.push(tag)
+            return url
+          },
+        })
+        return { id, tags }
+      }),
+    )
+    res.json({ templates })
+  })
+  return router
+}
