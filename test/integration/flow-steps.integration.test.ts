@@ -349,8 +349,9 @@ describe('contact and webhook activities against Postgres and a real receiver', 
       consent: 'pending',
       subsidiary: 'FR',
       timeZone: 'Europe/Paris',
-      // Never scored: no persona match yet.
+      // Never scored: no persona match and no cell of the scoring matrix yet.
       personas: [],
+      cell: null,
     })
     expect((await facts({ subsidiary: 'FR', timeZone: 'America/Montreal' })).timeZone).toBe('America/Montreal')
     expect((await facts({ subsidiary: 'IT', timeZone: 'Mars/Olympus_Mons' })).timeZone).toBe('Europe/Rome')
