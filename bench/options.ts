@@ -32,7 +32,7 @@ export const USAGE = `npm run bench -- [options]
   --recipients N        rendering: recipients rendered by the product's renderer (2000)
   --mjml-recipients N   rendering: recipients compiled by raw mjml2html (300)
   --template ID         rendering: mail template (onboarding-welcome)
-  --events N            ingestion: events posted to each endpoint after 200 warm-up requests (3000)
+  --events N            ingestion: events posted to each endpoint after 200 warm-up requests, singly and again in batches of 100 (3000)
   --event-concurrency N ingestion: requests in flight (16)
   --designer-nodes N    designer: steps on the large campaign's canvas (300)
   --horizon D           history: simulated time an enrolment may run at most (730d)
