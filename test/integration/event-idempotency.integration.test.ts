@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { enrolmentWorkflowId } from '../../engine/client'
+import { enrolmentStateQuery } from '../../engine/workflows/enrolment'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // A client that resends events after a network error (it cannot know whether the first try was stored)
@@ -38,10 +39,13 @@ async function trackedSignals(workflowId: string): Promise<string[]> {
 describe('events API idempotency', () => {
   it('stores a batch sent twice once: same answer marked duplicate, one enrolment, one signal', async () => {
     const email = 'anna.schmidt@schmidt-pressen.example'
+    // The webinar after the purchase (the dispatcher hands events on in the order they occurred), so it is
+    // signalled to the onboarding enrolment the purchase starts.
+    const at = Date.now()
     const batch = {
       events: [
-        { id: 'shop-order-4711', type: 'purchase', contact: { email }, properties: { product: 'HydroStat 2000' } },
-        { id: 'crm-webinar-88', type: 'webinar_attended', contact: { email }, properties: { webinar: 'Hydraulik 4.0' } },
+        { id: 'shop-order-4711', type: 'purchase', contact: { email }, properties: { product: 'HydroStat 2000' }, occurredAt: new Date(at - 2000).toISOString() },
+        { id: 'crm-webinar-88', type: 'webinar_attended', contact: { email }, properties: { webinar: 'Hydraulik 4.0' }, occurredAt: new Date(at - 1000).toISOString() },
       ],
     }
     const first = await post(batch)
@@ -59,7 +63,12 @@ describe('events API idempotency', () => {
     expect(events.map((e) => e.client_id)).toEqual(['crm-webinar-88', 'shop-order-4711'])
     const enrolments = await system.sql<{ campaign_id: string }[]>`select campaign_id from enrolments where contact_id = ${contact!.id}`
     expect(enrolments).toHaveLength(1)
-    const signals = await trackedSignals(enrolmentWorkflowId(enrolments[0]!.campaign_id, contact!.id))
+    const handle = system.client.workflow.getHandle(enrolmentWorkflowId(enrolments[0]!.campaign_id, contact!.id))
+    // A signal that arrives while the worker runs a workflow task is written to the history when the task
+    // completes; the query runs after it, so every signal sent by then is in the history.
+    await expect.poll(() => trackedSignals(handle.workflowId), { timeout: 30_000 }).toHaveLength(1)
+    await handle.query(enrolmentStateQuery)
+    const signals = await trackedSignals(handle.workflowId)
     expect(signals).toHaveLength(1)
     expect(signals[0]).toContain(first.body.accepted[1].eventId)
   })
