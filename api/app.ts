@@ -30,6 +30,8 @@ import { templateRoutes } from './templates'
 import { trackingRoutes } from './tracking'
 import { consentRoutes } from './consent'
 import { formRoutes } from './forms'
+import { formAdminRoutes } from './form-admin'
+import { consentTextRoutes } from './consent-texts'
 import { visitRoutes } from './visits'
 import type { TrackingConfig } from '../server/config'
 
@@ -93,6 +95,8 @@ export function createApp(deps: AppDeps) {
   api.use(handoverRoutes(deps))
   api.use(contactRoutes(deps))
   api.use(linkTagRoutes(deps))
+  api.use(formAdminRoutes(deps))
+  api.use(consentTextRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
 

@@ -1,5 +1,7 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client'
 import { Router } from 'express'
 import type { Sql } from 'postgres'
+import { campaignControlSignal } from '../engine/workflows/enrolment'
 import { z } from 'zod'
 import { caller, type Caller } from './auth'
 import { notFound, send } from './errors'
@@ -22,9 +24,9 @@ const mayHandlePersonalData = (who: Caller) => who.role === 'admin' || who.role 
 /**
  * Consent and GDPR, behind the API token: the proof of a contact's consent (which text, where, when,
  * from which address), the export of everything stored about them, and erasure (the contact is
- * anonymised, their events and visits deleted, and an audit row kept).
+ * anonymised, their events and visits deleted, their running enrolments stopped, and an audit row kept).
  */
-export function consentRoutes(deps: { sql: Sql }): Router {
+export function consentRoutes(deps: { sql: Sql; client: Client; log?: (message: string) => void }): Router {
   const { sql } = deps
   const router = Router()
 
@@ -85,8 +87,10 @@ export function consentRoutes(deps: { sql: Sql }): Router {
       const visits = await sql`delete from web_visits where visitor_id in (select id from web_visitors where contact_id = ${c})`
       await sql`delete from web_visitors where contact_id = ${c}`
       await sql`update enrolments set trigger_event_id = null where contact_id = ${c}`
-      // Running enrolments stay, but mail nobody: the contact's consent is revoked below.
-      await sql`update enrolments set status = 'exited', exit_reason = 'erased', finished_at = now() where contact_id = ${c} and status = 'active'`
+      // The rows leave at once (so nothing counts them as running); their workflows are stopped after the commit.
+      const stopped = await sql<{ workflow_id: string }[]>`
+        update enrolments set status = 'exited', exit_reason = 'erased', finished_at = now(), current_node_id = null
+        where contact_id = ${c} and status = 'active' returning workflow_id`
       // Score changes and handovers keep their figures (reporting counts them) but no longer name the event.
       await sql`update score_changes set event_id = null where contact_id = ${c}`
       await sql`update handovers set event_id = null where contact_id = ${c}`
@@ -98,12 +102,37 @@ export function consentRoutes(deps: { sql: Sql }): Router {
         update contacts set email = ${`erased-${c}@erased.invalid`}, first_name = null, last_name = null, salutation = null, company = null,
           attributes = '{}', tags = '{}', time_zone = null, consent_status = 'revoked', consent_source = 'erased on request', consent_at = now(), updated_at = now()
         where id = ${c}`
-      const details = { eventsDeleted: events.count, visitsDeleted: visits.count }
-      await sql`insert into privacy_audit (account_id, contact_id, action, actor, details) values (${who.acc}, ${c}, 'erase', ${who.sub}, ${sql.json(details)})`
-      return details
+      const details = { eventsDeleted: events.count, visitsDeleted: visits.count, enrolmentsStopped: stopped.length }
+      const [audit] = await sql<{ id: string }[]>`
+        insert into privacy_audit (account_id, contact_id, action, actor, details) values (${who.acc}, ${c}, 'erase', ${who.sub}, ${sql.json(details)}) returning id`
+      return { details, auditId: audit!.id, workflowIds: stopped.map((row) => row.workflow_id) }
     })
-    res.json({ erased: true, contactId: c, ...counts })
+    const notStopped = await stopEnrolments(deps, counts.workflowIds)
+    if (notStopped.length) {
+      // The rows say "erased" and consent is revoked, so the send path mails nobody; the audit says which still ran.
+      await sql`update privacy_audit set details = details || ${sql.json({ enrolmentsNotSignalled: notStopped })} where id = ${counts.auditId}`
+    }
+    res.json({ erased: true, contactId: c, ...counts.details, ...(notStopped.length ? { enrolmentsNotSignalled: notStopped } : {}) })
   })
 
   return router
+}
+
+/**
+ * Ends the erased contact's enrolment workflows the way a stopped campaign ends them (the campaignControl
+ * signal: the running step is cancelled and the workflow finishes at once, its row already closed).
+ * Returns the workflow ids that could not be told; a finished workflow needs nothing.
+ */
+async function stopEnrolments(deps: { client: Client; log?: (message: string) => void }, workflowIds: string[]): Promise<string[]> {
+  const failed: string[] = []
+  for (const workflowId of workflowIds) {
+    try {
+      await deps.client.workflow.getHandle(workflowId).signal(campaignControlSignal, { action: 'stop' })
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) continue
+      deps.log?.(`erase: enrolment ${workflowId} not stopped: ${error}`)
+      failed.push(workflowId)
+    }
+  }
+  return failed
 }

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express'
-import type { Sql } from 'postgres'
+import type { Sql, TransactionSql } from 'postgres'
 import { z } from 'zod'
 import type { EventDispatcher } from '../engine/dispatcher'
 import { eventTypeSchema } from '../engine/nodes/property-filter'
@@ -20,6 +20,8 @@ const contactInput = z.strictObject({
 })
 
 const eventInput = z.strictObject({
+  /** The client's own id for the event; sending it again answers the stored event instead of storing a second. */
+  id: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
   type: eventTypeSchema,
   contact: contactInput,
   properties: z.record(z.string().min(1).max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).default({}),
@@ -29,6 +31,8 @@ const eventInput = z.strictObject({
 type EventInput = z.output<typeof eventInput>
 
 export const MAX_BATCH = 500
+/** Transactions one batch request runs at once: enough to overlap round trips, few enough to leave the pool to others. */
+const BATCH_PARALLEL = 4
 
 interface Rejected {
   index: number
@@ -43,7 +47,9 @@ interface Rejected {
  * stored (with its contact) in its own transaction, then acknowledged: one bad event never costs the
  * others, and a stored one is never rolled back by a later failure. A batch answers 202 when every
  * event was stored, 207 when some were rejected (each named by index, field and message) and 400 when
- * none was; `accepted` and `rejected` list them.
+ * none was; `accepted` and `rejected` list them. An event with an `id` (or a single event with an
+ * Idempotency-Key header) seen before is answered from the store, marked `duplicate` (a single one with
+ * 200 instead of 202), and nothing is stored or dispatched again: a client may resend after any error.
  */
 export function eventRoutes(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (message: string) => void }): Router {
   const router = Router()
@@ -52,8 +58,12 @@ export function eventRoutes(deps: { sql: Sql; dispatcher: EventDispatcher; log?:
     if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) return storeBatch(deps, req, res, (body as { events: unknown }).events)
     const parsed = eventInput.safeParse(body)
     if (!parsed.success) return send(res, invalidInput(parsed.error))
-    const result = await storeEvent(deps.sql, caller(req), parsed.data)
+    const header = req.header('idempotency-key')?.trim()
+    if (header !== undefined && (header.length === 0 || header.length > 200)) return send(res, { status: 400, code: 'invalid_input', field: 'Idempotency-Key', message: 'Idempotency-Key: 1 to 200 characters' })
+    if (header && parsed.data.id && header !== parsed.data.id) return send(res, { status: 400, code: 'invalid_input', field: 'Idempotency-Key', message: 'Idempotency-Key: differs from the event\'s id; send one of them' })
+    const result = await storeEvent(deps.sql, caller(req), { ...parsed.data, id: parsed.data.id ?? header })
     if ('status' in result) return send(res, result)
+    if (result.duplicate) return void res.status(200).json(result)
     deps.dispatcher.kick()
     res.status(202).json(result)
   })
@@ -67,6 +77,9 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
   const who = caller(req)
   const accepted: ({ index: number } & StoredEvent)[] = []
   const rejected: Rejected[] = []
+  // Events about one contact are stored in their order; different contacts' events side by side (a few
+  // transactions at once), which is what makes a batch cheaper than as many single requests.
+  const byContact = new Map<string, { index: number; input: EventInput }[]>()
   for (const [index, raw] of events.entries()) {
     const parsed = eventInput.safeParse(raw)
     if (!parsed.success) {
@@ -74,17 +87,29 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
       rejected.push({ index, status: error.status, code: error.code, field: error.field!, message: error.message })
       continue
     }
-    try {
-      const result = await storeEvent(deps.sql, who, parsed.data)
-      if ('status' in result) rejected.push({ index, status: result.status, code: result.code, field: `events.${index}.${result.field}`, message: `events.${index}.${result.message}` })
-      else accepted.push({ index, ...result })
-    } catch (error) {
-      // Not stored (the transaction rolled back); the others are unaffected, and the caller may resend this one.
-      deps.log?.(`event ${index} of a batch not stored: ${error}`)
-      rejected.push({ index, status: 500, code: 'internal', field: `events.${index}`, message: `events.${index}: not stored because of an internal error; send it again` })
+    const key = parsed.data.contact.email.toLowerCase()
+    byContact.set(key, [...(byContact.get(key) ?? []), { index, input: parsed.data }])
+  }
+  const queue = [...byContact.values()]
+  const storeGroup = async () => {
+    for (let group = queue.shift(); group; group = queue.shift()) {
+      for (const { index, input } of group) {
+        try {
+          const result = await storeEvent(deps.sql, who, input)
+          if ('status' in result) rejected.push({ index, status: result.status, code: result.code, field: `events.${index}.${result.field}`, message: `events.${index}.${result.message}` })
+          else accepted.push({ index, ...result })
+        } catch (error) {
+          // Not stored (the transaction rolled back); the others are unaffected, and the caller may resend this one.
+          deps.log?.(`event ${index} of a batch not stored: ${error}`)
+          rejected.push({ index, status: 500, code: 'internal', field: `events.${index}`, message: `events.${index}: not stored because of an internal error; send it again` })
+        }
+      }
     }
   }
-  if (accepted.length) deps.dispatcher.kick()
+  await Promise.all(Array.from({ length: BATCH_PARALLEL }, storeGroup))
+  accepted.sort((a, b) => a.index - b.index)
+  rejected.sort((a, b) => a.index - b.index)
+  if (accepted.some((event) => !event.duplicate)) deps.dispatcher.kick()
   const status = rejected.length === 0 ? 202 : accepted.length === 0 ? 400 : 207
   res.status(status).json({ accepted, rejected })
 }
@@ -93,11 +118,31 @@ interface StoredEvent {
   eventId: string
   contactId: string
   contactCreated: boolean
+  /** The event's id was seen before: this is the stored event, nothing new was stored or dispatched. */
+  duplicate: boolean
+}
+
+/** The event stored earlier under the client's id, answered again when it is the same event (type and contact). */
+async function earlierEvent(sql: TransactionSql, who: ReturnType<typeof caller>, input: EventInput & { id: string }): Promise<ApiError | StoredEvent | null> {
+  // Concurrent resends of one id serialise here, so exactly one of them stores the event.
+  await sql`select pg_advisory_xact_lock(hashtext(${who.acc + ':' + input.id}))`
+  const [earlier] = await sql<{ id: string; contact_id: string; type: string; email: string; subsidiary_code: string }[]>`
+    select e.id, e.contact_id, e.type, c.email, s.code as subsidiary_code
+    from events e join contacts c on c.id = e.contact_id join subsidiaries s on s.id = c.subsidiary_id
+    where e.account_id = ${who.acc} and e.client_id = ${input.id}`
+  if (!earlier) return null
+  const same = earlier.type === input.type && earlier.email.toLowerCase() === input.contact.email.toLowerCase() && seesSubsidiary(who, earlier.subsidiary_code)
+  if (!same) return { status: 409, code: 'conflict', field: 'id', message: `id: "${input.id}" already names a different event; give each event its own id` }
+  return { eventId: earlier.id, contactId: earlier.contact_id, contactCreated: false, duplicate: true }
 }
 
 async function storeEvent(sql: Sql, who: ReturnType<typeof caller>, input: EventInput): Promise<ApiError | StoredEvent> {
   return sql.begin(async (sql) => {
     const { contact } = input
+    if (input.id) {
+      const earlier = await earlierEvent(sql, who, { ...input, id: input.id })
+      if (earlier) return earlier
+    }
     const [existing] = await sql<{ id: string; subsidiary_code: string }[]>`
       select c.id, s.code as subsidiary_code from contacts c join subsidiaries s on s.id = c.subsidiary_id
       where c.account_id = ${who.acc} and lower(c.email) = lower(${contact.email})
@@ -137,10 +182,10 @@ async function storeEvent(sql: Sql, who: ReturnType<typeof caller>, input: Event
       contactId = created!.id
     }
     const [event] = await sql<{ id: string }[]>`
-      insert into events (account_id, contact_id, type, properties, occurred_at, source)
+      insert into events (account_id, contact_id, type, properties, occurred_at, source, client_id)
       values (${who.acc}, ${contactId}, ${input.type}, ${sql.json(input.properties as Record<string, never>)},
-              ${input.occurredAt ?? new Date().toISOString()}, ${'api'})
+              ${input.occurredAt ?? new Date().toISOString()}, ${'api'}, ${input.id ?? null})
       returning id`
-    return { eventId: event!.id, contactId, contactCreated: !existing }
+    return { eventId: event!.id, contactId, contactCreated: !existing, duplicate: false }
   })
 }

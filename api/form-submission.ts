@@ -10,6 +10,10 @@ export interface FormRow {
   name: string
   asset_url: string | null
   consent_purpose: string
+  /** The consent text version the form shows; null: the newest of its purpose. */
+  consent_version: number | null
+  /** Off: the form asks for no marketing consent (no confirmation mail); it still records the contact and events. */
+  double_opt_in: boolean
   subsidiary_id: string
   locale: string
 }
@@ -39,7 +43,9 @@ interface RequestFacts {
  * version shown, and the `form` event (plus `download` when the form delivers an asset). A request id
  * seen before returns the earlier submission unchanged.
  */
-export async function storeSubmission(sql: Sql, form: FormRow, input: FormInput, extra: Record<string, unknown>, request: RequestFacts): Promise<StoredSubmission | ApiError> {
+export async function storeSubmission(sql: Sql, form: FormRow, posted: FormInput, extra: Record<string, unknown>, request: RequestFacts): Promise<StoredSubmission | ApiError> {
+  // A form without double opt-in collects no consent, whatever box a page may post.
+  const input = { ...posted, consent: posted.consent && form.double_opt_in, consentVersion: posted.consentVersion ?? form.consent_version ?? undefined }
   return sql.begin(async (sql) => {
     // Concurrent posts of the same request serialise here, so only one stores anything.
     await sql`select pg_advisory_xact_lock(hashtext(${form.id + request.requestId}))`

@@ -14,7 +14,7 @@ import { confirmRoutes } from './consent-confirm'
 import { invalidInput, send, type ApiError } from './errors'
 import { publicCors } from './visits'
 import { cookieOptions, DEFAULT_TRACKING } from './tracking'
-import { storeSubmission, type StoredSubmission } from './form-submission'
+import { storeSubmission, type FormRow, type StoredSubmission } from './form-submission'
 
 export interface FormDeps {
   sql: Sql
@@ -76,13 +76,16 @@ export function formRoutes(deps: FormDeps): Router {
     const fail = (error: ApiError, locale = 'de') =>
       html ? void res.status(error.status).type('html').send(publicPage(locale, textsFor(locale).formErrorTitle, [error.message])) : send(res, error)
 
-    const [form] = await deps.sql<{ id: string; account_id: string; public_key: string; name: string; asset_url: string | null; consent_purpose: string; subsidiary_id: string; locale: string }[]>`
-      select f.id, f.account_id, f.public_key, f.name, f.asset_url, f.consent_purpose, f.subsidiary_id, s.locale
+    const [form] = await deps.sql<(FormRow & { fields: { name: string; required: boolean }[] })[]>`
+      select f.id, f.account_id, f.public_key, f.name, f.asset_url, f.consent_purpose, f.consent_version, f.double_opt_in, f.fields, f.subsidiary_id, s.locale
       from web_forms f join subsidiaries s on s.id = f.subsidiary_id where f.public_key = ${req.params.formKey}`
     if (!form) return fail({ status: 404, code: 'not_found', field: 'formKey', message: `formKey: no form "${req.params.formKey}"` })
     const { input, extra } = normalise(req.body)
     const parsed = formInput.safeParse(input)
     if (!parsed.success) return fail(invalidInput(parsed.error), form.locale)
+    // The fields a marketer marked required on this form (api/form-admin.ts).
+    const missing = form.fields.find((field) => field.required && input[field.name] === undefined && extra[field.name] === undefined)
+    if (missing) return fail({ status: 400, code: 'invalid_input', field: missing.name, message: `${missing.name}: required on this form` }, form.locale)
     const requestId = parsed.data.requestId ?? req.header('idempotency-key') ?? randomUUID()
 
     const stored = await storeSubmission(deps.sql, form, parsed.data, extra, { requestId, ip: req.ip ?? null, userAgent: req.header('user-agent') ?? null })

@@ -7,13 +7,30 @@ import { cpuMeter, inFlight, now, percentile, perSecond, pollUntil } from './mea
 // Event ingestion: POST /api/events on the product's app (bearer token, validation, the event and its
 // contact committed before the 202, the dispatcher kicked) against a bare express endpoint that parses the
 // same JSON and answers 202, driven by the same client loop (node's fetch, bounded concurrency, loopback).
+// Then the same with batches ({"events": [...]}, 100 per request, each event with its client id as an
+// integration would send them): the bare endpoint parses the batch and checks every event's type.
 
 export interface IngestionOptions {
   events: number
   concurrency: number
   /** Distinct contacts the events are about; the first event of each creates it, later ones update it. */
   contacts: number
+  /** Events per batch request in the batch part (100). */
+  batchSize?: number
+  /** Batch requests in flight (4). */
+  batchConcurrency?: number
   log: (message: string) => void
+}
+
+export interface BatchIngestionResult {
+  batchSize: number
+  concurrency: number
+  raw: IngestionFigures
+  product: IngestionFigures
+  /** Product events/s over bare express events/s, both with batches. */
+  ratio: { throughput: number; p50: number; p99: number }
+  /** Batch events/s of the product over its own single-event events/s. */
+  overSingle: number
 }
 
 export interface IngestionFigures {
@@ -42,6 +59,7 @@ export interface IngestionResult {
    * last request; events/s from the first event received to the last one dispatched (Postgres timestamps).
    */
   dispatch: { drained: boolean; dispatched: number; ms: number | null; eventsPerSecond: number | null }
+  batch: BatchIngestionResult
 }
 
 const WARMUP = 200
@@ -52,6 +70,42 @@ function event(index: number, contacts: number, run: string) {
     contact: { email: `ingest-${run}-${index % contacts}@bench.example`, firstName: 'Ingrid', lastName: 'Ingest', company: 'Ingest GmbH', subsidiary: 'DE' },
     properties: { page: `/products/hydrostat-2000?visit=${index}`, referrer: 'newsletter' },
   }
+}
+
+/** `count` events in batches of `size`: events/s counts events, latencies are per request. */
+async function driveBatches(url: string, headers: Record<string, string>, count: number, offset: number, size: number, concurrency: number, options: IngestionOptions, run: string, latencies: number[] | null) {
+  let errors = 0
+  let firstError: string | undefined
+  const began = now()
+  await inFlight(Math.ceil(count / size), concurrency, async (b) => {
+    const events = Array.from({ length: Math.min(size, count - b * size) }, (_, i) => {
+      const index = offset + b * size + i
+      return { id: `bench-${run}-${index}`, ...event(index, options.contacts, run) }
+    })
+    const sent = now()
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ events }) })
+    const text = await response.text()
+    latencies?.push(now() - sent)
+    if (response.status !== 202) {
+      errors += events.length
+      firstError ??= `${response.status} ${text.slice(0, 200)}`
+    }
+  })
+  return { ms: now() - began, errors, firstError }
+}
+
+async function measureBatches(label: string, url: string, headers: Record<string, string>, options: IngestionOptions, run: string, size: number, concurrency: number): Promise<IngestionFigures> {
+  // Offsets beyond the single-event part's, so every batch event has an id of its own.
+  const offset = WARMUP + options.events
+  options.log(`ingestion: ${label}: ${WARMUP} warm-up events, then ${options.events} in batches of ${size}, ${concurrency} batches in flight`)
+  const warmup = await driveBatches(url, headers, WARMUP, offset, size, concurrency, options, run, null)
+  const latencies: number[] = []
+  const cpu = cpuMeter()
+  const { ms, errors, firstError } = await driveBatches(url, headers, options.events, offset + WARMUP, size, concurrency, options, run, latencies)
+  if (firstError) options.log(`ingestion: ${label}: ${errors} event(s) not acknowledged, the first failed batch with ${firstError}`)
+  const figures = { url, requests: latencies.length, acknowledged: WARMUP - warmup.errors + options.events - errors, ms, eventsPerSecond: perSecond(options.events, ms), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors, cpuBusy: cpu.busy() }
+  options.log(`ingestion: ${label}: ${figures.eventsPerSecond.toFixed(0)} events/s, p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms per batch`)
+  return figures
 }
 
 async function drive(url: string, headers: Record<string, string>, count: number, offset: number, options: IngestionOptions, run: string, latencies: number[] | null): Promise<{ ms: number; errors: number; firstError?: string }> {
@@ -90,6 +144,12 @@ export async function runIngestion(bench: BenchSystem, options: IngestionOptions
     if (typeof req.body?.type !== 'string') return void res.status(400).json({ error: 'type' })
     res.status(202).json({ eventId: randomUUID(), contactId: randomUUID() })
   })
+  bare.post('/batch', json({ limit: '1mb' }), (req, res) => {
+    const events = req.body?.events
+    if (!Array.isArray(events)) return void res.status(400).json({ error: 'events' })
+    const accepted = events.flatMap((e: { type?: unknown }, index) => (typeof e?.type === 'string' ? [{ index, eventId: randomUUID(), contactId: randomUUID() }] : []))
+    res.status(202).json({ accepted, rejected: [] })
+  })
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = bare.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)))
   })
@@ -100,6 +160,11 @@ export async function runIngestion(bench: BenchSystem, options: IngestionOptions
     const port = (server.address() as { port: number }).port
     const raw = await measure('bare express', `http://127.0.0.1:${port}/events`, {}, options, run)
     const product = await measure('product POST /api/events', `${bench.baseUrl}/api/events`, { authorization: `Bearer ${bench.token}` }, options, run)
+    const size = options.batchSize ?? 100
+    const batchConcurrency = options.batchConcurrency ?? 4
+    const rawBatch = await measureBatches('bare express, batches', `http://127.0.0.1:${port}/batch`, {}, options, run, size, batchConcurrency)
+    const productBatch = await measureBatches('product POST /api/events, batches', `${bench.baseUrl}/api/events`, { authorization: `Bearer ${bench.token}` }, options, run, size, batchConcurrency)
+    const acknowledged = product.acknowledged + productBatch.acknowledged
     const { sql } = bench.system
     const count = async () => {
       const [row] = await sql<{ stored: number; dispatched: number; first: Date | null; last: Date | null }[]>`
@@ -109,7 +174,7 @@ export async function runIngestion(bench: BenchSystem, options: IngestionOptions
       return row!
     }
     const counts = await count()
-    if (counts.stored !== product.acknowledged) options.log(`ingestion: ${product.acknowledged} events acknowledged, but ${counts.stored} stored`)
+    if (counts.stored !== acknowledged) options.log(`ingestion: ${acknowledged} events acknowledged, but ${counts.stored} stored`)
     options.log(`ingestion: ${counts.dispatched} of ${counts.stored} events dispatched so far; waiting up to 2 minutes for the dispatcher to drain`)
     const drained = await pollUntil({
       read: count,
@@ -127,12 +192,20 @@ export async function runIngestion(bench: BenchSystem, options: IngestionOptions
       raw,
       product,
       ratio: { throughput: product.eventsPerSecond / raw.eventsPerSecond, p50: product.p50Ms / raw.p50Ms, p99: product.p99Ms / raw.p99Ms },
-      events: { acknowledged: product.acknowledged, stored: counts.stored, dispatched: counts.dispatched },
+      events: { acknowledged, stored: counts.stored, dispatched: counts.dispatched },
       dispatch: {
         drained: drained.finished,
         dispatched: drained.value.dispatched,
         ms: dispatchMs,
         eventsPerSecond: drained.finished && dispatchMs ? perSecond(drained.value.dispatched, dispatchMs) : null,
+      },
+      batch: {
+        batchSize: size,
+        concurrency: batchConcurrency,
+        raw: rawBatch,
+        product: productBatch,
+        ratio: { throughput: productBatch.eventsPerSecond / rawBatch.eventsPerSecond, p50: productBatch.p50Ms / rawBatch.p50Ms, p99: productBatch.p99Ms / rawBatch.p99Ms },
+        overSingle: productBatch.eventsPerSecond / product.eventsPerSecond,
       },
     }
   } finally {

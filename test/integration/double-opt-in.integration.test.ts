@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ReceivedMail } from '../../server/smtp-sink'
+import { enrolmentWorkflowId } from '../../engine/client'
 import { EBOOK_FORM_KEY, EBOOK_URL, MARKETING_CONSENT_V1 } from '../../tracking/seed-forms'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
@@ -165,4 +166,24 @@ describe('e-book form with double opt-in', () => {
     const audit = await system.sql`select action from privacy_audit where contact_id = ${id} order by at`
     expect(audit.map((a) => a.action)).toEqual(['export', 'erase'])
   })
+
+  it('stops the running enrolments of an erased contact and says how many in the audit', async () => {
+    const email = 'miriam.hoffmann@hoffmann-werkzeug.example'
+    await purchase(email)
+    // Onboarding mails her (consent granted) and then waits days for a click: running until told otherwise.
+    await system.sink!.waitFor(to(email), 1, 30_000)
+    const { id } = await contact(email)
+    const [enrolment] = await system.sql<{ campaign_id: string; status: string }[]>`select campaign_id, status from enrolments where contact_id = ${id}`
+    expect(enrolment!.status).toBe('active')
+    const handle = system.client.workflow.getHandle(enrolmentWorkflowId(enrolment!.campaign_id, id))
+    expect((await handle.describe()).status.name).toBe('RUNNING')
+
+    const erased = await system.api(`/api/contacts/${id}/erase`, { method: 'POST' })
+    expect(erased.body).toMatchObject({ erased: true, enrolmentsStopped: 1 })
+    // The workflow ends now, not when its click wait runs out in days.
+    expect(await handle.result()).toMatchObject({ status: 'exited' })
+    expect((await system.sql`select status, exit_reason from enrolments where contact_id = ${id}`)[0]).toMatchObject({ status: 'exited', exit_reason: 'erased' })
+    const [audit] = await system.sql`select details from privacy_audit where contact_id = ${id} and action = 'erase'`
+    expect(audit!.details).toMatchObject({ enrolmentsStopped: 1 })
+  }, 60_000)
 })

@@ -1,0 +1,192 @@
+import { Router } from 'express'
+import type { Sql, TransactionSql } from 'postgres'
+import { z } from 'zod'
+import { caller, seesSubsidiary, type Caller } from './auth'
+import { invalidInput, notFound, send, type ApiError } from './errors'
+
+// Names the public form endpoint reads itself (api/forms.ts); the consent box belongs to double opt-in.
+const RESERVED = new Set(['consent', 'consentVersion', 'consent_version', 'requestId', 'request_id', 'visitorId', 'visitor_id'])
+
+const formField = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/, 'letters, digits and _ (e.g. "company" or "interest")'),
+  label: z.string().trim().min(1, 'must not be empty').max(200),
+  required: z.boolean().default(false),
+})
+const fieldsSchema = z
+  .array(formField)
+  .min(1, 'at least the email field')
+  .max(30, 'at most 30 fields')
+  .superRefine((fields, ctx) => {
+    const seen = new Set<string>()
+    fields.forEach((field, index) => {
+      if (RESERVED.has(field.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${field.name}" is set by the form itself (double opt-in); choose another name` })
+      if (seen.has(field.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${field.name}" appears twice` })
+      seen.add(field.name)
+    })
+    if (!seen.has('email')) ctx.addIssue({ code: 'custom', message: 'must contain the email field (it identifies the contact)' })
+  })
+
+const formSettings = {
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR'),
+  fields: fieldsSchema,
+  consentPurpose: z.string().regex(/^[a-z][a-z0-9_-]{1,49}$/, 'a purpose such as "marketing"'),
+  consentVersion: z.number('a consent text version number or null (the newest)').int().positive().nullable(),
+  assetUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL or null' }).max(2000).nullable(),
+  doubleOptIn: z.boolean('true or false'),
+}
+const createForm = z.strictObject({
+  key: z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/, '3 to 64 lowercase letters, digits and -, as in the form\'s URL /f/<key>'),
+  ...formSettings,
+  fields: fieldsSchema.default([{ name: 'email', label: 'E-Mail', required: true }]),
+  consentPurpose: formSettings.consentPurpose.default('marketing'),
+  consentVersion: formSettings.consentVersion.default(null),
+  assetUrl: formSettings.assetUrl.default(null),
+  doubleOptIn: formSettings.doubleOptIn.default(true),
+})
+const updateForm = z.strictObject(formSettings).partial()
+
+interface FormAdminRow {
+  id: string
+  public_key: string
+  name: string
+  subsidiary: string
+  fields: z.output<typeof fieldsSchema>
+  consent_purpose: string
+  consent_version: number | null
+  asset_url: string | null
+  double_opt_in: boolean
+  created_at: Date
+  updated_at: Date
+}
+
+const toForm = (row: FormAdminRow) => ({
+  id: row.id,
+  key: row.public_key,
+  url: `/f/${row.public_key}`,
+  name: row.name,
+  subsidiary: row.subsidiary,
+  fields: row.fields,
+  consentPurpose: row.consent_purpose,
+  consentVersion: row.consent_version,
+  assetUrl: row.asset_url,
+  doubleOptIn: row.double_opt_in,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+})
+
+/** Forms are a marketer's (or admin's) work; which forms is decided by the subsidiaries their token sees. */
+export const editsForms = (who: Caller) => who.role === 'marketer' || who.role === 'admin'
+const forbidden: ApiError = { status: 403, code: 'forbidden', message: 'only marketers and admins manage forms' }
+
+async function formRows(sql: Sql | TransactionSql, who: Caller, id?: string) {
+  return sql<FormAdminRow[]>`
+    select f.id, f.public_key, f.name, s.code as subsidiary, f.fields, f.consent_purpose, f.consent_version, f.asset_url, f.double_opt_in, f.created_at, f.updated_at
+    from web_forms f join subsidiaries s on s.id = f.subsidiary_id
+    where f.account_id = ${who.acc} ${id ? sql`and f.id = ${id}` : sql``}
+      ${who.subs === '*' ? sql`` : sql`and s.code = any(${who.subs})`}
+    order by s.code, f.public_key`
+}
+
+/** The subsidiary (visible to the caller) and the consent text the settings name, or the error naming the field. */
+async function checkSettings(sql: TransactionSql, who: Caller, settings: { subsidiary: string; consentPurpose: string; consentVersion: number | null; doubleOptIn: boolean }): Promise<ApiError | { subsidiaryId: string }> {
+  const [subsidiary] = await sql<{ id: string }[]>`select id from subsidiaries where account_id = ${who.acc} and code = ${settings.subsidiary}`
+  if (!subsidiary) return { status: 400, code: 'invalid_input', field: 'subsidiary', message: `subsidiary: no subsidiary "${settings.subsidiary}" in this account` }
+  if (!seesSubsidiary(who, settings.subsidiary)) return { status: 403, code: 'forbidden', field: 'subsidiary', message: `subsidiary: you may not manage forms of ${settings.subsidiary}` }
+  const [texts] = await sql<{ n: number; has_version: boolean }[]>`
+    select count(*)::int as n, coalesce(bool_or(version = ${settings.consentVersion}), false) as has_version
+    from consent_texts where account_id = ${who.acc} and purpose = ${settings.consentPurpose}`
+  if (settings.consentVersion !== null && !texts!.has_version) {
+    return { status: 400, code: 'invalid_input', field: 'consentVersion', message: `consentVersion: no version ${settings.consentVersion} of the "${settings.consentPurpose}" consent text` }
+  }
+  // A form that asks for consent must have a wording to show and to name in the proof.
+  if (settings.doubleOptIn && texts!.n === 0) {
+    return { status: 400, code: 'invalid_input', field: 'consentPurpose', message: `consentPurpose: no consent text for "${settings.consentPurpose}" yet; create one under /api/consent-texts first` }
+  }
+  return { subsidiaryId: subsidiary.id }
+}
+
+/**
+ * Web forms for marketers, behind the API token: list, create and change the forms the website posts to
+ * (/f/<key>): their fields, subsidiary, consent text, asset and whether they ask for consent by double
+ * opt-in. HQ sees every subsidiary's forms, a subsidiary marketer only their own. A form's key is fixed
+ * once created, because websites post to it.
+ */
+export function formAdminRoutes(deps: { sql: Sql }): Router {
+  const { sql } = deps
+  const router = Router()
+
+  router.get('/forms', async (req, res) => {
+    const who = caller(req)
+    if (!editsForms(who)) return send(res, forbidden)
+    res.json({ forms: (await formRows(sql, who)).map(toForm) })
+  })
+
+  router.get('/forms/:id', async (req, res) => {
+    const who = caller(req)
+    if (!editsForms(who)) return send(res, forbidden)
+    const [row] = z.uuid().safeParse(req.params.id).success ? await formRows(sql, who, req.params.id) : []
+    if (!row) return send(res, notFound('form'))
+    res.json(toForm(row))
+  })
+
+  router.post('/forms', async (req, res) => {
+    const who = caller(req)
+    if (!editsForms(who)) return send(res, forbidden)
+    const parsed = createForm.safeParse(req.body)
+    if (!parsed.success) return send(res, invalidInput(parsed.error))
+    const input = parsed.data
+    const result = await sql.begin(async (sql) => {
+      const checked = await checkSettings(sql, who, input)
+      if ('status' in checked) return checked
+      const [created] = await sql<{ id: string }[]>`
+        insert into web_forms (account_id, subsidiary_id, public_key, name, consent_purpose, consent_version, asset_url, fields, double_opt_in)
+        values (${who.acc}, ${checked.subsidiaryId}, ${input.key}, ${input.name}, ${input.consentPurpose}, ${input.consentVersion}, ${input.assetUrl},
+                ${sql.json(input.fields)}, ${input.doubleOptIn})
+        on conflict (public_key) do nothing returning id`
+      if (!created) return { status: 409, code: 'conflict', field: 'key', message: `key: a form "${input.key}" exists already` } as ApiError
+      return (await formRows(sql, who, created.id))[0]!
+    })
+    if ('status' in result) return send(res, result)
+    res.status(201).json(toForm(result))
+  })
+
+  router.patch('/forms/:id', async (req, res) => {
+    const who = caller(req)
+    if (!editsForms(who)) return send(res, forbidden)
+    if (req.body && typeof req.body === 'object' && 'key' in req.body) {
+      return send(res, { status: 400, code: 'invalid_input', field: 'key', message: 'key: cannot change, websites post to it; create a new form instead' })
+    }
+    const parsed = updateForm.safeParse(req.body)
+    if (!parsed.success) return send(res, invalidInput(parsed.error))
+    if (!z.uuid().safeParse(req.params.id).success) return send(res, notFound('form'))
+    const result = await sql.begin(async (sql) => {
+      const [current] = await formRows(sql, who, req.params.id)
+      if (!current) return notFound('form')
+      const next = {
+        subsidiary: parsed.data.subsidiary ?? current.subsidiary,
+        consentPurpose: parsed.data.consentPurpose ?? current.consent_purpose,
+        consentVersion: parsed.data.consentVersion === undefined ? current.consent_version : parsed.data.consentVersion,
+        doubleOptIn: parsed.data.doubleOptIn ?? current.double_opt_in,
+      }
+      const checked = await checkSettings(sql, who, next)
+      if ('status' in checked) return checked
+      await sql`
+        update web_forms set
+          name = ${parsed.data.name ?? current.name},
+          subsidiary_id = ${checked.subsidiaryId},
+          fields = ${sql.json(parsed.data.fields ?? current.fields)},
+          consent_purpose = ${next.consentPurpose},
+          consent_version = ${next.consentVersion},
+          asset_url = ${parsed.data.assetUrl === undefined ? current.asset_url : parsed.data.assetUrl},
+          double_opt_in = ${next.doubleOptIn},
+          updated_at = now()
+        where id = ${current.id}`
+      return (await formRows(sql, who, current.id))[0]!
+    })
+    if ('status' in result) return send(res, result)
+    res.json(toForm(result))
+  })
+
+  return router
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { enrolmentWorkflowId } from '../../engine/client'
+import { enrolmentStateQuery } from '../../engine/workflows/enrolment'
+import { startTestSystem, type TestSystem } from '../helpers/system'
+
+// A client that resends events after a network error (it cannot know whether the first try was stored)
+// must not create a second event, a second enrolment or a second signal to a running enrolment.
+let system: TestSystem
+beforeAll(async () => {
+  system = await startTestSystem()
+})
+afterAll(() => system?.stop())
+
+async function post(body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${system.baseUrl}/api/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${system.token()}`, ...headers },
+    body: JSON.stringify(body),
+  })
+  return { status: response.status, body: (await response.json()) as any }
+}
+
+/** Every stored event handed to Temporal, so what a resend might have dispatched has happened. */
+async function dispatched() {
+  for (;;) {
+    await system.dispatcher.dispatchPending()
+    const [left] = await system.sql<{ n: number }[]>`select count(*)::int as n from events where dispatched_at is null`
+    if (left!.n === 0) return
+  }
+}
+
+async function trackedSignals(workflowId: string): Promise<string[]> {
+  const history = await system.client.workflow.getHandle(workflowId).fetchHistory()
+  return (history.events ?? [])
+    .filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'trackedEvent')
+    .map((event) => JSON.stringify(event.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0]?.data ? Buffer.from(event.workflowExecutionSignaledEventAttributes.input.payloads[0].data).toString() : ''))
+}
+
+describe('events API idempotency', () => {
+  it('stores a batch sent twice once: same answer marked duplicate, one enrolment, one signal', async () => {
+    const email = 'anna.schmidt@schmidt-pressen.example'
+    // The webinar after the purchase (the dispatcher hands events on in the order they occurred), so it is
+    // signalled to the onboarding enrolment the purchase starts.
+    const at = Date.now()
+    const batch = {
+      events: [
+        { id: 'shop-order-4711', type: 'purchase', contact: { email }, properties: { product: 'HydroStat 2000' }, occurredAt: new Date(at - 2000).toISOString() },
+        { id: 'crm-webinar-88', type: 'webinar_attended', contact: { email }, properties: { webinar: 'Hydraulik 4.0' }, occurredAt: new Date(at - 1000).toISOString() },
+      ],
+    }
+    const first = await post(batch)
+    expect(first.status).toBe(202)
+    expect(first.body.accepted.map((a: any) => a.duplicate)).toEqual([false, false])
+    await dispatched()
+
+    const again = await post(batch)
+    expect(again.status).toBe(202)
+    expect(again.body.accepted).toEqual(first.body.accepted.map((a: any) => ({ ...a, contactCreated: false, duplicate: true })))
+    await dispatched()
+
+    const [contact] = await system.sql<{ id: string }[]>`select id from contacts where email = ${email}`
+    const events = await system.sql`select client_id from events where contact_id = ${contact!.id} order by client_id`
+    expect(events.map((e) => e.client_id)).toEqual(['crm-webinar-88', 'shop-order-4711'])
+    const enrolments = await system.sql<{ campaign_id: string }[]>`select campaign_id from enrolments where contact_id = ${contact!.id}`
+    expect(enrolments).toHaveLength(1)
+    const handle = system.client.workflow.getHandle(enrolmentWorkflowId(enrolments[0]!.campaign_id, contact!.id))
+    // A signal that arrives while the worker runs a workflow task is written to the history when the task
+    // completes; the query runs after it, so every signal sent by then is in the history.
+    await expect.poll(() => trackedSignals(handle.workflowId), { timeout: 30_000 }).toHaveLength(1)
+    await handle.query(enrolmentStateQuery)
+    const signals = await trackedSignals(handle.workflowId)
+    expect(signals).toHaveLength(1)
+    expect(signals[0]).toContain(first.body.accepted[1].eventId)
+  })
+
+  it('answers a single event resent with its Idempotency-Key (or id) with 200 and the stored event', async () => {
+    const event = { type: 'fair_visit', contact: { email: 'marco.rossi@rossi-macchine.example' }, properties: { fair: 'Hannover Messe' } }
+    const first = await post(event, { 'idempotency-key': 'fair-scan-1' })
+    expect(first.status).toBe(202)
+    expect(first.body.duplicate).toBe(false)
+    const again = await post(event, { 'idempotency-key': 'fair-scan-1' })
+    expect(again).toEqual({ status: 200, body: { ...first.body, duplicate: true } })
+    // The header and the body's id name the same event.
+    expect((await post({ ...event, id: 'fair-scan-1' })).body).toMatchObject({ eventId: first.body.eventId, duplicate: true })
+    const stored = await system.sql`select count(*)::int as n from events where client_id = 'fair-scan-1'`
+    expect(stored[0]!.n).toBe(1)
+  })
+
+  it('refuses an id that names a different event or is too long, naming the field', async () => {
+    const email = 'jonas.becker@becker-maschinenbau.example'
+    expect((await post({ id: 'dup-1', type: 'fair_visit', contact: { email } })).status).toBe(202)
+    const other = await post({ events: [{ id: 'dup-1', type: 'webinar_attended', contact: { email } }] })
+    expect(other.status).toBe(400)
+    expect(other.body.rejected[0]).toMatchObject({ index: 0, status: 409, field: 'events.0.id' })
+    const long = await post({ id: 'x'.repeat(201), type: 'fair_visit', contact: { email } })
+    expect(long.status).toBe(400)
+    expect(long.body.error.field).toBe('id')
+    const header = await post({ type: 'fair_visit', contact: { email } }, { 'idempotency-key': 'a' })
+    expect(header.status).toBe(202)
+    const mismatch = await post({ id: 'b', type: 'fair_visit', contact: { email } }, { 'idempotency-key': 'c' })
+    expect(mismatch.body.error.field).toBe('Idempotency-Key')
+  })
+})
