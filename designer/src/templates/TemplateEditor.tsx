@@ -82,8 +82,8 @@ export function TemplateEditor({ api, overview, template, onSaved, onOpen }: { a
         <span className="tpl-version" data-testid="template-version" data-version={doc.version}>
           {t('tpl.version', { version: doc.version })}
         </span>
-        <span className="tpl-save-state" data-testid="template-save-state" data-state={dirty ? 'unsaved' : save.state}>
-          {save.state === 'saving' ? t('save.saving') : save.state === 'refused' ? t('tpl.refused', { message: save.message }) : dirty ? t('save.unsaved') : save.state === 'saved' ? t('tpl.savedVersion', { version: save.version }) : ''}
+        <span className="tpl-save-state" data-testid="template-save-state" data-state={save.state === 'idle' && dirty ? 'unsaved' : save.state}>
+          {save.state === 'saving' ? t('save.saving') : save.state === 'refused' ? t('tpl.refused', { message: save.message }) : save.state === 'saved' ? t('tpl.savedVersion', { version: save.version }) : dirty ? t('save.unsaved') : ''}
         </span>
         <button type="button" className="button button--primary" data-testid="template-save" disabled={!dirty || save.state === 'saving' || !!jsonIssue} onClick={() => void doSave()}>
           {t('tpl.save')}

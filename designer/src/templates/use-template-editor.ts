@@ -30,6 +30,12 @@ export function useTemplateDoc(api: TemplatesApi, kind: TemplateKind, key: strin
     }
   }, [api, kind, key])
 
+  // A new edit makes the last save's outcome old news; the live preview reports problems from here on.
+  const edit = useCallback((content: unknown) => {
+    setDraft(content)
+    setSave((last) => (last.state === 'refused' || last.state === 'saved' ? { state: 'idle' } : last))
+  }, [])
+
   const dirty = doc !== null && JSON.stringify(draft) !== JSON.stringify(doc.content)
 
   const saveDraft = useCallback(async (): Promise<boolean> => {
@@ -50,7 +56,7 @@ export function useTemplateDoc(api: TemplatesApi, kind: TemplateKind, key: strin
     }
   }, [api, kind, key, draft, doc])
 
-  return { doc, draft, setDraft, dirty, loadError, saveDraft, save, saveIssues }
+  return { doc, draft, setDraft: edit, dirty, loadError, saveDraft, save, saveIssues }
 }
 
 /** The preview of a request, fetched a moment after it last changed; stale answers are dropped. */
