@@ -154,6 +154,7 @@ const en = {
   'tpl.send': 'Send test',
   'tpl.sending': 'Sending…',
   'tpl.sent': 'Sent “{subject}” to {to} ({locale}).',
+  'tpl.leaveUnsaved': 'This template has unsaved changes. Leave them?',
 } as const
 
 export type MessageKey = keyof typeof en
@@ -305,6 +306,7 @@ const de: Record<MessageKey, string> = {
   'tpl.send': 'Test senden',
   'tpl.sending': 'Wird gesendet…',
   'tpl.sent': '„{subject}“ an {to} gesendet ({locale}).',
+  'tpl.leaveUnsaved': 'Diese Vorlage hat ungespeicherte Änderungen. Verwerfen?',
 }
 
 /** German names of the engine's step types and categories; anything missing falls back to English. */

@@ -131,4 +131,36 @@ describe('template editor', () => {
     expect(errors.filter((error) => !httpError(422).test(error))).toEqual([])
     await page.close()
   })
+
+  it('in German: the master template previewed in a mail for a stored contact, a block in the mails using it', async () => {
+    const { page, errors } = await openPage()
+    await page.goto(system.designerUrl)
+    await page.getByTestId('language').selectOption('de')
+    await page.getByTestId('templates-link').click()
+    await page.locator('[data-testid="template-item"][data-kind="master"][data-key="corporate"]').click()
+    expect(await page.locator('.tpl-editor__title').innerText()).toContain('Master-Vorlage')
+    await page.getByTestId('preview-contact-mode').selectOption('stored')
+    await page.getByTestId('preview-contact-email').fill('jonas.becker@becker-maschinenbau.example')
+    await expect.poll(() => previewText(page), { timeout: 15_000 }).toContain('Herr Becker')
+
+    // Editing the master's slogan changes the preview of every subsidiary that does not override it (DE here).
+    const source = page.getByTestId('template-source')
+    await source.fill((await source.inputValue()).replace('Hydraulik mit schwäbischer Präzision', 'Hydraulik aus Stuttgart'))
+    await expect.poll(() => previewText(page), { timeout: 15_000 }).toContain('Hydraulik aus Stuttgart')
+    expect(await page.getByTestId('template-save-state').innerText()).toBe('Ungespeicherte Änderungen')
+    await page.screenshot({ path: new URL('designer-template-master-de.png', ARTIFACTS).pathname })
+
+    // Leaving unsaved edits asks first; declining keeps them.
+    const block = page.locator('[data-testid="template-item"][data-kind="block"]').first()
+    page.once('dialog', (dialog) => void dialog.dismiss())
+    await block.click()
+    expect(await source.inputValue()).toContain('Hydraulik aus Stuttgart')
+    page.once('dialog', (dialog) => void dialog.accept())
+    await block.click()
+    await expect.poll(() => page.getByTestId('preview-mail').inputValue()).not.toBe('')
+    await expect.poll(() => page.getByTestId('preview-pane').getAttribute('data-state'), { timeout: 15_000 }).toBe('ready')
+    expect(await page.getByTestId('template-source').inputValue()).toContain('mj-')
+    expect(errors).toEqual([])
+    await page.close()
+  })
 })

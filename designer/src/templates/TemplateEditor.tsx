@@ -13,7 +13,7 @@ import { TestSend } from './TestSend'
 import { contactForPreview, SAMPLE_CONTACT, usePreview, useTemplateDoc } from './use-template-editor'
 
 /** MJML (or JSON) source beside its live preview, with saving, problems, overrides, missing translations and test send. */
-export function TemplateEditor({ api, overview, template, onSaved, onOpen }: { api: TemplatesApi; overview: Overview; template: TemplateRef; onSaved(): void; onOpen(ref: TemplateRef): void }) {
+export function TemplateEditor({ api, overview, template, onSaved, onOpen, onDirtyChange }: { api: TemplatesApi; overview: Overview; template: TemplateRef; onSaved(): void; onOpen(ref: TemplateRef): void; onDirtyChange(dirty: boolean): void }) {
   const t = useT()
   const { kind, key } = template
   const { doc, draft, setDraft, dirty, loadError, saveDraft, save, saveIssues } = useTemplateDoc(api, kind, key)
@@ -31,6 +31,10 @@ export function TemplateEditor({ api, overview, template, onSaved, onOpen }: { a
   useEffect(() => {
     if (doc && asJson) setJsonText(JSON.stringify(doc.content, null, 2))
   }, [doc, asJson])
+
+  useEffect(() => {
+    onDirtyChange(dirty)
+  }, [dirty, onDirtyChange])
 
   const text = asJson ? (jsonText ?? '') : draft === null ? '' : editableText(kind, draft, locale)
   const edit = (next: string) => {

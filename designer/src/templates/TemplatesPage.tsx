@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { LANGUAGES, useLanguage, useT } from '../i18n'
 import './templates.css'
 import { TemplateEditor } from './TemplateEditor'
@@ -18,8 +18,20 @@ export function TemplatesPage({ token }: { token: string }) {
   }, [api])
   useEffect(load, [load])
 
+  // Unsaved edits are only in this tab: leaving them (another template, closing the tab) asks first.
+  const unsaved = useRef(false)
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => {
+      if (unsaved.current) event.preventDefault()
+    }
+    window.addEventListener('beforeunload', warn)
+    return () => window.removeEventListener('beforeunload', warn)
+  }, [])
+
   // The open template sits in the fragment, so a reload or a shared link opens it again.
   const openTemplate = (ref: TemplateRef) => {
+    if (unsaved.current && !window.confirm(t('tpl.leaveUnsaved'))) return
+    unsaved.current = false
     setOpen(ref)
     window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#${ref.kind}/${ref.key}`)
   }
@@ -41,7 +53,9 @@ export function TemplatesPage({ token }: { token: string }) {
       </aside>
       <main className="tpl-page__main">
         {overview && open ? (
-          <TemplateEditor key={`${open.kind}:${open.key}`} api={api} overview={overview} template={open} onSaved={load} onOpen={openTemplate} />
+          <TemplateEditor key={`${open.kind}:${open.key}`} api={api} overview={overview} template={open} onSaved={load} onOpen={openTemplate} onDirtyChange={(dirty) => {
+            unsaved.current = dirty
+          }} />
         ) : (
           <div className="placeholder">{t('tpl.choose')}</div>
         )}
