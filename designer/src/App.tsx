@@ -13,6 +13,8 @@ import { SidePanel } from './panels/SidePanel'
 import { createDesignerStore, hasUnsavedChanges, openCampaignStatus } from './store'
 import { LeadsLink, LeadsPage } from './leads/LeadsPage'
 import { isLeadsView } from './leads/leads-api'
+import { TemplatesLink, TemplatesPage } from './templates/TemplatesPage'
+import { isTemplatesView } from './templates/templates-api'
 
 // The live view asks for fresh counts this often while a published campaign is open.
 const LIVE_POLL_MS = 2000
@@ -28,6 +30,7 @@ export function App({ token }: { token: string | null }) {
     )
   }
   if (token && isLeadsView(window.location.search)) return <LeadsPage token={token} />
+  if (token && isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
   return (
     <ApiContext.Provider value={api}>
       <DesignerContext.Provider value={store}>
@@ -83,6 +86,7 @@ function Shell() {
         <EnrolButton open={enrolFor !== null && enrolFor === openId} onToggle={() => setEnrolFor((current) => (current === openId ? null : openId))} />
         <DraftActions />
         <LeadsLink />
+        <TemplatesLink />
         <LanguageSwitch />
       </header>
       <aside className="app__sidebar">

@@ -1,0 +1,111 @@
+// The template editor's view of the API: the overview, one template's newest version, saving a version,
+// preview (with unsaved drafts), test send and the missing-translations report.
+
+export type TemplateKind = 'master' | 'subsidiary' | 'mail' | 'block' | 'locale'
+export const SEGMENT: Record<TemplateKind, string> = { master: 'masters', subsidiary: 'subsidiaries', mail: 'mails', block: 'blocks', locale: 'locales' }
+
+export interface Overview {
+  masters: { key: string; version: number; locale: string; name: string; regions: string[] }[]
+  subsidiaries: { key: string; code: string; version: number; master: string; locale: string; overrides: { regions: string[]; strings: Record<string, string[]> }; needsReview: Record<string, string[]> }[]
+  mails: { key: string; version: number; name: string; locales: string[]; blocks: string[] }[]
+  blocks: { key: string; version: number; kind: string; name: string; locales: string[]; usedBy: string[] }[]
+  locales: { key: string; version: number }[]
+}
+
+export interface TemplateDoc {
+  kind: TemplateKind
+  key: string
+  version: number
+  content: unknown
+  versions: { version: number; createdBy: string; createdAt: string; note: string | null }[]
+}
+
+/** A problem the server found, positioned in the author's own source. */
+export interface TemplateIssue {
+  region: string | null
+  origin?: string
+  line: number
+  column: number
+  message: string
+  field?: string
+  locale?: string
+  subsidiary?: string
+}
+
+export interface MissingTranslation {
+  kind: 'locale' | 'subsidiary' | 'mail' | 'block'
+  key: string
+  locale: string
+  missing: string[]
+  needsReview?: string[]
+  fallsBackTo: string
+}
+
+/** Sample fields, or a stored contact by e-mail. */
+export type SampleContact = { email: string } | { firstName: string | null; lastName: string | null; salutation: 'mr' | 'ms' | 'none' | null; company: string | null }
+
+export interface PreviewRequest {
+  template: string
+  subsidiary: string
+  locale?: string
+  contact?: SampleContact
+  drafts?: { kind: TemplateKind; key: string; content: unknown }[]
+}
+
+export interface Preview {
+  subject: string
+  html: string
+  text: string
+  locale: string
+}
+
+export interface TestSendResult {
+  messageId: string
+  to: string
+  subject: string
+  locale: string
+}
+
+export class TemplateApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field: string | undefined,
+    readonly issues: TemplateIssue[],
+  ) {
+    super(message)
+    this.name = 'TemplateApiError'
+  }
+}
+
+export function createTemplatesApi(token: string) {
+  const call = async <T,>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {
+    const response = await fetch(path, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined && { 'content-type': 'application/json' }) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    })
+    const json = (await response.json().catch(() => null)) as { error?: { message?: string; field?: string; issues?: TemplateIssue[] } } | null
+    if (!response.ok) {
+      const error = json?.error
+      // 422 carries positioned template issues; a 400 carries {field, message} issues without positions.
+      const issues = (error?.issues ?? []).filter((issue) => typeof issue.line === 'number')
+      throw new TemplateApiError(response.status, error?.message ?? `${response.status} ${response.statusText}`, error?.field, issues)
+    }
+    return json as T
+  }
+  return {
+    overview: () => call<Overview>('/api/templates/overview'),
+    get: (kind: TemplateKind, key: string) => call<TemplateDoc>(`/api/templates/${SEGMENT[kind]}/${encodeURIComponent(key)}`),
+    save: (kind: TemplateKind, key: string, content: unknown, baseVersion: number) =>
+      call<{ version: number }>(`/api/templates/${SEGMENT[kind]}/${encodeURIComponent(key)}`, { method: 'PUT', body: { content, baseVersion } }),
+    preview: (request: PreviewRequest) => call<Preview>('/api/templates/preview', { method: 'POST', body: request }),
+    testSend: (request: PreviewRequest & { to: string }) => call<TestSendResult>('/api/templates/test-send', { method: 'POST', body: request }),
+    missing: (subsidiary: string, locale: string) =>
+      call<{ missing: MissingTranslation[] }>(`/api/templates/translations/missing?subsidiary=${encodeURIComponent(subsidiary)}&locale=${encodeURIComponent(locale)}`),
+  }
+}
+
+export type TemplatesApi = ReturnType<typeof createTemplatesApi>
+
+export const isTemplatesView = (search: string) => new URLSearchParams(search).get('view') === 'templates'
