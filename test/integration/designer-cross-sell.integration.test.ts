@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CampaignGraph } from '../../engine/campaign/graph'
 import { crossSellGraph } from '../../engine/examples/cross-sell'
 import { findNodeType } from '../../engine/nodes'
+import { connect, dropStep, step } from '../helpers/designer-canvas'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // The issue's "done when": a marketer builds the cross-sell example from an empty canvas using only the
@@ -27,26 +28,8 @@ afterAll(async () => {
   await system?.stop()
 })
 
-const step = (page: Page, id: string) => page.locator(`[data-testid="campaign-node"][data-node-id="${id}"]`)
 const shot = (page: Page, name: string) => page.screenshot({ path: new URL(name, ARTIFACTS).pathname })
 const input = (page: Page, field: string) => page.getByTestId(`config-input-${field}`)
-
-async function dropStep(page: Page, stepType: string, x: number, y: number) {
-  const before = await page.getByTestId('campaign-node').count()
-  await page.locator(`[data-testid="palette-item"][data-step-type="${stepType}"]`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } })
-  await expect.poll(() => page.getByTestId('campaign-node').count()).toBe(before + 1)
-}
-
-async function connect(page: Page, source: string, output: string, target: string) {
-  const before = await page.locator('.react-flow__edge').count()
-  const from = (await step(page, source).locator(`.step__output[data-output-id="${output}"] .react-flow__handle`).boundingBox())!
-  const to = (await step(page, target).locator('.react-flow__handle.target').boundingBox())!
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
-  await page.mouse.down()
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 })
-  await page.mouse.up()
-  await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(before + 1)
-}
 
 async function select(page: Page, id: string) {
   await step(page, id).locator('.step__summary').click()
