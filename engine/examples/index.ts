@@ -1,4 +1,5 @@
 import type { CampaignGraph } from '../campaign/graph'
+import { BACK_TO_NURTURE_CAMPAIGN, backToNurtureGraph } from './back-to-nurture'
 import { CROSS_SELL_CAMPAIGN, crossSellGraph } from './cross-sell'
 import { LOYALTY_CAMPAIGN, loyaltyGraph } from './loyalty'
 import { NURTURE_CAMPAIGN, nurtureGraph } from './nurture'
@@ -20,6 +21,7 @@ export interface ExampleCampaign {
 export function exampleCampaigns(deps: { aCustomersSegmentId: string }): ExampleCampaign[] {
   return [
     { name: NURTURE_CAMPAIGN, kind: 'nurture', graph: nurtureGraph() },
+    { name: BACK_TO_NURTURE_CAMPAIGN, kind: 'nurture', graph: backToNurtureGraph() },
     { name: CROSS_SELL_CAMPAIGN, kind: 'cross_sell', graph: crossSellGraph() },
     { name: UPSELL_CAMPAIGN, kind: 'upsell', graph: upsellGraph() },
     { name: LOYALTY_CAMPAIGN, kind: 'loyalty', graph: loyaltyGraph({ segmentId: deps.aCustomersSegmentId }) },
@@ -27,5 +29,5 @@ export function exampleCampaigns(deps: { aCustomersSegmentId: string }): Example
   ]
 }
 
-export { CROSS_SELL_CAMPAIGN, LOYALTY_CAMPAIGN, NURTURE_CAMPAIGN, REACTIVATION_CAMPAIGN, UPSELL_CAMPAIGN }
+export { BACK_TO_NURTURE_CAMPAIGN, CROSS_SELL_CAMPAIGN, LOYALTY_CAMPAIGN, NURTURE_CAMPAIGN, REACTIVATION_CAMPAIGN, UPSELL_CAMPAIGN }
 export { A_CUSTOMERS_SEGMENT } from './loyalty'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CROSS_SELL_CAMPAIGN, LOYALTY_CAMPAIGN, NURTURE_CAMPAIGN, REACTIVATION_CAMPAIGN, UPSELL_CAMPAIGN } from '../../engine/examples'
+import { BACK_TO_NURTURE_CAMPAIGN, CROSS_SELL_CAMPAIGN, LOYALTY_CAMPAIGN, NURTURE_CAMPAIGN, REACTIVATION_CAMPAIGN, UPSELL_CAMPAIGN } from '../../engine/examples'
 import { chooseArm } from '../../engine/nodes/ab-split'
 import { weekdayOf, wallClock } from '../../engine/nodes/zoned-time'
 import { campaignTrigger, dateOccasion, inactivityOccasion } from '../../engine/triggers'
@@ -67,14 +67,15 @@ describe('the seeded demo', () => {
       expect.arrayContaining([
         ['Onboarding after purchase', 'onboarding', 'live'],
         [NURTURE_CAMPAIGN, 'nurture', 'live'],
+        [BACK_TO_NURTURE_CAMPAIGN, 'nurture', 'live'],
         [CROSS_SELL_CAMPAIGN, 'cross_sell', 'live'],
         [UPSELL_CAMPAIGN, 'upsell', 'live'],
         [LOYALTY_CAMPAIGN, 'loyalty', 'live'],
         [REACTIVATION_CAMPAIGN, 'loyalty', 'live'],
       ]),
     )
-    expect(live).toHaveLength(6)
-    for (const name of [NURTURE_CAMPAIGN, CROSS_SELL_CAMPAIGN, UPSELL_CAMPAIGN, LOYALTY_CAMPAIGN, REACTIVATION_CAMPAIGN]) {
+    expect(live).toHaveLength(7)
+    for (const name of [NURTURE_CAMPAIGN, BACK_TO_NURTURE_CAMPAIGN, CROSS_SELL_CAMPAIGN, UPSELL_CAMPAIGN, LOYALTY_CAMPAIGN, REACTIVATION_CAMPAIGN]) {
       const published = await system.api(`/api/campaigns/${ids.get(name)}/publish`, { method: 'POST' })
       expect(published.status, `${name}: ${JSON.stringify(published.body)}`).toBe(201)
     }
@@ -134,6 +135,35 @@ describe(NURTURE_CAMPAIGN, () => {
     expect(run.sent).toEqual(['ebook', 'energy-losses'])
     expect(run.mails[1]!.subject).toBe('Dove il Suo impianto idraulico spreca energia: tre punti tipici')
     expect(run.outcome).toEqual({ status: 'converted', exitReason: 'goal_reached' })
+  })
+})
+
+describe(BACK_TO_NURTURE_CAMPAIGN, () => {
+  const rejection = { handoverId: '00000000-0000-4000-8000-000000000001', reason: 'no budget before 2027' }
+
+  it('rests a month after the rejection, then one savings mail; silence ends it with the lead marked recycled', async () => {
+    const run = await simulate(BACK_TO_NURTURE_CAMPAIGN, { contact: email.jonas, trigger: rejection, horizon: '90d' })
+    expect(run.updates).toEqual(['contact updated: set lead_status = recycled, add tag recycled, remove tag sales-ready'])
+    expect(run.sent).toEqual(['savings-news'])
+    expect(run.days.map(Math.round)).toEqual([30])
+    expect(run.mails[0]!.subject).toBe('Weniger Energie, gleiche Leistung: neue Zahlen aus der Praxis')
+    expect(run.path.at(-1)).toBe('still-quiet')
+    expect(run.outcome.status).toBe('completed')
+  })
+
+  it('a click on the savings calculator brings the analysis offer back, and a click on that hands Claire over again (in French)', async () => {
+    const run = await simulate(BACK_TO_NURTURE_CAMPAIGN, {
+      contact: email.claire,
+      trigger: rejection,
+      script: [click('31d', 'savings-news', 'savings-calculator'), click('36d', 'efficiency-offer', 'demo-request')],
+      horizon: '90d',
+    })
+    expect(run.sent).toEqual(['savings-news', 'efficiency-offer'])
+    expect(run.days.map(Math.round)).toEqual([30, 34])
+    expect(run.mails[0]!.subject).toBe("Moins d'énergie, même performance : de nouveaux chiffres du terrain")
+    expect(run.updates.at(-1)).toBe('contact updated: set lead_status = sales_ready, add tag sales-ready')
+    expect(run.path.at(-1)).toBe('handover-again')
+    expect(run.outcome).toEqual({ status: 'exited', exitReason: 'handed_over' })
   })
 })
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deriveSecret } from '../../activities/tokens'
+import { BACK_TO_NURTURE_CAMPAIGN } from '../../engine/examples'
+import { backToNurtureGraph } from '../../engine/examples/back-to-nurture'
 import { scoreDispatchedEvent } from '../../engine/scoring/dispatch'
 import type { ReceivedMail } from '../../server/smtp-sink'
 import { startCrmReceiver, type CrmReceiver } from '../helpers/crm-receiver'
@@ -22,8 +24,8 @@ beforeAll(async () => {
   expect(model.status).toBe(202)
   // A nurture campaign the e-book form enters, long enough to be running when the handover comes.
   await liveCampaign('E-book nurture (test)', 'nurture', linearCampaign({ eventType: 'form_submitted' }, [{ id: 'wait', type: 'wait', config: { duration: '30d' } }]))
-  // Where rejected leads go back to.
-  await liveCampaign('Back in nurture (test)', 'nurture', linearCampaign({ eventType: 'handover_rejected' }, [{ id: 'wait', type: 'wait', config: { duration: '30d' } }]))
+  // Where rejected leads go back to: the demo's campaign, resting 2 s instead of a month.
+  await liveCampaign(BACK_TO_NURTURE_CAMPAIGN, 'nurture', backToNurtureGraph({ restFor: '2s' }))
 })
 afterAll(async () => {
   await system?.stop()
@@ -129,12 +131,18 @@ describe('a contact whose events cross the threshold is handed to sales once', (
     const marketer = await system.api(`/api/handovers/${handoverId}/reject`, { body: { reason: 'student' } })
     expect(marketer.status).toBe(403)
 
+    await system.sql`update contacts set consent_status = 'granted', consent_source = 'double opt-in (test)', consent_at = now() where id = ${contactId}`
     const rejected = await system.api(`/api/handovers/${handoverId}/reject`, { body: { reason: 'no budget before 2027' }, token: salesToken })
     expect(rejected.status).toBe(200)
     const again = await system.api(`/api/handovers/${handoverId}/accept`, { body: {}, token: salesToken })
     expect(again.status).toBe(409)
 
-    await expect.poll(async () => (await system.sql`select e.status from enrolments e join campaigns c on c.id = e.campaign_id where e.contact_id = ${contactId} and c.name = 'Back in nurture (test)'`)[0]?.status, { timeout: 20_000 }).toBe('active')
+    // Back in nurture: marked recycled, and after the rest the savings mail (the lead had confirmed the opt-in).
+    await expect.poll(async () => (await system.sql`select e.status from enrolments e join campaigns c on c.id = e.campaign_id where e.contact_id = ${contactId} and c.name = ${BACK_TO_NURTURE_CAMPAIGN}`)[0]?.status, { timeout: 20_000 }).toBe('active')
+    await expect.poll(async () => (await system.sql`select tags, attributes->>'lead_status' as status from contacts where id = ${contactId}`)[0], { timeout: 20_000 })
+      .toMatchObject({ status: 'recycled', tags: expect.arrayContaining(['recycled']) })
+    const [news] = await system.sink!.waitFor(to(email, /^Weniger Energie/), 1, 20_000)
+    expect(news!.html).toContain('Einsparung berechnen')
     const lead = await system.api(`/api/leads/${contactId}`)
     expect(lead.body.lifecycleStage).toBe('nurture')
     expect(lead.body.lifecycle.at(-1)).toMatchObject({ stage: 'nurture', reason: 'no budget before 2027' })
