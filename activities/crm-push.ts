@@ -2,14 +2,12 @@ import { ApplicationFailure } from '@temporalio/activity'
 import type { Sql } from 'postgres'
 import { currentScoringModel } from '../engine/scoring/model-store'
 import { loadDossier } from './handover-dossier'
-import { webhookSignature } from './webhook'
+import { postSignedJson } from './signed-post'
 
 export interface CrmDeps {
   sql: Sql
   webhookSecret?: string
 }
-
-const retryable = (status: number) => status >= 500 || status === 408 || status === 429
 
 /**
  * Pushes the lead dossier to the account's CRM endpoint as signed JSON (X-Signature: sha256=HMAC of the
@@ -32,30 +30,17 @@ export async function pushHandoverToCrm(deps: CrmDeps, input: { handoverId: stri
     await deps.sql`update handovers set crm_attempts = crm_attempts + 1, crm_error = ${reason}, crm_status = ${final ? 'failed' : 'pending'} where id = ${input.handoverId}`
     throw final ? ApplicationFailure.nonRetryable(reason, 'CrmRefused') : ApplicationFailure.retryable(reason, 'CrmUnavailable')
   }
-  let response: Response
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'kessler-campaigns-handover/1',
-        'x-signature': webhookSignature(deps.webhookSecret, raw),
-        'idempotency-key': `handover-${input.handoverId}`,
-      },
-      body: raw,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(15_000),
-    })
-  } catch (error) {
-    return fail(`no answer: ${(error as Error).cause ?? (error as Error).message}`, false)
-  }
-  if (response.ok) {
-    await response.body?.cancel()
-    await deps.sql`update handovers set crm_attempts = crm_attempts + 1, crm_status = 'delivered', crm_error = null where id = ${input.handoverId}`
-    return 'delivered'
-  }
-  const excerpt = (await response.text().catch(() => '')).slice(0, 200).trim()
-  return fail(`${response.status} ${response.statusText}${excerpt ? `: ${excerpt}` : ''}`, !retryable(response.status))
+  const answer = await postSignedJson({
+    url,
+    rawBody: raw,
+    secret: deps.webhookSecret,
+    idempotencyKey: `handover-${input.handoverId}`,
+    userAgent: 'kessler-campaigns-handover/1',
+    timeoutMs: 15_000,
+  })
+  if (answer.kind !== 'delivered') return fail(answer.reason, answer.kind === 'refused' && !answer.worthRetrying)
+  await deps.sql`update handovers set crm_attempts = crm_attempts + 1, crm_status = 'delivered', crm_error = null where id = ${input.handoverId}`
+  return 'delivered'
 }
 
 export async function recordCrmFailure(sql: Sql, input: { handoverId: string; error: string }): Promise<void> {

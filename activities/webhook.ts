@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity'
-import { createHmac } from 'node:crypto'
 import type { Sql } from 'postgres'
 import type { EnrolmentRef } from '../engine/nodes'
 import { cancellationSignal, currentAttempt, startHeartbeat } from './activity-context'
+import { postSignedJson } from './signed-post'
 
 export interface WebhookDeps {
   sql: Sql
@@ -48,11 +48,6 @@ export interface WebhookBody {
   data: Record<string, string | number | boolean>
 }
 
-/** `sha256=<hex HMAC-SHA256 of the raw body>`: receivers recompute it over the bytes they got. */
-export function webhookSignature(secret: string, rawBody: string): string {
-  return `sha256=${createHmac('sha256', secret).update(rawBody, 'utf8').digest('hex')}`
-}
-
 /** The same for every attempt of one call: enrolment, step and pass. Receivers drop repeats by it. */
 export function webhookIdempotencyKey(input: Pick<CallWebhookInput, 'enrolmentId' | 'nodeId' | 'visit'>): string {
   return `${input.enrolmentId}.${input.nodeId}.${input.visit}`
@@ -67,9 +62,6 @@ interface ContactRow {
   subsidiary_code: string
   subsidiary_locale: string
 }
-
-// Worth another try: the receiver is down, overloaded or slow. Everything else in 4xx is its final word.
-const retryable = (status: number) => status >= 500 || status === 408 || status === 429
 
 /**
  * Calls the step's URL with the enrolment and the contact's basics as signed JSON. Side effect: one
@@ -115,37 +107,22 @@ export async function callWebhook(deps: WebhookDeps, input: CallWebhookInput): P
     throw ApplicationFailure.retryable(reason, 'WebhookUnavailable')
   }
 
-  const cancelled = cancellationSignal()
-  const timeout = AbortSignal.timeout(input.timeoutMs)
   const stopHeartbeat = startHeartbeat()
   try {
-    let response: Response
-    try {
-      response = await fetch(input.url, {
-        method: input.method,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'kessler-campaigns-webhook/1',
-          'x-signature': webhookSignature(deps.webhookSecret, raw),
-          'idempotency-key': idempotencyKey,
-        },
-        body: raw,
-        // A redirect would turn a signed POST into an unsigned GET elsewhere: it counts as a refusal.
-        redirect: 'manual',
-        signal: cancelled ? AbortSignal.any([timeout, cancelled]) : timeout,
-      })
-    } catch (error) {
-      if (cancelled?.aborted) throw error
-      const cause = timeout.aborted ? `no answer within ${input.timeoutMs} ms` : `no answer: ${(error as Error).cause ?? (error as Error).message}`
-      return notNow(cause, null)
-    }
-    if (response.ok) {
-      await response.body?.cancel()
-      return { outcome: 'delivered', status: response.status }
-    }
-    const excerpt = (await response.text().catch(() => '')).slice(0, 200).trim()
-    const reason = `${response.status} ${response.statusText}${excerpt ? `: ${excerpt}` : ''}`
-    return retryable(response.status) ? notNow(reason, response.status) : { outcome: 'failed', status: response.status, reason }
+    const answer = await postSignedJson({
+      url: input.url,
+      method: input.method,
+      rawBody: raw,
+      secret: deps.webhookSecret,
+      idempotencyKey,
+      userAgent: 'kessler-campaigns-webhook/1',
+      timeoutMs: input.timeoutMs,
+      cancelled: cancellationSignal(),
+    })
+    if (answer.kind === 'delivered') return { outcome: 'delivered', status: answer.status }
+    if (answer.kind === 'no_answer') return notNow(answer.reason, null)
+    // Worth another try when the receiver is down, overloaded or slow; any other 4xx is its final word.
+    return answer.worthRetrying ? notNow(answer.reason, answer.status) : { outcome: 'failed', status: answer.status, reason: answer.reason }
   } finally {
     stopHeartbeat()
   }

@@ -1,6 +1,6 @@
-import { chromium } from 'playwright-core'
 import type { CampaignGraph } from '../engine/campaign/graph'
 import type { BenchSystem } from './infra'
+import { launchChromium } from '../test/helpers/browser'
 
 // The designer with a campaign of real size: load time of a 300-step graph and frame times while the canvas
 // is panned, in headless Chromium (Debian's chromium through playwright-core, no GPU). The raw figure is
@@ -59,7 +59,7 @@ export async function runDesigner(system: BenchSystem, options: { nodes: number;
   await create(`Bench ${options.nodes} steps`, largeGraph(options.nodes))
   await create('Bench empty canvas', { nodes: [], edges: [] })
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  const browser = await launchChromium()
   try {
     const measure = async (name: string, expected: number) => {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import { webhookSignature } from '../../activities/webhook'
+import { webhookSignature } from '../../activities/signed-post'
 
 export interface CrmReceiver {
   url: string

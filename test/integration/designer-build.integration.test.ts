@@ -1,16 +1,15 @@
-import { mkdir } from 'node:fs/promises'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CampaignGraph } from '../../engine/campaign/graph'
 import { connect, dropStep, step } from '../helpers/designer-canvas'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { artifact, launchChromium } from '../helpers/browser'
 
 // A marketer builds a campaign from an empty canvas in the designer: drags five steps from the palette,
 // connects them, configures them in the generated side panel, fixes a validation error, undoes and redoes,
 // tidies up, publishes, watches a contact move through the live view, opens the published version
 // read-only and starts a draft from it. Real app, Temporal worker, Postgres, SMTP sink; headless Chromium.
 // Needs `npm run build:designer` first (`npm test` does it).
-const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 const CONTACT = 'claire.dupont@dupont-industrie.example'
 
 let system: TestSystem
@@ -18,8 +17,7 @@ let browser: Browser
 
 beforeAll(async () => {
   system = await startTestSystem({ runWorker: true })
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
-  await mkdir(ARTIFACTS, { recursive: true })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
@@ -37,7 +35,7 @@ async function openPage(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors }
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: new URL(name, ARTIFACTS).pathname })
+const shot = (page: Page, name: string) => page.screenshot({ path: artifact(name) })
 
 async function select(page: Page, id: string) {
   await step(page, id).locator('.step__body').click()

@@ -1,26 +1,24 @@
-import { mkdir } from 'node:fs/promises'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CampaignGraph } from '../../engine/campaign/graph'
 import { crossSellGraph } from '../../engine/examples/cross-sell'
 import { findNodeType } from '../../engine/nodes'
 import { connect, dropStep, step } from '../helpers/designer-canvas'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { artifact, launchChromium } from '../helpers/browser'
 
 // The issue's "done when": a marketer builds the cross-sell example from an empty canvas using only the
 // designer (steps dragged from the palette, outputs connected by dragging, settings chosen in the side
 // panel: templates and link tags from lists, not typed from memory), publishes it, and the published
 // graph is the example's (ids may differ). Then the simulation runs it for a contact picked by name.
 // Real app, Temporal worker, Postgres, SMTP sink; headless Chromium. Needs `npm run build:designer` first.
-const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 
 let system: TestSystem
 let browser: Browser
 
 beforeAll(async () => {
   system = await startTestSystem({ runWorker: true })
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
-  await mkdir(ARTIFACTS, { recursive: true })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
@@ -28,7 +26,7 @@ afterAll(async () => {
   await system?.stop()
 })
 
-const shot = (page: Page, name: string) => page.screenshot({ path: new URL(name, ARTIFACTS).pathname })
+const shot = (page: Page, name: string) => page.screenshot({ path: artifact(name) })
 const input = (page: Page, field: string) => page.getByTestId(`config-input-${field}`)
 
 async function select(page: Page, id: string) {

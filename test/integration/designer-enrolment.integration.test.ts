@@ -1,15 +1,15 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { artifact, launchChromium } from '../helpers/browser'
 
 // Manual enrolment and the campaign controls as a marketer uses them in the designer: the real app
 // (API, Postgres, Temporal with a worker, SMTP sink) serving designer/dist, driven through headless
 // Chromium. Needs `npm run build:designer` first (`npm test` does it). The steps build on each other:
 // contacts enrolled in the first tests are the ones paused, resumed and stopped in the last.
-const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 const ONBOARDING = 'Onboarding after purchase'
 
 const claire = 'claire.dupont@dupont-industrie.example'
@@ -26,13 +26,9 @@ let campaignId: string
 
 beforeAll(async () => {
   system = await startTestSystem()
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
+  browser = await launchChromium()
   const { body } = await system.api('/api/campaigns')
   campaignId = (body.campaigns as { id: string; name: string }[]).find((campaign) => campaign.name === ONBOARDING)!.id
-  await mkdir(ARTIFACTS, { recursive: true })
 })
 
 afterAll(async () => {
@@ -135,7 +131,7 @@ describe('enrolling contacts and controlling a campaign in the designer', () => 
     expect(reasons.map((text) => text.replace(/\s+/g, ' '))).toEqual(
       expect.arrayContaining(['not an e-mail address 1', 'no such contact 1', 'repeated in the file 1']),
     )
-    await page.screenshot({ path: new URL('designer-enrol-progress.png', ARTIFACTS).pathname })
+    await page.screenshot({ path: artifact('designer-enrol-progress.png') })
 
     // Really enrolled, through the API.
     expect(await activeEnrolments()).toEqual([claire, ...csvContacts].sort())
@@ -213,7 +209,7 @@ describe('enrolling contacts and controlling a campaign in the designer', () => 
     expect(await dialog.getByTestId('confirm-affected').textContent()).toBe(String((await detail()).activeEnrolments))
     expect(await dialog.innerText()).toContain('All 7 contacts leave the campaign now')
     expect(await dialog.innerText()).toContain('This cannot be undone; publish again to restart it.')
-    await page.screenshot({ path: new URL('designer-confirm-stop.png', ARTIFACTS).pathname })
+    await page.screenshot({ path: artifact('designer-confirm-stop.png') })
     await dialog.getByTestId('confirm-ok').click()
     await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toBe('Stopped')
     await expect.poll(() => listItem.textContent()).toContain('Stopped')

@@ -1,11 +1,10 @@
-import { mkdir } from 'node:fs/promises'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { artifact, launchChromium } from '../helpers/browser'
 
 // The template editor as a marketer uses it: the real app (API, Postgres, the SMTP sink) serving
 // designer/dist, driven through headless Chromium. Needs `npm run build:designer` first (`npm test` does it).
-const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 const MAIL = 'crosssell-hydroclean'
 
 let system: TestSystem
@@ -13,11 +12,7 @@ let browser: Browser
 
 beforeAll(async () => {
   system = await startTestSystem({ runWorker: false })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
-  await mkdir(ARTIFACTS, { recursive: true })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
@@ -67,7 +62,7 @@ describe('template editor', () => {
     const edited = `${original}\n<mj-text>Offre réservée à {{ contact.company }}</mj-text>`
     await source.fill(edited)
     await expect.poll(() => previewText(page), { timeout: 15_000 }).toContain('Offre réservée à Muster Maschinenbau GmbH')
-    await page.screenshot({ path: new URL('designer-template-editor.png', ARTIFACTS).pathname })
+    await page.screenshot({ path: artifact('designer-template-editor.png') })
 
     // An unclosed Liquid tag on the last line: listed with its line, marked in the gutter, save refused.
     const broken = `${edited}\n{% if contact.company %}<mj-text>Société</mj-text>`
@@ -80,7 +75,7 @@ describe('template editor', () => {
     expect(await issue.getAttribute('data-line')).toBe(String(badLine))
     expect(await issue.innerText()).toMatch(new RegExp(`line ${badLine}:\\d+.*body\\.fr.*region body`, 's'))
     expect(await page.locator('.source__line--error').allTextContents()).toContain(String(badLine))
-    await page.screenshot({ path: new URL('designer-template-error.png', ARTIFACTS).pathname })
+    await page.screenshot({ path: artifact('designer-template-error.png') })
     expect(Number(await page.getByTestId('template-version').getAttribute('data-version'))).toBe(version)
     const stored = await system.api(`/api/templates/mails/${MAIL}`)
     expect(stored.body.version).toBe(version)
@@ -113,7 +108,7 @@ describe('template editor', () => {
     expect(mail!.html).toContain('Offre réservée à Muster Maschinenbau GmbH')
     expect(mail!.html).toContain('Bonjour Monsieur Dupont')
     expect(mail!.headers['x-kessler-test-send']).toContain(`${MAIL}; subsidiary=FR; locale=fr`)
-    await page.screenshot({ path: new URL('designer-template-test-send.png', ARTIFACTS).pathname })
+    await page.screenshot({ path: artifact('designer-template-test-send.png') })
 
     // From the mail to the FR derived template: what it overrides, beside the master's defaults.
     await page.getByTestId('open-derived').click()
@@ -126,7 +121,7 @@ describe('template editor', () => {
     expect(await row('footer').getAttribute('data-overridden')).toBe('false')
     expect(await page.locator('[data-testid="template-item"][data-kind="subsidiary"][data-key="fr"]').innerText()).toMatch(/overrides (slogan, legal|legal, slogan)/)
     await expect.poll(() => previewText(page), { timeout: 15_000 }).toContain('Kessler Hydraulique France SAS')
-    await page.screenshot({ path: new URL('designer-template-overrides.png', ARTIFACTS).pathname })
+    await page.screenshot({ path: artifact('designer-template-overrides.png') })
 
     expect(errors.filter((error) => !httpError(422).test(error))).toEqual([])
     await page.close()
@@ -148,7 +143,7 @@ describe('template editor', () => {
     await source.fill((await source.inputValue()).replace('Hydraulik mit schwäbischer Präzision', 'Hydraulik aus Stuttgart'))
     await expect.poll(() => previewText(page), { timeout: 15_000 }).toContain('Hydraulik aus Stuttgart')
     expect(await page.getByTestId('template-save-state').innerText()).toBe('Ungespeicherte Änderungen')
-    await page.screenshot({ path: new URL('designer-template-master-de.png', ARTIFACTS).pathname })
+    await page.screenshot({ path: artifact('designer-template-master-de.png') })
 
     // Leaving unsaved edits asks first; declining keeps them.
     const block = page.locator('[data-testid="template-item"][data-kind="block"]').first()

@@ -1,22 +1,18 @@
-import { mkdir } from 'node:fs/promises'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CampaignGraph } from '../../engine/campaign/graph'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { artifact, launchChromium } from '../helpers/browser'
 
 // The designer as a marketer uses it: the real app (API, Postgres, Temporal) serving designer/dist, driven
 // through headless Chromium. Needs `npm run build:designer` first (`npm test` does it).
-const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 
 let system: TestSystem
 let browser: Browser
 
 beforeAll(async () => {
   system = await startTestSystem({ runWorker: false })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
@@ -94,15 +90,13 @@ describe('campaign designer', () => {
     expect(Math.abs(moved.position.y - (420 + 40 / zoom))).toBeLessThanOrEqual(10)
     expect((body.draft as CampaignGraph).edges).toHaveLength(6)
 
-    await mkdir(ARTIFACTS, { recursive: true })
-    await page.screenshot({ path: new URL('designer-onboarding.png', ARTIFACTS).pathname })
+    await page.screenshot({ path: artifact('designer-onboarding.png') })
     expect(errors).toEqual([])
     await page.close()
   })
 
   it('lists publish issues, focuses their step, and publishes once they are fixed', async () => {
     const { page, errors } = await openPage()
-    await mkdir(ARTIFACTS, { recursive: true })
     await page.goto(system.designerUrl)
     await page.getByTestId('campaign-item').filter({ hasText: 'Onboarding after purchase' }).click()
     const step = (id: string) => page.locator(`[data-testid="campaign-node"][data-node-id="${id}"]`)
@@ -120,7 +114,7 @@ describe('campaign designer', () => {
     await issue.click()
     await expect.poll(() => step('reminder').getAttribute('class')).toContain('step--selected')
     await viewportSettled(page)
-    await page.screenshot({ path: new URL('designer-publish-issues.png', ARTIFACTS).pathname })
+    await page.screenshot({ path: artifact('designer-publish-issues.png') })
     // Publishing saved the canvas first, so the stored draft lacks the deleted step.
     await expect.poll(() => page.getByTestId('save-status').getAttribute('data-state')).toBe('saved')
 
@@ -145,7 +139,7 @@ describe('campaign designer', () => {
     const { body } = await system.api(`/api/campaigns/${await page.getByTestId('campaign-item').first().getAttribute('data-campaign-id')}`)
     expect(body.liveVersion.version).toBe(2)
     expect((body.draft as CampaignGraph).edges).toContainEqual(expect.objectContaining({ source: 'reminder', sourceHandle: 'next', target: 'end-1' }))
-    await page.screenshot({ path: new URL('designer-published.png', ARTIFACTS).pathname })
+    await page.screenshot({ path: artifact('designer-published.png') })
     // The designer runs publishing's own validation first, so the refused draft never reaches the server.
     expect(errors).toEqual([])
     await page.close()

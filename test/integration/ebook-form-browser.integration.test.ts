@@ -1,14 +1,13 @@
-import { mkdir } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EBOOK_FORM_KEY, MARKETING_CONSENT_V1 } from '../../tracking/seed-forms'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { artifact, launchChromium } from '../helpers/browser'
 
 // The company website as a visitor sees it: a tiny site on another port of localhost (another origin,
 // the same site, as www. and the tracking subdomain are in production) with the tracking snippet and the
 // e-book form, driven through headless Chromium against the real app, mail and database.
-const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 const EMAIL = 'greta.vogel@vogel-umformtechnik.example'
 
 let system: TestSystem
@@ -43,10 +42,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => website.listen(0, '127.0.0.1', resolve))
   siteUrl = `http://localhost:${(website.address() as { port: number }).port}`
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
@@ -62,7 +58,6 @@ const visitPaths = async () =>
 
 describe('e-book form on the company website', () => {
   it('tracks the visit, takes the form, confirms the double opt-in and knows the visitor from then on', async () => {
-    await mkdir(ARTIFACTS, { recursive: true })
     const tab = await browser.newPage({ viewport: { width: 1000, height: 700 } })
     const errors: string[] = []
     tab.on('pageerror', (error) => errors.push(error.message))
@@ -81,7 +76,7 @@ describe('e-book form on the company website', () => {
     await tab.getByRole('heading', { name: 'Vielen Dank!' }).waitFor()
     expect(await tab.textContent('body')).toContain('Bitte bestätigen Sie darin Ihre Anmeldung')
     expect(await tab.getAttribute('#download', 'href')).toMatch(/schluss-mit-antriebslosigkeit\.pdf$/)
-    await tab.screenshot({ path: new URL('ebook-form-submitted.png', ARTIFACTS).pathname, fullPage: true })
+    await tab.screenshot({ path: artifact('ebook-form-submitted.png'), fullPage: true })
     // Both pages seen before the form are now the contact's, the pricing page recognisable.
     expect(await visitPaths()).toEqual(['/preise', '/ebook'])
 
@@ -89,7 +84,7 @@ describe('e-book form on the company website', () => {
     const link = /(http:\/\/\S+\/f\/confirm\/\S+)/.exec(mail!.text)![1]!
     await tab.goto(link)
     await tab.getByRole('heading', { name: /Ihre Anmeldung ist bestätigt/ }).waitFor()
-    await tab.screenshot({ path: new URL('double-opt-in-confirmed.png', ARTIFACTS).pathname, fullPage: true })
+    await tab.screenshot({ path: artifact('double-opt-in-confirmed.png'), fullPage: true })
     expect((await system.sql`select consent_status from contacts where email = ${EMAIL}`)[0]!.consent_status).toBe('granted')
 
     await tab.goto(`${siteUrl}/service`)

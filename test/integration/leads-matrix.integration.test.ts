@@ -1,20 +1,19 @@
-import { mkdir } from 'node:fs/promises'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { artifact, launchChromium } from '../helpers/browser'
 
 // The scoring matrix in the designer, in headless Chromium: opened from the designer's header, it shows
 // the leads per cell, moves a lead to another cell while open as he clicks the tracked link in his mail
 // (in a second tab, on the outbox), and lists a cell's leads on click. Needs `npm run build:designer`
 // first (`npm test` does it).
-const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 
 let system: TestSystem
 let browser: Browser
 beforeAll(async () => {
   // The test clicks faster than a person: the link-scanner timing rules (tracking.integration.test.ts) are off.
   system = await startTestSystem({ machineClickAfterDelivery: 'off', machineClickBurst: 'off' })
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  browser = await launchChromium()
 })
 afterAll(async () => {
   await browser?.close()
@@ -23,7 +22,6 @@ afterAll(async () => {
 
 describe('the leads page', () => {
   it('shows the matrix, follows a lead moving between cells without reloading, and lists a cell', async () => {
-    await mkdir(ARTIFACTS, { recursive: true })
     // The seeded contacts' first scores: all in D4.
     await expect.poll(async () => (await system.api('/api/leads/matrix')).body.cells.D4, { timeout: 30_000 }).toBe(12)
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
@@ -64,7 +62,7 @@ describe('the leads page', () => {
     const list = page.getByRole('region', { name: 'leads in A2' })
     await expect.poll(() => list.innerText(), { timeout: 10_000 }).toContain('Jonas Becker')
     expect(await list.innerText()).toContain('Becker Maschinenbau GmbH')
-    await page.screenshot({ path: new URL('leads-matrix.png', ARTIFACTS).pathname, fullPage: true })
+    await page.screenshot({ path: artifact('leads-matrix.png'), fullPage: true })
     expect(errors).toEqual([])
   })
 })

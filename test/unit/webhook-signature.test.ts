@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { webhookIdempotencyKey, webhookSignature } from '../../activities/webhook'
+import { webhookSignature } from '../../activities/signed-post'
+import { webhookIdempotencyKey } from '../../activities/webhook'
 import { webhook } from '../../engine/nodes/webhook'
 
 describe('webhook signature', () => {

@@ -1,0 +1,18 @@
+import { mkdirSync } from 'node:fs'
+import { chromium, type Browser } from 'playwright-core'
+
+// Debian's chromium, driven by playwright-core: no browser is ever downloaded. Headless without a GPU,
+// sandbox or background traffic, as on CI machines and containers.
+const CHROMIUM = '/usr/bin/chromium'
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
+}
+
+/** Where a browser test's screenshot goes: test/artifacts/<name> (git-ignored). */
+export function artifact(name: string): string {
+  const folder = new URL('../artifacts/', import.meta.url)
+  mkdirSync(folder, { recursive: true })
+  return new URL(name, folder).pathname
+}
