@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres'
 import { activityLevel, activityPoints, cellOf, profileGrade } from '../engine/scoring/compute'
 import { currentScoringModel } from '../engine/scoring/model-store'
+import type { ReceiverContact } from './webhook'
 
 /** Everything known about a handed-over lead: what the rep's mail shows and the CRM receives. Field names are the CRM's contract. */
 export interface LeadDossier {
@@ -11,17 +12,7 @@ export interface LeadDossier {
   handedOverAt: string
   cell: string
   source: 'score' | 'campaign_step'
-  contact: {
-    id: string
-    email: string
-    firstName: string | null
-    lastName: string | null
-    company: string | null
-    subsidiary: string
-    locale: string
-    lifecycleStage: string
-    attributes: Record<string, unknown>
-  }
+  contact: ReceiverContact & { lifecycleStage: string; attributes: Record<string, unknown> }
   scores: { profile: { grade: string; points: number }; activity: { level: number; points: number } }
   personas: { slug: string; name: string; match: number; matches: boolean }[]
   /** The latest behaviour, newest first (machine opens and scanner clicks left out). */

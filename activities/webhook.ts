@@ -26,6 +26,17 @@ export type WebhookOutcome =
   // Refused (4xx, a redirect) or never answered in all attempts: the step's "failed" branch.
   | { outcome: 'failed'; status: number | null; reason: string }
 
+/** The contact as every receiver sees it (campaign webhooks, the CRM's lead dossier). */
+export interface ReceiverContact {
+  id: string
+  email: string
+  firstName: string | null
+  lastName: string | null
+  company: string | null
+  subsidiary: string
+  locale: string
+}
+
 /** What receivers get. Field names are the receivers' contract: add fields, never rename them. */
 export interface WebhookBody {
   type: 'campaign.webhook'
@@ -36,15 +47,7 @@ export interface WebhookBody {
   enrolmentId: string
   stepId: string
   pass: number
-  contact: {
-    id: string
-    email: string
-    firstName: string | null
-    lastName: string | null
-    company: string | null
-    subsidiary: string
-    locale: string
-  }
+  contact: ReceiverContact
   data: Record<string, string | number | boolean>
 }
 

@@ -8,13 +8,14 @@ import { DraftActions } from './components/DraftActions'
 import { EnrolPanel } from './components/EnrolPanel'
 import { PublishIssues } from './components/PublishIssues'
 import { ApiContext, DesignerContext, useDesigner } from './designer-context'
-import { LANGUAGES, useLanguage, useT } from './i18n'
+import { useT } from './i18n'
 import { SidePanel } from './panels/SidePanel'
 import { createDesignerStore, hasUnsavedChanges, openCampaignStatus } from './store'
 import { LeadsLink, LeadsPage } from './leads/LeadsPage'
 import { isLeadsView } from './leads/leads-api'
 import { TemplatesLink, TemplatesPage } from './templates/TemplatesPage'
 import { isTemplatesView } from './templates/templates-api'
+import { LanguageSwitch } from './components/LanguageSwitch'
 
 // The live view asks for fresh counts this often while a published campaign is open.
 const LIVE_POLL_MS = 2000
@@ -111,21 +112,6 @@ function useLiveCounts() {
     const timer = setInterval(() => void loadCounts(), LIVE_POLL_MS)
     return () => clearInterval(timer)
   }, [campaignId, loadCounts])
-}
-
-function LanguageSwitch() {
-  const language = useLanguage((state) => state.language)
-  const setLanguage = useLanguage((state) => state.setLanguage)
-  const t = useT()
-  return (
-    <select className="language" aria-label={t('app.language')} data-testid="language" value={language} onChange={(event) => setLanguage(event.target.value as typeof language)}>
-      {LANGUAGES.map((code) => (
-        <option key={code} value={code}>
-          {code.toUpperCase()}
-        </option>
-      ))}
-    </select>
-  )
 }
 
 function CampaignTitle() {

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { LANGUAGES, useLanguage, useT } from '../i18n'
+import { useT } from '../i18n'
 import './templates.css'
 import { TemplateEditor } from './TemplateEditor'
 import { TemplateList, type TemplateRef } from './TemplateList'
 import { createTemplatesApi, type Overview } from './templates-api'
+import { LanguageSwitch } from '../components/LanguageSwitch'
 
 /** The Templates view (`?view=templates`): the list of masters, derived templates, mails and blocks, and the editor. */
 export function TemplatesPage({ token }: { token: string }) {
@@ -44,7 +45,7 @@ export function TemplatesPage({ token }: { token: string }) {
         <a className="button" href="./" data-testid="campaigns-link">
           {t('tpl.campaigns')}
         </a>
-        <LanguageSelect />
+        <LanguageSwitch />
       </header>
       <aside className="tpl-page__sidebar">
         {error && <p className="message--error" role="alert">{error}</p>}
@@ -79,17 +80,3 @@ function refFromHash(hash: string): TemplateRef | null {
   return match ? { kind: match[1] as TemplateRef['kind'], key: match[2]! } : null
 }
 
-function LanguageSelect() {
-  const language = useLanguage((state) => state.language)
-  const setLanguage = useLanguage((state) => state.setLanguage)
-  const t = useT()
-  return (
-    <select className="language" aria-label={t('app.language')} data-testid="language" value={language} onChange={(event) => setLanguage(event.target.value as typeof language)}>
-      {LANGUAGES.map((code) => (
-        <option key={code} value={code}>
-          {code.toUpperCase()}
-        </option>
-      ))}
-    </select>
-  )
-}
