@@ -27,6 +27,7 @@ const SKIP_MESSAGES: Record<SkipReason, string> = {
   already_in_campaign: 'the contact is in this campaign right now',
   re_entry_never: 'the campaign takes each contact once, and this one was in it before',
   cooling_down: "the campaign's cool-down since the contact last entered has not passed yet",
+  not_in_audience: "the contact is not in the trigger's audience (who may enter)",
 }
 
 interface JobSummaryRow {

@@ -5,6 +5,10 @@ import { parseDuration } from './campaign/duration'
 import { enrolmentWorkflowId, startEnrolmentWorkflow } from './client'
 import type { EnrolmentInputV1 } from './workflows/enrolment'
 import { campaignTrigger } from './triggers'
+import { resolveTimeZone, type ConsentStatus, type ContactFacts } from './nodes/contact-facts'
+import { inAudience } from './nodes/trigger'
+import { matchesPersona, personaMatch } from './personas'
+import { accountPersonas } from './scoring/model-store'
 
 // The one place where a contact enters a campaign: the event dispatcher, the trigger scans, and manual
 // enrolment (single, CSV, segment) all come through enrolContact. Three things keep entry exact under
@@ -48,6 +52,8 @@ export type SkipReason =
   | 're_entry_never'
   /** Entry rule "after": the previous enrolment started less than the cool-down ago. */
   | 'cooling_down'
+  /** The trigger's audience rules (persona, score cell, tags, …) do not hold for the contact. */
+  | 'not_in_audience'
 
 export type EnrolOutcome =
   // repeated: this occasion had enrolled the contact before (a retry, a second scan, a repeated request).
@@ -79,9 +85,19 @@ interface Decision {
  */
 export async function enrolContact(deps: EnrolDeps, campaign: EnteringCampaign, entry: Entry): Promise<EnrolOutcome> {
   const { sql } = deps
-  const rules = campaignTrigger(campaign.graph) ?? { reEntry: 'always' as const, coolDown: undefined }
+  const rules = campaignTrigger(campaign.graph) ?? { reEntry: 'always' as const, coolDown: undefined, audience: [] }
   const coolDownMs = rules.reEntry === 'after' && rules.coolDown ? parseDuration(rules.coolDown)! : 0
   const workflowId = enrolmentWorkflowId(campaign.campaignId, entry.contactId)
+  // The audience is read before the entry's transaction: it only reads, and an occasion already taken
+  // (a retry) was in the audience when it was taken.
+  if ((rules.audience ?? []).length > 0) {
+    const facts = await entryFacts(sql, campaign.accountId, entry.contactId)
+    if (!facts) return { outcome: 'skipped', reason: 'unknown_contact' }
+    if (!inAudience({ audience: rules.audience ?? [] }, facts)) {
+      const [taken] = await sql`select 1 from trigger_occasions where campaign_id = ${campaign.campaignId} and contact_id = ${entry.contactId} and occasion = ${entry.occasion}`
+      if (!taken) return { outcome: 'skipped', reason: 'not_in_audience' }
+    }
+  }
 
   const decision = await sql.begin(async (sql): Promise<Decision | SkipReason> => {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`enrol:${campaign.campaignId}:${entry.contactId}`}, 0))`
@@ -161,4 +177,28 @@ async function versionGraph(sql: Sql, versionId: string): Promise<CampaignGraph>
   const [row] = await sql<{ graph: CampaignGraph }[]>`select graph from campaign_versions where id = ${versionId}`
   if (!row) throw new Error(`campaign version ${versionId} does not exist`)
   return row.graph
+}
+
+/**
+ * The contact's facts as an audience sees them at entry. Persona matches are computed from the attributes
+ * as they are now, not read from the stored matches, which the scoring of this very event (it may carry
+ * the position or industry) has not updated yet. The score cell is the stored one.
+ */
+async function entryFacts(sql: Sql, accountId: string, contactId: string): Promise<ContactFacts | null> {
+  const [row] = await sql<{ attributes: Record<string, unknown>; tags: string[]; consent_status: ConsentStatus; code: string; time_zone: string | null; subsidiary_time_zone: string | null; cell: string | null }[]>`
+    select c.attributes, c.tags, c.consent_status, s.code, c.time_zone, s.time_zone as subsidiary_time_zone,
+      (select cs.profile_grade || cs.activity_level from contact_scores cs where cs.contact_id = c.id) as cell
+    from contacts c join subsidiaries s on s.id = c.subsidiary_id
+    where c.id = ${contactId} and c.account_id = ${accountId}`
+  if (!row) return null
+  const personas = (await accountPersonas(sql, accountId)).filter((persona) => matchesPersona(persona, personaMatch(persona.criteria, row.attributes)))
+  return {
+    attributes: row.attributes,
+    tags: row.tags,
+    consent: row.consent_status,
+    subsidiary: row.code,
+    timeZone: resolveTimeZone(row.time_zone, row.subsidiary_time_zone),
+    personas: personas.map((persona) => persona.slug),
+    cell: row.cell,
+  }
 }

@@ -49,6 +49,8 @@ export function enrolmentRefusal(error: unknown, email: string): string {
         return `${email} was in this campaign before, and it takes each contact only once.`
       case 'cooling_down':
         return `${email} entered this campaign not long ago; its cool-down has not passed yet, so they were not enrolled.`
+      case 'not_in_audience':
+        return `${email} is not among the contacts this campaign's trigger lets in (see "who may enter"), so they were not enrolled.`
       case 'not_found':
         if (error.body.field === 'email') return `There is no contact with the address ${email} among your subsidiaries' contacts.`
     }
@@ -63,6 +65,7 @@ const SKIP_REASONS: Record<string, string> = {
   already_in_campaign: 'already in the campaign',
   re_entry_never: 'in the campaign before (it takes each contact once)',
   cooling_down: 'cool-down not passed yet',
+  not_in_audience: "not among those the trigger lets in",
   campaign_stopped: 'the campaign was stopped meanwhile',
 }
 

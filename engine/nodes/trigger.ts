@@ -4,6 +4,8 @@ import { formatDuration } from '../campaign/duration'
 import { defineNodeType, NEXT } from './node-type'
 import { describePropertyFilter, eventTypeSchema, matchesPropertyFilter, propertyFilterSchema } from './property-filter'
 import { durationSchema } from './wait'
+import type { ContactFacts } from './contact-facts'
+import { contactRuleSchema, describeRuleSet, ruleSetHolds, ruleSetIssues } from './contact-rules'
 
 // How a contact enters the campaign. "event" reacts to one event as the dispatcher hands it over; the
 // other kinds are found by a scan that runs on a Temporal Schedule (engine/trigger-schedules.ts) and
@@ -15,6 +17,11 @@ const entryRules = {
   reEntry: z.enum(['never', 'always', 'after']).default('always'),
   /** With reEntry "after": the time since the previous enrolment started before the contact may enter again. */
   coolDown: durationSchema.optional(),
+  /**
+   * Who may enter at all: contacts for whom every one of these rules holds when the trigger fires, e.g. the
+   * persona "Peter Produzent" or the cells A1–B2. Empty: everyone the trigger finds.
+   */
+  audience: z.array(contactRuleSchema).max(50).default([]),
 }
 
 const attributeKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'attribute name is letters, digits, "_", "." or "-"')
@@ -73,12 +80,18 @@ const config = z.discriminatedUnion('kind', [eventTrigger, dateTrigger, inactivi
 
 export type TriggerConfig = z.output<typeof config>
 export type ScannedTriggerConfig = Exclude<TriggerConfig, { kind: 'event' }>
-export type EntryRules = Pick<TriggerConfig, 'reEntry' | 'coolDown'>
+export type EntryRules = Pick<TriggerConfig, 'reEntry' | 'coolDown' | 'audience'>
 
 function describeEntry(c: EntryRules): string {
-  if (c.reEntry === 'never') return ', once per contact'
-  if (c.reEntry === 'after' && c.coolDown) return `, again ${formatDuration(c.coolDown)} after entering`
-  return ''
+  const audience = c.audience.length > 0 ? `, only if ${describeRuleSet({ match: 'all', rules: c.audience })}` : ''
+  if (c.reEntry === 'never') return `${audience}, once per contact`
+  if (c.reEntry === 'after' && c.coolDown) return `${audience}, again ${formatDuration(c.coolDown)} after entering`
+  return audience
+}
+
+/** Whether a contact with these facts may enter (the trigger's audience; engine/enrol.ts checks it at entry). */
+export function inAudience(c: Pick<EntryRules, 'audience'>, facts: ContactFacts): boolean {
+  return ruleSetHolds({ match: 'all', rules: c.audience }, facts)
 }
 
 function describeTrigger(c: TriggerConfig): string {
@@ -103,7 +116,11 @@ export const trigger = defineNodeType({
   configSchema: config,
   defaults: { kind: 'event', eventType: 'purchase', filter: {}, reEntry: 'always' },
   // An event trigger's filter names event properties, a date trigger's names contact attributes.
-  readsAttributes: (c) => (c.kind === 'date' ? [c.attribute, ...Object.keys(c.filter)] : []),
+  readsAttributes: (c) => [
+    ...(c.kind === 'date' ? [c.attribute, ...Object.keys(c.filter)] : []),
+    ...c.audience.flatMap((rule) => (rule.kind === 'attribute' ? [rule.attribute] : [])),
+  ],
+  validate: (c) => ruleSetIssues({ match: 'all', rules: c.audience }, '').map((issue) => ({ ...issue, field: issue.field.replace(/^rules\./, 'audience.'), message: `who may enter, ${issue.message}` })),
   hasInput: false,
   waits: false,
   outputs: () => [NEXT],

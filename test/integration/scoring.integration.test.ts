@@ -157,6 +157,29 @@ describe('personas as filters', () => {
       ['peter-produzent', 2],
     ])
   })
+
+  it("a trigger's audience lets in only persona matches, judged on the attributes the triggering event brings", async () => {
+    const bad = await system.api('/api/campaigns', {
+      body: { name: 'Audience typo', kind: 'custom', graph: linearCampaign({ eventType: 'form_submitted', filter: {}, audience: [{ kind: 'attribute', attribute: 'employees', operator: 'greater_than', value: 'many' }] }, []) },
+    })
+    const refused = await system.api(`/api/campaigns/${bad.body.id}/publish`, { body: {} })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error, JSON.stringify(refused.body)).toMatchObject({ code: 'graph_invalid', nodeId: 'trigger' })
+    expect(JSON.stringify(refused.body.error)).toMatch(/audience\.0\.value/)
+
+    await liveCampaign('Nurture for Peter Produzent', linearCampaign({ eventType: 'form_submitted', filter: {}, audience: [{ kind: 'persona', persona: 'peter-produzent' }] }, [
+      { id: 'wait', type: 'wait', config: { duration: '30d' } },
+    ]))
+    // Both are new: the form brings the attributes, so no stored persona match exists yet at entry.
+    const fits = await post('paula.passgenau@passgenau-werkzeug.example', 'form_submitted', PETER)
+    const doesNot = await post('bernd.buero@buero-handel.example', 'form_submitted', { position: 'Office Manager', industry: 'Retail' })
+    await dispatched(fits.contactId)
+    await dispatched(doesNot.contactId)
+    const enrolments = async (contactId: string) =>
+      (await system.sql`select e.status from enrolments e join campaigns c on c.id = e.campaign_id where c.name = 'Nurture for Peter Produzent' and e.contact_id = ${contactId}`).map((row) => row.status)
+    expect(await enrolments(fits.contactId)).toEqual(['active'])
+    expect(await enrolments(doesNot.contactId)).toEqual([])
+  })
 })
 
 describe('the handover step', () => {
