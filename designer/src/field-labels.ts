@@ -24,6 +24,7 @@ const en: Labels = {
   duration: 'wait for',
   period: 'quiet for',
   attribute: 'date attribute',
+  '*.attribute': 'attribute',
   offset: 'when, relative to that date',
   catchUp: 'catch up on missed days for',
   segmentId: 'saved segment',
@@ -53,6 +54,7 @@ const de: Labels = {
   duration: 'warten für',
   period: 'inaktiv seit',
   attribute: 'Datumsattribut',
+  '*.attribute': 'Attribut',
   offset: 'wann, bezogen auf dieses Datum',
   catchUp: 'verpasste Tage nachholen für',
   segmentId: 'gespeichertes Segment',
@@ -67,9 +69,14 @@ const de: Labels = {
 
 const dictionaries: Record<Language, Labels> = { en, de }
 
-/** A config field's label: "timeout" → "wait at most" / "höchstens warten". */
-export function configFieldLabel(language: Language, name: string): string {
-  return dictionaries[language][name] ?? en[name] ?? fieldLabel(name)
+/**
+ * A config field's label: "timeout" → "wait at most" / "höchstens warten". A field inside a list or group
+ * (path "audience.0.attribute") may have its own label under "*.name": a rule's attribute is any
+ * attribute, a date trigger's is a date.
+ */
+export function configFieldLabel(language: Language, name: string, path: string = name): string {
+  const nested = path.includes('.') ? `*.${name}` : null
+  return (nested && (dictionaries[language][nested] ?? en[nested])) || (dictionaries[language][name] ?? en[name] ?? fieldLabel(name))
 }
 
 /** One choice of a field: ("reEntry", "never") → "never: once per contact". */

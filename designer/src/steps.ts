@@ -35,6 +35,20 @@ export interface StepView {
 export function parseStepConfig(type: NodeType, config: unknown): { config: unknown; valid: boolean } {
   const parsed = type.configSchema.safeParse(config)
   if (parsed.success) return { config: parsed.data, valid: true }
+  // While one field is being typed, the card keeps showing the others: the fields in error fall back to
+  // their defaults (a half-written audience rule must not turn the trigger's event into the default one).
+  if (config && typeof config === 'object' && !Array.isArray(config)) {
+    let rest: Record<string, unknown> = { ...(config as Record<string, unknown>) }
+    let issues = parsed.error.issues
+    for (let round = 0; round < 5; round++) {
+      const fields = new Set(issues.map((issue) => issue.path[0]).filter((key): key is string => typeof key === 'string'))
+      if (fields.size === 0) break
+      rest = Object.fromEntries(Object.entries(rest).filter(([key]) => !fields.has(key)))
+      const again = type.configSchema.safeParse(rest)
+      if (again.success) return { config: again.data, valid: false }
+      issues = again.error.issues
+    }
+  }
   const fallback = type.configSchema.safeParse(type.defaults)
   return { config: fallback.success ? fallback.data : type.defaults, valid: false }
 }

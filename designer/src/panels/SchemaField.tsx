@@ -70,7 +70,7 @@ export function SchemaField({ name, schema, value, path, onChange }: Props) {
   return (
     <div className={`field${nested ? ' field--nested' : ''}`} data-testid="config-field" data-field={path}>
       <label className="field__label" htmlFor={id}>
-        {configFieldLabel(language, name)}
+        {configFieldLabel(language, name, path)}
       </label>
       <Widget id={id} name={name} shape={shape} schema={schema} value={value} path={path} onChange={onChange} />
       <Messages path={path} />
