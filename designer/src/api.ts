@@ -61,6 +61,12 @@ export interface Segment {
   name: string
 }
 
+/** A persona as rules name it (by slug). */
+export interface PersonaOption {
+  slug: string
+  name: string
+}
+
 /** The answer to enrolling one contact (201; 200 when the same request was sent before). */
 export interface SingleEnrolment {
   enrolmentId: string
@@ -255,6 +261,9 @@ export function createApi(token: string) {
 
     listSegments: async (): Promise<Segment[]> =>
       (await call<{ segments: Segment[] }>('GET', '/api/segments')).segments.map(({ id, name }) => ({ id, name })),
+
+    listPersonas: async (): Promise<PersonaOption[]> =>
+      (await call<{ personas: PersonaOption[] }>('GET', '/api/personas')).personas.map(({ slug, name }) => ({ slug, name })),
 
     createCampaign: (name: string) => call<{ id: string }>('POST', '/api/campaigns', { name }),
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { nodeTypes } from '../../engine/nodes'
 import { emptyValue, fieldMessages, shapeOf, switchVariant } from './schema-form'
+import { contactRuleSchema } from '../../engine/nodes/contact-rules'
 
 describe('config form from the node schemas', () => {
   it('reads every registered node type into fields it can edit', () => {
@@ -19,6 +20,16 @@ describe('config form from the node schemas', () => {
     expect(switched).toMatchObject({ kind: 'inactivity', reEntry: 'never' })
     expect(switched).not.toHaveProperty('eventType')
     expect(nodeTypes.trigger!.configSchema.safeParse({ ...switched, period: '90d' }).success).toBe(true)
+  })
+
+  it("drops a shared field whose value does not fit the new variant: a rule's operator when it becomes a persona rule", () => {
+    const shape = shapeOf(contactRuleSchema)
+    if (shape.kind !== 'variant') throw new Error('a rule is not a variant')
+    const switched = switchVariant(shape, { kind: 'attribute', attribute: '', operator: 'equals' }, 'persona')
+    expect(switched).toMatchObject({ kind: 'persona', operator: 'matches' })
+    expect(switched).not.toHaveProperty('attribute')
+    expect(switchVariant(shape, { kind: 'tag', operator: 'has_not', tag: 'vip' }, 'consent')).not.toMatchObject({ operator: 'has_not' })
+    expect(switchVariant(shape, { kind: 'consent', operator: 'is_not', status: 'granted' }, 'subsidiary')).toMatchObject({ kind: 'subsidiary', operator: 'is_not' })
   })
 
   it('knows choices, lists and name/value pairs', () => {

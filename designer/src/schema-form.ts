@@ -131,14 +131,17 @@ export function emptyValue(schema: z.ZodType): unknown {
   }
 }
 
-/** Switching a variant keeps the fields both variants share (entry rules when a trigger changes kind). */
+/** Switching a variant keeps the fields both variants share and whose values fit the new one (entry rules when a trigger changes kind). */
 export function switchVariant(shape: Extract<FieldShape, { kind: 'variant' }>, current: Record<string, unknown>, value: string): Record<string, unknown> {
   const option = shape.options.find((candidate) => candidate.value === value)
   if (!option) return current
   const fresh = emptyValue(option.schema) as Record<string, unknown>
   const objectShape = shapeOf(option.schema)
-  const names = objectShape.kind === 'object' ? new Set(objectShape.fields.map((field) => field.name)) : new Set<string>()
-  const kept = Object.fromEntries(Object.entries(current).filter(([name]) => names.has(name) && name !== shape.discriminator))
+  const fields = new Map(objectShape.kind === 'object' ? objectShape.fields.map((field) => [field.name, field.schema] as const) : [])
+  // Kept only where the value still fits: a rule's operator "equals" is no operator of a persona rule.
+  const kept = Object.fromEntries(
+    Object.entries(current).filter(([name, value]) => name !== shape.discriminator && fields.get(name)?.safeParse(value).success),
+  )
   return { ...fresh, ...kept, [shape.discriminator]: value }
 }
 

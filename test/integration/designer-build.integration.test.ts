@@ -83,6 +83,12 @@ describe('building a campaign in the designer', () => {
     await page.getByTestId('config-input-eventType').fill('demo_signup')
     await expect.poll(() => page.locator('[data-testid="field-error"][data-field="eventType"]').count()).toBe(0)
     await expect.poll(() => step(page, 'trigger-1').textContent()).toContain('demo_signup')
+    // Who may enter: only contacts matching the persona Peter Produzent (a rule, added in the panel).
+    await page.getByTestId('config-add-audience').click()
+    await page.getByTestId('config-input-audience.0.kind').selectOption('persona')
+    await page.getByTestId('config-input-audience.0.persona').selectOption({ label: 'Peter Produzent' })
+    await expect.poll(() => step(page, 'trigger-1').textContent()).toContain('only if persona peter-produzent')
+    await shot(page, 'designer-build-audience.png')
 
     // The send step's validation error, named in the panel, then fixed by choosing a template.
     await select(page, 'send-email-1')
@@ -119,6 +125,7 @@ describe('building a campaign in the designer', () => {
     expect(saved.draft.nodes).toHaveLength(5)
     expect(saved.draft.edges).toHaveLength(4)
     expect(saved.draft.nodes.find((node) => node.id === 'wait-for-event-1')!.config).toMatchObject({ eventType: 'click', timeout: '1d' })
+    expect(saved.draft.nodes.find((node) => node.id === 'trigger-1')!.config).toMatchObject({ eventType: 'demo_signup', audience: [{ kind: 'persona', operator: 'matches', persona: 'peter-produzent' }] })
     await shot(page, 'designer-build-ready.png')
 
     await page.getByTestId('publish').click()
@@ -136,7 +143,9 @@ describe('building a campaign in the designer', () => {
     await step(page, 'wait-for-event-1').waitFor()
     await expect.poll(() => step(page, 'trigger-1').getByTestId('step-live').getAttribute('data-passed')).toBe('0')
 
-    const posted = await system.api('/api/events', { body: { type: 'demo_signup', contact: { email: CONTACT }, properties: {} } })
+    // The sign-up form tells who the contact is: Peter Produzent, whom the trigger lets in.
+    const peter = { position: 'Production Manager', industry: 'Machine tools', employees: 240, interests: ['hydraulic components'] }
+    const posted = await system.api('/api/events', { body: { type: 'demo_signup', contact: { email: CONTACT, attributes: peter }, properties: {} } })
     expect(posted.status).toBe(202)
     // The page is not reloaded: the counts move by polling.
     const waitCounts = step(page, 'wait-for-event-1').getByTestId('step-live')

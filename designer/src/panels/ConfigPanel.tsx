@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import { findNodeType } from '../../../engine/nodes'
-import type { LinkTags, Segment } from '../api'
+import type { LinkTags, PersonaOption, Segment } from '../api'
 import { useApi, useDesigner } from '../designer-context'
 import { stepName, useLanguage, useT } from '../i18n'
 import { fieldMessages } from '../schema-form'
@@ -23,6 +23,7 @@ export function ConfigPanel() {
   const readOnly = useDesigner((state) => state.readOnly !== null)
   const updateConfig = useDesigner((state) => state.updateConfig)
   const [segments, setSegments] = useState<Segment[] | null>(null)
+  const [personas, setPersonas] = useState<PersonaOption[] | null>(null)
   const [linkTags, setLinkTags] = useState<LinkTags | null>(null)
   // The mails this campaign sends, joined so the panel re-renders only when they change.
   const campaignTemplateList = useDesigner((state) =>
@@ -39,6 +40,13 @@ export function ConfigPanel() {
     api.listSegments().then(setSegments, () => setSegments([]))
   }, [api, wantsSegments, segments])
 
+  // Personas are named by rules (a trigger's audience, a condition); asked for once.
+  const wantsPersonas = node?.data.stepType === 'trigger' || node?.data.stepType === 'condition'
+  useEffect(() => {
+    if (!wantsPersonas || personas) return
+    api.listPersonas().then(setPersonas, () => setPersonas([]))
+  }, [api, wantsPersonas, personas])
+
   // Link tags are only needed to branch on which link was clicked; asked for once.
   const wantsLinkTags = eventType === 'click'
   useEffect(() => {
@@ -47,8 +55,8 @@ export function ConfigPanel() {
   }, [api, wantsLinkTags, linkTags])
 
   const context = useMemo(
-    () => ({ templates, segments, linkTags, campaignTemplates, eventType, messages: fieldMessages(issues ?? []), readOnly }),
-    [templates, segments, linkTags, campaignTemplates, eventType, issues, readOnly],
+    () => ({ templates, segments, personas, linkTags, campaignTemplates, eventType, messages: fieldMessages(issues ?? []), readOnly }),
+    [templates, segments, personas, linkTags, campaignTemplates, eventType, issues, readOnly],
   )
 
   if (!node) return <p className="panel__empty">{t('config.none')}</p>

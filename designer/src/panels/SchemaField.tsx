@@ -1,6 +1,6 @@
 import { createContext, useContext, useId } from 'react'
 import type { z } from 'zod'
-import type { LinkTags, Segment, TemplateSummary } from '../api'
+import type { LinkTags, PersonaOption, Segment, TemplateSummary } from '../api'
 import { configChoiceLabel, configFieldLabel, EVENT_PROPERTIES } from '../field-labels'
 import { useLanguage, useT } from '../i18n'
 import { emptyValue, parseScalar, shapeOf, switchVariant, type FieldShape } from '../schema-form'
@@ -12,6 +12,8 @@ import { emptyValue, parseScalar, shapeOf, switchVariant, type FieldShape } from
 export interface FieldContextValue {
   templates: TemplateSummary[] | null
   segments: Segment[] | null
+  /** The account's personas, for rules that name one. */
+  personas?: PersonaOption[] | null
   /** The link tags of each mail template (for "which link was clicked"). */
   linkTags?: LinkTags | null
   /** Templates the campaign's send steps use: their link tags come first. */
@@ -79,7 +81,7 @@ export function SchemaField({ name, schema, value, path, onChange }: Props) {
 }
 
 function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id: string; shape: FieldShape }) {
-  const { templates, segments, readOnly } = useContext(FieldContext)
+  const { templates, segments, personas, readOnly } = useContext(FieldContext)
   const t = useT()
   const language = useLanguage((state) => state.language)
   const testId = `config-input-${path}`
@@ -94,6 +96,20 @@ function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id
             {templates?.map((template) => (
               <option key={template.id} value={template.id}>
                 {template.name} ({template.id})
+              </option>
+            ))}
+          </select>
+        )
+      }
+      if (name === 'persona' && personas && personas.length > 0) {
+        return (
+          <select id={id} data-testid={testId} disabled={readOnly} value={String(value ?? '')} onChange={(event) => onChange(event.target.value)}>
+            <option value="">—</option>
+            {/* A persona that no longer exists stays visible, so the error beside it makes sense. */}
+            {typeof value === 'string' && value && !personas.some((persona) => persona.slug === value) && <option value={value}>{value}</option>}
+            {personas.map((persona) => (
+              <option key={persona.slug} value={persona.slug}>
+                {persona.name}
               </option>
             ))}
           </select>
