@@ -12,6 +12,10 @@ import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import { caller, seesSubsidiary } from './auth'
 import { invalidInput, notFound, send } from './errors'
+import { entryFacts } from '../engine/enrol'
+import { describeRuleSet } from '../engine/nodes/contact-rules'
+import { inAudience } from '../engine/nodes/trigger'
+import { campaignTrigger } from '../engine/triggers'
 
 const duration = z.string().refine((text) => parseDuration(text) !== null, 'a duration such as 36h, 2d or 2w')
 const simulationBody = z.strictObject({
@@ -65,6 +69,16 @@ export function simulationRoutes(deps: { sql: Sql; simulator: CampaignSimulator;
 
     const contact = await sampleContact(sql, who.acc, request.contact)
     if (!contact || !seesSubsidiary(who, contact.subsidiary.code)) return send(res, { status: 404, code: 'not_found', field: 'contact', message: 'contact: no such contact in your subsidiaries' })
+
+    // The trigger's audience decides before anything runs: a contact it keeps out would never enter.
+    const trigger = campaignTrigger(checked.graph)
+    if (trigger && trigger.audience.length > 0) {
+      const facts = await entryFacts(sql, who.acc, contact.id)
+      if (facts && !inAudience(trigger, facts)) {
+        const rules = describeRuleSet({ match: 'all', rules: trigger.audience })
+        return send(res, { status: 409, code: 'not_in_audience', field: 'contact', message: `contact: ${contact.mail.email} would not enter: the trigger lets in only contacts for whom ${rules}` })
+      }
+    }
 
     try {
       const result = await deps.simulator.simulate({

@@ -184,7 +184,7 @@ async function versionGraph(sql: Sql, versionId: string): Promise<CampaignGraph>
  * as they are now, not read from the stored matches, which the scoring of this very event (it may carry
  * the position or industry) has not updated yet. The score cell is the stored one.
  */
-async function entryFacts(sql: Sql, accountId: string, contactId: string): Promise<ContactFacts | null> {
+export async function entryFacts(sql: Sql, accountId: string, contactId: string): Promise<ContactFacts | null> {
   const [row] = await sql<{ attributes: Record<string, unknown>; tags: string[]; consent_status: ConsentStatus; code: string; time_zone: string | null; subsidiary_time_zone: string | null; cell: string | null }[]>`
     select c.attributes, c.tags, c.consent_status, s.code, c.time_zone, s.time_zone as subsidiary_time_zone,
       (select cs.profile_grade || cs.activity_level from contact_scores cs where cs.contact_id = c.id) as cell

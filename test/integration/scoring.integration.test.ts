@@ -179,6 +179,12 @@ describe('personas as filters', () => {
       (await system.sql`select e.status from enrolments e join campaigns c on c.id = e.campaign_id where c.name = 'Nurture for Peter Produzent' and e.contact_id = ${contactId}`).map((row) => row.status)
     expect(await enrolments(fits.contactId)).toEqual(['active'])
     expect(await enrolments(doesNot.contactId)).toEqual([])
+    // Simulating the campaign for him says so, instead of showing a path he would never take.
+    const [campaign] = await system.sql<{ id: string }[]>`select id from campaigns where name = 'Nurture for Peter Produzent'`
+    const simulated = await system.api(`/api/campaigns/${campaign!.id}/simulate`, { body: { source: 'live', contact: { email: 'bernd.buero@buero-handel.example' }, script: [], horizon: '7d' } })
+    expect(simulated.status).toBe(409)
+    expect(simulated.body.error).toMatchObject({ code: 'not_in_audience', field: 'contact' })
+    expect(simulated.body.error.message).toContain('persona peter-produzent')
   })
 })
 

@@ -5,7 +5,7 @@ import { segmentCondition } from '../../db/segments'
 import { addDateOffset, attributeDate, daysBetween, localDate } from '../../engine/campaign/calendar'
 import { describeDateOffset, isCalendarOffset, parseDateOffset } from '../../engine/campaign/date-offset'
 import { validateForPublish } from '../../engine/campaign/validate'
-import { trigger, type TriggerConfig } from '../../engine/nodes/trigger'
+import { inAudience, trigger, type TriggerConfig } from '../../engine/nodes/trigger'
 import { segmentFilterIssues, segmentFilterSchema } from '../../engine/segment-filter'
 import { dateOccasion, eventOccasion, inactivityOccasion, manualOccasion, segmentEntryOccasion } from '../../engine/triggers'
 import { linearCampaign } from '../helpers/graphs'
@@ -87,8 +87,18 @@ describe('inactivity trigger', () => {
 })
 
 describe('trigger config and entry rules', () => {
-  it('reads configs saved before trigger kinds as event triggers that allow re-entry', () => {
-    expect(config({ eventType: 'purchase', filter: {} })).toEqual({ kind: 'event', eventType: 'purchase', filter: {}, reEntry: 'always' })
+  it('reads configs saved before trigger kinds as event triggers that allow re-entry, for everyone', () => {
+    expect(config({ eventType: 'purchase', filter: {} })).toEqual({ kind: 'event', eventType: 'purchase', filter: {}, reEntry: 'always', audience: [] })
+  })
+
+  it('lets in only the audience: every rule must hold', () => {
+    const audience = config({ eventType: 'form_submitted', filter: {}, audience: [{ kind: 'persona', persona: 'peter-produzent' }, { kind: 'subsidiary', codes: ['DE', 'FR'] }] })
+    const facts = { attributes: {}, tags: [], consent: 'granted' as const, subsidiary: 'FR', timeZone: 'Europe/Paris', personas: ['peter-produzent'] }
+    expect(inAudience(audience, facts)).toBe(true)
+    expect(inAudience(audience, { ...facts, subsidiary: 'IT' })).toBe(false)
+    expect(inAudience(audience, { ...facts, personas: [] })).toBe(false)
+    expect(inAudience(config({ eventType: 'form_submitted', filter: {} }), { ...facts, personas: [] })).toBe(true)
+    expect(trigger.summary(audience)).toBe('form_submitted, only if persona peter-produzent and subsidiary DE or FR')
   })
 
   it('asks for a cool-down with re-entry "after", naming the field', () => {
