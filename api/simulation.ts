@@ -1,7 +1,7 @@
 import { Router } from 'express'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
-import { loadContactFacts } from '../activities/contacts'
+import { readContactFacts } from '../activities/contacts'
 import { parseDuration } from '../engine/campaign/duration'
 import type { CampaignGraph } from '../engine/campaign/graph'
 import { validateForPublish } from '../engine/campaign/validate'
@@ -12,7 +12,6 @@ import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import { caller, seesSubsidiary } from './auth'
 import { invalidInput, notFound, send } from './errors'
-import { entryFacts } from '../engine/enrol'
 import { describeRuleSet } from '../engine/nodes/contact-rules'
 import { inAudience } from '../engine/nodes/trigger'
 import { campaignTrigger } from '../engine/triggers'
@@ -72,12 +71,9 @@ export function simulationRoutes(deps: { sql: Sql; simulator: CampaignSimulator;
 
     // The trigger's audience decides before anything runs: a contact it keeps out would never enter.
     const trigger = campaignTrigger(checked.graph)
-    if (trigger && trigger.audience.length > 0) {
-      const facts = await entryFacts(sql, who.acc, contact.id)
-      if (facts && !inAudience(trigger, facts)) {
-        const rules = describeRuleSet({ match: 'all', rules: trigger.audience })
-        return send(res, { status: 409, code: 'not_in_audience', field: 'contact', message: `contact: ${contact.mail.email} would not enter: the trigger lets in only contacts for whom ${rules}` })
-      }
+    if (trigger && !inAudience(trigger, contact.facts)) {
+      const rules = describeRuleSet({ match: 'all', rules: trigger.audience })
+      return send(res, { status: 409, code: 'not_in_audience', field: 'contact', message: `contact: ${contact.mail.email} would not enter: the trigger lets in only contacts for whom ${rules}` })
     }
 
     try {
@@ -109,7 +105,8 @@ async function sampleContact(sql: Sql, accountId: string, by: { id?: string; ema
   return {
     id: row.id,
     accountId,
-    facts: await loadContactFacts(sql, { accountId, contactId: row.id }),
+    // Persona matches as entry judges them (engine/enrol.ts): from the attributes as they are now.
+    facts: (await readContactFacts(sql, { accountId, contactId: row.id }, { livePersonas: true }))!,
     mail: { email: row.email, firstName: row.first_name, lastName: row.last_name, salutation: row.salutation, company: row.company, attributes: row.attributes },
     subsidiary: { code: row.code, locale: row.locale, name: row.name },
   }

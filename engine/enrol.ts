@@ -5,10 +5,8 @@ import { parseDuration } from './campaign/duration'
 import { enrolmentWorkflowId, startEnrolmentWorkflow } from './client'
 import type { EnrolmentInputV1 } from './workflows/enrolment'
 import { campaignTrigger } from './triggers'
-import { resolveTimeZone, type ConsentStatus, type ContactFacts } from './nodes/contact-facts'
+import { readContactFacts } from '../activities/contacts'
 import { inAudience } from './nodes/trigger'
-import { matchesPersona, personaMatch } from './personas'
-import { accountPersonas } from './scoring/model-store'
 
 // The one place where a contact enters a campaign: the event dispatcher, the trigger scans, and manual
 // enrolment (single, CSV, segment) all come through enrolContact. Three things keep entry exact under
@@ -90,10 +88,10 @@ export async function enrolContact(deps: EnrolDeps, campaign: EnteringCampaign, 
   const workflowId = enrolmentWorkflowId(campaign.campaignId, entry.contactId)
   // The audience is read before the entry's transaction: it only reads, and an occasion already taken
   // (a retry) was in the audience when it was taken.
-  if ((rules.audience ?? []).length > 0) {
-    const facts = await entryFacts(sql, campaign.accountId, entry.contactId)
+  if (rules.audience.length > 0) {
+    const facts = await readContactFacts(sql, { accountId: campaign.accountId, contactId: entry.contactId }, { livePersonas: true })
     if (!facts) return { outcome: 'skipped', reason: 'unknown_contact' }
-    if (!inAudience({ audience: rules.audience ?? [] }, facts)) {
+    if (!inAudience(rules, facts)) {
       const [taken] = await sql`select 1 from trigger_occasions where campaign_id = ${campaign.campaignId} and contact_id = ${entry.contactId} and occasion = ${entry.occasion}`
       if (!taken) return { outcome: 'skipped', reason: 'not_in_audience' }
     }
@@ -179,26 +177,3 @@ async function versionGraph(sql: Sql, versionId: string): Promise<CampaignGraph>
   return row.graph
 }
 
-/**
- * The contact's facts as an audience sees them at entry. Persona matches are computed from the attributes
- * as they are now, not read from the stored matches, which the scoring of this very event (it may carry
- * the position or industry) has not updated yet. The score cell is the stored one.
- */
-export async function entryFacts(sql: Sql, accountId: string, contactId: string): Promise<ContactFacts | null> {
-  const [row] = await sql<{ attributes: Record<string, unknown>; tags: string[]; consent_status: ConsentStatus; code: string; time_zone: string | null; subsidiary_time_zone: string | null; cell: string | null }[]>`
-    select c.attributes, c.tags, c.consent_status, s.code, c.time_zone, s.time_zone as subsidiary_time_zone,
-      (select cs.profile_grade || cs.activity_level from contact_scores cs where cs.contact_id = c.id) as cell
-    from contacts c join subsidiaries s on s.id = c.subsidiary_id
-    where c.id = ${contactId} and c.account_id = ${accountId}`
-  if (!row) return null
-  const personas = (await accountPersonas(sql, accountId)).filter((persona) => matchesPersona(persona, personaMatch(persona.criteria, row.attributes)))
-  return {
-    attributes: row.attributes,
-    tags: row.tags,
-    consent: row.consent_status,
-    subsidiary: row.code,
-    timeZone: resolveTimeZone(row.time_zone, row.subsidiary_time_zone),
-    personas: personas.map((persona) => persona.slug),
-    cell: row.cell,
-  }
-}
