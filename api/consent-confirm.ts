@@ -2,21 +2,12 @@ import { Router, urlencoded, type Request, type Response } from 'express'
 import type { Sql } from 'postgres'
 import type { ConfirmPayload } from '../activities/confirmation-mail'
 import { escapeHtml, publicPage, textsFor } from '../activities/confirmation-mail-texts'
-import type { TokenSigner } from '../activities/tokens'
-import type { EventDispatcher } from '../engine/dispatcher'
-import type { TrackingConfig } from '../server/config'
 import { formAsset, judgeTrackingRequest } from '../tracking/machine'
 import { rememberContact } from '../tracking/visitors'
-import { cookieOptions } from './tracking'
+import { cookieOptions, type TrackingDeps } from './tracking'
 
-interface ConfirmDeps {
-  sql: Sql
-  tokens: TokenSigner
-  dispatcher: EventDispatcher
-  log: (message: string) => void
-  tracking?: TrackingConfig
-  publicUrl?: string
-}
+// Confirming sets the same cookies as a tracked click, so it needs what the tracking routes need.
+type ConfirmDeps = TrackingDeps
 
 type Confirmation =
   | { outcome: 'confirmed' | 'already_confirmed'; locale: string; accountId: string; contactId: string }

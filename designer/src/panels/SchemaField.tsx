@@ -88,44 +88,17 @@ function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id
   switch (shape.kind) {
     case 'text':
       if (name === 'template') {
-        return (
-          <select id={id} data-testid={testId} disabled={readOnly} value={String(value ?? '')} onChange={(event) => onChange(event.target.value)}>
-            <option value="">{templates?.length === 0 ? t('config.noTemplates') : t('config.chooseTemplate')}</option>
-            {/* A template that no longer exists stays visible, so the error beside it makes sense. */}
-            {typeof value === 'string' && value && !templates?.some((template) => template.id === value) && <option value={value}>{value}</option>}
-            {templates?.map((template) => (
-              <option key={template.id} value={template.id}>
-                {template.name} ({template.id})
-              </option>
-            ))}
-          </select>
-        )
+        const placeholder = templates?.length === 0 ? t('config.noTemplates') : t('config.chooseTemplate')
+        const options = (templates ?? []).map((template) => ({ value: template.id, label: `${template.name} (${template.id})` }))
+        return <ListSelect id={id} testId={testId} readOnly={readOnly} value={value} placeholder={placeholder} options={options} keepUnknown onChange={onChange} />
       }
       if (name === 'persona' && personas && personas.length > 0) {
-        return (
-          <select id={id} data-testid={testId} disabled={readOnly} value={String(value ?? '')} onChange={(event) => onChange(event.target.value)}>
-            <option value="">—</option>
-            {/* A persona that no longer exists stays visible, so the error beside it makes sense. */}
-            {typeof value === 'string' && value && !personas.some((persona) => persona.slug === value) && <option value={value}>{value}</option>}
-            {personas.map((persona) => (
-              <option key={persona.slug} value={persona.slug}>
-                {persona.name}
-              </option>
-            ))}
-          </select>
-        )
+        const options = personas.map((persona) => ({ value: persona.slug, label: persona.name }))
+        return <ListSelect id={id} testId={testId} readOnly={readOnly} value={value} placeholder="—" options={options} keepUnknown onChange={onChange} />
       }
       if (name === 'segmentId') {
-        return (
-          <select id={id} data-testid={testId} disabled={readOnly} value={String(value ?? '')} onChange={(event) => onChange(event.target.value)}>
-            <option value="">—</option>
-            {segments?.map((segment) => (
-              <option key={segment.id} value={segment.id}>
-                {segment.name}
-              </option>
-            ))}
-          </select>
-        )
+        const options = (segments ?? []).map((segment) => ({ value: segment.id, label: segment.name }))
+        return <ListSelect id={id} testId={testId} readOnly={readOnly} value={value} placeholder="—" options={options} onChange={onChange} />
       }
       return (
         <input
@@ -212,6 +185,35 @@ function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id
     default:
       return null
   }
+}
+
+/**
+ * One of a list the account has (templates, personas, segments), stored by id. With `keepUnknown`, an id
+ * that is no longer in the list stays visible, so the error beside it makes sense.
+ */
+function ListSelect(props: {
+  id: string
+  testId: string
+  readOnly: boolean
+  value: unknown
+  placeholder: string
+  options: { value: string; label: string }[]
+  keepUnknown?: boolean
+  onChange(value: string): void
+}) {
+  const { id, testId, readOnly, value, placeholder, options, keepUnknown, onChange } = props
+  const unknown = keepUnknown && typeof value === 'string' && value !== '' && !options.some((option) => option.value === value)
+  return (
+    <select id={id} data-testid={testId} disabled={readOnly} value={String(value ?? '')} onChange={(event) => onChange(event.target.value)}>
+      <option value="">{placeholder}</option>
+      {unknown && <option value={value}>{value}</option>}
+      {options.map((option) => (
+        <option key={option.value} value={option.value}>
+          {option.label}
+        </option>
+      ))}
+    </select>
+  )
 }
 
 function ObjectFields({ shape, value, path, onChange, skip }: { shape: Extract<FieldShape, { kind: 'object' }>; value: unknown; path: string; onChange(value: unknown): void; skip?: string }) {

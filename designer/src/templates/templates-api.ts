@@ -1,6 +1,8 @@
 // The template editor's view of the API: the overview, one template's newest version, saving a version,
 // preview (with unsaved drafts), test send and the missing-translations report.
 
+import type { MissingTranslation } from '../../../templates/translations'
+
 export type TemplateKind = 'master' | 'subsidiary' | 'mail' | 'block' | 'locale'
 export const SEGMENT: Record<TemplateKind, string> = { master: 'masters', subsidiary: 'subsidiaries', mail: 'mails', block: 'blocks', locale: 'locales' }
 
@@ -20,7 +22,7 @@ export interface TemplateDoc {
   versions: { version: number; createdBy: string; createdAt: string; note: string | null }[]
 }
 
-/** A problem the server found, positioned in the author's own source. */
+/** A problem positioned in the author's own source: the server's (templates/template-errors.ts), or one the editor finds before sending (no origin). */
 export interface TemplateIssue {
   region: string | null
   origin?: string
@@ -32,14 +34,8 @@ export interface TemplateIssue {
   subsidiary?: string
 }
 
-export interface MissingTranslation {
-  kind: 'locale' | 'subsidiary' | 'mail' | 'block'
-  key: string
-  locale: string
-  missing: string[]
-  needsReview?: string[]
-  fallsBackTo: string
-}
+// The server's own shape (a type-only import: nothing of the template code reaches the bundle).
+export type { MissingTranslation }
 
 /** Sample fields, or a stored contact by e-mail. */
 export type SampleContact = { email: string } | { firstName: string | null; lastName: string | null; salutation: 'mr' | 'ms' | 'none' | null; company: string | null }
