@@ -36,8 +36,8 @@ export async function loadContactFacts(sql: Sql, input: ContactRef): Promise<Con
 export async function readContactFacts(sql: Sql, input: ContactRef, options: { livePersonas?: boolean } = {}): Promise<ContactFacts | null> {
   const [row] = await sql<FactsRow[]>`
     select c.attributes, c.tags, c.consent_status, s.code as subsidiary_code, c.time_zone, s.time_zone as subsidiary_time_zone,
-      array(select p.slug from contact_personas cp join personas p on p.id = cp.persona_id
-            where cp.contact_id = c.id and cp.match_percent >= p.threshold order by p.slug) as personas,
+      ${options.livePersonas ? sql`'{}'::text[]` : sql`array(select p.slug from contact_personas cp join personas p on p.id = cp.persona_id
+            where cp.contact_id = c.id and cp.match_percent >= p.threshold order by p.slug)`} as personas,
       (select cs.profile_grade || cs.activity_level from contact_scores cs where cs.contact_id = c.id) as cell
     from contacts c
     join subsidiaries s on s.id = c.subsidiary_id
