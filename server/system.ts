@@ -26,6 +26,7 @@ import { seedDemo } from './seed'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
+import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -43,6 +44,7 @@ export interface System {
   dispatcher: EventDispatcher
   worker: Worker | null
   demoAccountId: string | null
+  attribution: AttributionRefresher
   stop(): Promise<void>
 }
 
@@ -123,6 +125,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
+    const attribution = createAttributionRefresher({ sql, log })
+    stops.push(['attribution refresher', attribution.stop])
     const renderer = createTemplateRenderer()
     const templateStore = createTemplateStore(sql)
     // Built-in templates (the repo's files) into every account: new ones and unedited updated ones.
@@ -131,7 +135,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
@@ -190,7 +194,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
     await ensureDecaySchedule(client, config.temporal.taskQueue)
 
-    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, stop }
+    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, attribution, stop }
   } catch (error) {
     await stop()
     throw error

@@ -138,6 +138,8 @@ create table mail_stats_hourly (
   campaign_id uuid,
   node_id text,
   template text not null,
+  -- The recipient's subsidiary: a subsidiary sees the figures of its own contacts.
+  subsidiary_id uuid not null,
   hour timestamptz not null,
   sent int not null default 0,
   hard_bounces int not null default 0,
@@ -151,9 +153,15 @@ create table mail_stats_hourly (
   unsubscribes int not null default 0,
   complaints int not null default 0,
   conversions int not null default 0,
-  primary key (mail_key, template, hour)
+  primary key (mail_key, template, subsidiary_id, hour)
 );
 create index mail_stats_hourly_period on mail_stats_hourly (account_id, hour);
+-- The same per day: what lists of mails over months read (hourly rows are for a mail's first days).
+create table mail_stats_daily (like mail_stats_hourly including defaults);
+alter table mail_stats_daily rename column hour to day;
+alter table mail_stats_daily alter column day type date;
+alter table mail_stats_daily add primary key (mail_key, template, subsidiary_id, day);
+create index mail_stats_daily_period on mail_stats_daily (account_id, day);
 
 -- Human opens and clicks per sent mail, and per mail and link: what makes "unique" counts exact even when
 -- an open is later found to be a machine's.

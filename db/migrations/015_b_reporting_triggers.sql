@@ -57,19 +57,18 @@ begin
 end $$;
 
 -- One upsert for every mail statistic; callers name the figures they change.
-create function report_mail_add(acc uuid, mk text, camp uuid, node text, tmpl text, hr timestamptz,
+create function report_mail_add(acc uuid, mk text, camp uuid, node text, tmpl text, sub uuid, hr timestamptz,
   d_sent int default 0, d_hard int default 0, d_soft int default 0, d_opens int default 0, d_unique_opens int default 0,
   d_machine_opens int default 0, d_clicks int default 0, d_unique_clicks int default 0, d_machine_clicks int default 0,
   d_unsubscribes int default 0, d_complaints int default 0, d_conversions int default 0) returns void language sql as $$
-  insert into mail_stats_hourly as s (account_id, mail_key, campaign_id, node_id, template, hour, sent, hard_bounces, soft_bounces, opens, unique_opens,
-    machine_opens, clicks, unique_clicks, machine_clicks, unsubscribes, complaints, conversions)
-  values (acc, mk, camp, node, tmpl, date_trunc('hour', hr), d_sent, d_hard, d_soft, d_opens, d_unique_opens, d_machine_opens, d_clicks, d_unique_clicks,
+  insert into mail_stats_hourly as s (account_id, mail_key, campaign_id, node_id, template, subsidiary_id, hour, sent, hard_bounces, soft_bounces, opens, unique_opens, machine_opens, clicks, unique_clicks, machine_clicks, unsubscribes, complaints, conversions)
+  values (acc, mk, camp, node, tmpl, sub, date_trunc('hour', hr), d_sent, d_hard, d_soft, d_opens, d_unique_opens, d_machine_opens, d_clicks, d_unique_clicks,
     d_machine_clicks, d_unsubscribes, d_complaints, d_conversions)
-  on conflict (mail_key, template, hour) do update set
-    sent = s.sent + excluded.sent, hard_bounces = s.hard_bounces + excluded.hard_bounces, soft_bounces = s.soft_bounces + excluded.soft_bounces,
-    opens = s.opens + excluded.opens, unique_opens = s.unique_opens + excluded.unique_opens, machine_opens = s.machine_opens + excluded.machine_opens,
-    clicks = s.clicks + excluded.clicks, unique_clicks = s.unique_clicks + excluded.unique_clicks, machine_clicks = s.machine_clicks + excluded.machine_clicks,
-    unsubscribes = s.unsubscribes + excluded.unsubscribes, complaints = s.complaints + excluded.complaints, conversions = s.conversions + excluded.conversions
+  on conflict (mail_key, template, subsidiary_id, hour) do update set sent = s.sent + excluded.sent, hard_bounces = s.hard_bounces + excluded.hard_bounces, soft_bounces = s.soft_bounces + excluded.soft_bounces, opens = s.opens + excluded.opens, unique_opens = s.unique_opens + excluded.unique_opens, machine_opens = s.machine_opens + excluded.machine_opens, clicks = s.clicks + excluded.clicks, unique_clicks = s.unique_clicks + excluded.unique_clicks, machine_clicks = s.machine_clicks + excluded.machine_clicks, unsubscribes = s.unsubscribes + excluded.unsubscribes, complaints = s.complaints + excluded.complaints, conversions = s.conversions + excluded.conversions;
+  insert into mail_stats_daily as s (account_id, mail_key, campaign_id, node_id, template, subsidiary_id, day, sent, hard_bounces, soft_bounces, opens, unique_opens, machine_opens, clicks, unique_clicks, machine_clicks, unsubscribes, complaints, conversions)
+  values (acc, mk, camp, node, tmpl, sub, (hr at time zone 'UTC')::date, d_sent, d_hard, d_soft, d_opens, d_unique_opens, d_machine_opens, d_clicks, d_unique_clicks,
+    d_machine_clicks, d_unsubscribes, d_complaints, d_conversions)
+  on conflict (mail_key, template, subsidiary_id, day) do update set sent = s.sent + excluded.sent, hard_bounces = s.hard_bounces + excluded.hard_bounces, soft_bounces = s.soft_bounces + excluded.soft_bounces, opens = s.opens + excluded.opens, unique_opens = s.unique_opens + excluded.unique_opens, machine_opens = s.machine_opens + excluded.machine_opens, clicks = s.clicks + excluded.clicks, unique_clicks = s.unique_clicks + excluded.unique_clicks, machine_clicks = s.machine_clicks + excluded.machine_clicks, unsubscribes = s.unsubscribes + excluded.unsubscribes, complaints = s.complaints + excluded.complaints, conversions = s.conversions + excluded.conversions
 $$;
 
 -- An open, click, unsubscribe, bounce or complaint of a sent mail, into its mail statistics. sign -1 with a
@@ -83,29 +82,29 @@ declare
   url text := p->>'url';
   mid text := p->>'messageId';
 begin
-  select account_id, campaign_id, node_id, template into m from messages where message_id = mid;
+  select ms.account_id, ms.campaign_id, ms.node_id, ms.template, c.subsidiary_id into m from messages ms join contacts c on c.id = ms.contact_id where ms.message_id = mid;
   if m is null then return; end if;
   mk := m.campaign_id::text || ':' || m.node_id;
   if typ = 'open' then
     if flagged_later then
       update mail_message_marks set human_opens = human_opens - 1 where message_id = mid returning human_opens into n;
-      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, at, d_opens => -1, d_unique_opens => -coalesce((n = 0)::int, 0), d_machine_opens => 1);
+      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_opens => -1, d_unique_opens => -coalesce((n = 0)::int, 0), d_machine_opens => 1);
     elsif machine then
-      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, at, d_machine_opens => 1);
+      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_machine_opens => 1);
     else
       insert into mail_message_marks as k (message_id, human_opens) values (mid, 1)
       on conflict (message_id) do update set human_opens = k.human_opens + 1 returning human_opens into n;
-      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, at, d_opens => 1, d_unique_opens => (n = 1)::int);
+      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_opens => 1, d_unique_opens => (n = 1)::int);
     end if;
   elsif typ = 'click' then
     if flagged_later then
       update mail_message_marks set human_clicks = human_clicks - 1 where message_id = mid returning human_clicks into n;
       update mail_link_marks set human_clicks = human_clicks - 1 where message_id = mid and url = p->>'url' returning human_clicks into ln;
-      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, at, d_clicks => -1, d_unique_clicks => -coalesce((n = 0)::int, 0), d_machine_clicks => 1);
+      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_clicks => -1, d_unique_clicks => -coalesce((n = 0)::int, 0), d_machine_clicks => 1);
       update mail_link_clicks set clicks = clicks - 1, unique_clicks = unique_clicks - coalesce((ln = 0)::int, 0), machine_clicks = machine_clicks + 1
       where mail_key = mk and template = m.template and mail_link_clicks.url = p->>'url';
     elsif machine then
-      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, at, d_machine_clicks => 1);
+      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_machine_clicks => 1);
       insert into mail_link_clicks as l (account_id, mail_key, template, url, machine_clicks) values (m.account_id, mk, m.template, coalesce(url, ''), 1)
       on conflict (mail_key, template, url) do update set machine_clicks = l.machine_clicks + 1;
     else
@@ -113,20 +112,20 @@ begin
       on conflict (message_id) do update set human_clicks = k.human_clicks + 1 returning human_clicks into n;
       insert into mail_link_marks as k (message_id, url, human_clicks) values (mid, coalesce(url, ''), 1)
       on conflict (message_id, url) do update set human_clicks = k.human_clicks + 1 returning human_clicks into ln;
-      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, at, d_clicks => 1, d_unique_clicks => (n = 1)::int);
+      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_clicks => 1, d_unique_clicks => (n = 1)::int);
       insert into mail_link_clicks as l (account_id, mail_key, template, url, clicks, unique_clicks) values (m.account_id, mk, m.template, coalesce(url, ''), 1, (ln = 1)::int)
       on conflict (mail_key, template, url) do update set clicks = l.clicks + 1, unique_clicks = l.unique_clicks + excluded.unique_clicks;
     end if;
   elsif typ = 'unsubscribe' then
-    perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, at, d_unsubscribes => 1);
+    perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_unsubscribes => 1);
   elsif typ = 'bounce' then
     if coalesce(p->>'bounceType', p->>'bounce', 'hard') = 'soft' then
-      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, at, d_soft => 1);
+      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_soft => 1);
     else
-      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, at, d_hard => 1);
+      perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_hard => 1);
     end if;
   elsif typ = 'complaint' then
-    perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, at, d_complaints => 1);
+    perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_complaints => 1);
   end if;
 end $$;
 
@@ -163,7 +162,8 @@ create function report_on_message() returns trigger language plpgsql as $$
 begin
   if new.status = 'sent' and (tg_op = 'INSERT' or old.status is distinct from 'sent') then
     perform report_record_touch(new.account_id, new.contact_id, new.campaign_id, new.node_id, new.message_id, 'delivered', false, new.id, coalesce(new.sent_at, now()));
-    perform report_mail_add(new.account_id, new.campaign_id::text || ':' || new.node_id, new.campaign_id, new.node_id, new.template, coalesce(new.sent_at, now()), d_sent => 1);
+    perform report_mail_add(new.account_id, new.campaign_id::text || ':' || new.node_id, new.campaign_id, new.node_id, new.template,
+      (select subsidiary_id from contacts where id = new.contact_id), coalesce(new.sent_at, now()), d_sent => 1);
   end if;
   return null;
 end $$;
@@ -193,11 +193,11 @@ create function report_on_conversion() returns trigger language plpgsql as $$
 declare
   m record;
 begin
-  select account_id, campaign_id, node_id, template into m from messages
-  where enrolment_id = new.enrolment_id and status = 'sent' and coalesce(sent_at, created_at) <= new.converted_at
-  order by coalesce(sent_at, created_at) desc limit 1;
+  select ms.account_id, ms.campaign_id, ms.node_id, ms.template, c.subsidiary_id into m from messages ms join contacts c on c.id = ms.contact_id
+  where ms.enrolment_id = new.enrolment_id and ms.status = 'sent' and coalesce(ms.sent_at, ms.created_at) <= new.converted_at
+  order by coalesce(ms.sent_at, ms.created_at) desc limit 1;
   if m is not null then
-    perform report_mail_add(m.account_id, m.campaign_id::text || ':' || m.node_id, m.campaign_id, m.node_id, m.template, new.converted_at, d_conversions => 1);
+    perform report_mail_add(m.account_id, m.campaign_id::text || ':' || m.node_id, m.campaign_id, m.node_id, m.template, m.subsidiary_id, new.converted_at, d_conversions => 1);
   end if;
   return null;
 end $$;

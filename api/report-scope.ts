@@ -1,0 +1,46 @@
+import type { Sql } from 'postgres'
+import type { Caller } from './auth'
+
+// Who sees which figures (until issue 13's permission table lands, the permission names are in comments
+// on each route): managers and HQ marketers (subsidiaries "*") everything; a subsidiary's people only their
+// subsidiaries' rows; sales reps only their own pipeline (GET /api/reports/pipeline).
+
+export const REPORT_PERMISSIONS = {
+  'reports.read': ['admin', 'manager', 'marketer'],
+  'reports.pipeline': ['admin', 'manager', 'marketer', 'sales'],
+  'costs.write': ['admin', 'manager', 'marketer'],
+  'opportunities.write': ['admin', 'manager', 'sales'],
+  'attribution.configure': ['admin', 'manager', 'marketer'],
+} as const satisfies Record<string, readonly Caller['role'][]>
+export type ReportPermission = keyof typeof REPORT_PERMISSIONS
+
+export const may = (who: Caller, permission: ReportPermission) => (REPORT_PERMISSIONS[permission] as readonly string[]).includes(who.role)
+
+export interface SubsidiaryScope {
+  /** Subsidiary ids the caller sees, or '*' for all. */
+  ids: string[] | '*'
+  /** The account's subsidiaries by code (all of them: to tell "unknown" from "not yours"). */
+  byCode: Map<string, string>
+  codeById: Map<string, string>
+}
+
+export async function subsidiaryScope(sql: Sql, who: Caller): Promise<SubsidiaryScope> {
+  const rows = await sql<{ id: string; code: string }[]>`select id, code from subsidiaries where account_id = ${who.acc} order by code`
+  const byCode = new Map(rows.map((row) => [row.code, row.id]))
+  const codeById = new Map(rows.map((row) => [row.id, row.code]))
+  const ids = who.subs === '*' ? '*' : rows.filter((row) => (who.subs as string[]).includes(row.code)).map((row) => row.id)
+  return { ids, byCode, codeById }
+}
+
+export const seesSubsidiaryId = (scope: SubsidiaryScope, id: string) => scope.ids === '*' || scope.ids.includes(id)
+
+/** A campaign of the account named by its id or (case-insensitively) its name. */
+export async function campaignIdsByName(sql: Sql, accountId: string): Promise<Map<string, string>> {
+  const rows = await sql<{ id: string; name: string }[]>`select id, name from campaigns where account_id = ${accountId}`
+  const map = new Map<string, string>()
+  for (const row of rows) {
+    map.set(row.id, row.id)
+    map.set(row.name.trim().toLowerCase(), row.id)
+  }
+  return map
+}
