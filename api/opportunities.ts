@@ -114,7 +114,7 @@ export function opportunityRoutes(deps: { sql: Sql; attribution?: AttributionRef
       const body = opportunityBody.safeParse({
         contactEmail: cell('contact_email') || undefined, company: cell('company') || undefined, name: cell('name'), amountNet: amount ?? 0,
         productionCost: production, products: cell('products') ? cell('products').split('|').map((p) => p.trim()).filter(Boolean) : undefined,
-        stage: cell('stage').toLowerCase(), createdOn: created ? `${created}T00:00:00Z` : undefined, closedOn: closed ? `${closed}T00:00:00Z` : undefined,
+        stage: cell('stage').toLowerCase(), createdOn: created ? `${created}T00:00:00Z` : undefined, closedOn: closed ? `${closed}T23:59:59.999Z` : undefined, // a deal closed on a day: its touches of that day count
         subsidiary: cell('subsidiary').toUpperCase() || undefined, sourceId: cell('source_id') || undefined,
       })
       if (!body.success) {
