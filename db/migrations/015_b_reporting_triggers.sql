@@ -79,7 +79,7 @@ declare
   mk text;
   n int;
   ln int;
-  url text := p->>'url';
+  link_url text := coalesce(p->>'url', '');
   mid text := p->>'messageId';
 begin
   select ms.account_id, ms.campaign_id, ms.node_id, ms.template, c.subsidiary_id into m from messages ms join contacts c on c.id = ms.contact_id where ms.message_id = mid;
@@ -99,21 +99,21 @@ begin
   elsif typ = 'click' then
     if flagged_later then
       update mail_message_marks set human_clicks = human_clicks - 1 where message_id = mid returning human_clicks into n;
-      update mail_link_marks set human_clicks = human_clicks - 1 where message_id = mid and url = p->>'url' returning human_clicks into ln;
+      update mail_link_marks set human_clicks = human_clicks - 1 where message_id = mid and mail_link_marks.url = link_url returning human_clicks into ln;
       perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_clicks => -1, d_unique_clicks => -coalesce((n = 0)::int, 0), d_machine_clicks => 1);
       update mail_link_clicks set clicks = clicks - 1, unique_clicks = unique_clicks - coalesce((ln = 0)::int, 0), machine_clicks = machine_clicks + 1
-      where mail_key = mk and template = m.template and mail_link_clicks.url = p->>'url';
+      where mail_key = mk and template = m.template and mail_link_clicks.url = link_url;
     elsif machine then
       perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_machine_clicks => 1);
-      insert into mail_link_clicks as l (account_id, mail_key, template, url, machine_clicks) values (m.account_id, mk, m.template, coalesce(url, ''), 1)
+      insert into mail_link_clicks as l (account_id, mail_key, template, url, machine_clicks) values (m.account_id, mk, m.template, link_url, 1)
       on conflict (mail_key, template, url) do update set machine_clicks = l.machine_clicks + 1;
     else
       insert into mail_message_marks as k (message_id, human_clicks) values (mid, 1)
       on conflict (message_id) do update set human_clicks = k.human_clicks + 1 returning human_clicks into n;
-      insert into mail_link_marks as k (message_id, url, human_clicks) values (mid, coalesce(url, ''), 1)
+      insert into mail_link_marks as k (message_id, url, human_clicks) values (mid, link_url, 1)
       on conflict (message_id, url) do update set human_clicks = k.human_clicks + 1 returning human_clicks into ln;
       perform report_mail_add(m.account_id, mk, m.campaign_id, m.node_id, m.template, m.subsidiary_id, at, d_clicks => 1, d_unique_clicks => (n = 1)::int);
-      insert into mail_link_clicks as l (account_id, mail_key, template, url, clicks, unique_clicks) values (m.account_id, mk, m.template, coalesce(url, ''), 1, (ln = 1)::int)
+      insert into mail_link_clicks as l (account_id, mail_key, template, url, clicks, unique_clicks) values (m.account_id, mk, m.template, link_url, 1, (ln = 1)::int)
       on conflict (mail_key, template, url) do update set clicks = l.clicks + 1, unique_clicks = l.unique_clicks + excluded.unique_clicks;
     end if;
   elsif typ = 'unsubscribe' then

@@ -16,6 +16,9 @@ import { isLeadsView } from './leads/leads-api'
 import { TemplatesLink, TemplatesPage } from './templates/TemplatesPage'
 import { isTemplatesView } from './templates/templates-api'
 import { LanguageSwitch } from './components/LanguageSwitch'
+import { ReportsPage } from './reports/ReportsPage'
+import { ReportsLink, useManagerLanding } from './reports/ReportsLink'
+import { isReportsView } from './reports/reports-api'
 
 // The live view asks for fresh counts this often while a published campaign is open.
 const LIVE_POLL_MS = 2000
@@ -32,6 +35,7 @@ export function App({ token }: { token: string | null }) {
   }
   if (token && isLeadsView(window.location.search)) return <LeadsPage token={token} />
   if (token && isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
+  if (token && isReportsView(window.location.search)) return <ReportsPage token={token} />
   return (
     <ApiContext.Provider value={api}>
       <DesignerContext.Provider value={store}>
@@ -67,6 +71,7 @@ function Shell() {
     void loadTemplates()
   }, [loadCampaigns, loadTemplates])
   useLiveCounts()
+  useManagerLanding()
 
   // The browser's own "leave site?" prompt, only while there is something to lose.
   useEffect(() => {
@@ -88,6 +93,7 @@ function Shell() {
         <DraftActions />
         <LeadsLink />
         <TemplatesLink />
+        <ReportsLink />
         <LanguageSwitch />
       </header>
       <aside className="app__sidebar">
