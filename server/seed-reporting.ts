@@ -68,7 +68,7 @@ export async function seedReportingHistory(sql: Sql, accountId: string): Promise
         (case when l.i % 10 = 8 then 'nurture' else 'sal' end, l.created_at + interval '12 days'),
         (case when l.i % 4 = 0 and l.i % 10 <> 8 then 'sql' end, l.created_at + interval '20 days'),
         (case when l.i % 8 = 0 and l.i % 10 <> 8 then 'opportunity' end, l.created_at + interval '30 days'),
-        (case when l.i % 8 = 0 and l.i % 10 <> 8 then (case when l.i % 24 = 16 then 'lost' else 'won' end) end, l.created_at + (40 + (l.i * 13) % 50) * interval '1 day')
+        (case when l.i % 8 = 0 and l.i % 10 <> 8 then (case when (l.i / 8) % 5 = 3 then 'lost' else 'won' end) end, l.created_at + (40 + (l.i * 13) % 50) * interval '1 day')
       ) as s(stage, at)
       where l.i % 2 = 0 and s.stage is not null and s.at < now()
       order by l.id, s.at`
@@ -86,6 +86,11 @@ export async function seedReportingHistory(sql: Sql, accountId: string): Promise
              case when c.lifecycle_stage in ('won', 'lost') then c.lifecycle_stage_at end, 'csv', 'demo-' || c.email
       from contacts c join lifecycle_changes o on o.contact_id = c.id and o.stage = 'opportunity'
       where c.account_id = ${accountId}`
+    // Direct sales no campaign touched: what every model leaves unattributed, and the Reports view shows.
+    await sql`
+      insert into opportunities (account_id, subsidiary_id, company, name, amount_net, production_cost, stage, created_on, closed_on, source, source_id)
+      values (${accountId}, ${subIds[0]!}, 'Stadtwerke Ulm', 'Spare parts framework contract', 24000, 9800, 'won', now() - interval '70 days', now() - interval '40 days', 'csv', 'demo-direct-1'),
+             (${accountId}, ${subIds[1]!}, 'Usine Lyon Sud', 'HydroStat 2000 replacement', 18500, 8300, 'won', now() - interval '50 days', now() - interval '12 days', 'csv', 'demo-direct-2')`
 
     // The onboarding mail's history: 240 sent, opened (some by Apple's proxy), clicked (some by a scanner), a few bounces.
     const [onboarding] = await sql<{ id: string; version_id: string }[]>`

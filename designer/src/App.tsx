@@ -1,5 +1,5 @@
 import { ReactFlowProvider } from '@xyflow/react'
-import { useEffect, useMemo, useState, type ReactNode } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { createApi } from './api'
 import { CampaignControls } from './components/CampaignControls'
 import { CampaignList, StatusBadge } from './components/CampaignList'
@@ -16,9 +16,11 @@ import { isLeadsView } from './leads/leads-api'
 import { TemplatesLink, TemplatesPage } from './templates/TemplatesPage'
 import { isTemplatesView } from './templates/templates-api'
 import { LanguageSwitch } from './components/LanguageSwitch'
-import { ReportsPage } from './reports/ReportsPage'
 import { ReportsLink, useManagerLanding } from './reports/ReportsLink'
 import { isReportsView } from './reports/reports-api'
+
+// The Reports view and its chart library load only when opened (their own chunk).
+const ReportsPage = lazy(() => import('./reports/ReportsPage').then((m) => ({ default: m.ReportsPage })))
 
 // The live view asks for fresh counts this often while a published campaign is open.
 const LIVE_POLL_MS = 2000
@@ -35,7 +37,7 @@ export function App({ token }: { token: string | null }) {
   }
   if (token && isLeadsView(window.location.search)) return <LeadsPage token={token} />
   if (token && isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
-  if (token && isReportsView(window.location.search)) return <ReportsPage token={token} />
+  if (token && isReportsView(window.location.search)) return <Suspense fallback={null}><ReportsPage token={token} /></Suspense>
   return (
     <ApiContext.Provider value={api}>
       <DesignerContext.Provider value={store}>
