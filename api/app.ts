@@ -16,6 +16,8 @@ import { campaignRoutes } from './campaigns'
 import { contactRoutes } from './contacts'
 import { linkTagRoutes } from './link-tags'
 import { errorHandler, send } from './errors'
+import { rejectUnstorableBody, rejectUnstorableUrl } from './input-guard'
+import { readinessRoutes } from './readiness'
 import { enrolmentRoutes } from './enrolments'
 import { eventRoutes } from './events'
 import { handoverRoutes } from './handovers'
@@ -67,15 +69,17 @@ export function createApp(deps: AppDeps) {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
+  app.use(rejectUnstorableUrl)
 
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
   app.get('/api/health', (_req, res) => void res.json({ ok: true }))
+  app.use(readinessRoutes(deps))
 
   const api = Router()
   api.use(requireCaller(deps.tokens))
-  api.use(json({ limit: '1mb' }))
+  api.use(json({ limit: '1mb' }), rejectUnstorableBody)
   // Who the token belongs to and what they may do, so the designer shows only controls that will work.
   api.get('/me', (req, res) => {
     const who = caller(req)

@@ -9,6 +9,7 @@ import { parseDraftGraph } from '../engine/campaign/validate'
 import type { TemplateRenderer } from '../templates/renderer'
 import { authorsCampaigns, caller } from './auth'
 import { invalidInput, notFound, send, type ApiError } from './errors'
+import { int4Param } from './input-guard'
 
 const CAMPAIGN_KINDS = ['nurture', 'onboarding', 'cross_sell', 'upsell', 'loyalty', 'custom'] as const
 const campaignId = z.uuid()
@@ -70,7 +71,7 @@ export function campaignRoutes(deps: { sql: Sql; renderer: TemplateRenderer; cli
   router.get('/campaigns/:id/versions/:version', async (req, res) => {
     const id = campaignId.safeParse(req.params.id)
     if (!id.success) return send(res, notFound('campaign'))
-    const version = z.coerce.number().int().positive().safeParse(req.params.version)
+    const version = int4Param().positive().safeParse(req.params.version)
     if (!version.success) return send(res, invalidInput(version.error, 'version'))
     const [row] = await sql`
       select v.id, v.version, v.published_at, v.published_by, v.graph, (c.live_version_id = v.id) as live

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { controlCampaign, type CampaignAction } from '../engine/lifecycle'
 import { authorsCampaigns, caller } from './auth'
 import { invalidInput, notFound, send } from './errors'
+import { int4Param } from './input-guard'
 
 const id = z.uuid()
 const listQuery = z.strictObject({
@@ -70,7 +71,7 @@ export function enrolmentRoutes(deps: { sql: Sql; client: Client; taskQueue: str
     const who = caller(req)
     const campaignId = id.safeParse(req.params.id)
     if (!campaignId.success) return send(res, notFound('campaign'))
-    const version = z.coerce.number().int().positive().optional().safeParse(req.query.version)
+    const version = int4Param().positive().optional().safeParse(req.query.version)
     if (!version.success) return send(res, invalidInput(version.error, 'query.version'))
     const [campaign] = await sql`select id from campaigns where id = ${campaignId.data} and account_id = ${who.acc}`
     if (!campaign) return send(res, notFound('campaign'))

@@ -12,6 +12,7 @@ import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import { caller, seesSubsidiary } from './auth'
 import { invalidInput, notFound, send } from './errors'
+import { emailAddress } from './input-guard'
 import { describeRuleSet } from '../engine/nodes/contact-rules'
 import { inAudience } from '../engine/nodes/trigger'
 import { campaignTrigger } from '../engine/triggers'
@@ -20,7 +21,7 @@ const duration = z.string().refine((text) => parseDuration(text) !== null, 'a du
 const simulationBody = z.strictObject({
   /** Simulate the draft being edited (default) or the live version. */
   source: z.enum(['draft', 'live']).default('draft'),
-  contact: z.strictObject({ id: z.uuid().optional(), email: z.email().optional() }).refine((c) => c.id || c.email, 'give the sample contact’s id or email'),
+  contact: z.strictObject({ id: z.uuid().optional(), email: emailAddress().optional() }).refine((c) => c.id || c.email, 'give the sample contact’s id or email'),
   script: z
     .array(
       z.strictObject({
