@@ -157,7 +157,7 @@ describe('fuzzing every route', () => {
         const response = await fetch(system.baseUrl + request.url, {
           method: request.route.method,
           headers: { authorization: `Bearer ${token}`, ...request.headers },
-          body: request.body,
+          body: request.body as BodyInit | undefined,
           redirect: 'manual',
         })
         const text = await response.text()

@@ -19,7 +19,7 @@ async function call(path: string, init: { method?: string; body?: string | Buffe
   const response = await fetch(system.baseUrl + path, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: { ...(init.auth === false ? {} : { authorization: `Bearer ${token}` }), 'content-type': 'application/json', ...init.headers },
-    body: init.body,
+    body: init.body as BodyInit | undefined,
   })
   const text = await response.text()
   let body: any = text
