@@ -4,7 +4,8 @@ import { z } from 'zod'
 import type { EventDispatcher } from '../engine/dispatcher'
 import { eventTypeSchema } from '../engine/nodes/property-filter'
 import { caller, seesSubsidiary } from './auth'
-import { invalidInput, send, type ApiError } from './errors'
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability'
+import { databaseUnavailable, invalidInput, send, type ApiError } from './errors'
 import { emailAddress } from './input-guard'
 
 export const LOCALES = ['de', 'fr', 'it', 'es', 'en'] as const
@@ -37,7 +38,7 @@ const BATCH_PARALLEL = 4
 
 interface Rejected {
   index: number
-  status: ApiError['status'] | 500
+  status: ApiError['status'] | 500 | 503
   code: string
   field: string
   message: string
@@ -102,7 +103,8 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
         } catch (error) {
           // Not stored (the transaction rolled back); the others are unaffected, and the caller may resend this one.
           deps.log?.(`event ${index} of a batch not stored: ${error}`)
-          rejected.push({ index, status: 500, code: 'internal', field: `events.${index}`, message: `events.${index}: not stored because of an internal error; send it again` })
+          if (isDatabaseUnavailable(error)) rejected.push({ index, status: 503, code: 'unavailable', field: `events.${index}`, message: `events.${index}: not stored, the database is unreachable; send it again in ${RETRY_AFTER_SECONDS} s` })
+          else rejected.push({ index, status: 500, code: 'internal', field: `events.${index}`, message: `events.${index}: not stored because of an internal error; send it again` })
         }
       }
     }
@@ -111,6 +113,8 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
   accepted.sort((a, b) => a.index - b.index)
   rejected.sort((a, b) => a.index - b.index)
   if (accepted.some((event) => !event.duplicate)) deps.dispatcher.kick()
+  // Nothing stored because the database is away: the whole batch is worth sending again later.
+  if (accepted.length === 0 && rejected.some((entry) => entry.status === 503)) return databaseUnavailable(res)
   const status = rejected.length === 0 ? 202 : accepted.length === 0 ? 400 : 207
   res.status(status).json({ accepted, rejected })
 }

@@ -47,3 +47,21 @@ export async function databaseAnswers(sql: Sql, deadlineMs = 2_000): Promise<boo
     clearTimeout(timer)
   }
 }
+
+/**
+ * For the app's and the worker's entry points: a database query that fails because the database went
+ * away, and whose promise nobody was waiting on any more (a transaction already abandoned by the driver
+ * when its connection closed), is logged instead of ending the process. Any other unhandled rejection
+ * still ends it, as Node does by default.
+ */
+export function surviveDatabaseOutages(log: (message: string) => void = console.error): void {
+  process.on('unhandledRejection', (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      const query = (reason as { query?: string }).query
+      log(`database unreachable; a query nobody waited for failed: ${(reason as Error).message}${query ? ` (${query.replace(/\s+/g, ' ').slice(0, 120)})` : ''}`)
+      return
+    }
+    console.error(reason)
+    process.exit(1)
+  })
+}
