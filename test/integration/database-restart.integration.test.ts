@@ -34,7 +34,7 @@ describe('the postgres driver when a connection dies inside a transaction', () =
       await sql.end()
       await database.drop()
     }
-  })
+  }, 20_000)
 })
 
 interface Answer {
