@@ -1,3 +1,7 @@
+import type { z } from 'zod'
+import type { campaignDetailSchema, campaigns, campaignStatusSchema, campaignSummarySchema, publishedVersionSchema } from '../../api/contract/campaigns'
+import type { RequestBody, ResponseBody } from '../../api/contract/route'
+import type { system } from '../../api/contract/system'
 import { campaignGraphSchema, type CampaignGraph, type GraphIssue } from '../../engine/campaign/graph'
 import { NO_TOKEN_MESSAGE } from './auth'
 import type { CampaignCounts } from './live'
@@ -5,35 +9,12 @@ import type { CampaignCounts } from './live'
 // The designer's view of the HTTP API: typed calls, and every non-2xx answer as an ApiError carrying the
 // API's { code, message, field?, nodeId?, issues? } so the UI can name the field or step at fault.
 
-export type CampaignStatus = 'draft' | 'live' | 'paused' | 'stopped'
-
-export interface CampaignSummary {
-  id: string
-  name: string
-  kind: string
-  status: CampaignStatus
-  liveVersion: number | null
-  draftUpdatedAt: string
-}
-
-export interface PublishedVersion {
-  id: string
-  version: number
-  publishedAt: string
-}
-
-export interface CampaignDetail {
-  id: string
-  name: string
-  kind: string
-  status: CampaignStatus
-  draft: CampaignGraph
-  draftUpdatedAt: string
-  liveVersion: PublishedVersion | null
-  /** Contacts in the campaign right now (enrolments still running). */
-  activeEnrolments: number
-  versions: (PublishedVersion & { publishedBy: string | null })[]
-}
+// Shapes come from the API's contract (api/contract/*.ts): a change on the server breaks this file's types.
+export type CampaignStatus = z.infer<typeof campaignStatusSchema>
+export type CampaignSummary = z.infer<typeof campaignSummarySchema>
+export type PublishedVersion = z.infer<typeof publishedVersionSchema>
+export type CampaignDetail = z.infer<typeof campaignDetailSchema>
+export type CampaignVersion = ResponseBody<typeof campaigns.version, 200>
 
 export type CampaignAction = 'pause' | 'resume' | 'stop'
 
@@ -221,8 +202,8 @@ export function createApi(token: string) {
   const campaignPath = (id: string) => `/api/campaigns/${encodeURIComponent(id)}`
 
   return {
-    me: () => call<{ user: string; role: string; subsidiaries: string[] | '*'; mayAuthorCampaigns: boolean }>('GET', '/api/me'),
-    listCampaigns: async () => (await call<{ campaigns: CampaignSummary[] }>('GET', '/api/campaigns')).campaigns,
+    me: () => call<ResponseBody<typeof system.me, 200>>('GET', '/api/me'),
+    listCampaigns: async () => (await call<ResponseBody<typeof campaigns.list, 200>>('GET', '/api/campaigns')).campaigns,
 
     async getCampaign(id: string): Promise<CampaignDetail> {
       const detail = await call<CampaignDetail>('GET', campaignPath(id))
@@ -240,9 +221,9 @@ export function createApi(token: string) {
       return { status, activeEnrolments }
     },
 
-    saveDraft: (id: string, graph: CampaignGraph) => call<{ draftUpdatedAt: string }>('PUT', `${campaignPath(id)}/draft`, { graph }),
+    saveDraft: (id: string, graph: CampaignGraph) => call<ResponseBody<typeof campaigns.saveDraft, 200>>('PUT', `${campaignPath(id)}/draft`, { graph }),
 
-    publish: (id: string) => call<{ version: PublishedVersion }>('POST', `${campaignPath(id)}/publish`),
+    publish: (id: string) => call<ResponseBody<typeof campaigns.publish, 201>>('POST', `${campaignPath(id)}/publish`),
 
     /** Pause, resume or stop the campaign; 409 (ApiError) when its status does not allow it. */
     controlCampaign: (id: string, action: CampaignAction) => call<CampaignControlResult>('POST', `${campaignPath(id)}/${action}`),
@@ -265,11 +246,11 @@ export function createApi(token: string) {
     listPersonas: async (): Promise<PersonaOption[]> =>
       (await call<{ personas: PersonaOption[] }>('GET', '/api/personas')).personas.map(({ slug, name }) => ({ slug, name })),
 
-    createCampaign: (name: string) => call<{ id: string }>('POST', '/api/campaigns', { name }),
+    createCampaign: (name: string) => call<ResponseBody<typeof campaigns.create, 201>>('POST', '/api/campaigns', { name } satisfies RequestBody<typeof campaigns.create>),
 
     /** One published version's graph (read-only). */
     getVersion: (id: string, version: number) =>
-      call<PublishedVersion & { publishedBy: string | null; live: boolean; graph: CampaignGraph }>('GET', `${campaignPath(id)}/versions/${version}`),
+      call<CampaignVersion>('GET', `${campaignPath(id)}/versions/${version}`),
 
     listTemplates: async () => (await call<{ templates: TemplateSummary[] }>('GET', '/api/templates')).templates,
 

@@ -1,0 +1,9 @@
+import { campaigns } from './campaigns'
+import type { ContractAreas } from './openapi'
+import { system } from './system'
+
+/** Every API area's contract: what /api/openapi.json describes. A new area adds one line here. */
+export const API_CONTRACT = {
+  system,
+  campaigns,
+} satisfies ContractAreas
