@@ -7,6 +7,8 @@ import { defineRoute, idParams, timestamp } from './route'
 export const CAMPAIGN_KINDS = ['nurture', 'onboarding', 'cross_sell', 'upsell', 'loyalty', 'custom'] as const
 export const campaignStatusSchema = z.enum(['draft', 'live', 'paused', 'stopped'])
 
+export type CampaignStatus = z.infer<typeof campaignStatusSchema>
+
 export const publishedVersionSchema = z.object({ id: z.uuid(), version: z.number().int(), publishedAt: timestamp })
 
 export const campaignSummarySchema = z.object({

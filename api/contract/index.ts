@@ -1,4 +1,6 @@
 import { campaigns } from './campaigns'
+import { contacts } from './contacts'
+import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
 import { system } from './system'
 
@@ -6,4 +8,6 @@ import { system } from './system'
 export const API_CONTRACT = {
   system,
   campaigns,
+  enrolments,
+  contacts,
 } satisfies ContractAreas

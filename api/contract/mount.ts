@@ -12,7 +12,7 @@ import type { RouteContract } from './route'
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined
 
 /** What a handler may put in a body: the declared JSON, where a timestamp may still be a Date. */
-export type Wire<T> = T extends string ? T | Date : T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T
+export type Wire<T> = T extends string ? (string extends T ? string | Date : T) : T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T
 
 export type Reply<C extends RouteContract> = {
   [S in keyof C['responses'] & number]: { status: S; body: C['responses'][S] extends z.ZodType ? Wire<z.output<C['responses'][S]>> : undefined }

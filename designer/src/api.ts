@@ -2,9 +2,10 @@ import type { z } from 'zod'
 import type { campaignDetailSchema, campaigns, campaignStatusSchema, campaignSummarySchema, publishedVersionSchema } from '../../api/contract/campaigns'
 import type { RequestBody, ResponseBody } from '../../api/contract/route'
 import type { system } from '../../api/contract/system'
+import type { contacts, contactSummarySchema } from '../../api/contract/contacts'
+import type { enrolmentDetailSchema, enrolments, enrolmentSummarySchema } from '../../api/contract/enrolments'
 import { campaignGraphSchema, type CampaignGraph, type GraphIssue } from '../../engine/campaign/graph'
 import { NO_TOKEN_MESSAGE } from './auth'
-import type { CampaignCounts } from './live'
 
 // The designer's view of the HTTP API: typed calls, and every non-2xx answer as an ApiError carrying the
 // API's { code, message, field?, nodeId?, issues? } so the UI can name the field or step at fault.
@@ -19,23 +20,13 @@ export type CampaignVersion = ResponseBody<typeof campaigns.version, 200>
 export type CampaignAction = 'pause' | 'resume' | 'stop'
 
 /** What POST /api/campaigns/:id/pause|resume|stop answers: the new status and the contacts it concerned. */
-export interface CampaignControlResult {
-  status: CampaignStatus
-  affected: number
-}
+export type CampaignControlResult = ResponseBody<typeof enrolments.pause, 200>
 
 /** GET /api/link-tags: the tracking tags of each mail template's links. */
 export type LinkTags = { id: string; tags: string[] }[]
 
 /** GET /api/contacts: one contact as pickers show it. */
-export interface ContactSummary {
-  id: string
-  email: string
-  name: string | null
-  company: string | null
-  subsidiary: string
-  tags: string[]
-}
+export type ContactSummary = z.infer<typeof contactSummarySchema>
 
 export interface Segment {
   id: string
@@ -90,24 +81,8 @@ export interface TemplateSummary {
   name: string
 }
 
-export interface EnrolmentSummary {
-  id: string
-  status: string
-  currentNodeId: string | null
-  exitReason: string | null
-  version: number
-  startedAt: string
-  contact: { id: string; email: string; firstName: string | null; lastName: string | null; subsidiary: string }
-}
-
-export interface EnrolmentDetail {
-  id: string
-  status: string
-  currentNodeId: string | null
-  exitReason: string | null
-  contact: { id: string; email: string; subsidiary: string }
-  history: { nodeId: string; visit: number; enteredAt: string; output: string | null }[]
-}
+export type EnrolmentSummary = z.infer<typeof enrolmentSummarySchema>
+export type EnrolmentDetail = z.infer<typeof enrolmentDetailSchema>
 
 export interface SimulationRequest {
   source: 'draft' | 'live'
@@ -255,11 +230,11 @@ export function createApi(token: string) {
     listTemplates: async () => (await call<{ templates: TemplateSummary[] }>('GET', '/api/templates')).templates,
 
     /** Per step: entered, waiting now, outputs taken (the live view). */
-    stepCounts: (id: string) => call<CampaignCounts>('GET', `${campaignPath(id)}/steps`),
+    stepCounts: (id: string) => call<ResponseBody<typeof enrolments.steps, 200>>('GET', `${campaignPath(id)}/steps`),
 
     listEnrolments: async (id: string, filter: { step?: string; status?: string }) => {
       const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])))
-      return (await call<{ enrolments: EnrolmentSummary[] }>('GET', `${campaignPath(id)}/enrolments?${query}`)).enrolments
+      return (await call<ResponseBody<typeof enrolments.list, 200>>('GET', `${campaignPath(id)}/enrolments?${query}`)).enrolments
     },
 
     getEnrolment: (enrolmentId: string) => call<EnrolmentDetail>('GET', `/api/enrolments/${encodeURIComponent(enrolmentId)}`),
@@ -270,7 +245,7 @@ export function createApi(token: string) {
 
     /** Contacts whose e-mail, name or company contains `search`, within the caller's subsidiaries. */
     searchContacts: async (search: string, limit = 8) =>
-      (await call<{ contacts: ContactSummary[] }>('GET', `/api/contacts?${new URLSearchParams({ search: search.trim(), limit: String(limit) })}`)).contacts,
+      (await call<ResponseBody<typeof contacts.search, 200>>('GET', `/api/contacts?${new URLSearchParams({ search: search.trim(), limit: String(limit) })}`)).contacts,
 
     /** Contacts the segment matches now, within the caller's subsidiaries. */
     countSegment: async (segmentId: string) => (await call<{ count: number }>('GET', `/api/segments/${encodeURIComponent(segmentId)}/count`)).count,
