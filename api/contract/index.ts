@@ -2,6 +2,7 @@ import { campaigns } from './campaigns'
 import { contacts } from './contacts'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
+import { simulation } from './simulation'
 import { system } from './system'
 
 /** Every API area's contract: what /api/openapi.json describes. A new area adds one line here. */
@@ -10,4 +11,5 @@ export const API_CONTRACT = {
   campaigns,
   enrolments,
   contacts,
+  simulation,
 } satisfies ContractAreas

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { campaignDetailSchema, campaigns, campaignStatusSchema, campaignSummarySchema, publishedVersionSchema } from '../../api/contract/campaigns'
 import type { RequestBody, ResponseBody } from '../../api/contract/route'
+import type { simulation } from '../../api/contract/simulation'
 import type { system } from '../../api/contract/system'
 import type { contacts, contactSummarySchema } from '../../api/contract/contacts'
 import type { enrolmentDetailSchema, enrolments, enrolmentSummarySchema } from '../../api/contract/enrolments'
@@ -84,19 +85,9 @@ export interface TemplateSummary {
 export type EnrolmentSummary = z.infer<typeof enrolmentSummarySchema>
 export type EnrolmentDetail = z.infer<typeof enrolmentDetailSchema>
 
-export interface SimulationRequest {
-  source: 'draft' | 'live'
-  contact: { email: string }
-  script: { at: string; type: string; mail?: string }[]
-  horizon: string
-  trigger: Record<string, string>
-}
-
-export interface SimulationResult {
-  outcome: { status: string; exitReason?: string }
-  timeline: { at: string; offset: string; kind: string; nodeId?: string; label: string }[]
-  tookMs: number
-}
+/** What the simulation panel sends; the server fills in defaults (draft, no script, 90 days). */
+export type SimulationRequest = RequestBody<typeof simulation.simulate>
+export type SimulationResult = ResponseBody<typeof simulation.simulate, 200>
 
 export interface ApiErrorBody {
   code: string
