@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { emailAddress } from './input-guard'
+import { emailAddress } from './input-schemas'
 
 // CSV uploads for manual enrolment: one column named "email" (any others are ignored). Files come out of
 // Excel and CRMs, so a byte-order mark, CRLF line ends, ";" or tab as the separator (German and French

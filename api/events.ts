@@ -6,7 +6,7 @@ import { eventTypeSchema } from '../engine/nodes/property-filter'
 import { caller, seesSubsidiary } from './auth'
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability'
 import { databaseUnavailable, invalidInput, send, type ApiError } from './errors'
-import { emailAddress } from './input-guard'
+import { emailAddress } from './input-schemas'
 
 export const LOCALES = ['de', 'fr', 'it', 'es', 'en'] as const
 

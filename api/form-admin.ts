@@ -3,7 +3,7 @@ import type { Sql, TransactionSql } from 'postgres'
 import { z } from 'zod'
 import { caller, seesSubsidiary, type Caller } from './auth'
 import { invalidInput, notFound, send, type ApiError } from './errors'
-import { int4 } from './input-guard'
+import { int4 } from './input-schemas'
 
 // Names the public form endpoint reads itself (api/forms.ts); the consent box belongs to double opt-in.
 const RESERVED = new Set(['consent', 'consentVersion', 'consent_version', 'requestId', 'request_id', 'visitorId', 'visitor_id'])

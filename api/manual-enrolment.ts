@@ -9,7 +9,8 @@ import { manualOccasion } from '../engine/triggers'
 import { caller, seesSubsidiary, type Caller } from './auth'
 import { parseEnrolmentCsv, type CsvProblem, type CsvRow } from './enrolment-csv'
 import { invalidInput, notFound, send } from './errors'
-import { emailAddress, rejectUnstorableBody } from './input-guard'
+import { rejectUnstorableBody } from './input-guard'
+import { emailAddress } from './input-schemas'
 
 const uuid = z.uuid()
 const singleOrSegment = z.union([

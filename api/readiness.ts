@@ -1,16 +1,20 @@
 import { Router } from 'express'
 import type { Sql } from 'postgres'
-import { databaseAnswers, RETRY_AFTER_SECONDS } from '../db/availability'
+import { databaseAnswers } from '../db/availability'
+import { route } from './contract/mount'
+import { system } from './contract/system'
+import { databaseUnavailable } from './errors'
 
 /**
- * GET /api/ready (public, no permission): 200 when the database answers, 503 with Retry-After while it
- * does not, for load balancers and container health checks. /api/health stays "the process is up".
+ * GET /api/ready (public): 200 when the database answers, 503 with Retry-After while it does not, for load
+ * balancers and container health checks. /api/health stays "the process is up". Mounted below /api.
  */
 export function readinessRoutes(deps: { sql: Sql }): Router {
   const router = Router()
-  router.get('/api/ready', async (_req, res) => {
-    if (await databaseAnswers(deps.sql)) return void res.json({ ready: true, database: 'up' })
-    res.status(503).set('Retry-After', String(RETRY_AFTER_SECONDS)).json({ ready: false, database: 'unreachable' })
+  route(router, system.ready, async ({ res }) => {
+    if (await databaseAnswers(deps.sql)) return { status: 200, body: { ready: true, database: 'up' } }
+    databaseUnavailable(res)
+    return undefined
   })
   return router
 }

@@ -7,7 +7,7 @@ import { TemplateError } from '../templates/template-errors'
 import { contentSchemas, TEMPLATE_KINDS, withItem, type TemplateSet } from '../templates/template-set'
 import { caller, seesSubsidiary } from './auth'
 import { invalidInput, send, type ApiError } from './errors'
-import { emailAddress, int4 } from './input-guard'
+import { emailAddress, int4 } from './input-schemas'
 import { currentSet, TEMPLATE_KEY, templateInvalid, type TemplateApiDeps } from './template-access'
 
 const contactSchema = z.union([
