@@ -12,7 +12,7 @@ import { databaseUnavailable } from './errors'
 export function readinessRoutes(deps: { sql: Sql }): Router {
   const router = Router()
   route(router, system.ready, async ({ res }) => {
-    if (await databaseAnswers(deps.sql)) return { status: 200, body: { ready: true, database: 'up' } }
+    if (await databaseAnswers(deps.sql)) return { status: 200, body: { ready: true, database: 'up' } } as const
     databaseUnavailable(res)
     return undefined
   })
