@@ -6,6 +6,7 @@ import { parseAmount, parseDay } from '../reporting/csv-values'
 import { caller } from './auth'
 import { parseCsvTable } from './enrolment-csv'
 import { invalidInput, notFound, send } from './errors'
+import { refusal } from './permissions'
 import { campaignIdsByName, may, seesSubsidiaryId, subsidiaryScope } from './report-scope'
 
 // Campaign costs: items (category, EUR, date, subsidiary, note) by API or CSV import, and the budget.
@@ -94,10 +95,10 @@ export function costRoutes(deps: { sql: Sql }): Router {
     res.status(204).end()
   })
 
-  // permission: costs.write (the budget is the campaign's, so HQ-wide callers only)
+  // permission: budgets.write (the budget is the campaign's, so HQ-wide callers only)
   router.put('/campaigns/:id/budget', async (req, res) => {
     const who = caller(req)
-    if (!may(who, 'costs.write') || who.subs !== '*') return send(res, { status: 403, code: 'forbidden', message: 'only HQ marketers and managers set budgets' })
+    if (!may(who, 'budgets.write')) return send(res, { status: 403, code: 'forbidden', message: refusal('budgets.write') })
     const campaignId = await campaignOf(req, res)
     if (!campaignId) return
     const parsed = budgetBody.safeParse(req.body)

@@ -10,6 +10,7 @@ import type { RowProblem } from './costs'
 import { importQuery } from './costs'
 import { parseCsvTable } from './enrolment-csv'
 import { invalidInput, send, type ApiError } from './errors'
+import { refusal } from './permissions'
 import { may, seesSubsidiaryId, subsidiaryScope, type SubsidiaryScope } from './report-scope'
 
 // Revenue by API and CSV import (the CRM sync writes through the same db/opportunities.ts), and the
@@ -148,7 +149,7 @@ export function opportunityRoutes(deps: { sql: Sql; attribution?: AttributionRef
   // permission: attribution.configure. A changed margin changes every won deal's production cost: recomputed as a job.
   router.put('/product-costs/:product', async (req, res) => {
     const who = caller(req)
-    if (!may(who, 'attribution.configure') || who.subs !== '*') return send(res, { status: 403, code: 'forbidden', message: 'only HQ marketers and managers set production costs' })
+    if (!may(who, 'attribution.configure')) return send(res, { status: 403, code: 'forbidden', message: refusal('attribution.configure') })
     const product = z.string().trim().min(1).max(200).safeParse(req.params.product)
     if (!product.success) return send(res, { status: 400, code: 'invalid_input', field: 'product', message: 'product: 1 to 200 characters' })
     const parsed = productCostBody.safeParse(req.body)

@@ -1,20 +1,12 @@
 import type { Sql } from 'postgres'
 import type { Caller } from './auth'
 
-// Who sees which figures (until issue 13's permission table lands, the permission names are in comments
-// on each route): managers and HQ marketers (subsidiaries "*") everything; a subsidiary's people only their
-// subsidiaries' rows; sales reps only their own pipeline (GET /api/reports/pipeline).
+// Who sees which figures: the permissions are rows of api/permissions.ts (reports.read, reports.pipeline,
+// costs.write, budgets.write, opportunities.write, attribution.configure); here the subsidiary scope:
+// managers and HQ marketers (subsidiaries "*") everything, a subsidiary's people only their subsidiaries'
+// rows; sales reps only their own pipeline (GET /api/reports/pipeline).
 
-export const REPORT_PERMISSIONS = {
-  'reports.read': ['admin', 'manager', 'marketer'],
-  'reports.pipeline': ['admin', 'manager', 'marketer', 'sales'],
-  'costs.write': ['admin', 'manager', 'marketer'],
-  'opportunities.write': ['admin', 'manager', 'sales'],
-  'attribution.configure': ['admin', 'manager', 'marketer'],
-} as const satisfies Record<string, readonly Caller['role'][]>
-export type ReportPermission = keyof typeof REPORT_PERMISSIONS
-
-export const may = (who: Caller, permission: ReportPermission) => (REPORT_PERMISSIONS[permission] as readonly string[]).includes(who.role)
+export { may } from './permissions'
 
 export interface SubsidiaryScope {
   /** Subsidiary ids the caller sees, or '*' for all. */

@@ -12,6 +12,7 @@ import { toCsv } from '../reporting/csv-values'
 import { campaignKpis, type CampaignFigures } from '../reporting/kpis'
 import { caller, type Caller } from './auth'
 import { invalidInput, notFound, send } from './errors'
+import { refusal } from './permissions'
 import { may, subsidiaryScope } from './report-scope'
 
 // The Reports view's data: every figure from the aggregates migration 015 keeps (db/report-aggregates.ts),
@@ -273,7 +274,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
   // permission: attribution.configure. A new lookback or half-life re-attributes every won deal, as a job with progress.
   router.put('/reports/attribution/settings', async (req, res) => {
     const who = caller(req)
-    if (!may(who, 'attribution.configure') || who.subs !== '*') return send(res, { status: 403, code: 'forbidden', message: 'only HQ marketers and managers change attribution settings' })
+    if (!may(who, 'attribution.configure')) return send(res, { status: 403, code: 'forbidden', message: refusal('attribution.configure') })
     const parsed = attributionSettingsBody.safeParse(req.body)
     if (!parsed.success) return send(res, invalidInput(parsed.error))
     const job = await startRecompute(sql, who.acc, 'attribution settings', who.sub, parsed.data)
