@@ -48,7 +48,7 @@ export async function generateReportingData(sql: Sql, scale: ReportingScale, log
       case when k in (1, 2, 3) then 'mail-' || (r % 4) end, case when k in (1, 2, 3) then 'm' || c || '-' || r end,
       (array['enrolment', 'delivered', 'open', 'click', 'visit', 'form', 'download', 'fair_scan', 'delivered', 'open'])[1 + k],
       k in (2, 3) and t % 7 = 0, ${id('t', 't')}, now() - ((t * 7919) % (365 * 24 * 60)) * interval '1 minute'
-    from (select t, t % ${N} as c, t / ${N} as r, (t / ${N} + t % 3) % 10 as k from generate_series(0, ${T - 1}) t) g`)
+    from (select t, t % ${N} as c, t / ${N} as r, (t / ${N} + t % 3) % 10 as k from generate_series(0::bigint, ${T - 1}) t) g`)
   await step('touch indexes', 'alter table touches add constraint touches_source_id_kind_key unique (source_id, kind); create index touches_contact on touches (contact_id, occurred_at)')
   await sql.unsafe('alter table touches enable trigger user')
   await step('campaign day figures', `
