@@ -7,14 +7,14 @@ import { caller } from './auth'
 import { parseCsvTable } from './enrolment-csv'
 import { invalidInput, notFound, send } from './errors'
 import { refusal } from './permissions'
-import { campaignIdsByName, may, seesSubsidiaryId, subsidiaryScope } from './report-scope'
+import { campaignIdsByName, dayInput, may, seesSubsidiaryId, subsidiaryScope } from './report-scope'
 
 // Campaign costs: items (category, EUR, date, subsidiary, note) by API or CSV import, and the budget.
 
 export const costItemBody = z.strictObject({
   category: z.enum(COST_CATEGORIES),
   amount: z.number().nonnegative('must not be negative').max(1e11),
-  date: z.iso.date('a date such as 2026-03-31'),
+  date: dayInput('a date such as 2026-03-31'),
   subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR'),
   note: z.string().trim().max(2000).optional(),
 })

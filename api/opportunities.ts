@@ -11,7 +11,7 @@ import { importQuery } from './costs'
 import { parseCsvTable } from './enrolment-csv'
 import { invalidInput, send, type ApiError } from './errors'
 import { refusal } from './permissions'
-import { may, seesSubsidiaryId, subsidiaryScope, type SubsidiaryScope } from './report-scope'
+import { may, momentInput, seesSubsidiaryId, subsidiaryScope, type SubsidiaryScope } from './report-scope'
 
 // Revenue by API and CSV import (the CRM sync writes through the same db/opportunities.ts), and the
 // production cost per product that makes ROI use real margins.
@@ -25,8 +25,8 @@ export const opportunityBody = z.strictObject({
   products: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
   stage: z.enum(['open', 'won', 'lost']),
   crmStage: z.string().trim().max(200).optional(),
-  createdOn: z.iso.datetime({ offset: true }).optional(),
-  closedOn: z.iso.datetime({ offset: true }).optional(),
+  createdOn: momentInput().optional(),
+  closedOn: momentInput().optional(),
   subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR').optional(),
   sourceId: z.string().trim().min(1).max(200).optional(),
 })

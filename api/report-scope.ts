@@ -1,5 +1,11 @@
 import type { Sql } from 'postgres'
+import { z } from 'zod'
 import type { Caller } from './auth'
+
+/** A calendar day Postgres and people agree on (zod's ISO date alone lets year 0000 through). */
+export const dayInput = (message: string) => z.iso.date(message).refine((day) => day >= '1900-01-01' && day <= '2999-12-31', 'a date between 1900 and 2999')
+/** A moment with offset, within the same years. */
+export const momentInput = () => z.iso.datetime({ offset: true }).refine((at) => { const t = Date.parse(at); return t >= Date.UTC(1900, 0, 1) && t < Date.UTC(3000, 0, 1) }, 'a time between 1900 and 2999')
 
 // Who sees which figures: the permissions are rows of api/permissions.ts (reports.read, reports.pipeline,
 // costs.write, budgets.write, opportunities.write, attribution.configure); here the subsidiary scope:

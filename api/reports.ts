@@ -13,7 +13,7 @@ import { campaignKpis, type CampaignFigures } from '../reporting/kpis'
 import { caller, type Caller } from './auth'
 import { invalidInput, notFound, send } from './errors'
 import { refusal } from './permissions'
-import { may, subsidiaryScope } from './report-scope'
+import { dayInput, may, subsidiaryScope } from './report-scope'
 
 // The Reports view's data: every figure from the aggregates migration 015 keeps (db/report-aggregates.ts),
 // each table also as CSV (?format=csv). permission: reports.read unless said otherwise.
@@ -22,8 +22,8 @@ const DAY_MS = 86_400_000
 const today = () => new Date().toISOString().slice(0, 10)
 
 export const reportQuery = z.object({
-  from: z.iso.date('a date such as 2026-01-31').optional(),
-  to: z.iso.date('a date such as 2026-12-31').optional(),
+  from: dayInput('a date such as 2026-01-31').optional(),
+  to: dayInput('a date such as 2026-12-31').optional(),
   subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR').optional(),
   campaign: z.uuid('a campaign id').optional(),
   model: z.enum(ATTRIBUTION_MODELS).default('linear'),
@@ -35,7 +35,7 @@ export const reportQuery = z.object({
 })
 export const attributionSettingsBody = z.strictObject({
   lookbackDays: z.number().int().min(1).max(3650),
-  halfLifeDays: z.number().positive().max(3650),
+  halfLifeDays: z.number().min(0.1, 'at least 0.1 days').max(3650),
 })
 
 type Query = z.output<typeof reportQuery>

@@ -17,7 +17,7 @@ export function parseDay(text: string): string | null {
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
   const dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value)
   const [y, m, d] = iso ? [iso[1], iso[2], iso[3]] : dotted ? [dotted[3], dotted[2]!.padStart(2, '0'), dotted[1]!.padStart(2, '0')] : []
-  if (!y) return null
+  if (!y || y < '1900' || y > '2999') return null
   const date = new Date(`${y}-${m}-${d}T00:00:00Z`)
   return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== `${y}-${m}-${d}` ? null : `${y}-${m}-${d}`
 }
