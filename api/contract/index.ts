@@ -2,6 +2,9 @@ import { campaigns } from './campaigns'
 import { contacts } from './contacts'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
+import { personas } from './personas'
+import { scoring } from './scoring'
+import { segments } from './segments'
 import { simulation } from './simulation'
 import { system } from './system'
 
@@ -12,4 +15,7 @@ export const API_CONTRACT = {
   enrolments,
   contacts,
   simulation,
+  segments,
+  personas,
+  scoring,
 } satisfies ContractAreas
