@@ -2,6 +2,8 @@ import { campaigns } from './campaigns'
 import { contacts } from './contacts'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
+import { handovers } from './handovers'
+import { leads } from './leads'
 import { personas } from './personas'
 import { scoring } from './scoring'
 import { segments } from './segments'
@@ -18,4 +20,6 @@ export const API_CONTRACT = {
   segments,
   personas,
   scoring,
+  leads,
+  handovers,
 } satisfies ContractAreas
