@@ -1,7 +1,9 @@
 import { campaigns } from './campaigns'
+import { consent } from './consent'
 import { contacts } from './contacts'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
+import { events } from './events'
 import { handovers } from './handovers'
 import { leads } from './leads'
 import { personas } from './personas'
@@ -13,6 +15,7 @@ import { system } from './system'
 /** Every API area's contract: what /api/openapi.json describes. A new area adds one line here. */
 export const API_CONTRACT = {
   system,
+  events,
   campaigns,
   enrolments,
   contacts,
@@ -22,4 +25,5 @@ export const API_CONTRACT = {
   scoring,
   leads,
   handovers,
+  consent,
 } satisfies ContractAreas
