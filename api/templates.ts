@@ -1,7 +1,8 @@
 import { Router } from 'express'
 import { z } from 'zod'
-import { saveTemplateVersion, templateHistory, templateVersion } from '../db/templates'
+import { contactAttributeKeys, saveTemplateVersion, templateHistory, templateVersion } from '../db/templates'
 import { checkTemplateVersion } from '../templates/check'
+import { knownVariables, unknownVariables } from '../templates/variables'
 import { blockIds, contentSchemas, regionNames, type TemplateKind, type TemplateSet } from '../templates/template-set'
 import { caller } from './auth'
 import { invalidInput, notFound, send } from './errors'
@@ -78,7 +79,9 @@ export function templateRoutes(deps: TemplateApiDeps): Router {
     if (issues.length) return send(res, templateInvalid(issues))
     const saved = await saveTemplateVersion(deps.sql, { accountId: who.acc, kind, key, content: content.data, createdBy: who.sub, note: body.data.note, ifLatest: body.data.baseVersion })
     if (!saved) return send(res, { status: 409, code: 'conflict', field: 'baseVersion', message: `baseVersion: ${kind} "${key}" has a newer version than ${body.data.baseVersion}; load it and apply your change again` })
-    res.status(201).json({ kind, key, version: saved.version, id: saved.id, createdAt: saved.createdAt, url: `/api/templates/${SEGMENT_BY_KIND[kind]}/${key}/versions/${saved.version}` })
+    // Saved, but what would render as nothing is named, with where it is and what was probably meant.
+    const warnings = unknownVariables(kind, key, content.data as never, knownVariables(set, await contactAttributeKeys(deps.sql, who.acc)))
+    res.status(201).json({ kind, key, version: saved.version, id: saved.id, createdAt: saved.createdAt, url: `/api/templates/${SEGMENT_BY_KIND[kind]}/${key}/versions/${saved.version}`, warnings })
   })
 
   return router

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestSystem, type TestSystem } from '../helpers/system'
+
+// Designs marketers bring, through the template API as the editor uses it: regression tests for issue 16's
+// defects (a complete MJML document as a mail, unknown variables, positions on save and preview, link tags
+// of mails saved through the API).
+let system: TestSystem
+beforeAll(async () => {
+  system = await startTestSystem({ runWorker: false })
+})
+afterAll(async () => {
+  await system?.stop()
+})
+
+const save = (kind: string, key: string, content: unknown) => system.api(`/api/templates/${kind}/${key}`, { method: 'PUT', body: { content } })
+const preview = (template: string, subsidiary: string, extra: Record<string, unknown> = {}) => system.api('/api/templates/preview', { body: { template, subsidiary, ...extra } })
+const positions = (issues: { field?: string; region: string | null; line: number; column: number }[]) => issues.map(({ field, region, line, column }) => ({ field, region, line, column }))
+
+describe('a complete MJML document as a mail body', () => {
+  it('is saved as a standalone design and previews with its content and the subsidiary footer', async () => {
+    const document = '<mjml><mj-body><mj-section><mj-column><mj-text>Hello marketer</mj-text></mj-column></mj-section></mj-body></mjml>'
+    const saved = await save('mails', 'x', { subject: { de: 'Hallo' }, body: { de: document } })
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201)
+    const shown = await preview('x', 'DE')
+    expect(shown.status).toBe(200)
+    expect(shown.body.html).toContain('Hello marketer')
+    expect(shown.body.html).toContain('unsubscribe.invalid/preview')
+  })
+})
+
+describe('unknown variables', () => {
+  it('are warned about on save and on preview, with position and the closest known variable', async () => {
+    const content = { subject: { de: 'Hallo' }, body: { de: '<mj-text>Hey {{FirstName}}{{Company}}{{ contact.firstname }}!</mj-text>' } }
+    const saved = await save('mails', 'hey', content)
+    expect(saved.status).toBe(201)
+    const expected = [
+      { field: 'body.de', line: 1, column: 16, variable: 'FirstName', suggestion: 'contact.firstName' },
+      { field: 'body.de', line: 1, column: 29, variable: 'Company', suggestion: 'contact.company' },
+      { field: 'body.de', line: 1, column: 41, variable: 'contact.firstname', suggestion: 'contact.firstName' },
+    ]
+    expect(saved.body.warnings).toEqual(expected.map((warning) => expect.objectContaining(warning)))
+    const shown = await preview('hey', 'DE')
+    expect(shown.body.warnings).toEqual(expected.map((warning) => expect.objectContaining(warning)))
+    expect(shown.body.warnings[0].message).toContain('did you mean "contact.firstName"')
+  })
+})
+
+describe('positions', () => {
+  it("a [[ ]] error in a mail's FR body is reported in that body, on save and on preview alike", async () => {
+    const body = { de: '<mj-text>a</mj-text>', fr: '<mj-text>a</mj-text>\n<mj-text>[[ t.nosuch ]]</mj-text>' }
+    const saved = await save('mails', 'layout-typo', { subject: { de: 'x', fr: 'x' }, body })
+    expect(saved.status).toBe(422)
+    expect(saved.body.error.issues).toEqual([expect.objectContaining({ origin: 'mail layout-typo', region: 'body', field: 'body.fr', locale: 'fr', line: 2, column: 13 })])
+    const shown = await preview('x', 'FR', { drafts: [{ kind: 'mail', key: 'x', content: { subject: { de: 'x', fr: 'x' }, body } }] })
+    expect(shown.status).toBe(422)
+    expect(positions(shown.body.error.issues)).toEqual(positions(saved.body.error.issues))
+  })
+
+  it('a Liquid error is reported in the marketer source by preview as by save', async () => {
+    const content = { subject: { de: 'x' }, body: { de: '<mj-text>a</mj-text>\n<mj-text>{{ contact.company | nosuch }}</mj-text>' } }
+    const saved = await save('mails', 'filter-typo', content)
+    expect(saved.status).toBe(422)
+    const shown = await preview('x', 'DE', { drafts: [{ kind: 'mail', key: 'x', content }] })
+    expect(shown.status).toBe(422)
+    expect(shown.body.error.message).not.toMatch(/line:1\d\d/)
+    expect(positions(shown.body.error.issues)).toEqual([{ field: 'body.de', region: 'body', line: 2, column: 10 }])
+    expect(positions(shown.body.error.issues)).toEqual(positions(saved.body.error.issues))
+  })
+})
+
+describe('GET /api/link-tags', () => {
+  it('lists the tags of mails created and edited through the API', async () => {
+    const body = { de: '<mj-text>Neu</mj-text><mj-button href="https://www.kessler-hydraulik.example/news?mt_tag=api-news">Mehr</mj-button>' }
+    expect((await save('mails', 'api-mail', { subject: { de: 'Neu' }, body })).status).toBe(201)
+    const welcome = (await system.api('/api/templates/mails/onboarding-welcome')).body.content
+    const edited = { ...welcome, body: { ...welcome.body, de: welcome.body.de.replace('mt_tag=care-guide', 'mt_tag=care-guide-2027') } }
+    expect((await save('mails', 'onboarding-welcome', edited)).status).toBe(201)
+    const tags = await system.api('/api/link-tags')
+    expect(tags.status).toBe(200)
+    const byId = Object.fromEntries(tags.body.templates.map((t: { id: string; tags: string[] }) => [t.id, t.tags]))
+    expect(byId['api-mail']).toEqual(['api-news'])
+    expect(byId['onboarding-welcome']).toEqual(['care-guide-2027'])
+  })
+})
