@@ -6,6 +6,8 @@ import type { MailContact } from '../templates/renderer'
 import { TemplateError } from '../templates/template-errors'
 import { knownVariables, unknownVariables } from '../templates/variables'
 import { contactAttributeKeys } from '../db/templates'
+import { fontFaces } from '../db/template-fonts'
+import { fontWarnings } from '../templates/fonts'
 import { contentSchemas, TEMPLATE_KINDS, withItem, type TemplateSet } from '../templates/template-set'
 import { caller, seesSubsidiary } from './auth'
 import { invalidInput, send, type ApiError } from './errors'
@@ -89,9 +91,12 @@ export function templatePreviewRoutes(deps: TemplateApiDeps): Router {
     // The same warnings a save gives, for the mail and every draft previewed with it.
     const known = knownVariables(prepared.set, await contactAttributeKeys(deps.sql, caller(req).acc))
     const mail = prepared.set.mails.get(body.data.template)!
+    const hosted = (await fontFaces(deps.sql, caller(req).acc)).map((face) => face.family)
+    const others = body.data.drafts.filter((d) => !(d.kind === 'mail' && d.key === body.data.template))
     const warnings = [
       ...unknownVariables('mail', body.data.template, mail.content, known),
-      ...body.data.drafts.filter((d) => !(d.kind === 'mail' && d.key === body.data.template)).flatMap((d) => unknownVariables(d.kind, d.key, d.content as never, known)),
+      ...fontWarnings('mail', body.data.template, mail.content, hosted),
+      ...others.flatMap((d) => [...unknownVariables(d.kind, d.key, d.content as never, known), ...fontWarnings(d.kind, d.key, d.content as never, hosted)]),
     ]
     res.json({ subject: rendered.mail.subject, html: rendered.mail.html, text: rendered.mail.text, locale: rendered.mail.locale, warnings })
   })

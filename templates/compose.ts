@@ -74,11 +74,12 @@ export function composeMail(set: TemplateSet, mailOrId: string | { id: string; m
       footer,
       locale,
       strings,
+      fontBase: set.fontBase,
     },
     subject,
     subjectField: `subject.${mail.content.subject[locale] !== undefined ? locale : masterLocale}`,
     locale,
-    key: [mail.ref, derived.ref, master.ref, locale, ...localeRefs, ...refs.sort()].join('|'),
+    key: [mail.ref, derived.ref, master.ref, locale, set.fontBase ?? '', ...localeRefs, ...refs.sort()].join('|'),
   }
 }
 

@@ -1,5 +1,6 @@
 import { Liquid, Tag, TypeGuards, type Context, type Emitter, type Parser, type TagToken, type Template, type TopLevelToken } from 'liquidjs'
 import mjml2html from 'mjml'
+import { mjmlFontOptions, selfHostFonts } from './fonts'
 import { TemplateError, liquidPosition, type TemplateIssue } from './template-errors'
 import type { LocaleStrings } from './template-set'
 
@@ -152,12 +153,14 @@ export interface LayoutRequest {
   footer?: SourceText
   locale: string
   strings: LocaleStrings
+  /** Where the account's self-hosted fonts are served (https://…/fonts/<account>); none: web fonts are removed. */
+  fontBase?: string
 }
 
 /** Resolves the layout stage to MJML, then compiles it to HTML that still carries the personalisation markup. Throws TemplateError. */
 export async function compileLayout(request: LayoutRequest): Promise<string> {
   const marked = resolveLayout(request)
-  const mjml = marked.replace(MARKERS, '')
+  const mjml = selfHostFonts(marked.replace(MARKERS, ''), request.fontBase)
   try {
     // mjml v5: mjml2html returns a Promise (v4 was synchronous). 'strict' throws a ValidationError
     // carrying .errors instead of rendering a half-broken mail.
@@ -166,7 +169,8 @@ export async function compileLayout(request: LayoutRequest): Promise<string> {
       // Template comments are notes to authors, not content for recipients.
       keepComments: false,
       // No Google Fonts links: loading them from a mail client leaks the reader's IP (a GDPR issue in Germany).
-      fonts: {},
+      // MJML's own list of Google fonts points at the account's self-hosted ones instead (see fonts.ts).
+      fonts: mjmlFontOptions(request.fontBase),
     })
     const nested = nestedInEndingTags(mjml)
     if (nested.length) {
@@ -202,7 +206,7 @@ function nestedInEndingTags(mjml: string): { line: number; column: number; outer
 
 /** The MJML the layout stage resolves to (markers removed): what the benchmark's raw baseline compiles. */
 export function resolvedMjml(request: LayoutRequest): string {
-  return resolveLayout(request).replace(MARKERS, '')
+  return selfHostFonts(resolveLayout(request).replace(MARKERS, ''), request.fontBase)
 }
 
 function resolveLayout(request: LayoutRequest): string {

@@ -112,6 +112,8 @@ export interface TemplateSet {
   mails: Map<string, Versioned<MailTemplate>>
   blocks: Map<string, Versioned<ContentBlock>>
   locales: Map<string, Versioned<LocaleContent>>
+  /** Where the account's self-hosted fonts are served; absent for the built-in files (web fonts are then removed). */
+  fontBase?: string
 }
 
 export const emptySet = (): TemplateSet => ({ masters: new Map(), subsidiaries: new Map(), mails: new Map(), blocks: new Map(), locales: new Map() })
@@ -123,7 +125,7 @@ export function setMap<K extends TemplateKind>(set: TemplateSet, kind: K): Map<s
 
 /** A copy of the set with one item replaced: how drafts are previewed and checked before they are saved. */
 export function withItem<K extends TemplateKind>(set: TemplateSet, kind: K, key: string, content: ContentByKind[K], version = 0): TemplateSet {
-  const copy: TemplateSet = { masters: new Map(set.masters), subsidiaries: new Map(set.subsidiaries), mails: new Map(set.mails), blocks: new Map(set.blocks), locales: new Map(set.locales) }
+  const copy: TemplateSet = { masters: new Map(set.masters), subsidiaries: new Map(set.subsidiaries), mails: new Map(set.mails), blocks: new Map(set.blocks), locales: new Map(set.locales), fontBase: set.fontBase }
   setMap(copy, kind).set(key, { ref: contentRef('draft', content), version, content })
   return copy
 }

@@ -33,7 +33,7 @@ export function unknownVariables<K extends TemplateKind>(kind: K, key: string, c
   const knownSet = new Set(known)
   const prefixes = new Set(known.flatMap((path) => path.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))))
   const warnings: VariableWarning[] = []
-  for (const source of variableSources(kind, content)) {
+  for (const source of versionSources(kind, content)) {
     let globals: ReturnType<typeof personalisationGlobals>
     try {
       globals = personalisationGlobals(source.text)
@@ -67,7 +67,7 @@ function isKnown(path: string[], known: Set<string>, prefixes: Set<string>): boo
   return prefixes.has(path.join('.'))
 }
 
-function variableSources(kind: TemplateKind, content: ContentByKind[TemplateKind]): { field: string; region: string | null; text: string }[] {
+export function versionSources(kind: TemplateKind, content: ContentByKind[TemplateKind]): { field: string; region: string | null; text: string }[] {
   switch (kind) {
     case 'master':
       return [{ field: 'mjml', region: null, text: (content as ContentByKind['master']).mjml }]

@@ -82,3 +82,39 @@ describe('GET /api/link-tags', () => {
     expect(byId['onboarding-welcome']).toEqual(['care-guide-2027'])
   })
 })
+
+describe('web fonts', () => {
+  const design = [
+    '<mjml>',
+    '<mj-head><mj-font name="Inter" href="https://fonts.googleapis.com/css?family=Inter:400,700" /></mj-head>',
+    '<mj-body><mj-section><mj-column><mj-text font-family="Inter, Arial">Neu bei Kessler</mj-text></mj-column></mj-section></mj-body>',
+    '</mjml>',
+  ].join('\n')
+
+  it('are never loaded from Google: saving says so, and an uploaded family is served by the app instead', async () => {
+    const saved = await save('mails', 'inter-news', { subject: { de: 'Neu' }, body: { de: design } })
+    expect(saved.status).toBe(201)
+    expect(saved.body.warnings).toEqual([expect.objectContaining({ font: 'Inter', field: 'body.de', line: 2, column: 10 })])
+    expect(saved.body.warnings[0].message).toContain('Templates → Fonts')
+
+    const before = await preview('inter-news', 'DE')
+    expect(before.body.html).not.toContain('fonts.googleapis.com')
+    const cssUrl = new RegExp(`${system.baseUrl}/fonts/[0-9a-f-]{36}/Inter\\.css`).exec(before.body.html)?.[0]
+    expect(cssUrl).toBeTruthy()
+    expect(await (await fetch(cssUrl!)).text()).toBe('') // not uploaded yet: the fallback (Arial) shows
+
+    const woff2 = Buffer.concat([Buffer.from('wOF2'), Buffer.alloc(60, 7)])
+    const upload = await system.api('/api/templates/fonts/Inter', { method: 'PUT', body: { faces: [{ weight: 400, data: woff2.toString('base64') }] } })
+    expect(upload.status, JSON.stringify(upload.body)).toBe(201)
+    const notAFont = await system.api('/api/templates/fonts/Inter', { method: 'PUT', body: { faces: [{ data: Buffer.from('<html>').toString('base64') }] } })
+    expect(notAFont.body.error).toMatchObject({ field: 'faces.0.data' })
+
+    const css = await (await fetch(cssUrl!)).text()
+    expect(css).toContain("font-family: 'Inter'")
+    const file = await fetch(new URL(/url\('([^']+)'\)/.exec(css)![1]!, cssUrl!))
+    expect(file.headers.get('content-type')).toBe('font/woff2')
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(woff2)
+    expect((await save('mails', 'inter-news', { subject: { de: 'Neu' }, body: { de: design } })).body.warnings).toEqual([])
+    expect((await system.api('/api/templates/fonts')).body.fonts).toEqual([expect.objectContaining({ family: 'Inter', cssUrl })])
+  })
+})

@@ -97,3 +97,16 @@ describe('4: render errors at the same positions as the save check', () => {
     expect(rendered[0]).toMatchObject({ origin: 'master', field: 'mjml', line: closingLine, column: 9 })
   })
 })
+
+describe('6: web fonts', () => {
+  it('are removed from designs rendered without a font host, never linked from Google', async () => {
+    const design = '<mjml>\n<mj-head><mj-font name="Inter" href="https://fonts.googleapis.com/css?family=Inter" /></mj-head>\n<mj-body><mj-section><mj-column><mj-text font-family="Inter, Roboto, Arial">Hallo</mj-text></mj-column></mj-section></mj-body>\n</mjml>'
+    const mail = await render(withItem(set, 'mail', 'x', { subject: { de: 'x' }, body: { de: design } }))
+    expect(mail.html).toContain('Hallo')
+    expect(mail.html).not.toMatch(/googleapis|gstatic/)
+    const hosted = await render({ ...withItem(set, 'mail', 'x', { subject: { de: 'x' }, body: { de: design } }), fontBase: 'https://mail.example/fonts/acc' })
+    expect(hosted.html).toContain('https://mail.example/fonts/acc/Inter.css')
+    expect(hosted.html).toContain('https://mail.example/fonts/acc/Roboto.css')
+    expect(hosted.html).not.toMatch(/googleapis|gstatic/)
+  })
+})
