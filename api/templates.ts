@@ -6,6 +6,7 @@ import { knownVariables, unknownVariables } from '../templates/variables'
 import { fontWarnings } from '../templates/fonts'
 import { fontFaces } from '../db/template-fonts'
 import { templateFontRoutes } from './template-fonts'
+import { templateImportRoutes } from './template-import'
 import { blockIds, contentSchemas, regionNames, type TemplateKind, type TemplateSet } from '../templates/template-set'
 import { caller } from './auth'
 import { invalidInput, notFound, send } from './errors'
@@ -39,6 +40,7 @@ export function templateRoutes(deps: TemplateApiDeps): Router {
 
   router.use(templatePreviewRoutes(deps))
   router.use(templateFontRoutes(deps))
+  router.use(templateImportRoutes(deps))
   router.use(templateTranslationRoutes(deps))
 
   router.get('/templates/:kind/:key', async (req, res) => {

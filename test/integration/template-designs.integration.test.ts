@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
@@ -116,5 +117,75 @@ describe('web fonts', () => {
     expect(Buffer.from(await file.arrayBuffer())).toEqual(woff2)
     expect((await save('mails', 'inter-news', { subject: { de: 'Neu' }, body: { de: design } })).body.warnings).toEqual([])
     expect((await system.api('/api/templates/fonts')).body.fonts).toEqual([expect.objectContaining({ family: 'Inter', cssUrl })])
+  })
+})
+
+describe('bringing a design', () => {
+  const newsletter = readFileSync(new URL('../fixtures/spring-newsletter.mjml', import.meta.url), 'utf8')
+
+  it('imports a Mailjet design: tags mapped and previewed before saving, then derived per subsidiary and language', async () => {
+    const analysed = await system.api('/api/templates/import', { body: { files: [{ name: 'Spring newsletter.mjml', mjml: newsletter }] } })
+    expect(analysed.status, JSON.stringify(analysed.body)).toBe(200)
+    const [design] = analysed.body.designs
+    expect(design.key).toBe('spring-newsletter')
+    expect(design.subject).toBe('Frühjahrs-Neuigkeiten von Kessler')
+    expect(design.tags.map((t: { raw: string; suggestion: string }) => [t.raw, t.suggestion])).toEqual([
+      ['[[data:firstname:"zusammen"]]', 'contact.firstName'],
+      ['{{var:company:"Ihr Unternehmen"}}', 'contact.company'],
+      ['[[UNSUB_LINK_DE]]', 'unsubscribeUrl'],
+    ])
+    expect(design.issues).toEqual([])
+    expect(design.warnings).toEqual([expect.objectContaining({ font: 'Roboto' })])
+    expect(design.preview.html).toContain('Hallo Anna')
+    expect(design.preview.html).toContain('für Muster Maschinenbau GmbH')
+    expect(design.preview.html).toContain('unsubscribe.invalid/preview')
+    expect(design.preview.html).not.toContain('fonts.googleapis.com')
+    expect(await system.api('/api/templates/mails/spring-newsletter')).toMatchObject({ status: 404 }) // nothing saved yet
+
+    // A different mapping is previewed again before anything is saved.
+    const remapped = await system.api('/api/templates/import', { body: { files: [{ name: 'Spring newsletter.mjml', mjml: newsletter }], mapping: { '[[data:firstname:"zusammen"]]': 'contact.lastName' } } })
+    expect(remapped.body.designs[0].preview.html).toContain('Hallo Muster')
+
+    const headline = newsletter.indexOf('<mj-section background-color="#0b3c5d"')
+    const end = newsletter.indexOf('</mj-section>', headline) + '</mj-section>'.length
+    const marked = `${design.mjml.slice(0, design.mjml.indexOf('<mj-section background-color="#0b3c5d"'))}[% region headline %]${newsletter.slice(headline, end)}[% endregion %]<mj-section><mj-column>[% block product-news-hydrostat-3000 %]</mj-column></mj-section>${design.mjml.slice(design.mjml.indexOf('</mj-section>') + '</mj-section>'.length)}`
+    const content = {
+      subject: { de: design.subject, fr: 'Les nouveautés du printemps', it: 'Le novità di primavera' },
+      // The subsidiary's footer with its legal details, inserted where the design's own footer ends.
+      body: { de: marked.replace('</mj-body>', '[% footer %]</mj-body>') },
+      overrides: {
+        fr: { fr: { headline: '<mj-section background-color="#0b3c5d"><mj-column><mj-text color="#ffffff" font-size="24px">Nouveau ce printemps : HydroClean 500</mj-text></mj-column></mj-section>' } },
+        it: { it: { headline: '<mj-section background-color="#0b3c5d"><mj-column><mj-text color="#ffffff" font-size="24px">Novità di primavera: HydroClean 500</mj-text></mj-column></mj-section>' } },
+      },
+    }
+    const saved = await save('mails', 'spring-newsletter', content)
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201)
+
+    const fr = (await preview('spring-newsletter', 'FR')).body
+    expect(fr.subject).toBe('Les nouveautés du printemps')
+    expect(fr.html).toContain('Nouveau ce printemps : HydroClean 500')
+    expect(fr.html).not.toContain('Neu im Frühjahr')
+    expect(fr.html).toContain('Nouveau : HydroStat 3000') // the block in French
+    expect(fr.html).toContain('RCS Lyon') // FR's footer
+    const it_ = (await preview('spring-newsletter', 'IT')).body
+    expect(it_.html).toContain('Novità di primavera: HydroClean 500')
+    expect(it_.html).toContain('Novità: HydroStat 3000')
+    const de = (await preview('spring-newsletter', 'DE')).body
+    expect(de.html).toContain('Neu im Frühjahr: HydroClean 500')
+    expect(de.text).toContain('Neu im Frühjahr: HydroClean 500')
+
+    const wrongRegion = await save('mails', 'spring-newsletter', { ...content, overrides: { fr: { fr: { headlin: 'x' } } } })
+    expect(wrongRegion.status).toBe(422)
+    expect(wrongRegion.body.error.issues[0]).toMatchObject({ field: 'overrides.fr.fr.headlin' })
+    expect(wrongRegion.body.error.issues[0].message).toContain('has no region "headlin" (it has headline)')
+
+    const tags = (await system.api('/api/link-tags')).body.templates.find((t: { id: string }) => t.id === 'spring-newsletter')
+    expect(tags.tags).toEqual(['spring-image', 'spring-offer'])
+  })
+
+  it('refuses what is not an MJML document, naming the file', async () => {
+    const refused = await system.api('/api/templates/import', { body: { files: [{ name: 'a.mjml', mjml: '<mjml></mjml>' }, { name: 'b.html', mjml: '<html></html>' }] } })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error).toMatchObject({ field: 'files.1' })
   })
 })
