@@ -5,6 +5,7 @@ import { designSections, markSection, placeBlock } from '../../templates/design-
 import { applyMergeTagMapping, detectMergeTags, suggestedMapping } from '../../templates/merge-tags'
 import { createTemplateRenderer } from '../../templates/renderer'
 import { knownVariables } from '../../templates/variables'
+import { withItem } from '../../templates/template-set'
 import { mjmlFilesInZip } from '../../templates/zip'
 
 // Designs from other tools: their merge tags found and mapped, sections marked as regions, blocks placed, zips read.
@@ -109,3 +110,32 @@ function makeZip(entries: { name: string; data: Buffer; deflate: boolean }[]): B
   end.writeUInt32LE(offset, 16)
   return Buffer.concat([...locals, directory, end])
 }
+
+describe('personalisation in attributes, and the text part of any design', () => {
+  it('fills image URLs, alt texts and links per recipient, tracks and untags them in HTML and text alike', async () => {
+    const renderer = createTemplateRenderer()
+    const design = `<mjml><mj-body><mj-section><mj-column>
+<mj-image src="https://img.example/{{ contact.attributes.industry | default: 'general' }}.jpg" alt="Für {{ contact.company }}" href="https://shop.example/?c={{ contact.company | url_encode }}&amp;mt_tag=shop" />
+<mj-button href="https://shop.example/{{ contact.attributes.industry }}?mt_tag=industry">Mehr für {{ contact.company }}</mj-button>
+<mj-text>Static <a href="https://www.kessler-hydraulik.example/news?mt_tag=news">news</a></mj-text>
+</mj-column></mj-section></mj-body></mjml>`
+    const tracked: string[] = []
+    const mail = await renderer.render({
+      templateId: 'x',
+      subsidiary: { code: 'DE', locale: 'de', name: 'Kessler Hydraulik GmbH' },
+      templates: withItem(set, 'mail', 'x', { subject: { de: 'S' }, body: { de: design } }),
+      contact: { email: 'a@example.com', firstName: 'Anna', lastName: 'M', salutation: 'ms', company: 'Müller & Söhne', attributes: { industry: 'steel' } },
+      unsubscribeUrl: 'https://example.com/u/1',
+      trackLink: (url, tag) => `https://t.example/${tracked.push(`${url} ${tag}`)}`,
+    })
+    expect(mail.html).toContain('src="https://img.example/steel.jpg"')
+    expect(mail.html).toContain('alt="Für Müller &amp; Söhne"')
+    expect(tracked.sort()).toEqual(['https://shop.example/?c=M%C3%BCller+%26+S%C3%B6hne shop', 'https://shop.example/steel industry', 'https://www.kessler-hydraulik.example/news news'])
+    expect(mail.html).not.toContain('mt_tag')
+    expect(mail.text).not.toContain('mt_tag')
+    expect(mail.text).toContain('Mehr für Müller & Söhne [https://t.example/')
+    expect(mail.text).toContain('news [https://t.example/')
+    expect(mail.text).toContain('[https://example.com/u/1]') // the unsubscribe link, untracked
+    expect(mail.text).not.toMatch(/\{\{|\{%|<|mj-/)
+  })
+})
