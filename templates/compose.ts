@@ -1,3 +1,4 @@
+import { regionSource } from './design-sections'
 import type { LayoutRequest, SourceText } from './layout-stage'
 import { blockIds, isMjmlDocument, mailLocale, resolveStrings, type MailTemplate, type TemplateSet, type Versioned } from './template-set'
 
@@ -93,20 +94,6 @@ function footerSection(masterMjml: string): string {
   const section = [...before.matchAll(/<mj-section\b[^>]*>/g)].at(-1)?.[0] ?? '<mj-section padding="20px 0 24px">'
   const unsubscribe = '<mj-text font-size="12px" line-height="1.5" color="#52606d">[[ t.unsubscribeNote ]] <a href="{{ unsubscribeUrl }}">[[ t.unsubscribe ]]</a></mj-text>'
   return `${section}<mj-column>${region ?? ''}${unsubscribe}</mj-column></mj-section>`
-}
-
-/** `[% region name %]…[% endregion %]` with the regions nested inside, as written in the source; undefined if absent. */
-export function regionSource(source: string, name: string): string | undefined {
-  const open = new RegExp(`\\[%-?\\s*region\\s+${name}\\s*-?%\\]`).exec(source)
-  if (!open) return undefined
-  const tags = /\[%-?\s*(region|endregion)\b[^%]*-?%\]/g
-  tags.lastIndex = open.index + open[0].length
-  let depth = 1
-  for (let tag = tags.exec(source); tag; tag = tags.exec(source)) {
-    depth += tag[1] === 'region' ? 1 : -1
-    if (depth === 0) return source.slice(open.index, tag.index + tag[0].length)
-  }
-  return undefined
 }
 
 /**

@@ -55,3 +55,29 @@ export function placeBlock(mjml: string, afterIndex: number, blockId: string): s
   const at = afterIndex >= 0 && /^\s*\[%-?\s*endregion\s*-?%\]/.test(rest) ? anchor + rest.indexOf('%]') + 2 : anchor
   return `${mjml.slice(0, at)}<mj-section><mj-column>[% block ${blockId} %]</mj-column></mj-section>${mjml.slice(at)}`
 }
+
+/** `[% region name %]…[% endregion %]` with the regions nested inside, as written in the source; undefined if absent. */
+export function regionSource(source: string, name: string): string | undefined {
+  const open = new RegExp(`\\[%-?\\s*region\\s+${name}\\s*-?%\\]`).exec(source)
+  if (!open) return undefined
+  const tags = /\[%-?\s*(region|endregion)\b[^%]*-?%\]/g
+  tags.lastIndex = open.index + open[0].length
+  let depth = 1
+  for (let tag = tags.exec(source); tag; tag = tags.exec(source)) {
+    depth += tag[1] === 'region' ? 1 : -1
+    if (depth === 0) return source.slice(open.index, tag.index + tag[0].length)
+  }
+  return undefined
+}
+
+/** What a region says in the design: its source between the markers. */
+export function regionDefault(source: string, name: string): string {
+  const whole = regionSource(source, name)
+  if (!whole) return ''
+  return whole.replace(/^\[%[^%]*%\]/, '').replace(/\[%-?\s*endregion\s*-?%\]$/, '')
+}
+
+/** Region names a design declares, in order. */
+export function declaredRegions(source: string): string[] {
+  return [...new Set([...source.matchAll(/\[%-?\s*region\s+([\w-]+)/g)].map((match) => match[1]!))]
+}

@@ -36,6 +36,8 @@ const en = {
   'fonts.weight': 'Weight',
   'fonts.upload': 'Upload WOFF2',
   'fonts.served': '{family}: served by this app',
+  'des.insertFooter': 'Insert the subsidiary footer',
+  'des.fromDesign': 'Start from the design',
 }
 export type DesignMessageKey = keyof typeof en
 
@@ -71,6 +73,8 @@ const de: Record<DesignMessageKey, string> = {
   'fonts.weight': 'Stärke',
   'fonts.upload': 'WOFF2 hochladen',
   'fonts.served': '{family}: von dieser Anwendung ausgeliefert',
+  'des.insertFooter': 'Fußzeile der Tochter einfügen',
+  'des.fromDesign': 'Vom Design ausgehen',
 }
 
 const fr: Record<DesignMessageKey, string> = {
@@ -105,6 +109,8 @@ const fr: Record<DesignMessageKey, string> = {
   'fonts.weight': 'Graisse',
   'fonts.upload': 'Téléverser un WOFF2',
   'fonts.served': '{family} : servie par cette application',
+  'des.insertFooter': 'Insérer le pied de page de la filiale',
+  'des.fromDesign': 'Partir du design',
 }
 
 const it: Record<DesignMessageKey, string> = {
@@ -139,6 +145,8 @@ const it: Record<DesignMessageKey, string> = {
   'fonts.weight': 'Peso',
   'fonts.upload': 'Carica WOFF2',
   'fonts.served': '{family}: servito da questa applicazione',
+  'des.insertFooter': 'Inserisci il piè di pagina della filiale',
+  'des.fromDesign': 'Parti dal design',
 }
 
 const es: Record<DesignMessageKey, string> = {
@@ -173,6 +181,8 @@ const es: Record<DesignMessageKey, string> = {
   'fonts.weight': 'Grosor',
   'fonts.upload': 'Subir WOFF2',
   'fonts.served': '{family}: servida por esta aplicación',
+  'des.insertFooter': 'Insertar el pie de la filial',
+  'des.fromDesign': 'Partir del diseño',
 }
 
 export const DESIGN_MESSAGES = { en, de, fr, it, es } as const
