@@ -1,6 +1,6 @@
 import { personalisationGlobals } from './personalisation'
 import type { TemplateIssue } from './template-errors'
-import { flattenStrings, type ContentByKind, type TemplateKind, type TemplateSet } from './template-set'
+import { flattenStrings, isMjmlDocument, type ContentByKind, type TemplateKind, type TemplateSet } from './template-set'
 
 /**
  * Unknown personalisation variables: Liquid renders them as nothing ("Hey !"), so a misspelt or foreign
@@ -77,7 +77,7 @@ export function versionSources(kind: TemplateKind, content: ContentByKind[Templa
       const mail = content as ContentByKind['mail']
       return [
         ...Object.entries(mail.subject).map(([locale, text]) => ({ field: `subject.${locale}`, region: 'subject', text })),
-        ...Object.entries(mail.body).map(([locale, text]) => ({ field: `body.${locale}`, region: 'body', text })),
+        ...Object.entries(mail.body).map(([locale, text]) => ({ field: `body.${locale}`, region: isMjmlDocument(text) ? null : 'body', text })),
         ...Object.entries(mail.overrides ?? {}).flatMap(([scope, locales]) =>
           Object.entries(locales).flatMap(([locale, regions]) => Object.entries(regions).map(([region, text]) => ({ field: `overrides.${scope}.${locale}.${region}`, region, text }))),
         ),

@@ -130,7 +130,7 @@ describe('bringing a design', () => {
     expect(design.key).toBe('spring-newsletter')
     expect(design.subject).toBe('Frühjahrs-Neuigkeiten von Kessler')
     expect(design.tags.map((t: { raw: string; suggestion: string }) => [t.raw, t.suggestion])).toEqual([
-      ['[[data:firstname:"zusammen"]]', 'contact.firstName'],
+      ['[[FirstName]]', 'contact.firstName'],
       ['{{var:company:"Ihr Unternehmen"}}', 'contact.company'],
       ['[[UNSUB_LINK_DE]]', 'unsubscribeUrl'],
     ])
@@ -143,7 +143,7 @@ describe('bringing a design', () => {
     expect(await system.api('/api/templates/mails/spring-newsletter')).toMatchObject({ status: 404 }) // nothing saved yet
 
     // A different mapping is previewed again before anything is saved.
-    const remapped = await system.api('/api/templates/import', { body: { files: [{ name: 'Spring newsletter.mjml', mjml: newsletter }], mapping: { '[[data:firstname:"zusammen"]]': 'contact.lastName' } } })
+    const remapped = await system.api('/api/templates/import', { body: { files: [{ name: 'Spring newsletter.mjml', mjml: newsletter }], mapping: { '[[FirstName]]': 'contact.lastName' } } })
     expect(remapped.body.designs[0].preview.html).toContain('Hallo Muster')
 
     const headline = newsletter.indexOf('<mj-section background-color="#0b3c5d"')
