@@ -19,6 +19,8 @@ import { campaignRoutes } from './campaigns'
 import { contactRoutes } from './contacts'
 import { linkTagRoutes } from './link-tags'
 import { errorHandler, send } from './errors'
+import { rejectUnstorableBody, rejectUnstorableUrl } from './input-guard'
+import { readinessRoutes } from './readiness'
 import { enrolmentRoutes } from './enrolments'
 import { eventRoutes } from './events'
 import { handoverRoutes } from './handovers'
@@ -71,16 +73,18 @@ export function createApp(deps: AppDeps) {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
+  app.use(rejectUnstorableUrl)
 
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
   app.use(publicFontRoutes(deps))
+  app.use('/api', readinessRoutes(deps))
   app.use('/api', referenceRoutes())
 
   const api = Router()
   api.use(requireCaller(deps.tokens))
-  api.use(json({ limit: '1mb' }))
+  api.use(json({ limit: '1mb' }), rejectUnstorableBody)
   // Who the token belongs to and what they may do, so the designer shows only controls that will work.
   route(api, system.me, async ({ who }) => ({
     status: 200,
