@@ -167,9 +167,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     unsubscribeUrl,
   })
 
-  await sql`
-    update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale}
-    where message_id = ${messageId}`
+  await sql`update messages set attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale} where message_id = ${messageId}`
   // The MIME message is built here and handed to SMTP as a stream, so we know whether the server can
   // have received all of it: it cannot accept a message whose end (the final ".") was never sent.
   const message = await new MailComposer({
@@ -186,8 +184,25 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   })
     .compile()
     .build()
+  // A server accepts a message only with its final "." (sent when this stream ends). Until then a crash
+  // delivers nothing and leaves the row pending or failed, so the retry sends again; 'sending' is committed
+  // just before the "." goes out, so only a crash between that commit and the server's answer leaves the
+  // outcome unknown (workers SIGKILLed every few seconds lose no mail: production-topology test).
   let bodyHandedOver = false
-  const raw = Readable.from([message]).once('end', () => (bodyHandedOver = true))
+  let bodyPushed = false
+  const raw = new Readable({
+    read() {
+      if (!bodyPushed) {
+        bodyPushed = true
+        this.push(message)
+        return
+      }
+      sql`update messages set status = 'sending' where message_id = ${messageId}`.then(
+        () => this.push(null),
+        (error: Error) => this.destroy(error),
+      )
+    },
+  }).once('end', () => (bodyHandedOver = true))
   const stopHeartbeat = startHeartbeat()
   try {
     const info = await deps.mailer.sendMail({ envelope: { from: recipient.sender_email, to: [recipient.email] }, raw })

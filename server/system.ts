@@ -12,12 +12,12 @@ import { issueApiToken } from '../api/auth'
 import { createApp } from '../api/app'
 import { migrate } from '../db/migrate'
 import type { CampaignGraph } from '../engine/campaign/graph'
-import { ensureSearchAttributes } from '../engine/client'
+import { ensureNamespace, ensureSearchAttributes } from '../engine/client'
 import { syncAllCampaignSchedules } from '../engine/entry-client'
 import { createEventDispatcher, type EventDispatcher } from '../engine/dispatcher'
 import { ensureDecaySchedule, startRescoreJob } from '../engine/scoring/jobs-client'
 import { createCampaignSimulator } from '../engine/simulation'
-import { createCampaignWorker, type CampaignWorkflowBundle } from '../engine/worker'
+import { createCampaignWorker, loadCampaignWorkflowBundle, type CampaignWorkflowBundle } from '../engine/worker'
 import { createTemplateRenderer, type TemplateRenderer } from '../templates/renderer'
 import { createTemplateStore, type TemplateStore } from '../templates/template-store'
 import type { Config } from './config'
@@ -118,6 +118,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const connection = await Connection.connect({ address: temporalAddress })
     stops.push(['Temporal client', () => connection.close()])
     const client = new Client({ connection, namespace: config.temporal.namespace })
+    if (await ensureNamespace(connection, config.temporal.namespace)) log(`Temporal namespace registered: ${config.temporal.namespace}`)
     const registered = await ensureSearchAttributes(connection, config.temporal.namespace)
     if (registered.length) log(`Temporal search attributes registered: ${registered.join(', ')}`)
 
@@ -158,7 +159,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
         }),
-        workflowBundle: options.workflowBundle,
+        workflowBundle: options.workflowBundle ?? (config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined),
       })
       const running = worker.run()
       stops.push(['worker', async () => {

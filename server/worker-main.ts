@@ -4,7 +4,7 @@ import postgres from 'postgres'
 import { Client, Connection } from '@temporalio/client'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret } from '../activities/tokens'
-import { createCampaignWorker, installWorkerRuntime } from '../engine/worker'
+import { createCampaignWorker, installWorkerRuntime, loadCampaignWorkflowBundle } from '../engine/worker'
 import { createTemplateRenderer } from '../templates/renderer'
 import { createTemplateStore } from '../templates/template-store'
 import { loadConfig } from './config'
@@ -43,6 +43,7 @@ const worker = await createCampaignWorker({
     // Handover steps start handover workflows; handovers signal nurture enrolments.
     temporal: { client: new Client({ connection: await Connection.connect({ address: config.temporal.address! }), namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
   }),
+  workflowBundle: config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined,
 })
 process.on('SIGTERM', () => worker.shutdown())
 process.on('SIGINT', () => worker.shutdown())
