@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'sending', 'branching'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -19,6 +19,10 @@ export interface BenchOptions {
   handoverConcurrency: number
   horizon: string
   designerNodes: number
+  sendMails: number
+  sendConcurrency: number
+  branchContacts: number
+  branchConcurrency: number
   timeoutMs: number
   out: string
 }
@@ -39,6 +43,10 @@ export const USAGE = `npm run bench -- [options]
   --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
   --handover-concurrency N handover: leads in flight (4)
   --designer-nodes N    designer: steps on the large campaign's canvas (300)
+  --send-mails N        sending: mails through the product's send activity, and through raw pooled nodemailer (1000)
+  --send-concurrency N  sending: sends in flight on each path (32)
+  --branch-contacts N   branching: waiting enrolments whose tracked link is clicked (100)
+  --branch-concurrency N branching: clicks in flight (4)
   --horizon D           history: simulated time an enrolment may run at most (730d)
   --timeout D           enrolment: how long to wait for all enrolments before reporting what finished (30m)
   --out FILE            where the JSON goes (bench/results/latest.json)
@@ -76,6 +84,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     handoverConcurrency: 4,
     horizon: '730d',
     designerNodes: 300,
+    sendMails: 1_000,
+    sendConcurrency: 32,
+    branchContacts: 100,
+    branchConcurrency: 4,
     timeoutMs: 30 * 60_000,
     out: 'bench/results/latest.json',
   }
@@ -131,6 +143,18 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--designer-nodes':
         options.designerNodes = positive(flag, value())
+        break
+      case '--send-mails':
+        options.sendMails = positive(flag, value())
+        break
+      case '--send-concurrency':
+        options.sendConcurrency = positive(flag, value())
+        break
+      case '--branch-contacts':
+        options.branchContacts = positive(flag, value())
+        break
+      case '--branch-concurrency':
+        options.branchConcurrency = positive(flag, value())
         break
       case '--handover-contacts':
         options.handoverContacts = positive(flag, value())

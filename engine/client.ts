@@ -65,9 +65,17 @@ export async function ensureNamespace(connection: Connection, namespace: string,
     // Another app instance registered it at the same moment.
     if ((error as { code?: number }).code !== grpcAlreadyExists) throw error
   }
-  // The frontend learns of a new namespace through its cache; the first calls may not see it yet.
-  for (let attempt = 0; attempt < 100 && !(await exists()); attempt++) await new Promise((resolve) => setTimeout(resolve, 200))
-  return true
+  // describeNamespace reads the store, but other calls go through each service's namespace cache, which
+  // learns of the new one on its next refresh (tools/temporal-server/dynamicconfig.yaml: every second).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await connection.operatorService.listSearchAttributes({ namespace })
+      return true
+    } catch (error) {
+      if ((error as { code?: number }).code !== grpcNotFound || attempt >= 150) throw error
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
 }
 
 const grpcNotFound = 5

@@ -4,7 +4,6 @@ import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, type Worker } from '@temporalio/worker'
-import nodemailer from 'nodemailer'
 import postgres, { type Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
@@ -22,6 +21,7 @@ import { createTemplateRenderer, type TemplateRenderer } from '../templates/rend
 import { createTemplateStore, type TemplateStore } from '../templates/template-store'
 import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
+import { createMailTransport } from './mail-transport'
 import { seedDemo } from './seed'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
@@ -99,7 +99,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       stops.push(['SMTP sink', sink.stop])
       smtpUrl = sink.url
     }
-    const mailer = nodemailer.createTransport(smtpUrl)
+    const mailer = createMailTransport(smtpUrl)
     stops.push(['mail transport', async () => mailer.close()])
 
     let temporalAddress = config.temporal.address

@@ -1,5 +1,4 @@
 import { NativeConnection } from '@temporalio/worker'
-import nodemailer from 'nodemailer'
 import postgres from 'postgres'
 import { Client, Connection } from '@temporalio/client'
 import { createActivities } from '../activities'
@@ -8,6 +7,7 @@ import { createCampaignWorker, installWorkerRuntime, loadCampaignWorkflowBundle 
 import { createTemplateRenderer } from '../templates/renderer'
 import { createTemplateStore } from '../templates/template-store'
 import { loadConfig } from './config'
+import { createMailTransport } from './mail-transport'
 
 // A worker on its own, for scaling out (docker-compose runs several) and for the crash test. It needs
 // the real services configured: it starts none of them.
@@ -32,7 +32,7 @@ const worker = await createCampaignWorker({
   taskQueue: config.temporal.taskQueue,
   activities: createActivities({
     sql,
-    mailer: nodemailer.createTransport(config.smtpUrl!),
+    mailer: createMailTransport(config.smtpUrl!),
     renderer: createTemplateRenderer(),
     // The account's template versions (pinned by each campaign version), as the app's worker uses them.
     templateStore: createTemplateStore(sql),

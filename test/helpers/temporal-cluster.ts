@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Connection } from '@temporalio/client'
 import postgres from 'postgres'
-import { freePort } from '../../server/temporal-dev-server'
+import { createServer } from 'node:net'
 
 // The production topology's Temporal: the real server (go.temporal.io/server, built by
 // tools/temporal-server/build.sh into a cache outside the repo), PostgreSQL persistence in a database pair
@@ -61,7 +61,7 @@ export async function startTemporalCluster(): Promise<TemporalCluster> {
   const serverUrl = new URL(process.env.DATABASE_URL!)
   const id = randomUUID().replace(/-/g, '').slice(0, 12)
   const ports: Record<string, string> = {}
-  for (const name of ['FRONTEND_GRPC_PORT', ...TEMPORAL_TEST_ONLY_VARIABLES.filter((name) => name.endsWith('_PORT'))]) ports[name] = String(await freePort())
+  for (const name of ['FRONTEND_GRPC_PORT', ...TEMPORAL_TEST_ONLY_VARIABLES.filter((name) => name.endsWith('_PORT'))]) ports[name] = String(await freeLowPort())
   const env: Record<(typeof TEMPORAL_VARIABLES)[number], string> & Record<string, string> = {
     DB: 'postgres12',
     POSTGRES_SEEDS: serverUrl.hostname,
@@ -146,4 +146,21 @@ export async function startTemporalCluster(): Promise<TemporalCluster> {
 async function tail(path: string, lines: number): Promise<string> {
   const text = await readFile(path, 'utf8').catch(() => '')
   return text.trimEnd().split('\n').slice(-lines).join('\n')
+}
+
+/**
+ * A free port below 32768: Temporal stores membership ports in a smallint column, and the OS hands out
+ * ephemeral ports above that, so ports are drawn at random from 20000-32767 and tried.
+ */
+async function freeLowPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_768)
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+      server.once('error', () => resolve(false))
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+    })
+    if (free) return port
+  }
+  throw new Error('no free port below 32768 in 50 tries')
 }
