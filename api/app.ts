@@ -11,7 +11,10 @@ import type { DeepLConfig } from '../templates/deepl'
 import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import type { Transporter } from 'nodemailer'
-import { authorsCampaigns, caller, requireCaller } from './auth'
+import { authorsCampaigns, requireCaller } from './auth'
+import { route } from './contract/mount'
+import { system } from './contract/system'
+import { referenceRoutes } from './reference'
 import { campaignRoutes } from './campaigns'
 import { contactRoutes } from './contacts'
 import { linkTagRoutes } from './link-tags'
@@ -71,16 +74,16 @@ export function createApp(deps: AppDeps) {
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
-  app.get('/api/health', (_req, res) => void res.json({ ok: true }))
+  app.use('/api', referenceRoutes())
 
   const api = Router()
   api.use(requireCaller(deps.tokens))
   api.use(json({ limit: '1mb' }))
   // Who the token belongs to and what they may do, so the designer shows only controls that will work.
-  api.get('/me', (req, res) => {
-    const who = caller(req)
-    res.json({ user: who.sub, role: who.role, subsidiaries: who.subs, mayAuthorCampaigns: authorsCampaigns(who), expiresAt: new Date(who.exp * 1000) })
-  })
+  route(api, system.me, async ({ who }) => ({
+    status: 200,
+    body: { user: who.sub, role: who.role, subsidiaries: who.subs, mayAuthorCampaigns: authorsCampaigns(who), expiresAt: new Date(who.exp * 1000) },
+  }))
   api.use(eventRoutes(deps))
   api.use(campaignRoutes(deps))
   api.use(templateRoutes(deps))
