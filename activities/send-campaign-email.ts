@@ -77,6 +77,8 @@ interface RecipientRow {
   time_zone: string | null
   subsidiary_time_zone: string | null
   template_pins: Record<string, number> | null
+  earlier_status: string | null
+  earlier_reason: string | null
 }
 
 /** The Message-ID is derived from enrolment, step and pass, so every attempt of one send shares it. */
@@ -100,7 +102,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
            s.code as subsidiary_code, s.locale as subsidiary_locale, s.name as subsidiary_name,
            s.sender_name, s.sender_email, e.properties as trigger_properties,
            ca.status as campaign_status, a.frequency_cap_per_week, a.send_window, c.time_zone, s.time_zone as subsidiary_time_zone,
-           cv.template_pins
+           cv.template_pins, m.status as earlier_status, m.reason as earlier_reason
     from enrolments en
     left join campaign_versions cv on cv.id = en.version_id
     join contacts c on c.id = en.contact_id
@@ -108,10 +110,12 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     join campaigns ca on ca.id = en.campaign_id
     join accounts a on a.id = en.account_id
     left join events e on e.id = en.trigger_event_id
+    -- What an earlier attempt of this send left in the log, read in the same round trip.
+    left join messages m on m.message_id = ${messageId}
     where en.id = ${input.enrolmentId} and en.account_id = ${input.accountId}`
   if (!recipient) throw ApplicationFailure.nonRetryable(`enrolment ${input.enrolmentId} or its contact no longer exists`, 'EnrolmentGone')
 
-  const [earlier] = await sql<{ status: string; reason: string | null }[]>`select status, reason from messages where message_id = ${messageId}`
+  const earlier = recipient.earlier_status === null ? undefined : { status: recipient.earlier_status, reason: recipient.earlier_reason }
   switch (earlier?.status) {
     case 'sent':
       return { outcome: 'sent', messageId }
@@ -167,7 +171,6 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     unsubscribeUrl,
   })
 
-  await sql`update messages set attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale} where message_id = ${messageId}`
   // The MIME message is built here and handed to SMTP as a stream, so we know whether the server can
   // have received all of it: it cannot accept a message whose end (the final ".") was never sent.
   const message = await new MailComposer({
@@ -190,6 +193,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   // outcome unknown (workers SIGKILLed every few seconds lose no mail: production-topology test).
   let bodyHandedOver = false
   let bodyPushed = false
+  let attemptCounted = false
   const raw = new Readable({
     read() {
       if (!bodyPushed) {
@@ -197,8 +201,11 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
         this.push(message)
         return
       }
-      sql`update messages set status = 'sending' where message_id = ${messageId}`.then(
-        () => this.push(null),
+      sql`update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale} where message_id = ${messageId}`.then(
+        () => {
+          attemptCounted = true
+          this.push(null)
+        },
         (error: Error) => this.destroy(error),
       )
     },
@@ -213,12 +220,12 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     const reason = e.message ?? String(error)
     if (typeof e.responseCode === 'number' && e.responseCode >= 500) {
       // The server refused for good (unknown mailbox, policy): retrying would only be refused again.
-      await sql`update messages set status = 'failed', reason = ${reason} where message_id = ${messageId}`
+      await sql`update messages set status = 'failed', reason = ${reason}, attempts = attempts + ${attemptCounted ? 0 : 1} where message_id = ${messageId}`
       return { outcome: 'rejected', messageId, reason: 'mail_rejected' }
     }
     if (typeof e.responseCode === 'number' || !bodyHandedOver) {
       // The server answered "not now", or the message never fully left: nothing was delivered, Temporal retries.
-      await sql`update messages set status = 'failed', reason = ${reason} where message_id = ${messageId}`
+      await sql`update messages set status = 'failed', reason = ${reason}, attempts = attempts + ${attemptCounted ? 0 : 1} where message_id = ${messageId}`
       throw error
     }
     // The whole message was on the wire and no answer came: it may have been accepted.

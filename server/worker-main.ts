@@ -24,7 +24,8 @@ if (missing.length) {
   console.error(`worker: set ${missing.map(([name]) => name).join(', ')} (a standalone worker connects to running services)`)
   process.exit(2)
 }
-const sql = postgres(config.databaseUrl!, { max: 4, onnotice: () => {} })
+// A send takes several round trips; a pool as wide as the SMTP pool keeps them from queueing behind each other.
+const sql = postgres(config.databaseUrl!, { max: 8, onnotice: () => {} })
 const connection = await NativeConnection.connect({ address: config.temporal.address! })
 const worker = await createCampaignWorker({
   connection,
