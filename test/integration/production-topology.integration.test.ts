@@ -62,7 +62,9 @@ it.skipIf(skip)('every consented contact gets each of three mails exactly once w
     }
 
     // Chaos: about every 5 s one worker process, picked at random among those polling, dies by SIGKILL and a
-    // new one is started (not waited for), until the campaign is through (bounded: at most 60 kills).
+    // new one is started (not waited for), until the campaign is through (bounded: at most 60 kills). A kill
+    // waits for at least one mail since the previous one, so that on a starved machine the campaign still
+    // moves between kills and every kill lands while mail is going out.
     const progress = async () =>
       (await sql<{ status: string; n: number }[]>`select status, count(*)::int as n from enrolments where campaign_id = ${campaignId} group by status order by status`)
     const done = async () => (await progress()).filter((row) => row.status !== 'active').reduce((sum, row) => sum + row.n, 0)
@@ -70,13 +72,16 @@ it.skipIf(skip)('every consented contact gets each of three mails exactly once w
     const polling = new Set(topology.workers)
     let kills = 0
     let killsWhileSending = 0
+    let mailsAtLastKill = 0
     while (kills < 60 && (await done()) < CONTACTS) {
       await new Promise((resolve) => setTimeout(resolve, 3_000 + Math.random() * 4_000))
+      while (ours() === mailsAtLastKill && (await done()) < CONTACTS) await new Promise((resolve) => setTimeout(resolve, 500))
       const ready = [...polling]
       if (ready.length === 0) continue
       const victim = ready[Math.floor(Math.random() * ready.length)]!
       polling.delete(victim)
       const sentBefore = ours()
+      mailsAtLastKill = sentBefore
       await victim.kill('SIGKILL')
       kills++
       if (sentBefore > 0 && sentBefore < consenting.size * 3) killsWhileSending++
