@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting', 'sending', 'branching'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -23,6 +23,10 @@ export interface BenchOptions {
   reportTouches: number
   reportDeals: number
   reportRequests: number
+  sendMails: number
+  sendConcurrency: number
+  branchContacts: number
+  branchConcurrency: number
   timeoutMs: number
   out: string
 }
@@ -45,6 +49,10 @@ export const USAGE = `npm run bench -- [options]
   --designer-nodes N    designer: steps on the large campaign's canvas (300)
   --report-contacts N   reporting: generated contacts (1000000); --report-touches N touches (10000000); --report-deals N deals (100000)
   --report-requests N   reporting: requests per dashboard endpoint for p50/p95 (40)
+  --send-mails N        sending: mails through the product's send activity, and through raw pooled nodemailer (1000)
+  --send-concurrency N  sending: sends in flight on each path (32)
+  --branch-contacts N   branching: waiting enrolments whose tracked link is clicked (100)
+  --branch-concurrency N branching: clicks in flight (4)
   --horizon D           history: simulated time an enrolment may run at most (730d)
   --timeout D           enrolment: how long to wait for all enrolments before reporting what finished (30m)
   --out FILE            where the JSON goes (bench/results/latest.json)
@@ -86,6 +94,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     reportTouches: 10_000_000,
     reportDeals: 100_000,
     reportRequests: 40,
+    sendMails: 1_000,
+    sendConcurrency: 32,
+    branchContacts: 100,
+    branchConcurrency: 4,
     timeoutMs: 30 * 60_000,
     out: 'bench/results/latest.json',
   }
@@ -141,6 +153,18 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--designer-nodes':
         options.designerNodes = positive(flag, value())
+        break
+      case '--send-mails':
+        options.sendMails = positive(flag, value())
+        break
+      case '--send-concurrency':
+        options.sendConcurrency = positive(flag, value())
+        break
+      case '--branch-contacts':
+        options.branchContacts = positive(flag, value())
+        break
+      case '--branch-concurrency':
+        options.branchConcurrency = positive(flag, value())
         break
       case '--handover-contacts':
         options.handoverContacts = positive(flag, value())
