@@ -73,6 +73,12 @@ describe("3: errors in a mail's [[ ]] text", () => {
     const issues = await checkTemplateVersion(set, 'mail', 'x', mail)
     expect(issues).toEqual([expect.objectContaining({ origin: 'mail x', region: 'body', field: 'body.fr', locale: 'fr', line: 2, column: 13 })])
   })
+
+  it('names a Mailjet merge tag saved without mapping, at its position, and says what to write', async () => {
+    const issues = await checkTemplateVersion(set, 'mail', 'x', { subject: { de: 'x' }, body: { de: '<mj-text>\nHallo [[FirstName]]</mj-text>' } })
+    expect(issues).toEqual([expect.objectContaining({ field: 'body.de', line: 2, column: 9 })])
+    expect(issues[0]!.message).toContain('{{ contact.firstName }}')
+  })
 })
 
 describe('4: render errors at the same positions as the save check', () => {
