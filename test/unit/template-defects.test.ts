@@ -37,6 +37,7 @@ describe('1: a complete MJML document as a mail body', () => {
     expect(de.text).toContain('Hello marketer')
     const fr = await render(withItem(set, 'mail', 'x', mail), FR)
     expect(fr.html).toContain('RCS Lyon 812 345 678') // FR's own legal override
+    expect(fr.html).toMatch(/<html lang="fr"/)
     expect(fr.html).not.toContain('Amtsgericht Stuttgart')
   })
 
