@@ -27,6 +27,7 @@ import { seedDemo } from './seed'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
+import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -44,6 +45,7 @@ export interface System {
   dispatcher: EventDispatcher
   worker: Worker | null
   demoAccountId: string | null
+  attribution: AttributionRefresher
   stop(): Promise<void>
 }
 
@@ -124,6 +126,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
+    const attribution = createAttributionRefresher({ sql, log })
+    stops.push(['attribution refresher', attribution.stop])
     const renderer = createTemplateRenderer()
     // Self-hosted fonts are served under the app's URL, known once the server listens.
     let appUrl: string | undefined = config.publicUrl
@@ -134,7 +138,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
@@ -194,7 +198,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
     await ensureDecaySchedule(client, config.temporal.taskQueue)
 
-    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, stop }
+    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, attribution, stop }
   } catch (error) {
     await stop()
     throw error
