@@ -1,7 +1,7 @@
 import { NativeConnection } from '@temporalio/worker'
-import postgres from 'postgres'
 import { Client, Connection } from '@temporalio/client'
 import { createActivities } from '../activities'
+import { connectDatabase, surviveDatabaseOutages } from '../db/availability'
 import { createTokenSigner, deriveSecret } from '../activities/tokens'
 import { createCampaignWorker, installWorkerRuntime, loadCampaignWorkflowBundle } from '../engine/worker'
 import { createTemplateRenderer } from '../templates/renderer'
@@ -12,6 +12,7 @@ import { createMailTransport } from './mail-transport'
 // A worker on its own, for scaling out (docker-compose runs several) and for the crash test. It needs
 // the real services configured: it starts none of them.
 installWorkerRuntime()
+surviveDatabaseOutages()
 const config = loadConfig()
 const missing = [
   ['DATABASE_URL', config.databaseUrl],
@@ -25,7 +26,7 @@ if (missing.length) {
   process.exit(2)
 }
 // A send takes several round trips; a pool as wide as the SMTP pool keeps them from queueing behind each other.
-const sql = postgres(config.databaseUrl!, { max: 8, onnotice: () => {} })
+const sql = connectDatabase(config.databaseUrl!, { max: 8 })
 const connection = await NativeConnection.connect({ address: config.temporal.address! })
 const worker = await createCampaignWorker({
   connection,
@@ -36,7 +37,7 @@ const worker = await createCampaignWorker({
     mailer: createMailTransport(config.smtpUrl!),
     renderer: createTemplateRenderer(),
     // The account's template versions (pinned by each campaign version), as the app's worker uses them.
-    templateStore: createTemplateStore(sql),
+    templateStore: createTemplateStore(sql, { publicUrl: () => config.publicUrl }),
     tokens: createTokenSigner(config.appSecret!),
     publicUrl: config.publicUrl!,
     mailDomain: config.mailDomain,
