@@ -4,6 +4,7 @@ import { contacts } from './contacts'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
 import { events } from './events'
+import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
 import { personas } from './personas'
@@ -26,4 +27,5 @@ export const API_CONTRACT = {
   leads,
   handovers,
   consent,
+  forms,
 } satisfies ContractAreas
