@@ -1,7 +1,8 @@
 import { Router } from 'express'
 import type { Sql } from 'postgres'
 import type { TemplateRenderer } from '../templates/renderer'
-import { caller } from './auth'
+import { enrolmentRequests } from './contract/enrolment-requests'
+import { route } from './contract/mount'
 
 // The tracking tags of the links in each mail template (href="…?mt_tag=service-kit"), so that the
 // designer offers them when a marketer branches on which link was clicked, instead of expecting the tag
@@ -13,10 +14,10 @@ const SAMPLE_CONTACT = { email: 'sample@example.invalid', firstName: null, lastN
 /** GET /link-tags: { templates: [{ id, tags }] }, tags in the order the links appear. */
 export function linkTagRoutes(deps: { sql: Sql; renderer: TemplateRenderer }): Router {
   const router = Router()
-  router.get('/link-tags', async (req, res) => {
+  route(router, enrolmentRequests.linkTags, async ({ who }) => {
     const [subsidiary] = await deps.sql<{ code: string; name: string; locale: string }[]>`
-      select code, name, locale from subsidiaries where account_id = ${caller(req).acc} order by is_headquarters desc, code limit 1`
-    if (!subsidiary) return void res.json({ templates: [] })
+      select code, name, locale from subsidiaries where account_id = ${who.acc} order by is_headquarters desc, code limit 1`
+    if (!subsidiary) return { status: 200, body: { templates: [] } }
     const templates = await Promise.all(
       deps.renderer.templateIds().map(async (id) => {
         const tags: string[] = []
@@ -33,7 +34,7 @@ export function linkTagRoutes(deps: { sql: Sql; renderer: TemplateRenderer }): R
         return { id, tags }
       }),
     )
-    res.json({ templates })
+    return { status: 200, body: { templates } }
   })
   return router
 }

@@ -1,6 +1,7 @@
 import { campaigns } from './campaigns'
 import { consent } from './consent'
 import { contacts } from './contacts'
+import { enrolmentRequests } from './enrolment-requests'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
 import { events } from './events'
@@ -19,6 +20,7 @@ export const API_CONTRACT = {
   events,
   campaigns,
   enrolments,
+  enrolmentRequests,
   contacts,
   simulation,
   segments,
