@@ -19,6 +19,8 @@ import { campaignRoutes } from './campaigns'
 import { contactRoutes } from './contacts'
 import { linkTagRoutes } from './link-tags'
 import { errorHandler, send } from './errors'
+import { rejectUnstorableBody, rejectUnstorableUrl } from './input-guard'
+import { readinessRoutes } from './readiness'
 import { enrolmentRoutes } from './enrolments'
 import { eventRoutes } from './events'
 import { handoverRoutes } from './handovers'
@@ -30,6 +32,7 @@ import { outboxRoutes } from './outbox'
 import { segmentRoutes } from './segments'
 import { simulationRoutes } from './simulation'
 import { templateRoutes } from './templates'
+import { publicFontRoutes } from './template-fonts'
 import { trackingRoutes } from './tracking'
 import { consentRoutes } from './consent'
 import { formRoutes } from './forms'
@@ -37,6 +40,10 @@ import { formAdminRoutes } from './form-admin'
 import { consentTextRoutes } from './consent-texts'
 import { visitRoutes } from './visits'
 import type { TrackingConfig } from '../server/config'
+import type { AttributionRefresher } from '../reporting/attribution-refresher'
+import { costRoutes } from './costs'
+import { opportunityRoutes } from './opportunities'
+import { reportRoutes } from './reports'
 
 const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
 
@@ -63,6 +70,8 @@ export interface AppDeps {
   tracking?: TrackingConfig
   /** PUBLIC_URL when configured: https makes the tracking cookies Secure. */
   publicUrl?: string
+  /** Keeps attribution credits current (reporting); the routes kick it after a change. */
+  attribution?: AttributionRefresher
 }
 
 /** The HTTP surface: public tracking, the authenticated API, the dev outbox and the designer, on one port. */
@@ -70,15 +79,18 @@ export function createApp(deps: AppDeps) {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
+  app.use(rejectUnstorableUrl)
 
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
+  app.use(publicFontRoutes(deps))
+  app.use('/api', readinessRoutes(deps))
   app.use('/api', referenceRoutes())
 
   const api = Router()
   api.use(requireCaller(deps.tokens))
-  api.use(json({ limit: '1mb' }))
+  api.use(json({ limit: '1mb' }), rejectUnstorableBody)
   // Who the token belongs to and what they may do, so the designer shows only controls that will work.
   route(api, system.me, async ({ who }) => ({
     status: 200,
@@ -100,6 +112,9 @@ export function createApp(deps: AppDeps) {
   api.use(linkTagRoutes(deps))
   api.use(formAdminRoutes(deps))
   api.use(consentTextRoutes(deps))
+  api.use(costRoutes(deps))
+  api.use(opportunityRoutes(deps))
+  api.use(reportRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
 

@@ -131,3 +131,4 @@ export function formAdminRoutes(deps: { sql: Sql }): Router {
 
   return router
 }
+

@@ -11,6 +11,8 @@ import { enrolmentRequests } from './contract/enrolment-requests'
 import { route } from './contract/mount'
 import { parseEnrolmentCsv, type CsvProblem, type CsvRow } from './enrolment-csv'
 import { invalidInput, notFound, send } from './errors'
+import { rejectUnstorableBody } from './input-guard'
+import { emailAddress } from './input-schemas'
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/
 
@@ -99,7 +101,7 @@ export function manualEnrolmentRoutes(deps: { sql: Sql; client: Client; taskQueu
       const enrolled = { enrolmentId: outcome.enrolmentId, contactId: contact.id, repeated: outcome.repeated }
       return outcome.repeated ? { status: 200, body: enrolled } : { status: 201, body: enrolled }
     },
-    { use: [csvBody] },
+    { use: [csvBody, rejectUnstorableBody] },
   )
 
   route(router, enrolmentRequests.job, async ({ params, who }) => {

@@ -48,6 +48,14 @@ export const PERMISSIONS = {
   'consent-texts.read': { roles: MARKETERS, refusal: 'only marketers and admins manage consent texts' },
   // Texts are shared by every subsidiary's forms, so only someone who sees them all writes a new version.
   'consent-texts.write': { roles: MARKETERS, scope: 'hq', refusal: "only HQ marketers and admins add consent text versions (every subsidiary's forms show them)" },
+  // Reporting (api/reports.ts, api/costs.ts, api/opportunities.ts): figures are narrowed to the caller's subsidiaries.
+  'reports.read': { roles: ['admin', 'manager', 'marketer'], refusal: 'sales reps see their own pipeline: GET /api/reports/pipeline' },
+  'reports.pipeline': everyone('read the sales pipeline'),
+  'costs.write': { roles: ['admin', 'manager', 'marketer'], refusal: 'only marketers and managers enter and import costs' },
+  'budgets.write': { roles: ['admin', 'manager', 'marketer'], scope: 'hq', refusal: 'only HQ marketers and managers set budgets' },
+  'opportunities.write': { roles: SALES, refusal: 'only sales and managers record and import deals' },
+  // A change re-attributes every won deal of the account, so only someone who sees every subsidiary.
+  'attribution.configure': { roles: ['admin', 'manager', 'marketer'], scope: 'hq', refusal: 'only HQ marketers and managers change attribution settings and production costs' },
 } as const satisfies Record<string, Rule>
 
 export type Permission = keyof typeof PERMISSIONS

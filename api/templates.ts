@@ -1,10 +1,16 @@
 import { Router } from 'express'
 import { z } from 'zod'
-import { saveTemplateVersion, templateHistory, templateVersion } from '../db/templates'
+import { contactAttributeKeys, saveTemplateVersion, templateHistory, templateVersion } from '../db/templates'
 import { checkTemplateVersion } from '../templates/check'
+import { knownVariables, unknownVariables } from '../templates/variables'
+import { fontWarnings } from '../templates/fonts'
+import { fontFaces } from '../db/template-fonts'
+import { templateFontRoutes } from './template-fonts'
+import { templateImportRoutes } from './template-import'
 import { blockIds, contentSchemas, regionNames, type TemplateKind, type TemplateSet } from '../templates/template-set'
 import { caller } from './auth'
 import { invalidInput, notFound, send } from './errors'
+import { int4, int4Param } from './input-schemas'
 import { currentSet, KIND_BY_SEGMENT, mayEdit, SEGMENT_BY_KIND, TEMPLATE_KEY, templateInvalid, type TemplateApiDeps } from './template-access'
 import { templatePreviewRoutes } from './template-preview'
 import { templateTranslationRoutes } from './template-translations'
@@ -13,7 +19,7 @@ const saveBody = z.strictObject({
   content: z.unknown(),
   note: z.string().max(500).optional(),
   /** The version the editor started from: the save is refused (409) if someone saved a newer one since. */
-  baseVersion: z.number().int().min(0).optional(),
+  baseVersion: int4().min(0).optional(),
 })
 
 const titleOf = (id: string) => id.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase())
@@ -34,6 +40,8 @@ export function templateRoutes(deps: TemplateApiDeps): Router {
   })
 
   router.use(templatePreviewRoutes(deps))
+  router.use(templateFontRoutes(deps))
+  router.use(templateImportRoutes(deps))
   router.use(templateTranslationRoutes(deps))
 
   router.get('/templates/:kind/:key', async (req, res) => {
@@ -48,8 +56,9 @@ export function templateRoutes(deps: TemplateApiDeps): Router {
 
   router.get('/templates/:kind/:key/versions/:version', async (req, res) => {
     const kind = KIND_BY_SEGMENT[req.params.kind]
-    const version = z.coerce.number().int().min(1).safeParse(req.params.version)
-    if (!kind || !version.success) return send(res, notFound('template version'))
+    const version = int4Param().min(1).safeParse(req.params.version)
+    if (!kind) return send(res, notFound('template version'))
+    if (!version.success) return send(res, invalidInput(version.error, 'version'))
     const row = await templateVersion(deps.sql, caller(req).acc, kind, normaliseKey(kind, req.params.key), version.data)
     if (!row) return send(res, notFound('template version'))
     res.json(describeRow(row))
@@ -78,7 +87,13 @@ export function templateRoutes(deps: TemplateApiDeps): Router {
     if (issues.length) return send(res, templateInvalid(issues))
     const saved = await saveTemplateVersion(deps.sql, { accountId: who.acc, kind, key, content: content.data, createdBy: who.sub, note: body.data.note, ifLatest: body.data.baseVersion })
     if (!saved) return send(res, { status: 409, code: 'conflict', field: 'baseVersion', message: `baseVersion: ${kind} "${key}" has a newer version than ${body.data.baseVersion}; load it and apply your change again` })
-    res.status(201).json({ kind, key, version: saved.version, id: saved.id, createdAt: saved.createdAt, url: `/api/templates/${SEGMENT_BY_KIND[kind]}/${key}/versions/${saved.version}` })
+    // Saved, but what would render as nothing is named, with where it is and what was probably meant.
+    const hosted = (await fontFaces(deps.sql, who.acc)).map((face) => face.family)
+    const warnings = [
+      ...unknownVariables(kind, key, content.data as never, knownVariables(set, await contactAttributeKeys(deps.sql, who.acc))),
+      ...fontWarnings(kind, key, content.data as never, hosted),
+    ]
+    res.status(201).json({ kind, key, version: saved.version, id: saved.id, createdAt: saved.createdAt, url: `/api/templates/${SEGMENT_BY_KIND[kind]}/${key}/versions/${saved.version}`, warnings })
   })
 
   return router

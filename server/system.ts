@@ -5,11 +5,12 @@ import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, type Worker } from '@temporalio/worker'
 import nodemailer from 'nodemailer'
-import postgres, { type Sql } from 'postgres'
+import type { Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
 import { issueApiToken } from '../api/auth'
 import { createApp } from '../api/app'
+import { connectDatabase } from '../db/availability'
 import { migrate } from '../db/migrate'
 import type { CampaignGraph } from '../engine/campaign/graph'
 import { ensureSearchAttributes } from '../engine/client'
@@ -26,6 +27,7 @@ import { seedDemo } from './seed'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
+import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -43,6 +45,7 @@ export interface System {
   dispatcher: EventDispatcher
   worker: Worker | null
   demoAccountId: string | null
+  attribution: AttributionRefresher
   stop(): Promise<void>
 }
 
@@ -87,7 +90,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       databaseUrl = embedded.url
       log(`Postgres: embedded PGlite on ${databaseUrl} (data in ${join(config.dataDir, 'pglite')})`)
     }
-    const sql = postgres(databaseUrl, { max: 8, onnotice: () => {} })
+    const sql = connectDatabase(databaseUrl, { max: 8 })
     stops.push(['database pool', () => sql.end({ timeout: 5 })])
     const applied = await migrate(sql)
     if (applied.length) log(`Migrations applied: ${applied.join(', ')}`)
@@ -123,21 +126,26 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
+    const attribution = createAttributionRefresher({ sql, log })
+    stops.push(['attribution refresher', attribution.stop])
     const renderer = createTemplateRenderer()
-    const templateStore = createTemplateStore(sql)
+    // Self-hosted fonts are served under the app's URL, known once the server listens.
+    let appUrl: string | undefined = config.publicUrl
+    const templateStore = createTemplateStore(sql, { publicUrl: () => appUrl })
     // Built-in templates (the repo's files) into every account: new ones and unedited updated ones.
     for (const { id } of await sql<{ id: string }[]>`select id from accounts`) await templateStore.seed(id, renderer.builtIn)
     // The time-skipping server behind simulations starts with the first simulation, not here.
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
     stops.push(['HTTP server', () => new Promise((resolve) => (server.close(resolve), server.closeAllConnections()))])
     const port = (server.address() as { port: number }).port
     const url = config.publicUrl ?? `http://localhost:${port}`
+    appUrl = url
 
     let worker: Worker | null = null
     if (config.runWorker) {
@@ -190,7 +198,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
     await ensureDecaySchedule(client, config.temporal.taskQueue)
 
-    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, stop }
+    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, attribution, stop }
   } catch (error) {
     await stop()
     throw error

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { emailAddress } from '../input-schemas'
 import { defineRoute, idParams, timestamp } from './route'
 
 // Manual enrolment (api/manual-enrolment.ts): one contact, a segment or a CSV upload into a live campaign,
@@ -36,7 +37,7 @@ export const enrolmentRequests = {
     notFound: 'campaign',
     headers: { 'Idempotency-Key': { description: 'One per deliberate request (1–200 printable characters)', schema: z.string().regex(/^[\x21-\x7e]{1,200}$/) } },
     body: z.union([
-      z.strictObject({ email: z.email('must be an e-mail address').max(254) }),
+      z.strictObject({ email: emailAddress() }),
       z.strictObject({ contactId: z.uuid() }),
       z.strictObject({ segmentId: z.uuid() }),
     ]),

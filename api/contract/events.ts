@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { eventTypeSchema } from '../../engine/nodes/property-filter'
 import { defineRoute } from './route'
+import { emailAddress } from '../input-schemas'
 
 // The events API (api/events.ts): one event, a batch of up to 500, or Segment's track, identify and batch
 // payloads as Segment and RudderStack sources send them (api/segment.ts translates them).
@@ -9,7 +10,7 @@ export const LOCALES = ['de', 'fr', 'it', 'es', 'en'] as const
 export const MAX_BATCH = 500
 
 export const contactInputSchema = z.strictObject({
-  email: z.email('must be an e-mail address').max(254),
+  email: emailAddress(),
   firstName: z.string().trim().max(100).optional(),
   lastName: z.string().trim().max(100).optional(),
   salutation: z.enum(['mr', 'ms', 'none']).optional(),

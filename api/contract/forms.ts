@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { int4 } from '../input-schemas'
 import { defineRoute, idParams, timestamp } from './route'
 
 // Web forms for marketers (api/form-admin.ts): list, create and change the forms websites post to
@@ -31,8 +32,9 @@ const formSettings = {
   subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR'),
   fields: formFieldsSchema,
   consentPurpose: z.string().regex(/^[a-z][a-z0-9_-]{1,49}$/, 'a purpose such as "marketing"'),
-  consentVersion: z.number('a consent text version number or null (the newest)').int().positive().max(2_147_483_647).nullable(),
-  assetUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL or null' }).max(2000).nullable(),
+  consentVersion: int4().positive('a consent text version number or null (the newest)').nullable(),
+  // Served on every submission and named in the download event by its decoded file name: it must decode.
+  assetUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL or null' }).max(2000).refine(decodes, 'the URL has a malformed %-escape').nullable(),
   doubleOptIn: z.boolean('true or false'),
 }
 
@@ -102,4 +104,13 @@ export const forms = {
     responses: { 200: formSchema },
     errors: { 403: ['forbidden'] },
   }),
+}
+
+function decodes(url: string): boolean {
+  try {
+    decodeURIComponent(new URL(url).pathname)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer'
 import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sendCampaignEmail, type MailDeps, type SendCampaignEmailInput } from '../../activities/send-campaign-email'
+import { WEEKDAYS } from '../../engine/nodes/zoned-time'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // The send activity against a real database and real SMTP servers: what a retry does after each way an
@@ -131,5 +132,52 @@ describe('sending a campaign mail', () => {
     expect(outcome).toMatchObject({ outcome: 'suppressed', reason: 'no_consent' })
     expect(await messageRow(input)).toMatchObject({ status: 'suppressed', reason: 'no_consent: consent is none' })
     expect(sinkCount(outcome.messageId)).toBe(0)
+  })
+
+  // Issue 10.1: consent and the campaign are read again when each attempt starts, not only the first.
+  it('suppresses the retry of a contact who unsubscribed after a failed attempt, and mails nothing', async () => {
+    const input = await enrolment('lukas.weber@weber-kunststoff.example')
+    const refusing = nodemailer.createTransport({ host: '127.0.0.1', port: 1, connectionTimeout: 2_000 })
+    await expect(sendCampaignEmail({ ...deps, mailer: refusing }, input)).rejects.toThrow()
+    await system.sql`update contacts set consent_status = 'revoked' where id = ${input.contactId}`
+    const retry = await sendCampaignEmail(deps, input)
+    expect(retry).toMatchObject({ outcome: 'suppressed', reason: 'no_consent' })
+    expect(await messageRow(input)).toMatchObject({ status: 'suppressed', attempts: 1, reason: 'no_consent: consent is revoked' })
+    expect(sinkCount(retry.messageId)).toBe(0)
+    await system.sql`update contacts set consent_status = 'granted' where id = ${input.contactId}`
+  })
+
+  it('holds a retry while the campaign is paused, and suppresses it when the campaign was stopped meanwhile', async () => {
+    const input = await enrolment('miriam.hoffmann@hoffmann-werkzeug.example')
+    const refusing = nodemailer.createTransport({ host: '127.0.0.1', port: 1, connectionTimeout: 2_000 })
+    await expect(sendCampaignEmail({ ...deps, mailer: refusing }, input)).rejects.toThrow()
+    try {
+      await system.sql`update campaigns set status = 'paused' where id = ${campaignId}`
+      expect(await sendCampaignEmail(deps, input)).toMatchObject({ outcome: 'paused' })
+      expect(await messageRow(input)).toMatchObject({ status: 'failed', attempts: 1 })
+      await system.sql`update campaigns set status = 'stopped' where id = ${campaignId}`
+      const retry = await sendCampaignEmail(deps, input)
+      expect(retry).toMatchObject({ outcome: 'suppressed', reason: 'campaign_stopped' })
+      expect(await messageRow(input)).toMatchObject({ status: 'suppressed', attempts: 1 })
+      expect(sinkCount(retry.messageId)).toBe(0)
+    } finally {
+      await system.sql`update campaigns set status = 'live' where id = ${campaignId}`
+    }
+  })
+
+  it('suppresses a mail that waited for quiet hours when consent was withdrawn meanwhile', async () => {
+    const input = await enrolment('anna.schmidt@schmidt-pressen.example')
+    // A send window of one minute after midnight, every day: closed now unless the test runs at that minute.
+    await system.sql`update accounts set send_window = ${system.sql.json({ days: [...WEEKDAYS], from: '00:00', until: '00:01' })} where id = ${input.accountId}`
+    try {
+      expect(await sendCampaignEmail(deps, input)).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours' })
+      await system.sql`update contacts set consent_status = 'revoked' where id = ${input.contactId}`
+    } finally {
+      await system.sql`update accounts set send_window = null where id = ${input.accountId}`
+    }
+    const later = await sendCampaignEmail(deps, input)
+    expect(later).toMatchObject({ outcome: 'suppressed', reason: 'no_consent' })
+    expect(sinkCount(later.messageId)).toBe(0)
+    await system.sql`update contacts set consent_status = 'granted' where id = ${input.contactId}`
   })
 })
