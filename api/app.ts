@@ -34,6 +34,9 @@ import { formAdminRoutes } from './form-admin'
 import { consentTextRoutes } from './consent-texts'
 import { visitRoutes } from './visits'
 import type { TrackingConfig } from '../server/config'
+import type { SecretBox } from '../crm/secret-box'
+import { crmRoutes } from './crm'
+import { contactProfileRoutes } from './contact-profile'
 
 const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
 
@@ -60,6 +63,8 @@ export interface AppDeps {
   tracking?: TrackingConfig
   /** PUBLIC_URL when configured: https makes the tracking cookies Secure. */
   publicUrl?: string
+  /** Seals CRM credentials (key derived from APP_SECRET); without it the CRM routes answer 404. */
+  crmSecrets?: SecretBox
 }
 
 /** The HTTP surface: public tracking, the authenticated API, the dev outbox and the designer, on one port. */
@@ -97,6 +102,8 @@ export function createApp(deps: AppDeps) {
   api.use(linkTagRoutes(deps))
   api.use(formAdminRoutes(deps))
   api.use(consentTextRoutes(deps))
+  if (deps.crmSecrets) api.use(crmRoutes({ ...deps, crmSecrets: deps.crmSecrets }))
+  api.use(contactProfileRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
 

@@ -8,6 +8,7 @@ import nodemailer from 'nodemailer'
 import postgres, { type Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
+import { createSecretBox } from '../crm/secret-box'
 import { issueApiToken } from '../api/auth'
 import { createApp } from '../api/app'
 import { migrate } from '../db/migrate'
@@ -79,6 +80,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await mkdir(config.dataDir, { recursive: true })
     const secret = config.appSecret ?? (await persistentSecret(join(config.dataDir, 'app-secret')))
     const tokens = createTokenSigner(secret)
+    const crmSecrets = createSecretBox(secret)
 
     let databaseUrl = config.databaseUrl
     if (!databaseUrl) {
@@ -131,7 +133,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, crmSecrets })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
@@ -157,6 +159,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           mailDomain: config.mailDomain,
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
+          crmSecrets,
         }),
         workflowBundle: options.workflowBundle,
       })
