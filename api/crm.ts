@@ -4,7 +4,7 @@ import type { Sql } from 'postgres'
 import { z } from 'zod'
 import { crmAdapter } from '../activities/crm-sync'
 import { CrmRefused, CrmUnavailable } from '../crm/adapter'
-import { DEFAULT_MAPPINGS, fieldMappingsSchema } from '../crm/mapping'
+import { DEFAULT_MAPPINGS, ENRICHMENT_KEYS, fieldMappingsSchema } from '../crm/mapping'
 import type { SecretBox } from '../crm/secret-box'
 import { activeSyncRun, crmConnection, openConflicts, recentSyncRuns, saveCrmConnection } from '../db/crm'
 import { recordProvenance } from '../db/duplicates'
@@ -56,7 +56,9 @@ export function crmRoutes(deps: { sql: Sql; client: Client; taskQueue: string; c
     const sealed = deps.crmSecrets.seal(JSON.stringify({ token: body.token }), who.acc)
     const candidate = { account_id: who.acc, kind: body.kind, base_url: body.url.replace(/\/+$/, ''), credentials_encrypted: sealed, field_mappings: body.fieldMappings ?? DEFAULT_MAPPINGS, sync_every: body.syncEvery, handover_mode: body.handoverMode, created_by: who.sub }
     try {
-      await crmAdapter({ secrets: deps.crmSecrets }, { ...candidate, enabled: true, created_at: new Date(), updated_at: new Date() }).verify()
+      const adapter = crmAdapter({ secrets: deps.crmSecrets }, { ...candidate, enabled: true, created_at: new Date(), updated_at: new Date() })
+      await adapter.verify()
+      await adapter.ensureCustomFields('contact', Object.values(ENRICHMENT_KEYS).map((f) => ({ ...f, type: 'text' as const })))
     } catch (error) {
       if (error instanceof CrmRefused) return send(res, { status: 422, code: 'crm_refused', field: 'token', message: `token: the CRM refused these credentials (${error.message})` })
       if (error instanceof CrmUnavailable) return send(res, { status: 422, code: 'crm_unreachable', field: 'url', message: `url: ${error.message}` })

@@ -176,9 +176,14 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
     async ensureCustomFields(type, fields: CustomFieldSpec[]) {
       const target = CUSTOM_TARGET[type]
       const { json } = await call('GET', `custom-fields/?target_model=${target}`)
-      const rows: Json[] = Array.isArray(json) ? json : (json.results ?? json.custom_fields ?? [])
+      const rows: Json[] = Array.isArray(json) ? json : (json.definitions ?? json.results ?? [])
       const have = new Set(rows.filter((row) => row.target_model === target).map((row) => row.key))
-      for (const field of fields) {
+      // Consent lives in two custom fields a CRM admin fills in; they are created with ours.
+      const consent: CustomFieldSpec[] = [
+        { key: CONSENT_FIELD, label: 'E-mail marketing opt-in', type: 'checkbox' },
+        { key: CONSENT_SOURCE_FIELD, label: 'E-mail opt-in source', type: 'text' },
+      ]
+      for (const field of [...consent, ...fields]) {
         if (have.has(field.key)) continue
         await call('POST', 'custom-fields/', { target_model: target, key: field.key, label: field.label, field_type: field.type })
       }
