@@ -17,14 +17,14 @@ export interface CrmSyncDeps {
   secrets: SecretBox
   /** The adapter for a connection; tests may wrap the real one (to count calls), never imitate the CRM. */
   adapterFor?: (connection: CrmConnectionRow, token: string) => CrmAdapter
-  /** Outbound page size (contacts per page). */
-  outPageSize?: number
+  /** Records per page, both directions (CRM_PAGE_SIZE). */
+  pageSize?: number
 }
 
-export function crmAdapter(deps: Pick<CrmSyncDeps, 'secrets' | 'adapterFor'>, connection: CrmConnectionRow): CrmAdapter {
+export function crmAdapter(deps: Pick<CrmSyncDeps, 'secrets' | 'adapterFor' | 'pageSize'>, connection: CrmConnectionRow): CrmAdapter {
   const { token } = JSON.parse(deps.secrets.open(connection.credentials_encrypted, connection.account_id)) as { token: string }
   if (deps.adapterFor) return deps.adapterFor(connection, token)
-  return createBottleCrmAdapter({ baseUrl: connection.base_url, token })
+  return createBottleCrmAdapter({ baseUrl: connection.base_url, token, pageSize: deps.pageSize })
 }
 
 export function createCrmSyncActivities(deps: CrmSyncDeps) {
@@ -174,7 +174,7 @@ async function pushPage(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, a
          where v.contact_id = c.id and v.type = 'click' and not v.suspected_machine group by 1 order by 2 desc limit 10) x) as clicked
     from crm_links l join contacts c on c.id = l.contact_id left join contact_scores s on s.contact_id = c.id
     where l.account_id = ${accountId} and l.object_type = 'contact' and l.contact_id > ${after}
-    order by l.contact_id limit ${deps.outPageSize ?? 100}`
+    order by l.contact_id limit ${deps.pageSize ?? 100}`
   for (const row of rows) {
     const write = outboundWrite(row, mappings, enrichment)
     const hash = createHash('sha256').update(JSON.stringify(write)).digest('hex')
@@ -193,7 +193,7 @@ async function pushPage(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, a
     })
   }
   const last = rows.at(-1)
-  const done = rows.length < (deps.outPageSize ?? 100)
+  const done = rows.length < (deps.pageSize ?? 100)
   await sql`
     update crm_sync_runs set stream = ${done ? null : 'out'}, page = ${done ? null : sql.json({ afterContactId: last!.contact_id })}, status = 'running'
     where id = ${runId}`

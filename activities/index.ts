@@ -18,6 +18,7 @@ export type ActivityDeps = MailDeps & {
   /** Opens stored CRM credentials (key from APP_SECRET); the CRM sync and the handover's CRM lead need it. */
   crmSecrets?: LeadActivityDeps['crmSecrets']
   crmAdapterFor?: LeadActivityDeps['crmAdapterFor']
+  crmPageSize?: number
 }
 
 /**
@@ -36,7 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEntryActivities({ sql: deps.sql }),
     ...createConsentActivities(deps),
     ...createLeadActivities(deps),
-    ...(deps.crmSecrets ? createCrmSyncActivities({ sql: deps.sql, secrets: deps.crmSecrets, adapterFor: deps.crmAdapterFor }) : ({} as CrmSyncActivities)),
+    ...(deps.crmSecrets ? createCrmSyncActivities({ sql: deps.sql, secrets: deps.crmSecrets, adapterFor: deps.crmAdapterFor, pageSize: deps.crmPageSize }) : ({} as CrmSyncActivities)),
   }
 }
 

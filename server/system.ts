@@ -160,6 +160,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
           crmSecrets,
+          crmPageSize: config.crmPageSize,
         }),
         workflowBundle: options.workflowBundle,
       })

@@ -11,7 +11,7 @@ let adminToken: string
 const SABINE = 'sabine.vogel@kessler-hydraulik.example'
 
 beforeAll(async () => {
-  ;[crm, system] = await Promise.all([startBottleCrm({ reps: [SABINE, 'stefan.krueger@kessler-hydraulik.example'] }), startTestSystem()])
+  ;[crm, system] = await Promise.all([startBottleCrm({ reps: [SABINE, 'stefan.krueger@kessler-hydraulik.example'] }), startTestSystem({ env: { CRM_PAGE_SIZE: '50' } })])
   adminToken = system.token({ sub: 'hq-admin', role: 'admin', subs: '*' })
 }, 600_000)
 afterAll(async () => {
@@ -147,4 +147,30 @@ describe('from the CRM into campaigns and back', () => {
     const rows = await system.sql<{ id: string; email: string }[]>`select id, email from contacts where email ilike '%kraemer%'`
     expect(rows).toEqual([{ id: contactId, email: 'jana.kraemer@new-domain.example' }])
   })
+})
+
+describe('the CRM goes down in the middle of a sync', () => {
+  it('says "retrying" with the reason while it is down, then goes on from its page: nothing lost, nothing doubled', async () => {
+    const emails = Array.from({ length: 120 }, (_, i) => `fault-${String(i).padStart(3, '0')}@fault-test.example`)
+    for (let i = 0; i < emails.length; i += 15) {
+      await Promise.all(emails.slice(i, i + 15).map((email, j) => crm.api('POST', 'contacts/', { first_name: 'Fault', last_name: `Test ${i + j}`, email, organization: 'Fault GmbH', country: 'DE' })))
+    }
+    const workflowId = `crm-sync-fault-${Date.now()}`
+    const handle = await system.client.workflow.start('crmSync', { taskQueue: system.config.temporal.taskQueue, workflowId, args: [{ accountId: system.demoAccountId!, trigger: 'manual', maxRetryInterval: '1s' }] })
+    // Down after the first page (50 contacts) is in, before the walk is through.
+    await expect.poll(async () => (await system.sql`select 1 from crm_sync_runs where status = 'running' and page is not null and stream = 'contact'`).length, { timeout: 60_000, interval: 20 }).toBe(1)
+    await crm.stopServer()
+    await expect.poll(async () => (await system.api('/api/crm/runs')).body.runs[0], { timeout: 30_000 }).toMatchObject({ status: 'retrying', lastError: expect.stringMatching(/did not answer/) })
+    await crm.startServer()
+    const { runId } = await handle.result()
+    const run = (await system.api('/api/crm/runs')).body.runs.find((r: { id: string }) => r.id === runId)
+    expect(run).toMatchObject({ status: 'done', errors: 0 })
+    const [counts] = await system.sql<{ contacts: number; distinct_emails: number; links: number }[]>`
+      select count(*)::int as contacts, count(distinct lower(email))::int as distinct_emails,
+        (select count(*)::int from crm_links l join contacts c on c.id = l.contact_id where c.email like 'fault-%') as links
+      from contacts where email like 'fault-%'`
+    expect(counts).toEqual({ contacts: 120, distinct_emails: 120, links: 120 })
+    // One "new in the CRM" event per contact, however often a page was tried.
+    expect((await system.sql`select count(*)::int as n from events e join contacts c on c.id = e.contact_id where c.email like 'fault-%' and e.type = 'crm.contact_created'`)[0]!.n).toBe(120)
+  }, 240_000)
 })
