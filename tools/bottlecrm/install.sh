@@ -5,6 +5,10 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/env.sh"
 mkdir -p "$KESSLER_CACHE"
+# One install at a time (CI starts one in the background; the first test that needs the CRM waits on it).
+exec 9>"$KESSLER_CACHE/bottlecrm-install.lock"
+flock 9
+if [ ! -x "$BOTTLECRM_PYTHON" ]; then BOTTLECRM_PYTHON="$(command -v python3.13 || command -v python3.12 || command -v python3)"; fi
 if [ ! -x "$BOTTLECRM_VENV/bin/gunicorn" ] || ! "$BOTTLECRM_VENV/bin/python" -c "import crm, packaging" 2>/dev/null; then
   "$BOTTLECRM_PYTHON" -m venv "$BOTTLECRM_VENV"
   # packaging: kombu's Redis transport imports it but django-crm 1.35 does not declare it (every create
