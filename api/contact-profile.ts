@@ -6,7 +6,10 @@ import { opportunitiesOfContact } from '../db/opportunities'
 import { scoreContact } from '../engine/scoring/score-contact'
 import { caller, type Caller } from './auth'
 import { checkImport, commitImport, importBody, summarise } from './contact-import'
-import { invalidInput, notFound, send } from './errors'
+import { invalidInput, notFound, send, type ApiError } from './errors'
+import { may, PERMISSIONS, type Permission } from './permissions'
+
+const refused = (permission: Permission): ApiError => ({ status: 403, code: 'forbidden', message: PERMISSIONS[permission].refusal })
 
 // The contact's 360° profile, the duplicates view with merge, CSV import (dry run, commit, progress) and
 // CSV export; all within the caller's subsidiaries. Permission names in comments (issue 13's table).
@@ -92,6 +95,7 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
   // permission: contacts.merge — keeps `keep`, moves everything of the other onto it, rescores, logs why.
   router.post('/duplicates/:id/merge', async (req, res) => {
     const who = caller(req)
+    if (!may(who, 'contacts.merge')) return send(res, refused('contacts.merge'))
     const params = suggestionParams.safeParse(req.params)
     if (!params.success) return send(res, invalidInput(params.error))
     const body = mergeBody.safeParse(req.body)
@@ -111,6 +115,7 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
   // permission: contacts.merge
   router.post('/duplicates/:id/dismiss', async (req, res) => {
     const who = caller(req)
+    if (!may(who, 'contacts.merge')) return send(res, refused('contacts.merge'))
     const params = suggestionParams.safeParse(req.params)
     if (!params.success) return send(res, invalidInput(params.error))
     const rows = await sql`update duplicate_suggestions set status = 'dismissed', decided_by = ${who.sub}, decided_at = now() where id = ${params.data.id} and account_id = ${who.acc} and status = 'open' returning id`
@@ -121,6 +126,7 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
   // permission: contacts.import — the dry run: every row's verdict, stored for the commit.
   router.post('/contact-imports', async (req, res) => {
     const who = caller(req)
+    if (!may(who, 'contacts.import')) return send(res, refused('contacts.import'))
     const body = importBody.safeParse(req.body)
     if (!body.success) return send(res, invalidInput(body.error))
     const checked = await checkImport(sql, who.acc, body.data)
@@ -135,6 +141,7 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
   // permission: contacts.import — imports what the dry run showed, all or nothing.
   router.post('/contact-imports/:id/commit', async (req, res) => {
     const who = caller(req)
+    if (!may(who, 'contacts.import')) return send(res, refused('contacts.import'))
     const params = importParams.safeParse(req.params)
     if (!params.success) return send(res, invalidInput(params.error))
     const outcome = await commitImport(sql, { importId: params.data.id, accountId: who.acc, actor: who.sub })
@@ -154,6 +161,7 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
   // permission: contacts.export — the caller's subsidiaries, one row per contact.
   router.get('/contacts.csv', async (req, res) => {
     const who = caller(req)
+    if (!may(who, 'contacts.export')) return send(res, refused('contacts.export'))
     const rows = await sql<{ email: string; first_name: string | null; last_name: string | null; company: string | null; subsidiary: string; postal_code: string | null; lifecycle_stage: string; consent_status: string; consent_source: string | null }[]>`
       select c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, c.attributes->>'postal_code' as postal_code, c.lifecycle_stage, c.consent_status, c.consent_source
       from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.account_id = ${who.acc} and ${visible(sql, who)} order by lower(c.email)`

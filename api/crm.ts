@@ -10,7 +10,8 @@ import { activeSyncRun, crmConnection, openConflicts, recentSyncRuns, saveCrmCon
 import { recordProvenance } from '../db/duplicates'
 import { syncCrmSchedule, startCrmSync } from '../engine/crm-client'
 import { parseDuration } from '../engine/campaign/duration'
-import { caller, type Caller } from './auth'
+import { caller } from './auth'
+import { may, PERMISSIONS, type Permission } from './permissions'
 import { invalidInput, notFound, send, type ApiError } from './errors'
 
 // The CRM connection (admin), sync runs and the conflict queue. Permission names in comments, for the
@@ -28,8 +29,7 @@ export const crmConnectionBody = z.strictObject({
 export const conflictResolutionBody = z.strictObject({ keep: z.enum(['product', 'crm']) })
 export const conflictParams = z.object({ id: z.uuid('a conflict id') })
 
-const isAdmin = (who: Caller) => who.role === 'admin' && who.subs === '*'
-const forbidden: ApiError = { status: 403, code: 'forbidden', message: 'only an HQ admin may configure the CRM connection' }
+const refused = (permission: Permission): ApiError => ({ status: 403, code: 'forbidden', message: PERMISSIONS[permission].refusal })
 
 function connectionView(row: NonNullable<Awaited<ReturnType<typeof crmConnection>>>) {
   return { kind: row.kind, url: row.base_url, syncEvery: row.sync_every, handoverMode: row.handover_mode, enabled: row.enabled, fieldMappings: { ...DEFAULT_MAPPINGS, ...row.field_mappings }, tokenStored: true, updatedAt: row.updated_at }
@@ -49,7 +49,7 @@ export function crmRoutes(deps: { sql: Sql; client: Client; taskQueue: string; c
   // permission: crm.connection.write — checks the CRM answers with these credentials before storing them.
   router.put('/crm/connection', async (req, res) => {
     const who = caller(req)
-    if (!isAdmin(who)) return send(res, forbidden)
+    if (!may(who, 'crm.connection')) return send(res, refused('crm.connection'))
     const parsed = crmConnectionBody.safeParse(req.body)
     if (!parsed.success) return send(res, invalidInput(parsed.error))
     const body = parsed.data
@@ -72,7 +72,7 @@ export function crmRoutes(deps: { sql: Sql; client: Client; taskQueue: string; c
   // permission: crm.sync.start
   router.post('/crm/sync', async (req, res) => {
     const who = caller(req)
-    if (who.role !== 'admin' && who.role !== 'marketer') return send(res, forbidden)
+    if (!may(who, 'crm.sync')) return send(res, refused('crm.sync'))
     if (!(await crmConnection(sql, who.acc))) return send(res, notFound('CRM connection'))
     const active = await activeSyncRun(sql, who.acc)
     if (active) return send(res, { status: 409, code: 'sync_running', message: `a sync is under way (run ${active.id}, ${active.status})` })
@@ -98,6 +98,7 @@ export function crmRoutes(deps: { sql: Sql; client: Client; taskQueue: string; c
   // permission: crm.conflicts.resolve — the chosen value becomes the contact's; the next sync carries it to the CRM.
   router.post('/crm/conflicts/:id/resolve', async (req, res) => {
     const who = caller(req)
+    if (!may(who, 'crm.sync')) return send(res, refused('crm.sync'))
     const params = conflictParams.safeParse(req.params)
     if (!params.success) return send(res, invalidInput(params.error, 'id'))
     const body = conflictResolutionBody.safeParse(req.body)
