@@ -175,28 +175,38 @@ async function pushPage(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, a
     from crm_links l join contacts c on c.id = l.contact_id left join contact_scores s on s.contact_id = c.id
     where l.account_id = ${accountId} and l.object_type = 'contact' and l.contact_id > ${after}
     order by l.contact_id limit ${deps.pageSize ?? 100}`
-  for (const row of rows) {
-    const write = outboundWrite(row, mappings, enrichment)
-    const hash = createHash('sha256').update(JSON.stringify(write)).digest('hex')
-    if (hash === row.pushed_hash) continue
-    try {
-      await adapter.upsert('contact', row.crm_id, write)
-    } catch (error) {
-      if (!(error instanceof CrmRefused)) throw error
-      await sql`update crm_sync_runs set errors = errors + 1, last_error = ${`${row.email}: ${error.message}`} where id = ${runId}`
-      continue
-    }
-    const synced = { ...row.crm_values, ...Object.fromEntries(Object.entries(write.person ?? {}).map(([field, value]) => [field, normaliseValue(field, value ?? null)])) }
-    await sql.begin(async (sql) => {
-      await sql`update crm_links set pushed_hash = ${hash}, pushed_at = now(), crm_values = ${sql.json(synced as never)} where account_id = ${accountId} and object_type = 'contact' and crm_id = ${row.crm_id}`
-      await sql`update crm_sync_runs set records_out = records_out + 1, status = 'running' where id = ${runId}`
-    })
+  // A few writes in flight at once: the CRM answers each in tens of milliseconds, mostly waiting.
+  const queue = [...rows]
+  const worker = async () => {
+    for (let row = queue.shift(); row; row = queue.shift()) await pushContact(deps, adapter, runId, accountId, row, mappings, enrichment)
   }
+  await Promise.all(Array.from({ length: PUSH_CONCURRENCY }, worker))
   const last = rows.at(-1)
   const done = rows.length < (deps.pageSize ?? 100)
   await sql`
     update crm_sync_runs set stream = ${done ? null : 'out'}, page = ${done ? null : sql.json({ afterContactId: last!.contact_id })}, status = 'running'
     where id = ${runId}`
+}
+
+const PUSH_CONCURRENCY = 4
+
+async function pushContact(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, accountId: string, row: OutboundContact, mappings: FieldMappings, enrichment: EnrichmentField[]): Promise<void> {
+  const { sql } = deps
+  const write = outboundWrite(row, mappings, enrichment)
+  const hash = createHash('sha256').update(JSON.stringify(write)).digest('hex')
+  if (hash === row.pushed_hash) return
+  try {
+    await adapter.upsert('contact', row.crm_id, write)
+  } catch (error) {
+    if (!(error instanceof CrmRefused)) throw error
+    await sql`update crm_sync_runs set errors = errors + 1, last_error = ${`${row.email}: ${error.message}`} where id = ${runId}`
+    return
+  }
+  const synced = { ...row.crm_values, ...Object.fromEntries(Object.entries(write.person ?? {}).map(([field, value]) => [field, normaliseValue(field, value ?? null)])) }
+  await sql.begin(async (sql) => {
+    await sql`update crm_links set pushed_hash = ${hash}, pushed_at = now(), crm_values = ${sql.json(synced as never)} where account_id = ${accountId} and object_type = 'contact' and crm_id = ${row.crm_id}`
+    await sql`update crm_sync_runs set records_out = records_out + 1, status = 'running' where id = ${runId}`
+  })
 }
 
 function outboundWrite(row: OutboundContact, mappings: FieldMappings, enrichment: EnrichmentField[]): CrmWrite {

@@ -13,6 +13,8 @@ const TOOLS = fileURLToPath(new URL('../../tools/bottlecrm/', import.meta.url))
 export interface BottleCrm {
   url: string
   token: string
+  /** The instance's folder (pid files, logs; tools/bottlecrm/python.sh runs scripts in it). */
+  state: string
   /** BottleCRM's REST API as its own users reach it (the test plays the CRM user with it). */
   api(method: string, path: string, body?: unknown): Promise<any>
   /** Stops only the web server (the CRM is "down"); the data stays. */
@@ -39,6 +41,7 @@ export async function startBottleCrm(options: { reps?: string[] } = {}): Promise
   return {
     url: started.url,
     token: started.token,
+    state,
     api,
     stopServer: async () => void (await run(join(TOOLS, 'stop.sh'), [state, '--server-only'], { env })),
     startServer: async () => void (await run(join(TOOLS, 'serve.sh'), [state], { env, timeout: 120_000 })),
