@@ -16,6 +16,7 @@ import { isLeadsView } from './leads/leads-api'
 import { TemplatesLink, TemplatesPage } from './templates/TemplatesPage'
 import { isTemplatesView } from './templates/templates-api'
 import { LanguageSwitch } from './components/LanguageSwitch'
+import { ContactPages, contactViewOf } from './contacts/ContactPages'
 
 // The live view asks for fresh counts this often while a published campaign is open.
 const LIVE_POLL_MS = 2000
@@ -32,6 +33,8 @@ export function App({ token }: { token: string | null }) {
   }
   if (token && isLeadsView(window.location.search)) return <LeadsPage token={token} />
   if (token && isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
+  const contactView = contactViewOf(window.location.search)
+  if (token && contactView) return <ContactPages token={token} view={contactView} />
   return (
     <ApiContext.Provider value={api}>
       <DesignerContext.Provider value={store}>
