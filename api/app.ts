@@ -32,6 +32,7 @@ import { outboxRoutes } from './outbox'
 import { segmentRoutes } from './segments'
 import { simulationRoutes } from './simulation'
 import { templateRoutes } from './templates'
+import { publicFontRoutes } from './template-fonts'
 import { trackingRoutes } from './tracking'
 import { consentRoutes } from './consent'
 import { formRoutes } from './forms'
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps) {
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
+  app.use(publicFontRoutes(deps))
   app.use('/api', readinessRoutes(deps))
   app.use('/api', referenceRoutes())
 

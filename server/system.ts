@@ -127,7 +127,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
     const renderer = createTemplateRenderer()
-    const templateStore = createTemplateStore(sql)
+    // Self-hosted fonts are served under the app's URL, known once the server listens.
+    let appUrl: string | undefined = config.publicUrl
+    const templateStore = createTemplateStore(sql, { publicUrl: () => appUrl })
     // Built-in templates (the repo's files) into every account: new ones and unedited updated ones.
     for (const { id } of await sql<{ id: string }[]>`select id from accounts`) await templateStore.seed(id, renderer.builtIn)
     // The time-skipping server behind simulations starts with the first simulation, not here.
@@ -141,6 +143,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     stops.push(['HTTP server', () => new Promise((resolve) => (server.close(resolve), server.closeAllConnections()))])
     const port = (server.address() as { port: number }).port
     const url = config.publicUrl ?? `http://localhost:${port}`
+    appUrl = url
 
     let worker: Worker | null = null
     if (config.runWorker) {
