@@ -43,6 +43,10 @@ import type { TrackingConfig } from '../server/config'
 import type { SecretBox } from '../crm/secret-box'
 import { crmRoutes } from './crm'
 import { contactProfileRoutes } from './contact-profile'
+import type { AttributionRefresher } from '../reporting/attribution-refresher'
+import { costRoutes } from './costs'
+import { opportunityRoutes } from './opportunities'
+import { reportRoutes } from './reports'
 
 const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
 
@@ -71,6 +75,8 @@ export interface AppDeps {
   publicUrl?: string
   /** Seals CRM credentials (key derived from APP_SECRET); without it the CRM routes answer 404. */
   crmSecrets?: SecretBox
+  /** Keeps attribution credits current (reporting); the routes kick it after a change. */
+  attribution?: AttributionRefresher
 }
 
 /** The HTTP surface: public tracking, the authenticated API, the dev outbox and the designer, on one port. */
@@ -113,6 +119,9 @@ export function createApp(deps: AppDeps) {
   api.use(consentTextRoutes(deps))
   if (deps.crmSecrets) api.use(crmRoutes({ ...deps, crmSecrets: deps.crmSecrets }))
   api.use(contactProfileRoutes(deps))
+  api.use(costRoutes(deps))
+  api.use(opportunityRoutes(deps))
+  api.use(reportRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
 

@@ -4,7 +4,6 @@ import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, type Worker } from '@temporalio/worker'
-import nodemailer from 'nodemailer'
 import type { Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
@@ -14,20 +13,22 @@ import { createApp } from '../api/app'
 import { connectDatabase } from '../db/availability'
 import { migrate } from '../db/migrate'
 import type { CampaignGraph } from '../engine/campaign/graph'
-import { ensureSearchAttributes } from '../engine/client'
+import { ensureNamespace, ensureSearchAttributes } from '../engine/client'
 import { syncAllCampaignSchedules } from '../engine/entry-client'
 import { createEventDispatcher, type EventDispatcher } from '../engine/dispatcher'
 import { ensureDecaySchedule, startRescoreJob } from '../engine/scoring/jobs-client'
 import { createCampaignSimulator } from '../engine/simulation'
-import { createCampaignWorker, type CampaignWorkflowBundle } from '../engine/worker'
+import { createCampaignWorker, loadCampaignWorkflowBundle, type CampaignWorkflowBundle } from '../engine/worker'
 import { createTemplateRenderer, type TemplateRenderer } from '../templates/renderer'
 import { createTemplateStore, type TemplateStore } from '../templates/template-store'
 import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
+import { createMailTransport } from './mail-transport'
 import { seedDemo } from './seed'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
+import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -45,6 +46,7 @@ export interface System {
   dispatcher: EventDispatcher
   worker: Worker | null
   demoAccountId: string | null
+  attribution: AttributionRefresher
   stop(): Promise<void>
 }
 
@@ -102,7 +104,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       stops.push(['SMTP sink', sink.stop])
       smtpUrl = sink.url
     }
-    const mailer = nodemailer.createTransport(smtpUrl)
+    const mailer = createMailTransport(smtpUrl)
     stops.push(['mail transport', async () => mailer.close()])
 
     let temporalAddress = config.temporal.address
@@ -121,11 +123,14 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const connection = await Connection.connect({ address: temporalAddress })
     stops.push(['Temporal client', () => connection.close()])
     const client = new Client({ connection, namespace: config.temporal.namespace })
+    if (await ensureNamespace(connection, config.temporal.namespace)) log(`Temporal namespace registered: ${config.temporal.namespace}`)
     const registered = await ensureSearchAttributes(connection, config.temporal.namespace)
     if (registered.length) log(`Temporal search attributes registered: ${registered.join(', ')}`)
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
+    const attribution = createAttributionRefresher({ sql, log })
+    stops.push(['attribution refresher', attribution.stop])
     const renderer = createTemplateRenderer()
     // Self-hosted fonts are served under the app's URL, known once the server listens.
     let appUrl: string | undefined = config.publicUrl
@@ -136,7 +141,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, crmSecrets })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution, crmSecrets })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
@@ -166,7 +171,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           crmSecrets,
           crmPageSize: config.crmPageSize,
         }),
-        workflowBundle: options.workflowBundle,
+        workflowBundle: options.workflowBundle ?? (config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined),
       })
       const running = worker.run()
       stops.push(['worker', async () => {
@@ -198,7 +203,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
     await ensureDecaySchedule(client, config.temporal.taskQueue)
 
-    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, stop }
+    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, attribution, stop }
   } catch (error) {
     await stop()
     throw error

@@ -1,5 +1,5 @@
 import { ReactFlowProvider } from '@xyflow/react'
-import { useEffect, useMemo, useState, type ReactNode } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { createApi } from './api'
 import { CampaignControls } from './components/CampaignControls'
 import { CampaignList, StatusBadge } from './components/CampaignList'
@@ -17,6 +17,11 @@ import { TemplatesLink, TemplatesPage } from './templates/TemplatesPage'
 import { isTemplatesView } from './templates/templates-api'
 import { LanguageSwitch } from './components/LanguageSwitch'
 import { ContactPages, contactViewOf } from './contacts/ContactPages'
+import { ReportsLink, useManagerLanding } from './reports/ReportsLink'
+import { isReportsView } from './reports/reports-api'
+
+// The Reports view and its chart library load only when opened (their own chunk).
+const ReportsPage = lazy(() => import('./reports/ReportsPage').then((m) => ({ default: m.ReportsPage })))
 
 // The live view asks for fresh counts this often while a published campaign is open.
 const LIVE_POLL_MS = 2000
@@ -35,6 +40,7 @@ export function App({ token }: { token: string | null }) {
   if (token && isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
   const contactView = contactViewOf(window.location.search)
   if (token && contactView) return <ContactPages token={token} view={contactView} />
+  if (token && isReportsView(window.location.search)) return <Suspense fallback={null}><ReportsPage token={token} /></Suspense>
   return (
     <ApiContext.Provider value={api}>
       <DesignerContext.Provider value={store}>
@@ -70,6 +76,7 @@ function Shell() {
     void loadTemplates()
   }, [loadCampaigns, loadTemplates])
   useLiveCounts()
+  useManagerLanding()
 
   // The browser's own "leave site?" prompt, only while there is something to lose.
   useEffect(() => {
@@ -91,6 +98,7 @@ function Shell() {
         <DraftActions />
         <LeadsLink />
         <TemplatesLink />
+        <ReportsLink />
         <LanguageSwitch />
       </header>
       <aside className="app__sidebar">
