@@ -40,6 +40,9 @@ import { formAdminRoutes } from './form-admin'
 import { consentTextRoutes } from './consent-texts'
 import { visitRoutes } from './visits'
 import type { TrackingConfig } from '../server/config'
+import type { SecretBox } from '../crm/secret-box'
+import { crmRoutes } from './crm'
+import { contactProfileRoutes } from './contact-profile'
 import type { AttributionRefresher } from '../reporting/attribution-refresher'
 import { costRoutes } from './costs'
 import { opportunityRoutes } from './opportunities'
@@ -70,6 +73,8 @@ export interface AppDeps {
   tracking?: TrackingConfig
   /** PUBLIC_URL when configured: https makes the tracking cookies Secure. */
   publicUrl?: string
+  /** Seals CRM credentials (key derived from APP_SECRET); without it the CRM routes answer 404. */
+  crmSecrets?: SecretBox
   /** Keeps attribution credits current (reporting); the routes kick it after a change. */
   attribution?: AttributionRefresher
 }
@@ -112,6 +117,8 @@ export function createApp(deps: AppDeps) {
   api.use(linkTagRoutes(deps))
   api.use(formAdminRoutes(deps))
   api.use(consentTextRoutes(deps))
+  if (deps.crmSecrets) api.use(crmRoutes({ ...deps, crmSecrets: deps.crmSecrets }))
+  api.use(contactProfileRoutes(deps))
   api.use(costRoutes(deps))
   api.use(opportunityRoutes(deps))
   api.use(reportRoutes(deps))

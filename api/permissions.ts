@@ -48,6 +48,12 @@ export const PERMISSIONS = {
   'consent-texts.read': { roles: MARKETERS, refusal: 'only marketers and admins manage consent texts' },
   // Texts are shared by every subsidiary's forms, so only someone who sees them all writes a new version.
   'consent-texts.write': { roles: MARKETERS, scope: 'hq', refusal: "only HQ marketers and admins add consent text versions (every subsidiary's forms show them)" },
+  // The CRM connection holds credentials to the customer base: HQ admins only (issue 12).
+  'crm.connection': { roles: ['admin'], scope: 'hq', refusal: 'only an HQ admin may configure the CRM connection' },
+  'crm.sync': { roles: MARKETERS, refusal: 'only marketers and admins start a CRM sync or resolve its conflicts' },
+  'crm.read': everyone('read CRM sync runs and conflicts'),
+  'contacts.import': { roles: MARKETERS, refusal: 'only marketers and admins import contacts' },
+  'contacts.merge': { roles: MARKETERS, refusal: 'only marketers and admins merge or dismiss duplicates' },
   // Reporting (api/reports.ts, api/costs.ts, api/opportunities.ts): figures are narrowed to the caller's subsidiaries.
   'reports.read': { roles: ['admin', 'manager', 'marketer'], refusal: 'sales reps see their own pipeline: GET /api/reports/pipeline' },
   'reports.pipeline': everyone('read the sales pipeline'),

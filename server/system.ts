@@ -7,6 +7,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker'
 import type { Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
+import { createSecretBox } from '../crm/secret-box'
 import { issueApiToken } from '../api/auth'
 import { createApp } from '../api/app'
 import { connectDatabase } from '../db/availability'
@@ -82,6 +83,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await mkdir(config.dataDir, { recursive: true })
     const secret = config.appSecret ?? (await persistentSecret(join(config.dataDir, 'app-secret')))
     const tokens = createTokenSigner(secret)
+    const crmSecrets = createSecretBox(secret)
 
     let databaseUrl = config.databaseUrl
     if (!databaseUrl) {
@@ -139,7 +141,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution, crmSecrets })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
@@ -166,6 +168,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           mailDomain: config.mailDomain,
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
+          crmSecrets,
+          crmPageSize: config.crmPageSize,
         }),
         workflowBundle: options.workflowBundle ?? (config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined),
       })

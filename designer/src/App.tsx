@@ -16,6 +16,7 @@ import { isLeadsView } from './leads/leads-api'
 import { TemplatesLink, TemplatesPage } from './templates/TemplatesPage'
 import { isTemplatesView } from './templates/templates-api'
 import { LanguageSwitch } from './components/LanguageSwitch'
+import { ContactPages, contactViewOf } from './contacts/ContactPages'
 import { ReportsLink, useManagerLanding } from './reports/ReportsLink'
 import { isReportsView } from './reports/reports-api'
 
@@ -37,6 +38,8 @@ export function App({ token }: { token: string | null }) {
   }
   if (token && isLeadsView(window.location.search)) return <LeadsPage token={token} />
   if (token && isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
+  const contactView = contactViewOf(window.location.search)
+  if (token && contactView) return <ContactPages token={token} view={contactView} />
   if (token && isReportsView(window.location.search)) return <Suspense fallback={null}><ReportsPage token={token} /></Suspense>
   return (
     <ApiContext.Provider value={api}>
