@@ -172,5 +172,5 @@ describe('the CRM goes down in the middle of a sync', () => {
     expect(counts).toEqual({ contacts: 120, distinct_emails: 120, links: 120 })
     // One "new in the CRM" event per contact, however often a page was tried.
     expect((await system.sql`select count(*)::int as n from events e join contacts c on c.id = e.contact_id where c.email like 'fault-%' and e.type = 'crm.contact_created'`)[0]!.n).toBe(120)
-  }, 240_000)
+  }, 600_000)
 })
