@@ -4,6 +4,7 @@ import type { Sql } from 'postgres'
 import { campaignControlSignal } from '../engine/workflows/enrolment'
 import { z } from 'zod'
 import { caller, type Caller } from './auth'
+import { may } from './permissions'
 import { notFound, send } from './errors'
 
 const id = z.uuid()
@@ -19,7 +20,7 @@ async function visibleContact(sql: Sql, who: Caller, contactId: string) {
   return row ?? null
 }
 
-const mayHandlePersonalData = (who: Caller) => who.role === 'admin' || who.role === 'marketer' || who.role === 'manager'
+const mayHandlePersonalData = (who: Caller) => may(who, 'contacts.personal_data')
 
 /**
  * Consent and GDPR, behind the API token: the proof of a contact's consent (which text, where, when,
@@ -78,7 +79,7 @@ export function consentRoutes(deps: { sql: Sql; client: Client; log?: (message: 
 
   router.post('/contacts/:id/erase', async (req, res) => {
     const who = caller(req)
-    if (who.role !== 'admin' && who.role !== 'marketer') return send(res, { status: 403, code: 'forbidden', message: 'only admins and marketers erase contacts' })
+    if (!may(who, 'contacts.erase')) return send(res, { status: 403, code: 'forbidden', message: 'only admins and marketers erase contacts' })
     const contact = await visibleContact(sql, who, req.params.id)
     if (!contact) return send(res, notFound('contact'))
     const c = contact.id

@@ -2,6 +2,7 @@ import { Router } from 'express'
 import type { Sql, TransactionSql } from 'postgres'
 import { z } from 'zod'
 import { caller, seesSubsidiary, type Caller } from './auth'
+import { may } from './permissions'
 import { invalidInput, notFound, send, type ApiError } from './errors'
 
 // Names the public form endpoint reads itself (api/forms.ts); the consent box belongs to double opt-in.
@@ -76,7 +77,7 @@ const toForm = (row: FormAdminRow) => ({
 })
 
 /** Forms are a marketer's (or admin's) work; which forms is decided by the subsidiaries their token sees. */
-export const editsForms = (who: Caller) => who.role === 'marketer' || who.role === 'admin'
+export const editsForms = (who: Caller) => may(who, 'forms.write')
 const forbidden: ApiError = { status: 403, code: 'forbidden', message: 'only marketers and admins manage forms' }
 
 async function formRows(sql: Sql | TransactionSql, who: Caller, id?: string) {

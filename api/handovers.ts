@@ -9,18 +9,24 @@ import type { EventDispatcher } from '../engine/dispatcher'
 import { handoverWorkflowId } from '../engine/scoring/handover-client'
 import { handoverDecisionSignal, type HandoverDecision } from '../engine/workflows/handover'
 import { caller, type Caller } from './auth'
+import { may } from './permissions'
 import { invalidInput, notFound, send } from './errors'
 
 // Sales' side of the handover: the open handovers, the rep's answer (accept → SAL; reject with a
 // reason → back to nurture), and the later stages SQL → opportunity → won | lost.
 
-const SALES_ROLES = ['sales', 'manager', 'admin']
 const rejection = z.strictObject({ reason: z.string().trim().min(1, 'say why the lead is rejected').max(2000) })
 const stageChange = z.strictObject({ stage: z.enum(['sql', 'opportunity', 'won', 'lost']), reason: z.string().trim().max(2000).optional() })
 // Where each stage may go next: forward only, and lost from any open sales stage.
 const NEXT_STAGES: Record<string, string[]> = { sal: ['sql', 'lost'], sql: ['opportunity', 'lost'], opportunity: ['won', 'lost'] }
 
-const mayDecide = (who: Caller) => SALES_ROLES.includes(who.role)
+const mayDecide = (who: Caller) => may(who, 'handovers.decide')
+
+/** Sales reps see only the leads handed over to them (condition on `contacts c`); everyone else all in scope. */
+export const ownLeadsOnly = (sql: Sql, who: Caller) =>
+  who.role === 'sales_rep'
+    ? sql`and exists (select 1 from handovers oh join sales_reps orp on orp.id = oh.rep_id where oh.contact_id = c.id and lower(orp.email) = lower(${who.sub}))`
+    : sql``
 
 export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: EventDispatcher }): Router {
   const { sql } = deps
@@ -35,22 +41,23 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
              h.crm_status as "crmStatus", h.crm_attempts as "crmAttempts", h.crm_error as "crmError", h.reminders_sent as "remindersSent",
              h.escalated_at as "escalatedAt", h.created_at as "createdAt", h.decided_at as "decidedAt", h.decision_reason as "reason"
       from handovers h join contacts c on c.id = h.contact_id left join sales_reps r on r.id = h.rep_id
-      where h.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${status.data ? sql`and h.status = ${status.data}` : sql``}
+      where h.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)} ${status.data ? sql`and h.status = ${status.data}` : sql``}
       order by h.created_at desc limit 500`
     res.json({ handovers: rows })
   })
 
-  const findHandover = async (accountId: string, subs: Caller['subs'], id: string) => {
+  const findHandover = async (who: Caller, id: string) => {
     const [row] = await sql<{ id: string; contact_id: string; qualification: number }[]>`
-      select h.id, h.contact_id, h.qualification from handovers h join contacts c on c.id = h.contact_id
-      where h.id = ${id} and h.account_id = ${accountId} and ${scopeCondition(sql, subs)}`
+      select h.id, h.contact_id, h.qualification from handovers h join contacts c on c.id = h.contact_id left join sales_reps r on r.id = h.rep_id
+      where h.id = ${id} and h.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)}
+        ${who.role === 'sales_rep' ? sql`and lower(r.email) = lower(${who.sub})` : sql``}`
     return row
   }
 
   router.get('/handovers/:id', async (req, res) => {
     const who = caller(req)
     const id = z.uuid().safeParse(req.params.id)
-    if (!id.success || !(await findHandover(who.acc, who.subs, id.data))) return send(res, notFound('handover'))
+    if (!id.success || !(await findHandover(who, id.data))) return send(res, notFound('handover'))
     const [state] = await sql`
       select status, decision_reason as "reason", decided_by as "decidedBy", decided_at as "decidedAt", reminders_sent as "remindersSent",
              escalated_at as "escalatedAt", crm_status as "crmStatus", crm_attempts as "crmAttempts", crm_error as "crmError"
@@ -63,7 +70,7 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
     const who = caller(req)
     if (!mayDecide(who)) return send(res, { status: 403, code: 'forbidden', message: 'only sales (reps, managers) accept or reject handovers' })
     const id = z.uuid().safeParse(req.params.id)
-    const handover = id.success ? await findHandover(who.acc, who.subs, id.data) : undefined
+    const handover = id.success ? await findHandover(who, id.data) : undefined
     if (!handover) return send(res, notFound('handover'))
     let reason: string | null = null
     if (decision === 'rejected') {
@@ -106,7 +113,7 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
     if (!parsed.success) return send(res, invalidInput(parsed.error))
     const id = z.uuid().safeParse(req.params.contactId)
     const [contact] = id.success
-      ? await sql<{ lifecycle_stage: string }[]>`select c.lifecycle_stage from contacts c where c.id = ${id.data} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)}`
+      ? await sql<{ lifecycle_stage: string }[]>`select c.lifecycle_stage from contacts c where c.id = ${id.data} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}`
       : []
     if (!contact) return send(res, notFound('contact'))
     const { stage, reason } = parsed.data

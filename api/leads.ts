@@ -5,6 +5,7 @@ import { scopeCondition } from '../db/segments'
 import { CELLS } from '../engine/scoring/model'
 import { currentScoringModel } from '../engine/scoring/model-store'
 import { caller } from './auth'
+import { ownLeadsOnly } from './handovers'
 import { invalidInput, notFound, send } from './errors'
 
 // The scoring matrix: leads by profile grade (A–D) and activity level (1–4), within the caller's
@@ -50,7 +51,7 @@ async function leadsInCell(sql: Sql, req: Request, cell: string, limit: number):
     select c.id as contact_id, c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, cs.profile_grade, cs.activity_level,
            cs.profile_points, cs.activity_points, c.lifecycle_stage, cs.scored_at
     from contact_scores cs join contacts c on c.id = cs.contact_id join subsidiaries s on s.id = c.subsidiary_id
-    where cs.account_id = ${who.acc} and cs.profile_grade = ${cell[0]!} and cs.activity_level = ${Number(cell[1])} and ${scopeCondition(sql, who.subs)}
+    where cs.account_id = ${who.acc} and cs.profile_grade = ${cell[0]!} and cs.activity_level = ${Number(cell[1])} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}
     order by cs.activity_points desc, c.email limit ${limit}`
 }
 
@@ -101,7 +102,7 @@ export function leadRoutes(deps: { sql: Sql }): Router {
       select c.id as contact_id, c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, cs.profile_grade, cs.activity_level,
              cs.profile_points, cs.activity_points, c.lifecycle_stage, c.lifecycle_stage_at, cs.scored_at
       from contacts c join subsidiaries s on s.id = c.subsidiary_id left join contact_scores cs on cs.contact_id = c.id
-      where c.id = ${id.data} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)}`
+      where c.id = ${id.data} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}`
     if (!row) return send(res, notFound('contact'))
     const personas = await sql`
       select p.slug, p.name, cp.match_percent as "match", cp.match_percent >= p.threshold as matches

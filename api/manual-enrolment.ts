@@ -7,6 +7,7 @@ import { enrolContact, loadEnteringCampaign, type SkipReason } from '../engine/e
 import { startEnrolmentJob } from '../engine/entry-client'
 import { manualOccasion } from '../engine/triggers'
 import { caller, seesSubsidiary, type Caller } from './auth'
+import { may } from './permissions'
 import { parseEnrolmentCsv, type CsvProblem, type CsvRow } from './enrolment-csv'
 import { invalidInput, notFound, send } from './errors'
 
@@ -20,7 +21,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/
 
 // authorsCampaigns (api/auth.ts) is the role half of this plus HQ scope. Enrolling is open to subsidiary
 // marketers too, for the contacts of their own subsidiaries (seesSubsidiary), which is checked per contact.
-const enrolsContacts = (who: Caller) => who.role === 'marketer' || who.role === 'admin'
+const enrolsContacts = (who: Caller) => may(who, 'enrolments.write')
 
 const SKIP_MESSAGES: Record<SkipReason, string> = {
   unknown_contact: 'no such contact in your subsidiaries',

@@ -7,6 +7,7 @@ import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import type { TemplateKind, TemplateSet } from '../templates/template-set'
 import { authorsCampaigns, caller, seesSubsidiary } from './auth'
+import { may } from './permissions'
 import { send, type ApiError } from './errors'
 
 export interface TemplateApiDeps {
@@ -35,7 +36,7 @@ export async function currentSet(deps: TemplateApiDeps, accountId: string, pins:
 export function mayEdit(req: Request, res: Response, kind: TemplateKind, key: string): boolean {
   const who = caller(req)
   if (authorsCampaigns(who)) return true
-  if (kind === 'subsidiary' && (who.role === 'marketer' || who.role === 'admin') && seesSubsidiary(who, key.toUpperCase())) return true
+  if (kind === 'subsidiary' && may(who, 'templates.write') && seesSubsidiary(who, key.toUpperCase())) return true
   const what = kind === 'subsidiary' ? `the ${key.toUpperCase()} subsidiary's template` : `${kind} templates`
   send(res, { status: 403, code: 'forbidden', message: `you may not edit ${what}${kind === 'subsidiary' ? ' (only its own marketers and HQ may)' : ' (only HQ marketers may)'}` })
   return false

@@ -6,6 +6,7 @@ import type { MailContact } from '../templates/renderer'
 import { TemplateError } from '../templates/template-errors'
 import { contentSchemas, TEMPLATE_KINDS, withItem, type TemplateSet } from '../templates/template-set'
 import { caller, seesSubsidiary } from './auth'
+import { may } from './permissions'
 import { invalidInput, send, type ApiError } from './errors'
 import { currentSet, TEMPLATE_KEY, templateInvalid, type TemplateApiDeps } from './template-access'
 
@@ -89,7 +90,7 @@ export function templatePreviewRoutes(deps: TemplateApiDeps): Router {
 
   router.post('/templates/test-send', async (req, res) => {
     const who = caller(req)
-    if (who.role !== 'marketer' && who.role !== 'admin') return send(res, { status: 403, code: 'forbidden', message: 'only marketers send test mails' })
+    if (!may(who, 'templates.test_send')) return send(res, { status: 403, code: 'forbidden', message: 'only marketers send test mails' })
     const body = testSendBody.safeParse(req.body)
     if (!body.success) return send(res, invalidInput(body.error))
     if (!deps.mailer) return send(res, { status: 409, code: 'conflict', message: 'no mail transport in this process' })

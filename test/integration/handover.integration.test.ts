@@ -19,7 +19,7 @@ beforeAll(async () => {
   system = await startTestSystem()
   crm = await startCrmReceiver(deriveSecret(system.config.appSecret!, 'webhook'))
   crm.failNext(1) // the first push meets a CRM in maintenance: retried with backoff
-  salesToken = system.token({ sub: 'sabine.vogel@kessler-hydraulik.example', role: 'sales', subs: ['DE'] })
+  salesToken = await system.token({ sub: 'sabine.vogel@kessler-hydraulik.example', role: 'sales', subs: ['DE'] })
   const model = await system.api('/api/scoring/model', { method: 'PUT', body: { handover: { sla: '3s', crmWebhookUrl: crm.url } } })
   expect(model.status).toBe(202)
   // A nurture campaign the e-book form enters, long enough to be running when the handover comes.
