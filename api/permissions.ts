@@ -24,7 +24,7 @@ const ADMIN: readonly Role[] = ['admin']
 /** What each permission is, and who holds it. */
 export const PERMISSIONS = {
   signed_in: { roles: ALL, what: 'see who you are, your language, sign out, switch workspace (within your subsidiaries)' },
-  'campaigns.read': { roles: [...MARKETING, 'viewer'], what: 'list campaigns, their versions, steps and enrolments' },
+  'campaigns.read': { roles: MARKETING, what: 'list campaigns, their versions, steps and enrolments' },
   'campaigns.author': { roles: HQ_MARKETING, what: 'create, edit, publish, pause, resume and stop campaigns' },
   'campaigns.simulate': { roles: MARKETING, what: 'simulate a campaign for a contact of your pool' },
   'enrolments.write': { roles: MARKETING, what: 'enrol contacts of your pool into a live campaign' },
