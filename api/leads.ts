@@ -6,6 +6,7 @@ import { CELLS } from '../engine/scoring/model'
 import { currentScoringModel } from '../engine/scoring/model-store'
 import { caller } from './auth'
 import { ownLeadsOnly } from './handovers'
+import { recordAudit } from '../db/audit'
 import { invalidInput, notFound, send } from './errors'
 
 // The scoring matrix: leads by profile grade (A–D) and activity level (1–4), within the caller's
@@ -91,6 +92,8 @@ export function leadRoutes(deps: { sql: Sql }): Router {
     const rows = (await leadsInCell(sql, req, parsed.data.cell, parsed.data.limit)).map(leadView)
     const header = ['email', 'name', 'company', 'subsidiary', 'cell', 'profilePoints', 'activityPoints', 'lifecycleStage']
     const lines = [header.join(','), ...rows.map((r) => header.map((key) => csvField(r[key as keyof typeof r])).join(','))]
+    const who = caller(req)
+    await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'leads.exported', target: parsed.data.cell, details: { rows: rows.length }, ip: req.ip })
     res.type('text/csv').attachment(`leads-${parsed.data.cell}.csv`).send(`${lines.join('\r\n')}\r\n`)
   })
 

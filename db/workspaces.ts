@@ -12,7 +12,7 @@ export const poolAliasSchema = z.strictObject({ anyOf: z.array(segmentFilterSche
 export type PoolAlias = z.output<typeof poolAliasSchema>
 
 export function poolAliasIssues(alias: PoolAlias): { field: string; message: string }[] {
-  return alias.anyOf.flatMap((set, i) => segmentFilterIssues(set).map((issue) => ({ ...issue, field: `anyOf.${i}.${issue.field}` })))
+  return alias.anyOf.flatMap((set, i) => segmentFilterIssues(set).map((issue) => ({ ...issue, field: `anyOf.${i}.${issue.field.replace(/^filter\./, '')}` })))
 }
 
 /** The alias as a condition on `contacts c`, compiled by the same code as segments (db/segments.ts). */

@@ -139,10 +139,12 @@ create table contact_history (
 create index contact_history_contact on contact_history (contact_id, at desc);
 
 -- The second wall. Requests run their contact queries as kessler_scoped with kessler.account,
--- kessler.workspace and kessler.subsidiaries set for the transaction (db/workspaces.ts withCallerScope);
+-- kessler.workspace and kessler.subsidiaries set for the transaction (db/workspaces.ts withContactScope);
 -- a query that forgets its filter still sees only the caller's contacts. Workers and system code set
--- nothing and see everything. FORCE makes the table's owner subject too; superusers never are, hence the
--- role switch to kessler_scoped.
+-- nothing and are allowed; the kessler_scoped role without the settings sees nothing (so clearing them
+-- inside a scoped transaction does not open the wall). FORCE makes the table's owner subject too;
+-- superusers never are, hence the switch to kessler_scoped (a deployment connecting as a plain owner
+-- gets the wall from the settings alone).
 do $$
 begin
   create role kessler_scoped nologin;
@@ -158,7 +160,7 @@ alter default privileges in schema public grant usage, select on sequences to ke
 create function kessler_sees_contact(contact_account uuid, contact_id uuid, contact_subsidiary uuid) returns boolean
 language sql stable as $$
   select case
-    when coalesce(current_setting('kessler.account', true), '') = '' then true
+    when coalesce(current_setting('kessler.account', true), '') = '' then current_user <> 'kessler_scoped'
     when contact_account::text <> current_setting('kessler.account', true) then false
     when coalesce(current_setting('kessler.workspace', true), '') <> '' then exists (
       select 1 from workspace_contacts wc
@@ -174,3 +176,11 @@ alter table contacts enable row level security;
 alter table contacts force row level security;
 create policy contacts_scope on contacts using (kessler_sees_contact(account_id, id, subsidiary_id))
   with check (kessler_sees_contact(account_id, id, subsidiary_id));
+
+-- Events follow their contact: in a scoped transaction, an event is visible when its contact is (the
+-- subquery on contacts is itself under the policy above).
+alter table events enable row level security;
+alter table events force row level security;
+create policy events_scope on events using (
+  case when coalesce(current_setting('kessler.account', true), '') = '' then current_user <> 'kessler_scoped'
+       else exists (select 1 from contacts c where c.id = events.contact_id) end);
