@@ -12,6 +12,7 @@ import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import type { Transporter } from 'nodemailer'
 import { requireCaller } from './auth'
+import { referenceRoutes } from './reference'
 import { campaignRoutes } from './campaigns'
 import { contactRoutes } from './contacts'
 import { linkTagRoutes } from './link-tags'
@@ -36,7 +37,7 @@ import { visitRoutes } from './visits'
 import type { PeopleConfig, TrackingConfig } from '../server/config'
 import { DEFAULT_PEOPLE_CONFIG, peopleRoutes } from './people'
 import { peopleAdminRoutes } from './people-admin'
-import { requirePermission } from './permissions'
+import { requirePermission } from './route-permissions'
 
 const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
 
@@ -78,7 +79,7 @@ export function createApp(deps: AppDeps) {
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
-  app.get('/api/health', (_req, res) => void res.json({ ok: true }))
+  app.use('/api', referenceRoutes())
 
   // Sign-in, invitation and reset: the only API routes that answer without a caller.
   app.use('/api', peopleRoutes(deps))

@@ -6,7 +6,7 @@ import { workspaceFor } from '../db/workspaces'
 import { sha256 } from '../people/secrets'
 import { readCookies } from '../tracking/visitors'
 import { send } from './errors'
-import { HQ_ROLES, may, type Role } from './permissions'
+import type { Role } from './permissions'
 
 export type { Role } from './permissions'
 
@@ -123,9 +123,5 @@ export function caller(req: Request): Caller {
   return req.caller
 }
 
-export const seesSubsidiary = (who: Caller, code: string) => who.subs === '*' || who.subs.includes(code)
-
-/** HQ-wide work (authoring and publishing campaigns) needs the permission and every subsidiary in view. */
-export const authorsCampaigns = (who: Caller) => may(who, 'campaigns.author') && who.subs === '*'
-
-export const isHeadquartersRole = (role: Role) => HQ_ROLES.includes(role)
+// The scope rules live in the permission table's module; re-exported for the callers that import them from here.
+export { authorsCampaigns, seesSubsidiary } from './permissions'

@@ -21,7 +21,7 @@ async function visibleContact(sql: Sql, who: Caller, contactId: string) {
   return row ?? null
 }
 
-const mayHandlePersonalData = (who: Caller) => may(who, 'contacts.personal_data')
+const mayHandlePersonalData = (who: Caller) => may(who, 'contacts.export')
 
 /**
  * Consent and GDPR, behind the API token: the proof of a contact's consent (which text, where, when,

@@ -1,10 +1,11 @@
 import type { Router } from 'express'
 import type { ISql, Sql } from 'postgres'
-import { z } from 'zod'
 import { recordAudit } from '../db/audit'
 import { contactHistory, recordContactChange, withContactScope, type ContactScope } from '../db/workspaces'
-import { caller, type Caller } from './auth'
-import { invalidInput, notFound, send } from './errors'
+import type { Caller } from './auth'
+import { contacts } from './contract/contacts'
+import { route } from './contract/mount'
+import { notFound } from './errors'
 
 // One contact, opened and edited from wherever the caller works. There is one record: an edit from the
 // French workspace changes the global contact, and its history says who, from which workspace, when.
@@ -20,16 +21,6 @@ export function poolFilter(sql: ISql, who: Caller) {
   if (who.subs === '*') return sql`true`
   return sql`exists (select 1 from subsidiaries ss where ss.id = c.subsidiary_id and ss.code = any(${who.subs}::text[]))`
 }
-
-const attributeValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])
-export const contactChange = z.strictObject({
-  firstName: z.string().trim().max(200).nullable().optional(),
-  lastName: z.string().trim().max(200).nullable().optional(),
-  company: z.string().trim().max(300).nullable().optional(),
-  salutation: z.enum(['mr', 'ms', 'none']).nullable().optional(),
-  /** Attributes to set; null removes one. */
-  attributes: z.record(z.string().trim().min(1).max(100), attributeValue).optional(),
-})
 
 interface ContactRecord {
   id: string
@@ -68,31 +59,25 @@ export function contactEditRoutes(router: Router, sql: Sql): void {
       from contacts c join subsidiaries s on s.id = c.subsidiary_id
       where c.id = ${id} and c.account_id = ${who.acc} and ${poolFilter(sql, who)}`
 
-  router.get('/contacts/:id', async (req, res) => {
-    const who = caller(req)
-    const id = z.uuid().safeParse(req.params.id)
-    if (!id.success) return send(res, notFound('contact'))
+  route(router, contacts.open, async ({ params, who }) => {
     const found = await withContactScope(sql, scopeOf(who), async (sql) => {
-      const [contact] = await find(sql, who, id.data)
+      const [contact] = await find(sql, who, params.id)
       return contact ? { contact, history: await contactHistory(sql, contact.id) } : null
     })
-    if (!found) return send(res, notFound('contact'))
-    res.json({
-      contact: view(found.contact),
-      history: found.history.map((h) => ({ at: h.at, by: h.actor, byName: h.actor_name, workspace: h.workspace, changes: h.changes })),
-    })
+    if (!found) return notFound('contact')
+    return {
+      status: 200,
+      body: {
+        contact: view(found.contact),
+        history: found.history.map((h) => ({ at: h.at, by: h.actor, byName: h.actor_name, workspace: h.workspace, changes: h.changes })),
+      },
+    }
   })
 
-  router.patch('/contacts/:id', async (req, res) => {
-    const who = caller(req)
-    const id = z.uuid().safeParse(req.params.id)
-    if (!id.success) return send(res, notFound('contact'))
-    const parsed = contactChange.safeParse(req.body ?? {})
-    if (!parsed.success) return send(res, invalidInput(parsed.error))
-    const change = parsed.data
+  route(router, contacts.edit, async ({ params, body: change, who, req }) => {
     const result = await withContactScope(sql, scopeOf(who), async (sql) => {
-      await sql`select 1 from contacts where id = ${id.data} for update`
-      const [before] = await find(sql, who, id.data)
+      await sql`select 1 from contacts where id = ${params.id} for update`
+      const [before] = await find(sql, who, params.id)
       if (!before) return null
       const changes: Record<string, { from: unknown; to: unknown }> = {}
       const columns: Record<string, unknown> = {}
@@ -117,7 +102,7 @@ export function contactEditRoutes(router: Router, sql: Sql): void {
       const [after] = await find(sql, who, before.id)
       return { contact: after ?? before, changes }
     })
-    if (!result) return send(res, notFound('contact'))
-    res.json({ contact: view(result.contact), changes: result.changes })
+    if (!result) return notFound('contact')
+    return { status: 200, body: { contact: view(result.contact), changes: result.changes } }
   })
 }

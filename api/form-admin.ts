@@ -77,7 +77,7 @@ const toForm = (row: FormAdminRow) => ({
 })
 
 /** Forms are a marketer's (or admin's) work; which forms is decided by the subsidiaries their token sees. */
-export const editsForms = (who: Caller) => may(who, 'forms.write')
+export const editsForms = (who: Caller) => may(who, 'forms.manage')
 const forbidden: ApiError = { status: 403, code: 'forbidden', message: 'only marketers and admins manage forms' }
 
 async function formRows(sql: Sql | TransactionSql, who: Caller, id?: string) {

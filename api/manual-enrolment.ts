@@ -21,7 +21,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/
 
 // authorsCampaigns (api/auth.ts) is the role half of this plus HQ scope. Enrolling is open to subsidiary
 // marketers too, for the contacts of their own subsidiaries (seesSubsidiary), which is checked per contact.
-const enrolsContacts = (who: Caller) => may(who, 'enrolments.write')
+const enrolsContacts = (who: Caller) => may(who, 'enrolments.enrol')
 
 const SKIP_MESSAGES: Record<SkipReason, string> = {
   unknown_contact: 'no such contact in your subsidiaries',

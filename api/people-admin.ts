@@ -8,6 +8,8 @@ import { insertUser, listUsers, updateUser, userById, type UserRow } from '../db
 import { listWorkspaces, poolAliasIssues, poolAliasSchema, saveWorkspace, workspaceFor } from '../db/workspaces'
 import { newApiKey } from '../people/secrets'
 import { caller, type Caller } from './auth'
+import { route } from './contract/mount'
+import { system } from './contract/system'
 import { invalidInput, notFound, send, type ApiError } from './errors'
 import { describeCaller, mailUserLink, signOut, type PeopleDeps } from './people'
 import { HQ_ROLES, ROLES, type Role } from './permissions'
@@ -87,7 +89,7 @@ export function peopleAdminRoutes(deps: PeopleDeps & { sessionIdleMs?: number })
   const { sql } = deps
   const router = Router()
 
-  router.get('/me', (req, res) => void res.json(describeCaller(caller(req))))
+  route(router, system.me, async ({ who }) => ({ status: 200, body: describeCaller(who) }))
 
   router.patch('/me', async (req, res) => {
     const who = caller(req)

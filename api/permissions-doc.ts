@@ -1,4 +1,5 @@
-import { PERMISSIONS, ROLES, ROUTE_PERMISSIONS, roleMay, type Permission } from './permissions'
+import { PERMISSIONS, ROLES, roleMay, type Permission } from './permissions'
+import { ROUTE_PERMISSIONS } from './route-permissions'
 
 // docs/permissions.md, written from the table itself (`npx tsx api/permissions-doc.ts > docs/permissions.md`);
 // a unit test fails when the file and the table disagree, so the document cannot drift.

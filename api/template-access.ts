@@ -36,7 +36,7 @@ export async function currentSet(deps: TemplateApiDeps, accountId: string, pins:
 export function mayEdit(req: Request, res: Response, kind: TemplateKind, key: string): boolean {
   const who = caller(req)
   if (authorsCampaigns(who)) return true
-  if (kind === 'subsidiary' && may(who, 'templates.write') && seesSubsidiary(who, key.toUpperCase())) return true
+  if (kind === 'subsidiary' && may(who, 'templates.edit') && seesSubsidiary(who, key.toUpperCase())) return true
   const what = kind === 'subsidiary' ? `the ${key.toUpperCase()} subsidiary's template` : `${kind} templates`
   send(res, { status: 403, code: 'forbidden', message: `you may not edit ${what}${kind === 'subsidiary' ? ' (only its own marketers and HQ may)' : ' (only HQ marketers may)'}` })
   return false

@@ -90,7 +90,7 @@ export function templatePreviewRoutes(deps: TemplateApiDeps): Router {
 
   router.post('/templates/test-send', async (req, res) => {
     const who = caller(req)
-    if (!may(who, 'templates.test_send')) return send(res, { status: 403, code: 'forbidden', message: 'only marketers send test mails' })
+    if (!may(who, 'templates.test-send')) return send(res, { status: 403, code: 'forbidden', message: 'only marketers send test mails' })
     const body = testSendBody.safeParse(req.body)
     if (!body.success) return send(res, invalidInput(body.error))
     if (!deps.mailer) return send(res, { status: 409, code: 'conflict', message: 'no mail transport in this process' })

@@ -1,7 +1,8 @@
 import type { Router } from 'express'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createApp, type AppDeps } from '../../api/app'
-import { HQ_ROLES, permissionFor, PERMISSIONS, ROLES, ROUTE_PERMISSIONS, roleMay, type Role } from '../../api/permissions'
+import { HQ_ROLES, PERMISSIONS, ROLES, roleMay, type Role } from '../../api/permissions'
+import { permissionFor, ROUTE_PERMISSIONS } from '../../api/route-permissions'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // Every role × every route of the app, against the running product: the permission table's answer

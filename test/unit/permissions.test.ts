@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { permissionsMarkdown } from '../../api/permissions-doc'
-import { permissionFor, roleMay } from '../../api/permissions'
+import { roleMay } from '../../api/permissions'
+import { permissionFor } from '../../api/route-permissions'
 
 describe('the permission table', () => {
   it('is what docs/permissions.md documents (regenerate with `npx tsx api/permissions-doc.ts > docs/permissions.md`)', () => {
