@@ -21,3 +21,21 @@ export function takeAccessToken({ location, history, storage }: TokenSources): s
 }
 
 export const NO_TOKEN_MESSAGE = 'Open the designer through the link printed by `npm start` (it carries your access token).'
+
+// Without a key in the fragment the designer runs on the session cookie (signed in on its sign-in page):
+// the browser sends the HttpOnly cookie by itself; writes add the session's CSRF token, read from the
+// kessler_csrf cookie, which another site's page cannot read.
+const CSRF_COOKIE = 'kessler_csrf'
+
+export function csrfToken(cookie: string = typeof document === 'undefined' ? '' : document.cookie): string | null {
+  const match = cookie.split(';').map((part) => part.trim()).find((part) => part.startsWith(`${CSRF_COOKIE}=`))
+  return match ? decodeURIComponent(match.slice(CSRF_COOKIE.length + 1)) : null
+}
+
+/** The headers that authenticate a request: the API key when the designer was opened with one, else the session's CSRF token on writes. */
+export function authHeaders(token: string | null, method = 'GET'): Record<string, string> {
+  if (token) return { authorization: `Bearer ${token}` }
+  if (method === 'GET' || method === 'HEAD') return {}
+  const csrf = csrfToken()
+  return csrf ? { 'x-csrf-token': csrf } : {}
+}

@@ -1,3 +1,4 @@
+import { authHeaders } from '../auth'
 // The scoring matrix's view of the API: counts per cell, a cell's leads, the CSV export.
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const
@@ -21,9 +22,9 @@ export interface Lead {
   lifecycleStage: string
 }
 
-export function createLeadsApi(token: string) {
+export function createLeadsApi(token: string | null) {
   const get = async (path: string): Promise<Response> => {
-    const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } })
+    const response = await fetch(path, { headers: authHeaders(token) })
     if (!response.ok) {
       const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null
       throw new Error(body?.error?.message ?? `${response.status} ${response.statusText}`)

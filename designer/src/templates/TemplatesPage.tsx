@@ -7,7 +7,7 @@ import { createTemplatesApi, type Overview } from './templates-api'
 import { LanguageSwitch } from '../components/LanguageSwitch'
 
 /** The Templates view (`?view=templates`): the list of masters, derived templates, mails and blocks, and the editor. */
-export function TemplatesPage({ token }: { token: string }) {
+export function TemplatesPage({ token }: { token: string | null }) {
   const t = useT()
   const api = useMemo(() => createTemplatesApi(token), [token])
   const [overview, setOverview] = useState<Overview | null>(null)
