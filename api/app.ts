@@ -17,6 +17,8 @@ import { campaignRoutes } from './campaigns'
 import { contactRoutes } from './contacts'
 import { linkTagRoutes } from './link-tags'
 import { errorHandler, send } from './errors'
+import { rejectUnstorableBody, rejectUnstorableUrl } from './input-guard'
+import { readinessRoutes } from './readiness'
 import { enrolmentRoutes } from './enrolments'
 import { eventRoutes } from './events'
 import { handoverRoutes } from './handovers'
@@ -75,10 +77,12 @@ export function createApp(deps: AppDeps) {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
+  app.use(rejectUnstorableUrl)
 
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
+  app.use('/api', readinessRoutes(deps))
   app.use('/api', referenceRoutes())
 
   // Sign-in, invitation and reset: the only API routes that answer without a caller.
@@ -89,7 +93,7 @@ export function createApp(deps: AppDeps) {
   api.use(requireCaller({ sql: deps.sql, sessions: { idleMs: people.sessionIdleMs, absoluteMs: people.sessionMaxMs } }))
   // The one permission table (api/permissions.ts): every route below asks it before its handler runs.
   api.use(requirePermission())
-  api.use(json({ limit: '1mb' }))
+  api.use(json({ limit: '1mb' }), rejectUnstorableBody)
   api.use(peopleAdminRoutes(deps))
   api.use(eventRoutes(deps))
   api.use(campaignRoutes(deps))

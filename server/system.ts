@@ -5,10 +5,11 @@ import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, type Worker } from '@temporalio/worker'
 import nodemailer from 'nodemailer'
-import postgres, { type Sql } from 'postgres'
+import type { Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
 import { createApp } from '../api/app'
+import { connectDatabase } from '../db/availability'
 import { migrate } from '../db/migrate'
 import type { CampaignGraph } from '../engine/campaign/graph'
 import { ensureSearchAttributes } from '../engine/client'
@@ -90,7 +91,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       databaseUrl = embedded.url
       log(`Postgres: embedded PGlite on ${databaseUrl} (data in ${join(config.dataDir, 'pglite')})`)
     }
-    const sql = postgres(databaseUrl, { max: 8, onnotice: () => {} })
+    const sql = connectDatabase(databaseUrl, { max: 8 })
     stops.push(['database pool', () => sql.end({ timeout: 5 })])
     const applied = await migrate(sql)
     if (applied.length) log(`Migrations applied: ${applied.join(', ')}`)

@@ -37,6 +37,8 @@ function errorCodes(route: RouteContract): Partial<Record<ErrorStatus, string[]>
     add(415, 'unsupported_encoding')
   }
   if (route.notFound) add(404, 'not_found')
+  // While the database is unreachable every route that reads or writes it answers 503 with Retry-After (api/errors.ts).
+  if (!route.withoutDatabase) add(503, 'unavailable')
   for (const [status, more] of Object.entries(route.errors ?? {})) add(Number(status) as ErrorStatus, ...(more ?? []))
   return codes
 }

@@ -35,6 +35,8 @@ export interface RouteContract {
   responseTypes?: Record<number, string>
   /** The error codes each status may carry, beyond the ones every route has (see ./openapi.ts). */
   errors?: Partial<Record<ErrorStatus, readonly string[]>>
+  /** The route answers without the database, so never 503 "unavailable" (health, this document). */
+  withoutDatabase?: true
 }
 
 /** Declares a route; `const` keeps its literal statuses and schemas for the handler's and the client's types. */

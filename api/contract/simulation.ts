@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { parseDuration } from '../../engine/campaign/duration'
 import { eventTypeSchema } from '../../engine/nodes/property-filter'
 import { enrolmentStatusSchema } from './enrolments'
+import { emailAddress } from '../input-schemas'
 import { defineRoute, idParams, timestamp } from './route'
 
 // The campaign's timeline for a sample contact and scripted behaviour, with time skipped (api/simulation.ts).
@@ -12,7 +13,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean()])
 export const simulationRequestSchema = z.strictObject({
   /** Simulate the draft being edited (default) or the live version. */
   source: z.enum(['draft', 'live']).default('draft'),
-  contact: z.strictObject({ id: z.uuid().optional(), email: z.email().optional() }).refine((c) => c.id || c.email, 'give the sample contact’s id or email'),
+  contact: z.strictObject({ id: z.uuid().optional(), email: emailAddress().optional() }).refine((c) => c.id || c.email, 'give the sample contact’s id or email'),
   script: z
     .array(z.strictObject({ at: duration, type: eventTypeSchema, mail: z.string().max(64).optional(), properties: z.record(z.string(), scalar).optional() }))
     .max(200)

@@ -38,6 +38,14 @@ export const system = {
     summary: 'The server answers',
     permission: 'public',
     responses: { 200: z.object({ ok: z.boolean() }) },
+    withoutDatabase: true,
+  }),
+  ready: defineRoute({
+    method: 'get',
+    path: '/ready',
+    summary: 'Ready to serve: the database answers (503 with Retry-After while it does not)',
+    permission: 'public',
+    responses: { 200: z.object({ ready: z.literal(true), database: z.literal('up') }) },
   }),
   openapi: defineRoute({
     method: 'get',
@@ -45,5 +53,6 @@ export const system = {
     summary: 'This document: the API as OpenAPI 3.1, generated from the route contracts',
     permission: 'public',
     responses: { 200: z.looseObject({ openapi: z.string() }) },
+    withoutDatabase: true,
   }),
 }
