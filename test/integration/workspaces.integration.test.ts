@@ -100,6 +100,27 @@ describe('HQ', () => {
   })
 })
 
+describe('sales', () => {
+  it('a sales rep sees only the handovers and leads routed to him; the manager sees the subsidiary\'s', async () => {
+    const route = async (contact: string, rep: string) => {
+      await system.sql`
+        insert into handovers (account_id, contact_id, qualification, cell, source, rep_id, routed_by)
+        select ${accountId}, c.id, 1, 'A1', 'score', r.id, 'territory' from contacts c, sales_reps r
+        where c.email = ${contact} and r.email = ${rep}`
+    }
+    await route('jonas.becker@becker-maschinenbau.example', 'sabine.vogel@kessler-hydraulik.example')
+    await route('anna.schmidt@schmidt-pressen.example', 'stefan.krueger@kessler-hydraulik.example')
+    const sabine = await system.signIn('sabine.vogel@kessler-hydraulik.example')
+    const own = (await as(sabine, '/api/handovers')).body.handovers.map((h: { email: string }) => h.email)
+    expect(own).toEqual(['jonas.becker@becker-maschinenbau.example'])
+    const [anna] = await system.sql<{ id: string }[]>`select id from contacts where email = 'anna.schmidt@schmidt-pressen.example'`
+    expect((await as(sabine, `/api/leads/${anna!.id}`)).status).toBe(404)
+    expect((await as(sabine, '/api/leads/matrix')).body.error.permission).toBe('reports.read')
+    const petra = await system.signIn('petra.lang@kessler-hydraulik.example')
+    expect((await as(petra, '/api/handovers')).body.handovers.map((h: { email: string }) => h.email).sort()).toEqual(['anna.schmidt@schmidt-pressen.example', 'jonas.becker@becker-maschinenbau.example'])
+  })
+})
+
 describe('row-level security: queries that forget their filter', () => {
   const frScope = () => ({ accountId, workspace: 'FR', subsidiaries: ['FR'] as string[] })
 

@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import { useLanguage, LANGUAGES, type Language } from '../i18n'
+import { csrfToken } from '../auth'
 import { peopleApi, type Me, type PeopleApi } from './people-api'
 
 // Who is signed in, for every page: loaded once from /api/me (session cookie, or the API key the
@@ -27,6 +28,9 @@ export const useSession = create<SessionState>()((set) => ({
   async load(token) {
     const api = peopleApi(token)
     set({ token, api })
+    // No key and no session cookies (the readable CSRF cookie travels with the HttpOnly one): nobody is
+    // signed in, and there is no need for a 401 from /api/me to say so.
+    if (!token && !csrfToken()) return set({ me: null, status: 'signed-out' })
     try {
       const me = await api.me()
       applyLocale(me)
