@@ -138,9 +138,10 @@ export function peopleRoutes(deps: PeopleDeps): Router {
   const { sql } = deps
   const config = deps.people ?? DEFAULT_PEOPLE_CONFIG
   const router = Router()
-  router.use(json({ limit: '16kb' }))
+  // Parsed per route: this router sits in front of the whole /api path, whose other bodies have their own limits.
+  const body = json({ limit: '16kb' })
 
-  router.post('/session', async (req, res) => {
+  router.post('/session', body, async (req, res) => {
     const parsed = signInBody.safeParse(req.body ?? {})
     if (!parsed.success) return send(res, invalidInput(parsed.error))
     const { email: address, password } = parsed.data
@@ -170,7 +171,7 @@ export function peopleRoutes(deps: PeopleDeps): Router {
     res.json(await startSession(deps, req, res, user, 'password'))
   })
 
-  router.post('/password-reset', async (req, res) => {
+  router.post('/password-reset', body, async (req, res) => {
     const parsed = resetRequest.safeParse(req.body ?? {})
     if (!parsed.success) return send(res, invalidInput(parsed.error))
     const user = await userByEmail(sql, parsed.data.email)
@@ -189,7 +190,7 @@ export function peopleRoutes(deps: PeopleDeps): Router {
       if (!found) return send(res, LINK_GONE)
       res.json({ email: found.user.email, name: found.user.name, locale: found.user.locale, expiresAt: found.link.expires_at })
     })
-    router.post(path, async (req, res) => {
+    router.post(path, body, async (req, res) => {
       const parsed = newPassword.safeParse(req.body ?? {})
       if (!parsed.success) return send(res, invalidInput(parsed.error))
       const problem = passwordProblem(parsed.data.password)
