@@ -159,6 +159,8 @@ export const LEGACY_ROUTE_PERMISSIONS: Record<string, Permission> = {
   'PUT /consent-texts': 'consent-texts.write',
   'PATCH /consent-texts': 'consent-texts.write',
   'DELETE /consent-texts': 'consent-texts.write',
+  // Every method on a stored version answers 409 immutable.
+  'ALL /consent-texts/*rest': 'consent-texts.read',
   'GET /admin/users': 'admin.users',
   'POST /admin/users': 'admin.users',
   'PATCH /admin/users/:id': 'admin.users',

@@ -24,15 +24,16 @@ export const ROUTE_PERMISSIONS: Record<string, Permission> = { ...LEGACY_ROUTE_P
 const compiled = Object.entries(ROUTE_PERMISSIONS)
   .map(([route, permission]) => {
     const [method, path] = route.split(' ') as [string, string]
-    const pattern = new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/:[A-Za-z]+/g, '[^/]+')}/?$`)
+    // ":name" is one segment, "*name" the rest of the path (express 5's wildcard).
+    const pattern = new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/:[A-Za-z]+/g, '[^/]+').replace(/\*[A-Za-z]+/g, '.+')}/?$`)
     return { method, pattern, permission, params: (path.match(/:/g) ?? []).length }
   })
-  .sort((a, b) => a.params - b.params)
+  .sort((a, b) => a.params - b.params || Number(a.method === 'ALL') - Number(b.method === 'ALL'))
 
 /** The permission a request under /api asks, or null when no route of the table matches. */
 export function permissionFor(method: string, path: string): Permission | null {
   const verb = method === 'HEAD' ? 'GET' : method
-  return compiled.find((route) => route.method === verb && route.pattern.test(path))?.permission ?? null
+  return compiled.find((route) => (route.method === verb || route.method === 'ALL') && route.pattern.test(path))?.permission ?? null
 }
 
 /**

@@ -158,7 +158,9 @@ describe('accepting and the later stages', () => {
     const email = 'greta.guss@guss-werkzeugmaschinen.example'
     const { contactId } = await hotStream(email)
     await expect.poll(async () => (await system.sql`select id from handovers where contact_id = ${contactId}`).length, { timeout: 20_000 }).toBe(1)
-    const [handover] = await system.sql<{ id: string }[]>`select id from handovers where contact_id = ${contactId}`
+    const [handover] = await system.sql<{ id: string; rep: string }[]>`select h.id, r.email as rep from handovers h join sales_reps r on r.id = h.rep_id where h.contact_id = ${contactId}`
+    // A sales rep answers for the leads routed to them (round robin picked this one).
+    const salesToken = await system.token({ sub: handover!.rep, role: 'sales', subs: ['DE'] })
     const accepted = await system.api(`/api/handovers/${handover!.id}/accept`, { body: {}, token: salesToken })
     expect(accepted.status).toBe(200)
     const skip = await system.api(`/api/leads/${contactId}/stage`, { body: { stage: 'won' }, token: salesToken })
