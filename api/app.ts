@@ -30,6 +30,7 @@ import { outboxRoutes } from './outbox'
 import { segmentRoutes } from './segments'
 import { simulationRoutes } from './simulation'
 import { templateRoutes } from './templates'
+import { publicFontRoutes } from './template-fonts'
 import { trackingRoutes } from './tracking'
 import { consentRoutes } from './consent'
 import { formRoutes } from './forms'
@@ -40,6 +41,10 @@ import type { PeopleConfig, TrackingConfig } from '../server/config'
 import { DEFAULT_PEOPLE_CONFIG, peopleRoutes } from './people'
 import { peopleAdminRoutes } from './people-admin'
 import { requirePermission } from './route-permissions'
+import type { AttributionRefresher } from '../reporting/attribution-refresher'
+import { costRoutes } from './costs'
+import { opportunityRoutes } from './opportunities'
+import { reportRoutes } from './reports'
 
 const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
 
@@ -70,6 +75,8 @@ export interface AppDeps {
   people?: PeopleConfig
   /** From address of invitation and password-reset mails. */
   mailFrom?: string
+  /** Keeps attribution credits current (reporting); the routes kick it after a change. */
+  attribution?: AttributionRefresher
 }
 
 /** The HTTP surface: public tracking, the authenticated API, the dev outbox and the designer, on one port. */
@@ -82,6 +89,7 @@ export function createApp(deps: AppDeps) {
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
+  app.use(publicFontRoutes(deps))
   app.use('/api', readinessRoutes(deps))
   app.use('/api', referenceRoutes())
 
@@ -111,6 +119,9 @@ export function createApp(deps: AppDeps) {
   api.use(linkTagRoutes(deps))
   api.use(formAdminRoutes(deps))
   api.use(consentTextRoutes(deps))
+  api.use(costRoutes(deps))
+  api.use(opportunityRoutes(deps))
+  api.use(reportRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
   // The role × route test walks this router's routes against the permission table.

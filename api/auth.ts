@@ -64,7 +64,9 @@ export function requireCaller(deps: AuthDeps) {
     try {
       const header = req.header('authorization') ?? ''
       if (header) {
-        const key = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
+        // Segment and RudderStack sources send their write key as the Basic user name: an API key works there too.
+        const basic = /^Basic\s+(\S+)\s*$/i.exec(header)?.[1]
+        const key = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? (basic ? Buffer.from(basic, 'base64').toString().split(':')[0] : undefined)
         if (!key) return send(res, { status: 401, code: 'unauthenticated', field: 'Authorization', message: 'Authorization: send "Bearer <API key>"' })
         const row = await usableApiKey(deps.sql, sha256(key))
         if (!row) return send(res, { status: 401, code: 'unauthenticated', field: 'Authorization', message: 'Authorization: the API key is unknown or has been revoked' })

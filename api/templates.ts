@@ -1,8 +1,13 @@
 import { Router } from 'express'
 import { z } from 'zod'
-import { saveTemplateVersion, templateHistory, templateVersion } from '../db/templates'
+import { contactAttributeKeys, saveTemplateVersion, templateHistory, templateVersion } from '../db/templates'
 import { checkTemplateVersion } from '../templates/check'
-import { blockIds, contentSchemas, regionNames, type TemplateKind, type TemplateSet } from '../templates/template-set'
+import { knownVariables, unknownVariables } from '../templates/variables'
+import { fontWarnings } from '../templates/fonts'
+import { fontFaces } from '../db/template-fonts'
+import { templateFontRoutes } from './template-fonts'
+import { templateImportRoutes } from './template-import'
+import { blockIds, contentSchemas, isMjmlDocument, regionNames, type TemplateKind, type TemplateSet } from '../templates/template-set'
 import { caller } from './auth'
 import { invalidInput, notFound, send } from './errors'
 import { int4, int4Param } from './input-schemas'
@@ -35,6 +40,8 @@ export function templateRoutes(deps: TemplateApiDeps): Router {
   })
 
   router.use(templatePreviewRoutes(deps))
+  router.use(templateFontRoutes(deps))
+  router.use(templateImportRoutes(deps))
   router.use(templateTranslationRoutes(deps))
 
   router.get('/templates/:kind/:key', async (req, res) => {
@@ -80,7 +87,13 @@ export function templateRoutes(deps: TemplateApiDeps): Router {
     if (issues.length) return send(res, templateInvalid(issues))
     const saved = await saveTemplateVersion(deps.sql, { accountId: who.acc, kind, key, content: content.data, createdBy: who.sub, note: body.data.note, ifLatest: body.data.baseVersion })
     if (!saved) return send(res, { status: 409, code: 'conflict', field: 'baseVersion', message: `baseVersion: ${kind} "${key}" has a newer version than ${body.data.baseVersion}; load it and apply your change again` })
-    res.status(201).json({ kind, key, version: saved.version, id: saved.id, createdAt: saved.createdAt, url: `/api/templates/${SEGMENT_BY_KIND[kind]}/${key}/versions/${saved.version}` })
+    // Saved, but what would render as nothing is named, with where it is and what was probably meant.
+    const hosted = (await fontFaces(deps.sql, who.acc)).map((face) => face.family)
+    const warnings = [
+      ...unknownVariables(kind, key, content.data as never, knownVariables(set, await contactAttributeKeys(deps.sql, who.acc))),
+      ...fontWarnings(kind, key, content.data as never, hosted),
+    ]
+    res.status(201).json({ kind, key, version: saved.version, id: saved.id, createdAt: saved.createdAt, url: `/api/templates/${SEGMENT_BY_KIND[kind]}/${key}/versions/${saved.version}`, warnings })
   })
 
   return router
@@ -111,7 +124,11 @@ export function overview(set: TemplateSet) {
       },
       needsReview: s.content.review,
     })),
-    mails: [...set.mails].map(([key, m]) => ({ key, version: m.version, name: m.content.name ?? titleOf(key), locales: Object.keys(m.content.body), blocks: [...new Set(Object.values(m.content.body).flatMap(blockIds))] })),
+    mails: [...set.mails].map(([key, m]) => {
+      // A mail with its own design (a whole <mjml> document) and the regions its overrides may change.
+      const design = Object.values(m.content.body).find(isMjmlDocument)
+      return { key, version: m.version, name: m.content.name ?? titleOf(key), locales: Object.keys(m.content.body), blocks: [...new Set(Object.values(m.content.body).flatMap(blockIds))], layout: design ? 'standalone' : 'master', regions: design ? [...regionNames(design)] : [] }
+    }),
     blocks: [...set.blocks].map(([key, b]) => ({ key, version: b.version, kind: b.content.kind, name: b.content.name ?? titleOf(key), locales: Object.keys(b.content.body), usedBy: usedBy(key) })),
     locales: [...set.locales].map(([key, l]) => ({ key, version: l.version })),
   }

@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting', 'sending', 'branching'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -19,13 +19,21 @@ export interface BenchOptions {
   handoverConcurrency: number
   horizon: string
   designerNodes: number
+  reportContacts: number
+  reportTouches: number
+  reportDeals: number
+  reportRequests: number
+  sendMails: number
+  sendConcurrency: number
+  branchContacts: number
+  branchConcurrency: number
   timeoutMs: number
   out: string
 }
 
 export const USAGE = `npm run bench -- [options]
 
-  --only a,b            run only these: ${BENCHMARKS.join(', ')} (default: all)
+  --only a,b            run only these: ${BENCHMARKS.join(', ')} (default: all but reporting, which takes minutes)
   --skip a,b            run all but these
   --contacts N          enrolment: contacts enrolled, and empty workflows of the raw baseline (10000)
   --enrol-path P        enrolment: job (CSV upload → enrolmentJob workflow), direct (enrolContact, as the dispatcher), both (job)
@@ -39,6 +47,12 @@ export const USAGE = `npm run bench -- [options]
   --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
   --handover-concurrency N handover: leads in flight (4)
   --designer-nodes N    designer: steps on the large campaign's canvas (300)
+  --report-contacts N   reporting: generated contacts (1000000); --report-touches N touches (10000000); --report-deals N deals (100000)
+  --report-requests N   reporting: requests per dashboard endpoint for p50/p95 (40)
+  --send-mails N        sending: mails through the product's send activity, and through raw pooled nodemailer (1000)
+  --send-concurrency N  sending: sends in flight on each path (32)
+  --branch-contacts N   branching: waiting enrolments whose tracked link is clicked (100)
+  --branch-concurrency N branching: clicks in flight (4)
   --horizon D           history: simulated time an enrolment may run at most (730d)
   --timeout D           enrolment: how long to wait for all enrolments before reporting what finished (30m)
   --out FILE            where the JSON goes (bench/results/latest.json)
@@ -62,7 +76,7 @@ const benchmarkList = (flag: string, text: string | undefined): Benchmark[] => {
 /** The command line, e.g. `--only enrolment --contacts 1000`; `--flag=value` works too. Throws on anything unknown. */
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const options: BenchOptions = {
-    benchmarks: [...BENCHMARKS],
+    benchmarks: BENCHMARKS.filter((name) => name !== 'reporting'),
     contacts: 10_000,
     enrolPaths: ['job'],
     concurrency: 50,
@@ -76,6 +90,14 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     handoverConcurrency: 4,
     horizon: '730d',
     designerNodes: 300,
+    reportContacts: 1_000_000,
+    reportTouches: 10_000_000,
+    reportDeals: 100_000,
+    reportRequests: 40,
+    sendMails: 1_000,
+    sendConcurrency: 32,
+    branchContacts: 100,
+    branchConcurrency: 4,
     timeoutMs: 30 * 60_000,
     out: 'bench/results/latest.json',
   }
@@ -132,11 +154,35 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       case '--designer-nodes':
         options.designerNodes = positive(flag, value())
         break
+      case '--send-mails':
+        options.sendMails = positive(flag, value())
+        break
+      case '--send-concurrency':
+        options.sendConcurrency = positive(flag, value())
+        break
+      case '--branch-contacts':
+        options.branchContacts = positive(flag, value())
+        break
+      case '--branch-concurrency':
+        options.branchConcurrency = positive(flag, value())
+        break
       case '--handover-contacts':
         options.handoverContacts = positive(flag, value())
         break
       case '--handover-concurrency':
         options.handoverConcurrency = positive(flag, value())
+        break
+      case '--report-contacts':
+        options.reportContacts = positive(flag, value())
+        break
+      case '--report-touches':
+        options.reportTouches = positive(flag, value())
+        break
+      case '--report-deals':
+        options.reportDeals = positive(flag, value())
+        break
+      case '--report-requests':
+        options.reportRequests = positive(flag, value())
         break
       case '--horizon': {
         options.horizon = value()

@@ -5,6 +5,9 @@ import type { HistoryResult } from './history'
 import type { IngestionResult } from './ingestion'
 import { formatNumber } from './measure'
 import type { RenderingResult } from './rendering'
+import type { ReportingResult } from './reporting'
+import type { SendingResult } from './sending'
+import type { BranchingResult } from './branching'
 
 // The printed summary: one line per figure, the product's beside the raw tool's from the same run.
 
@@ -15,6 +18,9 @@ export interface Results {
   ingestion?: IngestionResult
   designer?: DesignerResult
   handover?: HandoverResult
+  reporting?: ReportingResult
+  sending?: SendingResult
+  branching?: BranchingResult
   failures: { benchmark: string; error: string }[]
 }
 
@@ -125,6 +131,31 @@ function rows(results: Results): Row[] {
     })
   }
   if (results.handover) out.push(...handoverRows(results.handover))
+  if (results.reporting) out.push(...reportingRows(results.reporting))
+  if (results.branching) {
+    const { branching: b } = results
+    const label = `behaviour → branch (${b.contacts} clicks, ${b.concurrency} in flight, load ${b.load.join(', ')})`
+    out.push({
+      benchmark: label,
+      measure: 'click → next mail in sink p50 / p99 ms vs nodemailer → sink',
+      product: `${formatNumber(b.product.p50Ms)} / ${formatNumber(b.product.p99Ms)}`,
+      raw: `${formatNumber(b.raw.p50Ms)} / ${formatNumber(b.raw.p99Ms)}`,
+      ratio: times(ratioOf(b.product.p99Ms, b.raw.p99Ms)),
+      cpu: '– / –',
+    })
+    out.push({ benchmark: label, measure: 'click stored → signal delivered p50 / p99 ms (no raw)', product: `${formatNumber(b.eventToSignal.p50Ms)} / ${formatNumber(b.eventToSignal.p99Ms)}`, raw: '', ratio: '', cpu: '' })
+  }
+  if (results.sending) {
+    const { sending } = results
+    out.push({
+      benchmark: `sending (${sending.concurrency} in flight, ${sending.connections} SMTP connections, load ${sending.load.join(', ')})`,
+      measure: 'send activity mails/s vs raw pooled nodemailer',
+      product: `${formatNumber(sending.product.mailsPerSecond)} (${formatNumber(sending.mails)})`,
+      raw: `${formatNumber(sending.raw.mailsPerSecond)} (${formatNumber(sending.mails)})`,
+      ratio: times(sending.ratio),
+      cpu: cpuPair(sending.product.cpuBusy, sending.raw.cpuBusy),
+    })
+  }
   return out
 }
 
@@ -157,4 +188,14 @@ export function formatReport(results: Results, machine: { load: { before: number
   for (const failure of results.failures) parts.push(`${failure.benchmark} FAILED: ${failure.error}`)
   parts.push(`Postgres: ${machine.postgres}; load average before ${machine.load.before.join(', ')}, after ${machine.load.after.join(', ')}`)
   return parts.join('\n\n')
+}
+
+/** Dashboards against the 300 ms goal (ratio: p95 / 300 ms); ingestion with the aggregation against without it. */
+function reportingRows(r: ReportingResult): Row[] {
+  const label = `reporting (${formatNumber(r.scale.contacts)} contacts, ${formatNumber(r.scale.touches)} touches, ${formatNumber(r.scale.deals)} deals)`
+  return [
+    ...r.endpoints.map((e) => ({ benchmark: label, measure: `GET ${e.path.split('?')[0]}${e.path.includes('?') ? '?…' : ''} p50 / p95 ms (ratio: p95 / 300 ms goal)`, product: `${formatNumber(e.p50Ms)} / ${formatNumber(e.p95Ms)}`, raw: '300', ratio: times(e.p95Ms / 300), cpu: '' })),
+    { benchmark: label, measure: 'events/s with aggregation vs without (ratio: share kept)', product: formatNumber(r.ingestion.withAggregation), raw: formatNumber(r.ingestion.withoutAggregation), ratio: times(r.ingestion.withAggregation / r.ingestion.withoutAggregation), cpu: '' },
+    { benchmark: label, measure: 're-attribution after a model change, deals/s (six models)', product: formatNumber(r.recompute.dealsPerSecond), raw: '', ratio: '', cpu: '' },
+  ]
 }

@@ -17,6 +17,9 @@ import { parseOptions, USAGE, type Benchmark, type BenchOptions } from './option
 import { bundleEmptyWorkflow } from './raw-baselines'
 import { formatReport, type Results } from './report'
 import { runRendering } from './rendering'
+import { runReporting } from './reporting'
+import { runSending } from './sending'
+import { runBranching } from './branching'
 
 // `npm run bench`: each benchmark against real components it starts itself (a Temporal dev server on a free
 // port, a throwaway Postgres database or in-memory PGlite, the product with its SMTP sink), the product's
@@ -91,7 +94,7 @@ async function main(): Promise<number> {
     // Bundled before anything is measured: webpack would take the CPU from the first benchmark.
     let workflowBundle: CampaignWorkflowBundle | undefined
     let emptyBundle: { code: string } | undefined
-    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer')) {
+    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('sending') || wants('branching')) {
       log('bundling the workflow code (product, and the empty workflow of the raw baseline)')
       ;[workflowBundle, emptyBundle] = await Promise.all([bundleCampaignWorkflows(), wants('enrolment') ? bundleEmptyWorkflow() : Promise.resolve(undefined)])
     }
@@ -107,10 +110,17 @@ async function main(): Promise<number> {
       )
     }
 
-    if (wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer')) {
+    if (wants('reporting')) {
+      results.reporting = await attempt('reporting', () =>
+        runReporting({ contacts: options.reportContacts, touches: options.reportTouches, deals: options.reportDeals, campaigns: 50, requests: options.reportRequests, ingestEvents: 3000, log, cleanup }),
+      )
+    }
+
+    if (wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('sending') || wants('branching')) {
       let bench: BenchSystem | undefined
       let temporalAddress = ''
-      const started = await attempt(wants('enrolment') ? 'enrolment' : wants('ingestion') ? 'ingestion' : wants('handover') ? 'handover' : 'designer', async () => {
+      const first = (['enrolment', 'ingestion', 'handover', 'designer', 'sending', 'branching'] as const).find(wants)!
+      const started = await attempt(first, async () => {
         const port = await freePort()
         const cli = findTemporalCli(process.env.TEMPORAL_CLI)
         infrastructure.temporal = cli ? execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim() : undefined
@@ -153,6 +163,14 @@ async function main(): Promise<number> {
         if (wants('designer')) {
           const system = bench
           results.designer = await attempt('designer', () => runDesigner(system, { nodes: options.designerNodes, log }))
+        }
+        if (wants('sending')) {
+          const system = bench
+          results.sending = await attempt('sending', () => runSending(system, { mails: options.sendMails, concurrency: options.sendConcurrency, log }))
+        }
+        if (wants('branching')) {
+          const system = bench
+          results.branching = await attempt('branching', () => runBranching(system, { contacts: options.branchContacts, concurrency: options.branchConcurrency, log }))
         }
         if (wants('handover')) {
           const system = bench

@@ -4,30 +4,31 @@ import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, type Worker } from '@temporalio/worker'
-import nodemailer from 'nodemailer'
-import type { Sql } from 'postgres'
+import postgres, { type Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
 import { createApp } from '../api/app'
 import { connectDatabase } from '../db/availability'
 import { migrate } from '../db/migrate'
 import type { CampaignGraph } from '../engine/campaign/graph'
-import { ensureSearchAttributes } from '../engine/client'
+import { ensureNamespace, ensureSearchAttributes } from '../engine/client'
 import { syncAllCampaignSchedules } from '../engine/entry-client'
 import { createEventDispatcher, type EventDispatcher } from '../engine/dispatcher'
 import { ensureDecaySchedule, startRescoreJob } from '../engine/scoring/jobs-client'
 import { createCampaignSimulator } from '../engine/simulation'
-import { createCampaignWorker, type CampaignWorkflowBundle } from '../engine/worker'
+import { createCampaignWorker, loadCampaignWorkflowBundle, type CampaignWorkflowBundle } from '../engine/worker'
 import { createTemplateRenderer, type TemplateRenderer } from '../templates/renderer'
 import { createTemplateStore, type TemplateStore } from '../templates/template-store'
 import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
 import { issueApiKey } from '../people/api-keys'
+import { createMailTransport } from './mail-transport'
 import { seedDemo } from './seed'
 import { DEMO_PASSWORD, DEMO_USERS, seedPeople } from './seed-people'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
+import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -47,6 +48,7 @@ export interface System {
   dispatcher: EventDispatcher
   worker: Worker | null
   demoAccountId: string | null
+  attribution: AttributionRefresher
   stop(): Promise<void>
 }
 
@@ -103,7 +105,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       stops.push(['SMTP sink', sink.stop])
       smtpUrl = sink.url
     }
-    const mailer = nodemailer.createTransport(smtpUrl)
+    const mailer = createMailTransport(smtpUrl)
     stops.push(['mail transport', async () => mailer.close()])
 
     let temporalAddress = config.temporal.address
@@ -122,26 +124,32 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const connection = await Connection.connect({ address: temporalAddress })
     stops.push(['Temporal client', () => connection.close()])
     const client = new Client({ connection, namespace: config.temporal.namespace })
+    if (await ensureNamespace(connection, config.temporal.namespace)) log(`Temporal namespace registered: ${config.temporal.namespace}`)
     const registered = await ensureSearchAttributes(connection, config.temporal.namespace)
     if (registered.length) log(`Temporal search attributes registered: ${registered.join(', ')}`)
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
+    const attribution = createAttributionRefresher({ sql, log })
+    stops.push(['attribution refresher', attribution.stop])
     const renderer = createTemplateRenderer()
-    const templateStore = createTemplateStore(sql)
+    // Self-hosted fonts are served under the app's URL, known once the server listens.
+    let appUrl: string | undefined = config.publicUrl
+    const templateStore = createTemplateStore(sql, { publicUrl: () => appUrl })
     // Built-in templates (the repo's files) into every account: new ones and unedited updated ones.
     for (const { id } of await sql<{ id: string }[]>`select id from accounts`) await templateStore.seed(id, renderer.builtIn)
     // The time-skipping server behind simulations starts with the first simulation, not here.
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, people: config.people, mailFrom: `Kessler Campaigns <no-reply@${config.mailDomain}>` })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution, people: config.people, mailFrom: `Kessler Campaigns <no-reply@${config.mailDomain}>` })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
     stops.push(['HTTP server', () => new Promise((resolve) => (server.close(resolve), server.closeAllConnections()))])
     const port = (server.address() as { port: number }).port
     const url = config.publicUrl ?? `http://localhost:${port}`
+    appUrl = url
 
     let worker: Worker | null = null
     if (config.runWorker) {
@@ -162,7 +170,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
         }),
-        workflowBundle: options.workflowBundle,
+        workflowBundle: options.workflowBundle ?? (config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined),
       })
       const running = worker.run()
       stops.push(['worker', async () => {
@@ -199,7 +207,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
     await ensureDecaySchedule(client, config.temporal.taskQueue)
 
-    return { url, designerUrl, demoSignIn, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, stop }
+    return { url, designerUrl, demoSignIn, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, attribution, stop }
   } catch (error) {
     await stop()
     throw error

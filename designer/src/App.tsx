@@ -1,5 +1,5 @@
 import { ReactFlowProvider } from '@xyflow/react'
-import { useEffect, useMemo, useState, type ReactNode } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { createApi } from './api'
 import { CampaignControls } from './components/CampaignControls'
 import { CampaignList, StatusBadge } from './components/CampaignList'
@@ -23,6 +23,11 @@ import { viewOf } from './people/people-api'
 import { useSession } from './people/session'
 import { SignInPage } from './people/SignInPage'
 import { UserMenu } from './people/UserMenu'
+import { ReportsLink, useManagerLanding } from './reports/ReportsLink'
+import { isReportsView } from './reports/reports-api'
+
+// The Reports view and its chart library load only when opened (their own chunk).
+const ReportsPage = lazy(() => import('./reports/ReportsPage').then((m) => ({ default: m.ReportsPage })))
 
 // The live view asks for fresh counts this often while a published campaign is open.
 const LIVE_POLL_MS = 2000
@@ -44,7 +49,7 @@ function SignedIn({ token }: { token: string | null }) {
   if (view === 'admin') return <AdminPage />
   // Sales and viewers do not work on campaigns: they land on their contacts and leads, or the reports.
   const me = useSession.getState().me
-  if (me && !me.permissions.includes('campaigns.read') && !view) return me.permissions.includes('contacts.read') ? <ContactsPage /> : <LeadsPage token={token} />
+  if (me && !me.permissions.includes('campaigns.read') && !view) return me.permissions.includes('reports.read') ? <Suspense fallback={null}><ReportsPage token={token} /></Suspense> : <ContactsPage />
   return <Designer token={token} />
 }
 
@@ -53,6 +58,7 @@ function Designer({ token }: { token: string | null }) {
   const store = useMemo(() => createDesignerStore(api), [api])
   if (isLeadsView(window.location.search)) return <LeadsPage token={token} />
   if (isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
+  if (isReportsView(window.location.search)) return <Suspense fallback={null}><ReportsPage token={token} /></Suspense>
   return (
     <ApiContext.Provider value={api}>
       <DesignerContext.Provider value={store}>
@@ -88,6 +94,7 @@ function Shell() {
     void loadTemplates()
   }, [loadCampaigns, loadTemplates])
   useLiveCounts()
+  useManagerLanding()
 
   // The browser's own "leave site?" prompt, only while there is something to lose.
   useEffect(() => {
@@ -109,6 +116,7 @@ function Shell() {
         <DraftActions />
         <LeadsLink />
         <TemplatesLink />
+        <ReportsLink />
         <UserMenu />
         <LanguageSwitch />
       </header>
