@@ -157,7 +157,8 @@ describe('accepting and the later stages', () => {
   it('a rep accepts (SAL), then records SQL, opportunity and won in order', async () => {
     const email = 'greta.guss@guss-werkzeugmaschinen.example'
     const { contactId } = await hotStream(email)
-    await expect.poll(async () => (await system.sql`select id from handovers where contact_id = ${contactId}`).length, { timeout: 20_000 }).toBe(1)
+    // Routed (a rep chosen) by the handover workflow shortly after the row appears.
+    await expect.poll(async () => (await system.sql`select id from handovers where contact_id = ${contactId} and rep_id is not null`).length, { timeout: 20_000 }).toBe(1)
     const [handover] = await system.sql<{ id: string; rep: string }[]>`select h.id, r.email as rep from handovers h join sales_reps r on r.id = h.rep_id where h.contact_id = ${contactId}`
     // A sales rep answers for the leads routed to them (round robin picked this one).
     const salesToken = await system.token({ sub: handover!.rep, role: 'sales', subs: ['DE'] })
