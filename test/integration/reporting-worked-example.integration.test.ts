@@ -144,7 +144,7 @@ describe('the worked example, driven through the real system', () => {
       expect(attribution.body.totals[model]).toBe(560_000)
       expect(attribution.body.unattributed[model]).toBe(20_000)
     }
-    const csvExport = await fetch(`${system.baseUrl}/api/reports/attribution?format=csv`, { headers: { authorization: `Bearer ${system.token()}` } })
+    const csvExport = await fetch(`${system.baseUrl}/api/reports/attribution?format=csv`, { headers: { authorization: `Bearer ${await system.token()}` } })
     expect(csvExport.headers.get('content-type')).toMatch(/text\/csv/)
     expect(await csvExport.text()).toContain('Hannover Messe lead campaign,560000,560000,560000,560000,560000,560000')
   })
