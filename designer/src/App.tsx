@@ -49,7 +49,11 @@ function SignedIn({ token }: { token: string | null }) {
   if (view === 'admin') return <AdminPage />
   // Sales and viewers do not work on campaigns: they land on their contacts and leads, or the reports.
   const me = useSession.getState().me
-  if (me && !me.permissions.includes('campaigns.read') && !view) return me.permissions.includes('reports.read') ? <Suspense fallback={null}><ReportsPage token={token} /></Suspense> : <ContactsPage />
+  if (me && !me.permissions.includes('campaigns.read') && !view) {
+    if (!me.permissions.includes('reports.read')) return <ContactsPage />
+    window.location.replace('./?view=reports')
+    return null
+  }
   return <Designer token={token} />
 }
 
