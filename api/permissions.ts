@@ -54,7 +54,8 @@ export const PERMISSIONS = {
   'leads.stage': { roles: SALES, what: 'record later sales stages (sales reps: their own leads)' },
   'handovers.read': { roles: [...SALES, 'hq_marketer'], what: 'list handovers (sales reps: their own)' },
   'handovers.decide': { roles: SALES, what: 'accept or reject a handover' },
-  'templates.read': { roles: MARKETING, what: 'read templates, previews and missing translations' },
+  // Managers and viewers too: the reports' click map shows the mail as rendered.
+  'templates.read': { roles: [...MARKETING, 'sales_manager', 'viewer'], what: 'read templates, previews and missing translations' },
   // Which templates: every one for HQ, a subsidiary's own derived template for its marketers (mayEditTemplate).
   'templates.edit': { roles: MARKETING, what: 'edit templates (subsidiary marketers: their derived template)' },
   'templates.test-send': { roles: MARKETING, what: 'send a template test mail' },

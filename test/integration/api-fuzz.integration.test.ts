@@ -53,6 +53,7 @@ const SAMPLES: Record<string, () => unknown> = {
   'POST /api/admin/api-keys': () => ({ name: 'Fuzz key', role: 'viewer', subsidiaries: ['DE'] }),
   'PUT /api/admin/workspaces/:code': () => ({ name: 'Fuzz', poolAlias: { anyOf: [{ match: 'all', rules: [{ kind: 'subsidiary', operator: 'is', codes: ['FR'] }] }] } }),
   'PATCH /api/contacts/:id': () => ({ company: 'Fuzz AG', attributes: { fuzz: 1 } }),
+  'DELETE /api/admin/api-keys/:id': () => ({}),
   'POST /t/v': () => ({ account: ids.account, url: 'https://www.kessler-hydraulik.example/produkte', title: 'Produkte', referrer: 'https://example.com/', visitorId: randomUUID() }),
   'POST /f/confirm/:token': () => 'form:confirm=1',
   'POST /f/:formKey': () => ({ email: `fuzz.${randomUUID()}@fuzz.example`, firstName: 'Fuzz', company: 'Fuzz AG', consent: true, consentVersion: 1, interest: 'pumps' }),
