@@ -5,6 +5,7 @@ import { callWebhook, type CallWebhookInput } from './webhook'
 import { createEntryActivities, type EntryActivities } from './entry'
 import { createConsentActivities, type ConsentActivities } from './confirmation-mail'
 import { createLeadActivities, type LeadActivities, type LeadActivityDeps } from './handover'
+import { createMailingActivities, type MailingActivities, type MailingSendDeps } from './mailing-send'
 
 export type ActivityDeps = MailDeps & {
   /**
@@ -14,6 +15,8 @@ export type ActivityDeps = MailDeps & {
   webhookSecret?: string
   /** Lead activities (handover step, handover workflow) start and signal workflows. */
   temporal?: LeadActivityDeps['temporal']
+  /** Mailings: the relay pool, DKIM key and VERP secret; without them (some tests) mailing activities refuse. */
+  mailings?: Pick<MailingSendDeps, 'relay' | 'dkim' | 'verpSecret' | 'batchSize' | 'activityBudgetMs' | 'retryAfterMs'>
 }
 
 /**
@@ -32,12 +35,23 @@ export function createActivities(deps: ActivityDeps) {
     ...createEntryActivities({ sql: deps.sql }),
     ...createConsentActivities(deps),
     ...createLeadActivities(deps),
+    ...createMailingActivities({ ...deps, ...(deps.mailings ?? unconfiguredMailings) }),
   }
 }
 
 // What enrolment steps may call, and what tests of the enrolment workflow fake. The entry activities
 // (trigger scans, bulk enrolment jobs) are registered with them but are not steps' business.
 // The handover step's activity is optional here so that recording fakes need not have it.
-export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities | keyof LeadActivities> &
+export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities | keyof LeadActivities | keyof MailingActivities> &
   Partial<Pick<LeadActivities, 'requestHandover'>>
-export type { EntryActivities, ConsentActivities, LeadActivities }
+export type { EntryActivities, ConsentActivities, LeadActivities, MailingActivities }
+
+const unconfiguredMailings: NonNullable<ActivityDeps['mailings']> = {
+  relay: {
+    limits: { maxConnections: 0, perSecond: 0 },
+    deliver: () => Promise.reject(new Error('this worker has no relay pool for mailings')),
+    close: () => {},
+  },
+  dkim: null,
+  verpSecret: 'unconfigured',
+}

@@ -33,6 +33,8 @@ import { formRoutes } from './forms'
 import { formAdminRoutes } from './form-admin'
 import { consentTextRoutes } from './consent-texts'
 import { visitRoutes } from './visits'
+import { mailingRoutes } from './mailings'
+import { mailingComposeRoutes, mailingWebVersionRoutes } from './mailing-compose'
 import type { TrackingConfig } from '../server/config'
 
 const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
@@ -71,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
+  app.use(mailingWebVersionRoutes(deps))
   app.get('/api/health', (_req, res) => void res.json({ ok: true }))
 
   const api = Router()
@@ -97,6 +100,8 @@ export function createApp(deps: AppDeps) {
   api.use(linkTagRoutes(deps))
   api.use(formAdminRoutes(deps))
   api.use(consentTextRoutes(deps))
+  api.use(mailingRoutes(deps))
+  api.use(mailingComposeRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
 

@@ -26,6 +26,8 @@ import { seedDemo } from './seed'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
+import { createRelayPool } from '../mailings/relay-pool'
+import { startInboundMail, type InboundMail } from './inbound-mail'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -43,6 +45,8 @@ export interface System {
   dispatcher: EventDispatcher
   worker: Worker | null
   demoAccountId: string | null
+  /** Where bounces and complaints are delivered (the VERP return paths' SMTP endpoint). */
+  inboundMail: InboundMail
   stop(): Promise<void>
 }
 
@@ -101,6 +105,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     }
     const mailer = nodemailer.createTransport(smtpUrl)
     stops.push(['mail transport', async () => mailer.close()])
+    // Mailings go through a pool that keeps to the relay's limits (connections, mails per second).
+    const relay = createRelayPool(smtpUrl, config.mailings.relay)
+    stops.push(['relay pool', async () => relay.close()])
+    const verpSecret = deriveSecret(secret, 'verp')
 
     let temporalAddress = config.temporal.address
     let temporalUiUrl: string | null = null
@@ -125,6 +133,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     stops.push(['event dispatcher', dispatcher.stop])
     const renderer = createTemplateRenderer()
     const templateStore = createTemplateStore(sql)
+    const inboundMail = await startInboundMail({ sql, verpSecret, softBounce: config.mailings.softBounce, onEvent: () => dispatcher.kick(), log }, config.mailings.inboundPort)
+    stops.push(['inbound mail', inboundMail.stop])
     // Built-in templates (the repo's files) into every account: new ones and unedited updated ones.
     for (const { id } of await sql<{ id: string }[]>`select id from accounts`) await templateStore.seed(id, renderer.builtIn)
     // The time-skipping server behind simulations starts with the first simulation, not here.
@@ -157,6 +167,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           mailDomain: config.mailDomain,
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
+          mailings: { relay, dkim: config.mailings.dkim, verpSecret },
         }),
         workflowBundle: options.workflowBundle,
       })
@@ -190,7 +201,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
     await ensureDecaySchedule(client, config.temporal.taskQueue)
 
-    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, stop }
+    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, inboundMail, stop }
   } catch (error) {
     await stop()
     throw error

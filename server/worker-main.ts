@@ -8,6 +8,7 @@ import { createCampaignWorker, installWorkerRuntime } from '../engine/worker'
 import { createTemplateRenderer } from '../templates/renderer'
 import { createTemplateStore } from '../templates/template-store'
 import { loadConfig } from './config'
+import { createRelayPool } from '../mailings/relay-pool'
 
 // A worker on its own, for scaling out (docker-compose runs several) and for the crash test. It needs
 // the real services configured: it starts none of them.
@@ -41,6 +42,7 @@ const worker = await createCampaignWorker({
     mailDomain: config.mailDomain,
     webhookSecret: config.webhookSecret ?? deriveSecret(config.appSecret!, 'webhook'),
     // Handover steps start handover workflows; handovers signal nurture enrolments.
+    mailings: { relay: createRelayPool(config.smtpUrl!, config.mailings.relay), dkim: config.mailings.dkim, verpSecret: deriveSecret(config.appSecret!, 'verp') },
     temporal: { client: new Client({ connection: await Connection.connect({ address: config.temporal.address! }), namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
   }),
 })
