@@ -42,6 +42,10 @@ export interface WebVersionPayload {
   m: string
 }
 
+/** RFC 2919 List-ID: the mailing's name as an ASCII phrase (accents dropped) and the subsidiary's list id. */
+export const listId = (name: string, code: string, domain: string) =>
+  `"${name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '').slice(0, 100)}" <mailings.${code.toLowerCase()}.${domain}>`
+
 export const mailingMessageId = (mailingId: string, contactId: string, mailDomain: string) => `<mailing.${mailingId}.${contactId}@${mailDomain}>`
 
 interface MailingForSend {
@@ -343,7 +347,7 @@ export function createMailingActivities(deps: MailingSendDeps) {
           messageId,
           returnPath: verpAddress(deps.verpSecret, rowId, domain),
           unsubscribeUrl,
-          listId: `"${mailing.name.replace(/["\\\r\n]/g, '')}" <mailings.${mailing.code.toLowerCase()}.${domain}>`,
+          listId: listId(mailing.name, mailing.code, domain),
           dkimDomain: domain,
         },
         deps.dkim,

@@ -142,7 +142,7 @@ export async function addRecipients(sql: Sql, mailingId: string, accountId: stri
     const chunk = rows.slice(i, i + 5_000)
     const result = await sql`
       insert into mailing_recipients (mailing_id, contact_id, account_id, due_at)
-      select ${mailingId}, unnest(${chunk.map((row) => row.contactId)}::uuid[]), ${accountId}, unnest(${chunk.map((row) => row.dueAt)}::timestamptz[])
+      select ${mailingId}, unnest(${chunk.map((row) => row.contactId)}::uuid[]), ${accountId}, unnest(${chunk.map((row) => row.dueAt.toISOString())}::timestamptz[])
       on conflict do nothing`
     added += result.count
   }

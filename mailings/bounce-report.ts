@@ -1,5 +1,3 @@
-import { simpleParser, type ParsedMail } from 'mailparser'
-
 /**
  * What a mail that came back to the product says: a delivery status notification (RFC 3464,
  * multipart/report; report-type=delivery-status) or a complaint in the Abuse Reporting Format
@@ -35,18 +33,50 @@ function messageIdIn(text: string): string | null {
   return match?.[1] ?? null
 }
 
-function partText(mail: ParsedMail, types: string[]): string | null {
-  const part = mail.attachments.find((attachment) => types.includes(attachment.contentType.toLowerCase()))
-  return part ? part.content.toString('utf8') : null
+interface Part {
+  type: string
+  body: string
+}
+
+/** Splits a message into its header block and body. */
+function split(text: string): { headers: Map<string, string>; body: string } {
+  const end = text.search(/\r?\n\r?\n/)
+  const head = end === -1 ? text : text.slice(0, end)
+  const body = end === -1 ? '' : text.slice(end).replace(/^\r?\n\r?\n/, '')
+  return { headers: fields(head), body }
+}
+
+/**
+ * The parts of a multipart/report (one level, as RFC 3464 and 5965 lay them out). Read by hand:
+ * mail parsers fold message/delivery-status into the text and unpack message/rfc822, losing the parts.
+ */
+function reportParts(raw: string): { reportType: string | null; parts: Part[] } {
+  const { headers, body } = split(raw)
+  const contentType = headers.get('content-type') ?? ''
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1]
+  if (!/multipart\/report/i.test(contentType) || !boundary) return { reportType: null, parts: [] }
+  const reportType = /report-type="?([\w-]+)"?/i.exec(contentType)?.[1]?.toLowerCase() ?? null
+  const chunks = body.split(`--${boundary}`).slice(1)
+  const parts = chunks
+    .filter((chunk) => !chunk.startsWith('--'))
+    .map((chunk) => {
+      const part = split(chunk.replace(/^\r?\n/, ''))
+      const type = (part.headers.get('content-type') ?? 'text/plain').split(';')[0]!.trim().toLowerCase()
+      const encoding = (part.headers.get('content-transfer-encoding') ?? '').toLowerCase()
+      return { type, body: encoding === 'base64' ? Buffer.from(part.body.replace(/\s+/g, ''), 'base64').toString('utf8') : part.body }
+    })
+  return { reportType, parts }
 }
 
 export async function readInboundReport(raw: Buffer | string): Promise<InboundReport> {
-  const mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true })
-  const original = partText(mail, ['message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers', 'message/global', 'message/global-headers'])
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8')
+  const { reportType, parts } = reportParts(text)
+  const partOf = (...types: string[]) => parts.find((part) => types.includes(part.type))?.body ?? null
+  const original = partOf('message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers', 'message/global', 'message/global-headers')
   const originalMessageId = original ? messageIdIn(original) : null
 
-  const feedback = partText(mail, ['message/feedback-report'])
-  if (feedback) {
+  const feedback = partOf('message/feedback-report')
+  if (reportType === 'feedback-report' && feedback) {
     const report = fields(feedback)
     return {
       kind: 'complaint',
@@ -56,12 +86,12 @@ export async function readInboundReport(raw: Buffer | string): Promise<InboundRe
     }
   }
 
-  const status = partText(mail, ['message/delivery-status', 'message/global-delivery-status'])
-  if (status) {
+  const status = partOf('message/delivery-status', 'message/global-delivery-status')
+  if (reportType === 'delivery-status' && status) {
     // The first block is per message, the others per recipient: take the first recipient that failed or is delayed.
     const blocks = status.split(/\r?\n\s*\r?\n/).map(fields).slice(1)
-    const recipient = blocks.find((block) => /failed|delayed/i.test(block.get('action') ?? '')) ?? blocks[0]
-    if (recipient && /failed|delayed/i.test(recipient.get('action') ?? '')) {
+    const recipient = blocks.find((block) => /failed|delayed/i.test(block.get('action') ?? ''))
+    if (recipient) {
       const code = /\b([245])\.\d{1,3}\.\d{1,3}\b/.exec(recipient.get('status') ?? '')?.[0] ?? null
       // Permanent (5.x.x, or "failed" without a code) is hard; transient (4.x.x, "delayed") is soft.
       const severity = code ? (code.startsWith('5') ? 'hard' : 'soft') : /failed/i.test(recipient.get('action') ?? '') ? 'hard' : 'soft'
@@ -75,5 +105,5 @@ export async function readInboundReport(raw: Buffer | string): Promise<InboundRe
       }
     }
   }
-  return { kind: 'other', subject: mail.subject ?? '' }
+  return { kind: 'other', subject: split(text).headers.get('subject') ?? '' }
 }

@@ -37,7 +37,8 @@ export async function buildMailingMessage(mail: MailingMessage, dkim: DkimKey | 
       // RFC 8058: a POST to this URL with "List-Unsubscribe=One-Click" unsubscribes, without a page.
       'List-Unsubscribe': `<${mail.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      'List-ID': mail.listId,
+      // Prepared: nodemailer would encode the whole header (angle brackets too) once the name has an accent.
+      'List-ID': { prepared: true, value: mail.listId },
       'Return-Path': `<${mail.returnPath}>`,
       Precedence: 'bulk',
     },
