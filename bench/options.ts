@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'mailing'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -19,6 +19,7 @@ export interface BenchOptions {
   handoverConcurrency: number
   horizon: string
   designerNodes: number
+  mailingRecipients: number
   timeoutMs: number
   out: string
 }
@@ -39,6 +40,7 @@ export const USAGE = `npm run bench -- [options]
   --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
   --handover-concurrency N handover: leads in flight (4)
   --designer-nodes N    designer: steps on the large campaign's canvas (300)
+  --mailing-recipients N mailing: recipients of the one mailing, and mails of the raw baseline (100000)
   --horizon D           history: simulated time an enrolment may run at most (730d)
   --timeout D           enrolment: how long to wait for all enrolments before reporting what finished (30m)
   --out FILE            where the JSON goes (bench/results/latest.json)
@@ -76,6 +78,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     handoverConcurrency: 4,
     horizon: '730d',
     designerNodes: 300,
+    mailingRecipients: 100_000,
     timeoutMs: 30 * 60_000,
     out: 'bench/results/latest.json',
   }
@@ -128,6 +131,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--event-concurrency':
         options.eventConcurrency = positive(flag, value())
+        break
+      case '--mailing-recipients':
+        options.mailingRecipients = positive(flag, value())
         break
       case '--designer-nodes':
         options.designerNodes = positive(flag, value())

@@ -1,6 +1,7 @@
 import type { DesignerResult } from './designer'
 import type { EnrolmentResult } from './enrolment'
 import { handoverRows, type HandoverResult } from './handover'
+import { mailingRows, type MailingBenchResult } from './mailing'
 import type { HistoryResult } from './history'
 import type { IngestionResult } from './ingestion'
 import { formatNumber } from './measure'
@@ -15,6 +16,7 @@ export interface Results {
   ingestion?: IngestionResult
   designer?: DesignerResult
   handover?: HandoverResult
+  mailing?: MailingBenchResult
   failures: { benchmark: string; error: string }[]
 }
 
@@ -125,6 +127,7 @@ function rows(results: Results): Row[] {
     })
   }
   if (results.handover) out.push(...handoverRows(results.handover))
+  if (results.mailing) out.push(...mailingRows(results.mailing))
   return out
 }
 

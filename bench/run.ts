@@ -12,6 +12,7 @@ import { runHistory } from './history'
 import { freePort } from '../server/temporal-dev-server'
 import { Cleanup, createBenchDatabase, startBenchSystem, type BenchSystem } from './infra'
 import { runIngestion } from './ingestion'
+import { runMailing } from './mailing'
 import { createLog, loadAverage, now } from './measure'
 import { parseOptions, USAGE, type Benchmark, type BenchOptions } from './options'
 import { bundleEmptyWorkflow } from './raw-baselines'
@@ -91,7 +92,7 @@ async function main(): Promise<number> {
     // Bundled before anything is measured: webpack would take the CPU from the first benchmark.
     let workflowBundle: CampaignWorkflowBundle | undefined
     let emptyBundle: { code: string } | undefined
-    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer')) {
+    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('mailing')) {
       log('bundling the workflow code (product, and the empty workflow of the raw baseline)')
       ;[workflowBundle, emptyBundle] = await Promise.all([bundleCampaignWorkflows(), wants('enrolment') ? bundleEmptyWorkflow() : Promise.resolve(undefined)])
     }
@@ -107,10 +108,10 @@ async function main(): Promise<number> {
       )
     }
 
-    if (wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer')) {
+    if (wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('mailing')) {
       let bench: BenchSystem | undefined
       let temporalAddress = ''
-      const started = await attempt(wants('enrolment') ? 'enrolment' : wants('ingestion') ? 'ingestion' : wants('handover') ? 'handover' : 'designer', async () => {
+      const started = await attempt(wants('enrolment') ? 'enrolment' : wants('ingestion') ? 'ingestion' : wants('handover') ? 'handover' : wants('designer') ? 'designer' : 'mailing', async () => {
         const port = await freePort()
         const cli = findTemporalCli(process.env.TEMPORAL_CLI)
         infrastructure.temporal = cli ? execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim() : undefined
@@ -157,6 +158,10 @@ async function main(): Promise<number> {
         if (wants('handover')) {
           const system = bench
           results.handover = await attempt('handover', () => runHandover(system, { contacts: options.handoverContacts, concurrency: options.handoverConcurrency, log }))
+        }
+        if (wants('mailing')) {
+          const system = bench
+          results.mailing = await attempt('mailing', () => runMailing(system, { recipients: options.mailingRecipients, log }))
         }
       }
     }
