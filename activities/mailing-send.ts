@@ -170,11 +170,19 @@ export function createMailingActivities(deps: MailingSendDeps) {
       let handled = 0
       let mailing = await loadMailing(sql, input.mailingId)
       try {
-        while (mailing.status === 'sending' && Date.now() - started < budgetMs) {
-          const count = await sendBatch(mailing)
-          handled += count
-          if (count === 0) break
+        // Pipelined: while one batch is delivered, the next is claimed (its send log rows written), so the
+        // relay's connections never wait for the database between batches.
+        let batch = mailing.status === 'sending' ? await prepareBatch(mailing, []) : null
+        while (batch && batch.size > 0) {
+          const current = batch
+          const more = Date.now() - started < budgetMs
+          const following = more ? prepareBatch(mailing, current.contactIds) : Promise.resolve(null)
+          await deliverBatch(mailing, current)
+          handled += current.size
+          batch = await following
           mailing = await loadMailing(sql, input.mailingId)
+          // Paused or cancelled meanwhile: the claimed batch stays queued (its rows pending) for later.
+          if (mailing.status !== 'sending') break
         }
       } finally {
         stopHeartbeat()
@@ -191,18 +199,24 @@ export function createMailingActivities(deps: MailingSendDeps) {
     },
   }
 
-  async function sendBatch(mailing: MailingForSend): Promise<number> {
+  interface Batch {
+    size: number
+    contactIds: string[]
+    toSend: { candidate: Candidate; rowId: string }[]
+  }
+
+  /** Claims the next due recipients (not those still being delivered): settles the ones already handled, writes send log rows for the rest. */
+  async function prepareBatch(mailing: MailingForSend, inFlight: string[]): Promise<Batch> {
     const candidates = await sql<Candidate[]>`
       select r.contact_id, c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.locale, c.consent_status, c.undeliverable_at,
              msg.id as message_row_id, msg.status as message_status
       from mailing_recipients r
       join contacts c on c.id = r.contact_id
       left join messages msg on msg.mailing_id = r.mailing_id and msg.contact_id = r.contact_id
-      where r.mailing_id = ${mailing.id} and r.status = 'queued' and r.due_at <= now()
+      where r.mailing_id = ${mailing.id} and r.status = 'queued' and r.due_at <= now() and r.contact_id <> all(${inFlight}::uuid[])
       order by r.due_at limit ${batchSize}`
-    if (!candidates.length) return 0
     const done: string[] = []
-    const toSend: { candidate: Candidate; rowId: string }[] = []
+    const toSend: Batch['toSend'] = []
     const fresh: Candidate[] = []
     const becameUnknown: string[] = []
     for (const candidate of candidates) {
@@ -229,25 +243,42 @@ export function createMailingActivities(deps: MailingSendDeps) {
       await sql`update messages set status = 'unknown', reason = 'the worker stopped while the relay was receiving it' where id = any(${becameUnknown}::uuid[]) and status = 'sending'`
     }
     if (fresh.length) toSend.push(...(await claim(mailing, fresh, done)))
+    await settle(mailing.id, done)
+    return { size: candidates.length, contactIds: toSend.map((item) => item.candidate.contact_id), toSend }
+  }
 
-    if (toSend.length) {
-      const { set, pins } = await mailingTemplates(deps, mailing)
-      const domain = senderDomain(mailing)
-      const retryLater: string[] = []
-      await Promise.all(
-        toSend.map(async ({ candidate, rowId }) => {
-          const outcome = await deliver(mailing, set, pins, domain, candidate, rowId)
-          if (outcome === 'retry') retryLater.push(candidate.contact_id)
-          else done.push(candidate.contact_id)
-        }),
-      )
-      if (retryLater.length) {
-        await sql`update mailing_recipients set due_at = now() + ${retryAfterMs} * interval '1 millisecond'
-          where mailing_id = ${mailing.id} and contact_id = any(${retryLater}::uuid[])`
+  async function settle(mailingId: string, contactIds: string[]) {
+    if (contactIds.length) await sql`update mailing_recipients set status = 'done' where mailing_id = ${mailingId} and contact_id = any(${contactIds}::uuid[]) and status = 'queued'`
+  }
+
+  /** Renders and sends a batch over the relay's connections, a few mails ahead of each connection (not the whole batch at once). */
+  async function deliverBatch(mailing: MailingForSend, batch: Batch): Promise<void> {
+    if (!batch.toSend.length) return
+    const { set, pins } = await mailingTemplates(deps, mailing)
+    const domain = senderDomain(mailing)
+    const retryLater: string[] = []
+    let done: string[] = []
+    let next = 0
+    const lane = async () => {
+      while (next < batch.toSend.length) {
+        const { candidate, rowId } = batch.toSend[next++]!
+        const outcome = await deliver(mailing, set, pins, domain, candidate, rowId)
+        if (outcome === 'retry') retryLater.push(candidate.contact_id)
+        else done.push(candidate.contact_id)
+        // Settled in small groups, so the progress bar moves while a batch is on its way.
+        if (done.length >= 50) {
+          const group = done
+          done = []
+          await settle(mailing.id, group)
+        }
       }
     }
-    if (done.length) await sql`update mailing_recipients set status = 'done' where mailing_id = ${mailing.id} and contact_id = any(${done}::uuid[]) and status = 'queued'`
-    return candidates.length
+    await Promise.all(Array.from({ length: Math.max(1, deps.relay.limits.maxConnections * 2) }, lane))
+    await settle(mailing.id, done)
+    if (retryLater.length) {
+      await sql`update mailing_recipients set due_at = now() + ${retryAfterMs} * interval '1 millisecond'
+        where mailing_id = ${mailing.id} and contact_id = any(${retryLater}::uuid[])`
+    }
   }
 
   /**

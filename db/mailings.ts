@@ -90,14 +90,15 @@ export async function moveMailingStatus(
 }
 
 export async function mailingProgress(sql: Sql, mailingId: string): Promise<MailingProgress> {
+  // Outcomes come from the send log as soon as each mail is through; "remaining" is what has none yet.
   const [row] = await sql<MailingProgress[]>`
     select count(*)::int as total,
-      count(*) filter (where r.status = 'queued')::int as remaining,
+      count(*) filter (where r.status = 'queued' and (msg.status is null or msg.status in ('pending', 'sending', 'failed')))::int as remaining,
       count(*) filter (where r.status = 'cancelled')::int as cancelled,
-      count(*) filter (where r.status = 'done' and msg.status = 'sent')::int as sent,
+      count(*) filter (where msg.status = 'sent')::int as sent,
       count(*) filter (where r.status = 'done' and msg.status = 'failed')::int as failed,
-      count(*) filter (where r.status = 'done' and msg.status = 'suppressed')::int as suppressed,
-      count(*) filter (where r.status = 'done' and msg.status in ('unknown', 'sending'))::int as unknown
+      count(*) filter (where msg.status = 'suppressed')::int as suppressed,
+      count(*) filter (where msg.status = 'unknown' or (r.status = 'done' and msg.status = 'sending'))::int as unknown
     from mailing_recipients r
     left join messages msg on msg.mailing_id = r.mailing_id and msg.contact_id = r.contact_id
     where r.mailing_id = ${mailingId}`

@@ -16,6 +16,8 @@ import { isLeadsView } from './leads/leads-api'
 import { TemplatesLink, TemplatesPage } from './templates/TemplatesPage'
 import { isTemplatesView } from './templates/templates-api'
 import { LanguageSwitch } from './components/LanguageSwitch'
+import { MailingsLink, MailingsPage } from './mailings/MailingsPage'
+import { isMailingsView } from './mailings/mailings-api'
 
 // The live view asks for fresh counts this often while a published campaign is open.
 const LIVE_POLL_MS = 2000
@@ -32,6 +34,7 @@ export function App({ token }: { token: string | null }) {
   }
   if (token && isLeadsView(window.location.search)) return <LeadsPage token={token} />
   if (token && isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
+  if (token && isMailingsView(window.location.search)) return <MailingsPage token={token} />
   return (
     <ApiContext.Provider value={api}>
       <DesignerContext.Provider value={store}>
@@ -88,6 +91,7 @@ function Shell() {
         <DraftActions />
         <LeadsLink />
         <TemplatesLink />
+        <MailingsLink />
         <LanguageSwitch />
       </header>
       <aside className="app__sidebar">
