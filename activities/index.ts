@@ -16,7 +16,7 @@ export type ActivityDeps = MailDeps & {
   /** Lead activities (handover step, handover workflow) start and signal workflows. */
   temporal?: LeadActivityDeps['temporal']
   /** Mailings: the relay pool, DKIM key and VERP secret; without them (some tests) mailing activities refuse. */
-  mailings?: Pick<MailingSendDeps, 'relay' | 'dkim' | 'verpSecret' | 'batchSize' | 'activityBudgetMs' | 'retryAfterMs'>
+  mailings?: Pick<MailingSendDeps, 'relay' | 'dkim' | 'verpSecret' | 'batchSize' | 'activityBudgetMs' | 'retryAfterMs' | 'relaxedSql'>
 }
 
 /**

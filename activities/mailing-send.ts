@@ -15,6 +15,12 @@ import type { TokenSigner } from './tokens'
 
 export interface MailingSendDeps extends MailingRenderDeps {
   sql: Sql
+  /**
+   * The same database with synchronous_commit off, for writes whose loss in a database crash is safe to
+   * repeat (pending rows, "sent" marks, settled recipients: a lost one is looked at again, never resent).
+   * The "sending" mark always commits durably. Defaults to `sql`.
+   */
+  relaxedSql?: Sql
   tokens: TokenSigner
   publicUrl: string
   mailDomain: string
@@ -125,8 +131,9 @@ export function createMailingActivities(deps: MailingSendDeps) {
     const ids = new Set(taken.map((row) => row.id))
     return items.map((item) => ids.has(item.id))
   })
+  const relaxed = deps.relaxedSql ?? sql
   const markSent = microBatch(async (items: { id: string; response: string }[]) => {
-    await sql`
+    await relaxed`
       update messages m set status = 'sent', sent_at = now(), smtp_response = v.response
       from (select unnest(${items.map((i) => i.id)}::uuid[]) as id, unnest(${items.map((i) => i.response)}::text[]) as response) v
       where m.id = v.id`
@@ -248,7 +255,7 @@ export function createMailingActivities(deps: MailingSendDeps) {
   }
 
   async function settle(mailingId: string, contactIds: string[]) {
-    if (contactIds.length) await sql`update mailing_recipients set status = 'done' where mailing_id = ${mailingId} and contact_id = any(${contactIds}::uuid[]) and status = 'queued'`
+    if (contactIds.length) await relaxed`update mailing_recipients set status = 'done' where mailing_id = ${mailingId} and contact_id = any(${contactIds}::uuid[]) and status = 'queued'`
   }
 
   /** Renders and sends a batch over the relay's connections, a few mails ahead of each connection (not the whole batch at once). */

@@ -93,6 +93,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     }
     const sql = postgres(databaseUrl, { max: 8, onnotice: () => {} })
     stops.push(['database pool', () => sql.end({ timeout: 5 })])
+    // For mailing bookkeeping whose loss in a database crash is safe (activities/mailing-send.ts).
+    const relaxedSql = postgres(databaseUrl, { max: 2, onnotice: () => {}, connection: { synchronous_commit: 'off' } })
+    stops.push(['relaxed database pool', () => relaxedSql.end({ timeout: 5 })])
     const applied = await migrate(sql)
     if (applied.length) log(`Migrations applied: ${applied.join(', ')}`)
 
@@ -167,7 +170,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           mailDomain: config.mailDomain,
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
-          mailings: { relay, dkim: config.mailings.dkim, verpSecret },
+          mailings: { relay, dkim: config.mailings.dkim, verpSecret, relaxedSql },
         }),
         workflowBundle: options.workflowBundle,
       })

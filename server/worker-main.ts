@@ -42,7 +42,12 @@ const worker = await createCampaignWorker({
     mailDomain: config.mailDomain,
     webhookSecret: config.webhookSecret ?? deriveSecret(config.appSecret!, 'webhook'),
     // Handover steps start handover workflows; handovers signal nurture enrolments.
-    mailings: { relay: createRelayPool(config.smtpUrl!, config.mailings.relay), dkim: config.mailings.dkim, verpSecret: deriveSecret(config.appSecret!, 'verp') },
+    mailings: {
+      relay: createRelayPool(config.smtpUrl!, config.mailings.relay),
+      dkim: config.mailings.dkim,
+      verpSecret: deriveSecret(config.appSecret!, 'verp'),
+      relaxedSql: postgres(config.databaseUrl!, { max: 2, onnotice: () => {}, connection: { synchronous_commit: 'off' } }),
+    },
     temporal: { client: new Client({ connection: await Connection.connect({ address: config.temporal.address! }), namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
   }),
 })

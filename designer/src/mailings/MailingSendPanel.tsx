@@ -8,7 +8,7 @@ const POLL_MS = 1000
 
 /** Test send, the checklist, scheduling (now, a set time in the subsidiary's zone, each recipient's window) and the progress view. */
 export function MailingSendPanel({ api, mailing, locale, onChanged }: { api: MailingsApi; mailing: Mailing; locale: string; onChanged: () => void }) {
-  const { t } = useMailingT()
+  const { t, language } = useMailingT()
   const [checklist, setChecklist] = useState<Checklist | null>(null)
   const [checking, setChecking] = useState(false)
   const [testTo, setTestTo] = useState('')
@@ -54,7 +54,7 @@ export function MailingSendPanel({ api, mailing, locale, onChanged }: { api: Mai
       const body: MailingSchedule =
         mode === 'now' ? { mode } : mode === 'at' ? { mode, localTime: at } : { mode, window: { days: days as never, from, until } }
       const result = await api.schedule(mailing.id, body)
-      return result.status === 'awaiting_approval' ? t('awaiting') : t('scheduled', { time: new Date(result.sendAt).toLocaleString(undefined, { timeZone: zone }) })
+      return result.status === 'awaiting_approval' ? t('awaiting') : t('scheduled', { time: new Date(result.sendAt).toLocaleString(language, { timeZone: zone }) })
     })
   const control = (action: 'pause' | 'resume' | 'cancel') =>
     act(async () => {
@@ -117,7 +117,7 @@ export function MailingSendPanel({ api, mailing, locale, onChanged }: { api: Mai
           <div className="mailing-schedule" role="radiogroup">
             {(['now', 'at', 'recipient_window'] as const).map((option) => (
               <label key={option}>
-                <input type="radio" name="mode" data-testid={`schedule-${option}`} checked={mode === option} onChange={() => setMode(option)} /> {t(`mode.${option}`, { zone })}
+                <input type="radio" name="mode" data-testid={`schedule-mode-${option}`} checked={mode === option} onChange={() => setMode(option)} /> {t(`mode.${option}`, { zone })}
               </label>
             ))}
             {mode === 'at' && (
@@ -154,7 +154,7 @@ export function MailingSendPanel({ api, mailing, locale, onChanged }: { api: Mai
       {mailing.status !== 'draft' && progress && (
         <div className="mailing-progress" data-testid="progress">
           <h3>{t('progress')}</h3>
-          {mailing.sendAt && mailing.status === 'scheduled' && <p>{t('scheduled', { time: new Date(mailing.sendAt).toLocaleString(undefined, { timeZone: zone }) })}</p>}
+          {mailing.sendAt && mailing.status === 'scheduled' && <p>{t('scheduled', { time: new Date(mailing.sendAt).toLocaleString(language, { timeZone: zone }) })}</p>}
           <div className="mailing-progress__bar" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={progress.sent}>
             <span className="mailing-progress__sent" style={{ width: share(progress.sent) }} />
             <span className="mailing-progress__failed" style={{ width: share(progress.failed) }} />
