@@ -4,6 +4,8 @@ FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends default-jre-headless maven && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci's postinstall patches the postgres driver (tools/patch-postgres-driver.mjs, docs/hardening.md).
+COPY tools/patch-postgres-driver.mjs tools/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build:designer \

@@ -120,13 +120,16 @@ export function createMailingActivities(deps: MailingSendDeps) {
   const retryAfterMs = deps.retryAfterMs ?? 60_000
 
   // The moment the relay takes the envelope, the mail is marked "sending" (see relay-pool.ts): rows of
-  // many connections in one statement. Only a row still pending (or failed before) may be taken.
+  // many connections in one statement. Only a row still pending (or failed before) may be taken, and only
+  // while the contact's consent stands and the address is deliverable: read in the same statement, at
+  // the last moment before the body leaves (an unsubscribe a second earlier stops the mail).
   const markSending = microBatch(async (items: { id: string; subject: string; locale: string; pins: unknown }[]) => {
     const taken = await sql<{ id: string }[]>`
       update messages m set status = 'sending', attempts = attempts + 1, subject = v.subject, locale = v.locale, render_pins = v.pins::jsonb
       from (select unnest(${items.map((i) => i.id)}::uuid[]) as id, unnest(${items.map((i) => i.subject)}::text[]) as subject,
-                   unnest(${items.map((i) => i.locale)}::text[]) as locale, unnest(${items.map((i) => JSON.stringify(i.pins))}::text[]) as pins) v
-      where m.id = v.id and m.status in ('pending', 'failed')
+                   unnest(${items.map((i) => i.locale)}::text[]) as locale, unnest(${items.map((i) => JSON.stringify(i.pins))}::text[]) as pins) v,
+           contacts c
+      where m.id = v.id and m.status in ('pending', 'failed') and c.id = m.contact_id and c.consent_status = 'granted' and c.undeliverable_at is null
       returning m.id`
     const ids = new Set(taken.map((row) => row.id))
     return items.map((item) => ids.has(item.id))
@@ -396,14 +399,18 @@ export function createMailingActivities(deps: MailingSendDeps) {
       return 'retry'
     }
     let mayGo = false
+    let withheld = false
     const result = await deps.relay.deliver({
       from: verpAddress(deps.verpSecret, rowId, domain),
       to: candidate.email,
       message,
       beforeBody: async () => {
         mayGo = await markSending({ id: rowId, subject, locale: renderedLocale, pins })
-        // Another attempt holds this row (a stale activity still running): this one must not send it.
-        if (!mayGo) throw new Error('the mail is being sent by another attempt')
+        if (mayGo) return
+        // Consent gone, or another attempt holds this row (a stale activity still running): not sent.
+        const [row] = await sql<{ status: string }[]>`select status from messages where id = ${rowId}`
+        withheld = row?.status === 'pending' || row?.status === 'failed'
+        throw new Error(withheld ? 'consent withdrawn before the mail left' : 'the mail is being sent by another attempt')
       },
     })
     if (result.ok) {
@@ -412,6 +419,11 @@ export function createMailingActivities(deps: MailingSendDeps) {
     }
     const error = result.error!
     const reason = error.message ?? String(error)
+    if (!mayGo && withheld) {
+      // Consent withdrawn (or the address bounced) since the batch was claimed: recorded, never sent.
+      await sql`update messages set status = 'suppressed', reason = 'no_consent: withdrawn before the mail left' where id = ${rowId} and status in ('pending', 'failed')`
+      return 'done'
+    }
     if (!mayGo) {
       // Nothing of the body left: the row is still pending (or failed) and the recipient stays queued.
       await sql`update messages set status = 'failed', reason = ${reason} where id = ${rowId} and status in ('pending', 'failed')`

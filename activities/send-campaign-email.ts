@@ -90,7 +90,8 @@ export function campaignMessageId(input: Pick<SendCampaignEmailInput, 'enrolment
  * and after the transaction, so a retry can tell what happened: sent is not sent again; sending means an
  * attempt died mid-transaction, so the outcome is recorded as unknown instead of mailing twice; failed
  * (the server said "not now", or the message never fully left) is retried. A connection lost after the
- * whole message went out is unknown too. Contacts without consent are recorded as suppressed, never mailed.
+ * whole message went out is unknown too. Contacts without consent are recorded as suppressed, never mailed:
+ * consent is read again as each SMTP attempt starts (startAttempt), retries and waits included.
  */
 export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmailInput): Promise<SendOutcome> {
   const { sql } = deps
@@ -167,9 +168,6 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     unsubscribeUrl,
   })
 
-  await sql`
-    update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale}
-    where message_id = ${messageId}`
   // The MIME message is built here and handed to SMTP as a stream, so we know whether the server can
   // have received all of it: it cannot accept a message whose end (the final ".") was never sent.
   const message = await new MailComposer({
@@ -186,6 +184,10 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   })
     .compile()
     .build()
+  // Consent and the campaign are read again at the moment the attempt starts, not when the mail was first
+  // planned: an unsubscribe during an SMTP outage, a pause, quiet hours or a frequency-cap wait stops it here.
+  const withheld = await startAttempt(sql, input, messageId, mail)
+  if (withheld) return withheld
   let bodyHandedOver = false
   const raw = Readable.from([message]).once('end', () => (bodyHandedOver = true))
   const stopHeartbeat = startHeartbeat()
@@ -236,6 +238,39 @@ async function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: str
       values (${input.accountId}, ${input.enrolmentId}, ${input.contactId}, ${input.campaignId}, ${input.nodeId}, ${input.visit},
               ${messageId}, ${input.template}, ${recipient.email})
       on conflict (enrolment_id, node_id, visit) do nothing`
+    return null
+  })
+}
+
+/**
+ * The last word before the SMTP transaction: the contact's consent and the campaign's state as they are
+ * now. The contact row is read FOR SHARE, so an unsubscribe committed before this point is seen and one
+ * arriving meanwhile waits until the attempt is recorded as started ("sending"). Withdrawn consent or a
+ * stopped campaign records the message as suppressed (which frees its frequency-cap slot); a paused
+ * campaign leaves the row as it is, and the workflow asks again after the resume.
+ */
+async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: string, mail: { subject: string; locale: string }): Promise<SendOutcome | null> {
+  return sql.begin(async (sql) => {
+    const [now] = await sql<{ consent_status: string; undeliverable: boolean; campaign_status: RecipientRow['campaign_status'] }[]>`
+      select c.consent_status, c.undeliverable_at is not null as undeliverable, ca.status as campaign_status
+      from contacts c, campaigns ca
+      where c.id = ${input.contactId} and ca.id = ${input.campaignId}
+      for share of c`
+    if (!now) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} or campaign ${input.campaignId} no longer exists`, 'EnrolmentGone')
+    if (now.campaign_status === 'paused') return { outcome: 'paused', messageId } as const
+    const suppressed =
+      now.consent_status !== 'granted' ? { reason: 'no_consent', detail: `no_consent: consent is ${now.consent_status}` }
+      : now.campaign_status === 'stopped' ? { reason: 'campaign_stopped', detail: 'campaign_stopped: the campaign was stopped before the mail left' }
+      // A hard bounce (or soft bounces over the threshold) made the address undeliverable (docs/mailings.md).
+      : now.undeliverable ? { reason: 'undeliverable', detail: 'undeliverable: the address bounced' }
+      : null
+    if (suppressed) {
+      await sql`update messages set status = 'suppressed', reason = ${suppressed.detail} where message_id = ${messageId}`
+      return { outcome: 'suppressed', messageId, reason: suppressed.reason } as const
+    }
+    await sql`
+      update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale}
+      where message_id = ${messageId}`
     return null
   })
 }

@@ -11,11 +11,16 @@ import type { DeepLConfig } from '../templates/deepl'
 import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import type { Transporter } from 'nodemailer'
-import { authorsCampaigns, caller, requireCaller } from './auth'
+import { authorsCampaigns, requireCaller } from './auth'
+import { route } from './contract/mount'
+import { system } from './contract/system'
+import { referenceRoutes } from './reference'
 import { campaignRoutes } from './campaigns'
 import { contactRoutes } from './contacts'
 import { linkTagRoutes } from './link-tags'
 import { errorHandler, send } from './errors'
+import { rejectUnstorableBody, rejectUnstorableUrl } from './input-guard'
+import { readinessRoutes } from './readiness'
 import { enrolmentRoutes } from './enrolments'
 import { eventRoutes } from './events'
 import { handoverRoutes } from './handovers'
@@ -69,21 +74,23 @@ export function createApp(deps: AppDeps) {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
+  app.use(rejectUnstorableUrl)
 
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
   app.use(mailingWebVersionRoutes(deps))
-  app.get('/api/health', (_req, res) => void res.json({ ok: true }))
+  app.use('/api', readinessRoutes(deps))
+  app.use('/api', referenceRoutes())
 
   const api = Router()
   api.use(requireCaller(deps.tokens))
-  api.use(json({ limit: '1mb' }))
+  api.use(json({ limit: '1mb' }), rejectUnstorableBody)
   // Who the token belongs to and what they may do, so the designer shows only controls that will work.
-  api.get('/me', (req, res) => {
-    const who = caller(req)
-    res.json({ user: who.sub, role: who.role, subsidiaries: who.subs, mayAuthorCampaigns: authorsCampaigns(who), expiresAt: new Date(who.exp * 1000) })
-  })
+  route(api, system.me, async ({ who }) => ({
+    status: 200,
+    body: { user: who.sub, role: who.role, subsidiaries: who.subs, mayAuthorCampaigns: authorsCampaigns(who), expiresAt: new Date(who.exp * 1000) },
+  }))
   api.use(eventRoutes(deps))
   api.use(campaignRoutes(deps))
   api.use(templateRoutes(deps))

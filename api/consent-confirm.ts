@@ -4,6 +4,7 @@ import type { ConfirmPayload } from '../activities/confirmation-mail'
 import { escapeHtml, publicPage, textsFor } from '../activities/confirmation-mail-texts'
 import { formAsset, judgeTrackingRequest } from '../tracking/machine'
 import { rememberContact } from '../tracking/visitors'
+import { rejectUnstorableBody } from './input-guard'
 import { cookieOptions, type TrackingDeps } from './tracking'
 
 // Confirming sets the same cookies as a tracked click, so it needs what the tracking routes need.
@@ -50,7 +51,7 @@ export function confirmRoutes(deps: ConfirmDeps): Router {
   }
 
   router.get('/f/confirm/:token', handle)
-  router.post('/f/confirm/:token', urlencoded({ extended: false }), handle)
+  router.post('/f/confirm/:token', urlencoded({ extended: false }), rejectUnstorableBody, handle)
   return router
 }
 

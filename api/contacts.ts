@@ -1,16 +1,10 @@
 import { Router } from 'express'
 import type { Sql } from 'postgres'
-import { z } from 'zod'
-import { caller } from './auth'
-import { invalidInput, send } from './errors'
+import { contacts } from './contract/contacts'
+import { route } from './contract/mount'
 
 // A contacts lookup for pickers (the designer's simulation panel picks a sample contact from it): search
 // by e-mail, name or company, only among the subsidiaries the caller may see.
-
-const query = z.strictObject({
-  search: z.string().trim().max(200, 'at most 200 characters').default(''),
-  limit: z.coerce.number('a whole number from 1 to 100').int('a whole number from 1 to 100').min(1, 'at least 1').max(100, 'at most 100').default(20),
-})
 
 interface ContactRow {
   id: string
@@ -27,12 +21,8 @@ export function contactRoutes(deps: { sql: Sql }): Router {
   const { sql } = deps
   const router = Router()
 
-  router.get('/contacts', async (req, res) => {
-    // Repeated parameters (?limit=1&limit=2) arrive as arrays: refused by the schema, named by field.
-    const parsed = query.safeParse(req.query)
-    if (!parsed.success) return send(res, invalidInput(parsed.error))
-    const { search, limit } = parsed.data
-    const who = caller(req)
+  route(router, contacts.search, async ({ query, who }) => {
+    const { search, limit } = query
     // LIKE wildcards typed by the user are matched literally.
     const pattern = `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
     const rows = await sql<ContactRow[]>`
@@ -43,16 +33,19 @@ export function contactRoutes(deps: { sql: Sql }): Router {
         ${search ? sql`and (c.email ilike ${pattern} or c.company ilike ${pattern} or concat_ws(' ', c.first_name, c.last_name) ilike ${pattern})` : sql``}
       order by lower(c.email)
       limit ${limit}`
-    res.json({
-      contacts: rows.map((row) => ({
-        id: row.id,
-        email: row.email,
-        name: [row.first_name, row.last_name].filter(Boolean).join(' ') || null,
-        company: row.company,
-        subsidiary: row.subsidiary,
-        tags: row.tags,
-      })),
-    })
+    return {
+      status: 200,
+      body: {
+        contacts: rows.map((row) => ({
+          id: row.id,
+          email: row.email,
+          name: [row.first_name, row.last_name].filter(Boolean).join(' ') || null,
+          company: row.company,
+          subsidiary: row.subsidiary,
+          tags: row.tags,
+        })),
+      },
+    }
   })
   return router
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { emailAddress } from './input-schemas'
 
 // CSV uploads for manual enrolment: one column named "email" (any others are ignored). Files come out of
 // Excel and CRMs, so a byte-order mark, CRLF line ends, ";" or tab as the separator (German and French
@@ -22,7 +23,7 @@ export type CsvParse =
   | { ok: true; rows: CsvRow[]; problems: CsvProblem[] }
   | { ok: false; error: 'no_email_column' | 'unclosed_quote' | 'too_many_rows' | 'empty'; line?: number; message: string }
 
-const email = z.email().max(254)
+const email = emailAddress()
 
 interface CsvRecord {
   line: number

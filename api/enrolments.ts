@@ -1,43 +1,29 @@
 import { Router } from 'express'
 import type { Client } from '@temporalio/client'
 import type { Sql } from 'postgres'
-import { z } from 'zod'
-import { controlCampaign, type CampaignAction } from '../engine/lifecycle'
-import { authorsCampaigns, caller } from './auth'
-import { invalidInput, notFound, send } from './errors'
+import { controlCampaign } from '../engine/lifecycle'
+import type { CampaignStatus } from './contract/campaigns'
+import { enrolments } from './contract/enrolments'
+import { route } from './contract/mount'
+import { notFound } from './errors'
 
-const id = z.uuid()
-const listQuery = z.strictObject({
-  step: z.string().max(64).optional(),
-  status: z.enum(['active', 'completed', 'exited', 'converted']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-})
-
-/** Campaign controls (pause, resume, stop) and who is where in a campaign. */
+/** Campaign controls (pause, resume, stop) and who is where in a campaign (contract: api/contract/enrolments.ts). */
 export function enrolmentRoutes(deps: { sql: Sql; client: Client; taskQueue: string; scanEvery: string }): Router {
   const { sql } = deps
   const router = Router()
 
-  for (const action of ['pause', 'resume', 'stop'] as CampaignAction[]) {
-    router.post(`/campaigns/:id/${action}`, async (req, res) => {
-      const who = caller(req)
-      if (!authorsCampaigns(who)) return send(res, { status: 403, code: 'forbidden', message: `only HQ marketers ${action} campaigns` })
-      const campaignId = id.safeParse(req.params.id)
-      if (!campaignId.success) return send(res, notFound('campaign'))
-      const result = await controlCampaign(sql, deps.client, { accountId: who.acc, campaignId: campaignId.data, action }, { taskQueue: deps.taskQueue, every: deps.scanEvery })
-      if (result.ok) return void res.json({ status: result.status, affected: result.affected })
-      if (result.reason === 'not_found') return send(res, notFound('campaign'))
-      send(res, { status: 409, code: 'conflict', field: 'status', message: result.message })
+  for (const action of ['pause', 'resume', 'stop'] as const) {
+    route(router, enrolments[action], async ({ params, who }) => {
+      const result = await controlCampaign(sql, deps.client, { accountId: who.acc, campaignId: params.id, action }, { taskQueue: deps.taskQueue, every: deps.scanEvery })
+      // The status column's check constraint holds the same four values as the contract.
+      if (result.ok) return { status: 200, body: { status: result.status as CampaignStatus, affected: result.affected } }
+      if (result.reason === 'not_found') return notFound('campaign')
+      return { status: 409, code: 'conflict', field: 'status', message: result.message }
     })
   }
 
-  router.get('/campaigns/:id/enrolments', async (req, res) => {
-    const who = caller(req)
-    const campaignId = id.safeParse(req.params.id)
-    if (!campaignId.success) return send(res, notFound('campaign'))
-    const query = listQuery.safeParse(req.query)
-    if (!query.success) return send(res, invalidInput(query.error, 'query'))
-    const { step, status, limit } = query.data
+  route(router, enrolments.list, async ({ params, query, who }) => {
+    const { step, status, limit } = query
     const rows = await sql`
       select e.id, e.status, e.current_node_id, e.exit_reason, e.started_at, e.finished_at, v.version,
              c.id as contact_id, c.email, c.first_name, c.last_name, s.code as subsidiary
@@ -45,43 +31,37 @@ export function enrolmentRoutes(deps: { sql: Sql; client: Client; taskQueue: str
       join contacts c on c.id = e.contact_id
       join subsidiaries s on s.id = c.subsidiary_id
       join campaign_versions v on v.id = e.version_id
-      where e.campaign_id = ${campaignId.data} and e.account_id = ${who.acc}
+      where e.campaign_id = ${params.id} and e.account_id = ${who.acc}
         ${who.subs === '*' ? sql`` : sql`and s.code = any(${who.subs})`}
         ${step ? sql`and e.current_node_id = ${step}` : sql``}
         ${status ? sql`and e.status = ${status}` : sql``}
       order by e.started_at desc limit ${limit}`
-    res.json({
-      enrolments: rows.map((row) => ({
-        id: row.id,
-        status: row.status,
-        currentNodeId: row.current_node_id,
-        exitReason: row.exit_reason,
-        version: row.version,
-        startedAt: row.started_at,
-        finishedAt: row.finished_at,
-        contact: { id: row.contact_id, email: row.email, firstName: row.first_name, lastName: row.last_name, subsidiary: row.subsidiary },
-      })),
-    })
+    const list = rows.map((row) => ({
+      id: row.id,
+      status: row.status,
+      currentNodeId: row.current_node_id,
+      exitReason: row.exit_reason,
+      version: row.version,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      contact: { id: row.contact_id, email: row.email, firstName: row.first_name, lastName: row.last_name, subsidiary: row.subsidiary },
+    }))
+    return { status: 200, body: { enrolments: list } }
   })
 
   // Per step: how many entered, how many wait there now, and which outputs they took (a condition's
   // branches, an A/B split's arms). What the live view draws on the graph and the A/B report counts.
-  router.get('/campaigns/:id/steps', async (req, res) => {
-    const who = caller(req)
-    const campaignId = id.safeParse(req.params.id)
-    if (!campaignId.success) return send(res, notFound('campaign'))
-    const version = z.coerce.number().int().positive().optional().safeParse(req.query.version)
-    if (!version.success) return send(res, invalidInput(version.error, 'query.version'))
-    const [campaign] = await sql`select id from campaigns where id = ${campaignId.data} and account_id = ${who.acc}`
-    if (!campaign) return send(res, notFound('campaign'))
+  route(router, enrolments.steps, async ({ params, query, who }) => {
+    const [campaign] = await sql`select id from campaigns where id = ${params.id} and account_id = ${who.acc}`
+    if (!campaign) return notFound('campaign')
     const scope = sql`
       from enrolments e
       join contacts c on c.id = e.contact_id
       join subsidiaries s on s.id = c.subsidiary_id
       join campaign_versions v on v.id = e.version_id
-      where e.campaign_id = ${campaignId.data}
+      where e.campaign_id = ${params.id}
         ${who.subs === '*' ? sql`` : sql`and s.code = any(${who.subs})`}
-        ${version.data ? sql`and v.version = ${version.data}` : sql``}`
+        ${query.version ? sql`and v.version = ${query.version}` : sql``}`
     const [passes, waiting, statuses] = await Promise.all([
       sql<{ node_id: string; output: string | null; n: number }[]>`
         select st.node_id, st.output, count(*)::int as n from enrolment_steps st join (select e.id ${scope}) x on x.id = st.enrolment_id
@@ -96,37 +76,37 @@ export function enrolmentRoutes(deps: { sql: Sql; client: Client; taskQueue: str
       if (row.output) step(row.node_id).outputs[row.output] = row.n
     }
     for (const row of waiting) step(row.node_id).waiting = row.n
-    res.json({ steps, enrolments: Object.fromEntries(statuses.map((row) => [row.status, row.n])) })
+    return { status: 200, body: { steps, enrolments: Object.fromEntries(statuses.map((row) => [row.status, row.n])) } }
   })
 
-  router.get('/enrolments/:id', async (req, res) => {
-    const who = caller(req)
-    const enrolmentId = id.safeParse(req.params.id)
-    if (!enrolmentId.success) return send(res, notFound('enrolment'))
+  route(router, enrolments.get, async ({ params, who }) => {
     const [row] = await sql`
       select e.*, s.code as subsidiary, c.email, v.version from enrolments e
       join contacts c on c.id = e.contact_id join subsidiaries s on s.id = c.subsidiary_id
       join campaign_versions v on v.id = e.version_id
-      where e.id = ${enrolmentId.data} and e.account_id = ${who.acc}`
-    if (!row || !(who.subs === '*' || who.subs.includes(row.subsidiary))) return send(res, notFound('enrolment'))
+      where e.id = ${params.id} and e.account_id = ${who.acc}`
+    if (!row || !(who.subs === '*' || who.subs.includes(row.subsidiary))) return notFound('enrolment')
     const [steps, messages] = await Promise.all([
       sql`select node_id, visit, entered_at, output from enrolment_steps where enrolment_id = ${row.id} order by entered_at, visit`,
       sql`select node_id, visit, status, reason, subject, message_id, created_at, sent_at from messages where enrolment_id = ${row.id} order by created_at`,
     ])
-    res.json({
-      id: row.id,
-      campaignId: row.campaign_id,
-      version: row.version,
-      contact: { id: row.contact_id, email: row.email, subsidiary: row.subsidiary },
-      status: row.status,
-      currentNodeId: row.current_node_id,
-      exitReason: row.exit_reason,
-      startedAt: row.started_at,
-      finishedAt: row.finished_at,
-      workflowId: row.workflow_id,
-      history: steps.map((step) => ({ nodeId: step.node_id, visit: step.visit, enteredAt: step.entered_at, output: step.output })),
-      messages: messages.map((m) => ({ nodeId: m.node_id, visit: m.visit, status: m.status, reason: m.reason, subject: m.subject, messageId: m.message_id, createdAt: m.created_at, sentAt: m.sent_at })),
-    })
+    return {
+      status: 200,
+      body: {
+        id: row.id,
+        campaignId: row.campaign_id,
+        version: row.version,
+        contact: { id: row.contact_id, email: row.email, subsidiary: row.subsidiary },
+        status: row.status,
+        currentNodeId: row.current_node_id,
+        exitReason: row.exit_reason,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        workflowId: row.workflow_id,
+        history: steps.map((step) => ({ nodeId: step.node_id, visit: step.visit, enteredAt: step.entered_at, output: step.output })),
+        messages: messages.map((m) => ({ nodeId: m.node_id, visit: m.visit, status: m.status, reason: m.reason, subject: m.subject, messageId: m.message_id, createdAt: m.created_at, sentAt: m.sent_at })),
+      },
+    }
   })
 
   return router

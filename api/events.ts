@@ -4,12 +4,14 @@ import { z } from 'zod'
 import type { EventDispatcher } from '../engine/dispatcher'
 import { eventTypeSchema } from '../engine/nodes/property-filter'
 import { caller, seesSubsidiary } from './auth'
-import { invalidInput, send, type ApiError } from './errors'
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability'
+import { databaseUnavailable, invalidInput, send, type ApiError } from './errors'
+import { emailAddress } from './input-schemas'
 
 export const LOCALES = ['de', 'fr', 'it', 'es', 'en'] as const
 
 const contactInput = z.strictObject({
-  email: z.email('must be an e-mail address').max(254),
+  email: emailAddress(),
   firstName: z.string().trim().max(100).optional(),
   lastName: z.string().trim().max(100).optional(),
   salutation: z.enum(['mr', 'ms', 'none']).optional(),
@@ -36,7 +38,7 @@ const BATCH_PARALLEL = 4
 
 interface Rejected {
   index: number
-  status: ApiError['status'] | 500
+  status: ApiError['status'] | 500 | 503
   code: string
   field: string
   message: string
@@ -101,7 +103,8 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
         } catch (error) {
           // Not stored (the transaction rolled back); the others are unaffected, and the caller may resend this one.
           deps.log?.(`event ${index} of a batch not stored: ${error}`)
-          rejected.push({ index, status: 500, code: 'internal', field: `events.${index}`, message: `events.${index}: not stored because of an internal error; send it again` })
+          if (isDatabaseUnavailable(error)) rejected.push({ index, status: 503, code: 'unavailable', field: `events.${index}`, message: `events.${index}: not stored, the database is unreachable; send it again in ${RETRY_AFTER_SECONDS} s` })
+          else rejected.push({ index, status: 500, code: 'internal', field: `events.${index}`, message: `events.${index}: not stored because of an internal error; send it again` })
         }
       }
     }
@@ -110,6 +113,8 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
   accepted.sort((a, b) => a.index - b.index)
   rejected.sort((a, b) => a.index - b.index)
   if (accepted.some((event) => !event.duplicate)) deps.dispatcher.kick()
+  // Nothing stored because the database is away: the whole batch is worth sending again later.
+  if (accepted.length === 0 && rejected.some((entry) => entry.status === 503)) return databaseUnavailable(res)
   const status = rejected.length === 0 ? 202 : accepted.length === 0 ? 400 : 207
   res.status(status).json({ accepted, rejected })
 }
@@ -143,11 +148,32 @@ async function storeEvent(sql: Sql, who: ReturnType<typeof caller>, input: Event
       const earlier = await earlierEvent(sql, who, { ...input, id: input.id })
       if (earlier) return earlier
     }
-    const [existing] = await sql<{ id: string; subsidiary_code: string }[]>`
-      select c.id, s.code as subsidiary_code from contacts c join subsidiaries s on s.id = c.subsidiary_id
-      where c.account_id = ${who.acc} and lower(c.email) = lower(${contact.email})
-      for update of c`
-    let contactId: string
+    const findContact = async () =>
+      (await sql<{ id: string; subsidiary_code: string }[]>`
+        select c.id, s.code as subsidiary_code from contacts c join subsidiaries s on s.id = c.subsidiary_id
+        where c.account_id = ${who.acc} and lower(c.email) = lower(${contact.email})
+        for update of c`)[0]
+    let existing = await findContact()
+    let contactId: string | undefined
+    if (!existing) {
+      const code = contact.subsidiary ?? (who.subs !== '*' && who.subs.length === 1 ? who.subs[0] : undefined)
+      const [subsidiary] = code
+        ? await sql<{ id: string; code: string }[]>`select id, code from subsidiaries where account_id = ${who.acc} and code = ${code}`
+        : await sql<{ id: string; code: string }[]>`select id, code from subsidiaries where account_id = ${who.acc} and is_headquarters`
+      if (!subsidiary) return { status: 400, code: 'invalid_input', field: 'contact.subsidiary', message: `contact.subsidiary: no subsidiary "${code}" in this account` } as ApiError
+      if (!seesSubsidiary(who, subsidiary.code)) return { status: 403, code: 'forbidden', field: 'contact.subsidiary', message: `contact.subsidiary: you may not add contacts to ${subsidiary.code}` } as ApiError
+      // Concurrent first events for one new address: one insert creates the contact, the others wait
+      // for it on the unique index and then take the contact it created (below), instead of failing.
+      const [created] = await sql<{ id: string }[]>`
+        insert into contacts (account_id, subsidiary_id, email, first_name, last_name, salutation, company, locale, attributes)
+        values (${who.acc}, ${subsidiary.id}, ${contact.email}, ${contact.firstName ?? null}, ${contact.lastName ?? null},
+                ${contact.salutation ?? null}, ${contact.company ?? null}, ${contact.locale ?? null},
+                ${sql.json((contact.attributes ?? {}) as Record<string, never>)})
+        on conflict (account_id, lower(email)) do nothing
+        returning id`
+      if (created) contactId = created.id
+      else existing = await findContact()
+    }
     if (existing) {
       // Not "forbidden": a caller must not learn that a contact of another subsidiary exists.
       if (!seesSubsidiary(who, existing.subsidiary_code)) return { status: 404, code: 'not_found', field: 'contact.email', message: 'contact.email: no contact with this address in your subsidiaries' } as ApiError
@@ -166,21 +192,8 @@ async function storeEvent(sql: Sql, who: ReturnType<typeof caller>, input: Event
           updated_at = now()
         where id = ${existing.id}`
       contactId = existing.id
-    } else {
-      const code = contact.subsidiary ?? (who.subs !== '*' && who.subs.length === 1 ? who.subs[0] : undefined)
-      const [subsidiary] = code
-        ? await sql<{ id: string; code: string }[]>`select id, code from subsidiaries where account_id = ${who.acc} and code = ${code}`
-        : await sql<{ id: string; code: string }[]>`select id, code from subsidiaries where account_id = ${who.acc} and is_headquarters`
-      if (!subsidiary) return { status: 400, code: 'invalid_input', field: 'contact.subsidiary', message: `contact.subsidiary: no subsidiary "${code}" in this account` } as ApiError
-      if (!seesSubsidiary(who, subsidiary.code)) return { status: 403, code: 'forbidden', field: 'contact.subsidiary', message: `contact.subsidiary: you may not add contacts to ${subsidiary.code}` } as ApiError
-      const [created] = await sql<{ id: string }[]>`
-        insert into contacts (account_id, subsidiary_id, email, first_name, last_name, salutation, company, locale, attributes)
-        values (${who.acc}, ${subsidiary.id}, ${contact.email}, ${contact.firstName ?? null}, ${contact.lastName ?? null},
-                ${contact.salutation ?? null}, ${contact.company ?? null}, ${contact.locale ?? null},
-                ${sql.json((contact.attributes ?? {}) as Record<string, never>)})
-        returning id`
-      contactId = created!.id
     }
+    if (!contactId) throw new Error(`contact ${contact.email} neither created nor found`)
     const [event] = await sql<{ id: string }[]>`
       insert into events (account_id, contact_id, type, properties, occurred_at, source, client_id)
       values (${who.acc}, ${contactId}, ${input.type}, ${sql.json(input.properties as Record<string, never>)},

@@ -3,6 +3,7 @@ import type { Sql, TransactionSql } from 'postgres'
 import { z } from 'zod'
 import { caller, seesSubsidiary, type Caller } from './auth'
 import { invalidInput, notFound, send, type ApiError } from './errors'
+import { int4 } from './input-schemas'
 
 // Names the public form endpoint reads itself (api/forms.ts); the consent box belongs to double opt-in.
 const RESERVED = new Set(['consent', 'consentVersion', 'consent_version', 'requestId', 'request_id', 'visitorId', 'visitor_id'])
@@ -31,8 +32,9 @@ const formSettings = {
   subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR'),
   fields: fieldsSchema,
   consentPurpose: z.string().regex(/^[a-z][a-z0-9_-]{1,49}$/, 'a purpose such as "marketing"'),
-  consentVersion: z.number('a consent text version number or null (the newest)').int().positive().nullable(),
-  assetUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL or null' }).max(2000).nullable(),
+  consentVersion: int4().positive('a consent text version number or null (the newest)').nullable(),
+  // Served on every submission and named in the download event by its decoded file name: it must decode.
+  assetUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL or null' }).max(2000).refine(decodes, 'the URL has a malformed %-escape').nullable(),
   doubleOptIn: z.boolean('true or false'),
 }
 const createForm = z.strictObject({
@@ -189,4 +191,13 @@ export function formAdminRoutes(deps: { sql: Sql }): Router {
   })
 
   return router
+}
+
+function decodes(url: string): boolean {
+  try {
+    decodeURIComponent(new URL(url).pathname)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -75,11 +75,24 @@ export async function storeSubmission(sql: Sql, form: FormRow, posted: FormInput
       consentTextId = text.id
     }
 
-    const [existing] = await sql<{ id: string; consent_status: string; locale: string }[]>`
-      select c.id, c.consent_status, s.locale from contacts c join subsidiaries s on s.id = c.subsidiary_id
-      where c.account_id = ${form.account_id} and lower(c.email) = lower(${input.email}) for update of c`
-    let contactId: string
+    const findContact = async () =>
+      (await sql<{ id: string; consent_status: string; locale: string }[]>`
+        select c.id, c.consent_status, s.locale from contacts c join subsidiaries s on s.id = c.subsidiary_id
+        where c.account_id = ${form.account_id} and lower(c.email) = lower(${input.email}) for update of c`)[0]
+    let existing = await findContact()
+    let contactId: string | undefined
     let locale = form.locale
+    if (!existing) {
+      // Two first submissions for one new address at once: one creates the contact, the other takes it.
+      const [created] = await sql<{ id: string }[]>`
+        insert into contacts (account_id, subsidiary_id, email, first_name, last_name, salutation, company, locale, consent_status)
+        values (${form.account_id}, ${form.subsidiary_id}, ${input.email}, ${input.firstName ?? null}, ${input.lastName ?? null},
+                ${input.salutation ?? null}, ${input.company ?? null}, ${form.locale}, ${input.consent ? 'pending' : 'none'})
+        on conflict (account_id, lower(email)) do nothing
+        returning id`
+      if (created) contactId = created.id
+      else existing = await findContact()
+    }
     const alreadyGranted = existing?.consent_status === 'granted'
     if (existing) {
       contactId = existing.id
@@ -93,14 +106,8 @@ export async function storeSubmission(sql: Sql, form: FormRow, posted: FormInput
           consent_status = case when ${input.consent} and consent_status <> 'granted' then 'pending' else consent_status end,
           updated_at = now()
         where id = ${existing.id}`
-    } else {
-      const [created] = await sql<{ id: string }[]>`
-        insert into contacts (account_id, subsidiary_id, email, first_name, last_name, salutation, company, locale, consent_status)
-        values (${form.account_id}, ${form.subsidiary_id}, ${input.email}, ${input.firstName ?? null}, ${input.lastName ?? null},
-                ${input.salutation ?? null}, ${input.company ?? null}, ${form.locale}, ${input.consent ? 'pending' : 'none'})
-        returning id`
-      contactId = created!.id
     }
+    if (!contactId) throw new Error(`contact ${input.email} neither created nor found`)
 
     const confirmationStatus = input.consent && !alreadyGranted ? 'pending' : 'not_needed'
     const fields = { email: input.email, firstName: input.firstName, lastName: input.lastName, company: input.company, salutation: input.salutation, consent: input.consent, ...extra }

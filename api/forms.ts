@@ -12,6 +12,8 @@ import { downloadAsset } from '../tracking/machine'
 import { identifyVisitor, rememberContact, visitorIdFrom } from '../tracking/visitors'
 import { confirmRoutes } from './consent-confirm'
 import { invalidInput, send, type ApiError } from './errors'
+import { rejectUnstorableBody } from './input-guard'
+import { emailAddress, int4Param } from './input-schemas'
 import { publicCors } from './visits'
 import { cookieOptions, DEFAULT_TRACKING } from './tracking'
 import { storeSubmission, type FormRow, type StoredSubmission } from './form-submission'
@@ -32,13 +34,13 @@ const text = (max: number) => z.string().trim().max(max).optional()
 
 // Web forms post snake_case or camelCase, and empty inputs as "": both are read the same way.
 export const formInput = z.object({
-  email: z.email('must be an e-mail address').max(254),
+  email: emailAddress(),
   firstName: text(100),
   lastName: text(100),
   company: text(200),
   salutation: z.enum(['mr', 'ms', 'none'], 'mr, ms or none').optional(),
   consent: z.union([z.boolean(), z.string()]).optional().transform((v) => v === true || CHECKED.has(String(v ?? '').toLowerCase())),
-  consentVersion: z.coerce.number('a consent text version number').int().positive().optional(),
+  consentVersion: int4Param().positive('a consent text version number').optional(),
   requestId: z.string().min(1).max(200).optional(),
   visitorId: z.string().max(64).optional(),
 })
@@ -71,7 +73,7 @@ export function formRoutes(deps: FormDeps): Router {
 
   router.use('/f', publicCors)
   router.use(confirmRoutes(deps))
-  router.post('/f/:formKey', urlencoded({ extended: false, limit: '32kb' }), json({ limit: '32kb' }), async (req, res) => {
+  router.post('/f/:formKey', urlencoded({ extended: false, limit: '32kb' }), json({ limit: '32kb' }), rejectUnstorableBody, async (req, res) => {
     const html = !req.is('application/json') && !req.accepts('json', 'html')?.toString().includes('json')
     const fail = (error: ApiError, locale = 'de') =>
       html ? void res.status(error.status).type('html').send(publicPage(locale, textsFor(locale).formErrorTitle, [error.message])) : send(res, error)

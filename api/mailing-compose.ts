@@ -18,10 +18,10 @@ import { TemplateError } from '../templates/template-errors'
 import type { TemplateStore } from '../templates/template-store'
 import { caller } from './auth'
 import { invalidInput, send } from './errors'
-import { loadMailing, viewMailing } from './mailings'
+import { allowed, loadMailing, viewMailing } from './mailings'
 import { sendUnavailable, templateInvalid } from './template-access'
 
-// Permissions: mailings.read (preview, checklist), mailings.write (test send, translate).
+// Permissions (api/permissions.ts): mailings.read (preview, checklist), mailings.write (test send, translate).
 
 const localeCode = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a locale such as "fr"')
 export const previewBody = z.strictObject({ locale: localeCode.optional(), contact: z.strictObject({ email: z.email() }).optional() })
@@ -131,7 +131,7 @@ export function mailingComposeRoutes(deps: MailingComposeDeps): Router {
 
   router.post('/mailings/:id/test-send', async (req, res) => {
     const who = caller(req)
-    if (who.role !== 'marketer' && who.role !== 'admin') return send(res, { status: 403, code: 'forbidden', message: 'only marketers send test mails' })
+    if (!allowed(req, res, 'mailings.write')) return
     const row = await loadMailing(sql, req, res)
     if (!row) return
     const body = testSendBody.safeParse(req.body)
@@ -159,8 +159,7 @@ export function mailingComposeRoutes(deps: MailingComposeDeps): Router {
   })
 
   router.post('/mailings/:id/translate', async (req, res) => {
-    const who = caller(req)
-    if (who.role !== 'marketer' && who.role !== 'admin') return send(res, { status: 403, code: 'forbidden', message: 'only marketers translate mailings' })
+    if (!allowed(req, res, 'mailings.write')) return
     const row = await loadMailing(sql, req, res)
     if (!row) return
     const body = translateBody.safeParse(req.body)

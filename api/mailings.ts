@@ -7,11 +7,13 @@ import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import { instantOf, readDateAttribute } from '../engine/nodes/zoned-time'
 import { mailingControlSignal, mailingWorkflowId, type mailingSend, type MailingControl } from '../engine/workflows/mailing'
 import { mailingContentSchema, scheduleSchema, type MailingSchedule } from '../mailings/model'
-import { authorsCampaigns, caller, seesSubsidiary } from './auth'
+import { caller, seesSubsidiary } from './auth'
+import { may, PERMISSIONS, type Permission } from './permissions'
 import { invalidInput, notFound, send, type ApiError } from './errors'
 
-// Permissions (until api/permissions.ts lands): mailings.read (marketers, admins: their subsidiaries),
-// mailings.write and mailings.send (the same), mailings.approve (HQ marketers and admins).
+// Permissions (api/permissions.ts): mailings.read, mailings.write (compose), mailings.send (schedule and
+// the controls), mailings.approve (HQ); a mailing is visible only to callers who see its subsidiary.
+// Bodies, params and answers are the exported zod schemas here, for the move into api/contract/.
 
 export const mailingIdParam = z.uuid()
 export const newMailingBody = z.strictObject({
@@ -54,7 +56,12 @@ export const viewMailing = (row: MailingRow) => ({
   finishedAt: row.finished_at,
 })
 
-const mayWrite = (req: Request) => ['marketer', 'admin'].includes(caller(req).role)
+/** Asks the permission table; a refusal answers 403 with the table's reason. */
+export function allowed(req: Request, res: Response, permission: Permission): boolean {
+  if (may(caller(req), permission)) return true
+  send(res, { status: 403, code: 'forbidden', message: PERMISSIONS[permission].refusal })
+  return false
+}
 
 /** Loads a mailing the caller may see (404 otherwise: another subsidiary's mailing does not exist for them). */
 export async function loadMailing(sql: Sql, req: Request, res: Response): Promise<MailingRow | null> {
@@ -114,13 +121,14 @@ export function mailingRoutes(deps: MailingApiDeps): Router {
   }
 
   router.get('/mailings', async (req, res) => {
+    if (!allowed(req, res, 'mailings.read')) return
     const who = caller(req)
     const rows = await listMailings(sql, who.acc, who.subs)
     res.json({ mailings: await Promise.all(rows.map(async (row) => ({ ...viewMailing(row), progress: await mailingProgress(sql, row.id) }))) })
   })
 
   router.post('/mailings', async (req, res) => {
-    if (!mayWrite(req)) return send(res, { status: 403, code: 'forbidden', message: 'only marketers create mailings' })
+    if (!allowed(req, res, 'mailings.write')) return
     const body = newMailingBody.safeParse(req.body)
     if (!body.success) return send(res, invalidInput(body.error))
     const who = caller(req)
@@ -139,7 +147,7 @@ export function mailingRoutes(deps: MailingApiDeps): Router {
       content: body.data.content ?? mailingContentSchema.parse({}),
       segmentId: body.data.segmentId ?? null,
       // HQ's own mailings need nobody's approval; a subsidiary's does when HQ asks for it.
-      approvalRequired: !authorsCampaigns(who) && (subsidiary.approval || (body.data.approvalRequired ?? false)),
+      approvalRequired: !may(who, 'mailings.approve') && (subsidiary.approval || (body.data.approvalRequired ?? false)),
       createdBy: who.sub,
     })
     res.status(201).json(viewMailing((await findMailing(sql, who.acc, id))!))
@@ -151,7 +159,7 @@ export function mailingRoutes(deps: MailingApiDeps): Router {
   })
 
   router.put('/mailings/:id', async (req, res) => {
-    if (!mayWrite(req)) return send(res, { status: 403, code: 'forbidden', message: 'only marketers change mailings' })
+    if (!allowed(req, res, 'mailings.write')) return
     const row = await loadMailing(sql, req, res)
     if (!row) return
     const body = mailingChangeBody.safeParse(req.body)
@@ -168,7 +176,7 @@ export function mailingRoutes(deps: MailingApiDeps): Router {
   })
 
   router.post('/mailings/:id/schedule', async (req, res) => {
-    if (!mayWrite(req)) return send(res, { status: 403, code: 'forbidden', message: 'only marketers send mailings' })
+    if (!allowed(req, res, 'mailings.send')) return
     const row = await loadMailing(sql, req, res)
     if (!row) return
     const body = scheduleBody.safeParse(req.body)
@@ -181,7 +189,7 @@ export function mailingRoutes(deps: MailingApiDeps): Router {
     const when = sendInstant(body.data, zone)
     if ('error' in when) return send(res, when.error)
     const who = caller(req)
-    if (row.approval_required && !authorsCampaigns(who)) {
+    if (row.approval_required && !may(who, 'mailings.approve')) {
       await moveMailingStatus(sql, row.id, ['draft'], 'awaiting_approval', { schedule: body.data, sendAt: when.at })
       return res.status(202).json({ status: 'awaiting_approval', sendAt: when.at, timeZone: zone })
     }
@@ -190,7 +198,7 @@ export function mailingRoutes(deps: MailingApiDeps): Router {
   })
 
   router.post('/mailings/:id/approve', async (req, res) => {
-    if (!authorsCampaigns(caller(req))) return send(res, { status: 403, code: 'forbidden', message: 'only HQ marketers approve mailings' })
+    if (!allowed(req, res, 'mailings.approve')) return
     const row = await loadMailing(sql, req, res)
     if (!row) return
     if (row.status !== 'awaiting_approval' || !row.schedule) return send(res, { status: 409, code: 'conflict', field: 'status', message: `status: the mailing is ${row.status}, not awaiting approval` })
@@ -204,7 +212,7 @@ export function mailingRoutes(deps: MailingApiDeps): Router {
   })
 
   const control = (action: 'pause' | 'resume' | 'cancel') => async (req: Request, res: Response) => {
-    if (!mayWrite(req)) return send(res, { status: 403, code: 'forbidden', message: 'only marketers control mailings' })
+    if (!allowed(req, res, 'mailings.send')) return
     const row = await loadMailing(sql, req, res)
     if (!row) return
     const from = action === 'pause' ? (['scheduled', 'sending'] as const) : action === 'resume' ? (['paused'] as const) : (['awaiting_approval', 'scheduled', 'sending', 'paused'] as const)

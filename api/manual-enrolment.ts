@@ -9,10 +9,12 @@ import { manualOccasion } from '../engine/triggers'
 import { caller, seesSubsidiary, type Caller } from './auth'
 import { parseEnrolmentCsv, type CsvProblem, type CsvRow } from './enrolment-csv'
 import { invalidInput, notFound, send } from './errors'
+import { rejectUnstorableBody } from './input-guard'
+import { emailAddress } from './input-schemas'
 
 const uuid = z.uuid()
 const singleOrSegment = z.union([
-  z.strictObject({ email: z.email('must be an e-mail address').max(254) }),
+  z.strictObject({ email: emailAddress() }),
   z.strictObject({ contactId: z.uuid() }),
   z.strictObject({ segmentId: z.uuid() }),
 ])
@@ -58,7 +60,7 @@ export function manualEnrolmentRoutes(deps: { sql: Sql; client: Client; taskQueu
   const router = Router()
   const csvBody = text({ type: 'text/csv', limit: '20mb' })
 
-  router.post('/campaigns/:id/enrolments', csvBody, async (req, res) => {
+  router.post('/campaigns/:id/enrolments', csvBody, rejectUnstorableBody, async (req, res) => {
     const who = caller(req)
     if (!enrolsContacts(who)) return send(res, { status: 403, code: 'forbidden', message: 'only marketers enrol contacts by hand' })
     const id = uuid.safeParse(req.params.id)

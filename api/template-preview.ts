@@ -7,10 +7,11 @@ import { TemplateError } from '../templates/template-errors'
 import { contentSchemas, TEMPLATE_KINDS, withItem, type TemplateSet } from '../templates/template-set'
 import { caller, seesSubsidiary } from './auth'
 import { invalidInput, send, type ApiError } from './errors'
+import { emailAddress, int4 } from './input-schemas'
 import { currentSet, TEMPLATE_KEY, templateInvalid, type TemplateApiDeps } from './template-access'
 
 const contactSchema = z.union([
-  z.strictObject({ email: z.email() }).transform((c) => ({ lookup: c.email })),
+  z.strictObject({ email: emailAddress() }).transform((c) => ({ lookup: c.email })),
   z
     .strictObject({
       firstName: z.string().max(200).nullable().default(null),
@@ -36,9 +37,9 @@ const previewBody = z.strictObject({
   /** Unsaved source to preview instead of the stored version: [{kind, key, content}]. */
   drafts: z.array(z.strictObject({ kind: z.enum(TEMPLATE_KINDS), key: z.string().regex(TEMPLATE_KEY), content: z.unknown() })).max(20).default([]),
   /** Older versions to preview: {"mail:onboarding-welcome": 2}; others are the newest. */
-  versions: z.record(z.string().regex(/^(master|subsidiary|mail|block|locale):[A-Za-z0-9_-]+$/), z.number().int().min(1)).optional(),
+  versions: z.record(z.string().regex(/^(master|subsidiary|mail|block|locale):[A-Za-z0-9_-]+$/), int4().min(1)).optional(),
 })
-const testSendBody = previewBody.extend({ to: z.email() })
+const testSendBody = previewBody.extend({ to: emailAddress() })
 
 const SAMPLE: MailContact = { email: 'sample.contact@example.com', firstName: 'Anna', lastName: 'Muster', salutation: 'ms', company: 'Muster Maschinenbau GmbH', attributes: {} }
 

@@ -5,6 +5,7 @@ import { checkTemplateVersion } from '../templates/check'
 import { blockIds, contentSchemas, regionNames, type TemplateKind, type TemplateSet } from '../templates/template-set'
 import { caller } from './auth'
 import { invalidInput, notFound, send } from './errors'
+import { int4, int4Param } from './input-schemas'
 import { currentSet, KIND_BY_SEGMENT, mayEdit, SEGMENT_BY_KIND, TEMPLATE_KEY, templateInvalid, type TemplateApiDeps } from './template-access'
 import { templatePreviewRoutes } from './template-preview'
 import { templateTranslationRoutes } from './template-translations'
@@ -13,7 +14,7 @@ const saveBody = z.strictObject({
   content: z.unknown(),
   note: z.string().max(500).optional(),
   /** The version the editor started from: the save is refused (409) if someone saved a newer one since. */
-  baseVersion: z.number().int().min(0).optional(),
+  baseVersion: int4().min(0).optional(),
 })
 
 const titleOf = (id: string) => id.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase())
@@ -48,8 +49,9 @@ export function templateRoutes(deps: TemplateApiDeps): Router {
 
   router.get('/templates/:kind/:key/versions/:version', async (req, res) => {
     const kind = KIND_BY_SEGMENT[req.params.kind]
-    const version = z.coerce.number().int().min(1).safeParse(req.params.version)
-    if (!kind || !version.success) return send(res, notFound('template version'))
+    const version = int4Param().min(1).safeParse(req.params.version)
+    if (!kind) return send(res, notFound('template version'))
+    if (!version.success) return send(res, invalidInput(version.error, 'version'))
     const row = await templateVersion(deps.sql, caller(req).acc, kind, normaliseKey(kind, req.params.key), version.data)
     if (!row) return send(res, notFound('template version'))
     res.json(describeRow(row))

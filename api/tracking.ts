@@ -4,6 +4,7 @@ import type { TrackingPayload, UnsubscribePayload } from '../activities/send-cam
 import type { TokenSigner } from '../activities/tokens'
 import type { EventDispatcher } from '../engine/dispatcher'
 import type { TrackingConfig } from '../server/config'
+import { rejectUnstorableBody } from './input-guard'
 import { downloadAsset, judgeTrackingRequest, type MachineVerdict } from '../tracking/machine'
 import { identifyVisitor, rememberContact, visitorIdFrom, type CookieOptions } from '../tracking/visitors'
 
@@ -130,7 +131,7 @@ export function trackingRoutes(deps: TrackingDeps): Router {
 <form method="post"><button type="submit">Unsubscribe</button></form></body>`)
   })
   // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the same URL.
-  router.post('/u/:token', urlencoded({ extended: false }), async (req, res) => {
+  router.post('/u/:token', urlencoded({ extended: false }), rejectUnstorableBody, async (req, res) => {
     if (!(await unsubscribe(req.params.token))) return void res.status(400).type('text/plain').send('This link is invalid or has been altered.')
     res.type('html').send('<!doctype html><meta charset="utf-8"><title>Unsubscribed</title><p style="font-family:system-ui">You have been unsubscribed.</p>')
   })

@@ -7,6 +7,7 @@ import type { TrackingConfig } from '../server/config'
 import { SNIPPET_JS } from '../tracking/snippet'
 import { identifyVisitor, knownContact, newVisitorId, setCookie, VISITOR_COOKIE, visitorIdFrom } from '../tracking/visitors'
 import { invalidInput, send } from './errors'
+import { rejectUnstorableBody, unstorableText } from './input-guard'
 import { cookieOptions } from './tracking'
 
 const visitInput = z.object({
@@ -47,13 +48,16 @@ export function visitRoutes(deps: { sql: Sql; tokens: TokenSigner; dispatcher: E
   })
 
   router.use('/t/v', publicCors)
-  router.post('/t/v', text({ type: ['text/plain', 'application/json'], limit: '16kb' }), async (req, res) => {
+  router.post('/t/v', text({ type: ['text/plain', 'application/json'], limit: '16kb' }), rejectUnstorableBody, async (req, res) => {
     let body: unknown
     try {
       body = JSON.parse(typeof req.body === 'string' ? req.body : '')
     } catch {
       return send(res, { status: 400, code: 'invalid_json', field: 'body', message: 'body: not valid JSON' })
     }
+    // The snippet posts JSON as text/plain (no CORS preflight), so the text is checked once parsed.
+    const unstorable = unstorableText(body, 'body')
+    if (unstorable) return send(res, { status: 400, code: 'invalid_input', ...unstorable })
     const parsed = visitInput.safeParse(body)
     if (!parsed.success) return send(res, invalidInput(parsed.error))
     const visit = parsed.data

@@ -1,9 +1,11 @@
+import { surviveDatabaseOutages } from '../db/availability'
 import { installWorkerRuntime } from '../engine/worker'
 import { loadConfig } from './config'
 import { startSystem } from './system'
 
 // `npm start`: the whole product on one machine, with embedded defaults for whatever is not configured.
 installWorkerRuntime()
+surviveDatabaseOutages()
 const started = Date.now()
 const config = loadConfig()
 try {

@@ -5,11 +5,12 @@ import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, type Worker } from '@temporalio/worker'
 import nodemailer from 'nodemailer'
-import postgres, { type Sql } from 'postgres'
+import type { Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
 import { issueApiToken } from '../api/auth'
 import { createApp } from '../api/app'
+import { connectDatabase } from '../db/availability'
 import { migrate } from '../db/migrate'
 import type { CampaignGraph } from '../engine/campaign/graph'
 import { ensureSearchAttributes } from '../engine/client'
@@ -91,10 +92,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       databaseUrl = embedded.url
       log(`Postgres: embedded PGlite on ${databaseUrl} (data in ${join(config.dataDir, 'pglite')})`)
     }
-    const sql = postgres(databaseUrl, { max: 8, onnotice: () => {} })
+    const sql = connectDatabase(databaseUrl, { max: 8 })
     stops.push(['database pool', () => sql.end({ timeout: 5 })])
     // For mailing bookkeeping whose loss in a database crash is safe (activities/mailing-send.ts).
-    const relaxedSql = postgres(databaseUrl, { max: 2, onnotice: () => {}, connection: { synchronous_commit: 'off' } })
+    const relaxedSql = connectDatabase(databaseUrl, { max: 2, relaxedCommit: true })
     stops.push(['relaxed database pool', () => relaxedSql.end({ timeout: 5 })])
     const applied = await migrate(sql)
     if (applied.length) log(`Migrations applied: ${applied.join(', ')}`)

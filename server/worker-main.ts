@@ -1,8 +1,8 @@
 import { NativeConnection } from '@temporalio/worker'
 import nodemailer from 'nodemailer'
-import postgres from 'postgres'
 import { Client, Connection } from '@temporalio/client'
 import { createActivities } from '../activities'
+import { connectDatabase, surviveDatabaseOutages } from '../db/availability'
 import { createTokenSigner, deriveSecret } from '../activities/tokens'
 import { createCampaignWorker, installWorkerRuntime } from '../engine/worker'
 import { createTemplateRenderer } from '../templates/renderer'
@@ -13,6 +13,7 @@ import { createRelayPool } from '../mailings/relay-pool'
 // A worker on its own, for scaling out (docker-compose runs several) and for the crash test. It needs
 // the real services configured: it starts none of them.
 installWorkerRuntime()
+surviveDatabaseOutages()
 const config = loadConfig()
 const missing = [
   ['DATABASE_URL', config.databaseUrl],
@@ -25,7 +26,7 @@ if (missing.length) {
   console.error(`worker: set ${missing.map(([name]) => name).join(', ')} (a standalone worker connects to running services)`)
   process.exit(2)
 }
-const sql = postgres(config.databaseUrl!, { max: 4, onnotice: () => {} })
+const sql = connectDatabase(config.databaseUrl!, { max: 4 })
 const connection = await NativeConnection.connect({ address: config.temporal.address! })
 const worker = await createCampaignWorker({
   connection,
@@ -46,7 +47,7 @@ const worker = await createCampaignWorker({
       relay: createRelayPool(config.smtpUrl!, config.mailings.relay),
       dkim: config.mailings.dkim,
       verpSecret: deriveSecret(config.appSecret!, 'verp'),
-      relaxedSql: postgres(config.databaseUrl!, { max: 2, onnotice: () => {}, connection: { synchronous_commit: 'off' } }),
+      relaxedSql: connectDatabase(config.databaseUrl!, { max: 2, relaxedCommit: true }),
     },
     temporal: { client: new Client({ connection: await Connection.connect({ address: config.temporal.address! }), namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
   }),

@@ -67,7 +67,12 @@ export function downloadAsset(url: string, tag: string | undefined): string | nu
   } catch {
     return null
   }
-  const file = decodeURIComponent(path.split('/').pop() ?? '')
+  const last = path.split('/').pop() ?? ''
+  // A link in an old mail may carry a malformed %-escape: its file name is then taken as written.
+  let file = last
+  try {
+    file = decodeURIComponent(last)
+  } catch {}
   if (tag && DOWNLOAD_TAG.test(tag)) return file || tag
   return DOWNLOAD_EXTENSION.test(path) ? file : null
 }

@@ -1,60 +1,33 @@
+import type { z } from 'zod'
+import type { campaignDetailSchema, campaigns, campaignStatusSchema, campaignSummarySchema, publishedVersionSchema } from '../../api/contract/campaigns'
+import type { RequestBody, ResponseBody } from '../../api/contract/route'
+import type { simulation } from '../../api/contract/simulation'
+import type { system } from '../../api/contract/system'
+import type { contacts, contactSummarySchema } from '../../api/contract/contacts'
+import type { enrolmentDetailSchema, enrolments, enrolmentSummarySchema } from '../../api/contract/enrolments'
 import { campaignGraphSchema, type CampaignGraph, type GraphIssue } from '../../engine/campaign/graph'
 import { NO_TOKEN_MESSAGE } from './auth'
-import type { CampaignCounts } from './live'
 
 // The designer's view of the HTTP API: typed calls, and every non-2xx answer as an ApiError carrying the
 // API's { code, message, field?, nodeId?, issues? } so the UI can name the field or step at fault.
 
-export type CampaignStatus = 'draft' | 'live' | 'paused' | 'stopped'
-
-export interface CampaignSummary {
-  id: string
-  name: string
-  kind: string
-  status: CampaignStatus
-  liveVersion: number | null
-  draftUpdatedAt: string
-}
-
-export interface PublishedVersion {
-  id: string
-  version: number
-  publishedAt: string
-}
-
-export interface CampaignDetail {
-  id: string
-  name: string
-  kind: string
-  status: CampaignStatus
-  draft: CampaignGraph
-  draftUpdatedAt: string
-  liveVersion: PublishedVersion | null
-  /** Contacts in the campaign right now (enrolments still running). */
-  activeEnrolments: number
-  versions: (PublishedVersion & { publishedBy: string | null })[]
-}
+// Shapes come from the API's contract (api/contract/*.ts): a change on the server breaks this file's types.
+export type CampaignStatus = z.infer<typeof campaignStatusSchema>
+export type CampaignSummary = z.infer<typeof campaignSummarySchema>
+export type PublishedVersion = z.infer<typeof publishedVersionSchema>
+export type CampaignDetail = z.infer<typeof campaignDetailSchema>
+export type CampaignVersion = ResponseBody<typeof campaigns.version, 200>
 
 export type CampaignAction = 'pause' | 'resume' | 'stop'
 
 /** What POST /api/campaigns/:id/pause|resume|stop answers: the new status and the contacts it concerned. */
-export interface CampaignControlResult {
-  status: CampaignStatus
-  affected: number
-}
+export type CampaignControlResult = ResponseBody<typeof enrolments.pause, 200>
 
 /** GET /api/link-tags: the tracking tags of each mail template's links. */
 export type LinkTags = { id: string; tags: string[] }[]
 
 /** GET /api/contacts: one contact as pickers show it. */
-export interface ContactSummary {
-  id: string
-  email: string
-  name: string | null
-  company: string | null
-  subsidiary: string
-  tags: string[]
-}
+export type ContactSummary = z.infer<typeof contactSummarySchema>
 
 export interface Segment {
   id: string
@@ -109,38 +82,12 @@ export interface TemplateSummary {
   name: string
 }
 
-export interface EnrolmentSummary {
-  id: string
-  status: string
-  currentNodeId: string | null
-  exitReason: string | null
-  version: number
-  startedAt: string
-  contact: { id: string; email: string; firstName: string | null; lastName: string | null; subsidiary: string }
-}
+export type EnrolmentSummary = z.infer<typeof enrolmentSummarySchema>
+export type EnrolmentDetail = z.infer<typeof enrolmentDetailSchema>
 
-export interface EnrolmentDetail {
-  id: string
-  status: string
-  currentNodeId: string | null
-  exitReason: string | null
-  contact: { id: string; email: string; subsidiary: string }
-  history: { nodeId: string; visit: number; enteredAt: string; output: string | null }[]
-}
-
-export interface SimulationRequest {
-  source: 'draft' | 'live'
-  contact: { email: string }
-  script: { at: string; type: string; mail?: string }[]
-  horizon: string
-  trigger: Record<string, string>
-}
-
-export interface SimulationResult {
-  outcome: { status: string; exitReason?: string }
-  timeline: { at: string; offset: string; kind: string; nodeId?: string; label: string }[]
-  tookMs: number
-}
+/** What the simulation panel sends; the server fills in defaults (draft, no script, 90 days). */
+export type SimulationRequest = RequestBody<typeof simulation.simulate>
+export type SimulationResult = ResponseBody<typeof simulation.simulate, 200>
 
 export interface ApiErrorBody {
   code: string
@@ -221,8 +168,8 @@ export function createApi(token: string) {
   const campaignPath = (id: string) => `/api/campaigns/${encodeURIComponent(id)}`
 
   return {
-    me: () => call<{ user: string; role: string; subsidiaries: string[] | '*'; mayAuthorCampaigns: boolean }>('GET', '/api/me'),
-    listCampaigns: async () => (await call<{ campaigns: CampaignSummary[] }>('GET', '/api/campaigns')).campaigns,
+    me: () => call<ResponseBody<typeof system.me, 200>>('GET', '/api/me'),
+    listCampaigns: async () => (await call<ResponseBody<typeof campaigns.list, 200>>('GET', '/api/campaigns')).campaigns,
 
     async getCampaign(id: string): Promise<CampaignDetail> {
       const detail = await call<CampaignDetail>('GET', campaignPath(id))
@@ -240,9 +187,9 @@ export function createApi(token: string) {
       return { status, activeEnrolments }
     },
 
-    saveDraft: (id: string, graph: CampaignGraph) => call<{ draftUpdatedAt: string }>('PUT', `${campaignPath(id)}/draft`, { graph }),
+    saveDraft: (id: string, graph: CampaignGraph) => call<ResponseBody<typeof campaigns.saveDraft, 200>>('PUT', `${campaignPath(id)}/draft`, { graph }),
 
-    publish: (id: string) => call<{ version: PublishedVersion }>('POST', `${campaignPath(id)}/publish`),
+    publish: (id: string) => call<ResponseBody<typeof campaigns.publish, 201>>('POST', `${campaignPath(id)}/publish`),
 
     /** Pause, resume or stop the campaign; 409 (ApiError) when its status does not allow it. */
     controlCampaign: (id: string, action: CampaignAction) => call<CampaignControlResult>('POST', `${campaignPath(id)}/${action}`),
@@ -265,20 +212,20 @@ export function createApi(token: string) {
     listPersonas: async (): Promise<PersonaOption[]> =>
       (await call<{ personas: PersonaOption[] }>('GET', '/api/personas')).personas.map(({ slug, name }) => ({ slug, name })),
 
-    createCampaign: (name: string) => call<{ id: string }>('POST', '/api/campaigns', { name }),
+    createCampaign: (name: string) => call<ResponseBody<typeof campaigns.create, 201>>('POST', '/api/campaigns', { name } satisfies RequestBody<typeof campaigns.create>),
 
     /** One published version's graph (read-only). */
     getVersion: (id: string, version: number) =>
-      call<PublishedVersion & { publishedBy: string | null; live: boolean; graph: CampaignGraph }>('GET', `${campaignPath(id)}/versions/${version}`),
+      call<CampaignVersion>('GET', `${campaignPath(id)}/versions/${version}`),
 
     listTemplates: async () => (await call<{ templates: TemplateSummary[] }>('GET', '/api/templates')).templates,
 
     /** Per step: entered, waiting now, outputs taken (the live view). */
-    stepCounts: (id: string) => call<CampaignCounts>('GET', `${campaignPath(id)}/steps`),
+    stepCounts: (id: string) => call<ResponseBody<typeof enrolments.steps, 200>>('GET', `${campaignPath(id)}/steps`),
 
     listEnrolments: async (id: string, filter: { step?: string; status?: string }) => {
       const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])))
-      return (await call<{ enrolments: EnrolmentSummary[] }>('GET', `${campaignPath(id)}/enrolments?${query}`)).enrolments
+      return (await call<ResponseBody<typeof enrolments.list, 200>>('GET', `${campaignPath(id)}/enrolments?${query}`)).enrolments
     },
 
     getEnrolment: (enrolmentId: string) => call<EnrolmentDetail>('GET', `/api/enrolments/${encodeURIComponent(enrolmentId)}`),
@@ -289,7 +236,7 @@ export function createApi(token: string) {
 
     /** Contacts whose e-mail, name or company contains `search`, within the caller's subsidiaries. */
     searchContacts: async (search: string, limit = 8) =>
-      (await call<{ contacts: ContactSummary[] }>('GET', `/api/contacts?${new URLSearchParams({ search: search.trim(), limit: String(limit) })}`)).contacts,
+      (await call<ResponseBody<typeof contacts.search, 200>>('GET', `/api/contacts?${new URLSearchParams({ search: search.trim(), limit: String(limit) })}`)).contacts,
 
     /** Contacts the segment matches now, within the caller's subsidiaries. */
     countSegment: async (segmentId: string) => (await call<{ count: number }>('GET', `/api/segments/${encodeURIComponent(segmentId)}/count`)).count,

@@ -1,18 +1,12 @@
+import type { z } from 'zod'
+import type { campaignCountsSchema, stepCountsSchema } from '../../api/contract/enrolments'
 import type { CampaignFlowEdge } from './graph-mapping'
 
 // The live view's numbers, from GET /api/campaigns/:id/steps: per step how many wait there now and how
 // many passed through; per branch the share of contacts that took it.
 
-export interface StepCounts {
-  entered: number
-  waiting: number
-  outputs: Record<string, number>
-}
-
-export interface CampaignCounts {
-  steps: Record<string, StepCounts>
-  enrolments: Record<string, number>
-}
+export type StepCounts = z.infer<typeof stepCountsSchema>
+export type CampaignCounts = z.infer<typeof campaignCountsSchema>
 
 export function passedThrough(counts: StepCounts | undefined): number {
   return counts ? Math.max(0, counts.entered - counts.waiting) : 0

@@ -132,4 +132,35 @@ describe('sending a campaign mail', () => {
     expect(await messageRow(input)).toMatchObject({ status: 'suppressed', reason: 'no_consent: consent is none' })
     expect(sinkCount(outcome.messageId)).toBe(0)
   })
+
+  // Issue 10.1: consent and the campaign are read again when each attempt starts, not only the first.
+  it('suppresses the retry of a contact who unsubscribed after a failed attempt, and mails nothing', async () => {
+    const input = await enrolment('lukas.weber@weber-kunststoff.example')
+    const refusing = nodemailer.createTransport({ host: '127.0.0.1', port: 1, connectionTimeout: 2_000 })
+    await expect(sendCampaignEmail({ ...deps, mailer: refusing }, input)).rejects.toThrow()
+    await system.sql`update contacts set consent_status = 'revoked' where id = ${input.contactId}`
+    const retry = await sendCampaignEmail(deps, input)
+    expect(retry).toMatchObject({ outcome: 'suppressed', reason: 'no_consent' })
+    expect(await messageRow(input)).toMatchObject({ status: 'suppressed', attempts: 1, reason: 'no_consent: consent is revoked' })
+    expect(sinkCount(retry.messageId)).toBe(0)
+    await system.sql`update contacts set consent_status = 'granted' where id = ${input.contactId}`
+  })
+
+  it('holds a retry while the campaign is paused, and suppresses it when the campaign was stopped meanwhile', async () => {
+    const input = await enrolment('miriam.hoffmann@hoffmann-werkzeug.example')
+    const refusing = nodemailer.createTransport({ host: '127.0.0.1', port: 1, connectionTimeout: 2_000 })
+    await expect(sendCampaignEmail({ ...deps, mailer: refusing }, input)).rejects.toThrow()
+    try {
+      await system.sql`update campaigns set status = 'paused' where id = ${campaignId}`
+      expect(await sendCampaignEmail(deps, input)).toMatchObject({ outcome: 'paused' })
+      expect(await messageRow(input)).toMatchObject({ status: 'failed', attempts: 1 })
+      await system.sql`update campaigns set status = 'stopped' where id = ${campaignId}`
+      const retry = await sendCampaignEmail(deps, input)
+      expect(retry).toMatchObject({ outcome: 'suppressed', reason: 'campaign_stopped' })
+      expect(await messageRow(input)).toMatchObject({ status: 'suppressed', attempts: 1 })
+      expect(sinkCount(retry.messageId)).toBe(0)
+    } finally {
+      await system.sql`update campaigns set status = 'live' where id = ${campaignId}`
+    }
+  })
 })

@@ -1,0 +1,57 @@
+import { Validator } from '@seriousme/openapi-schema-validator'
+import { describe, expect, it } from 'vitest'
+import type { Caller, Role } from '../../api/auth'
+import { API_CONTRACT } from '../../api/contract'
+import { openApiDocument } from '../../api/contract/openapi'
+import { may, mayEditTemplate, PERMISSIONS } from '../../api/permissions'
+
+const document = () => openApiDocument(API_CONTRACT, { title: 'test', version: '1' })
+const who = (role: Role, subs: Caller['subs'] = '*'): Caller => ({ sub: 'someone', acc: 'account', role, subs, exp: 0 })
+
+describe('the API contract as OpenAPI', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator()
+    const result = await validator.validate(structuredClone(document()) as never)
+    expect(result.errors ?? []).toEqual([])
+    expect(result.valid).toBe(true)
+    expect(validator.version).toBe('3.1')
+  })
+
+  it('names a permission from the table (or says it is public) on every operation, with unique operation ids', () => {
+    const operations = Object.values(document().paths).flatMap((methods) => Object.values(methods)) as { operationId: string; security?: unknown[]; 'x-permission'?: string }[]
+    expect(operations.length).toBeGreaterThan(5)
+    for (const operation of operations) {
+      if (operation.security?.length === 0) continue
+      expect(Object.keys(PERMISSIONS), operation.operationId).toContain(operation['x-permission'])
+    }
+    expect(new Set(operations.map((operation) => operation.operationId)).size).toBe(operations.length)
+  })
+
+  it('documents the refusals a route can give: 401 always, 403 when the permission is not everyone’s, the field at fault on 400', () => {
+    const publish = document().paths['/api/campaigns/{id}/publish']!.post as { responses: Record<string, { content: { 'application/json': { schema: { properties: { error: { properties: { code: { enum: string[] } } } } } } } }> }
+    const codes = (status: string) => publish.responses[status]!.content['application/json'].schema.properties.error.properties.code.enum
+    expect(codes('401')).toEqual(['unauthenticated'])
+    expect(codes('403')).toEqual(['forbidden'])
+    expect(codes('404')).toEqual(['not_found'])
+    expect(codes('400')).toEqual(expect.arrayContaining(['invalid_input', 'graph_invalid']))
+  })
+})
+
+describe('the permission table', () => {
+  it('lets HQ marketers author campaigns, and neither subsidiary marketers nor sales', () => {
+    expect(may(who('marketer'), 'campaigns.author')).toBe(true)
+    expect(may(who('admin'), 'campaigns.author')).toBe(true)
+    expect(may(who('marketer', ['FR']), 'campaigns.author')).toBe(false)
+    expect(may(who('sales'), 'campaigns.author')).toBe(false)
+    expect(may(who('sales', ['FR']), 'campaigns.read')).toBe(true)
+  })
+
+  it('keeps sales decisions to sales and a subsidiary marketer to their own derived template', () => {
+    expect(may(who('manager', ['DE']), 'handovers.decide')).toBe(true)
+    expect(may(who('marketer'), 'handovers.decide')).toBe(false)
+    expect(mayEditTemplate(who('marketer', ['FR']), 'subsidiary', 'fr')).toBe(true)
+    expect(mayEditTemplate(who('marketer', ['FR']), 'subsidiary', 'de')).toBe(false)
+    expect(mayEditTemplate(who('marketer', ['FR']), 'mail', 'welcome')).toBe(false)
+    expect(mayEditTemplate(who('sales'), 'mail', 'welcome')).toBe(false)
+  })
+})
