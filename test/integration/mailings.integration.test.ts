@@ -110,6 +110,11 @@ describe('a French subsidiary mailing', () => {
     expect(checklist.body.recipients).toEqual({ total: 4, noConsent: 1, undeliverable: 0, sendable: 3 })
     expect(checklist.body.items).toContainEqual(expect.objectContaining({ kind: 'needs_review', locale: 'fr', block: 'intro' }))
     expect(checklist.body.ready).toBe(true)
+
+    // With the link check: the intro's link (a host that does not exist here) is listed, sending is still allowed.
+    const withLinks = await system.api(`/api/mailings/${mailingId}/checklist`, { token: frMarketer() })
+    expect(withLinks.body.items).toContainEqual(expect.objectContaining({ kind: 'unresolvable_link', url: 'https://www.kessler-hydraulik.example/neu' }))
+    expect(withLinks.body.ready).toBe(true)
   })
 
   it('goes out at the Paris time set, with the photo HQ changed after scheduling, in French', async () => {
