@@ -32,6 +32,7 @@ import { outboxRoutes } from './outbox'
 import { segmentRoutes } from './segments'
 import { simulationRoutes } from './simulation'
 import { templateRoutes } from './templates'
+import { publicFontRoutes } from './template-fonts'
 import { trackingRoutes } from './tracking'
 import { consentRoutes } from './consent'
 import { formRoutes } from './forms'
@@ -41,6 +42,10 @@ import { visitRoutes } from './visits'
 import { mailingRoutes } from './mailings'
 import { mailingComposeRoutes, mailingWebVersionRoutes } from './mailing-compose'
 import type { TrackingConfig } from '../server/config'
+import type { AttributionRefresher } from '../reporting/attribution-refresher'
+import { costRoutes } from './costs'
+import { opportunityRoutes } from './opportunities'
+import { reportRoutes } from './reports'
 
 const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
 
@@ -67,6 +72,8 @@ export interface AppDeps {
   tracking?: TrackingConfig
   /** PUBLIC_URL when configured: https makes the tracking cookies Secure. */
   publicUrl?: string
+  /** Keeps attribution credits current (reporting); the routes kick it after a change. */
+  attribution?: AttributionRefresher
 }
 
 /** The HTTP surface: public tracking, the authenticated API, the dev outbox and the designer, on one port. */
@@ -80,6 +87,7 @@ export function createApp(deps: AppDeps) {
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
   app.use(mailingWebVersionRoutes(deps))
+  app.use(publicFontRoutes(deps))
   app.use('/api', readinessRoutes(deps))
   app.use('/api', referenceRoutes())
 
@@ -109,6 +117,9 @@ export function createApp(deps: AppDeps) {
   api.use(consentTextRoutes(deps))
   api.use(mailingRoutes(deps))
   api.use(mailingComposeRoutes(deps))
+  api.use(costRoutes(deps))
+  api.use(opportunityRoutes(deps))
+  api.use(reportRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
 

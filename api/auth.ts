@@ -28,7 +28,9 @@ export function issueApiToken(tokens: TokenSigner, caller: Omit<Caller, 'exp'>, 
 export function requireCaller(tokens: TokenSigner) {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.header('authorization') ?? ''
-    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]
+    // Segment and RudderStack sources send their write key as the Basic user name: the API token works there too.
+    const basic = /^Basic\s+(.+)$/i.exec(header)?.[1]
+    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1] ?? (basic && Buffer.from(basic, 'base64').toString().split(':')[0])
     if (!token) return send(res, { status: 401, code: 'unauthenticated', field: 'Authorization', message: 'Authorization: send "Bearer <API token>"' })
     const caller = tokens.verify<Caller>('api', token.trim())
     if (!caller) return send(res, { status: 401, code: 'unauthenticated', field: 'Authorization', message: 'Authorization: the API token is invalid' })

@@ -1,20 +1,8 @@
 import { Router } from 'express'
 import type { Sql } from 'postgres'
-import { z } from 'zod'
-import { caller, type Caller } from './auth'
-import { editsForms } from './form-admin'
-import { invalidInput, send } from './errors'
-import { LOCALES } from './events'
-
-const newVersion = z.strictObject({
-  purpose: z.string().regex(/^[a-z][a-z0-9_-]{1,49}$/, 'a purpose such as "marketing"').default('marketing'),
-  texts: z
-    .partialRecord(z.enum(LOCALES, `one of ${LOCALES.join(', ')}`), z.string().trim().min(20, 'at least 20 characters of wording').max(5000))
-    .refine((texts) => Object.keys(texts).length > 0, 'at least one language, e.g. {"de": "Ja, ich möchte …"}'),
-})
-
-// Texts are shared by every subsidiary's forms, so only someone who sees them all writes a new version.
-const writesConsentTexts = (who: Caller) => editsForms(who) && who.subs === '*'
+import { consent } from './contract/consent'
+import { route } from './contract/mount'
+import { send } from './errors'
 
 /**
  * Consent texts, behind the API token. Each version is immutable: a changed wording is posted as a new
@@ -26,10 +14,8 @@ export function consentTextRoutes(deps: { sql: Sql }): Router {
   const { sql } = deps
   const router = Router()
 
-  router.get('/consent-texts', async (req, res) => {
-    const who = caller(req)
-    if (!editsForms(who)) return send(res, { status: 403, code: 'forbidden', message: 'only marketers and admins manage consent texts' })
-    const purpose = typeof req.query.purpose === 'string' ? req.query.purpose : null
+  route(router, consent.texts, async ({ query, who }) => {
+    const purpose = query.purpose ?? null
     const rows = await sql<{ purpose: string; version: number; locale: string; text: string; created_at: Date; created_by: string | null }[]>`
       select purpose, version, locale, text, created_at, created_by from consent_texts
       where account_id = ${who.acc} ${purpose ? sql`and purpose = ${purpose}` : sql``}
@@ -41,15 +27,11 @@ export function consentTextRoutes(deps: { sql: Sql }): Router {
       entry.texts[row.locale] = row.text
       versions.set(key, entry)
     }
-    res.json({ versions: [...versions.values()] })
+    return { status: 200, body: { versions: [...versions.values()] } }
   })
 
-  router.post('/consent-texts', async (req, res) => {
-    const who = caller(req)
-    if (!writesConsentTexts(who)) return send(res, { status: 403, code: 'forbidden', message: 'only HQ marketers and admins add consent text versions (every subsidiary\'s forms show them)' })
-    const parsed = newVersion.safeParse(req.body)
-    if (!parsed.success) return send(res, invalidInput(parsed.error))
-    const { purpose, texts } = parsed.data
+  route(router, consent.addText, async ({ body, who }) => {
+    const { purpose, texts } = body
     const version = await sql.begin(async (sql) => {
       // Two marketers saving at once get versions n+1 and n+2, not a clash.
       await sql`select pg_advisory_xact_lock(hashtext(${`consent-text:${who.acc}:${purpose}`}))`
@@ -58,7 +40,7 @@ export function consentTextRoutes(deps: { sql: Sql }): Router {
       await sql`insert into consent_texts ${sql(Object.entries(texts).map(([locale, text]) => ({ account_id: who.acc, purpose, version: next, locale, text: text!, created_by: who.sub })))}`
       return next
     })
-    res.status(201).json({ purpose, version, texts, createdBy: who.sub })
+    return { status: 201, body: { purpose, version, texts: texts as Record<string, string>, createdBy: who.sub } }
   })
 
   // Changing a used wording would falsify the proofs that name it.

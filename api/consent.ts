@@ -2,24 +2,20 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client'
 import { Router } from 'express'
 import type { Sql } from 'postgres'
 import { campaignControlSignal } from '../engine/workflows/enrolment'
-import { z } from 'zod'
-import { caller, type Caller } from './auth'
-import { notFound, send } from './errors'
-
-const id = z.uuid()
+import type { Caller } from './auth'
+import { consent } from './contract/consent'
+import { route } from './contract/mount'
+import { notFound } from './errors'
 
 /** The contact, if it exists in the caller's account and one of their subsidiaries. */
 async function visibleContact(sql: Sql, who: Caller, contactId: string) {
-  if (!id.safeParse(contactId).success) return null
-  const [row] = await sql<{ id: string; email: string; consent_status: string; consent_source: string | null; consent_at: Date | null; subsidiary: string }[]>`
+  const [row] = await sql<{ id: string; email: string; consent_status: 'none' | 'pending' | 'granted' | 'revoked'; consent_source: string | null; consent_at: Date | null; subsidiary: string }[]>`
     select c.id, c.email, c.consent_status, c.consent_source, c.consent_at, s.code as subsidiary
     from contacts c join subsidiaries s on s.id = c.subsidiary_id
     where c.id = ${contactId} and c.account_id = ${who.acc}
       ${who.subs === '*' ? sql`` : sql`and s.code = any(${who.subs})`}`
   return row ?? null
 }
-
-const mayHandlePersonalData = (who: Caller) => who.role === 'admin' || who.role === 'marketer' || who.role === 'manager'
 
 /**
  * Consent and GDPR, behind the API token: the proof of a contact's consent (which text, where, when,
@@ -30,41 +26,42 @@ export function consentRoutes(deps: { sql: Sql; client: Client; log?: (message: 
   const { sql } = deps
   const router = Router()
 
-  router.get('/contacts/:id/consent', async (req, res) => {
-    const contact = await visibleContact(sql, caller(req), req.params.id)
-    if (!contact) return send(res, notFound('contact'))
-    const proofs = await sql`
+  route(router, consent.proof, async ({ params, who }) => {
+    const contact = await visibleContact(sql, who, params.id)
+    if (!contact) return notFound('contact')
+    const proofs = await sql<any[]>`
       select r.purpose, r.status, r.source, r.requested_at, r.requested_ip, r.requested_user_agent, r.confirmed_at, r.confirmed_ip,
              r.confirmed_user_agent, r.submission_id, t.version as text_version, t.locale as text_locale, t.text
       from consent_records r left join consent_texts t on t.id = r.consent_text_id
       where r.contact_id = ${contact.id} order by r.confirmed_at desc`
-    res.json({
-      contactId: contact.id,
-      email: contact.email,
-      status: contact.consent_status,
-      source: contact.consent_source,
-      at: contact.consent_at,
-      proofs: proofs.map((p) => ({
-        purpose: p.purpose,
-        status: p.status,
-        source: p.source,
-        submissionId: p.submission_id,
-        consentText: { version: p.text_version, locale: p.text_locale, text: p.text },
-        requested: { at: p.requested_at, ip: p.requested_ip, userAgent: p.requested_user_agent },
-        confirmed: { at: p.confirmed_at, ip: p.confirmed_ip, userAgent: p.confirmed_user_agent },
-      })),
-    })
+    return {
+      status: 200,
+      body: {
+        contactId: contact.id,
+        email: contact.email,
+        status: contact.consent_status,
+        source: contact.consent_source,
+        at: contact.consent_at,
+        proofs: proofs.map((p) => ({
+          purpose: p.purpose,
+          status: p.status,
+          source: p.source,
+          submissionId: p.submission_id,
+          consentText: { version: p.text_version, locale: p.text_locale, text: p.text },
+          requested: { at: p.requested_at, ip: p.requested_ip, userAgent: p.requested_user_agent },
+          confirmed: { at: p.confirmed_at, ip: p.confirmed_ip, userAgent: p.confirmed_user_agent },
+        })),
+      },
+    }
   })
 
-  router.get('/contacts/:id/export', async (req, res) => {
-    const who = caller(req)
-    if (!mayHandlePersonalData(who)) return send(res, { status: 403, code: 'forbidden', message: 'only admins, marketers and managers export personal data' })
-    const contact = await visibleContact(sql, who, req.params.id)
-    if (!contact) return send(res, notFound('contact'))
+  route(router, consent.export, async ({ params, who, res }) => {
+    const contact = await visibleContact(sql, who, params.id)
+    if (!contact) return notFound('contact')
     const c = contact.id
-    const [profile] = await sql`select * from contacts where id = ${c}`
+    const [profile] = await sql<Record<string, unknown>[]>`select * from contacts where id = ${c}`
     const data = {
-      contact: profile,
+      contact: profile!,
       events: await sql`select id, type, properties, source, occurred_at, suspected_machine from events where contact_id = ${c} order by occurred_at`,
       messages: await sql`select message_id, template, subject, status, reason, created_at, sent_at from messages where contact_id = ${c} order by created_at`,
       enrolments: await sql`select e.id, ca.name as campaign, e.status, e.exit_reason, e.started_at, e.finished_at from enrolments e join campaigns ca on ca.id = e.campaign_id where e.contact_id = ${c}`,
@@ -73,14 +70,13 @@ export function consentRoutes(deps: { sql: Sql; client: Client; log?: (message: 
       webVisits: await sql`select v.url, v.title, v.referrer, v.occurred_at from web_visits v join web_visitors w on w.id = v.visitor_id where w.contact_id = ${c} order by v.occurred_at`,
     }
     await sql`insert into privacy_audit (account_id, contact_id, action, actor) values (${who.acc}, ${c}, 'export', ${who.sub})`
-    res.set('Content-Disposition', `attachment; filename="contact-${c}.json"`).json(data)
+    res.set('Content-Disposition', `attachment; filename="contact-${c}.json"`)
+    return { status: 200, body: data }
   })
 
-  router.post('/contacts/:id/erase', async (req, res) => {
-    const who = caller(req)
-    if (who.role !== 'admin' && who.role !== 'marketer') return send(res, { status: 403, code: 'forbidden', message: 'only admins and marketers erase contacts' })
-    const contact = await visibleContact(sql, who, req.params.id)
-    if (!contact) return send(res, notFound('contact'))
+  route(router, consent.erase, async ({ params, who }) => {
+    const contact = await visibleContact(sql, who, params.id)
+    if (!contact) return notFound('contact')
     const c = contact.id
     const counts = await sql.begin(async (sql) => {
       await sql`select id from contacts where id = ${c} for update`
@@ -112,7 +108,7 @@ export function consentRoutes(deps: { sql: Sql; client: Client; log?: (message: 
       // The rows say "erased" and consent is revoked, so the send path mails nobody; the audit says which still ran.
       await sql`update privacy_audit set details = details || ${sql.json({ enrolmentsNotSignalled: notStopped })} where id = ${counts.auditId}`
     }
-    res.json({ erased: true, contactId: c, ...counts.details, ...(notStopped.length ? { enrolmentsNotSignalled: notStopped } : {}) })
+    return { status: 200, body: { erased: true as const, contactId: c, ...counts.details, ...(notStopped.length ? { enrolmentsNotSignalled: notStopped } : {}) } }
   })
 
   return router

@@ -25,7 +25,7 @@ export type CsvParse =
 
 const email = emailAddress()
 
-interface CsvRecord {
+export interface CsvRecord {
   line: number
   fields: string[]
 }
@@ -129,4 +129,15 @@ export function parseEnrolmentCsv(input: string, maxRows = MAX_CSV_ROWS): CsvPar
     rows.push({ line: record.line, email: value })
   }
   return { ok: true, rows, problems }
+}
+
+/** Any CSV upload as a header and its non-empty rows (same dialects as above): used by the cost and opportunity imports. */
+export function parseCsvTable(input: string, maxRows = MAX_CSV_ROWS): { ok: true; header: string[]; rows: CsvRecord[] } | { ok: false; line?: number; message: string } {
+  const text = input.replace(/^\uFEFF/, '')
+  if (text.trim() === '') return { ok: false, message: 'body: the CSV file is empty' }
+  const split = records(text, detectSeparator(text), maxRows + 1)
+  if (split.unclosedAt !== undefined) return { ok: false, line: split.unclosedAt, message: `line ${split.unclosedAt}: a quoted field is never closed` }
+  const [header, ...rows] = split.records.filter((record) => record.fields.some((value) => value.trim() !== ''))
+  if (rows.length > maxRows) return { ok: false, message: `body: more than ${maxRows} rows; split the file` }
+  return { ok: true, header: header!.fields.map((name) => name.trim()), rows }
 }

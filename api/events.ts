@@ -1,38 +1,20 @@
-import { Router, type Response } from 'express'
+import { Router, type Request, type Response } from 'express'
 import type { Sql, TransactionSql } from 'postgres'
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { EventDispatcher } from '../engine/dispatcher'
-import { eventTypeSchema } from '../engine/nodes/property-filter'
 import { caller, seesSubsidiary } from './auth'
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability'
+import { eventInputSchema, events, MAX_BATCH } from './contract/events'
+import { route } from './contract/mount'
+import { fromSegment } from './segment'
 import { databaseUnavailable, invalidInput, send, type ApiError } from './errors'
-import { emailAddress } from './input-schemas'
 
-export const LOCALES = ['de', 'fr', 'it', 'es', 'en'] as const
-
-const contactInput = z.strictObject({
-  email: emailAddress(),
-  firstName: z.string().trim().max(100).optional(),
-  lastName: z.string().trim().max(100).optional(),
-  salutation: z.enum(['mr', 'ms', 'none']).optional(),
-  company: z.string().trim().max(200).optional(),
-  locale: z.enum(LOCALES).optional(),
-  subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR').optional(),
-  attributes: z.record(z.string().min(1).max(100), z.unknown()).optional(),
-})
-
-const eventInput = z.strictObject({
-  /** The client's own id for the event; sending it again answers the stored event instead of storing a second. */
-  id: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
-  type: eventTypeSchema,
-  contact: contactInput,
-  properties: z.record(z.string().min(1).max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).default({}),
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
-})
+// Re-exported for the modules that take them from here.
+export { LOCALES, MAX_BATCH } from './contract/events'
+const eventInput = eventInputSchema
 
 type EventInput = z.output<typeof eventInput>
 
-export const MAX_BATCH = 500
 /** Transactions one batch request runs at once: enough to overlap round trips, few enough to leave the pool to others. */
 const BATCH_PARALLEL = 4
 
@@ -55,8 +37,10 @@ interface Rejected {
  */
 export function eventRoutes(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (message: string) => void }): Router {
   const router = Router()
-  router.post('/events', async (req, res) => {
-    const body = req.body as unknown
+  const receive = async (req: Request, res: Response, raw: unknown) => {
+    const segment = fromSegment(raw)
+    if (segment && 'batch' in segment) return storeBatch(deps, req, res, segment.batch)
+    const body = segment ? segment.single : raw
     if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) return storeBatch(deps, req, res, (body as { events: unknown }).events)
     const parsed = eventInput.safeParse(body)
     if (!parsed.success) return send(res, invalidInput(parsed.error))
@@ -68,11 +52,16 @@ export function eventRoutes(deps: { sql: Sql; dispatcher: EventDispatcher; log?:
     if (result.duplicate) return void res.status(200).json(result)
     deps.dispatcher.kick()
     res.status(202).json(result)
-  })
+  }
+  // The answers vary (single, batch, partial): the handler answers through res itself.
+  route(router, events.send, async ({ req, res, body }) => void (await receive(req, res, body)))
+  route(router, events.segmentTrack, async ({ req, res, body }) => void (await receive(req, res, body)))
+  route(router, events.segmentIdentify, async ({ req, res, body }) => void (await receive(req, res, body)))
+  route(router, events.segmentBatch, async ({ req, res, body }) => void (await receive(req, res, body)))
   return router
 }
 
-async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (message: string) => void }, req: Parameters<typeof caller>[0], res: Response, events: unknown) {
+async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (message: string) => void }, req: Request, res: Response, events: unknown) {
   if (!Array.isArray(events)) return send(res, { status: 400, code: 'invalid_input', field: 'events', message: 'events: must be an array of events' })
   if (events.length === 0) return send(res, { status: 400, code: 'invalid_input', field: 'events', message: 'events: at least one event' })
   if (events.length > MAX_BATCH) return send(res, { status: 413, code: 'too_large', field: 'events', message: `events: at most ${MAX_BATCH} per batch (got ${events.length}); split the batch` })

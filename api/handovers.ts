@@ -2,42 +2,38 @@ import type { Client } from '@temporalio/client'
 import { WorkflowNotFoundError } from '@temporalio/client'
 import { Router } from 'express'
 import type { Sql } from 'postgres'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { loadDossier } from '../activities/handover-dossier'
 import { scopeCondition } from '../db/segments'
 import type { EventDispatcher } from '../engine/dispatcher'
 import { handoverWorkflowId } from '../engine/scoring/handover-client'
 import { handoverDecisionSignal, type HandoverDecision } from '../engine/workflows/handover'
-import { caller, type Caller } from './auth'
-import { invalidInput, notFound, send } from './errors'
+import type { Caller } from './auth'
+import { handovers, type handoverDetailSchema, type handoverSummarySchema } from './contract/handovers'
+import { leads } from './contract/leads'
+import { route } from './contract/mount'
+import { notFound, type ApiError } from './errors'
 
 // Sales' side of the handover: the open handovers, the rep's answer (accept → SAL; reject with a
 // reason → back to nurture), and the later stages SQL → opportunity → won | lost.
 
-const SALES_ROLES = ['sales', 'manager', 'admin']
-const rejection = z.strictObject({ reason: z.string().trim().min(1, 'say why the lead is rejected').max(2000) })
-const stageChange = z.strictObject({ stage: z.enum(['sql', 'opportunity', 'won', 'lost']), reason: z.string().trim().max(2000).optional() })
 // Where each stage may go next: forward only, and lost from any open sales stage.
 const NEXT_STAGES: Record<string, string[]> = { sal: ['sql', 'lost'], sql: ['opportunity', 'lost'], opportunity: ['won', 'lost'] }
 
-const mayDecide = (who: Caller) => SALES_ROLES.includes(who.role)
-
+/** Contract: api/contract/handovers.ts, and the stage route in api/contract/leads.ts. */
 export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: EventDispatcher }): Router {
   const { sql } = deps
   const router = Router()
 
-  router.get('/handovers', async (req, res) => {
-    const who = caller(req)
-    const status = z.enum(['open', 'accepted', 'rejected']).optional().safeParse(req.query.status)
-    if (!status.success) return send(res, { status: 400, code: 'invalid_input', field: 'status', message: 'status: open, accepted or rejected' })
-    const rows = await sql`
+  route(router, handovers.list, async ({ query, who }) => {
+    const rows = await sql<z.infer<typeof handoverSummarySchema>[]>`
       select h.id, h.contact_id as "contactId", c.email, h.qualification, h.cell, h.status, h.source, r.email as "repEmail", h.routed_by as "routedBy",
              h.crm_status as "crmStatus", h.crm_attempts as "crmAttempts", h.crm_error as "crmError", h.reminders_sent as "remindersSent",
              h.escalated_at as "escalatedAt", h.created_at as "createdAt", h.decided_at as "decidedAt", h.decision_reason as "reason"
       from handovers h join contacts c on c.id = h.contact_id left join sales_reps r on r.id = h.rep_id
-      where h.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${status.data ? sql`and h.status = ${status.data}` : sql``}
+      where h.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${query.status ? sql`and h.status = ${query.status}` : sql``}
       order by h.created_at desc limit 500`
-    res.json({ handovers: rows })
+    return { status: 200, body: { handovers: rows } }
   })
 
   const findHandover = async (accountId: string, subs: Caller['subs'], id: string) => {
@@ -47,30 +43,20 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
     return row
   }
 
-  router.get('/handovers/:id', async (req, res) => {
-    const who = caller(req)
-    const id = z.uuid().safeParse(req.params.id)
-    if (!id.success || !(await findHandover(who.acc, who.subs, id.data))) return send(res, notFound('handover'))
-    const [state] = await sql`
+  route(router, handovers.get, async ({ params, who }) => {
+    if (!(await findHandover(who.acc, who.subs, params.id))) return notFound('handover')
+    type Detail = z.infer<typeof handoverDetailSchema>
+    const [state] = await sql<Omit<Detail, 'mails' | 'dossier'>[]>`
       select status, decision_reason as "reason", decided_by as "decidedBy", decided_at as "decidedAt", reminders_sent as "remindersSent",
              escalated_at as "escalatedAt", crm_status as "crmStatus", crm_attempts as "crmAttempts", crm_error as "crmError"
-      from handovers where id = ${id.data}`
-    const mails = await sql`select kind, recipient, status, sent_at as "sentAt" from handover_mails where handover_id = ${id.data} order by sent_at`
-    res.json({ ...state, mails, dossier: await loadDossier(sql, id.data) })
+      from handovers where id = ${params.id}`
+    const mails = await sql<Detail['mails']>`select kind, recipient, status, sent_at as "sentAt" from handover_mails where handover_id = ${params.id} order by sent_at`
+    return { status: 200, body: { ...state!, mails, dossier: await loadDossier(sql, params.id) } }
   })
 
-  const decide = (decision: HandoverDecision) => async (req: import('express').Request, res: import('express').Response) => {
-    const who = caller(req)
-    if (!mayDecide(who)) return send(res, { status: 403, code: 'forbidden', message: 'only sales (reps, managers) accept or reject handovers' })
-    const id = z.uuid().safeParse(req.params.id)
-    const handover = id.success ? await findHandover(who.acc, who.subs, id.data) : undefined
-    if (!handover) return send(res, notFound('handover'))
-    let reason: string | null = null
-    if (decision === 'rejected') {
-      const parsed = rejection.safeParse(req.body ?? {})
-      if (!parsed.success) return send(res, invalidInput(parsed.error))
-      reason = parsed.data.reason
-    }
+  const decide = async <D extends HandoverDecision>(who: Caller, id: string, decision: D, reason: string | null): Promise<ApiError | { status: 200; body: { id: string; status: D; reason: string | null } }> => {
+    const handover = await findHandover(who.acc, who.subs, id)
+    if (!handover) return notFound('handover')
     const outcome = await sql.begin(async (sql) => {
       const [updated] = await sql`
         update handovers set status = ${decision}, decision_reason = ${reason}, decided_by = ${who.sub}, decided_at = now()
@@ -86,7 +72,7 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
       }
       return 'ok' as const
     })
-    if (outcome !== 'ok') return send(res, { status: 409, code: 'conflict', message: 'the handover was accepted or rejected already' })
+    if (outcome !== 'ok') return { status: 409, code: 'conflict', message: 'the handover was accepted or rejected already' }
     deps.dispatcher.kick()
     // Stops the reminders at once; were the signal lost, the workflow reads the decision before reminding.
     try {
@@ -94,30 +80,24 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error
     }
-    res.json({ id: handover.id, status: decision, reason })
+    return { status: 200, body: { id: handover.id, status: decision, reason } }
   }
-  router.post('/handovers/:id/accept', decide('accepted'))
-  router.post('/handovers/:id/reject', decide('rejected'))
+  route(router, handovers.accept, ({ params, who }) => decide(who, params.id, 'accepted', null))
+  route(router, handovers.reject, ({ params, body, who }) => decide(who, params.id, 'rejected', body.reason))
 
-  router.post('/leads/:contactId/stage', async (req, res) => {
-    const who = caller(req)
-    if (!mayDecide(who)) return send(res, { status: 403, code: 'forbidden', message: 'only sales record sales stages' })
-    const parsed = stageChange.safeParse(req.body)
-    if (!parsed.success) return send(res, invalidInput(parsed.error))
-    const id = z.uuid().safeParse(req.params.contactId)
-    const [contact] = id.success
-      ? await sql<{ lifecycle_stage: string }[]>`select c.lifecycle_stage from contacts c where c.id = ${id.data} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)}`
-      : []
-    if (!contact) return send(res, notFound('contact'))
-    const { stage, reason } = parsed.data
+  route(router, leads.stage, async ({ params, body, who }) => {
+    const contactId = params.contactId
+    const [contact] = await sql<{ lifecycle_stage: string }[]>`select c.lifecycle_stage from contacts c where c.id = ${contactId} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)}`
+    if (!contact) return notFound('contact')
+    const { stage, reason } = body
     if (!(NEXT_STAGES[contact.lifecycle_stage] ?? []).includes(stage)) {
-      return send(res, { status: 409, code: 'conflict', field: 'stage', message: `stage: a lead in stage ${contact.lifecycle_stage} cannot move to ${stage}` })
+      return { status: 409, code: 'conflict', field: 'stage', message: `stage: a lead in stage ${contact.lifecycle_stage} cannot move to ${stage}` }
     }
     await sql.begin(async (sql) => {
-      await sql`update contacts set lifecycle_stage = ${stage}, lifecycle_stage_at = now(), updated_at = now() where id = ${id.data!}`
-      await sql`insert into lifecycle_changes (account_id, contact_id, stage, reason, changed_by) values (${who.acc}, ${id.data!}, ${stage}, ${reason ?? null}, ${who.sub})`
+      await sql`update contacts set lifecycle_stage = ${stage}, lifecycle_stage_at = now(), updated_at = now() where id = ${contactId}`
+      await sql`insert into lifecycle_changes (account_id, contact_id, stage, reason, changed_by) values (${who.acc}, ${contactId}, ${stage}, ${reason ?? null}, ${who.sub})`
     })
-    res.json({ contactId: id.data, stage })
+    return { status: 200, body: { contactId, stage } }
   })
 
   return router

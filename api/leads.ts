@@ -1,20 +1,18 @@
-import { Router, type Request } from 'express'
+import { Router } from 'express'
+import type { z } from 'zod'
 import type { Sql } from 'postgres'
-import { z } from 'zod'
 import { scopeCondition } from '../db/segments'
 import { CELLS } from '../engine/scoring/model'
 import { currentScoringModel } from '../engine/scoring/model-store'
-import { caller } from './auth'
-import { invalidInput, notFound, send } from './errors'
+import type { Caller } from './auth'
+import type { LIFECYCLE_STAGES } from './contract/leads'
+import { leadDetailSchema, leads } from './contract/leads'
+import { route } from './contract/mount'
+import { notFound } from './errors'
 
 // The scoring matrix: leads by profile grade (A–D) and activity level (1–4), within the caller's
 // subsidiaries. Counts read the stored cells (kept current by events, attribute changes, model changes
 // and the daily decay pass).
-
-const cellQuery = z.strictObject({
-  cell: z.enum(CELLS, { error: 'a cell from A1 to D4' }),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-})
 
 interface LeadRow {
   contact_id: string
@@ -27,7 +25,7 @@ interface LeadRow {
   activity_level: number
   profile_points: string
   activity_points: string
-  lifecycle_stage: string
+  lifecycle_stage: (typeof LIFECYCLE_STAGES)[number]
   scored_at: Date
 }
 
@@ -44,8 +42,7 @@ const leadView = (r: LeadRow) => ({
   scoredAt: r.scored_at,
 })
 
-async function leadsInCell(sql: Sql, req: Request, cell: string, limit: number): Promise<LeadRow[]> {
-  const who = caller(req)
+async function leadsInCell(sql: Sql, who: Caller, cell: string, limit: number): Promise<LeadRow[]> {
   return sql<LeadRow[]>`
     select c.id as contact_id, c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, cs.profile_grade, cs.activity_level,
            cs.profile_points, cs.activity_points, c.lifecycle_stage, cs.scored_at
@@ -65,8 +62,7 @@ export function leadRoutes(deps: { sql: Sql }): Router {
   const { sql } = deps
   const router = Router()
 
-  router.get('/leads/matrix', async (req, res) => {
-    const who = caller(req)
+  route(router, leads.matrix, async ({ who }) => {
     const rows = await sql<{ cell: string; n: number }[]>`
       select cs.profile_grade || cs.activity_level as cell, count(*)::int as n
       from contact_scores cs join contacts c on c.id = cs.contact_id
@@ -74,48 +70,44 @@ export function leadRoutes(deps: { sql: Sql }): Router {
     const cells = Object.fromEntries(CELLS.map((cell) => [cell, 0])) as Record<string, number>
     for (const row of rows) cells[row.cell] = row.n
     const { model, version } = await currentScoringModel(sql, who.acc)
-    res.json({ cells, total: rows.reduce((sum, row) => sum + row.n, 0), handoverCells: model.handover.cells, modelVersion: version })
+    return { status: 200, body: { cells, total: rows.reduce((sum, row) => sum + row.n, 0), handoverCells: model.handover.cells, modelVersion: version } }
   })
 
-  router.get('/leads', async (req, res) => {
-    const parsed = cellQuery.safeParse(req.query)
-    if (!parsed.success) return send(res, invalidInput(parsed.error))
-    const rows = await leadsInCell(sql, req, parsed.data.cell, parsed.data.limit)
-    res.json({ cell: parsed.data.cell, leads: rows.map(leadView) })
+  route(router, leads.list, async ({ query, who }) => {
+    const rows = await leadsInCell(sql, who, query.cell, query.limit)
+    return { status: 200, body: { cell: query.cell, leads: rows.map(leadView) } }
   })
 
-  router.get('/leads/export.csv', async (req, res) => {
-    const parsed = cellQuery.extend({ limit: z.coerce.number().int().min(1).max(100_000).default(100_000) }).safeParse(req.query)
-    if (!parsed.success) return send(res, { status: 400, code: 'invalid_input', field: 'cell', message: `cell: ${parsed.error.issues[0]!.message}` })
-    const rows = (await leadsInCell(sql, req, parsed.data.cell, parsed.data.limit)).map(leadView)
+  route(router, leads.exportCsv, async ({ query, who, res }) => {
+    const rows = (await leadsInCell(sql, who, query.cell, query.limit)).map(leadView)
     const header = ['email', 'name', 'company', 'subsidiary', 'cell', 'profilePoints', 'activityPoints', 'lifecycleStage']
     const lines = [header.join(','), ...rows.map((r) => header.map((key) => csvField(r[key as keyof typeof r])).join(','))]
-    res.type('text/csv').attachment(`leads-${parsed.data.cell}.csv`).send(`${lines.join('\r\n')}\r\n`)
+    res.type('text/csv').attachment(`leads-${query.cell}.csv`).send(`${lines.join('\r\n')}\r\n`)
+    return undefined
   })
 
-  router.get('/leads/:contactId', async (req, res) => {
-    const who = caller(req)
-    const id = z.uuid().safeParse(req.params.contactId)
-    if (!id.success) return send(res, { status: 400, code: 'invalid_input', field: 'contactId', message: 'contactId: not a contact id' })
+  route(router, leads.get, async ({ params, who }) => {
+    const contactId = params.contactId
+    type Detail = z.infer<typeof leadDetailSchema>
     const [row] = await sql<(LeadRow & { lifecycle_stage_at: Date | null })[]>`
       select c.id as contact_id, c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, cs.profile_grade, cs.activity_level,
              cs.profile_points, cs.activity_points, c.lifecycle_stage, c.lifecycle_stage_at, cs.scored_at
       from contacts c join subsidiaries s on s.id = c.subsidiary_id left join contact_scores cs on cs.contact_id = c.id
-      where c.id = ${id.data} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)}`
-    if (!row) return send(res, notFound('contact'))
-    const personas = await sql`
+      where c.id = ${contactId} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)}`
+    if (!row) return notFound('contact')
+    const personas = await sql<Detail['personas']>`
       select p.slug, p.name, cp.match_percent as "match", cp.match_percent >= p.threshold as matches
-      from contact_personas cp join personas p on p.id = cp.persona_id where cp.contact_id = ${id.data} order by p.slug`
-    const changes = await sql`
+      from contact_personas cp join personas p on p.id = cp.persona_id where cp.contact_id = ${contactId} order by p.slug`
+    const changes = await sql<Detail['scoreChanges']>`
       select cause, event_id as "eventId", model_version as "modelVersion", profile_before as "profileBefore", profile_after as "profileAfter",
              activity_before as "activityBefore", activity_after as "activityAfter", profile_points::float as "profilePoints",
              activity_points::float as "activityPoints", changed_at as "changedAt"
-      from score_changes where contact_id = ${id.data} order by changed_at desc, id desc limit 100`
-    const handovers = await sql`
+      from score_changes where contact_id = ${contactId} order by changed_at desc, id desc limit 100`
+    const handovers = await sql<Detail['handovers']>`
       select id, qualification, cell, status, source, created_at as "createdAt", decided_at as "decidedAt", decision_reason as "reason"
-      from handovers where contact_id = ${id.data} order by qualification`
-    const lifecycle = await sql`select stage, reason, changed_by as "changedBy", changed_at as "changedAt" from lifecycle_changes where contact_id = ${id.data} order by changed_at, id`
-    res.json({ lead: row.profile_grade ? leadView(row) : null, lifecycleStage: row.lifecycle_stage, lifecycleStageAt: row.lifecycle_stage_at, personas, scoreChanges: changes, handovers, lifecycle })
+      from handovers where contact_id = ${contactId} order by qualification`
+    const lifecycle = await sql<Detail['lifecycle']>`select stage, reason, changed_by as "changedBy", changed_at as "changedAt" from lifecycle_changes where contact_id = ${contactId} order by changed_at, id`
+    return { status: 200, body: { lead: row.profile_grade ? leadView(row) : null, lifecycleStage: row.lifecycle_stage, lifecycleStageAt: row.lifecycle_stage_at, personas, scoreChanges: changes, handovers, lifecycle } }
   })
 
   return router

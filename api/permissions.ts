@@ -54,6 +54,14 @@ export const PERMISSIONS = {
   'mailings.send': { roles: MARKETERS, refusal: 'only marketers schedule, pause, resume and cancel mailings' },
   // HQ may require its approval before a subsidiary's mailing goes out (accounts.mailing_approval_required).
   'mailings.approve': { roles: MARKETERS, scope: 'hq', refusal: 'only HQ marketers approve mailings' },
+  // Reporting (api/reports.ts, api/costs.ts, api/opportunities.ts): figures are narrowed to the caller's subsidiaries.
+  'reports.read': { roles: ['admin', 'manager', 'marketer'], refusal: 'sales reps see their own pipeline: GET /api/reports/pipeline' },
+  'reports.pipeline': everyone('read the sales pipeline'),
+  'costs.write': { roles: ['admin', 'manager', 'marketer'], refusal: 'only marketers and managers enter and import costs' },
+  'budgets.write': { roles: ['admin', 'manager', 'marketer'], scope: 'hq', refusal: 'only HQ marketers and managers set budgets' },
+  'opportunities.write': { roles: SALES, refusal: 'only sales and managers record and import deals' },
+  // A change re-attributes every won deal of the account, so only someone who sees every subsidiary.
+  'attribution.configure': { roles: ['admin', 'manager', 'marketer'], scope: 'hq', refusal: 'only HQ marketers and managers change attribution settings and production costs' },
 } as const satisfies Record<string, Rule>
 
 export type Permission = keyof typeof PERMISSIONS

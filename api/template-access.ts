@@ -16,6 +16,8 @@ export interface TemplateApiDeps {
   /** The real SMTP transport, for test sends. */
   mailer?: Transporter
   deepl?: DeepLConfig | null
+  /** PUBLIC_URL when configured: self-hosted font URLs are given under it. */
+  publicUrl?: string
 }
 
 /** URL segment → kind: /api/templates/masters/corporate, /subsidiaries/fr, /mails/…, /blocks/…, /locales/fr. */

@@ -4,6 +4,10 @@ import type { Sql } from 'postgres'
 import { z } from 'zod'
 import type { MailContact } from '../templates/renderer'
 import { TemplateError } from '../templates/template-errors'
+import { knownVariables, unknownVariables } from '../templates/variables'
+import { contactAttributeKeys } from '../db/templates'
+import { fontFaces } from '../db/template-fonts'
+import { fontWarnings } from '../templates/fonts'
 import { contentSchemas, TEMPLATE_KINDS, withItem, type TemplateSet } from '../templates/template-set'
 import { caller, seesSubsidiary } from './auth'
 import { invalidInput, send, type ApiError } from './errors'
@@ -73,7 +77,7 @@ export function templatePreviewRoutes(deps: TemplateApiDeps): Router {
       const mail = await deps.renderer.render({ templateId: body.template, subsidiary: prepared.subsidiary, contact: prepared.contact, templates: prepared.set, variables: body.variables, unsubscribeUrl })
       return { ok: true as const, mail }
     } catch (error) {
-      if (error instanceof TemplateError) return { ok: false as const, error: templateInvalid(error.issues) }
+      if (error instanceof TemplateError) return { ok: false as const, error: templateInvalid(error.issues.map((issue) => ({ ...issue, subsidiary: prepared.subsidiary.code, locale: issue.locale ?? body.locale ?? prepared.subsidiary.locale }))) }
       return { ok: false as const, error: { status: 422, code: 'template_invalid', message: (error as Error).message } satisfies ApiError }
     }
   }
@@ -85,7 +89,17 @@ export function templatePreviewRoutes(deps: TemplateApiDeps): Router {
     if (!prepared.ok) return send(res, prepared.error)
     const rendered = await render(prepared, body.data, 'https://unsubscribe.invalid/preview')
     if (!rendered.ok) return send(res, rendered.error)
-    res.json({ subject: rendered.mail.subject, html: rendered.mail.html, text: rendered.mail.text, locale: rendered.mail.locale })
+    // The same warnings a save gives, for the mail and every draft previewed with it.
+    const known = knownVariables(prepared.set, await contactAttributeKeys(deps.sql, caller(req).acc))
+    const mail = prepared.set.mails.get(body.data.template)!
+    const hosted = (await fontFaces(deps.sql, caller(req).acc)).map((face) => face.family)
+    const others = body.data.drafts.filter((d) => !(d.kind === 'mail' && d.key === body.data.template))
+    const warnings = [
+      ...unknownVariables('mail', body.data.template, mail.content, known),
+      ...fontWarnings('mail', body.data.template, mail.content, hosted),
+      ...others.flatMap((d) => [...unknownVariables(d.kind, d.key, d.content as never, known), ...fontWarnings(d.kind, d.key, d.content as never, hosted)]),
+    ]
+    res.json({ subject: rendered.mail.subject, html: rendered.mail.html, text: rendered.mail.text, locale: rendered.mail.locale, warnings })
   })
 
   router.post('/templates/test-send', async (req, res) => {

@@ -1,7 +1,12 @@
 import { Router } from 'express'
 import { z } from 'zod'
-import { saveTemplateVersion, templateHistory, templateVersion } from '../db/templates'
+import { contactAttributeKeys, saveTemplateVersion, templateHistory, templateVersion } from '../db/templates'
 import { checkTemplateVersion } from '../templates/check'
+import { knownVariables, unknownVariables } from '../templates/variables'
+import { fontWarnings } from '../templates/fonts'
+import { fontFaces } from '../db/template-fonts'
+import { templateFontRoutes } from './template-fonts'
+import { templateImportRoutes } from './template-import'
 import { blockIds, contentSchemas, regionNames, type TemplateKind, type TemplateSet } from '../templates/template-set'
 import { caller } from './auth'
 import { invalidInput, notFound, send } from './errors'
@@ -35,6 +40,8 @@ export function templateRoutes(deps: TemplateApiDeps): Router {
   })
 
   router.use(templatePreviewRoutes(deps))
+  router.use(templateFontRoutes(deps))
+  router.use(templateImportRoutes(deps))
   router.use(templateTranslationRoutes(deps))
 
   router.get('/templates/:kind/:key', async (req, res) => {
@@ -80,7 +87,13 @@ export function templateRoutes(deps: TemplateApiDeps): Router {
     if (issues.length) return send(res, templateInvalid(issues))
     const saved = await saveTemplateVersion(deps.sql, { accountId: who.acc, kind, key, content: content.data, createdBy: who.sub, note: body.data.note, ifLatest: body.data.baseVersion })
     if (!saved) return send(res, { status: 409, code: 'conflict', field: 'baseVersion', message: `baseVersion: ${kind} "${key}" has a newer version than ${body.data.baseVersion}; load it and apply your change again` })
-    res.status(201).json({ kind, key, version: saved.version, id: saved.id, createdAt: saved.createdAt, url: `/api/templates/${SEGMENT_BY_KIND[kind]}/${key}/versions/${saved.version}` })
+    // Saved, but what would render as nothing is named, with where it is and what was probably meant.
+    const hosted = (await fontFaces(deps.sql, who.acc)).map((face) => face.family)
+    const warnings = [
+      ...unknownVariables(kind, key, content.data as never, knownVariables(set, await contactAttributeKeys(deps.sql, who.acc))),
+      ...fontWarnings(kind, key, content.data as never, hosted),
+    ]
+    res.status(201).json({ kind, key, version: saved.version, id: saved.id, createdAt: saved.createdAt, url: `/api/templates/${SEGMENT_BY_KIND[kind]}/${key}/versions/${saved.version}`, warnings })
   })
 
   return router

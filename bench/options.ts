@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'mailing'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting', 'mailing'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -20,13 +20,17 @@ export interface BenchOptions {
   horizon: string
   designerNodes: number
   mailingRecipients: number
+  reportContacts: number
+  reportTouches: number
+  reportDeals: number
+  reportRequests: number
   timeoutMs: number
   out: string
 }
 
 export const USAGE = `npm run bench -- [options]
 
-  --only a,b            run only these: ${BENCHMARKS.join(', ')} (default: all)
+  --only a,b            run only these: ${BENCHMARKS.join(', ')} (default: all but reporting, which takes minutes)
   --skip a,b            run all but these
   --contacts N          enrolment: contacts enrolled, and empty workflows of the raw baseline (10000)
   --enrol-path P        enrolment: job (CSV upload → enrolmentJob workflow), direct (enrolContact, as the dispatcher), both (job)
@@ -41,6 +45,8 @@ export const USAGE = `npm run bench -- [options]
   --handover-concurrency N handover: leads in flight (4)
   --designer-nodes N    designer: steps on the large campaign's canvas (300)
   --mailing-recipients N mailing: recipients of the one mailing, and mails of the raw baseline (100000)
+  --report-contacts N   reporting: generated contacts (1000000); --report-touches N touches (10000000); --report-deals N deals (100000)
+  --report-requests N   reporting: requests per dashboard endpoint for p50/p95 (40)
   --horizon D           history: simulated time an enrolment may run at most (730d)
   --timeout D           enrolment: how long to wait for all enrolments before reporting what finished (30m)
   --out FILE            where the JSON goes (bench/results/latest.json)
@@ -64,7 +70,7 @@ const benchmarkList = (flag: string, text: string | undefined): Benchmark[] => {
 /** The command line, e.g. `--only enrolment --contacts 1000`; `--flag=value` works too. Throws on anything unknown. */
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const options: BenchOptions = {
-    benchmarks: [...BENCHMARKS],
+    benchmarks: BENCHMARKS.filter((name) => name !== 'reporting'),
     contacts: 10_000,
     enrolPaths: ['job'],
     concurrency: 50,
@@ -79,6 +85,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     horizon: '730d',
     designerNodes: 300,
     mailingRecipients: 100_000,
+    reportContacts: 1_000_000,
+    reportTouches: 10_000_000,
+    reportDeals: 100_000,
+    reportRequests: 40,
     timeoutMs: 30 * 60_000,
     out: 'bench/results/latest.json',
   }
@@ -143,6 +153,18 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--handover-concurrency':
         options.handoverConcurrency = positive(flag, value())
+        break
+      case '--report-contacts':
+        options.reportContacts = positive(flag, value())
+        break
+      case '--report-touches':
+        options.reportTouches = positive(flag, value())
+        break
+      case '--report-deals':
+        options.reportDeals = positive(flag, value())
+        break
+      case '--report-requests':
+        options.reportRequests = positive(flag, value())
         break
       case '--horizon': {
         options.horizon = value()

@@ -1,5 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import mjml2html from 'mjml'
+import { applyMergeTagMapping, detectMergeTags, suggestedMapping } from '../templates/merge-tags'
+import { mailContentSchema, withItem, type TemplateSet } from '../templates/template-set'
+import { knownVariables } from '../templates/variables'
 import { composeMail } from '../templates/compose'
 import { compileLayout, resolvedMjml } from '../templates/layout-stage'
 import { createTemplateRenderer, type MailContact, type MailSubsidiary, type RenderRequest } from '../templates/renderer'
@@ -31,6 +35,26 @@ export interface RenderingResult {
 }
 
 const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url))
+const DESIGNS_DIR = new URL('./designs/', import.meta.url)
+
+/**
+ * The set to render from: the built-in files, plus, for a template id that is not a built-in mail, the
+ * design bench/designs/<id>.mjml brought in as the import does (its merge tags mapped to the suggested
+ * variables) with the subjects and FR/IT overrides of bench/designs/<id>.json: an imported design.
+ */
+function templateSet(template: string, log: (message: string) => void): TemplateSet {
+  const library = loadTemplateLibrary(TEMPLATES_DIR)
+  if (library.mails.has(template)) return library
+  const file = new URL(`${template}.mjml`, DESIGNS_DIR)
+  if (!existsSync(file)) throw new Error(`--template ${template}: neither a built-in mail nor bench/designs/${template}.mjml`)
+  const design = readFileSync(file, 'utf8')
+  const tags = detectMergeTags(design, knownVariables(library, []))
+  const sidecar = new URL(`${template}.json`, DESIGNS_DIR)
+  const extra = existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')) as Record<string, unknown>) : {}
+  log(`rendering: imported design bench/designs/${template}.mjml, ${tags.length} merge tags mapped (${tags.map((tag) => `${tag.raw} → ${tag.suggestion ?? 'removed'}`).join(', ')})`)
+  const content = mailContentSchema.parse({ subject: { de: template }, ...extra, body: { de: applyMergeTagMapping(design, tags, suggestedMapping(tags)) } })
+  return withItem(library, 'mail', template, content)
+}
 
 // The options compileLayout passes to mjml2html: the raw baseline compiles the same way.
 const MJML_OPTIONS = { validationLevel: 'strict', keepComments: false, fonts: {} } as const
@@ -60,10 +84,11 @@ function recipient(index: number): { contact: MailContact; subsidiary: MailSubsi
   }
 }
 
-function request(templateId: string, index: number): RenderRequest {
+function request(templateId: string, index: number, templates: TemplateSet): RenderRequest {
   const { contact, subsidiary } = recipient(index)
   return {
     templateId,
+    templates,
     subsidiary,
     contact,
     variables: { event: index % 3 === 0 ? {} : { product: 'HydroStat 2000' } },
@@ -76,7 +101,7 @@ function request(templateId: string, index: number): RenderRequest {
 
 export async function runRendering(options: RenderingOptions): Promise<RenderingResult> {
   const { log, template } = options
-  const library = loadTemplateLibrary(TEMPLATES_DIR)
+  const library = templateSet(template, log)
   // The same composition the renderer does (master, the subsidiary's overrides, body, blocks, strings).
   const inputs = SUBSIDIARIES.map((subsidiary) => composeMail(library, template, subsidiary).layout)
   const resolved = inputs.map(resolvedMjml)
@@ -94,7 +119,7 @@ export async function runRendering(options: RenderingOptions): Promise<Rendering
 
   // Warm-up (JIT, lazy requires), with a renderer of its own so the measured one starts cold like a worker's.
   const warm = createTemplateRenderer()
-  for (let i = 0; i < 20; i++) await warm.render(request(template, i))
+  for (let i = 0; i < 20; i++) await warm.render(request(template, i, library))
   for (let i = 0; i < 4; i++) await mjml2html(resolved[i % resolved.length]!, MJML_OPTIONS)
 
   log(`rendering: product renderer, ${options.recipients} recipients of "${template}" across ${SUBSIDIARIES.map((s) => s.code).join(', ')}`)
@@ -103,7 +128,7 @@ export async function runRendering(options: RenderingOptions): Promise<Rendering
   const productCpu = cpuMeter()
   const productStart = now()
   for (let i = 0; i < options.recipients; i++) {
-    const mail = await renderer.render(request(template, i))
+    const mail = await renderer.render(request(template, i, library))
     productBytes += mail.html.length
   }
   const productMs = now() - productStart

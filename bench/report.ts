@@ -6,6 +6,7 @@ import type { HistoryResult } from './history'
 import type { IngestionResult } from './ingestion'
 import { formatNumber } from './measure'
 import type { RenderingResult } from './rendering'
+import type { ReportingResult } from './reporting'
 
 // The printed summary: one line per figure, the product's beside the raw tool's from the same run.
 
@@ -17,6 +18,7 @@ export interface Results {
   designer?: DesignerResult
   handover?: HandoverResult
   mailing?: MailingBenchResult
+  reporting?: ReportingResult
   failures: { benchmark: string; error: string }[]
 }
 
@@ -128,6 +130,7 @@ function rows(results: Results): Row[] {
   }
   if (results.handover) out.push(...handoverRows(results.handover))
   if (results.mailing) out.push(...mailingRows(results.mailing))
+  if (results.reporting) out.push(...reportingRows(results.reporting))
   return out
 }
 
@@ -160,4 +163,14 @@ export function formatReport(results: Results, machine: { load: { before: number
   for (const failure of results.failures) parts.push(`${failure.benchmark} FAILED: ${failure.error}`)
   parts.push(`Postgres: ${machine.postgres}; load average before ${machine.load.before.join(', ')}, after ${machine.load.after.join(', ')}`)
   return parts.join('\n\n')
+}
+
+/** Dashboards against the 300 ms goal (ratio: p95 / 300 ms); ingestion with the aggregation against without it. */
+function reportingRows(r: ReportingResult): Row[] {
+  const label = `reporting (${formatNumber(r.scale.contacts)} contacts, ${formatNumber(r.scale.touches)} touches, ${formatNumber(r.scale.deals)} deals)`
+  return [
+    ...r.endpoints.map((e) => ({ benchmark: label, measure: `GET ${e.path.split('?')[0]}${e.path.includes('?') ? '?…' : ''} p50 / p95 ms (ratio: p95 / 300 ms goal)`, product: `${formatNumber(e.p50Ms)} / ${formatNumber(e.p95Ms)}`, raw: '300', ratio: times(e.p95Ms / 300), cpu: '' })),
+    { benchmark: label, measure: 'events/s with aggregation vs without (ratio: share kept)', product: formatNumber(r.ingestion.withAggregation), raw: formatNumber(r.ingestion.withoutAggregation), ratio: times(r.ingestion.withAggregation / r.ingestion.withoutAggregation), cpu: '' },
+    { benchmark: label, measure: 're-attribution after a model change, deals/s (six models)', product: formatNumber(r.recompute.dealsPerSecond), raw: '', ratio: '', cpu: '' },
+  ]
 }

@@ -18,6 +18,7 @@ import { parseOptions, USAGE, type Benchmark, type BenchOptions } from './option
 import { bundleEmptyWorkflow } from './raw-baselines'
 import { formatReport, type Results } from './report'
 import { runRendering } from './rendering'
+import { runReporting } from './reporting'
 
 // `npm run bench`: each benchmark against real components it starts itself (a Temporal dev server on a free
 // port, a throwaway Postgres database or in-memory PGlite, the product with its SMTP sink), the product's
@@ -105,6 +106,12 @@ async function main(): Promise<number> {
     if (wants('history')) {
       results.history = await attempt('history', () =>
         runHistory({ workflowBundle: workflowBundle!, templateIds: new Set(createTemplateRenderer().templateIds()), horizon: options.horizon, log }),
+      )
+    }
+
+    if (wants('reporting')) {
+      results.reporting = await attempt('reporting', () =>
+        runReporting({ contacts: options.reportContacts, touches: options.reportTouches, deals: options.reportDeals, campaigns: 50, requests: options.reportRequests, ingestEvents: 3000, log, cleanup }),
       )
     }
 

@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres'
+import type { Sql, TransactionSql } from 'postgres'
 
 /** The `opportunities` table's owner: revenue from the CRM sync, the API and CSV imports. */
 export interface OpportunityRow {
@@ -42,7 +42,7 @@ export interface OpportunityInput {
  * Inserts an opportunity, or updates the one with the same source id (a second sync or import of the same
  * CRM record changes it rather than adding revenue twice). Returns the row and whether it was new.
  */
-export async function upsertOpportunity(sql: Sql, input: OpportunityInput): Promise<{ row: OpportunityRow; created: boolean }> {
+export async function upsertOpportunity(sql: Sql | TransactionSql, input: OpportunityInput): Promise<{ row: OpportunityRow; created: boolean }> {
   const closedOn = input.stage === 'open' ? null : (input.closedOn ?? new Date())
   const values = {
     account_id: input.accountId,
@@ -80,4 +80,16 @@ export async function upsertOpportunity(sql: Sql, input: OpportunityInput): Prom
 export async function opportunitiesOfContact(sql: Sql, accountId: string, contactId: string): Promise<OpportunityRow[]> {
   return sql<OpportunityRow[]>`
     select * from opportunities where account_id = ${accountId} and contact_id = ${contactId} order by created_on desc`
+}
+
+/** Production cost as a share of the net price, per product (for deals that name products but no cost of their own). */
+export async function setProductCost(sql: Sql, accountId: string, product: string, costRatio: number): Promise<void> {
+  await sql`
+    insert into product_costs (account_id, product, cost_ratio) values (${accountId}, ${product}, ${costRatio})
+    on conflict (account_id, product) do update set cost_ratio = excluded.cost_ratio`
+}
+
+export async function productCosts(sql: Sql, accountId: string): Promise<{ product: string; costRatio: number }[]> {
+  const rows = await sql<{ product: string; cost_ratio: string }[]>`select product, cost_ratio from product_costs where account_id = ${accountId} order by product`
+  return rows.map((row) => ({ product: row.product, costRatio: Number(row.cost_ratio) }))
 }

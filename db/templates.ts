@@ -105,3 +105,9 @@ function sameJson(a: unknown, b: unknown): boolean {
     Array.isArray(value) ? value.map(canonical) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => [k, canonical(v)])) : value
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b))
 }
+
+/** The attribute keys the account's contacts carry: the contact.attributes.* a template may read without a warning. */
+export async function contactAttributeKeys(sql: Sql, accountId: string): Promise<string[]> {
+  const rows = await sql<{ key: string }[]>`select distinct jsonb_object_keys(attributes) as key from contacts where account_id = ${accountId}`
+  return rows.map((row) => row.key)
+}

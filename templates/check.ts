@@ -2,7 +2,7 @@ import { composeMail } from './compose'
 import { checkLayoutSyntax, compileLayout } from './layout-stage'
 import { checkPersonalisationSyntax, parsePersonalisation } from './personalisation'
 import { TemplateError, liquidPosition, type TemplateIssue } from './template-errors'
-import { baseStringsSchema, blockIds, flattenStrings, regionNames, withItem, type ContentByKind, type TemplateKind, type TemplateSet } from './template-set'
+import { baseStringsSchema, blockIds, flattenStrings, isMjmlDocument, regionNames, withItem, type ContentByKind, type TemplateKind, type TemplateSet } from './template-set'
 
 // Names no author can take (not a valid key in the API): the stand-ins a check compiles with.
 const PROBE = '~check'
@@ -47,8 +47,11 @@ function sources(kind: TemplateKind, content: ContentByKind[TemplateKind]): { fi
     case 'mail': {
       const mail = content as ContentByKind['mail']
       return [
-        ...Object.entries(mail.body).map(([locale, text]) => ({ field: `body.${locale}`, region: 'body', text })),
+        ...Object.entries(mail.body).map(([locale, text]) => ({ field: `body.${locale}`, region: isMjmlDocument(text) ? null : 'body', text })),
         ...Object.entries(mail.subject).map(([locale, text]) => ({ field: `subject.${locale}`, region: 'subject', text, subject: true })),
+        ...Object.entries(mail.overrides ?? {}).flatMap(([scope, locales]) =>
+          Object.entries(locales).flatMap(([locale, regions]) => Object.entries(regions).map(([region, text]) => ({ field: `overrides.${scope}.${locale}.${region}`, region, text }))),
+        ),
       ]
     }
     case 'block':
@@ -93,6 +96,20 @@ function structureIssues(set: TemplateSet, kind: TemplateKind, key: string, cont
     for (const [code, derived] of set.subsidiaries) {
       if (derived.content.master !== key) continue
       for (const region of Object.keys(derived.content.regions)) if (!declared.has(region)) at('mjml', `mjml: subsidiary ${code.toUpperCase()} overrides region "${region}", which this master no longer declares`, region)
+    }
+  }
+  if (kind === 'mail') {
+    // An override must name a region the mail's design (or, for a body fragment, the master) declares.
+    const mail = content as ContentByKind['mail']
+    const declared = new Set<string>()
+    for (const body of Object.values(mail.body)) for (const name of regionNames(isMjmlDocument(body) ? body : [...set.masters.values()].map((m) => m.content.mjml).join('\n'))) declared.add(name)
+    for (const [scope, locales] of Object.entries(mail.overrides ?? {})) {
+      if (scope !== '*' && !set.subsidiaries.has(scope)) at(`overrides.${scope}`, `overrides.${scope}: no subsidiary "${scope.toUpperCase()}"`)
+      for (const [locale, regions] of Object.entries(locales)) {
+        for (const region of Object.keys(regions)) {
+          if (!declared.has(region)) at(`overrides.${scope}.${locale}.${region}`, `overrides.${scope}.${locale}.${region}: the design has no region "${region}" (it has ${[...declared].join(', ') || 'none: mark a section as a region first'})`, region)
+        }
+      }
     }
   }
   if (kind === 'locale') {
@@ -151,10 +168,18 @@ function compileProbes(set: TemplateSet, kind: TemplateKind, key: string, conten
     case 'mail': {
       const mail = content as ContentByKind['mail']
       const locales = new Set([...Object.keys(mail.body), ...Object.keys(mail.subject)])
-      return [...locales].map((locale) => {
+      const probes = [...locales].map((locale) => {
         const code = subsidiaryFor(locale)
         return { set: code === PROBE ? withProbes(firstMaster(), { de: PROBE_BODY }, locale) : set, mail: key, subsidiary: code, locale }
       })
+      // Each override in the compile it changes: its subsidiary (or one writing the locale) in its locale.
+      for (const [scope, byLocale] of Object.entries(mail.overrides ?? {})) {
+        for (const locale of Object.keys(byLocale)) {
+          const code = scope === '*' ? subsidiaryFor(locale) : scope
+          if (code !== PROBE && set.subsidiaries.has(code) && !probes.some((p) => p.subsidiary === code && p.locale === locale)) probes.push({ set, mail: key, subsidiary: code, locale })
+        }
+      }
+      return probes
     }
     case 'block': {
       const block = content as ContentByKind['block']

@@ -1,5 +1,6 @@
 import { Liquid, Tag, TypeGuards, type Context, type Emitter, type Parser, type TagToken, type Template, type TopLevelToken } from 'liquidjs'
 import mjml2html from 'mjml'
+import { mjmlFontOptions, selfHostFonts } from './fonts'
 import { TemplateError, liquidPosition, type TemplateIssue } from './template-errors'
 import type { LocaleStrings } from './template-set'
 
@@ -23,6 +24,8 @@ const layoutEngine = new Liquid({
 export interface SourceText {
   text: string
   origin: string
+  /** The saved document's field it is in, when the origin alone does not say ("overrides.fr.fr.headline"). */
+  field?: string
 }
 
 // Resolved MJML carries invisible markers around every region and block, so that an MJML error line can
@@ -31,31 +34,38 @@ export interface SourceText {
 const OPEN = '\u0001'
 const MID = '\u0002'
 const CLOSE = '\u0003'
-const marker = (region: string, origin: string, line: number, column: number) => `${OPEN}${region}|${origin}|${line}|${column}${MID}`
+const marker = (region: string, origin: string, line: number, column: number, field = '') => `${OPEN}${region}|${origin}|${line}|${column}|${field}${MID}`
+// Closing a region names where the source around it resumes, so that lines after a multi-line region
+// map to the enclosing source's own lines rather than to the resolved MJML's.
+const closer = ([line, column]: [number, number]) => `${CLOSE}${line}|${column}${MID}`
+const MARKERS = /\u0001[^\u0002]*\u0002|\u0003[^\u0002]*\u0002/g
 
 interface Scope {
   regions: Map<string, SourceText>
   blocks: Map<string, SourceText>
+  footer?: SourceText
 }
 // The overrides travel in the render scope under this key; a symbol keeps them out of reach of template code.
 const SCOPE = Symbol('layout')
 const scopeOf = (ctx: Context): Scope => (ctx.environments as Record<symbol, Scope>)[SCOPE] ?? { regions: new Map(), blocks: new Map() }
 
-function* renderSource(liquid: Liquid, ctx: Context, emitter: Emitter, region: string, source: SourceText): Generator<unknown, void, unknown> {
+function* renderSource(liquid: Liquid, ctx: Context, emitter: Emitter, region: string, source: SourceText, resume: [number, number]): Generator<unknown, void, unknown> {
   let templates: Template[]
   try {
     templates = liquid.parse(source.text)
   } catch (error) {
-    throw new TemplateError([{ region, origin: source.origin, ...liquidPosition(error), message: (error as Error).message }])
+    throw new TemplateError([{ region, origin: source.origin, ...(source.field && { field: source.field }), ...liquidPosition(error), message: (error as Error).message }])
   }
-  emitter.write(marker(region, source.origin, 1, 1))
+  emitter.write(marker(region, source.origin, 1, 1, source.field))
   try {
     yield liquid.renderer.renderTemplates(templates, ctx, emitter)
   } catch (error) {
     if (error instanceof TemplateError) throw error
-    throw new TemplateError([{ region, origin: source.origin, ...liquidPosition(error), message: (error as Error).message }])
+    const inner = templateErrorIn(error)
+    if (inner) throw inner
+    throw new TemplateError([{ region, origin: source.origin, ...(source.field && { field: source.field }), ...liquidPosition(error), message: (error as Error).message }])
   }
-  emitter.write(CLOSE)
+  emitter.write(closer(resume))
 }
 
 /**
@@ -66,6 +76,7 @@ class RegionTag extends Tag {
   private readonly region: string
   private readonly fallback: Template[] = []
   private readonly at: [number, number]
+  private end: [number, number] = [1, 1]
 
   constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid, parser: Parser) {
     super(token, remainTokens, liquid)
@@ -74,7 +85,10 @@ class RegionTag extends Tag {
     this.at = positionAt(token.input, token.end)
     while (remainTokens.length > 0) {
       const next = remainTokens.shift()
-      if (TypeGuards.isTagToken(next) && next.name === 'endregion') return
+      if (TypeGuards.isTagToken(next) && next.name === 'endregion') {
+        this.end = positionAt(next.input, next.end)
+        return
+      }
       if (next) this.fallback.push(parser.parseToken(next, remainTokens))
     }
     throw new Error(`region "${this.region}" is not closed with endregion`)
@@ -82,10 +96,11 @@ class RegionTag extends Tag {
 
   *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
     const override = scopeOf(ctx).regions.get(this.region)
-    if (override !== undefined) return yield* renderSource(this.liquid, ctx, emitter, this.region, override)
-    emitter.write(marker(this.region, 'master', this.at[0], this.at[1]))
+    if (override !== undefined) return yield* renderSource(this.liquid, ctx, emitter, this.region, override, this.end)
+    // The default is written in the enclosing source (a master, or a standalone design): its own origin.
+    emitter.write(marker(this.region, '', this.at[0], this.at[1]))
     yield this.liquid.renderer.renderTemplates(this.fallback, ctx, emitter)
-    emitter.write(CLOSE)
+    emitter.write(closer(this.end))
   }
 }
 layoutEngine.registerTag('region', RegionTag)
@@ -101,10 +116,24 @@ class BlockTag extends Tag {
   *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
     const block = scopeOf(ctx).blocks.get(this.id)
     if (!block) throw new Error(`unknown content block "${this.id}", line:${this.token.getPosition()[0]}, col:${this.token.getPosition()[1]}`)
-    yield* renderSource(this.liquid, ctx, emitter, `block:${this.id}`, block)
+    yield* renderSource(this.liquid, ctx, emitter, `block:${this.id}`, block, positionAt(this.token.input, this.token.end))
   }
 }
 layoutEngine.registerTag('block', BlockTag)
+
+/**
+ * [% footer %]: the subsidiary's footer (its master's footer region with the subsidiary's overrides, and
+ * the unsubscribe line) as a section of its own, for designs that bring their own layout. A standalone
+ * design without an unsubscribe link gets it at the end of its body (see compose.ts).
+ */
+class FooterTag extends Tag {
+  *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+    const footer = scopeOf(ctx).footer
+    if (!footer) throw new Error(`[% footer %] has no subsidiary footer here, line:${this.token.getPosition()[0]}, col:${this.token.getPosition()[1]}`)
+    yield* renderSource(this.liquid, ctx, emitter, 'footer', footer, positionAt(this.token.input, this.token.end))
+  }
+}
+layoutEngine.registerTag('footer', FooterTag)
 
 function positionAt(input: string, offset: number): [number, number] {
   const before = input.slice(0, offset)
@@ -120,14 +149,18 @@ export interface LayoutRequest {
   regions: Map<string, SourceText>
   /** Content blocks by id, in this locale. */
   blocks: Map<string, SourceText>
+  /** What [% footer %] inserts: the subsidiary's footer section. */
+  footer?: SourceText
   locale: string
   strings: LocaleStrings
+  /** Where the account's self-hosted fonts are served (https://…/fonts/<account>); none: web fonts are removed. */
+  fontBase?: string
 }
 
 /** Resolves the layout stage to MJML, then compiles it to HTML that still carries the personalisation markup. Throws TemplateError. */
 export async function compileLayout(request: LayoutRequest): Promise<string> {
   const marked = resolveLayout(request)
-  const mjml = marked.replace(/\u0001[^\u0002]*\u0002|\u0003/g, '')
+  const mjml = selfHostFonts(marked.replace(MARKERS, ''), request.fontBase)
   try {
     // mjml v5: mjml2html returns a Promise (v4 was synchronous). 'strict' throws a ValidationError
     // carrying .errors instead of rendering a half-broken mail.
@@ -136,19 +169,20 @@ export async function compileLayout(request: LayoutRequest): Promise<string> {
       // Template comments are notes to authors, not content for recipients.
       keepComments: false,
       // No Google Fonts links: loading them from a mail client leaks the reader's IP (a GDPR issue in Germany).
-      fonts: {},
+      // MJML's own list of Google fonts points at the account's self-hosted ones instead (see fonts.ts).
+      fonts: mjmlFontOptions(request.fontBase),
     })
     const nested = nestedInEndingTags(mjml)
     if (nested.length) {
       // MJML copies an mj-text's content through as HTML: a nested <mj-…> would reach the recipient as a stray tag.
-      const spans = markerSpans(marked)
+      const spans = markerSpans(marked, request.master)
       const issues = nested.map((n) => locate(spans, n.line, n.column, `${n.inner} cannot sit inside ${n.outer}: close the ${n.outer} first`))
       throw new TemplateError(issues, `MJML errors in ${request.label}:\n${issues.map((issue) => `  ${issue.message}`).join('\n')}`)
     }
     return result.html
   } catch (error) {
     if (error instanceof TemplateError) throw error
-    const issues = mjmlIssues(error, marked, mjml)
+    const issues = mjmlIssues(error, marked, mjml, request.master)
     throw new TemplateError(issues, `MJML errors in ${request.label}:\n${describeMjmlErrors(error, mjml)}`)
   }
 }
@@ -172,17 +206,27 @@ function nestedInEndingTags(mjml: string): { line: number; column: number; outer
 
 /** The MJML the layout stage resolves to (markers removed): what the benchmark's raw baseline compiles. */
 export function resolvedMjml(request: LayoutRequest): string {
-  return resolveLayout(request).replace(/\u0001[^\u0002]*\u0002|\u0003/g, '')
+  return selfHostFonts(resolveLayout(request).replace(MARKERS, ''), request.fontBase)
 }
 
 function resolveLayout(request: LayoutRequest): string {
-  const scope = { locale: request.locale, t: request.strings, [SCOPE]: { regions: request.regions, blocks: request.blocks } satisfies Scope }
+  const scope = { locale: request.locale, t: request.strings, [SCOPE]: { regions: request.regions, blocks: request.blocks, footer: request.footer } satisfies Scope }
   try {
     return layoutEngine.parseAndRenderSync(request.master.text, scope) as string
   } catch (error) {
-    const issues = error instanceof TemplateError ? error.issues : [{ region: null, origin: request.master.origin, ...liquidPosition(error), message: (error as Error).message }]
+    // liquidjs wraps what a region's render threw in a RenderError at the master's region tag: the
+    // positioned error from the region's own source is inside it.
+    const inner = templateErrorIn(error)
+    const issues = inner ? inner.issues : [{ region: null, origin: request.master.origin, ...(request.master.field && { field: request.master.field }), ...liquidPosition(error), message: (error as Error).message }]
     throw new TemplateError(issues, `layout stage failed for ${request.label}: ${issues.map((issue) => issue.message).join('; ')}`)
   }
+}
+
+function templateErrorIn(error: unknown): TemplateError | undefined {
+  for (let e = error as { originalError?: unknown } | undefined, depth = 0; e && depth < 10; e = e.originalError as typeof e, depth++) {
+    if (e instanceof TemplateError) return e
+  }
+  return undefined
 }
 
 interface MjmlValidationIssue {
@@ -192,10 +236,10 @@ interface MjmlValidationIssue {
 }
 
 // Traces each MJML error line to the innermost region or block around it and its line in that source.
-function mjmlIssues(error: unknown, marked: string, mjml: string): TemplateIssue[] {
+function mjmlIssues(error: unknown, marked: string, mjml: string, root: SourceText): TemplateIssue[] {
   const raw = (error as { errors?: MjmlValidationIssue[] }).errors
-  if (!Array.isArray(raw)) return [{ region: null, origin: 'master', line: 1, column: 1, message: (error as Error).message }]
-  const spans = markerSpans(marked)
+  if (!Array.isArray(raw)) return [{ region: null, origin: root.origin, ...(root.field && { field: root.field }), line: 1, column: 1, message: (error as Error).message }]
+  const spans = markerSpans(marked, root)
   const lines = mjml.split('\n')
   return raw.map((issue) => {
     const lineText = lines[issue.line - 1] ?? ''
@@ -204,49 +248,54 @@ function mjmlIssues(error: unknown, marked: string, mjml: string): TemplateIssue
   })
 }
 
-/** A position in the resolved MJML → the innermost region or block around it, and the position in that source. */
-function locate(spans: Span[], line: number, column: number, message: string): TemplateIssue {
-  const after = (l: number, c: number) => line > l || (line === l && column >= c)
-  const span = spans.filter((s) => after(s.fromLine, s.fromColumn) && !after(s.toLine, s.toColumn + 1)).at(-1)
-  if (!span) return { region: null, origin: 'master', line, column, message }
-  const col = line === span.fromLine ? span.baseColumn + Math.max(0, column - span.fromColumn) : column
-  return { region: span.region, origin: span.origin, line: span.baseLine + (line - span.fromLine), column: col, message }
+/** A position in the resolved MJML → the region or block it came from, and the position in that source. */
+function locate(segments: Segment[], line: number, column: number, message: string): TemplateIssue {
+  const starts = (s: Segment) => line > s.fromLine || (line === s.fromLine && column >= s.fromColumn)
+  const segment = segments.filter(starts).at(-1) ?? segments[0]!
+  const col = line === segment.fromLine ? segment.baseColumn + Math.max(0, column - segment.fromColumn) : column
+  return { region: segment.region, origin: segment.origin, ...(segment.field && { field: segment.field }), line: segment.baseLine + (line - segment.fromLine), column: col, message }
 }
 
-interface Span {
-  region: string
+/** A stretch of resolved MJML copied from one source, starting at baseLine:baseColumn of that source. */
+interface Segment {
+  region: string | null
   origin: string
   baseLine: number
   baseColumn: number
   fromLine: number
   fromColumn: number
-  toLine: number
-  toColumn: number
+  field?: string
 }
 
-function markerSpans(marked: string): Span[] {
-  const spans: Span[] = []
-  const open: Span[] = []
+/** The resolved MJML cut into segments, in order: each region opens one, and its close resumes the source around it. */
+function markerSpans(marked: string, root: SourceText): Segment[] {
+  const segments: Segment[] = [{ region: null, origin: root.origin, field: root.field, baseLine: 1, baseColumn: 1, fromLine: 1, fromColumn: 1 }]
+  const open: Segment[] = []
   let line = 1
   let column = 1
   for (let i = 0; i < marked.length; i++) {
     const ch = marked[i]
-    if (ch === OPEN) {
+    if (ch === OPEN || ch === CLOSE) {
       const end = marked.indexOf(MID, i)
-      const [region = '', origin = '', baseLine = '1', baseColumn = '1'] = marked.slice(i + 1, end).split('|')
-      open.push({ region, origin, baseLine: Number(baseLine), baseColumn: Number(baseColumn), fromLine: line, fromColumn: column, toLine: line, toColumn: column })
-      spans.push(open.at(-1)!)
+      const fields = marked.slice(i + 1, end).split('|')
+      const current = segments.at(-1)!
+      if (ch === OPEN) {
+        const [region = '', origin = '', baseLine = '1', baseColumn = '1', field = ''] = fields
+        open.push(current)
+        // A region default is written in the source around it.
+        segments.push({ region, origin: origin || current.origin, field: origin ? field || undefined : current.field, baseLine: Number(baseLine), baseColumn: Number(baseColumn), fromLine: line, fromColumn: column })
+      } else {
+        const [baseLine = '1', baseColumn = '1'] = fields
+        const outer = open.pop() ?? segments[0]!
+        segments.push({ region: outer.region, origin: outer.origin, field: outer.field, baseLine: Number(baseLine), baseColumn: Number(baseColumn), fromLine: line, fromColumn: column })
+      }
       i = end
-    } else if (ch === CLOSE) {
-      const span = open.pop()
-      if (span) Object.assign(span, { toLine: line, toColumn: column })
     } else if (ch === '\n') {
       line += 1
       column = 1
     } else column += 1
   }
-  // In the order they opened: a nested span opens after the one around it, so the last match is the innermost.
-  return spans
+  return segments
 }
 
 // Line numbers refer to the resolved MJML (master with regions filled), so quote that line.

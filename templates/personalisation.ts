@@ -21,6 +21,21 @@ export function checkPersonalisationSyntax(source: string): void {
   htmlEngine.parse(source)
 }
 
+/** The variables a source reads that it does not set itself ({% assign %}, {% for %}), with their positions. */
+export function personalisationGlobals(source: string): { path: string[]; line: number; column: number }[] {
+  const analysis = htmlEngine.analyzeSync(htmlEngine.parse(source))
+  return Object.values(analysis.globals).flatMap((variables) =>
+    variables.map((variable) => {
+      const path: string[] = []
+      for (const segment of variable.segments) {
+        if (typeof segment !== 'string') break // contact[some_variable]: the path is only known up to here
+        path.push(segment)
+      }
+      return { path, line: variable.location.row, column: variable.location.col }
+    }),
+  )
+}
+
 type Part = { liquid: Template[]; fast: FastTemplate | null }
 
 export interface PersonalisationTemplates {

@@ -71,12 +71,31 @@ export function fillLinks(
     }
     return url
   }
-  // Liquid-built links first: their output holds real URLs, the slots hold none yet.
-  const html = prepared.dynamicLinks ? rewriteLinks(rendered.html, options) : rendered.html
+  // Liquid-built links (href="https://shop.example/{{ contact.attributes.industry }}?mt_tag=…") first: their
+  // output holds real URLs, the slots hold none yet. One tracked URL per link for both parts.
+  const dynamic = new Map<string, string>()
+  const trackOnce = options.trackLink && ((url: string, tag: string | undefined) => {
+    const key = `${url}\u0000${tag ?? ''}`
+    let target = dynamic.get(key)
+    if (target === undefined) dynamic.set(key, (target = options.trackLink!(url, tag)))
+    return target
+  })
+  const rewrite = { trackLink: trackOnce, unsubscribeUrl: options.unsubscribeUrl }
+  const html = prepared.dynamicLinks ? rewriteLinks(rendered.html, rewrite) : rendered.html
+  // The text part shows the same links as bare URLs: tracked and without their tag, like the HTML's.
+  const text = prepared.dynamicLinks ? rendered.text.replace(TEXT_URL, (url) => rewriteTextUrl(url, rewrite)) : rendered.text
   return {
     html: html.replace(SLOT, (_, i: string) => escapeAttribute(target(i))),
-    text: rendered.text.replace(SLOT, (_, i: string) => target(i)),
+    text: text.replace(SLOT, (_, i: string) => target(i)),
   }
+}
+
+const TEXT_URL = /https?:\/\/[^\s\]<>"]+/g
+
+function rewriteTextUrl(url: string, rewrite: { trackLink?: (url: string, tag: string | undefined) => string; unsubscribeUrl: string }): string {
+  if (url === rewrite.unsubscribeUrl) return url
+  const { url: clean, tag } = takeTag(url)
+  return rewrite.trackLink ? rewrite.trackLink(clean, tag) : clean
 }
 
 // html-to-text only reads <body> but would still parse MJML's large <head> styles.

@@ -4,6 +4,8 @@ import { compileLayout } from './layout-stage'
 import { appendOpenPixel } from './links'
 import { parsePersonalisation, personalise, withoutFastPath, type PersonalisationTemplates } from './personalisation'
 import { fillLinks, prepareMail, type PreparedMail } from './prepared-mail'
+import { personalisationIssues } from './source-issues'
+import { TemplateError } from './template-errors'
 import { loadTemplateLibrary } from './template-library'
 import type { LocaleStrings, TemplateSet } from './template-set'
 
@@ -96,7 +98,15 @@ export function createTemplateRenderer(options: { dir?: string; /** false: liqui
       mjmlCompilations += 1
       entry = compileLayout(composed.layout).then((html) => {
         const prepared = prepareMail(html)
-        const templates = parsePersonalisation(composed.subject, prepared.html, prepared.text)
+        let templates: PersonalisationTemplates
+        try {
+          templates = parsePersonalisation(composed.subject, prepared.html, prepared.text)
+        } catch (error) {
+          // Positions in the compiled HTML mean nothing to an author: report them in their own source.
+          const issues = personalisationIssues(composed)
+          if (!issues.length) throw error
+          throw new TemplateError(issues, `personalisation errors in ${composed.layout.label}: ${issues.map((issue) => issue.message).join('; ')}`)
+        }
         return { templates: options.fastLiquid === false ? withoutFastPath(templates) : templates, prepared, strings: composed.layout.strings, locale: composed.locale }
       })
       // A failed compile is not cached, so the next render reports the error again instead of a stale promise.

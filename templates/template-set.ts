@@ -55,11 +55,22 @@ export const subsidiaryContentSchema = z.strictObject({
 })
 export type DerivedTemplate = z.infer<typeof subsidiaryContentSchema>
 
+const regionName = z.string().regex(/^[A-Za-z][\w-]{0,79}$/, 'a region name: letters, digits, - and _')
+
 export const mailContentSchema = z.strictObject({
   name: z.string().max(200).optional(),
   subject: z.record(localeCode, z.string().max(2000)),
-  /** The master's body region per locale; a locale without one falls back to the master's locale. */
+  /**
+   * Per locale, either the master's body region (elements that sit in a column) or a complete MJML
+   * document (<mjml>…</mjml>): a standalone design that brings its own layout. A locale without a body
+   * falls back to the master's locale.
+   */
   body: z.record(localeCode, text),
+  /**
+   * Region overrides of this mail per subsidiary (lower-case code, or "*" for all) and locale: what a
+   * standalone design's marked regions (headline, hero image, a link) say in FR or IT.
+   */
+  overrides: z.record(z.string().regex(/^([a-z]{2}|\*)$/, 'a subsidiary code such as "fr", or "*" for all'), z.record(localeCode, z.record(regionName, text))).optional(),
 })
 export type MailTemplate = z.infer<typeof mailContentSchema>
 
@@ -101,6 +112,8 @@ export interface TemplateSet {
   mails: Map<string, Versioned<MailTemplate>>
   blocks: Map<string, Versioned<ContentBlock>>
   locales: Map<string, Versioned<LocaleContent>>
+  /** Where the account's self-hosted fonts are served; absent for the built-in files (web fonts are then removed). */
+  fontBase?: string
 }
 
 export const emptySet = (): TemplateSet => ({ masters: new Map(), subsidiaries: new Map(), mails: new Map(), blocks: new Map(), locales: new Map() })
@@ -112,7 +125,7 @@ export function setMap<K extends TemplateKind>(set: TemplateSet, kind: K): Map<s
 
 /** A copy of the set with one item replaced: how drafts are previewed and checked before they are saved. */
 export function withItem<K extends TemplateKind>(set: TemplateSet, kind: K, key: string, content: ContentByKind[K], version = 0): TemplateSet {
-  const copy: TemplateSet = { masters: new Map(set.masters), subsidiaries: new Map(set.subsidiaries), mails: new Map(set.mails), blocks: new Map(set.blocks), locales: new Map(set.locales) }
+  const copy: TemplateSet = { masters: new Map(set.masters), subsidiaries: new Map(set.subsidiaries), mails: new Map(set.mails), blocks: new Map(set.blocks), locales: new Map(set.locales), fontBase: set.fontBase }
   setMap(copy, kind).set(key, { ref: contentRef('draft', content), version, content })
   return copy
 }
@@ -155,6 +168,11 @@ export function resolveStrings(set: TemplateSet, masterLocale: string, locale: s
 /** Blocks a source names with [% block id %]. */
 export function blockIds(source: string): string[] {
   return [...source.matchAll(/\[%-?\s*block\s+["']?([\w-]+)/g)].map((match) => match[1] ?? '')
+}
+
+/** A complete MJML document (a standalone design), as opposed to elements for a master's body region. */
+export function isMjmlDocument(source: string): boolean {
+  return /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<mjml[\s>]/i.test(source)
 }
 
 /** Region names a master declares, so a misspelt override in a subsidiary is caught. */

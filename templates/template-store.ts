@@ -20,7 +20,7 @@ const SET_CACHE_LIMIT = 200
  * Template sets from Postgres. Versions are immutable, so contents are cached by version id for the
  * process's lifetime and a set by the ids it is made of; a render costs one small query for the ids.
  */
-export function createTemplateStore(sql: Sql): TemplateStore {
+export function createTemplateStore(sql: Sql, options: { /** The app's public URL, once known: self-hosted fonts are served under it. */ publicUrl?: () => string | undefined } = {}): TemplateStore {
   const contents = new Map<string, unknown>()
   const sets = new Map<string, TemplateSet>()
 
@@ -28,13 +28,14 @@ export function createTemplateStore(sql: Sql): TemplateStore {
     async set(accountId, pins) {
       const refs = await versionRefs(sql, accountId, pins)
       if (!refs.length) return null
-      const cacheKey = refs.map((ref) => ref.id).join(',')
+      const cacheKey = `${options.publicUrl?.() ?? ''}|${refs.map((ref) => ref.id).join(',')}`
       const cached = sets.get(cacheKey)
       if (cached) return cached
       for (const row of await versionContents(sql, refs.filter((ref) => !contents.has(ref.id)).map((ref) => ref.id))) {
         contents.set(row.id, row.content)
       }
-      const set = emptySet()
+      const publicUrl = options.publicUrl?.()
+      const set: TemplateSet = { ...emptySet(), ...(publicUrl && { fontBase: `${publicUrl.replace(/\/$/, '')}/fonts/${accountId}` }) }
       for (const ref of refs) {
         // Parsed with the schema's defaults, so versions saved before a field existed still read.
         const content = contentSchemas[ref.kind].parse(contents.get(ref.id))

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { campaignGraphSchema } from '../../engine/campaign/graph'
-import { int4Param } from '../input-schemas'
-import { defineRoute, idParams, timestamp } from './route'
+import { defineRoute, idParams, positiveInt, timestamp } from './route'
 
 // Campaign drafts, publishing and versions (api/campaigns.ts). Everything is scoped to the caller's account.
 
@@ -58,7 +57,7 @@ export const campaigns = {
     path: '/campaigns/:id/versions/:version',
     summary: 'One published version, read-only',
     permission: 'campaigns.read',
-    params: z.strictObject({ id: z.uuid(), version: int4Param().positive() }),
+    params: z.strictObject({ id: z.uuid(), version: positiveInt }),
     notFound: 'version',
     responses: { 200: campaignVersionSchema },
   }),

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { campaignStatusSchema } from './campaigns'
-import { int4Param } from '../input-schemas'
-import { defineRoute, idParams, timestamp } from './route'
+import { defineRoute, idParams, positiveInt, timestamp } from './route'
 
 // Campaign controls (pause, resume, stop) and who is where in a campaign (api/enrolments.ts).
 
@@ -84,7 +83,7 @@ export const enrolments = {
     permission: 'enrolments.read',
     params: idParams,
     notFound: 'campaign',
-    query: z.strictObject({ version: int4Param().positive().optional() }),
+    query: z.strictObject({ version: positiveInt.optional() }),
     responses: { 200: campaignCountsSchema },
   }),
   get: defineRoute({

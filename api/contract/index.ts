@@ -1,15 +1,29 @@
 import { campaigns } from './campaigns'
+import { consent } from './consent'
 import { contacts } from './contacts'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
+import { events } from './events'
+import { handovers } from './handovers'
+import { leads } from './leads'
+import { personas } from './personas'
+import { scoring } from './scoring'
+import { segments } from './segments'
 import { simulation } from './simulation'
 import { system } from './system'
 
 /** Every API area's contract: what /api/openapi.json describes. A new area adds one line here. */
 export const API_CONTRACT = {
   system,
+  events,
   campaigns,
   enrolments,
   contacts,
   simulation,
+  segments,
+  personas,
+  scoring,
+  leads,
+  handovers,
+  consent,
 } satisfies ContractAreas

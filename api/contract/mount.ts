@@ -55,7 +55,25 @@ export function route<C extends RouteContract>(router: Router, contract: C, hand
   })
 }
 
+/** The path to the first string Postgres cannot store in text or JSON: a NUL character, or half a surrogate pair. */
+function nulAt(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') || !(value as string & { isWellFormed(): boolean }).isWellFormed() ? path : null
+  if (!value || typeof value !== 'object') return null
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nulAt(key, path) ? [...path, key] : nulAt(inner, [...path, key])
+    if (found) return found
+  }
+  return null
+}
+
 function check(contract: RouteContract, req: Request): ApiError | { params: unknown; query: unknown; body: unknown } {
+  for (const input of [req.params, req.query, req.body]) {
+    const path = nulAt(input)
+    if (path) {
+      const field = path.join('.') || 'body'
+      return { status: 400, code: 'invalid_input', field, message: `${field}: must be text without the NUL character (\\u0000) and without broken Unicode` }
+    }
+  }
   let params: unknown = req.params
   if (contract.params) {
     const parsed = contract.params.safeParse(req.params)

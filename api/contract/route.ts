@@ -45,6 +45,8 @@ export const defineRoute = <const C extends RouteContract>(contract: C): C => co
 /** A moment as JSON carries it (Date#toJSON): "2026-03-01T09:30:00.000Z". */
 export const timestamp = z.iso.datetime({ offset: true })
 export const uuid = z.uuid()
+/** A positive whole number from a path or query (a version), within Postgres' int: larger ones are refused, not a 500. */
+export const positiveInt = z.coerce.number().int().min(1).max(2_147_483_647)
 /** The `{ id }` of a path such as /campaigns/:id. */
 export const idParams = z.strictObject({ id: z.uuid() })
 

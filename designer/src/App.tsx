@@ -1,5 +1,5 @@
 import { ReactFlowProvider } from '@xyflow/react'
-import { useEffect, useMemo, useState, type ReactNode } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { createApi } from './api'
 import { CampaignControls } from './components/CampaignControls'
 import { CampaignList, StatusBadge } from './components/CampaignList'
@@ -18,6 +18,11 @@ import { isTemplatesView } from './templates/templates-api'
 import { LanguageSwitch } from './components/LanguageSwitch'
 import { MailingsLink, MailingsPage } from './mailings/MailingsPage'
 import { isMailingsView } from './mailings/mailings-api'
+import { ReportsLink, useManagerLanding } from './reports/ReportsLink'
+import { isReportsView } from './reports/reports-api'
+
+// The Reports view and its chart library load only when opened (their own chunk).
+const ReportsPage = lazy(() => import('./reports/ReportsPage').then((m) => ({ default: m.ReportsPage })))
 
 // The live view asks for fresh counts this often while a published campaign is open.
 const LIVE_POLL_MS = 2000
@@ -35,6 +40,7 @@ export function App({ token }: { token: string | null }) {
   if (token && isLeadsView(window.location.search)) return <LeadsPage token={token} />
   if (token && isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
   if (token && isMailingsView(window.location.search)) return <MailingsPage token={token} />
+  if (token && isReportsView(window.location.search)) return <Suspense fallback={null}><ReportsPage token={token} /></Suspense>
   return (
     <ApiContext.Provider value={api}>
       <DesignerContext.Provider value={store}>
@@ -70,6 +76,7 @@ function Shell() {
     void loadTemplates()
   }, [loadCampaigns, loadTemplates])
   useLiveCounts()
+  useManagerLanding()
 
   // The browser's own "leave site?" prompt, only while there is something to lose.
   useEffect(() => {
@@ -92,6 +99,7 @@ function Shell() {
         <LeadsLink />
         <TemplatesLink />
         <MailingsLink />
+        <ReportsLink />
         <LanguageSwitch />
       </header>
       <aside className="app__sidebar">

@@ -71,6 +71,14 @@ const SAMPLES: Record<string, () => unknown> = {
   'PATCH /api/consent-texts': () => ({}),
   'DELETE /api/consent-texts': () => ({}),
   'DELETE /api/segments/:id': () => ({}),
+  'POST /api/campaigns/:id/costs': () => ({ category: 'agency', amount: 1200.5, date: '2026-03-31', subsidiary: 'DE', note: 'fuzz' }),
+  'PUT /api/campaigns/:id/budget': () => ({ amount: 5000 }),
+  'DELETE /api/costs/:id': () => ({}),
+  'POST /api/costs/import': () => 'csv:campaign;category;amount;date;subsidiary\nOnboarding after purchase;agency;1.200,50;31.03.2026;DE',
+  'POST /api/opportunities': () => ({ company: 'Fuzz AG', subsidiary: 'DE', name: 'Fuzz deal', amountNet: 1000, stage: 'won' }),
+  'POST /api/opportunities/import': () => 'csv:name,amount,stage,company,subsidiary\nFuzz deal,1000,won,Fuzz AG,DE',
+  'PUT /api/product-costs/:product': () => ({ costRatio: 0.4 }),
+  'PUT /api/reports/attribution/settings': () => ({ lookbackDays: 90, halfLifeDays: 7 }),
 }
 
 /** A value for each path parameter that names something that exists, so a request gets past the lookups. */
@@ -88,6 +96,7 @@ function paramSample(route: RouteEntry, name: string): string {
     case 'contactId': return ids.contact!
     case 'seq': return '1'
     case 'rest': return 'x'
+    case 'product': return 'HydroStat 2000'
     case 'id':
       if (route.path.startsWith('/api/campaigns')) return ids.campaign!
       if (route.path.startsWith('/api/segments')) return ids.segment!

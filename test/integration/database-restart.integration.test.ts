@@ -151,6 +151,7 @@ describe('a database restart under load', () => {
     for (const answer of answers) (byStatus[String(answer.status)] ??= []).push(answer)
     const abandoned = processes.map(({ name, output }) => `${name} ${output.split('a query nobody waited for failed').length - 1}`).join(', ')
     console.log(`database restart: abandoned queries logged (not fatal): ${abandoned}`)
+    for (const { output } of processes) for (const line of output.split('\n').filter((l) => l.includes('nobody waited'))) console.log(line.slice(0, 300))
     console.log(`database restart: ${answers.length} events posted, ${Object.entries(byStatus).map(([status, list]) => `${list!.length} × ${status}`).join(', ')}; readiness ${readiness.filter((s) => s === 200).length} × 200, ${readiness.filter((s) => s === 503).length} × 503`)
     // Every answer is an acknowledgement or a clear "come back later": no hang, no 500.
     expect(answers.filter((answer) => answer.status !== 202 && !(answer.status === 503 && answer.retryAfter))).toEqual([])

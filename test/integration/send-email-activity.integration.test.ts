@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer'
 import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sendCampaignEmail, type MailDeps, type SendCampaignEmailInput } from '../../activities/send-campaign-email'
+import { WEEKDAYS } from '../../engine/nodes/zoned-time'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // The send activity against a real database and real SMTP servers: what a retry does after each way an
@@ -162,5 +163,21 @@ describe('sending a campaign mail', () => {
     } finally {
       await system.sql`update campaigns set status = 'live' where id = ${campaignId}`
     }
+  })
+
+  it('suppresses a mail that waited for quiet hours when consent was withdrawn meanwhile', async () => {
+    const input = await enrolment('anna.schmidt@schmidt-pressen.example')
+    // A send window of one minute after midnight, every day: closed now unless the test runs at that minute.
+    await system.sql`update accounts set send_window = ${system.sql.json({ days: [...WEEKDAYS], from: '00:00', until: '00:01' })} where id = ${input.accountId}`
+    try {
+      expect(await sendCampaignEmail(deps, input)).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours' })
+      await system.sql`update contacts set consent_status = 'revoked' where id = ${input.contactId}`
+    } finally {
+      await system.sql`update accounts set send_window = null where id = ${input.accountId}`
+    }
+    const later = await sendCampaignEmail(deps, input)
+    expect(later).toMatchObject({ outcome: 'suppressed', reason: 'no_consent' })
+    expect(sinkCount(later.messageId)).toBe(0)
+    await system.sql`update contacts set consent_status = 'granted' where id = ${input.contactId}`
   })
 })

@@ -5,6 +5,7 @@ import type { CampaignFlowNode, EntryStepNode, FlowStepNode, GoalStepNode, Messa
 import { useDesigner } from '../designer-context'
 import { stepName, translate, useLanguage } from '../i18n'
 import { passedThrough } from '../live'
+import { StepRates } from '../reports/StepRates'
 import { describeStep, type CanvasCategory } from '../steps'
 
 // One component per step category. Label, summary, input handle and the labelled output handles all
@@ -78,6 +79,7 @@ function StepCard({ id, data, selected, category, fallbackOutputs = [] }: StepCa
           </div>
         )}
         <LiveCounts id={id} />
+        <StepRates id={id} />
       </div>
       {outputs.length > 0 && (
         <div className={`step__outputs${outputs.length === 1 && !outputs[0]!.label ? ' step__outputs--bare' : ''}`}>

@@ -1,25 +1,14 @@
+import type { z } from 'zod'
+import type { leadSchema, matrixSchema } from '../../../api/contract/leads'
+
 // The scoring matrix's view of the API: counts per cell, a cell's leads, the CSV export.
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const
 export const LEVELS = [1, 2, 3, 4] as const
 
-export interface Matrix {
-  cells: Record<string, number>
-  total: number
-  handoverCells: string[]
-}
-
-export interface Lead {
-  contactId: string
-  email: string
-  name: string
-  company: string | null
-  subsidiary: string
-  cell: string
-  profilePoints: number
-  activityPoints: number
-  lifecycleStage: string
-}
+// Shapes from the API's contract (api/contract/leads.ts).
+export type Matrix = z.infer<typeof matrixSchema>
+export type Lead = z.infer<typeof leadSchema>
 
 export function createLeadsApi(token: string) {
   const get = async (path: string): Promise<Response> => {

@@ -11,6 +11,7 @@ import type { TemplateRef } from './TemplateList'
 import type { Overview, PreviewRequest, TemplateIssue, TemplatesApi } from './templates-api'
 import { TestSend } from './TestSend'
 import { contactForPreview, SAMPLE_CONTACT, usePreview, useTemplateDoc } from './use-template-editor'
+import { DesignPanel } from './DesignPanel'
 
 /** MJML (or JSON) source beside its live preview, with saving, problems, overrides, missing translations and test send. */
 export function TemplateEditor({ api, overview, template, onSaved, onOpen, onDirtyChange }: { api: TemplatesApi; overview: Overview; template: TemplateRef; onSaved(): void; onOpen(ref: TemplateRef): void; onDirtyChange(dirty: boolean): void }) {
@@ -52,7 +53,7 @@ export function TemplateEditor({ api, overview, template, onSaved, onOpen, onDir
   }, [draft, jsonIssue, kind, key, choice])
   const preview = usePreview(api, request)
 
-  const issues = dedupe([...(jsonIssue ? [jsonIssue] : []), ...(save.state === 'refused' ? saveIssues : []), ...preview.issues])
+  const issues = dedupe([...(jsonIssue ? [jsonIssue] : []), ...(save.state === 'refused' ? saveIssues : []), ...preview.issues, ...(preview.preview?.warnings ?? [])])
   const onScreen = (issue: TemplateIssue) => lineOnScreen(kind, issue, locale, text)
   const errorLines = new Set(issues.map(onScreen).flatMap((at) => (at ? [at.line] : [])))
 
@@ -110,6 +111,7 @@ export function TemplateEditor({ api, overview, template, onSaved, onOpen, onDir
       </div>
       <IssueList issues={issues} refused={save.state === 'refused' ? save.message : null} onScreen={onScreen} onGoTo={(at) => source.current?.goTo(at.line, at.column)} />
       <div className="tpl-editor__panels">
+        {kind === 'mail' && <DesignPanel api={api} overview={overview} draft={draft} onChange={setDraft} subsidiary={choice.subsidiary} locale={locale} />}
         {kind === 'subsidiary' ? <OverridesView api={api} derived={draft as never} /> : derived && <OverridesSummary derived={derived} onOpen={() => onOpen({ kind: 'subsidiary', key: derived.key })} />}
         <MissingTranslations api={api} kind={kind} templateKey={key} blocks={mailInfo?.blocks ?? []} subsidiary={choice.subsidiary} locale={locale} refresh={refresh} />
         <TestSend api={api} request={request} />

@@ -5,10 +5,14 @@ import { TemplateEditor } from './TemplateEditor'
 import { TemplateList, type TemplateRef } from './TemplateList'
 import { createTemplatesApi, type Overview } from './templates-api'
 import { LanguageSwitch } from '../components/LanguageSwitch'
+import { useDesignT } from './design-i18n'
+import { ImportPanel } from './ImportPanel'
 
 /** The Templates view (`?view=templates`): the list of masters, derived templates, mails and blocks, and the editor. */
 export function TemplatesPage({ token }: { token: string }) {
   const t = useT()
+  const td = useDesignT()
+  const [importing, setImporting] = useState(false)
   const api = useMemo(() => createTemplatesApi(token), [token])
   const [overview, setOverview] = useState<Overview | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -33,6 +37,7 @@ export function TemplatesPage({ token }: { token: string }) {
   const openTemplate = (ref: TemplateRef) => {
     if (unsaved.current && !window.confirm(t('tpl.leaveUnsaved'))) return
     unsaved.current = false
+    setImporting(false)
     setOpen(ref)
     window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#${ref.kind}/${ref.key}`)
   }
@@ -48,12 +53,20 @@ export function TemplatesPage({ token }: { token: string }) {
         <LanguageSwitch />
       </header>
       <aside className="tpl-page__sidebar">
+        <button type="button" className="button" data-testid="import-designs" onClick={() => setImporting(true)}>
+          {td('imp.button')}
+        </button>
         {error && <p className="message--error" role="alert">{error}</p>}
         {!overview && !error && <p className="tpl-empty">{t('tpl.loading')}</p>}
         {overview && <TemplateList overview={overview} selected={open} onOpen={openTemplate} />}
       </aside>
       <main className="tpl-page__main">
-        {overview && open ? (
+        {importing ? (
+          <ImportPanel api={api} subsidiary={overview?.subsidiaries.find((s) => s.code === 'DE')?.code ?? overview?.subsidiaries[0]?.code ?? 'DE'} onSaved={(key) => {
+            load()
+            openTemplate({ kind: 'mail', key })
+          }} />
+        ) : overview && open ? (
           <TemplateEditor key={`${open.kind}:${open.key}`} api={api} overview={overview} template={open} onSaved={load} onOpen={openTemplate} onDirtyChange={(dirty) => {
             unsaved.current = dirty
           }} />

@@ -53,6 +53,8 @@ export interface Preview {
   html: string
   text: string
   locale: string
+  /** Unknown variables and fonts that will not load, with positions: the mail still renders. */
+  warnings?: TemplateIssue[]
 }
 
 export interface TestSendResult {
@@ -60,6 +62,43 @@ export interface TestSendResult {
   to: string
   subject: string
   locale: string
+}
+
+/** A merge tag of another tool found in an imported design (templates/merge-tags.ts). */
+export interface ImportedTag {
+  raw: string
+  tool: 'mailchimp' | 'mailjet' | 'hubspot' | 'mautic'
+  name: string
+  fallback?: string
+  line: number
+  column: number
+  count: number
+  suggestion?: string
+}
+
+export interface ImportedDesign {
+  file: string
+  key: string
+  subject: string
+  locale: string
+  tags: ImportedTag[]
+  mapping: Record<string, string>
+  mjml: string
+  issues: TemplateIssue[]
+  warnings: TemplateIssue[]
+  preview: { subject: string; html: string; text: string } | null
+}
+
+export interface ImportRequest {
+  files: { name: string; mjml?: string; zip?: string }[]
+  mapping?: Record<string, string>
+  subsidiary?: string
+}
+
+export interface HostedFont {
+  family: string
+  cssUrl: string
+  faces: { weight: number; style: string; format: string }[]
 }
 
 export class TemplateApiError extends Error {
@@ -97,6 +136,9 @@ export function createTemplatesApi(token: string) {
       call<{ version: number }>(`/api/templates/${SEGMENT[kind]}/${encodeURIComponent(key)}`, { method: 'PUT', body: { content, baseVersion } }),
     preview: (request: PreviewRequest) => call<Preview>('/api/templates/preview', { method: 'POST', body: request }),
     testSend: (request: PreviewRequest & { to: string }) => call<TestSendResult>('/api/templates/test-send', { method: 'POST', body: request }),
+    importDesigns: (request: ImportRequest) => call<{ variables: string[]; designs: ImportedDesign[] }>('/api/templates/import', { method: 'POST', body: request }),
+    fonts: () => call<{ fonts: HostedFont[] }>('/api/templates/fonts'),
+    uploadFont: (family: string, weight: number, data: string) => call<HostedFont>(`/api/templates/fonts/${encodeURIComponent(family)}`, { method: 'PUT', body: { faces: [{ weight, data }] } }),
     missing: (subsidiary: string, locale: string) =>
       call<{ missing: MissingTranslation[] }>(`/api/templates/translations/missing?subsidiary=${encodeURIComponent(subsidiary)}&locale=${encodeURIComponent(locale)}`),
   }

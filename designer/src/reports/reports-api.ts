@@ -1,0 +1,158 @@
+// The Reports view's side of the API (api/reports.ts): figures as JSON, every table also as CSV.
+
+export const MODELS = ['first', 'last', 'linear', 'u_shaped', 'w_shaped', 'time_decay'] as const
+export type Model = (typeof MODELS)[number]
+
+export interface ReportFilter {
+  from: string
+  to: string
+  subsidiary: string
+  campaign: string
+  model: Model
+}
+
+export interface Kpis {
+  costPerLead: number | null
+  costPerOrder: number | null
+  costPerSql: number | null
+  roi: number | null
+  conversion: Record<'mqlToSal' | 'salToSql' | 'sqlToOpportunity' | 'opportunityToWon' | 'mqlToWon' | 'leadToMql', number | null>
+}
+
+export interface Figures {
+  cost: number
+  leads: number
+  mql: number
+  sal: number
+  rejected: number
+  sql: number
+  opportunity: number
+  won: number
+  revenue: number
+  production: number
+}
+
+export interface CampaignRow extends Figures {
+  campaignId: string
+  name: string
+  budget: number | null
+  kpis: Kpis
+}
+
+export interface Overview {
+  campaigns: CampaignRow[]
+  totals: Figures & { kpis: Kpis }
+  wonRevenue: { deals: number; revenue: number; production: number; productionUnknown: number }
+  unattributedRevenue: number | null
+  attributionPending: number
+}
+
+export interface Attribution {
+  models: Model[]
+  settings: { lookbackDays: number; halfLifeDays: number }
+  campaigns: { campaignId: string; name: string; revenue: Record<Model, number> }[]
+  totals: Record<Model, number>
+  wonRevenue: number
+  unattributed: Record<Model, number> | null
+  attributionPending: number
+}
+
+export interface TrendPoint {
+  period: string
+  cost: number
+  leads: number
+  mql: number
+  sql: number
+  won: number
+  revenue: number
+}
+
+export interface Cycle {
+  averageDays: number | null
+  medianDays: number | null
+}
+
+export interface SalesCycle {
+  total: { won: number; mqlToWon: Cycle; firstTouchToWon: Cycle } | null
+  campaigns: { campaignId: string | null; name: string; won: number; mqlToWon: Cycle; firstTouchToWon: Cycle }[]
+  histogram: { fromDays: number; toDays: number | null; deals: number }[]
+}
+
+export interface MailRow {
+  mailKey: string
+  campaignId: string | null
+  campaign: string | null
+  nodeId: string | null
+  template: string
+  sent: number
+  delivered: number
+  hardBounces: number
+  softBounces: number
+  opens: number
+  uniqueOpens: number
+  machineOpens: number
+  clicks: number
+  uniqueClicks: number
+  machineClicks: number
+  unsubscribes: number
+  complaints: number
+  conversions: number
+}
+
+export interface MailDetail {
+  series: ({ resolution: 'hour' | 'day'; at: string } & Record<'sent' | 'opens' | 'uniqueOpens' | 'machineOpens' | 'clicks' | 'uniqueClicks' | 'machineClicks', number>)[]
+  links: { url: string; clicks: number; uniqueClicks: number; machineClicks: number }[]
+}
+
+export type DrillStage = 'leads' | 'mql' | 'sal' | 'rejected' | 'sql' | 'opportunity' | 'won' | 'revenue'
+
+export function reportsQuery(filter: ReportFilter, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams({ from: filter.from, to: filter.to, model: filter.model, ...extra })
+  if (filter.subsidiary) params.set('subsidiary', filter.subsidiary)
+  if (filter.campaign) params.set('campaign', filter.campaign)
+  return params.toString()
+}
+
+export function createReportsApi(token: string) {
+  const headers = { authorization: `Bearer ${token}` }
+  const call = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
+    const response = await fetch(path, { ...init, headers: { ...headers, ...(init.body ? { 'content-type': 'application/json' } : {}) } })
+    const body = (await response.json().catch(() => null)) as (T & { error?: { message?: string } }) | null
+    if (!response.ok) throw new Error(body?.error?.message ?? `${response.status} ${response.statusText}`)
+    return body as T
+  }
+  const get = <T>(path: string, filter: ReportFilter, extra?: Record<string, string>) => call<T>(`/api/reports/${path}?${reportsQuery(filter, extra)}`)
+  return {
+    me: () => call<{ role: string; subsidiaries: string[] | '*' }>('/api/me'),
+    campaigns: () => call<{ campaigns: { id: string; name: string }[] }>('/api/campaigns'),
+    overview: (f: ReportFilter) => get<Overview>('overview', f),
+    attribution: (f: ReportFilter) => get<Attribution>('attribution', f),
+    trends: (f: ReportFilter) => get<{ series: TrendPoint[] }>('trends', f, { granularity: 'month' }),
+    salesCycle: (f: ReportFilter) => get<SalesCycle>('sales-cycle', f),
+    mail: (f: ReportFilter) => get<{ mails: MailRow[] }>('mail', f),
+    mailDetail: (f: ReportFilter, mailKey: string, template: string) => get<MailDetail>('mail/detail', f, { mailKey, template }),
+    drill: (f: ReportFilter, stage: DrillStage, campaign?: string) =>
+      get<{ contacts?: Record<string, unknown>[]; opportunities?: Record<string, unknown>[] }>('drill', campaign ? { ...f, campaign } : f, { stage }),
+    preview: (template: string, subsidiary: string) => call<{ html: string }>('/api/templates/preview', { method: 'POST', body: JSON.stringify({ template, subsidiary }) }),
+    stepStats: (campaignId: string) =>
+      call<{ steps: { nodeId: string; deliveredRate: number | null; openRate: number | null; clickRate: number | null }[] }>(`/api/campaigns/${campaignId}/step-stats`),
+    saveSettings: (settings: { lookbackDays: number; halfLifeDays: number }) =>
+      call<{ recompute: { id: string; total: number; done: number } }>('/api/reports/attribution/settings', { method: 'PUT', body: JSON.stringify(settings) }),
+    job: (id: string) => call<{ total: number; done: number; status: string }>(`/api/reports/attribution/jobs/${id}`),
+    /** Downloads a table as CSV (the same query with format=csv) under the name the server gives it. */
+    async downloadCsv(path: string, filter: ReportFilter, extra: Record<string, string> = {}) {
+      const response = await fetch(`/api/${path}?${reportsQuery(filter, { ...extra, format: 'csv' })}`, { headers })
+      if (!response.ok) throw new Error(`${response.status} ${response.statusText}`)
+      const name = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'report.csv'
+      const url = URL.createObjectURL(await response.blob())
+      const link = document.createElement('a')
+      link.href = url
+      link.download = name
+      link.click()
+      URL.revokeObjectURL(url)
+    },
+  }
+}
+export type ReportsApi = ReturnType<typeof createReportsApi>
+
+export const isReportsView = (search: string) => new URLSearchParams(search).get('view') === 'reports'

@@ -1,0 +1,110 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { artifact, launchChromium } from '../helpers/browser'
+import { startTestSystem, type TestSystem } from '../helpers/system'
+
+// The Reports view in a real browser on the demo as `npm start` seeds it (examples and six months of
+// history): the manager lands on it, sees the funnel, the campaign KPIs and revenue by model, drills down,
+// switches language, opens the onboarding mail's click map; the canvas shows the send step's rates.
+let system: TestSystem
+let browser: Browser
+let page: Page
+
+beforeAll(async () => {
+  system = await startTestSystem({ seedExamples: true })
+  await system.attribution.drain()
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1500, height: 1100 }, locale: 'en-GB' })
+})
+afterAll(async () => {
+  await browser?.close()
+  await system?.stop()
+})
+
+/** ECharts draws on the next animation frames once its canvases exist: wait for those frames, not for a time. */
+async function chartsDrawn() {
+  await expect.poll(() => page.locator('.chart canvas').count()).toBeGreaterThan(0)
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+}
+
+describe('the Reports view', () => {
+  it('is where a manager lands, with the funnel, KPIs per campaign and revenue by model', async () => {
+    const token = system.token({ sub: 'petra.lang@kessler-hydraulik.example', role: 'manager', subs: '*' })
+    await page.goto(`${system.baseUrl}/#token=${token}`)
+    await page.waitForURL(/view=reports/)
+    const table = page.getByTestId('campaign-table')
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3)
+    await expect.poll(() => table.textContent()).toContain('Hannover Messe 2026')
+    const attribution = page.getByTestId('attribution-table')
+    expect(await attribution.textContent()).toContain('W-shaped')
+    expect(await attribution.textContent()).toContain('Unattributed revenue')
+    // The seeded history's own figures, as the API counts them, are what the cards show.
+    const overview = await system.api('/api/reports/overview')
+    expect(overview.body.totals.mql).toBeGreaterThan(100)
+    expect(await page.getByTestId('kpi-cards').textContent()).toContain(String(overview.body.totals.mql))
+    await chartsDrawn()
+    await page.screenshot({ path: artifact('reports-view.png'), fullPage: true })
+  })
+
+  it('drills down from a figure to the contacts behind it, and exports the table as CSV', async () => {
+    const row = page.getByTestId('campaign-table').locator('tbody tr', { hasText: 'Hannover Messe 2026' })
+    const wonCell = row.locator('td').nth(8)
+    const won = Number(await wonCell.textContent())
+    await wonCell.getByRole('button').click()
+    const drill = page.getByTestId('drill-down')
+    await expect.poll(() => drill.locator('tbody tr').count(), { timeout: 10_000 }).toBe(won)
+    const download = page.waitForEvent('download')
+    await drill.getByRole('button', { name: 'Export CSV' }).click()
+    const file = await download
+    expect(file.suggestedFilename()).toBe('contacts-won.csv')
+    await drill.screenshot({ path: artifact('reports-drill-down.png') })
+  })
+
+  it('speaks German, French, Italian and Spanish', async () => {
+    for (const [language, title, model] of [['de', 'Berichte', 'W-förmig'], ['fr', 'Rapports', 'En W'], ['it', 'Report', 'A W'], ['es', 'Informes', 'En W']] as const) {
+      await page.getByTestId('reports-language').selectOption(language)
+      expect(await page.locator('.app__title').textContent()).toBe(title)
+      expect(await page.getByTestId('attribution-table').textContent()).toContain(model)
+    }
+    await chartsDrawn()
+    await page.screenshot({ path: artifact('reports-view-es.png'), fullPage: false })
+    await page.getByTestId('reports-language').selectOption('en')
+  })
+
+  it('shows the onboarding mail\'s click map: human clicks on the link, the scanner\'s apart', async () => {
+    const mails = page.getByTestId('mail-table')
+    await mails.getByRole('button', { name: /Onboarding after purchase · welcome/ }).click()
+    const frame = page.frameLocator('[data-testid="click-map"]')
+    const badge = frame.locator('.click-badge').first()
+    await expect.poll(() => badge.count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    const detail = await system.api(`/api/reports/mail/detail?mailKey=${encodeURIComponent((await system.api('/api/reports/mail')).body.mails.find((m: { template: string }) => m.template === 'onboarding-welcome').mailKey)}&template=onboarding-welcome`)
+    const link = detail.body.links.find((l: { url: string }) => l.url.includes('/care/hydrostat'))
+    expect(link.clicks).toBeGreaterThan(0)
+    expect(link.machineClicks).toBeGreaterThan(0)
+    const clicks = await frame.locator('.click-badge[data-clicks]').evaluateAll((badges) => badges.map((b) => Number(b.getAttribute('data-clicks'))))
+    expect(clicks).toContain(link.clicks)
+    await page.locator('.reports__mail-detail').scrollIntoViewIfNeeded()
+    await chartsDrawn()
+    await page.locator('.reports__mail-detail').screenshot({ path: artifact('reports-click-map.png') })
+  })
+
+  it('a subsidiary\'s marketer sees only their subsidiary\'s figures; a sales rep is sent to their pipeline', async () => {
+    const all = await system.api('/api/reports/overview')
+    const france = await system.api('/api/reports/overview', { token: system.token({ sub: 'fr', role: 'marketer', subs: ['FR'] }) })
+    expect(france.body.totals.mql).toBeGreaterThan(0)
+    expect(france.body.totals.mql).toBeLessThan(all.body.totals.mql)
+    const asGermany = await system.api('/api/reports/overview?subsidiary=DE', { token: system.token({ sub: 'fr', role: 'marketer', subs: ['FR'] }) })
+    expect(asGermany.status).toBe(403)
+    const rep = await system.api('/api/reports/overview', { token: system.token({ sub: 'stefan.krueger@kessler-hydraulik.example', role: 'sales', subs: ['DE'] }) })
+    expect(rep.status).toBe(403)
+  })
+
+  it('the campaign canvas shows the send step\'s delivered / opened / clicked rates beside its live counts', async () => {
+    await page.goto(`${system.designerUrl}`)
+    await page.getByText('Onboarding after purchase').first().click()
+    const rates = page.getByTestId('step-rates')
+    await expect.poll(() => rates.count(), { timeout: 20_000 }).toBeGreaterThan(0)
+    expect(await rates.first().textContent()).toMatch(/\d+% delivered.*\d+% opened.*\d+% clicked/)
+    await page.screenshot({ path: artifact('canvas-step-rates.png') })
+  })
+})
