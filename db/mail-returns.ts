@@ -57,6 +57,8 @@ export async function recordBounce(sql: Sql, message: ReturnedMessage, facts: Bo
       values (${message.account_id}, ${message.contact_id}, 'bounce', ${sql.json({
         messageId: message.message_id,
         severity: facts.severity,
+        // The name the mail statistics (reporting) read.
+        bounceType: facts.severity,
         status: facts.status,
         diagnostic: facts.diagnostic,
         undeliverable,
