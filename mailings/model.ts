@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { nextSendWindowStart, TIME_OF_DAY, WEEKDAYS, type SendWindow } from '../engine/nodes/zoned-time'
-import { contentRef, type MailTemplate, type Versioned } from '../templates/template-set'
+import { contentRef, LOCALES, type MailTemplate, type Versioned } from '../templates/template-set'
 
 /**
  * A mailing's content: subject and preheader per language, and a body made of content blocks in order:
@@ -69,7 +69,9 @@ export function mailingLocales(content: MailingContent): string[] {
  * without the language falls back to the first language it has (the checklist lists it as missing).
  */
 export function mailingAsMailTemplate(name: string, content: MailingContent): Versioned<MailTemplate> {
-  const locales = mailingLocales(content)
+  // Every language the product writes in: a preview (or a recipient) in a language the mailing lacks still
+  // gets HQ's blocks in that language and the local blocks' fallback, not an empty body.
+  const locales = [...new Set([...mailingLocales(content), ...LOCALES])]
   const body: Record<string, string> = {}
   for (const locale of locales) {
     body[locale] = content.blocks
