@@ -9,7 +9,8 @@ COPY tools/patch-postgres-driver.mjs tools/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build:designer \
+ && npm run build:workflows -- dist/workflow-bundle.js \
  && npx tsx -e "import('./server/time-skipping-server.ts').then((m) => m.timeSkippingServerExecutable())"
-ENV NODE_ENV=production PORT=3000 SEED_DEMO=false
+ENV NODE_ENV=production PORT=3000 SEED_DEMO=false WORKFLOW_BUNDLE=dist/workflow-bundle.js
 EXPOSE 3000
-CMD ["npx", "tsx", "server/main.ts"]
+CMD ["node", "--import", "tsx", "server/main.ts"]

@@ -77,6 +77,8 @@ interface RecipientRow {
   time_zone: string | null
   subsidiary_time_zone: string | null
   template_pins: Record<string, number> | null
+  earlier_status: string | null
+  earlier_reason: string | null
 }
 
 /** The Message-ID is derived from enrolment, step and pass, so every attempt of one send shares it. */
@@ -101,7 +103,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
            s.code as subsidiary_code, s.locale as subsidiary_locale, s.name as subsidiary_name,
            s.sender_name, s.sender_email, e.properties as trigger_properties,
            ca.status as campaign_status, a.frequency_cap_per_week, a.send_window, c.time_zone, s.time_zone as subsidiary_time_zone,
-           cv.template_pins
+           cv.template_pins, m.status as earlier_status, m.reason as earlier_reason
     from enrolments en
     left join campaign_versions cv on cv.id = en.version_id
     join contacts c on c.id = en.contact_id
@@ -109,10 +111,12 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     join campaigns ca on ca.id = en.campaign_id
     join accounts a on a.id = en.account_id
     left join events e on e.id = en.trigger_event_id
+    -- What an earlier attempt of this send left in the log, read in the same round trip.
+    left join messages m on m.message_id = ${messageId}
     where en.id = ${input.enrolmentId} and en.account_id = ${input.accountId}`
   if (!recipient) throw ApplicationFailure.nonRetryable(`enrolment ${input.enrolmentId} or its contact no longer exists`, 'EnrolmentGone')
 
-  const [earlier] = await sql<{ status: string; reason: string | null }[]>`select status, reason from messages where message_id = ${messageId}`
+  const earlier = recipient.earlier_status === null ? undefined : { status: recipient.earlier_status, reason: recipient.earlier_reason }
   switch (earlier?.status) {
     case 'sent':
       return { outcome: 'sent', messageId }
@@ -186,10 +190,31 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     .build()
   // Consent and the campaign are read again at the moment the attempt starts, not when the mail was first
   // planned: an unsubscribe during an SMTP outage, a pause, quiet hours or a frequency-cap wait stops it here.
-  const withheld = await startAttempt(sql, input, messageId, mail)
+  const withheld = await startAttempt(sql, input, messageId)
   if (withheld) return withheld
+  // A server accepts a message only with its final "." (sent when this stream ends). Until then a crash
+  // delivers nothing and leaves the row pending or failed, so the retry sends again; 'sending' is committed
+  // just before the "." goes out, so only a crash between that commit and the server's answer leaves the
+  // outcome unknown (workers SIGKILLed every few seconds lose no mail: production-topology test).
   let bodyHandedOver = false
-  const raw = Readable.from([message]).once('end', () => (bodyHandedOver = true))
+  let bodyPushed = false
+  let attemptCounted = false
+  const raw = new Readable({
+    read() {
+      if (!bodyPushed) {
+        bodyPushed = true
+        this.push(message)
+        return
+      }
+      sql`update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale} where message_id = ${messageId}`.then(
+        () => {
+          attemptCounted = true
+          this.push(null)
+        },
+        (error: Error) => this.destroy(error),
+      )
+    },
+  }).once('end', () => (bodyHandedOver = true))
   const stopHeartbeat = startHeartbeat()
   try {
     const info = await deps.mailer.sendMail({ envelope: { from: recipient.sender_email, to: [recipient.email] }, raw })
@@ -200,12 +225,12 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     const reason = e.message ?? String(error)
     if (typeof e.responseCode === 'number' && e.responseCode >= 500) {
       // The server refused for good (unknown mailbox, policy): retrying would only be refused again.
-      await sql`update messages set status = 'failed', reason = ${reason} where message_id = ${messageId}`
+      await sql`update messages set status = 'failed', reason = ${reason}, attempts = attempts + ${attemptCounted ? 0 : 1} where message_id = ${messageId}`
       return { outcome: 'rejected', messageId, reason: 'mail_rejected' }
     }
     if (typeof e.responseCode === 'number' || !bodyHandedOver) {
       // The server answered "not now", or the message never fully left: nothing was delivered, Temporal retries.
-      await sql`update messages set status = 'failed', reason = ${reason} where message_id = ${messageId}`
+      await sql`update messages set status = 'failed', reason = ${reason}, attempts = attempts + ${attemptCounted ? 0 : 1} where message_id = ${messageId}`
       throw error
     }
     // The whole message was on the wire and no answer came: it may have been accepted.
@@ -249,7 +274,7 @@ async function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: str
  * stopped campaign records the message as suppressed (which frees its frequency-cap slot); a paused
  * campaign leaves the row as it is, and the workflow asks again after the resume.
  */
-async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: string, mail: { subject: string; locale: string }): Promise<SendOutcome | null> {
+async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: string): Promise<SendOutcome | null> {
   return sql.begin(async (sql) => {
     const [now] = await sql<{ consent_status: string; undeliverable: boolean; campaign_status: RecipientRow['campaign_status'] }[]>`
       select c.consent_status, c.undeliverable_at is not null as undeliverable, ca.status as campaign_status
@@ -268,9 +293,8 @@ async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: 
       await sql`update messages set status = 'suppressed', reason = ${suppressed.detail} where message_id = ${messageId}`
       return { outcome: 'suppressed', messageId, reason: suppressed.reason } as const
     }
-    await sql`
-      update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale}
-      where message_id = ${messageId}`
+    // 'sending' (and the attempt) is recorded only just before the message's final "." (below), so that a
+    // worker killed before it leaves a row the retry may send again.
     return null
   })
 }

@@ -7,7 +7,7 @@ import { fontWarnings } from '../templates/fonts'
 import { fontFaces } from '../db/template-fonts'
 import { templateFontRoutes } from './template-fonts'
 import { templateImportRoutes } from './template-import'
-import { blockIds, contentSchemas, regionNames, type TemplateKind, type TemplateSet } from '../templates/template-set'
+import { blockIds, contentSchemas, isMjmlDocument, regionNames, type TemplateKind, type TemplateSet } from '../templates/template-set'
 import { caller } from './auth'
 import { invalidInput, notFound, send } from './errors'
 import { int4, int4Param } from './input-schemas'
@@ -124,7 +124,11 @@ export function overview(set: TemplateSet) {
       },
       needsReview: s.content.review,
     })),
-    mails: [...set.mails].map(([key, m]) => ({ key, version: m.version, name: m.content.name ?? titleOf(key), locales: Object.keys(m.content.body), blocks: [...new Set(Object.values(m.content.body).flatMap(blockIds))] })),
+    mails: [...set.mails].map(([key, m]) => {
+      // A mail with its own design (a whole <mjml> document) and the regions its overrides may change.
+      const design = Object.values(m.content.body).find(isMjmlDocument)
+      return { key, version: m.version, name: m.content.name ?? titleOf(key), locales: Object.keys(m.content.body), blocks: [...new Set(Object.values(m.content.body).flatMap(blockIds))], layout: design ? 'standalone' : 'master', regions: design ? [...regionNames(design)] : [] }
+    }),
     blocks: [...set.blocks].map(([key, b]) => ({ key, version: b.version, kind: b.content.kind, name: b.content.name ?? titleOf(key), locales: Object.keys(b.content.body), usedBy: usedBy(key) })),
     locales: [...set.locales].map(([key, l]) => ({ key, version: l.version })),
   }

@@ -113,6 +113,9 @@ export async function startBenchSystem(options: {
     DATABASE_URL: options.databaseUrl,
     TEMPORAL_ADDRESS: options.temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
+    // Benchmarks click the moment mail lands, as link scanners do: the timing rules would discard every click.
+    MACHINE_CLICK_AFTER_DELIVERY: 'off',
+    MACHINE_CLICK_BURST: 'off',
   })
   // The demo account without the example campaigns: their trigger scans would enrol contacts in the background.
   const system = await startSystem(config, { log: () => {}, workflowBundle: options.workflowBundle, seedExamples: false })

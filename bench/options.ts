@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting', 'mailing'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting', 'sending', 'branching', 'mailing'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -19,6 +19,10 @@ export interface BenchOptions {
   handoverConcurrency: number
   horizon: string
   designerNodes: number
+  sendMails: number
+  sendConcurrency: number
+  branchContacts: number
+  branchConcurrency: number
   mailingRecipients: number
   reportContacts: number
   reportTouches: number
@@ -44,6 +48,10 @@ export const USAGE = `npm run bench -- [options]
   --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
   --handover-concurrency N handover: leads in flight (4)
   --designer-nodes N    designer: steps on the large campaign's canvas (300)
+  --send-mails N        sending: mails through the product's send activity, and through raw pooled nodemailer (1000)
+  --send-concurrency N  sending: sends in flight on each path (32)
+  --branch-contacts N   branching: waiting enrolments whose tracked link is clicked (100)
+  --branch-concurrency N branching: clicks in flight (4)
   --mailing-recipients N mailing: recipients of the one mailing, and mails of the raw baseline (100000)
   --report-contacts N   reporting: generated contacts (1000000); --report-touches N touches (10000000); --report-deals N deals (100000)
   --report-requests N   reporting: requests per dashboard endpoint for p50/p95 (40)
@@ -84,6 +92,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     handoverConcurrency: 4,
     horizon: '730d',
     designerNodes: 300,
+    sendMails: 1_000,
+    sendConcurrency: 32,
+    branchContacts: 100,
+    branchConcurrency: 4,
     mailingRecipients: 100_000,
     reportContacts: 1_000_000,
     reportTouches: 10_000_000,
@@ -147,6 +159,18 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--designer-nodes':
         options.designerNodes = positive(flag, value())
+        break
+      case '--send-mails':
+        options.sendMails = positive(flag, value())
+        break
+      case '--send-concurrency':
+        options.sendConcurrency = positive(flag, value())
+        break
+      case '--branch-contacts':
+        options.branchContacts = positive(flag, value())
+        break
+      case '--branch-concurrency':
+        options.branchConcurrency = positive(flag, value())
         break
       case '--handover-contacts':
         options.handoverContacts = positive(flag, value())

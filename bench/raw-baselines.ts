@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Client, Connection } from '@temporalio/client'
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker'
 import nodemailer from 'nodemailer'
+import { SMTP_POOL_CONNECTIONS } from '../server/mail-transport'
 import type { Cleanup, BenchSystem } from './infra'
 import { cpuMeter, inFlight, now, perSecond, pollUntil } from './measure'
 
@@ -103,7 +104,7 @@ export async function runRawTemporal(options: RawBaselineOptions & { temporalAdd
   }
 }
 
-/** One product-rendered mail sent `rawMails` times by nodemailer, configured as server/system.ts does, to the product's SMTP sink. */
+/** One product-rendered mail sent `rawMails` times by pooled nodemailer (as many connections as the product's transport), to the product's SMTP sink. */
 export async function runRawMail(bench: BenchSystem, options: RawBaselineOptions): Promise<RawMailResult> {
   const { log, rawMails: count, concurrency } = options
   const sink = bench.system.sink
@@ -117,7 +118,7 @@ export async function runRawMail(bench: BenchSystem, options: RawBaselineOptions
     openPixelUrl: `${bench.baseUrl}/t/o/${'x'.repeat(180)}`,
     unsubscribeUrl: `${bench.baseUrl}/u/${'x'.repeat(140)}`,
   })
-  const transport = nodemailer.createTransport(sink.url)
+  const transport = nodemailer.createTransport({ url: sink.url, pool: true, maxConnections: SMTP_POOL_CONNECTIONS, maxMessages: Infinity })
   try {
     log(`raw nodemailer: ${count} mails to the SMTP sink, ${concurrency} in flight`)
     const cpu = cpuMeter()

@@ -6,6 +6,8 @@ import type { HistoryResult } from './history'
 import type { IngestionResult } from './ingestion'
 import { formatNumber } from './measure'
 import type { RenderingResult } from './rendering'
+import type { SendingResult } from './sending'
+import type { BranchingResult } from './branching'
 import type { ReportingResult } from './reporting'
 
 // The printed summary: one line per figure, the product's beside the raw tool's from the same run.
@@ -17,6 +19,8 @@ export interface Results {
   ingestion?: IngestionResult
   designer?: DesignerResult
   handover?: HandoverResult
+  sending?: SendingResult
+  branching?: BranchingResult
   mailing?: MailingBenchResult
   reporting?: ReportingResult
   failures: { benchmark: string; error: string }[]
@@ -129,6 +133,30 @@ function rows(results: Results): Row[] {
     })
   }
   if (results.handover) out.push(...handoverRows(results.handover))
+  if (results.branching) {
+    const { branching: b } = results
+    const label = `behaviour → branch (${b.contacts} clicks, ${b.concurrency} in flight, load ${b.load.join(', ')})`
+    out.push({
+      benchmark: label,
+      measure: 'click → next mail in sink p50 / p99 ms vs nodemailer → sink',
+      product: `${formatNumber(b.product.p50Ms)} / ${formatNumber(b.product.p99Ms)}`,
+      raw: `${formatNumber(b.raw.p50Ms)} / ${formatNumber(b.raw.p99Ms)}`,
+      ratio: times(ratioOf(b.product.p99Ms, b.raw.p99Ms)),
+      cpu: '– / –',
+    })
+    out.push({ benchmark: label, measure: 'click stored → signal delivered p50 / p99 ms (no raw)', product: `${formatNumber(b.eventToSignal.p50Ms)} / ${formatNumber(b.eventToSignal.p99Ms)}`, raw: '', ratio: '', cpu: '' })
+  }
+  if (results.sending) {
+    const { sending } = results
+    out.push({
+      benchmark: `sending (${sending.concurrency} in flight, ${sending.connections} SMTP connections, load ${sending.load.join(', ')})`,
+      measure: 'send activity mails/s vs raw pooled nodemailer',
+      product: `${formatNumber(sending.product.mailsPerSecond)} (${formatNumber(sending.mails)})`,
+      raw: `${formatNumber(sending.raw.mailsPerSecond)} (${formatNumber(sending.mails)})`,
+      ratio: times(sending.ratio),
+      cpu: cpuPair(sending.product.cpuBusy, sending.raw.cpuBusy),
+    })
+  }
   if (results.mailing) out.push(...mailingRows(results.mailing))
   if (results.reporting) out.push(...reportingRows(results.reporting))
   return out

@@ -18,6 +18,8 @@ import { parseOptions, USAGE, type Benchmark, type BenchOptions } from './option
 import { bundleEmptyWorkflow } from './raw-baselines'
 import { formatReport, type Results } from './report'
 import { runRendering } from './rendering'
+import { runSending } from './sending'
+import { runBranching } from './branching'
 import { runReporting } from './reporting'
 
 // `npm run bench`: each benchmark against real components it starts itself (a Temporal dev server on a free
@@ -93,7 +95,7 @@ async function main(): Promise<number> {
     // Bundled before anything is measured: webpack would take the CPU from the first benchmark.
     let workflowBundle: CampaignWorkflowBundle | undefined
     let emptyBundle: { code: string } | undefined
-    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('mailing')) {
+    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('sending') || wants('branching') || wants('mailing')) {
       log('bundling the workflow code (product, and the empty workflow of the raw baseline)')
       ;[workflowBundle, emptyBundle] = await Promise.all([bundleCampaignWorkflows(), wants('enrolment') ? bundleEmptyWorkflow() : Promise.resolve(undefined)])
     }
@@ -115,10 +117,11 @@ async function main(): Promise<number> {
       )
     }
 
-    if (wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('mailing')) {
+    if (wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('sending') || wants('branching') || wants('mailing')) {
       let bench: BenchSystem | undefined
       let temporalAddress = ''
-      const started = await attempt(wants('enrolment') ? 'enrolment' : wants('ingestion') ? 'ingestion' : wants('handover') ? 'handover' : wants('designer') ? 'designer' : 'mailing', async () => {
+      const first = (['enrolment', 'ingestion', 'handover', 'designer', 'sending', 'branching', 'mailing'] as const).find(wants)!
+      const started = await attempt(first, async () => {
         const port = await freePort()
         const cli = findTemporalCli(process.env.TEMPORAL_CLI)
         infrastructure.temporal = cli ? execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim() : undefined
@@ -161,6 +164,14 @@ async function main(): Promise<number> {
         if (wants('designer')) {
           const system = bench
           results.designer = await attempt('designer', () => runDesigner(system, { nodes: options.designerNodes, log }))
+        }
+        if (wants('sending')) {
+          const system = bench
+          results.sending = await attempt('sending', () => runSending(system, { mails: options.sendMails, concurrency: options.sendConcurrency, log }))
+        }
+        if (wants('branching')) {
+          const system = bench
+          results.branching = await attempt('branching', () => runBranching(system, { contacts: options.branchContacts, concurrency: options.branchConcurrency, log }))
         }
         if (wants('handover')) {
           const system = bench

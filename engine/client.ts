@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client, type Connection } from '@temporalio/client'
+import { msToTs } from '@temporalio/common/lib/time'
 // The proto package is CommonJS: a default import works under Node's ESM loader, a named one does not.
 import proto from '@temporalio/proto'
 import type { TrackedEvent } from './nodes'
@@ -41,6 +42,44 @@ export async function signalEnrolment(client: Client, workflowId: string, event:
     throw error
   }
 }
+
+/**
+ * Registers the namespace on a cluster that lacks it (a fresh server started by tools/temporal-server/
+ * start.sh has none; the dev server and managed clusters have theirs), then waits until the frontend
+ * serves it. Returns true when it registered one.
+ */
+export async function ensureNamespace(connection: Connection, namespace: string, retentionDays = 30): Promise<boolean> {
+  const exists = async () => {
+    try {
+      await connection.workflowService.describeNamespace({ namespace })
+      return true
+    } catch (error) {
+      if ((error as { code?: number }).code === grpcNotFound) return false
+      throw error
+    }
+  }
+  if (await exists()) return false
+  try {
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`) })
+  } catch (error) {
+    // Another app instance registered it at the same moment.
+    if ((error as { code?: number }).code !== grpcAlreadyExists) throw error
+  }
+  // describeNamespace reads the store, but other calls go through each service's namespace cache, which
+  // learns of the new one on its next refresh (tools/temporal-server/dynamicconfig.yaml: every second).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await connection.operatorService.listSearchAttributes({ namespace })
+      return true
+    } catch (error) {
+      if ((error as { code?: number }).code !== grpcNotFound || attempt >= 150) throw error
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+}
+
+const grpcNotFound = 5
+const grpcAlreadyExists = 6
 
 /**
  * Registers the enrolment search attributes on a cluster that lacks them (the dev server gets them as

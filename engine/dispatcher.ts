@@ -17,6 +17,9 @@ interface EventRow {
   suspected_machine: boolean
 }
 
+/** Contacts whose events one round hands on at once (each contact's events stay in order). */
+const DISPATCH_PARALLEL = 16
+
 export interface EventDispatcher {
   /** Asks for a dispatch round now (coalesced); the API calls it after storing events. */
   kick(): void
@@ -107,18 +110,31 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
         return dispatched
       }
       batch.sort((a, b) => a.occurred_at.getTime() - b.occurred_at.getTime())
-      for (const event of batch) {
-        try {
-          await dispatchEvent(event)
-          await sql`update events set dispatched_at = now(), dispatch_error = null where id = ${event.id}`
-          dispatched++
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error)
-          log(`event ${event.id} not dispatched yet: ${message}`)
-          // Leave the lease to run out (30 s) before the next try, so a broken Temporal is not hammered.
-          await sql`update events set dispatch_error = ${message} where id = ${event.id}`
+      // One contact's events in their order (a click must not overtake the purchase that enrolled the
+      // contact); different contacts' side by side, so a round is not one Temporal round trip per event.
+      const byContact = new Map<string, EventRow[]>()
+      for (const event of batch) byContact.set(event.contact_id, [...(byContact.get(event.contact_id) ?? []), event])
+      const queues = [...byContact.values()]
+      const lane = async () => {
+        for (let queue = queues.shift(); queue; queue = queues.shift()) {
+          for (const event of queue) if (await dispatchOne(event)) dispatched++
         }
       }
+      await Promise.all(Array.from({ length: Math.min(DISPATCH_PARALLEL, queues.length) }, lane))
+    }
+  }
+
+  async function dispatchOne(event: EventRow): Promise<boolean> {
+    try {
+      await dispatchEvent(event)
+      await sql`update events set dispatched_at = now(), dispatch_error = null where id = ${event.id}`
+      return true
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      log(`event ${event.id} not dispatched yet: ${message}`)
+      // Leave the lease to run out (30 s) before the next try, so a broken Temporal is not hammered.
+      await sql`update events set dispatch_error = ${message} where id = ${event.id}`.catch(() => {})
+      return false
     }
   }
 

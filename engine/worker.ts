@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type NativeConnection } from '@temporalio/worker'
 import type { CampaignActivities } from '../activities'
@@ -13,6 +14,11 @@ export interface CampaignWorkflowBundle {
 export async function bundleCampaignWorkflows(): Promise<CampaignWorkflowBundle> {
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })
   return { code }
+}
+
+/** A bundle written ahead by server/build-workflow-bundle.ts (the image builds one; the topology tests too). */
+export async function loadCampaignWorkflowBundle(path: string): Promise<CampaignWorkflowBundle> {
+  return { code: await readFile(path, 'utf8') }
 }
 
 export interface CampaignWorkerOptions {

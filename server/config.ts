@@ -32,6 +32,8 @@ const schema = z.object({
   MAIL_DOMAIN: z.string().default('kessler-hydraulik.example'),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  // A workflow bundle built ahead (npm run build:workflows), so a (re)started worker polls at once instead of bundling for seconds.
+  WORKFLOW_BUNDLE: z.string().optional(),
   // Machine-click heuristics (README "Machine opens and scanner clicks"); "off" disables one.
   MACHINE_CLICK_AFTER_DELIVERY: offOrDuration('5s'),
   MACHINE_CLICK_BURST: offOrDuration('2s'),
@@ -67,6 +69,8 @@ export interface Config {
   mailDomain: string
   seedDemo: boolean
   runWorker: boolean
+  /** Path of a prebuilt workflow bundle (server/build-workflow-bundle.ts); unset: bundled at worker start. */
+  workflowBundlePath?: string
   /** Machine translation of missing template strings; null without DEEPL_API_KEY. */
   deepl: { apiKey: string; url: string } | null
   tracking: TrackingConfig
@@ -121,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailDomain: e.MAIL_DOMAIN,
     seedDemo: e.SEED_DEMO,
     runWorker: e.RUN_WORKER,
+    workflowBundlePath: e.WORKFLOW_BUNDLE || undefined,
     tracking: {
       machineClickAfterDeliveryMs: e.MACHINE_CLICK_AFTER_DELIVERY,
       machineClickBurstMs: e.MACHINE_CLICK_BURST,

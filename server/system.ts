@@ -4,7 +4,6 @@ import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, type Worker } from '@temporalio/worker'
-import nodemailer from 'nodemailer'
 import type { Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
@@ -13,16 +12,17 @@ import { createApp } from '../api/app'
 import { connectDatabase } from '../db/availability'
 import { migrate } from '../db/migrate'
 import type { CampaignGraph } from '../engine/campaign/graph'
-import { ensureSearchAttributes } from '../engine/client'
+import { ensureNamespace, ensureSearchAttributes } from '../engine/client'
 import { syncAllCampaignSchedules } from '../engine/entry-client'
 import { createEventDispatcher, type EventDispatcher } from '../engine/dispatcher'
 import { ensureDecaySchedule, startRescoreJob } from '../engine/scoring/jobs-client'
 import { createCampaignSimulator } from '../engine/simulation'
-import { createCampaignWorker, type CampaignWorkflowBundle } from '../engine/worker'
+import { createCampaignWorker, loadCampaignWorkflowBundle, type CampaignWorkflowBundle } from '../engine/worker'
 import { createTemplateRenderer, type TemplateRenderer } from '../templates/renderer'
 import { createTemplateStore, type TemplateStore } from '../templates/template-store'
 import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
+import { createMailTransport } from './mail-transport'
 import { seedDemo } from './seed'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
@@ -109,7 +109,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       stops.push(['SMTP sink', sink.stop])
       smtpUrl = sink.url
     }
-    const mailer = nodemailer.createTransport(smtpUrl)
+    const mailer = createMailTransport(smtpUrl)
     stops.push(['mail transport', async () => mailer.close()])
     // Mailings go through a pool that keeps to the relay's limits (connections, mails per second).
     const relay = createRelayPool(smtpUrl, config.mailings.relay)
@@ -132,6 +132,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const connection = await Connection.connect({ address: temporalAddress })
     stops.push(['Temporal client', () => connection.close()])
     const client = new Client({ connection, namespace: config.temporal.namespace })
+    if (await ensureNamespace(connection, config.temporal.namespace)) log(`Temporal namespace registered: ${config.temporal.namespace}`)
     const registered = await ensureSearchAttributes(connection, config.temporal.namespace)
     if (registered.length) log(`Temporal search attributes registered: ${registered.join(', ')}`)
 
@@ -180,7 +181,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           temporal: { client, taskQueue: config.temporal.taskQueue },
           mailings: { relay, dkim: config.mailings.dkim, verpSecret, relaxedSql },
         }),
-        workflowBundle: options.workflowBundle,
+        workflowBundle: options.workflowBundle ?? (config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined),
       })
       const running = worker.run()
       stops.push(['worker', async () => {

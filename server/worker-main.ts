@@ -1,14 +1,14 @@
 import { NativeConnection } from '@temporalio/worker'
-import nodemailer from 'nodemailer'
 import { Client, Connection } from '@temporalio/client'
 import { createActivities } from '../activities'
 import { connectDatabase, surviveDatabaseOutages } from '../db/availability'
 import { createTokenSigner, deriveSecret } from '../activities/tokens'
-import { createCampaignWorker, installWorkerRuntime } from '../engine/worker'
+import { createCampaignWorker, installWorkerRuntime, loadCampaignWorkflowBundle } from '../engine/worker'
 import { createTemplateRenderer } from '../templates/renderer'
 import { createTemplateStore } from '../templates/template-store'
 import { loadConfig } from './config'
 import { createRelayPool } from '../mailings/relay-pool'
+import { createMailTransport } from './mail-transport'
 
 // A worker on its own, for scaling out (docker-compose runs several) and for the crash test. It needs
 // the real services configured: it starts none of them.
@@ -26,7 +26,8 @@ if (missing.length) {
   console.error(`worker: set ${missing.map(([name]) => name).join(', ')} (a standalone worker connects to running services)`)
   process.exit(2)
 }
-const sql = connectDatabase(config.databaseUrl!, { max: 4 })
+// A send takes several round trips; a pool as wide as the SMTP pool keeps them from queueing behind each other.
+const sql = connectDatabase(config.databaseUrl!, { max: 8 })
 const connection = await NativeConnection.connect({ address: config.temporal.address! })
 const worker = await createCampaignWorker({
   connection,
@@ -34,7 +35,7 @@ const worker = await createCampaignWorker({
   taskQueue: config.temporal.taskQueue,
   activities: createActivities({
     sql,
-    mailer: nodemailer.createTransport(config.smtpUrl!),
+    mailer: createMailTransport(config.smtpUrl!),
     renderer: createTemplateRenderer(),
     // The account's template versions (pinned by each campaign version), as the app's worker uses them.
     templateStore: createTemplateStore(sql, { publicUrl: () => config.publicUrl }),
@@ -51,6 +52,7 @@ const worker = await createCampaignWorker({
     },
     temporal: { client: new Client({ connection: await Connection.connect({ address: config.temporal.address! }), namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
   }),
+  workflowBundle: config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined,
 })
 process.on('SIGTERM', () => worker.shutdown())
 process.on('SIGINT', () => worker.shutdown())

@@ -29,6 +29,11 @@ export async function checkTemplateVersion<K extends TemplateKind>(set: Template
       else issues.push({ region: null, origin: kind, line: 1, column: 1, locale: probe.locale, message: (error as Error).message })
     }
   }
+  // [[FirstName]] is a Mailjet merge tag, not a locale string: say what to write instead.
+  for (const issue of issues) {
+    const name = /undefined variable: ([\w.]+)/.exec(issue.message)?.[1]
+    if (name && !name.startsWith('t.') && name !== 'locale') issue.message += ` ([[ ]] holds locale strings t.* only; for another tool's merge tag write {{ contact.firstName }} and the like, or import the design to map its tags)`
+  }
   // One problem in a shared region shows in every subsidiary's compile: report it once.
   const seen = new Set<string>()
   return issues.filter((issue) => {

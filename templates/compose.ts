@@ -101,7 +101,9 @@ function footerSection(masterMjml: string): string {
  * no [% footer %] gets the subsidiary footer before </mj-body> (on the same line, so no line moves).
  */
 export function withUnsubscribe(design: string): string {
-  if (/\{\{-?\s*unsubscribeUrl\b/.test(design) || /\[%-?\s*footer\s*-?%\]/.test(design)) return design
-  const end = design.lastIndexOf('</mj-body>')
-  return end === -1 ? design : `${design.slice(0, end)}[% footer %]${design.slice(end)}`
+  // A design without a language gets the mail's, as the master has (mail clients and screen readers read it).
+  const withLang = design.replace(/<mjml(?![^>]*\slang=)(?=[\s>])/, '<mjml lang="[[ locale ]]"')
+  if (/\{\{-?\s*unsubscribeUrl\b/.test(withLang) || /\[%-?\s*footer\s*-?%\]/.test(withLang)) return withLang
+  const end = withLang.lastIndexOf('</mj-body>')
+  return end === -1 ? withLang : `${withLang.slice(0, end)}[% footer %]${withLang.slice(end)}`
 }

@@ -37,6 +37,7 @@ describe('1: a complete MJML document as a mail body', () => {
     expect(de.text).toContain('Hello marketer')
     const fr = await render(withItem(set, 'mail', 'x', mail), FR)
     expect(fr.html).toContain('RCS Lyon 812 345 678') // FR's own legal override
+    expect(fr.html).toMatch(/<html lang="fr"/)
     expect(fr.html).not.toContain('Amtsgericht Stuttgart')
   })
 
@@ -72,6 +73,12 @@ describe("3: errors in a mail's [[ ]] text", () => {
     const mail: MailTemplate = { subject: { fr: 'x', de: 'x' }, body: { de: '<mj-text>a</mj-text>', fr: '<mj-text>a</mj-text>\n<mj-text>[[ t.nosuch ]]</mj-text>' } }
     const issues = await checkTemplateVersion(set, 'mail', 'x', mail)
     expect(issues).toEqual([expect.objectContaining({ origin: 'mail x', region: 'body', field: 'body.fr', locale: 'fr', line: 2, column: 13 })])
+  })
+
+  it('names a Mailjet merge tag saved without mapping, at its position, and says what to write', async () => {
+    const issues = await checkTemplateVersion(set, 'mail', 'x', { subject: { de: 'x' }, body: { de: '<mj-text>\nHallo [[FirstName]]</mj-text>' } })
+    expect(issues).toEqual([expect.objectContaining({ field: 'body.de', line: 2, column: 9 })])
+    expect(issues[0]!.message).toContain('{{ contact.firstName }}')
   })
 })
 

@@ -1,0 +1,135 @@
+import nodemailer from 'nodemailer'
+import { SMTP_POOL_CONNECTIONS } from '../server/mail-transport'
+import type { ReceivedMail } from '../server/smtp-sink'
+import type { BenchSystem } from './infra'
+import { inFlight, loadAverage, now, percentile, pollUntil } from './measure'
+
+// Behaviour → branch: contacts wait in a "clicked within 1 day?" step after their first mail; each one's
+// tracked link is clicked (as a browser would) and the time until the "clicked" branch's mail is in the
+// SMTP sink is measured: tracking route → event stored → dispatcher (kicked, not a polling round) →
+// Temporal signal → workflow → send activity → SMTP. Raw: pooled nodemailer's send → sink arrival at the
+// same concurrency, the last leg alone.
+
+export interface BranchingOptions {
+  contacts: number
+  concurrency: number
+  log: (message: string) => void
+}
+
+export interface LatencySummary {
+  count: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+}
+
+export interface BranchingResult {
+  contacts: number
+  concurrency: number
+  load: [number, number, number]
+  /** Click until the branch's mail arrived at the SMTP sink. */
+  product: LatencySummary
+  /** Click (event stored) until the dispatcher marked it dispatched (signal delivered), from Postgres' clock. */
+  eventToSignal: LatencySummary
+  /** nodemailer send until arrival at the sink. */
+  raw: LatencySummary
+}
+
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
+
+function branchGraph() {
+  const node = (id: string, type: string, config: Record<string, unknown>, y: number) => ({ id, type, config, position: { x: 0, y } })
+  return {
+    nodes: [
+      node('entry', 'trigger', { eventType: 'bench_branch', filter: {} }, 0),
+      node('first', 'send_email', { template: 'onboarding-welcome' }, 120),
+      node('wait-click', 'wait_for_event', { eventType: 'click', filter: {}, timeout: '1d' }, 240),
+      node('clicked', 'send_email', { template: 'onboarding-care-tips' }, 360),
+      node('end', 'end', {}, 480),
+      node('end-silent', 'end', {}, 480),
+    ],
+    edges: [
+      { id: 'e1', source: 'entry', sourceHandle: 'next', target: 'first' },
+      { id: 'e2', source: 'first', sourceHandle: 'next', target: 'wait-click' },
+      { id: 'e3', source: 'wait-click', sourceHandle: 'event', target: 'clicked' },
+      { id: 'e4', source: 'wait-click', sourceHandle: 'timeout', target: 'end-silent' },
+      { id: 'e5', source: 'clicked', sourceHandle: 'next', target: 'end' },
+    ],
+  }
+}
+
+const summary = (values: number[]): LatencySummary => ({ count: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99), maxMs: Math.max(...values) })
+
+export async function runBranching(bench: BenchSystem, options: BranchingOptions): Promise<BranchingResult> {
+  const { log, contacts: count, concurrency } = options
+  const load = loadAverage()
+  const { sql } = bench.system
+  const sink = bench.system.sink
+  if (!sink) throw new Error('the branching benchmark needs the built-in SMTP sink')
+  const created = await bench.api('/api/campaigns', { body: { name: 'Bench behaviour branch', kind: 'custom', graph: branchGraph() } })
+  if (created.status !== 201) throw new Error(`creating the branching campaign: ${created.status} ${JSON.stringify(created.body)}`)
+  const published = await bench.api(`/api/campaigns/${created.body.id}/publish`, { method: 'POST' })
+  if (published.status !== 201) throw new Error(`publishing the branching campaign: ${published.status} ${JSON.stringify(published.body)}`)
+  const campaignId = created.body.id as string
+
+  const accountId = bench.system.demoAccountId!
+  const [subsidiary] = await sql<{ id: string }[]>`select id from subsidiaries where account_id = ${accountId} and code = 'DE'`
+  const emails = Array.from({ length: count }, (_, i) => `branch-${i}@bench.example`)
+  await sql`insert into contacts ${sql(emails.map((email) => ({ account_id: accountId, subsidiary_id: subsidiary!.id, email, first_name: 'Klick', consent_status: 'granted', consent_source: 'benchmark', consent_at: new Date() })))}`
+  for (let from = 0; from < count; from += 500) {
+    const posted = await bench.api('/api/events', { body: { events: emails.slice(from, from + 500).map((email) => ({ type: 'bench_branch', contact: { email } })) } })
+    if (posted.status !== 202) throw new Error(`enrolling through events: ${posted.status} ${JSON.stringify(posted.body)}`)
+  }
+  const isFirst = (mail: ReceivedMail) => mail.to[0]!.startsWith('branch-') && mail.messageId.includes('.first.')
+  log(`branching: ${count} contacts enrolled; waiting for their first mail and the click step`)
+  const waiting = await pollUntil({
+    read: async () => (await sql<{ n: number }[]>`
+      select count(*)::int as n from enrolment_steps s join enrolments e on e.id = s.enrolment_id
+      where e.campaign_id = ${campaignId} and s.node_id = 'wait-click'`)[0]!.n,
+    done: (n) => n >= count && sink.mails().filter(isFirst).length >= count,
+    describe: (n) => `branching: ${n}/${count} waiting for a click`,
+    log,
+    intervalMs: 250,
+    maxPolls: 2_400,
+  })
+  if (!waiting.finished) throw new Error(`only ${waiting.value} of ${count} enrolments reached the click step in 10 minutes`)
+
+  const firstMails = new Map(sink.mails().filter(isFirst).map((mail) => [mail.to[0]!, mail]))
+  const latencies: number[] = []
+  log(`branching: clicking ${count} tracked links, ${concurrency} at a time`)
+  await inFlight(count, concurrency, async (i) => {
+    const email = emails[i]!
+    const token = firstMails.get(email)!.html.match(/\/t\/c\/([A-Za-z0-9._~-]+)/)?.[1]
+    if (!token) throw new Error(`no tracked link in ${email}'s first mail`)
+    const arrived = sink.waitFor((mail) => mail.to[0] === email && mail.messageId.includes('.clicked.'), 1, 60_000)
+    const began = now()
+    const response = await fetch(`${bench.baseUrl}/t/c/${token}`, { redirect: 'manual', headers: { 'user-agent': BROWSER } })
+    if (response.status !== 302) throw new Error(`the tracked link answered ${response.status}`)
+    await arrived
+    latencies.push(now() - began)
+  })
+  const signalled = await sql<{ ms: number }[]>`
+    select extract(epoch from (e.dispatched_at - e.received_at)) * 1000 as ms
+    from events e join contacts c on c.id = e.contact_id
+    where e.type = 'click' and c.email like 'branch-%@bench.example' and e.dispatched_at is not null`
+
+  log(`branching: raw nodemailer → sink latency, ${count} mails, ${concurrency} at a time`)
+  const transport = nodemailer.createTransport({ url: sink.url, pool: true, maxConnections: SMTP_POOL_CONNECTIONS, maxMessages: Infinity })
+  const raw: number[] = []
+  try {
+    const html = [...firstMails.values()][0]!.html
+    await inFlight(count, concurrency, async (i) => {
+      const messageId = `<raw-branch-${i}@bench.example>`
+      const arrived = sink.waitFor((mail) => mail.messageId === messageId, 1, 60_000)
+      const began = now()
+      await transport.sendMail({ from: 'news@kessler-hydraulik.example', to: `raw-branch-${i}@bench.example`, subject: 'Pflegetipps', html, messageId })
+      await arrived
+      raw.push(now() - began)
+    })
+  } finally {
+    transport.close()
+  }
+  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw) }
+  log(`branching: click → next mail p50 ${result.product.p50Ms.toFixed(0)} ms, p99 ${result.product.p99Ms.toFixed(0)} ms; event → signal p50 ${result.eventToSignal.p50Ms.toFixed(0)} ms, p99 ${result.eventToSignal.p99Ms.toFixed(0)} ms`)
+  return result
+}

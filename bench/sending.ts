@@ -1,0 +1,137 @@
+import nodemailer from 'nodemailer'
+import { createActivities } from '../activities'
+import { createMailTransport, SMTP_POOL_CONNECTIONS } from '../server/mail-transport'
+import { benchCampaignGraph } from './enrolment'
+import type { BenchSystem } from './infra'
+import { cpuMeter, inFlight, loadAverage, now, perSecond } from './measure'
+
+// Sending: the product's send activity (activities/send-campaign-email.ts: send log, consent, frequency
+// cap, per-recipient rendering, signed links, SMTP through the product's transport) called `concurrency` at
+// a time, as a worker runs it, against raw pooled nodemailer (pool: true, the same number of connections)
+// sending one already rendered mail of the same template, into the same SMTP sink, in the same run.
+
+export interface SendingOptions {
+  mails: number
+  concurrency: number
+  log: (message: string) => void
+}
+
+export interface SendingSide {
+  mails: number
+  ms: number
+  mailsPerSecond: number
+  cpuBusy: number
+}
+
+export interface SendingResult {
+  mails: number
+  concurrency: number
+  connections: number
+  /** The machine's load average when the benchmark began. */
+  load: [number, number, number]
+  product: SendingSide
+  raw: SendingSide
+  ratio: number
+}
+
+const TEMPLATE = 'onboarding-welcome'
+
+export async function runSending(bench: BenchSystem, options: SendingOptions): Promise<SendingResult> {
+  const { log, mails: count, concurrency } = options
+  const load = loadAverage()
+  const sink = bench.system.sink
+  if (!sink) throw new Error('the sending benchmark needs the built-in SMTP sink')
+  const enrolments = await prepareEnrolments(bench, count + WARM_UP)
+
+  const mail = await bench.system.renderer.render({
+    templateId: TEMPLATE,
+    subsidiary: { code: 'DE', locale: 'de', name: 'Kessler Hydraulik GmbH' },
+    contact: { email: 'raw@bench.example', firstName: 'Jonas', lastName: 'Becker', salutation: 'mr', company: 'Becker Maschinenbau GmbH', attributes: {} },
+    variables: { event: { product: 'HydroStat 2000' } },
+    trackLink: (url) => `${bench.baseUrl}/t/c/${'x'.repeat(200)}?u=${encodeURIComponent(url).length}`,
+    openPixelUrl: `${bench.baseUrl}/t/o/${'x'.repeat(180)}`,
+    unsubscribeUrl: `${bench.baseUrl}/u/${'x'.repeat(140)}`,
+  })
+  const raw = nodemailer.createTransport({ url: sink.url, pool: true, maxConnections: SMTP_POOL_CONNECTIONS, maxMessages: Infinity })
+  const rawSend = (i: number) =>
+    raw.sendMail({
+      from: '"Kessler Hydraulik" <news@kessler-hydraulik.example>',
+      to: `raw-${i}@bench.example`,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      messageId: `<raw-send-${i}@bench.example>`,
+      headers: { 'List-Unsubscribe': `<${bench.baseUrl}/u/${'x'.repeat(140)}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    })
+
+  const mailer = createMailTransport(sink.url)
+  const activities = createActivities({
+    sql: bench.system.sql,
+    mailer,
+    renderer: bench.system.renderer,
+    templateStore: bench.system.templateStore,
+    tokens: bench.system.tokens,
+    publicUrl: bench.baseUrl,
+    mailDomain: 'bench.example',
+  })
+  const productSend = async (i: number) => {
+    const outcome = await activities.sendCampaignEmail({ ...enrolments[i]!, nodeId: 'mail', visit: 1, template: TEMPLATE })
+    if (outcome.outcome !== 'sent') throw new Error(`enrolment ${enrolments[i]!.enrolmentId}: ${JSON.stringify(outcome)}`)
+  }
+
+  try {
+    log(`sending: warming up both paths (${WARM_UP} mails each)`)
+    await inFlight(WARM_UP, concurrency, (i) => rawSend(count + i).then(() => {}))
+    await inFlight(WARM_UP, concurrency, (i) => productSend(count + i))
+    // The shared machine's load swings within seconds: the two paths take turns in rounds, and each side's
+    // figure is its mails over its own time summed across the rounds.
+    const sides = { raw: { ms: 0, cpu: 0 }, product: { ms: 0, cpu: 0 } }
+    const perRound = Math.ceil(count / ROUNDS)
+    for (let round = 0; round < ROUNDS; round++) {
+      const from = round * perRound
+      const size = Math.min(perRound, count - from)
+      for (const [label, send] of [['raw', rawSend], ['product', productSend]] as const) {
+        const cpu = cpuMeter()
+        const began = now()
+        await inFlight(size, concurrency, (i) => send(from + i).then(() => {}))
+        sides[label].ms += now() - began
+        sides[label].cpu += cpu.busy() / ROUNDS
+      }
+      log(`sending: round ${round + 1}/${ROUNDS}: raw ${perSecond(from + size, sides.raw.ms).toFixed(0)} mails/s, product ${perSecond(from + size, sides.product.ms).toFixed(0)} mails/s so far`)
+    }
+    const side = (label: 'raw' | 'product'): SendingSide => ({ mails: count, ms: sides[label].ms, mailsPerSecond: perSecond(count, sides[label].ms), cpuBusy: Math.round(sides[label].cpu * 100) / 100 })
+    const rawSide = side('raw')
+    const productSide = side('product')
+    return { mails: count, concurrency, connections: SMTP_POOL_CONNECTIONS, load, product: productSide, raw: rawSide, ratio: productSide.mailsPerSecond / rawSide.mailsPerSecond }
+  } finally {
+    raw.close()
+    mailer.close()
+  }
+}
+
+const WARM_UP = 100
+const ROUNDS = 4
+
+/** Contacts with consent, each enrolled (rows only: the activity is called directly) in a published one-mail campaign. */
+async function prepareEnrolments(bench: BenchSystem, count: number) {
+  const { sql } = bench.system
+  const accountId = bench.system.demoAccountId!
+  const created = await bench.api('/api/campaigns', { body: { name: 'Bench sending', kind: 'custom', graph: benchCampaignGraph(TEMPLATE) } })
+  if (created.status !== 201) throw new Error(`creating the sending campaign: ${created.status} ${JSON.stringify(created.body)}`)
+  const published = await bench.api(`/api/campaigns/${created.body.id}/publish`, { method: 'POST' })
+  if (published.status !== 201) throw new Error(`publishing the sending campaign: ${published.status} ${JSON.stringify(published.body)}`)
+  const campaignId = created.body.id as string
+  const [campaign] = await sql<{ version_id: string }[]>`select live_version_id as version_id from campaigns where id = ${campaignId}`
+  const subsidiaries = (await sql<{ id: string }[]>`select id from subsidiaries where account_id = ${accountId} order by code`).map((row) => row.id)
+  const rows = await sql<{ enrolment_id: string; contact_id: string }[]>`
+    with contact as (
+      insert into contacts (account_id, subsidiary_id, email, first_name, last_name, salutation, company, consent_status, consent_source, consent_at)
+      select ${accountId}, (${subsidiaries}::uuid[])[1 + i % ${subsidiaries.length}], 'send-' || i || '@bench.example',
+             'Vorname' || i, 'Nachname' || i, (array['mr', 'ms', 'none'])[1 + i % 3], 'Firma ' || i || ' GmbH', 'granted', 'benchmark', now()
+      from generate_series(1, ${count}::int) as i
+      returning id)
+    insert into enrolments (account_id, campaign_id, version_id, contact_id, workflow_id)
+    select ${accountId}, ${campaignId}, ${campaign!.version_id}, id, 'bench-send-' || id from contact
+    returning id as enrolment_id, contact_id`
+  return rows.map((row) => ({ enrolmentId: row.enrolment_id, contactId: row.contact_id, accountId, campaignId, versionId: campaign!.version_id }))
+}

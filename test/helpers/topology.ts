@@ -1,0 +1,188 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { inject } from 'vitest'
+import { startSmtpSink, type SmtpSink } from '../../server/smtp-sink'
+import { freePort } from '../../server/temporal-dev-server'
+import { createTestDatabase, type TestDatabase } from './database'
+import { ROOT, startTemporalCluster, type TemporalCluster } from './temporal-cluster'
+
+// The production topology as separate processes, started with the commands and variables that
+// docker-compose.yml uses (test/unit/compose-topology.test.ts holds the two together): the app with
+// RUN_WORKER=false (API, dispatcher), worker processes (server/worker-main.ts), the real Temporal server
+// on Postgres, the app's own Postgres database, and an SMTP server that counts what arrives.
+
+export const APP_COMMAND = ['node', '--import', 'tsx', 'server/main.ts']
+export const WORKER_COMMAND = ['node', '--import', 'tsx', 'server/worker-main.ts']
+/** What docker-compose.yml's x-app-env sets for the app and the workers; the tests set the same. */
+export const PRODUCT_VARIABLES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_TASK_QUEUE', 'SMTP_URL', 'APP_SECRET', 'PUBLIC_URL', 'SEED_DEMO', 'RUN_WORKER', 'WORKFLOW_BUNDLE'] as const
+/** Of those, the values that are the same here and in compose (the rest name this run's servers and secrets). */
+export const PRODUCT_FIXED_VALUES = { TEMPORAL_TASK_QUEUE: 'campaigns', SEED_DEMO: 'false', RUN_WORKER: 'false' } as const
+/** Variables the tests set that docker-compose.yml leaves to defaults (ports chosen by the OS, a temporary data folder, scanner heuristics off for clicks the moment mail lands). */
+export const TEST_ONLY_VARIABLES = ['PORT', 'DATA_DIR', 'MACHINE_CLICK_AFTER_DELIVERY', 'MACHINE_CLICK_BURST']
+/** Compose seeds nothing; the tests seed the demo account to have an account, subsidiaries and a token. */
+export const TEST_VALUES_DIFFERING = { SEED_DEMO: 'true' }
+
+export interface ProductProcess {
+  name: string
+  child: ChildProcess
+  /** Everything it printed so far. */
+  output(): string
+  /** Resolves when its output matches, rejects when it exits first or after timeoutMs. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
+  kill(signal?: NodeJS.Signals): Promise<void>
+}
+
+export function startProductProcess(name: string, argv: string[], env: Record<string, string>): ProductProcess {
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let text = ''
+  const listeners = new Set<() => void>()
+  const take = (chunk: Buffer) => {
+    text += chunk.toString()
+    if (text.length > 200_000) text = text.slice(-100_000)
+    for (const listener of listeners) listener()
+  }
+  child.stdout!.on('data', take)
+  child.stderr!.on('data', take)
+  child.once('exit', () => {
+    for (const listener of listeners) listener()
+  })
+  const exited = () => child.exitCode !== null || child.signalCode !== null
+  return {
+    name,
+    child,
+    output: () => text,
+    waitForOutput: (pattern, timeoutMs = 90_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = text.match(pattern)
+          if (match) return finish(() => resolve(match))
+          if (exited()) finish(() => reject(new Error(`${name} exited (${child.signalCode ?? child.exitCode}) before printing ${pattern}:\n${text.slice(-3000)}`)))
+        }
+        const timer = setTimeout(() => finish(() => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${text.slice(-3000)}`))), timeoutMs)
+        const finish = (settle: () => void) => {
+          clearTimeout(timer)
+          listeners.delete(check)
+          settle()
+        }
+        listeners.add(check)
+        check()
+      }),
+    kill: async (signal = 'SIGTERM') => {
+      if (exited()) return
+      const gone = new Promise((resolve) => child.once('exit', resolve))
+      child.kill(signal)
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+      await gone
+      clearTimeout(timer)
+    },
+  }
+}
+
+export interface Topology {
+  temporal: TemporalCluster
+  database: TestDatabase
+  sink: SmtpSink
+  apps: ProductProcess[]
+  workers: ProductProcess[]
+  /** The first app's base URL and an HQ marketer's token (from its start banner). */
+  url: string
+  token: string
+  /** The variables every product process gets (compose's x-app-env). */
+  env: Record<string, string>
+  startApp(): Promise<ProductProcess>
+  startWorker(): Promise<ProductProcess>
+  api(path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: any }>
+  stop(): Promise<void>
+}
+
+/** Temporal (real server on Postgres), the app's database, an SMTP sink, `apps` app processes and `workers` worker processes. */
+export async function startTopology(options: { apps?: number; workers?: number } = {}): Promise<Topology> {
+  const stops: (() => Promise<unknown>)[] = []
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch((error) => console.error(`topology: while stopping: ${error}`))
+    stops.length = 0
+  }
+  try {
+    const temporal = await startTemporalCluster()
+    stops.push(temporal.stop)
+    const database = await createTestDatabase()
+    stops.push(database.drop)
+    const sink = await startSmtpSink({ port: 0, keep: 100_000 })
+    stops.push(sink.stop)
+    const dataDir = await mkdtemp(join(tmpdir(), 'campaigns-topology-'))
+    // The workflow bundle the global setup built, written where WORKFLOW_BUNDLE points (the image builds its own).
+    const workflowBundle = join(dataDir, 'workflow-bundle.js')
+    await writeFile(workflowBundle, inject('workflowBundleCode'))
+    const product: Record<(typeof PRODUCT_VARIABLES)[number], string> = {
+      ...PRODUCT_FIXED_VALUES,
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      SMTP_URL: sink.url,
+      APP_SECRET: randomBytes(32).toString('base64url'),
+      PUBLIC_URL: '',
+      WORKFLOW_BUNDLE: workflowBundle,
+    }
+    const env: Record<string, string> = {
+      ...product,
+      DATA_DIR: dataDir,
+      MACHINE_CLICK_AFTER_DELIVERY: 'off',
+      MACHINE_CLICK_BURST: 'off',
+    }
+    const apps: ProductProcess[] = []
+    const workers: ProductProcess[] = []
+    stops.push(async () => Promise.all([...apps, ...workers].map((process) => process.kill('SIGKILL'))))
+    const startApp = async () => {
+      const port = String(await freePort())
+      // The first app seeds the demo account (once; later ones find it) and is the one the tests call.
+      const app = startProductProcess(`app ${apps.length + 1}`, APP_COMMAND, { ...env, ...TEST_VALUES_DIFFERING, PORT: port, PUBLIC_URL: env.PUBLIC_URL || `http://127.0.0.1:${port}` })
+      apps.push(app)
+      await app.waitForOutput(/is ready/)
+      return app
+    }
+    const startWorker = async () => {
+      const worker = startProductProcess(`worker ${workers.length + 1}`, WORKER_COMMAND, env)
+      workers.push(worker)
+      await worker.waitForOutput(/worker: polling/)
+      return worker
+    }
+    const first = await startApp()
+    const banner = first.output()
+    const url = banner.match(/API:\s+(\S+)\/api/)![1]!
+    const token = banner.match(/#token=(\S+)/)![1]!
+    env.PUBLIC_URL = url
+    for (let i = 1; i < (options.apps ?? 1); i++) await startApp()
+    for (let i = 0; i < (options.workers ?? 2); i++) await startWorker()
+    return {
+      temporal,
+      database,
+      sink,
+      apps,
+      workers,
+      url,
+      token,
+      env,
+      startApp,
+      startWorker,
+      api: async (path, init = {}) => {
+        const response = await fetch(url + path, {
+          method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        })
+        const text = await response.text()
+        let body: unknown = text
+        try {
+          body = JSON.parse(text)
+        } catch {}
+        return { status: response.status, body }
+      },
+      stop,
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
