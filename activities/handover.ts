@@ -1,3 +1,4 @@
+import type { CrmDeps } from './crm-push'
 import { WorkflowNotFoundError, type Client } from '@temporalio/client'
 import type { Transporter } from 'nodemailer'
 import type { Sql } from 'postgres'
@@ -18,6 +19,9 @@ export interface LeadActivityDeps {
   webhookSecret?: string
   /** Handover steps start the handover workflow, and handovers signal nurture enrolments to leave. */
   temporal?: { client: Client; taskQueue: string }
+  /** A connected CRM gets the lead at handover (activities/crm-push.ts). */
+  crmSecrets?: CrmDeps['crmSecrets']
+  crmAdapterFor?: CrmDeps['crmAdapterFor']
 }
 
 export interface RequestHandoverInput {

@@ -5,6 +5,7 @@ import { callWebhook, type CallWebhookInput } from './webhook'
 import { createEntryActivities, type EntryActivities } from './entry'
 import { createConsentActivities, type ConsentActivities } from './confirmation-mail'
 import { createLeadActivities, type LeadActivities, type LeadActivityDeps } from './handover'
+import { createCrmSyncActivities, type CrmSyncActivities } from './crm-sync'
 
 export type ActivityDeps = MailDeps & {
   /**
@@ -14,6 +15,10 @@ export type ActivityDeps = MailDeps & {
   webhookSecret?: string
   /** Lead activities (handover step, handover workflow) start and signal workflows. */
   temporal?: LeadActivityDeps['temporal']
+  /** Opens stored CRM credentials (key from APP_SECRET); the CRM sync and the handover's CRM lead need it. */
+  crmSecrets?: LeadActivityDeps['crmSecrets']
+  crmAdapterFor?: LeadActivityDeps['crmAdapterFor']
+  crmPageSize?: number
 }
 
 /**
@@ -32,12 +37,13 @@ export function createActivities(deps: ActivityDeps) {
     ...createEntryActivities({ sql: deps.sql }),
     ...createConsentActivities(deps),
     ...createLeadActivities(deps),
+    ...(deps.crmSecrets ? createCrmSyncActivities({ sql: deps.sql, secrets: deps.crmSecrets, adapterFor: deps.crmAdapterFor, pageSize: deps.crmPageSize }) : ({} as CrmSyncActivities)),
   }
 }
 
 // What enrolment steps may call, and what tests of the enrolment workflow fake. The entry activities
 // (trigger scans, bulk enrolment jobs) are registered with them but are not steps' business.
 // The handover step's activity is optional here so that recording fakes need not have it.
-export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities | keyof LeadActivities> &
+export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities | keyof LeadActivities | keyof CrmSyncActivities> &
   Partial<Pick<LeadActivities, 'requestHandover'>>
-export type { EntryActivities, ConsentActivities, LeadActivities }
+export type { EntryActivities, ConsentActivities, LeadActivities, CrmSyncActivities }

@@ -269,8 +269,8 @@ async function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: str
 
 /**
  * The last word before the SMTP transaction: the contact's consent and the campaign's state as they are
- * now, read as the attempt starts, so an unsubscribe committed before this point is seen (the attempt is
- * recorded as 'sending' only just before the message's final ".", see above). Withdrawn consent or a
+ * now. The contact row is read FOR SHARE, so an unsubscribe committed before this point is seen and one
+ * arriving meanwhile waits until the attempt is recorded as started ("sending"). Withdrawn consent or a
  * stopped campaign records the message as suppressed (which frees its frequency-cap slot); a paused
  * campaign leaves the row as it is, and the workflow asks again after the resume.
  */
@@ -279,7 +279,8 @@ async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: 
     const [now] = await sql<{ consent_status: string; campaign_status: RecipientRow['campaign_status'] }[]>`
       select c.consent_status, ca.status as campaign_status
       from contacts c, campaigns ca
-      where c.id = ${input.contactId} and ca.id = ${input.campaignId}`
+      where c.id = ${input.contactId} and ca.id = ${input.campaignId}
+      for share of c`
     if (!now) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} or campaign ${input.campaignId} no longer exists`, 'EnrolmentGone')
     if (now.campaign_status === 'paused') return { outcome: 'paused', messageId } as const
     const suppressed =
@@ -290,6 +291,8 @@ async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: 
       await sql`update messages set status = 'suppressed', reason = ${suppressed.detail} where message_id = ${messageId}`
       return { outcome: 'suppressed', messageId, reason: suppressed.reason } as const
     }
+    // 'sending' (and the attempt) is recorded only just before the message's final "." (below), so that a
+    // worker killed before it leaves a row the retry may send again.
     return null
   })
 }

@@ -41,6 +41,9 @@ import type { PeopleConfig, TrackingConfig } from '../server/config'
 import { DEFAULT_PEOPLE_CONFIG, peopleRoutes } from './people'
 import { peopleAdminRoutes } from './people-admin'
 import { requirePermission } from './route-permissions'
+import type { SecretBox } from '../crm/secret-box'
+import { crmRoutes } from './crm'
+import { contactProfileRoutes } from './contact-profile'
 import type { AttributionRefresher } from '../reporting/attribution-refresher'
 import { costRoutes } from './costs'
 import { opportunityRoutes } from './opportunities'
@@ -75,6 +78,8 @@ export interface AppDeps {
   people?: PeopleConfig
   /** From address of invitation and password-reset mails. */
   mailFrom?: string
+  /** Seals CRM credentials (key derived from APP_SECRET); without it the CRM routes answer 404. */
+  crmSecrets?: SecretBox
   /** Keeps attribution credits current (reporting); the routes kick it after a change. */
   attribution?: AttributionRefresher
 }
@@ -119,6 +124,8 @@ export function createApp(deps: AppDeps) {
   api.use(linkTagRoutes(deps))
   api.use(formAdminRoutes(deps))
   api.use(consentTextRoutes(deps))
+  if (deps.crmSecrets) api.use(crmRoutes({ ...deps, crmSecrets: deps.crmSecrets }))
+  api.use(contactProfileRoutes(deps))
   api.use(costRoutes(deps))
   api.use(opportunityRoutes(deps))
   api.use(reportRoutes(deps))

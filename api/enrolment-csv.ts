@@ -30,14 +30,14 @@ export interface CsvRecord {
   fields: string[]
 }
 
-function detectSeparator(text: string): string {
+export function detectSeparator(text: string): string {
   const header = text.slice(0, text.search(/\r?\n|$/))
   const counts = [',', ';', '\t'].map((separator) => ({ separator, n: header.split(separator).length }))
   return counts.reduce((best, candidate) => (candidate.n > best.n ? candidate : best)).separator
 }
 
 /** Splits the text into records (RFC 4180), each with the line it starts on; unclosedAt is where a quote never closes. */
-function records(text: string, separator: string, limit: number): { records: CsvRecord[]; unclosedAt?: number } {
+export function records(text: string, separator: string, limit: number): { records: CsvRecord[]; unclosedAt?: number } {
   const out: CsvRecord[] = []
   let fields: string[] = []
   let field = ''

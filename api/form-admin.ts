@@ -1,60 +1,18 @@
 import { Router } from 'express'
 import type { Sql, TransactionSql } from 'postgres'
-import { z } from 'zod'
-import { caller, seesSubsidiary, type Caller } from './auth'
+import type { z } from 'zod'
+import { seesSubsidiary, type Caller } from './auth'
+import { forms, type formFieldsSchema } from './contract/forms'
+import { route } from './contract/mount'
 import { may } from './permissions'
-import { invalidInput, notFound, send, type ApiError } from './errors'
-import { int4 } from './input-schemas'
-
-// Names the public form endpoint reads itself (api/forms.ts); the consent box belongs to double opt-in.
-const RESERVED = new Set(['consent', 'consentVersion', 'consent_version', 'requestId', 'request_id', 'visitorId', 'visitor_id'])
-
-const formField = z.strictObject({
-  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/, 'letters, digits and _ (e.g. "company" or "interest")'),
-  label: z.string().trim().min(1, 'must not be empty').max(200),
-  required: z.boolean().default(false),
-})
-const fieldsSchema = z
-  .array(formField)
-  .min(1, 'at least the email field')
-  .max(30, 'at most 30 fields')
-  .superRefine((fields, ctx) => {
-    const seen = new Set<string>()
-    fields.forEach((field, index) => {
-      if (RESERVED.has(field.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${field.name}" is set by the form itself (double opt-in); choose another name` })
-      if (seen.has(field.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${field.name}" appears twice` })
-      seen.add(field.name)
-    })
-    if (!seen.has('email')) ctx.addIssue({ code: 'custom', message: 'must contain the email field (it identifies the contact)' })
-  })
-
-const formSettings = {
-  name: z.string().trim().min(1, 'must not be empty').max(200),
-  subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR'),
-  fields: fieldsSchema,
-  consentPurpose: z.string().regex(/^[a-z][a-z0-9_-]{1,49}$/, 'a purpose such as "marketing"'),
-  consentVersion: int4().positive('a consent text version number or null (the newest)').nullable(),
-  // Served on every submission and named in the download event by its decoded file name: it must decode.
-  assetUrl: z.url({ protocol: /^https?$/, error: 'an http(s) URL or null' }).max(2000).refine(decodes, 'the URL has a malformed %-escape').nullable(),
-  doubleOptIn: z.boolean('true or false'),
-}
-const createForm = z.strictObject({
-  key: z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/, '3 to 64 lowercase letters, digits and -, as in the form\'s URL /f/<key>'),
-  ...formSettings,
-  fields: fieldsSchema.default([{ name: 'email', label: 'E-Mail', required: true }]),
-  consentPurpose: formSettings.consentPurpose.default('marketing'),
-  consentVersion: formSettings.consentVersion.default(null),
-  assetUrl: formSettings.assetUrl.default(null),
-  doubleOptIn: formSettings.doubleOptIn.default(true),
-})
-const updateForm = z.strictObject(formSettings).partial()
+import { notFound, type ApiError } from './errors'
 
 interface FormAdminRow {
   id: string
   public_key: string
   name: string
   subsidiary: string
-  fields: z.output<typeof fieldsSchema>
+  fields: z.output<typeof formFieldsSchema>
   consent_purpose: string
   consent_version: number | null
   asset_url: string | null
@@ -78,9 +36,8 @@ const toForm = (row: FormAdminRow) => ({
   updatedAt: row.updated_at,
 })
 
-/** Forms are a marketer's (or admin's) work; which forms is decided by the subsidiaries their token sees. */
+/** Forms are a marketer's (or admin's) work (the permission forms.manage); which forms is decided by the subsidiaries their token sees. */
 export const editsForms = (who: Caller) => may(who, 'forms.manage')
-const forbidden: ApiError = { status: 403, code: 'forbidden', message: 'only marketers and admins manage forms' }
 
 async function formRows(sql: Sql | TransactionSql, who: Caller, id?: string) {
   return sql<FormAdminRow[]>`
@@ -119,26 +76,14 @@ export function formAdminRoutes(deps: { sql: Sql }): Router {
   const { sql } = deps
   const router = Router()
 
-  router.get('/forms', async (req, res) => {
-    const who = caller(req)
-    if (!editsForms(who)) return send(res, forbidden)
-    res.json({ forms: (await formRows(sql, who)).map(toForm) })
+  route(router, forms.list, async ({ who }) => ({ status: 200, body: { forms: (await formRows(sql, who)).map(toForm) } }))
+
+  route(router, forms.get, async ({ params, who }) => {
+    const [row] = await formRows(sql, who, params.id)
+    return row ? { status: 200, body: toForm(row) } : notFound('form')
   })
 
-  router.get('/forms/:id', async (req, res) => {
-    const who = caller(req)
-    if (!editsForms(who)) return send(res, forbidden)
-    const [row] = z.uuid().safeParse(req.params.id).success ? await formRows(sql, who, req.params.id) : []
-    if (!row) return send(res, notFound('form'))
-    res.json(toForm(row))
-  })
-
-  router.post('/forms', async (req, res) => {
-    const who = caller(req)
-    if (!editsForms(who)) return send(res, forbidden)
-    const parsed = createForm.safeParse(req.body)
-    if (!parsed.success) return send(res, invalidInput(parsed.error))
-    const input = parsed.data
+  route(router, forms.create, async ({ body: input, who }) => {
     const result = await sql.begin(async (sql) => {
       const checked = await checkSettings(sql, who, input)
       if ('status' in checked) return checked
@@ -150,21 +95,14 @@ export function formAdminRoutes(deps: { sql: Sql }): Router {
       if (!created) return { status: 409, code: 'conflict', field: 'key', message: `key: a form "${input.key}" exists already` } as ApiError
       return (await formRows(sql, who, created.id))[0]!
     })
-    if ('status' in result) return send(res, result)
-    res.status(201).json(toForm(result))
+    if ('status' in result) return result
+    return { status: 201, body: toForm(result) }
   })
 
-  router.patch('/forms/:id', async (req, res) => {
-    const who = caller(req)
-    if (!editsForms(who)) return send(res, forbidden)
-    if (req.body && typeof req.body === 'object' && 'key' in req.body) {
-      return send(res, { status: 400, code: 'invalid_input', field: 'key', message: 'key: cannot change, websites post to it; create a new form instead' })
-    }
-    const parsed = updateForm.safeParse(req.body)
-    if (!parsed.success) return send(res, invalidInput(parsed.error))
-    if (!z.uuid().safeParse(req.params.id).success) return send(res, notFound('form'))
+  route(router, forms.update, async ({ params, body, who }) => {
+    const parsed = { data: body }
     const result = await sql.begin(async (sql) => {
-      const [current] = await formRows(sql, who, req.params.id)
+      const [current] = await formRows(sql, who, params.id)
       if (!current) return notFound('form')
       const next = {
         subsidiary: parsed.data.subsidiary ?? current.subsidiary,
@@ -187,18 +125,10 @@ export function formAdminRoutes(deps: { sql: Sql }): Router {
         where id = ${current.id}`
       return (await formRows(sql, who, current.id))[0]!
     })
-    if ('status' in result) return send(res, result)
-    res.json(toForm(result))
+    if ('status' in result) return result
+    return { status: 200, body: toForm(result) }
   })
 
   return router
 }
 
-function decodes(url: string): boolean {
-  try {
-    decodeURIComponent(new URL(url).pathname)
-    return true
-  } catch {
-    return false
-  }
-}

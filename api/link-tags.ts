@@ -2,7 +2,8 @@ import { Router } from 'express'
 import type { Sql } from 'postgres'
 import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
-import { caller } from './auth'
+import { enrolmentRequests } from './contract/enrolment-requests'
+import { route } from './contract/mount'
 import { currentSet } from './template-access'
 
 // The tracking tags of the links in each mail template (href="…?mt_tag=service-kit"), so that the
@@ -16,11 +17,11 @@ const SAMPLE_CONTACT = { email: 'sample@example.invalid', firstName: null, lastN
 /** GET /link-tags: { templates: [{ id, tags }] }, tags in the order the links appear. */
 export function linkTagRoutes(deps: { sql: Sql; renderer: TemplateRenderer; templateStore?: TemplateStore }): Router {
   const router = Router()
-  router.get('/link-tags', async (req, res) => {
+  route(router, enrolmentRequests.linkTags, async ({ who }) => {
     const [subsidiary] = await deps.sql<{ code: string; name: string; locale: string }[]>`
-      select code, name, locale from subsidiaries where account_id = ${caller(req).acc} order by is_headquarters desc, code limit 1`
-    if (!subsidiary) return void res.json({ templates: [] })
-    const set = await currentSet(deps, caller(req).acc)
+      select code, name, locale from subsidiaries where account_id = ${who.acc} order by is_headquarters desc, code limit 1`
+    if (!subsidiary) return { status: 200, body: { templates: [] } }
+    const set = await currentSet(deps, who.acc)
     const templates = await Promise.all(
       [...set.mails.keys()].map(async (id) => {
         const tags: string[] = []
@@ -39,7 +40,7 @@ export function linkTagRoutes(deps: { sql: Sql; renderer: TemplateRenderer; temp
         return { id, tags }
       }),
     )
-    res.json({ templates })
+    return { status: 200, body: { templates } }
   })
   return router
 }

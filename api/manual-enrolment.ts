@@ -6,24 +6,15 @@ import { z } from 'zod'
 import { enrolContact, loadEnteringCampaign, type SkipReason } from '../engine/enrol'
 import { startEnrolmentJob } from '../engine/entry-client'
 import { manualOccasion } from '../engine/triggers'
-import { caller, seesSubsidiary, type Caller } from './auth'
-import { may } from './permissions'
+import { seesSubsidiary, type Caller } from './auth'
+import { enrolmentRequests } from './contract/enrolment-requests'
+import { route } from './contract/mount'
 import { parseEnrolmentCsv, type CsvProblem, type CsvRow } from './enrolment-csv'
 import { invalidInput, notFound, send } from './errors'
 import { rejectUnstorableBody } from './input-guard'
 import { emailAddress } from './input-schemas'
 
-const uuid = z.uuid()
-const singleOrSegment = z.union([
-  z.strictObject({ email: emailAddress() }),
-  z.strictObject({ contactId: z.uuid() }),
-  z.strictObject({ segmentId: z.uuid() }),
-])
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/
-
-// authorsCampaigns (api/auth.ts) is the role half of this plus HQ scope. Enrolling is open to subsidiary
-// marketers too, for the contacts of their own subsidiaries (seesSubsidiary), which is checked per contact.
-const enrolsContacts = (who: Caller) => may(who, 'enrolments.enrol')
 
 const SKIP_MESSAGES: Record<SkipReason, string> = {
   unknown_contact: 'no such contact in your subsidiaries',
@@ -36,9 +27,9 @@ const SKIP_MESSAGES: Record<SkipReason, string> = {
 interface JobSummaryRow {
   id: string
   campaign_id: string
-  source: string
+  source: 'csv' | 'segment'
   segment_id: string | null
-  status: string
+  status: 'pending' | 'running' | 'done' | 'failed'
   failure: string | null
   requested_by: string
   subsidiaries: string[] | null
@@ -61,67 +52,63 @@ export function manualEnrolmentRoutes(deps: { sql: Sql; client: Client; taskQueu
   const router = Router()
   const csvBody = text({ type: 'text/csv', limit: '20mb' })
 
-  router.post('/campaigns/:id/enrolments', csvBody, rejectUnstorableBody, async (req, res) => {
-    const who = caller(req)
-    if (!enrolsContacts(who)) return send(res, { status: 403, code: 'forbidden', message: 'only marketers enrol contacts by hand' })
-    const id = uuid.safeParse(req.params.id)
-    if (!id.success) return send(res, notFound('campaign'))
-    const [known] = await sql<{ status: string }[]>`select status from campaigns where id = ${id.data} and account_id = ${who.acc}`
-    if (!known) return send(res, notFound('campaign'))
-    const campaign = await loadEnteringCampaign(sql, who.acc, id.data)
-    if (!campaign) return send(res, { status: 409, code: 'campaign_not_live', field: 'status', message: `status: the campaign is ${known.status}; only live (or paused) campaigns take enrolments` })
-    const key = req.header('idempotency-key')
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      return send(res, { status: 400, code: 'invalid_input', field: 'Idempotency-Key', message: 'Idempotency-Key: 1-200 printable characters without spaces' })
-    }
-
-    if (req.is('text/csv')) {
-      const body = typeof req.body === 'string' ? req.body : ''
-      const parsed = parseEnrolmentCsv(body)
-      if (!parsed.ok) {
-        const status = parsed.error === 'too_many_rows' ? 413 : 400
-        return send(res, { status, code: parsed.error, field: 'body', message: parsed.message })
+  // Enrolling is open to subsidiary marketers too (enrolments.enrol), for the contacts of their own
+  // subsidiaries (seesSubsidiary), which is checked per contact.
+  route(
+    router,
+    enrolmentRequests.enrol,
+    async ({ params, body: input, who, req, res }) => {
+      const id = { data: params.id }
+      const [known] = await sql<{ status: string }[]>`select status from campaigns where id = ${id.data} and account_id = ${who.acc}`
+      if (!known) return notFound('campaign')
+      const campaign = await loadEnteringCampaign(sql, who.acc, id.data)
+      if (!campaign) return { status: 409, code: 'campaign_not_live', field: 'status', message: `status: the campaign is ${known.status}; only live (or paused) campaigns take enrolments` }
+      const key = req.header('idempotency-key')
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        return { status: 400, code: 'invalid_input', field: 'Idempotency-Key', message: 'Idempotency-Key: 1-200 printable characters without spaces' }
       }
-      const job = await createJob(sql, who, { campaignId: id.data, key: key ?? `csv:${digest(body)}`, source: 'csv', rows: parsed.rows, problems: parsed.problems })
-      await startEnrolmentJob(deps.client, deps.taskQueue, { jobId: job.id })
-      return void res.status(job.created ? 202 : 200).json(await jobSummary(sql, job.id))
-    }
 
-    const parsed = singleOrSegment.safeParse(req.body)
-    if (!parsed.success) {
-      const error = invalidInput(parsed.error)
-      return send(res, { ...error, message: `body: send {"email"}, {"contactId"} or {"segmentId"}, or a text/csv upload (${error.message})` })
-    }
-    const input = parsed.data
+      if (req.is('text/csv')) {
+        const body = typeof req.body === 'string' ? req.body : ''
+        const parsed = parseEnrolmentCsv(body)
+        if (!parsed.ok) {
+          const status = parsed.error === 'too_many_rows' ? 413 : 400
+          return { status, code: parsed.error, field: 'body', message: parsed.message }
+        }
+        const job = await createJob(sql, who, { campaignId: id.data, key: key ?? `csv:${digest(body)}`, source: 'csv', rows: parsed.rows, problems: parsed.problems })
+        await startEnrolmentJob(deps.client, deps.taskQueue, { jobId: job.id })
+        return jobAnswer(job.created, await jobSummary(sql, job.id))
+      }
+      if (typeof input === 'string') return { status: 400, code: 'invalid_input', field: 'body', message: 'body: send {"email"}, {"contactId"} or {"segmentId"}, or a text/csv upload' }
 
-    if ('segmentId' in input) {
-      const [segment] = await sql`select id from segments where id = ${input.segmentId} and account_id = ${who.acc}`
-      if (!segment) return send(res, { ...notFound('segment'), field: 'segmentId' })
-      const job = await createJob(sql, who, { campaignId: id.data, key: key ?? `segment:${input.segmentId}`, source: 'segment', segmentId: input.segmentId })
-      await startEnrolmentJob(deps.client, deps.taskQueue, { jobId: job.id })
-      return void res.status(job.created ? 202 : 200).json(await jobSummary(sql, job.id))
-    }
+      if ('segmentId' in input) {
+        const [segment] = await sql`select id from segments where id = ${input.segmentId} and account_id = ${who.acc}`
+        if (!segment) return { ...notFound('segment'), field: 'segmentId' }
+        const job = await createJob(sql, who, { campaignId: id.data, key: key ?? `segment:${input.segmentId}`, source: 'segment', segmentId: input.segmentId })
+        await startEnrolmentJob(deps.client, deps.taskQueue, { jobId: job.id })
+        return jobAnswer(job.created, await jobSummary(sql, job.id))
+      }
 
-    const [contact] = await sql<{ id: string; subsidiary_code: string }[]>`
-      select c.id, s.code as subsidiary_code from contacts c join subsidiaries s on s.id = c.subsidiary_id
-      where c.account_id = ${who.acc} and ${'email' in input ? sql`lower(c.email) = lower(${input.email})` : sql`c.id = ${input.contactId}`}`
-    // Not "forbidden": a caller must not learn that a contact of another subsidiary exists.
-    if (!contact || !seesSubsidiary(who, contact.subsidiary_code)) {
-      return send(res, { status: 404, code: 'not_found', field: 'email' in input ? 'email' : 'contactId', message: `${'email' in input ? 'email' : 'contactId'}: ${SKIP_MESSAGES.unknown_contact}` })
-    }
-    const outcome = await enrolContact({ sql, client: deps.client, taskQueue: deps.taskQueue }, campaign, { contactId: contact.id, occasion: manualOccasion(key ?? 'single') })
-    if (outcome.outcome === 'skipped') return send(res, { status: 409, code: outcome.reason, message: SKIP_MESSAGES[outcome.reason] })
-    res.status(outcome.repeated ? 200 : 201).json({ enrolmentId: outcome.enrolmentId, contactId: contact.id, repeated: outcome.repeated })
-  })
+      const [contact] = await sql<{ id: string; subsidiary_code: string }[]>`
+        select c.id, s.code as subsidiary_code from contacts c join subsidiaries s on s.id = c.subsidiary_id
+        where c.account_id = ${who.acc} and ${'email' in input ? sql`lower(c.email) = lower(${input.email})` : sql`c.id = ${input.contactId}`}`
+      // Not "forbidden": a caller must not learn that a contact of another subsidiary exists.
+      if (!contact || !seesSubsidiary(who, contact.subsidiary_code)) {
+        return { status: 404, code: 'not_found', field: 'email' in input ? 'email' : 'contactId', message: `${'email' in input ? 'email' : 'contactId'}: ${SKIP_MESSAGES.unknown_contact}` }
+      }
+      const outcome = await enrolContact({ sql, client: deps.client, taskQueue: deps.taskQueue }, campaign, { contactId: contact.id, occasion: manualOccasion(key ?? 'single') })
+      if (outcome.outcome === 'skipped') return { status: 409, code: outcome.reason, message: SKIP_MESSAGES[outcome.reason] }
+      const enrolled = { enrolmentId: outcome.enrolmentId, contactId: contact.id, repeated: outcome.repeated }
+      return outcome.repeated ? { status: 200, body: enrolled } : { status: 201, body: enrolled }
+    },
+    { use: [csvBody, rejectUnstorableBody] },
+  )
 
-  router.get('/enrolment-jobs/:id', async (req, res) => {
-    const id = uuid.safeParse(req.params.id)
-    if (!id.success) return send(res, notFound('enrolment job'))
-    const who = caller(req)
-    const [owner] = await sql<{ requested_by: string }[]>`select requested_by from enrolment_jobs where id = ${id.data} and account_id = ${who.acc}`
+  route(router, enrolmentRequests.job, async ({ params, who }) => {
+    const [owner] = await sql<{ requested_by: string }[]>`select requested_by from enrolment_jobs where id = ${params.id} and account_id = ${who.acc}`
     // A job lists addresses of the requester's subsidiaries: HQ sees every job, others their own.
-    if (!owner || (who.subs !== '*' && owner.requested_by !== who.sub)) return send(res, notFound('enrolment job'))
-    res.json(await jobSummary(sql, id.data))
+    if (!owner || (who.subs !== '*' && owner.requested_by !== who.sub)) return notFound('enrolment job')
+    return { status: 200, body: await jobSummary(sql, params.id) }
   })
 
   // The CSV parser's own failures (too large, bad encoding) in this route's words rather than the JSON parser's.
@@ -133,6 +120,9 @@ export function manualEnrolmentRoutes(deps: { sql: Sql; client: Client; taskQueu
   router.use(csvErrors)
   return router
 }
+
+/** 202 for a job this request created, 200 for the one the same request created before. */
+const jobAnswer = (created: boolean, body: ApiJobSummary) => (created ? { status: 202 as const, body } : { status: 200 as const, body })
 
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url')
 

@@ -6,9 +6,9 @@ import type { TemplateIssue } from '../templates/template-errors'
 import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import type { TemplateKind, TemplateSet } from '../templates/template-set'
-import { authorsCampaigns, caller, seesSubsidiary } from './auth'
-import { may } from './permissions'
+import { caller } from './auth'
 import { send, type ApiError } from './errors'
+import { mayEditTemplate } from './permissions'
 
 export interface TemplateApiDeps {
   sql: Sql
@@ -36,9 +36,7 @@ export async function currentSet(deps: TemplateApiDeps, accountId: string, pins:
  * derived template (its overrides), never the master, mails, blocks or locale strings shared by all.
  */
 export function mayEdit(req: Request, res: Response, kind: TemplateKind, key: string): boolean {
-  const who = caller(req)
-  if (authorsCampaigns(who)) return true
-  if (kind === 'subsidiary' && may(who, 'templates.edit') && seesSubsidiary(who, key.toUpperCase())) return true
+  if (mayEditTemplate(caller(req), kind, key)) return true
   const what = kind === 'subsidiary' ? `the ${key.toUpperCase()} subsidiary's template` : `${kind} templates`
   send(res, { status: 403, code: 'forbidden', message: `you may not edit ${what}${kind === 'subsidiary' ? ' (only its own marketers and HQ may)' : ' (only HQ marketers may)'}` })
   return false

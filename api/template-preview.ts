@@ -10,9 +10,9 @@ import { fontFaces } from '../db/template-fonts'
 import { fontWarnings } from '../templates/fonts'
 import { contentSchemas, TEMPLATE_KINDS, withItem, type TemplateSet } from '../templates/template-set'
 import { caller, seesSubsidiary } from './auth'
-import { may } from './permissions'
 import { invalidInput, send, type ApiError } from './errors'
 import { emailAddress, int4 } from './input-schemas'
+import { may, refusal } from './permissions'
 import { currentSet, TEMPLATE_KEY, templateInvalid, type TemplateApiDeps } from './template-access'
 
 const contactSchema = z.union([
@@ -105,7 +105,7 @@ export function templatePreviewRoutes(deps: TemplateApiDeps): Router {
 
   router.post('/templates/test-send', async (req, res) => {
     const who = caller(req)
-    if (!may(who, 'templates.test-send')) return send(res, { status: 403, code: 'forbidden', message: 'only marketers send test mails' })
+    if (!may(who, 'templates.test-send')) return send(res, { status: 403, code: 'forbidden', message: refusal('templates.test-send') })
     const body = testSendBody.safeParse(req.body)
     if (!body.success) return send(res, invalidInput(body.error))
     if (!deps.mailer) return send(res, { status: 409, code: 'conflict', message: 'no mail transport in this process' })

@@ -19,14 +19,14 @@ export interface BenchOptions {
   handoverConcurrency: number
   horizon: string
   designerNodes: number
-  reportContacts: number
-  reportTouches: number
-  reportDeals: number
-  reportRequests: number
   sendMails: number
   sendConcurrency: number
   branchContacts: number
   branchConcurrency: number
+  reportContacts: number
+  reportTouches: number
+  reportDeals: number
+  reportRequests: number
   timeoutMs: number
   out: string
 }
@@ -47,12 +47,12 @@ export const USAGE = `npm run bench -- [options]
   --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
   --handover-concurrency N handover: leads in flight (4)
   --designer-nodes N    designer: steps on the large campaign's canvas (300)
-  --report-contacts N   reporting: generated contacts (1000000); --report-touches N touches (10000000); --report-deals N deals (100000)
-  --report-requests N   reporting: requests per dashboard endpoint for p50/p95 (40)
   --send-mails N        sending: mails through the product's send activity, and through raw pooled nodemailer (1000)
   --send-concurrency N  sending: sends in flight on each path (32)
   --branch-contacts N   branching: waiting enrolments whose tracked link is clicked (100)
   --branch-concurrency N branching: clicks in flight (4)
+  --report-contacts N   reporting: generated contacts (1000000); --report-touches N touches (10000000); --report-deals N deals (100000)
+  --report-requests N   reporting: requests per dashboard endpoint for p50/p95 (40)
   --horizon D           history: simulated time an enrolment may run at most (730d)
   --timeout D           enrolment: how long to wait for all enrolments before reporting what finished (30m)
   --out FILE            where the JSON goes (bench/results/latest.json)
@@ -90,14 +90,14 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     handoverConcurrency: 4,
     horizon: '730d',
     designerNodes: 300,
-    reportContacts: 1_000_000,
-    reportTouches: 10_000_000,
-    reportDeals: 100_000,
-    reportRequests: 40,
     sendMails: 1_000,
     sendConcurrency: 32,
     branchContacts: 100,
     branchConcurrency: 4,
+    reportContacts: 1_000_000,
+    reportTouches: 10_000_000,
+    reportDeals: 100_000,
+    reportRequests: 40,
     timeoutMs: 30 * 60_000,
     out: 'bench/results/latest.json',
   }

@@ -5,9 +5,9 @@ import type { HistoryResult } from './history'
 import type { IngestionResult } from './ingestion'
 import { formatNumber } from './measure'
 import type { RenderingResult } from './rendering'
-import type { ReportingResult } from './reporting'
 import type { SendingResult } from './sending'
 import type { BranchingResult } from './branching'
+import type { ReportingResult } from './reporting'
 
 // The printed summary: one line per figure, the product's beside the raw tool's from the same run.
 
@@ -18,9 +18,9 @@ export interface Results {
   ingestion?: IngestionResult
   designer?: DesignerResult
   handover?: HandoverResult
-  reporting?: ReportingResult
   sending?: SendingResult
   branching?: BranchingResult
+  reporting?: ReportingResult
   failures: { benchmark: string; error: string }[]
 }
 
@@ -131,7 +131,6 @@ function rows(results: Results): Row[] {
     })
   }
   if (results.handover) out.push(...handoverRows(results.handover))
-  if (results.reporting) out.push(...reportingRows(results.reporting))
   if (results.branching) {
     const { branching: b } = results
     const label = `behaviour → branch (${b.contacts} clicks, ${b.concurrency} in flight, load ${b.load.join(', ')})`
@@ -156,6 +155,7 @@ function rows(results: Results): Row[] {
       cpu: cpuPair(sending.product.cpuBusy, sending.raw.cpuBusy),
     })
   }
+  if (results.reporting) out.push(...reportingRows(results.reporting))
   return out
 }
 

@@ -17,9 +17,9 @@ import { parseOptions, USAGE, type Benchmark, type BenchOptions } from './option
 import { bundleEmptyWorkflow } from './raw-baselines'
 import { formatReport, type Results } from './report'
 import { runRendering } from './rendering'
-import { runReporting } from './reporting'
 import { runSending } from './sending'
 import { runBranching } from './branching'
+import { runReporting } from './reporting'
 
 // `npm run bench`: each benchmark against real components it starts itself (a Temporal dev server on a free
 // port, a throwaway Postgres database or in-memory PGlite, the product with its SMTP sink), the product's

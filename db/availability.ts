@@ -24,14 +24,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /**
  * The app's and the workers' connection pool. A database restart must cost seconds, not a hung request:
- * connecting gives up after a few seconds, and reconnect attempts back off to at most one second (the
- * driver's default grows to 20 s, which kept requests waiting long after the database was back).
+ * reconnect attempts back off to at most one second (the driver's default grows to 20 s, which kept
+ * requests waiting long after the database was back). A refused connection fails at once; the connect
+ * timeout stays the driver's 30 s, as a busy machine can take seconds to start a backend.
  */
 export function connectDatabase(url: string, options: { max: number }): Sql {
   return postgres(url, {
     max: options.max,
     onnotice: () => {},
-    connect_timeout: 5,
     backoff: (attempts: number) => Math.min(0.05 * 2 ** attempts, 1),
   })
 }

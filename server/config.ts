@@ -43,6 +43,8 @@ const schema = z.object({
   // The tracking cookies' Domain, e.g. ".kessler-hydraulik.example" when the app runs on a subdomain of the website.
   TRACKING_COOKIE_DOMAIN: z.string().optional(),
   DOUBLE_OPT_IN_VALID_FOR: z.string().refine((text) => parseDuration(text) !== null, 'a duration such as 7d').default('7d'),
+  // Records per page when the CRM sync walks the CRM's lists.
+  CRM_PAGE_SIZE: z.coerce.number().int().min(20).max(1000).default(200),
   DEEPL_API_KEY: z.string().optional(),
   // Sign-in (issue 14): session idle and absolute limits, lockout, invitation and reset link validity.
   SESSION_IDLE: duration('2h'),
@@ -71,6 +73,8 @@ export interface Config {
   mailDomain: string
   seedDemo: boolean
   runWorker: boolean
+  /** Records per page of a CRM sync. */
+  crmPageSize: number
   /** Path of a prebuilt workflow bundle (server/build-workflow-bundle.ts); unset: bundled at worker start. */
   workflowBundlePath?: string
   /** Machine translation of missing template strings; null without DEEPL_API_KEY. */
@@ -128,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailDomain: e.MAIL_DOMAIN,
     seedDemo: e.SEED_DEMO,
     runWorker: e.RUN_WORKER,
+    crmPageSize: e.CRM_PAGE_SIZE,
     workflowBundlePath: e.WORKFLOW_BUNDLE || undefined,
     tracking: {
       machineClickAfterDeliveryMs: e.MACHINE_CLICK_AFTER_DELIVERY,

@@ -63,6 +63,9 @@ export async function startSmtpSink(options: { port: number; keep?: number }): P
     server.once('error', reject)
     server.listen(options.port, '127.0.0.1', () => resolve())
   })
+  // A client that dies mid-session (a worker killed while sending) resets its connection: that is the
+  // client's failure, which it retries; the sink keeps serving the others.
+  server.on('error', () => {})
   const port = (server.server.address() as { port: number }).port
   return {
     url: `smtp://127.0.0.1:${port}`,

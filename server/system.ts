@@ -4,9 +4,10 @@ import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, type Worker } from '@temporalio/worker'
-import postgres, { type Sql } from 'postgres'
+import type { Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
+import { createSecretBox } from '../crm/secret-box'
 import { createApp } from '../api/app'
 import { connectDatabase } from '../db/availability'
 import { migrate } from '../db/migrate'
@@ -85,6 +86,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await mkdir(config.dataDir, { recursive: true })
     const secret = config.appSecret ?? (await persistentSecret(join(config.dataDir, 'app-secret')))
     const tokens = createTokenSigner(secret)
+    const crmSecrets = createSecretBox(secret)
 
     let databaseUrl = config.databaseUrl
     if (!databaseUrl) {
@@ -142,7 +144,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution, people: config.people, mailFrom: `Kessler Campaigns <no-reply@${config.mailDomain}>` })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution, crmSecrets, people: config.people, mailFrom: `Kessler Campaigns <no-reply@${config.mailDomain}>` })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
@@ -169,6 +171,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           mailDomain: config.mailDomain,
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
+          crmSecrets,
+          crmPageSize: config.crmPageSize,
         }),
         workflowBundle: options.workflowBundle ?? (config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined),
       })

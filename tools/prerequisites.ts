@@ -34,6 +34,8 @@ if (mode === 'test') {
     ...(existsSync(CHROMIUM) ? [] : ['chromium']),
     ...(onPath('java') ? [] : ['default-jdk-headless']),
     ...(onPath('mvn') ? [] : ['maven']),
+    // BottleCRM, the real CRM the sync tests run against (tools/bottlecrm), keeps its tasks in Redis.
+    ...(onPath('redis-server') ? [] : ['redis-server']),
   ]
   const venv = spawnSync('python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status === 0
   if (!existsSync(SCHEMATHESIS) && !venv) packages.push('python3-venv')

@@ -1,9 +1,11 @@
 import { campaigns } from './campaigns'
 import { consent } from './consent'
 import { contacts } from './contacts'
+import { enrolmentRequests } from './enrolment-requests'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
 import { events } from './events'
+import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
 import { personas } from './personas'
@@ -18,6 +20,7 @@ export const API_CONTRACT = {
   events,
   campaigns,
   enrolments,
+  enrolmentRequests,
   contacts,
   simulation,
   segments,
@@ -26,4 +29,5 @@ export const API_CONTRACT = {
   leads,
   handovers,
   consent,
+  forms,
 } satisfies ContractAreas

@@ -23,6 +23,7 @@ import { viewOf } from './people/people-api'
 import { useSession } from './people/session'
 import { SignInPage } from './people/SignInPage'
 import { UserMenu } from './people/UserMenu'
+import { ContactPages, contactViewOf } from './contacts/ContactPages'
 import { ReportsLink, useManagerLanding } from './reports/ReportsLink'
 import { isReportsView } from './reports/reports-api'
 
@@ -62,6 +63,8 @@ function Designer({ token }: { token: string | null }) {
   const store = useMemo(() => createDesignerStore(api), [api])
   if (isLeadsView(window.location.search)) return <LeadsPage token={token} />
   if (isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
+  const contactView = contactViewOf(window.location.search)
+  if (contactView) return <ContactPages token={token} view={contactView} />
   if (isReportsView(window.location.search)) return <Suspense fallback={null}><ReportsPage token={token} /></Suspense>
   return (
     <ApiContext.Provider value={api}>

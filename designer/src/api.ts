@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { campaignDetailSchema, campaigns, campaignStatusSchema, campaignSummarySchema, publishedVersionSchema } from '../../api/contract/campaigns'
 import type { RequestBody, ResponseBody } from '../../api/contract/route'
 import type { simulation } from '../../api/contract/simulation'
+import type { enrolmentJobSchema, enrolmentRequests, singleEnrolmentSchema } from '../../api/contract/enrolment-requests'
 import type { system } from '../../api/contract/system'
 import type { contacts, contactSummarySchema } from '../../api/contract/contacts'
 import type { enrolmentDetailSchema, enrolments, enrolmentSummarySchema } from '../../api/contract/enrolments'
@@ -24,7 +25,7 @@ export type CampaignAction = 'pause' | 'resume' | 'stop'
 export type CampaignControlResult = ResponseBody<typeof enrolments.pause, 200>
 
 /** GET /api/link-tags: the tracking tags of each mail template's links. */
-export type LinkTags = { id: string; tags: string[] }[]
+export type LinkTags = ResponseBody<typeof enrolmentRequests.linkTags, 200>['templates']
 
 /** GET /api/contacts: one contact as pickers show it. */
 export type ContactSummary = z.infer<typeof contactSummarySchema>
@@ -41,41 +42,13 @@ export interface PersonaOption {
 }
 
 /** The answer to enrolling one contact (201; 200 when the same request was sent before). */
-export interface SingleEnrolment {
-  enrolmentId: string
-  contactId: string
-  repeated: boolean
-}
-
-/** pending (stored) → running (its workflow prepared the rows) → done. */
-export type EnrolmentJobStatus = 'pending' | 'running' | 'done' | 'failed'
-
-export interface SkippedRow {
-  line: number
-  email: string | null
-  reason: string
-  message: string
-}
+export type SingleEnrolment = z.infer<typeof singleEnrolmentSchema>
 
 /** GET /api/enrolment-jobs/:id: a CSV upload or a segment being enrolled, row by row. */
-export interface EnrolmentJob {
-  id: string
-  campaignId: string
-  source: 'csv' | 'segment'
-  segmentId: string | null
-  status: EnrolmentJobStatus
-  /** Why a failed job stopped. */
-  failure?: string | null
-  total: number
-  done: number
-  enrolled: number
-  skipped: number
-  skippedByReason: Record<string, number>
-  /** The first 100 skipped rows, by line. */
-  skippedRows: SkippedRow[]
-  createdAt: string
-  finishedAt: string | null
-}
+export type EnrolmentJob = z.infer<typeof enrolmentJobSchema>
+/** pending (stored) → running (its workflow prepared the rows) → done. */
+export type EnrolmentJobStatus = EnrolmentJob['status']
+export type SkippedRow = EnrolmentJob['skippedRows'][number]
 
 export interface TemplateSummary {
   id: string

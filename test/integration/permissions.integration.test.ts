@@ -32,7 +32,7 @@ function routesOf(router: Router): string[] {
 
 const registered = () => {
   // Only to list routes: nothing is called on these dependencies.
-  const app = createApp({ sql: system.sql, client: system.client, tokens: system.tokens, taskQueue: 'x', scanEvery: '1h', dispatcher: system.dispatcher, renderer: system.renderer, simulator: {} as never, log: () => {} } as AppDeps)
+  const app = createApp({ sql: system.sql, client: system.client, tokens: system.tokens, taskQueue: 'x', scanEvery: '1h', dispatcher: system.dispatcher, renderer: system.renderer, simulator: {} as never, log: () => {}, crmSecrets: {} as never } as AppDeps)
   return routesOf(app.locals.apiRouter as Router)
 }
 

@@ -77,7 +77,7 @@ it.skipIf(skip)('dispatches each event once while two app processes run the disp
   const delivered = deliveries('@two-dispatchers.example')
   expect([...delivered.values()].filter((count) => count !== 1)).toEqual([])
   expect(delivered.size).toBe(emails.length * 3)
-})
+}, 300_000)
 
 it.skipIf(skip)('continues every enrolment where it was when the Temporal server restarts mid-campaign', async () => {
   const campaignId = await publish('Temporal restart', 'temporal_restart', '4s')

@@ -5,7 +5,8 @@ import { API_CONTRACT } from '../../api/contract'
 import { openApiDocument } from '../../api/contract/openapi'
 import { may, mayEditTemplate, PERMISSIONS } from '../../api/permissions'
 
-const document = () => openApiDocument(API_CONTRACT, { title: 'test', version: '1' })
+const generated = openApiDocument(API_CONTRACT, { title: 'test', version: '1' })
+const document = () => generated
 const who = (role: Role, subs: Caller['subs'] = '*'): Pick<Caller, 'role' | 'subs'> => ({ role, subs })
 
 describe('the API contract as OpenAPI', () => {
@@ -15,7 +16,7 @@ describe('the API contract as OpenAPI', () => {
     expect(result.errors ?? []).toEqual([])
     expect(result.valid).toBe(true)
     expect(validator.version).toBe('3.1')
-  })
+  }, 60_000)
 
   it('names a permission from the table (or says it is public) on every operation, with unique operation ids', () => {
     const operations = Object.values(document().paths).flatMap((methods) => Object.values(methods)) as { operationId: string; security?: unknown[]; 'x-permission'?: string }[]

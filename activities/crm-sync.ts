@@ -1,0 +1,233 @@
+import { createHash } from 'node:crypto'
+import { ApplicationFailure, Context } from '@temporalio/activity'
+import type { Sql } from 'postgres'
+import { CrmRefused, CrmUnavailable, type CrmAdapter, type CrmCursor, type CrmRecord, type CrmWrite } from '../crm/adapter'
+import { createBottleCrmAdapter } from '../crm/bottlecrm'
+import { DEFAULT_MAPPINGS, ENRICHMENT_KEYS, normaliseValue, PERSON_FIELDS, type EnrichmentField, type FieldMappings, type PersonField } from '../crm/mapping'
+import type { SecretBox } from '../crm/secret-box'
+import { activeSyncRun, crmConnection, cursorOf, linksByCrmIds, saveCursor, syncRun, type CrmConnectionRow, type CrmLinkRow } from '../db/crm'
+import { applyOpportunity, applyPerson, productValue } from './crm-inbound'
+
+/** The order a run walks the CRM's objects in: people first, so opportunities find their contacts; then ours out. */
+export const SYNC_STREAMS = ['contact', 'lead', 'opportunity', 'out'] as const
+type Stream = (typeof SYNC_STREAMS)[number]
+
+export interface CrmSyncDeps {
+  sql: Sql
+  secrets: SecretBox
+  /** The adapter for a connection; tests may wrap the real one (to count calls), never imitate the CRM. */
+  adapterFor?: (connection: CrmConnectionRow, token: string) => CrmAdapter
+  /** Records per page, both directions (CRM_PAGE_SIZE). */
+  pageSize?: number
+}
+
+export function crmAdapter(deps: Pick<CrmSyncDeps, 'secrets' | 'adapterFor' | 'pageSize'>, connection: CrmConnectionRow): CrmAdapter {
+  const { token } = JSON.parse(deps.secrets.open(connection.credentials_encrypted, connection.account_id)) as { token: string }
+  if (deps.adapterFor) return deps.adapterFor(connection, token)
+  return createBottleCrmAdapter({ baseUrl: connection.base_url, token, pageSize: deps.pageSize })
+}
+
+export function createCrmSyncActivities(deps: CrmSyncDeps) {
+  const { sql } = deps
+  return {
+    /**
+     * Opens a run for the account (or joins the one already under way: two schedules never walk the CRM
+     * at once). Idempotent by runId, which the workflow mints.
+     */
+    async startCrmSyncRun(input: { accountId: string; runId: string; trigger: 'schedule' | 'manual' }): Promise<{ runId: string; joined: boolean } | null> {
+      const connection = await crmConnection(sql, input.accountId)
+      if (!connection?.enabled) return null
+      return sql.begin(async (sql) => {
+        await sql`select pg_advisory_xact_lock(hashtext(${`crm-sync:${input.accountId}`}))`
+        const mine = await syncRun(sql as unknown as Sql, input.runId)
+        if (mine) return { runId: mine.id, joined: false }
+        const active = await activeSyncRun(sql as unknown as Sql, input.accountId)
+        if (active) return { runId: active.id, joined: true }
+        await sql`insert into crm_sync_runs (id, account_id, trigger, stream) values (${input.runId}, ${input.accountId}, ${input.trigger}, ${SYNC_STREAMS[0]})`
+        return { runId: input.runId, joined: false }
+      })
+    },
+
+    /**
+     * Syncs the run's next page and moves its position, in one transaction with what the page changed: a
+     * crash before the commit repeats the page (applying a record twice changes nothing), after it goes on
+     * from the next. CRM down, 429 or 5xx: the run says "retrying" with the reason and Temporal retries with
+     * backoff (after Retry-After when the CRM sent one).
+     */
+    async syncCrmPage(input: { runId: string }): Promise<{ done: boolean }> {
+      const run = await syncRun(sql, input.runId)
+      if (!run || run.status === 'done' || run.status === 'failed') return { done: true }
+      const connection = await crmConnection(sql, run.account_id)
+      if (!connection) {
+        await sql`update crm_sync_runs set status = 'failed', last_error = 'the CRM connection was removed', finished_at = now() where id = ${run.id}`
+        return { done: true }
+      }
+      const adapter = crmAdapter(deps, connection)
+      const stream = (run.stream ?? SYNC_STREAMS[0]) as Stream
+      const mappings = { ...DEFAULT_MAPPINGS, ...connection.field_mappings }
+      try {
+        if (stream === 'out') await pushPage(deps, adapter, run.id, run.account_id, mappings, run.page)
+        else await pullPage(sql, adapter, run.id, run.account_id, stream, mappings, run.page)
+        Context.current().heartbeat()
+      } catch (error) {
+        if (error instanceof CrmUnavailable) {
+          await sql`update crm_sync_runs set status = 'retrying', last_error = ${error.message} where id = ${run.id}`
+          throw ApplicationFailure.create({ message: error.message, type: 'CrmUnavailable', nextRetryDelay: error.retryAfterMs ?? undefined })
+        }
+        if (error instanceof CrmRefused) {
+          await sql`update crm_sync_runs set status = 'failed', errors = errors + 1, last_error = ${error.message}, finished_at = now() where id = ${run.id}`
+          throw ApplicationFailure.nonRetryable(error.message, 'CrmRefused')
+        }
+        throw error
+      }
+      const after = await syncRun(sql, run.id)
+      return { done: after!.stream === null }
+    },
+
+    /** Closes the run: done when every stream was walked, failed with the reason otherwise. */
+    async finishCrmSyncRun(input: { runId: string; error?: string }): Promise<void> {
+      if (input.error) await sql`update crm_sync_runs set status = 'failed', last_error = ${input.error}, finished_at = now() where id = ${input.runId} and status <> 'done'`
+      else await sql`update crm_sync_runs set status = 'done', finished_at = now() where id = ${input.runId} and stream is null`
+    },
+  }
+}
+
+export type CrmSyncActivities = ReturnType<typeof createCrmSyncActivities>
+
+function nextStream(stream: Stream): Stream | null {
+  return SYNC_STREAMS[SYNC_STREAMS.indexOf(stream) + 1] ?? null
+}
+
+async function pullPage(sql: Sql, adapter: CrmAdapter, runId: string, accountId: string, stream: Exclude<Stream, 'out'>, mappings: FieldMappings, page: CrmCursor | null): Promise<void> {
+  const cursor = await cursorOf(sql, accountId, stream)
+  const changes = await adapter.changesSince(stream, cursor, page)
+  await sql.begin(async (sql) => {
+    const tx = sql as unknown as Sql
+    let recordsIn = 0
+    let conflicts = 0
+    const links = await linksByCrmIds(tx, accountId, stream, changes.records.map((r) => r.id))
+    const contactLinks = stream === 'opportunity' ? await linksByCrmIds(tx, accountId, 'contact', changes.records.flatMap((r) => ('opportunity' in r.fields ? r.fields.opportunity.contactIds : []))) : new Map<string, CrmLinkRow>()
+    const ctx = { accountId, runId, mappings }
+    for (const record of changes.records) {
+      const link = links.get(record.id)
+      // Our own write coming back (or a record seen again in an overlapping page) is not a change.
+      if (stream !== 'opportunity' && link && sameAsSynced(record, link)) continue
+      const outcome = stream === 'opportunity' ? await applyOpportunity(tx, ctx, record, contactLinks) : await applyPerson(tx, ctx, record, link)
+      if (outcome.applied) recordsIn++
+      conflicts += outcome.conflicts
+    }
+    // A record deleted in the CRM loses its link; the contact, its history and its consent stay in the pool.
+    if (changes.deleted.length) await sql`delete from crm_links where account_id = ${accountId} and object_type = ${stream} and crm_id = any(${changes.deleted})`
+    const following = changes.nextPage ? stream : nextStream(stream)
+    if (!changes.nextPage) await saveCursor(tx, accountId, stream, changes.nextCursor)
+    await sql`
+      update crm_sync_runs set records_in = records_in + ${recordsIn}, conflicts = conflicts + ${conflicts}, status = 'running',
+        stream = ${following}, page = ${changes.nextPage ? sql.json(changes.nextPage as never) : null}
+      where id = ${runId}`
+  })
+}
+
+function sameAsSynced(record: CrmRecord, link: CrmLinkRow): boolean {
+  if (!('person' in record.fields) || !link.crm_values || !Object.keys(link.crm_values).length) return false
+  const person = record.fields.person
+  if (person.consent?.granted) return false
+  return PERSON_FIELDS.every((field) => normaliseValue(field, person[field] ?? null) === (link.crm_values[field] ?? null))
+}
+
+interface OutboundContact {
+  contact_id: string
+  crm_id: string
+  pushed_hash: string | null
+  crm_values: Record<string, string | null>
+  email: string
+  first_name: string | null
+  last_name: string | null
+  company: string | null
+  attributes: Record<string, unknown>
+  consent_status: string
+  consent_source: string | null
+  updated_at: Date
+  lifecycle_stage: string
+  profile_grade: string | null
+  activity_level: number | null
+  personas: string | null
+  campaigns: string | null
+  clicked: string | null
+}
+
+/**
+ * Pushes what campaigns learned about linked contacts onto their CRM records, a page of contacts at a
+ * time in id order (the page is the last id done). A contact whose values hash like the last push is
+ * skipped, so repeating a page writes nothing twice.
+ */
+async function pushPage(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, accountId: string, mappings: FieldMappings, page: CrmCursor | null): Promise<void> {
+  const { sql } = deps
+  const enrichment = (Object.keys(ENRICHMENT_KEYS) as EnrichmentField[]).filter((field) => mappings[field]?.direction === 'to_crm')
+  if (!page) await adapter.ensureCustomFields('contact', enrichment.map((field) => ({ ...ENRICHMENT_KEYS[field], type: 'text' as const })))
+  const after = String(page?.afterContactId ?? '00000000-0000-0000-0000-000000000000')
+  const rows = await sql<OutboundContact[]>`
+    select l.contact_id, l.crm_id, l.pushed_hash, l.crm_values, c.email, c.first_name, c.last_name, c.company, c.attributes, c.consent_status,
+      c.consent_source, c.updated_at, c.lifecycle_stage, s.profile_grade, s.activity_level,
+      (select string_agg(p.name || ' ' || cp.match_percent || '%', ', ' order by cp.match_percent desc) from contact_personas cp join personas p on p.id = cp.persona_id where cp.contact_id = c.id) as personas,
+      (select string_agg(distinct g.name || ' (' || e.status || ')', ', ') from enrolments e join campaigns g on g.id = e.campaign_id where e.contact_id = c.id) as campaigns,
+      (select string_agg(x.label, ', ') from (select coalesce(v.properties->>'tag', v.properties->>'url') as label, max(v.occurred_at) as at from events v
+         where v.contact_id = c.id and v.type = 'click' and not v.suspected_machine group by 1 order by 2 desc limit 10) x) as clicked
+    from crm_links l join contacts c on c.id = l.contact_id left join contact_scores s on s.contact_id = c.id
+    where l.account_id = ${accountId} and l.object_type = 'contact' and l.contact_id > ${after}
+    order by l.contact_id limit ${deps.pageSize ?? 100}`
+  // A few writes in flight at once: the CRM answers each in tens of milliseconds, mostly waiting.
+  const queue = [...rows]
+  const worker = async () => {
+    for (let row = queue.shift(); row; row = queue.shift()) await pushContact(deps, adapter, runId, accountId, row, mappings, enrichment)
+  }
+  await Promise.all(Array.from({ length: PUSH_CONCURRENCY }, worker))
+  const last = rows.at(-1)
+  const done = rows.length < (deps.pageSize ?? 100)
+  await sql`
+    update crm_sync_runs set stream = ${done ? null : 'out'}, page = ${done ? null : sql.json({ afterContactId: last!.contact_id })}, status = 'running'
+    where id = ${runId}`
+}
+
+const PUSH_CONCURRENCY = 4
+
+async function pushContact(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, accountId: string, row: OutboundContact, mappings: FieldMappings, enrichment: EnrichmentField[]): Promise<void> {
+  const { sql } = deps
+  const write = outboundWrite(row, mappings, enrichment)
+  const hash = createHash('sha256').update(JSON.stringify(write)).digest('hex')
+  if (hash === row.pushed_hash) return
+  try {
+    await adapter.upsert('contact', row.crm_id, write)
+  } catch (error) {
+    if (!(error instanceof CrmRefused)) throw error
+    await sql`update crm_sync_runs set errors = errors + 1, last_error = ${`${row.email}: ${error.message}`} where id = ${runId}`
+    return
+  }
+  const synced = { ...row.crm_values, ...Object.fromEntries(Object.entries(write.person ?? {}).map(([field, value]) => [field, normaliseValue(field, value ?? null)])) }
+  await sql.begin(async (sql) => {
+    await sql`update crm_links set pushed_hash = ${hash}, pushed_at = now(), crm_values = ${sql.json(synced as never)} where account_id = ${accountId} and object_type = 'contact' and crm_id = ${row.crm_id}`
+    await sql`update crm_sync_runs set records_out = records_out + 1, status = 'running' where id = ${runId}`
+  })
+}
+
+function outboundWrite(row: OutboundContact, mappings: FieldMappings, enrichment: EnrichmentField[]): CrmWrite {
+  const person: Record<string, string | null> = {}
+  for (const field of PERSON_FIELDS) {
+    const mapping = mappings[field]
+    if (!mapping || mapping.direction === 'from_crm') continue
+    const value = productValue(row, field as PersonField)
+    const last = row.crm_values[field] ?? null
+    // Only what the product changed since the last sync goes out; the inbound side settled the rest.
+    if (normaliseValue(field, value) !== last && (mapping.direction === 'to_crm' || value !== null)) person[field] = value
+  }
+  const values: Record<EnrichmentField, string | null> = {
+    profileGrade: row.profile_grade,
+    activityLevel: row.activity_level === null ? null : String(row.activity_level),
+    scoreCell: row.profile_grade && row.activity_level ? `${row.profile_grade}${row.activity_level}` : null,
+    personas: row.personas,
+    lifecycleStage: row.lifecycle_stage,
+    campaigns: row.campaigns,
+    contentClicked: row.clicked,
+  }
+  const custom = Object.fromEntries(enrichment.map((field) => [ENRICHMENT_KEYS[field].key, values[field] ?? '']))
+  return { ...(Object.keys(person).length ? { person } : {}), custom }
+}

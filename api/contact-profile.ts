@@ -1,0 +1,174 @@
+import { Router, type Request } from 'express'
+import type { Sql } from 'postgres'
+import { z } from 'zod'
+import { mergeContacts } from '../db/duplicates'
+import { opportunitiesOfContact } from '../db/opportunities'
+import { scoreContact } from '../engine/scoring/score-contact'
+import { caller, type Caller } from './auth'
+import { checkImport, commitImport, importBody, summarise } from './contact-import'
+import { invalidInput, notFound, send, type ApiError } from './errors'
+import { may, type Permission, refusal } from './permissions'
+
+const refused = (permission: Permission): ApiError => ({ status: 403, code: 'forbidden', message: refusal(permission) })
+
+// The contact's 360° profile, the duplicates view with merge, CSV import (dry run, commit, progress) and
+// CSV export; all within the caller's subsidiaries. Permission names in comments (issue 13's table).
+
+export const contactParams = z.object({ id: z.uuid('a contact id') })
+export const suggestionParams = z.object({ id: z.uuid('a suggestion id') })
+export const mergeBody = z.strictObject({ keep: z.uuid('the id of the contact to keep') })
+export const importParams = z.object({ id: z.uuid('an import id') })
+
+const visible = (sql: Sql, who: Caller) => (who.subs === '*' ? sql`true` : sql`s.code = any(${who.subs})`)
+
+export function contactProfileRoutes(deps: { sql: Sql }): Router {
+  const { sql } = deps
+  const router = Router()
+
+  async function visibleContact(req: Request, id: string) {
+    const who = caller(req)
+    const [row] = await sql<{ id: string; subsidiary: string }[]>`
+      select c.id, s.code as subsidiary from contacts c join subsidiaries s on s.id = c.subsidiary_id
+      where c.id = ${id} and c.account_id = ${who.acc} and ${visible(sql, who)}`
+    return row ?? null
+  }
+
+  // permission: contacts.read
+  router.get('/contacts/:id/profile', async (req, res) => {
+    const params = contactParams.safeParse(req.params)
+    if (!params.success) return send(res, invalidInput(params.error))
+    const found = await visibleContact(req, params.data.id)
+    if (!found) return send(res, notFound('contact'))
+    const id = found.id
+    const [contact] = await sql`select c.id, c.email, c.first_name as "firstName", c.last_name as "lastName", c.company, c.locale, c.tags, c.attributes, c.lifecycle_stage as "lifecycleStage",
+      c.consent_status as "consentStatus", c.consent_source as "consentSource", c.consent_at as "consentAt", c.created_at as "createdAt", s.code as subsidiary
+      from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.id = ${id}`
+    const [provenance, consent, scores, timeline, campaigns, handovers, duplicates, merges, crm, score] = await Promise.all([
+      sql`select attribute, source, value, changed_at as "changedAt" from attribute_sources where contact_id = ${id} order by attribute`,
+      sql`select id, purpose, status, source, confirmed_at as "at", requested_at as "requestedAt", consent_text_id as "consentTextId", submission_id is not null as "doubleOptIn" from consent_records where contact_id = ${id} order by confirmed_at desc`,
+      sql`select changed_at as "at", cause, profile_after as "profile", activity_after as "activity", profile_points::float as "profilePoints", activity_points::float as "activityPoints" from score_changes where contact_id = ${id} order by changed_at, id`,
+      sql`select id, type, properties, source, occurred_at as "occurredAt" from events where contact_id = ${id} order by occurred_at desc limit 100`,
+      sql`select e.id, g.name as campaign, g.kind, e.status, e.started_at as "startedAt", e.finished_at as "finishedAt",
+            (select coalesce(json_agg(json_build_object('node', st.node_id, 'at', st.entered_at, 'output', st.output) order by st.entered_at), '[]') from enrolment_steps st where st.enrolment_id = e.id) as path
+          from enrolments e join campaigns g on g.id = e.campaign_id where e.contact_id = ${id} order by e.started_at desc`,
+      sql`select h.id, h.cell, h.status, h.crm_status as "crmStatus", h.created_at as "createdAt", r.name as rep from handovers h left join sales_reps r on r.id = h.rep_id where h.contact_id = ${id} order by h.created_at desc`,
+      sql`select d.id, d.rule, d.score::float, d.evidence, case when d.contact_a = ${id} then d.contact_b else d.contact_a end as "otherId", o.email as "otherEmail"
+          from duplicate_suggestions d join contacts o on o.id = (case when d.contact_a = ${id} then d.contact_b else d.contact_a end)
+          where (d.contact_a = ${id} or d.contact_b = ${id}) and d.status = 'open'`,
+      sql`select id, merged_contact_id as "mergedContactId", rule, evidence, merged_snapshot->>'email' as "mergedEmail", moved, merged_by as "mergedBy", merged_at as "mergedAt" from contact_merges where kept_contact_id = ${id} order by merged_at desc`,
+      sql`select object_type as "type", crm_id as "crmId", crm_updated_at as "crmUpdatedAt", pushed_at as "pushedAt" from crm_links where contact_id = ${id}`,
+      sql`select profile_grade as grade, activity_level as level, scored_at as "scoredAt" from contact_scores where contact_id = ${id}`,
+    ])
+    const opportunities = await opportunitiesOfContact(sql, caller(req).acc, id)
+    res.json({
+      contact,
+      score: score[0] ?? null,
+      provenance,
+      consent,
+      // CRM and CSV consent was obtained outside the product: offer a double opt-in to have our own proof.
+      offerDoubleOptIn: contact!.consentStatus !== 'granted' || !consent.some((c) => c.doubleOptIn),
+      scoreHistory: scores,
+      timeline,
+      campaigns,
+      handovers,
+      opportunities: opportunities.map((o) => ({ id: o.id, name: o.name, stage: o.stage, crmStage: o.crm_stage, amount: Number(o.amount_net), products: o.products, closedOn: o.closed_on, source: o.source })),
+      duplicates,
+      merges,
+      crm,
+    })
+  })
+
+  // permission: contacts.duplicates.read — open suggestions with both contacts and the evidence.
+  router.get('/duplicates', async (req, res) => {
+    const who = caller(req)
+    const rows = await sql`
+      select d.id, d.rule, d.score::float, d.evidence, d.created_at as "createdAt",
+        json_build_object('id', a.id, 'email', a.email, 'name', concat_ws(' ', a.first_name, a.last_name), 'company', a.company, 'postalCode', a.attributes->>'postal_code', 'createdAt', a.created_at) as a,
+        json_build_object('id', b.id, 'email', b.email, 'name', concat_ws(' ', b.first_name, b.last_name), 'company', b.company, 'postalCode', b.attributes->>'postal_code', 'createdAt', b.created_at) as b
+      from duplicate_suggestions d join contacts a on a.id = d.contact_a join contacts b on b.id = d.contact_b
+        join subsidiaries s on s.id = a.subsidiary_id join subsidiaries s2 on s2.id = b.subsidiary_id
+      where d.account_id = ${who.acc} and d.status = 'open' and ${visible(sql, who)} and ${who.subs === '*' ? sql`true` : sql`s2.code = any(${who.subs})`}
+      order by d.created_at`
+    res.json({ suggestions: rows })
+  })
+
+  // permission: contacts.merge — keeps `keep`, moves everything of the other onto it, rescores, logs why.
+  router.post('/duplicates/:id/merge', async (req, res) => {
+    const who = caller(req)
+    if (!may(who, 'contacts.merge')) return send(res, refused('contacts.merge'))
+    const params = suggestionParams.safeParse(req.params)
+    if (!params.success) return send(res, invalidInput(params.error))
+    const body = mergeBody.safeParse(req.body)
+    if (!body.success) return send(res, invalidInput(body.error))
+    const [suggestion] = await sql<{ contact_a: string; contact_b: string; rule: string; score: string; evidence: Record<string, unknown> }[]>`
+      select contact_a, contact_b, rule, score, evidence from duplicate_suggestions where id = ${params.data.id} and account_id = ${who.acc} and status = 'open'`
+    if (!suggestion) return send(res, notFound('open duplicate suggestion'))
+    if (body.data.keep !== suggestion.contact_a && body.data.keep !== suggestion.contact_b) return send(res, { status: 400, code: 'invalid_input', field: 'keep', message: 'keep: one of the two contacts of the suggestion' })
+    if (!(await visibleContact(req, suggestion.contact_a)) || !(await visibleContact(req, suggestion.contact_b))) return send(res, notFound('open duplicate suggestion'))
+    const mergedId = body.data.keep === suggestion.contact_a ? suggestion.contact_b : suggestion.contact_a
+    const result = await mergeContacts(sql, { accountId: who.acc, keptId: body.data.keep, mergedId, rule: suggestion.rule, evidence: { ...suggestion.evidence, score: Number(suggestion.score), confirmedBy: who.sub }, actor: who.sub })
+    if (!result) return send(res, notFound('contact'))
+    await scoreContact(sql, { accountId: who.acc, contactId: result.keptContactId, cause: 'attribute_change' })
+    res.json({ merge: result })
+  })
+
+  // permission: contacts.merge
+  router.post('/duplicates/:id/dismiss', async (req, res) => {
+    const who = caller(req)
+    if (!may(who, 'contacts.merge')) return send(res, refused('contacts.merge'))
+    const params = suggestionParams.safeParse(req.params)
+    if (!params.success) return send(res, invalidInput(params.error))
+    const rows = await sql`update duplicate_suggestions set status = 'dismissed', decided_by = ${who.sub}, decided_at = now() where id = ${params.data.id} and account_id = ${who.acc} and status = 'open' returning id`
+    if (!rows.length) return send(res, notFound('open duplicate suggestion'))
+    res.json({ dismissed: params.data.id })
+  })
+
+  // permission: contacts.import — the dry run: every row's verdict, stored for the commit.
+  router.post('/contact-imports', async (req, res) => {
+    const who = caller(req)
+    if (!may(who, 'contacts.import')) return send(res, refused('contacts.import'))
+    const body = importBody.safeParse(req.body)
+    if (!body.success) return send(res, invalidInput(body.error))
+    const checked = await checkImport(sql, who.acc, body.data)
+    if (!checked.ok) return send(res, { status: 400, code: 'invalid_csv', field: checked.field, message: checked.message })
+    const summary = summarise(checked.rows)
+    const [row] = await sql<{ id: string }[]>`
+      insert into contact_imports (account_id, status, total, summary, rows, created_by)
+      values (${who.acc}, 'checked', ${checked.rows.length}, ${sql.json(summary)}, ${sql.json(checked.rows as never)}, ${who.sub}) returning id`
+    res.status(201).json({ import: { id: row!.id, status: 'checked', summary, rows: checked.rows.map((r) => ({ line: r.line, verdict: r.verdict, reason: r.reason ?? null, email: r.values.email })) } })
+  })
+
+  // permission: contacts.import — imports what the dry run showed, all or nothing.
+  router.post('/contact-imports/:id/commit', async (req, res) => {
+    const who = caller(req)
+    if (!may(who, 'contacts.import')) return send(res, refused('contacts.import'))
+    const params = importParams.safeParse(req.params)
+    if (!params.success) return send(res, invalidInput(params.error))
+    const outcome = await commitImport(sql, { importId: params.data.id, accountId: who.acc, actor: who.sub })
+    if (!outcome.ok) return send(res, { status: 409, code: 'import_not_committed', message: outcome.message })
+    res.json({ imported: outcome.imported })
+  })
+
+  // permission: contacts.import — progress for the progress bar.
+  router.get('/contact-imports/:id', async (req, res) => {
+    const params = importParams.safeParse(req.params)
+    if (!params.success) return send(res, invalidInput(params.error))
+    const [row] = await sql`select id, status, total, processed, summary, created_at as "createdAt", finished_at as "finishedAt" from contact_imports where id = ${params.data.id} and account_id = ${caller(req).acc}`
+    if (!row) return send(res, notFound('import'))
+    res.json({ import: row })
+  })
+
+  // permission: contacts.export — the caller's subsidiaries, one row per contact.
+  router.get('/contacts.csv', async (req, res) => {
+    const who = caller(req)
+    if (!may(who, 'contacts.export')) return send(res, refused('contacts.export'))
+    const rows = await sql<{ email: string; first_name: string | null; last_name: string | null; company: string | null; subsidiary: string; postal_code: string | null; lifecycle_stage: string; consent_status: string; consent_source: string | null }[]>`
+      select c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, c.attributes->>'postal_code' as postal_code, c.lifecycle_stage, c.consent_status, c.consent_source
+      from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.account_id = ${who.acc} and ${visible(sql, who)} order by lower(c.email)`
+    const cell = (value: string | null) => (value === null ? '' : /[",\n;]/.test(value) || /^[=+\-@]/.test(value) ? `"${value.replace(/^([=+\-@])/, "'$1").replace(/"/g, '""')}"` : value)
+    const header = 'email,first_name,last_name,company,subsidiary,postal_code,lifecycle_stage,consent_status,consent_source'
+    res.type('text/csv').attachment('contacts.csv').send([header, ...rows.map((r) => [r.email, r.first_name, r.last_name, r.company, r.subsidiary, r.postal_code, r.lifecycle_stage, r.consent_status, r.consent_source].map(cell).join(','))].join('\r\n') + '\r\n')
+  })
+
+  return router
+}

@@ -1,0 +1,152 @@
+import type { Sql, TransactionSql } from 'postgres'
+import type { CrmCursor } from '../crm/adapter'
+import type { FieldMappings } from '../crm/mapping'
+
+type Db = Sql | TransactionSql
+
+/** Owner of crm_connections, crm_links, crm_cursors, crm_sync_runs and crm_conflicts (migration 016). */
+export interface CrmConnectionRow {
+  account_id: string
+  kind: 'bottlecrm'
+  base_url: string
+  credentials_encrypted: string
+  field_mappings: FieldMappings
+  sync_every: string
+  handover_mode: 'crm_lead' | 'webhook'
+  enabled: boolean
+  created_by: string
+  created_at: Date
+  updated_at: Date
+}
+
+export interface CrmLinkRow {
+  account_id: string
+  object_type: 'contact' | 'lead' | 'account' | 'opportunity'
+  crm_id: string
+  contact_id: string | null
+  handover_id: string | null
+  crm_updated_at: Date | null
+  crm_values: Record<string, string | null>
+  pushed_hash: string | null
+  pushed_at: Date | null
+}
+
+export interface CrmSyncRunRow {
+  id: string
+  account_id: string
+  trigger: 'schedule' | 'manual'
+  status: 'running' | 'retrying' | 'done' | 'failed'
+  stream: string | null
+  page: CrmCursor | null
+  records_in: number
+  records_out: number
+  conflicts: number
+  errors: number
+  last_error: string | null
+  started_at: Date
+  finished_at: Date | null
+}
+
+export async function crmConnection(sql: Db, accountId: string): Promise<CrmConnectionRow | null> {
+  const [row] = await sql<CrmConnectionRow[]>`select * from crm_connections where account_id = ${accountId}`
+  return row ?? null
+}
+
+export async function saveCrmConnection(
+  sql: Db,
+  input: Omit<CrmConnectionRow, 'created_at' | 'updated_at' | 'enabled'> & { enabled?: boolean },
+): Promise<CrmConnectionRow> {
+  const values = { ...input, enabled: input.enabled ?? true, field_mappings: sql.json(input.field_mappings as never) }
+  const [row] = await sql<CrmConnectionRow[]>`
+    insert into crm_connections ${sql(values)}
+    on conflict (account_id) do update set kind = excluded.kind, base_url = excluded.base_url,
+      credentials_encrypted = excluded.credentials_encrypted, field_mappings = excluded.field_mappings,
+      sync_every = excluded.sync_every, handover_mode = excluded.handover_mode, enabled = excluded.enabled, updated_at = now()
+    returning *`
+  return row!
+}
+
+export async function linksByCrmIds(sql: Db, accountId: string, type: CrmLinkRow['object_type'], ids: string[]): Promise<Map<string, CrmLinkRow>> {
+  if (!ids.length) return new Map()
+  const rows = await sql<CrmLinkRow[]>`select * from crm_links where account_id = ${accountId} and object_type = ${type} and crm_id = any(${ids})`
+  return new Map(rows.map((row) => [row.crm_id, row]))
+}
+
+export async function saveLink(
+  sql: Db,
+  link: Pick<CrmLinkRow, 'account_id' | 'object_type' | 'crm_id' | 'contact_id'> & Partial<Pick<CrmLinkRow, 'handover_id' | 'crm_updated_at' | 'crm_values'>>,
+): Promise<void> {
+  await sql`
+    insert into crm_links (account_id, object_type, crm_id, contact_id, handover_id, crm_updated_at, crm_values)
+    values (${link.account_id}, ${link.object_type}, ${link.crm_id}, ${link.contact_id}, ${link.handover_id ?? null},
+            ${link.crm_updated_at ?? null}, ${sql.json((link.crm_values ?? {}) as never)})
+    on conflict (account_id, object_type, crm_id) do update set contact_id = excluded.contact_id,
+      crm_updated_at = coalesce(excluded.crm_updated_at, crm_links.crm_updated_at),
+      crm_values = case when excluded.crm_values = '{}'::jsonb then crm_links.crm_values else excluded.crm_values end,
+      handover_id = coalesce(crm_links.handover_id, excluded.handover_id)`
+}
+
+export async function cursorOf(sql: Db, accountId: string, stream: string): Promise<CrmCursor | null> {
+  const [row] = await sql<{ cursor: CrmCursor }[]>`select cursor from crm_cursors where account_id = ${accountId} and stream = ${stream}`
+  return row?.cursor ?? null
+}
+
+export async function saveCursor(sql: Db, accountId: string, stream: string, cursor: CrmCursor): Promise<void> {
+  await sql`
+    insert into crm_cursors (account_id, stream, cursor) values (${accountId}, ${stream}, ${sql.json(cursor as never)})
+    on conflict (account_id, stream) do update set cursor = excluded.cursor, updated_at = now()`
+}
+
+export async function syncRun(sql: Db, runId: string): Promise<CrmSyncRunRow | null> {
+  const [row] = await sql<CrmSyncRunRow[]>`select * from crm_sync_runs where id = ${runId}`
+  return row ?? null
+}
+
+export async function recentSyncRuns(sql: Db, accountId: string, limit = 20): Promise<CrmSyncRunRow[]> {
+  return sql<CrmSyncRunRow[]>`select * from crm_sync_runs where account_id = ${accountId} order by started_at desc limit ${limit}`
+}
+
+export async function activeSyncRun(sql: Db, accountId: string): Promise<CrmSyncRunRow | null> {
+  const [row] = await sql<CrmSyncRunRow[]>`
+    select * from crm_sync_runs where account_id = ${accountId} and status in ('running', 'retrying') order by started_at desc limit 1`
+  return row ?? null
+}
+
+export interface ConflictRow {
+  id: string
+  contact_id: string
+  field: string
+  product_value: string | null
+  crm_value: string | null
+  product_changed_at: Date | null
+  crm_changed_at: Date | null
+  status: 'open' | 'resolved'
+  resolution: 'product' | 'crm' | null
+  created_at: Date
+  email: string
+  first_name: string | null
+  last_name: string | null
+}
+
+export async function recordConflict(
+  sql: Db,
+  input: { accountId: string; contactId: string; field: string; productValue: string | null; crmValue: string | null; productChangedAt: Date | null; crmChangedAt: Date | null; runId: string | null },
+): Promise<boolean> {
+  const rows = await sql`
+    insert into crm_conflicts (account_id, contact_id, field, product_value, crm_value, product_changed_at, crm_changed_at, run_id)
+    values (${input.accountId}, ${input.contactId}, ${input.field}, ${input.productValue}, ${input.crmValue},
+            ${input.productChangedAt}, ${input.crmChangedAt}, ${input.runId})
+    on conflict (contact_id, field) where status = 'open' do update set crm_value = excluded.crm_value, product_value = excluded.product_value,
+      crm_changed_at = excluded.crm_changed_at
+    returning (xmax = 0) as inserted`
+  return Boolean((rows[0] as { inserted?: boolean } | undefined)?.inserted)
+}
+
+export async function openConflicts(sql: Db, accountId: string, subsidiaryCodes: string[] | '*'): Promise<ConflictRow[]> {
+  return sql<ConflictRow[]>`
+    select k.id, k.contact_id, k.field, k.product_value, k.crm_value, k.product_changed_at, k.crm_changed_at, k.status, k.resolution, k.created_at,
+           c.email, c.first_name, c.last_name
+    from crm_conflicts k join contacts c on c.id = k.contact_id join subsidiaries s on s.id = c.subsidiary_id
+    where k.account_id = ${accountId} and k.status = 'open' and (${subsidiaryCodes === '*'} or s.code = any(${subsidiaryCodes === '*' ? [] : subsidiaryCodes}))
+    order by k.created_at`
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestSystem, type TestSystem } from '../helpers/system'
+
+// CSV import (dry run, all-or-nothing commit, consent per row), the duplicates view, merging with its log,
+// the 360° profile and CSV export, on the real system (no CRM needed).
+let system: TestSystem
+beforeAll(async () => {
+  system = await startTestSystem()
+})
+afterAll(() => system?.stop())
+
+async function post(email: string, type: string, contact: Record<string, unknown> = {}) {
+  const response = await system.api('/api/events', { body: { type, contact: { email, subsidiary: 'DE', ...contact }, properties: {} } })
+  expect(response.status, JSON.stringify(response.body)).toBe(202)
+  return response.body as { contactId: string }
+}
+
+const CSV = [
+  '\uFEFFE-Mail;Vorname;Nachname;Firma;PLZ;Einwilligung;Quelle',
+  'maria.weber@weber-hydraulik.example;Maria;Weber;Weber Hydraulik GmbH;70173;;',
+  'neu.kunde@neukunde.example;Nina;Neu;Neukunde AG;10115;ja;Messe Hannover 2026',
+  'NEU.KUNDE@neukunde.example;Nina;Neu;Neukunde AG;10115;ja;Messe Hannover 2026',
+  'm.weber@weber-hydraulik.example;Maria;Weber;Weber Hydraulik;70173;ja;Visitenkarte',
+  'kein-at-zeichen.example;Karl;Kaputt;Kaputt KG;12345;;',
+  'unsicher@vielleicht.example;Uwe;Unsicher;Unsicher AG;54321;vielleicht;Telefon',
+  'tom.treu@treu-technik.example;Tom;Treu;Treu Technik;80331;nein;',
+].join('\r\n')
+const MAPPING = { email: 'E-Mail', firstName: 'Vorname', lastName: 'Nachname', company: 'Firma', postalCode: 'PLZ', consent: 'Einwilligung', consentSource: 'Quelle' }
+
+describe('a CSV with duplicates imports cleanly', () => {
+  let mariaId: string
+  let importId: string
+
+  it('the dry run says per row what will happen, and why, storing no contact', async () => {
+    mariaId = (await post('maria.weber@weber-hydraulik.example', 'visit', { firstName: 'Maria', lastName: 'Weber', company: 'Weber Hydraulik GmbH', attributes: { postal_code: '70173' } })).contactId
+    const before = (await system.sql`select count(*)::int as n from contacts`)[0]!.n
+    const dry = await system.api('/api/contact-imports', { body: { csv: CSV, mapping: MAPPING } })
+    expect(dry.status, JSON.stringify(dry.body)).toBe(201)
+    importId = dry.body.import.id
+    expect(dry.body.import.summary).toEqual({ new: 2, updated: 1, duplicates: 2, rejected: 2 })
+    const byLine = Object.fromEntries(dry.body.import.rows.map((r: { line: number; verdict: string; reason: string | null }) => [r.line, r]))
+    expect(byLine[2]).toMatchObject({ verdict: 'updated' })
+    expect(byLine[4]).toMatchObject({ verdict: 'duplicate', reason: 'same e-mail as line 3 of this file (merged into it)' })
+    expect(byLine[5].verdict).toBe('duplicate')
+    expect(byLine[5].reason).toContain('maria.weber@weber-hydraulik.example')
+    expect(byLine[6]).toMatchObject({ verdict: 'rejected', reason: '"kein-at-zeichen.example" is not an e-mail address' })
+    expect(byLine[7]).toMatchObject({ verdict: 'rejected', reason: 'consent "vielleicht" is neither yes nor no' })
+    expect((await system.sql`select count(*)::int as n from contacts`)[0]!.n).toBe(before)
+  })
+
+  it('a broken file or a mapping to a missing column is refused naming the field, storing nothing', async () => {
+    const broken = await system.api('/api/contact-imports', { body: { csv: 'E-Mail;Name\n"unclosed@x.example;Anna\n', mapping: { email: 'E-Mail' } } })
+    expect(broken.status).toBe(400)
+    expect(broken.body.error).toMatchObject({ field: 'csv' })
+    const missing = await system.api('/api/contact-imports', { body: { csv: CSV, mapping: { ...MAPPING, company: 'Unternehmen' } } })
+    expect(missing.status).toBe(400)
+    expect(missing.body.error.field).toBe('mapping.company')
+  })
+
+  it('the commit imports exactly what the dry run showed, once, with consent marked as obtained outside', async () => {
+    const commit = await system.api(`/api/contact-imports/${importId}/commit`, { method: 'POST' })
+    expect(commit.status, JSON.stringify(commit.body)).toBe(200)
+    expect(commit.body.imported).toBe(4)
+    expect((await system.api(`/api/contact-imports/${importId}/commit`, { method: 'POST' })).status).toBe(409)
+    const progress = await system.api(`/api/contact-imports/${importId}`)
+    expect(progress.body.import).toMatchObject({ status: 'imported', processed: 4, total: 7 })
+    const rows = await system.sql<{ email: string; consent_status: string; consent_source: string | null }[]>`
+      select email, consent_status, consent_source from contacts where email = any(${['neu.kunde@neukunde.example', 'tom.treu@treu-technik.example', 'm.weber@weber-hydraulik.example']}) order by email`
+    expect(rows).toEqual([
+      { email: 'm.weber@weber-hydraulik.example', consent_status: 'granted', consent_source: 'csv import (obtained outside: Visitenkarte)' },
+      { email: 'neu.kunde@neukunde.example', consent_status: 'granted', consent_source: 'csv import (obtained outside: Messe Hannover 2026)' },
+      { email: 'tom.treu@treu-technik.example', consent_status: 'none', consent_source: null },
+    ])
+    expect((await system.sql`select count(*)::int as n from contacts where lower(email) = 'neu.kunde@neukunde.example'`)[0]!.n).toBe(1)
+    expect((await system.sql`select count(*)::int as n from contacts where email like '%kaputt%' or email like '%vielleicht%'`)[0]!.n).toBe(0)
+  })
+
+  it('the look-alike waits in the duplicates view with its evidence; merging keeps everything and is explained', async () => {
+    const view = await system.api('/api/duplicates')
+    const suggestion = view.body.suggestions.find((s: any) => [s.a.email, s.b.email].includes('m.weber@weber-hydraulik.example'))
+    expect(suggestion).toMatchObject({ rule: 'fuzzy', evidence: { company: 'Weber Hydraulik', postalCode: '70173' } })
+    const fr = system.token({ sub: 'fr-marketer', role: 'marketer', subs: ['FR'] })
+    expect((await system.api('/api/duplicates', { token: fr })).body.suggestions).toEqual([])
+    expect((await system.api(`/api/duplicates/${suggestion.id}/merge`, { token: fr, body: { keep: mariaId } })).status).toBe(404)
+
+    const lookAlikeId = [suggestion.a.id, suggestion.b.id].find((id: string) => id !== mariaId)
+    await post('m.weber@weber-hydraulik.example', 'click')
+    const events = (await system.sql`select count(*)::int as n from events where contact_id = any(${[mariaId, lookAlikeId]})`)[0]!.n
+    const merged = await system.api(`/api/duplicates/${suggestion.id}/merge`, { body: { keep: mariaId } })
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200)
+    expect(merged.body.merge).toMatchObject({ keptContactId: mariaId, consent: 'granted' })
+    expect((await system.sql`select count(*)::int as n from events where contact_id = ${mariaId}`)[0]!.n).toBe(events)
+    expect((await system.sql`select 1 from contacts where id = ${lookAlikeId}`).length).toBe(0)
+    const profile = await system.api(`/api/contacts/${mariaId}/profile`)
+    expect(profile.status).toBe(200)
+    expect(profile.body.contact).toMatchObject({ email: 'maria.weber@weber-hydraulik.example', consentStatus: 'granted' })
+    expect(profile.body.contact.attributes.alternate_emails).toEqual(['m.weber@weber-hydraulik.example'])
+    expect(profile.body.consent.map((c: { source: string }) => c.source)).toContain('csv import (obtained outside: Visitenkarte)')
+    expect(profile.body.merges[0]).toMatchObject({ mergedContactId: lookAlikeId, mergedEmail: 'm.weber@weber-hydraulik.example', rule: 'fuzzy', mergedBy: 'test-marketer' })
+    expect(profile.body.score).not.toBeNull()
+    expect((await system.api('/api/duplicates')).body.suggestions.find((s: any) => s.id === suggestion.id)).toBeUndefined()
+
+    const csv = await fetch(`${system.baseUrl}/api/contacts.csv`, { headers: { authorization: `Bearer ${await system.token()}` } })
+    const text = await csv.text()
+    expect(text.split('\r\n')[0]).toBe('email,first_name,last_name,company,subsidiary,postal_code,lifecycle_stage,consent_status,consent_source')
+    expect(text).toContain('maria.weber@weber-hydraulik.example,Maria,Weber')
+    expect(text).not.toContain('m.weber@')
+  })
+})

@@ -1,0 +1,63 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { artifact, launchChromium } from '../helpers/browser'
+import { startTestSystem, type TestSystem } from '../helpers/system'
+
+// The duplicates view and the contact's 360° profile in headless Chromium (needs `npm run build:designer`,
+// which `npm test` runs first): a look-alike from a CSV import is merged by a person in German, and the
+// kept contact's profile (in French) shows where its values came from, its score history as a chart and
+// the merge. Screenshots go to test/artifacts/.
+let system: TestSystem
+let browser: Browser
+beforeAll(async () => {
+  system = await startTestSystem()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await system?.stop()
+})
+
+describe('duplicates and the 360° profile', () => {
+  it('a person merges a look-alike in the duplicates view; the profile shows provenance, score history and the merge', async () => {
+    const first = await system.api('/api/events', { body: { type: 'visit', contact: { email: 'lena.lang@lang-antriebe.example', subsidiary: 'DE', firstName: 'Lena', lastName: 'Lang', company: 'Lang Antriebe GmbH', attributes: { postal_code: '80331' } }, properties: { path: '/de/preise' } } })
+    expect(first.status).toBe(202)
+    const lenaId = first.body.contactId as string
+    for (const url of ['https://kessler-hydraulik.example/hydrostat', 'https://kessler-hydraulik.example/service']) await system.api('/api/events', { body: { type: 'click', contact: { email: 'lena.lang@lang-antriebe.example' }, properties: { url } } })
+    const csv = 'email,first_name,last_name,company,postal_code\r\nl.lang@lang-antriebe.example,Lena,Lang,Lang Antriebe,80331\r\n'
+    const dry = await system.api('/api/contact-imports', { body: { csv, mapping: { email: 'email', firstName: 'first_name', lastName: 'last_name', company: 'company', postalCode: 'postal_code' } } })
+    expect(dry.body.import.summary).toMatchObject({ duplicates: 1 })
+    expect((await system.api(`/api/contact-imports/${dry.body.import.id}/commit`, { method: 'POST' })).status).toBe(200)
+    await expect.poll(async () => (await system.sql`select count(*)::int as n from score_changes where contact_id = ${lenaId}`)[0]!.n, { timeout: 20_000 }).toBeGreaterThanOrEqual(1)
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(`${system.baseUrl}/?view=duplicates&lang=de#token=${await system.token()}`)
+    const suggestion = page.getByTestId('duplicate-suggestion')
+    await expect.poll(() => suggestion.count(), { timeout: 10_000 }).toBe(1)
+    const text = await suggestion.innerText()
+    expect(text).toContain('gleicher Name, Firma und PLZ')
+    expect(text).toContain('l.lang@lang-antriebe.example')
+    expect(text).toContain('80331')
+    await page.screenshot({ path: artifact('duplicates-view.png'), fullPage: true })
+    // Keep the contact with the history (the first card of the pair whose e-mail is Lena's main address).
+    const keep = suggestion.locator('.people__candidate', { hasText: 'lena.lang@lang-antriebe.example' }).getByRole('button', { name: 'Diesen behalten' })
+    await keep.click()
+    await expect.poll(() => page.getByRole('status').innerText(), { timeout: 10_000 }).toContain('lena.lang@lang-antriebe.example')
+    await expect.poll(() => suggestion.count()).toBe(0)
+
+    await page.goto(`${system.baseUrl}/?view=contacts&contact=${lenaId}&lang=fr#token=${await system.token()}`)
+    const profile = page.getByTestId('contact-profile')
+    await expect.poll(() => profile.innerText(), { timeout: 10_000 }).toContain('Attributs et leur origine')
+    const shown = await profile.innerText()
+    expect(shown).toContain('Fusionnés dans ce contact')
+    expect(shown).toContain('l.lang@lang-antriebe.example')
+    // Where each value came from: the look-alike's imported values came along with the merge, marked CSV.
+    expect(shown).toMatch(/postalCode\s+80331\s+csv/i)
+    // The score history is a recharts line chart with both scores.
+    await expect.poll(() => page.locator('[data-testid="score-chart"] .recharts-line').count(), { timeout: 10_000 }).toBe(2)
+    await page.screenshot({ path: artifact('contact-360.png'), fullPage: true })
+    expect(errors).toEqual([])
+  })
+})
