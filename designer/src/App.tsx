@@ -46,7 +46,7 @@ function SignedIn({ token }: { token: string | null }) {
   if (status === 'loading') return null
   if (status === 'signed-out') return <SignInPage onSignedIn={(me) => useSession.getState().signedIn(me)} />
   const view = viewOf(window.location.search)
-  if (view === 'contacts') return <ContactsPage />
+  if (view === 'pool') return <ContactsPage />
   if (view === 'admin') return <AdminPage />
   // Sales and viewers do not work on campaigns: they land on their contacts and leads, or the reports.
   const me = useSession.getState().me

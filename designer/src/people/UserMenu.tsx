@@ -30,7 +30,7 @@ export function UserMenu() {
         </select>
       )}
       {me.permissions.includes('contacts.read') && (
-        <a className="button" href="?view=contacts" data-testid="contacts-link">
+        <a className="button" href="?view=pool" data-testid="contacts-link">
           {t('people.contacts')}
         </a>
       )}
