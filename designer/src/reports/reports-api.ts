@@ -1,4 +1,5 @@
 // The Reports view's side of the API (api/reports.ts): figures as JSON, every table also as CSV.
+import type { CampaignFigures, CampaignKpis } from '../../../reporting/kpis'
 
 export const MODELS = ['first', 'last', 'linear', 'u_shaped', 'w_shaped', 'time_decay'] as const
 export type Model = (typeof MODELS)[number]
@@ -11,26 +12,9 @@ export interface ReportFilter {
   model: Model
 }
 
-export interface Kpis {
-  costPerLead: number | null
-  costPerOrder: number | null
-  costPerSql: number | null
-  roi: number | null
-  conversion: Record<'mqlToSal' | 'salToSql' | 'sqlToOpportunity' | 'opportunityToWon' | 'mqlToWon' | 'leadToMql', number | null>
-}
-
-export interface Figures {
-  cost: number
-  leads: number
-  mql: number
-  sal: number
-  rejected: number
-  sql: number
-  opportunity: number
-  won: number
-  revenue: number
-  production: number
-}
+// The figures and KPIs are the server's own types (reporting/kpis.ts), so the view cannot drift from them.
+export type Kpis = CampaignKpis
+export type Figures = CampaignFigures
 
 export interface CampaignRow extends Figures {
   campaignId: string
