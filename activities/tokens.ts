@@ -4,7 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 // pixel, unsubscribe links and API access. A token is base64url(JSON) + "." + HMAC-SHA256 over it, with
 // the purpose mixed into the key so a click token can never pass as an API token.
 // 'contact' is the tracking cookie that names a known visitor; 'confirm' the double opt-in link.
-export type TokenPurpose = 'click' | 'open' | 'unsubscribe' | 'api' | 'contact' | 'confirm'
+export type TokenPurpose = 'click' | 'open' | 'unsubscribe' | 'api' | 'contact' | 'confirm' | 'invitation' | 'password_reset'
 
 export interface TokenSigner {
   sign(purpose: TokenPurpose, payload: object): string

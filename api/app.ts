@@ -11,9 +11,7 @@ import type { DeepLConfig } from '../templates/deepl'
 import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import type { Transporter } from 'nodemailer'
-import { authorsCampaigns, requireCaller } from './auth'
-import { route } from './contract/mount'
-import { system } from './contract/system'
+import { requireCaller } from './auth'
 import { referenceRoutes } from './reference'
 import { campaignRoutes } from './campaigns'
 import { contactRoutes } from './contacts'
@@ -39,7 +37,10 @@ import { formRoutes } from './forms'
 import { formAdminRoutes } from './form-admin'
 import { consentTextRoutes } from './consent-texts'
 import { visitRoutes } from './visits'
-import type { TrackingConfig } from '../server/config'
+import type { PeopleConfig, TrackingConfig } from '../server/config'
+import { DEFAULT_PEOPLE_CONFIG, peopleRoutes } from './people'
+import { peopleAdminRoutes } from './people-admin'
+import { requirePermission } from './route-permissions'
 import type { SecretBox } from '../crm/secret-box'
 import { crmRoutes } from './crm'
 import { contactProfileRoutes } from './contact-profile'
@@ -73,6 +74,10 @@ export interface AppDeps {
   tracking?: TrackingConfig
   /** PUBLIC_URL when configured: https makes the tracking cookies Secure. */
   publicUrl?: string
+  /** Sessions, lockout and mailed links; defaults when absent. */
+  people?: PeopleConfig
+  /** From address of invitation and password-reset mails. */
+  mailFrom?: string
   /** Seals CRM credentials (key derived from APP_SECRET); without it the CRM routes answer 404. */
   crmSecrets?: SecretBox
   /** Keeps attribution credits current (reporting); the routes kick it after a change. */
@@ -93,14 +98,16 @@ export function createApp(deps: AppDeps) {
   app.use('/api', readinessRoutes(deps))
   app.use('/api', referenceRoutes())
 
+  // Sign-in, invitation and reset: the only API routes that answer without a caller.
+  app.use('/api', peopleRoutes(deps))
+
+  const people = deps.people ?? DEFAULT_PEOPLE_CONFIG
   const api = Router()
-  api.use(requireCaller(deps.tokens))
+  api.use(requireCaller({ sql: deps.sql, sessions: { idleMs: people.sessionIdleMs, absoluteMs: people.sessionMaxMs } }))
+  // The one permission table (api/permissions.ts): every route below asks it before its handler runs.
+  api.use(requirePermission())
   api.use(json({ limit: '1mb' }), rejectUnstorableBody)
-  // Who the token belongs to and what they may do, so the designer shows only controls that will work.
-  route(api, system.me, async ({ who }) => ({
-    status: 200,
-    body: { user: who.sub, role: who.role, subsidiaries: who.subs, mayAuthorCampaigns: authorsCampaigns(who), expiresAt: new Date(who.exp * 1000) },
-  }))
+  api.use(peopleAdminRoutes(deps))
   api.use(eventRoutes(deps))
   api.use(campaignRoutes(deps))
   api.use(templateRoutes(deps))
@@ -124,6 +131,8 @@ export function createApp(deps: AppDeps) {
   api.use(reportRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
+  // The role × route test walks this router's routes against the permission table.
+  app.locals.apiRouter = api
 
   if (deps.sink) app.use(outboxRoutes(deps.sink))
   if (existsSync(DESIGNER_DIST)) app.use(express.static(DESIGNER_DIST))

@@ -5,6 +5,7 @@ import { campaignControlSignal } from '../engine/workflows/enrolment'
 import type { Caller } from './auth'
 import { consent } from './contract/consent'
 import { route } from './contract/mount'
+import { recordAudit } from '../db/audit'
 import { notFound } from './errors'
 
 /** The contact, if it exists in the caller's account and one of their subsidiaries. */
@@ -70,6 +71,7 @@ export function consentRoutes(deps: { sql: Sql; client: Client; log?: (message: 
       webVisits: await sql`select v.url, v.title, v.referrer, v.occurred_at from web_visits v join web_visitors w on w.id = v.visitor_id where w.contact_id = ${c} order by v.occurred_at`,
     }
     await sql`insert into privacy_audit (account_id, contact_id, action, actor) values (${who.acc}, ${c}, 'export', ${who.sub})`
+    await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'contact.exported', target: c })
     res.set('Content-Disposition', `attachment; filename="contact-${c}.json"`)
     return { status: 200, body: data }
   })
@@ -93,12 +95,15 @@ export function consentRoutes(deps: { sql: Sql; client: Client; log?: (message: 
       const events = await sql`delete from events where contact_id = ${c}`
       await sql`update messages set recipient = null, subject = null where contact_id = ${c}`
       await sql`update form_submissions set ip = null, user_agent = null, fields = '{}' where contact_id = ${c}`
+      // The edit history holds the old values: it goes with them.
+      await sql`delete from contact_history where contact_id = ${c}`
       await sql`update consent_records set requested_ip = null, requested_user_agent = null, confirmed_ip = null, confirmed_user_agent = null where contact_id = ${c}`
       await sql`
         update contacts set email = ${`erased-${c}@erased.invalid`}, first_name = null, last_name = null, salutation = null, company = null,
           attributes = '{}', tags = '{}', time_zone = null, consent_status = 'revoked', consent_source = 'erased on request', consent_at = now(), updated_at = now()
         where id = ${c}`
       const details = { eventsDeleted: events.count, visitsDeleted: visits.count, enrolmentsStopped: stopped.length }
+      await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'contact.erased', target: c, details })
       const [audit] = await sql<{ id: string }[]>`
         insert into privacy_audit (account_id, contact_id, action, actor, details) values (${who.acc}, ${c}, 'erase', ${who.sub}, ${sql.json(details)}) returning id`
       return { details, auditId: audit!.id, workflowIds: stopped.map((row) => row.workflow_id) }

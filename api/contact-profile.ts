@@ -7,9 +7,9 @@ import { scoreContact } from '../engine/scoring/score-contact'
 import { caller, type Caller } from './auth'
 import { checkImport, commitImport, importBody, summarise } from './contact-import'
 import { invalidInput, notFound, send, type ApiError } from './errors'
-import { may, PERMISSIONS, type Permission } from './permissions'
+import { may, type Permission, refusal } from './permissions'
 
-const refused = (permission: Permission): ApiError => ({ status: 403, code: 'forbidden', message: PERMISSIONS[permission].refusal })
+const refused = (permission: Permission): ApiError => ({ status: 403, code: 'forbidden', message: refusal(permission) })
 
 // The contact's 360° profile, the duplicates view with merge, CSV import (dry run, commit, progress) and
 // CSV export; all within the caller's subsidiaries. Permission names in comments (issue 13's table).

@@ -1,10 +1,12 @@
 import { Router } from 'express'
 import type { Sql } from 'postgres'
+import { withContactScope } from '../db/workspaces'
+import { contactEditRoutes, poolFilter, scopeOf } from './contact-edits'
 import { contacts } from './contract/contacts'
 import { route } from './contract/mount'
 
 // A contacts lookup for pickers (the designer's simulation panel picks a sample contact from it): search
-// by e-mail, name or company, only among the subsidiaries the caller may see.
+// by e-mail, name or company, only among the contacts of the caller's pool.
 
 interface ContactRow {
   id: string
@@ -25,14 +27,15 @@ export function contactRoutes(deps: { sql: Sql }): Router {
     const { search, limit } = query
     // LIKE wildcards typed by the user are matched literally.
     const pattern = `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
-    const rows = await sql<ContactRow[]>`
+    // In a workspace, its pool alias decides (not the contact's subsidiary); Postgres' row-level security
+    // (withContactScope) holds the same line if this filter were ever dropped.
+    const rows = await withContactScope(sql, scopeOf(who), (sql) => sql<ContactRow[]>`
       select c.id, c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, c.tags
       from contacts c join subsidiaries s on s.id = c.subsidiary_id
-      where c.account_id = ${who.acc}
-        ${who.subs === '*' ? sql`` : sql`and s.code = any(${who.subs})`}
+      where c.account_id = ${who.acc} and ${poolFilter(sql, who)}
         ${search ? sql`and (c.email ilike ${pattern} or c.company ilike ${pattern} or concat_ws(' ', c.first_name, c.last_name) ilike ${pattern})` : sql``}
       order by lower(c.email)
-      limit ${limit}`
+      limit ${limit}`)
     return {
       status: 200,
       body: {
@@ -47,5 +50,6 @@ export function contactRoutes(deps: { sql: Sql }): Router {
       },
     }
   })
+  contactEditRoutes(router, sql)
   return router
 }

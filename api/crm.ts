@@ -11,7 +11,7 @@ import { recordProvenance } from '../db/duplicates'
 import { syncCrmSchedule, startCrmSync } from '../engine/crm-client'
 import { parseDuration } from '../engine/campaign/duration'
 import { caller } from './auth'
-import { may, PERMISSIONS, type Permission } from './permissions'
+import { may, type Permission, refusal } from './permissions'
 import { invalidInput, notFound, send, type ApiError } from './errors'
 
 // The CRM connection (admin), sync runs and the conflict queue. Permission names in comments, for the
@@ -29,7 +29,7 @@ export const crmConnectionBody = z.strictObject({
 export const conflictResolutionBody = z.strictObject({ keep: z.enum(['product', 'crm']) })
 export const conflictParams = z.object({ id: z.uuid('a conflict id') })
 
-const refused = (permission: Permission): ApiError => ({ status: 403, code: 'forbidden', message: PERMISSIONS[permission].refusal })
+const refused = (permission: Permission): ApiError => ({ status: 403, code: 'forbidden', message: refusal(permission) })
 
 function connectionView(row: NonNullable<Awaited<ReturnType<typeof crmConnection>>>) {
   return { kind: row.kind, url: row.base_url, syncEvery: row.sync_every, handoverMode: row.handover_mode, enabled: row.enabled, fieldMappings: { ...DEFAULT_MAPPINGS, ...row.field_mappings }, tokenStored: true, updatedAt: row.updated_at }

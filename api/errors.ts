@@ -5,11 +5,15 @@ import type { GraphIssue } from '../engine/campaign/graph'
 
 /** An expected failure, as a value. `send` is the one place that turns it into an HTTP response. */
 export interface ApiError {
-  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 502 | 503
+  status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 423 | 429 | 502 | 503
   code: string
   message: string
   field?: string
   nodeId?: string
+  /** The permission (api/permissions.ts) a refused caller lacked. */
+  permission?: string
+  /** When a locked or throttled sign-in may be tried again. */
+  retryAt?: string
   issues?: GraphIssue[]
 }
 

@@ -20,6 +20,12 @@ import { notFound, type ApiError } from './errors'
 // Where each stage may go next: forward only, and lost from any open sales stage.
 const NEXT_STAGES: Record<string, string[]> = { sal: ['sql', 'lost'], sql: ['opportunity', 'lost'], opportunity: ['won', 'lost'] }
 
+/** Sales reps see only the leads handed over to them (condition on `contacts c`); everyone else all in scope. */
+export const ownLeadsOnly = (sql: Sql, who: Pick<Caller, 'role' | 'sub'>) =>
+  who.role === 'sales_rep'
+    ? sql`and exists (select 1 from handovers oh join sales_reps orp on orp.id = oh.rep_id where oh.contact_id = c.id and lower(orp.email) = lower(${who.sub}))`
+    : sql``
+
 /** Contract: api/contract/handovers.ts, and the stage route in api/contract/leads.ts. */
 export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: EventDispatcher }): Router {
   const { sql } = deps
@@ -31,20 +37,20 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
              h.crm_status as "crmStatus", h.crm_attempts as "crmAttempts", h.crm_error as "crmError", h.reminders_sent as "remindersSent",
              h.escalated_at as "escalatedAt", h.created_at as "createdAt", h.decided_at as "decidedAt", h.decision_reason as "reason"
       from handovers h join contacts c on c.id = h.contact_id left join sales_reps r on r.id = h.rep_id
-      where h.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${query.status ? sql`and h.status = ${query.status}` : sql``}
+      where h.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)} ${query.status ? sql`and h.status = ${query.status}` : sql``}
       order by h.created_at desc limit 500`
     return { status: 200, body: { handovers: rows } }
   })
 
-  const findHandover = async (accountId: string, subs: Caller['subs'], id: string) => {
+  const findHandover = async (accountId: string, subs: Caller['subs'], id: string, owner?: Caller) => {
     const [row] = await sql<{ id: string; contact_id: string; qualification: number }[]>`
       select h.id, h.contact_id, h.qualification from handovers h join contacts c on c.id = h.contact_id
-      where h.id = ${id} and h.account_id = ${accountId} and ${scopeCondition(sql, subs)}`
+      where h.id = ${id} and h.account_id = ${accountId} and ${scopeCondition(sql, subs)} ${owner ? ownLeadsOnly(sql, owner) : sql``}`
     return row
   }
 
   route(router, handovers.get, async ({ params, who }) => {
-    if (!(await findHandover(who.acc, who.subs, params.id))) return notFound('handover')
+    if (!(await findHandover(who.acc, who.subs, params.id, who))) return notFound('handover')
     type Detail = z.infer<typeof handoverDetailSchema>
     const [state] = await sql<Omit<Detail, 'mails' | 'dossier'>[]>`
       select status, decision_reason as "reason", decided_by as "decidedBy", decided_at as "decidedAt", reminders_sent as "remindersSent",
@@ -55,7 +61,7 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
   })
 
   const decide = async <D extends HandoverDecision>(who: Caller, id: string, decision: D, reason: string | null): Promise<ApiError | { status: 200; body: { id: string; status: D; reason: string | null } }> => {
-    const handover = await findHandover(who.acc, who.subs, id)
+    const handover = await findHandover(who.acc, who.subs, id, who)
     if (!handover) return notFound('handover')
     const outcome = await sql.begin(async (sql) => {
       const [updated] = await sql`
@@ -87,7 +93,7 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
 
   route(router, leads.stage, async ({ params, body, who }) => {
     const contactId = params.contactId
-    const [contact] = await sql<{ lifecycle_stage: string }[]>`select c.lifecycle_stage from contacts c where c.id = ${contactId} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)}`
+    const [contact] = await sql<{ lifecycle_stage: string }[]>`select c.lifecycle_stage from contacts c where c.id = ${contactId} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}`
     if (!contact) return notFound('contact')
     const { stage, reason } = body
     if (!(NEXT_STAGES[contact.lifecycle_stage] ?? []).includes(stage)) {

@@ -8,6 +8,8 @@ import type { Caller } from './auth'
 import type { LIFECYCLE_STAGES } from './contract/leads'
 import { leadDetailSchema, leads } from './contract/leads'
 import { route } from './contract/mount'
+import { ownLeadsOnly } from './handovers'
+import { recordAudit } from '../db/audit'
 import { notFound } from './errors'
 
 // The scoring matrix: leads by profile grade (A–D) and activity level (1–4), within the caller's
@@ -47,7 +49,7 @@ async function leadsInCell(sql: Sql, who: Caller, cell: string, limit: number): 
     select c.id as contact_id, c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, cs.profile_grade, cs.activity_level,
            cs.profile_points, cs.activity_points, c.lifecycle_stage, cs.scored_at
     from contact_scores cs join contacts c on c.id = cs.contact_id join subsidiaries s on s.id = c.subsidiary_id
-    where cs.account_id = ${who.acc} and cs.profile_grade = ${cell[0]!} and cs.activity_level = ${Number(cell[1])} and ${scopeCondition(sql, who.subs)}
+    where cs.account_id = ${who.acc} and cs.profile_grade = ${cell[0]!} and cs.activity_level = ${Number(cell[1])} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}
     order by cs.activity_points desc, c.email limit ${limit}`
 }
 
@@ -82,6 +84,7 @@ export function leadRoutes(deps: { sql: Sql }): Router {
     const rows = (await leadsInCell(sql, who, query.cell, query.limit)).map(leadView)
     const header = ['email', 'name', 'company', 'subsidiary', 'cell', 'profilePoints', 'activityPoints', 'lifecycleStage']
     const lines = [header.join(','), ...rows.map((r) => header.map((key) => csvField(r[key as keyof typeof r])).join(','))]
+    await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'leads.exported', target: query.cell, details: { rows: rows.length } })
     res.type('text/csv').attachment(`leads-${query.cell}.csv`).send(`${lines.join('\r\n')}\r\n`)
     return undefined
   })
@@ -93,7 +96,7 @@ export function leadRoutes(deps: { sql: Sql }): Router {
       select c.id as contact_id, c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, cs.profile_grade, cs.activity_level,
              cs.profile_points, cs.activity_points, c.lifecycle_stage, c.lifecycle_stage_at, cs.scored_at
       from contacts c join subsidiaries s on s.id = c.subsidiary_id left join contact_scores cs on cs.contact_id = c.id
-      where c.id = ${contactId} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)}`
+      where c.id = ${contactId} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}`
     if (!row) return notFound('contact')
     const personas = await sql<Detail['personas']>`
       select p.slug, p.name, cp.match_percent as "match", cp.match_percent >= p.threshold as matches

@@ -1,92 +1,200 @@
-import type { Caller, Role } from './auth'
+import type { Caller } from './auth'
 
-// The one permission table. Every API route names a permission in its contract (api/contract/*.ts) and
-// the route helper (api/contract/mount.ts) asks `may` before the handler runs; the finer rules that
-// depend on the data (which subsidiary a contact or template belongs to) are the functions below it.
-// A row says which roles may, and whether the caller must see every subsidiary (HQ, `subs: '*'`).
+// The one permission table. Every API route names a permission: in its contract (api/contract/*.ts), or,
+// for routes not yet declared there, in LEGACY_ROUTE_PERMISSIONS below. Before any handler runs, the gate
+// (api/route-permissions.ts requirePermission) asks the table for the caller's role; the contract's route
+// helper asks `may` again with the scope rule. The finer rules that depend on the data (which subsidiary a
+// contact or template belongs to, a sales rep's own leads) are the functions at the end and the handlers.
+// docs/permissions.md is this table in words (generated: api/permissions-doc.ts); a test walks every
+// role × route pair of the app against it.
+
+export const ROLES = ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager', 'sales_rep', 'viewer'] as const
+export type Role = (typeof ROLES)[number]
+
+/** Roles that may work for every subsidiary (HQ people); the others are given theirs. */
+export const HQ_ROLES: readonly Role[] = ['admin', 'hq_marketer']
 
 interface Rule {
   /** The roles that may, or '*' for every signed-in caller. */
   roles: readonly Role[] | '*'
-  /** 'hq': only callers who see every subsidiary. */
+  /** 'hq': only callers who see every subsidiary (HQ outside a workspace). */
   scope?: 'hq'
-  /** What a refused caller is told (403). */
-  refusal: string
+  /** What the permission allows, in words (docs and refusals). */
+  what: string
 }
 
-const MARKETERS = ['admin', 'marketer'] as const
-const SALES = ['admin', 'sales', 'manager'] as const
-const everyone = (what: string): Rule => ({ roles: '*', refusal: `you may not ${what}` })
+const MARKETING = ['admin', 'hq_marketer', 'subsidiary_marketer'] as const
+const HQ_MARKETING = ['admin', 'hq_marketer'] as const
+const SALES = ['admin', 'sales_manager', 'sales_rep'] as const
+const WORKS_WITH_CONTACTS = ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager', 'sales_rep'] as const
 
 export const PERMISSIONS = {
-  'me.read': everyone('read who you are'),
-  'campaigns.read': everyone('read campaigns'),
-  'campaigns.author': { roles: MARKETERS, scope: 'hq', refusal: 'only HQ marketers edit, publish, pause, resume and stop campaigns' },
-  'campaigns.simulate': everyone('simulate campaigns'),
-  'enrolments.read': everyone('read enrolments'),
-  'enrolments.enrol': { roles: MARKETERS, refusal: 'only marketers enrol contacts by hand' },
-  'events.send': everyone('send events'),
-  'contacts.read': everyone('read contacts'),
-  'contacts.export': { roles: ['admin', 'marketer', 'manager'], refusal: 'only admins, marketers and managers export personal data' },
-  'contacts.erase': { roles: MARKETERS, refusal: 'only admins and marketers erase contacts' },
-  'consent.read': everyone('read consent'),
-  'segments.read': everyone('read segments'),
-  'segments.author': { roles: MARKETERS, scope: 'hq', refusal: 'only HQ marketers create, change and delete segments' },
-  'personas.read': everyone('read personas'),
-  'personas.author': { roles: MARKETERS, scope: 'hq', refusal: 'only HQ marketers create and change personas' },
-  'scoring.read': everyone('read the scoring model'),
-  'scoring.author': { roles: MARKETERS, scope: 'hq', refusal: 'only HQ marketers change the scoring model' },
-  'leads.read': everyone('read leads'),
-  'leads.stage': { roles: SALES, refusal: 'only sales record sales stages' },
-  'handovers.read': everyone('read handovers'),
-  'handovers.decide': { roles: SALES, refusal: 'only sales (reps, managers) accept or reject handovers' },
-  'templates.read': everyone('read templates'),
+  'me.read': { roles: '*', what: 'see who you are, choose your language, sign out, switch workspace (within your subsidiaries)' },
+  'workspaces.read': { roles: '*', what: 'list the workspaces you may work in' },
+  'campaigns.read': { roles: MARKETING, what: 'list campaigns and their versions' },
+  'campaigns.author': { roles: HQ_MARKETING, scope: 'hq', what: 'create, edit, publish, pause, resume and stop campaigns' },
+  'campaigns.simulate': { roles: MARKETING, what: 'simulate a campaign for a contact of your pool' },
+  'enrolments.read': { roles: MARKETING, what: 'see who is where in a campaign' },
+  'enrolments.enrol': { roles: MARKETING, what: 'enrol contacts of your pool into a live campaign' },
+  'events.send': { roles: MARKETING, what: 'post events (website, ERP, forms)' },
+  'contacts.read': { roles: WORKS_WITH_CONTACTS, what: 'search and open contacts of your pool' },
+  'contacts.write': { roles: MARKETING, what: 'edit contacts of your pool (the one global record)' },
+  'contacts.export': { roles: ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager'], what: 'export a contact\'s personal data (GDPR)' },
+  'contacts.erase': { roles: MARKETING, what: 'erase a contact (GDPR)' },
+  'consent.read': { roles: ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager'], what: 'read a contact\'s consent proof' },
+  'segments.read': { roles: MARKETING, what: 'list segments and count their members in your pool' },
+  'segments.author': { roles: HQ_MARKETING, scope: 'hq', what: 'create, change and delete segments' },
+  'personas.read': { roles: [...MARKETING, 'sales_manager'], what: 'list personas' },
+  'personas.author': { roles: HQ_MARKETING, scope: 'hq', what: 'create and change personas' },
+  'scoring.read': { roles: [...MARKETING, 'sales_manager'], what: 'read the scoring model and rescore jobs' },
+  'scoring.author': { roles: HQ_MARKETING, scope: 'hq', what: 'change the scoring model' },
+  'reports.read': { roles: ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager', 'viewer'], what: 'the scoring matrix and other reports' },
+  'leads.read': { roles: WORKS_WITH_CONTACTS, what: 'list leads and a lead\'s scores (sales reps: their own)' },
+  'leads.export': { roles: [...MARKETING, 'sales_manager'], what: 'export a cell\'s leads as CSV' },
+  'leads.stage': { roles: SALES, what: 'record later sales stages (sales reps: their own leads)' },
+  'handovers.read': { roles: [...SALES, 'hq_marketer'], what: 'list handovers (sales reps: their own)' },
+  'handovers.decide': { roles: SALES, what: 'accept or reject a handover' },
+  // Managers and viewers too: the reports' click map shows the mail as rendered.
+  'templates.read': { roles: [...MARKETING, 'sales_manager', 'viewer'], what: 'read templates, previews and missing translations' },
   // Which templates: every one for HQ, a subsidiary's own derived template for its marketers (mayEditTemplate).
-  'templates.edit': { roles: MARKETERS, refusal: 'only marketers edit templates' },
-  'templates.test-send': { roles: MARKETERS, refusal: 'only marketers send test mails' },
-  'forms.manage': { roles: MARKETERS, refusal: 'only marketers and admins manage forms' },
-  'consent-texts.read': { roles: MARKETERS, refusal: 'only marketers and admins manage consent texts' },
+  'templates.edit': { roles: MARKETING, what: 'edit templates (subsidiary marketers: their derived template)' },
+  'templates.test-send': { roles: MARKETING, what: 'send a template test mail' },
+  'forms.manage': { roles: MARKETING, what: 'list, create and change forms of your subsidiaries' },
+  'consent-texts.read': { roles: MARKETING, what: 'read consent texts' },
   // Texts are shared by every subsidiary's forms, so only someone who sees them all writes a new version.
-  'consent-texts.write': { roles: MARKETERS, scope: 'hq', refusal: "only HQ marketers and admins add consent text versions (every subsidiary's forms show them)" },
+  'consent-texts.write': { roles: HQ_MARKETING, scope: 'hq', what: 'add consent text versions (every subsidiary\'s forms show them)' },
+  'admin.users': { roles: ['admin'], what: 'invite users, change their role, subsidiaries and status' },
+  'admin.api_keys': { roles: ['admin'], what: 'create and revoke API keys' },
+  'admin.workspaces': { roles: ['admin'], what: 'change a workspace\'s pool alias' },
+  'admin.audit': { roles: ['admin'], what: 'read the audit log' },
   // The CRM connection holds credentials to the customer base: HQ admins only (issue 12).
-  'crm.connection': { roles: ['admin'], scope: 'hq', refusal: 'only an HQ admin may configure the CRM connection' },
-  'crm.sync': { roles: MARKETERS, refusal: 'only marketers and admins start a CRM sync or resolve its conflicts' },
-  'crm.read': everyone('read CRM sync runs and conflicts'),
-  'contacts.import': { roles: MARKETERS, refusal: 'only marketers and admins import contacts' },
-  'contacts.merge': { roles: MARKETERS, refusal: 'only marketers and admins merge or dismiss duplicates' },
+  'crm.connection': { roles: ['admin'], scope: 'hq', what: 'configure the CRM connection' },
+  'crm.sync': { roles: MARKETING, what: 'start a CRM sync or resolve its conflicts' },
+  'crm.read': { roles: [...MARKETING, 'sales_manager'], what: 'read CRM sync runs and conflicts' },
+  'contacts.import': { roles: MARKETING, what: 'import contacts' },
+  'contacts.merge': { roles: MARKETING, what: 'merge or dismiss duplicate contacts' },
   // Reporting (api/reports.ts, api/costs.ts, api/opportunities.ts): figures are narrowed to the caller's subsidiaries.
-  'reports.read': { roles: ['admin', 'manager', 'marketer'], refusal: 'sales reps see their own pipeline: GET /api/reports/pipeline' },
-  'reports.pipeline': everyone('read the sales pipeline'),
-  'costs.write': { roles: ['admin', 'manager', 'marketer'], refusal: 'only marketers and managers enter and import costs' },
-  'budgets.write': { roles: ['admin', 'manager', 'marketer'], scope: 'hq', refusal: 'only HQ marketers and managers set budgets' },
-  'opportunities.write': { roles: SALES, refusal: 'only sales and managers record and import deals' },
+  'reports.pipeline': { roles: ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager', 'sales_rep', 'viewer'], what: 'read the sales pipeline (sales reps: their own)' },
+  'costs.write': { roles: ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager'], what: 'enter and import campaign costs' },
+  'budgets.write': { roles: ['admin', 'hq_marketer', 'sales_manager'], scope: 'hq', what: 'set budgets' },
+  'opportunities.write': { roles: SALES, what: 'record and import deals' },
   // A change re-attributes every won deal of the account, so only someone who sees every subsidiary.
-  'attribution.configure': { roles: ['admin', 'manager', 'marketer'], scope: 'hq', refusal: 'only HQ marketers and managers change attribution settings and production costs' },
+  'attribution.configure': { roles: ['admin', 'hq_marketer', 'sales_manager'], scope: 'hq', what: 'change attribution settings and production costs' },
 } as const satisfies Record<string, Rule>
 
 export type Permission = keyof typeof PERMISSIONS
 
-/** Whether the caller's role (and scope) allows the permission; the data-dependent rules are below. */
-export function may(who: Caller, permission: Permission): boolean {
+/** Whether the role holds the permission at all (the gate in front of every route asks this). */
+export function roleMay(role: Role, permission: Permission): boolean {
   const rule: Rule = PERMISSIONS[permission]
-  if (rule.roles !== '*' && !rule.roles.includes(who.role)) return false
-  return rule.scope !== 'hq' || who.subs === '*'
+  return rule.roles === '*' || rule.roles.includes(role)
 }
 
-export const refusal = (permission: Permission): string => PERMISSIONS[permission].refusal
+/** Whether the caller's role and scope allow the permission; the data-dependent rules are below. */
+export function may(who: Pick<Caller, 'role' | 'subs'>, permission: Permission): boolean {
+  const rule: Rule = PERMISSIONS[permission]
+  return roleMay(who.role, permission) && (rule.scope !== 'hq' || who.subs === '*')
+}
+
+export const refusal = (permission: Permission): string => {
+  const rule: Rule = PERMISSIONS[permission]
+  return `you may not ${rule.what}${rule.scope === 'hq' ? ' (HQ, outside a workspace, only)' : ''}`
+}
 
 /** A subsidiary's data (contacts, forms, enrolments) is visible to HQ and to callers of that subsidiary. */
-export const seesSubsidiary = (who: Caller, code: string) => who.subs === '*' || who.subs.includes(code)
+export const seesSubsidiary = (who: Pick<Caller, 'subs'>, code: string) => who.subs === '*' || who.subs.includes(code)
 
-/** HQ-wide work (authoring and publishing campaigns) needs a marketer or admin who sees every subsidiary. */
-export const authorsCampaigns = (who: Caller) => may(who, 'campaigns.author')
+/** HQ-wide work (authoring and publishing campaigns) needs an HQ marketer or admin who sees every subsidiary. */
+export const authorsCampaigns = (who: Pick<Caller, 'role' | 'subs'>) => may(who, 'campaigns.author')
 
 /**
  * Saving a template version: HQ marketers everything; a subsidiary's marketer only that subsidiary's
  * derived template (its overrides), never the master, mails, blocks or locale strings shared by all.
  */
-export function mayEditTemplate(who: Caller, kind: string, key: string): boolean {
+export function mayEditTemplate(who: Pick<Caller, 'role' | 'subs'>, kind: string, key: string): boolean {
   if (!may(who, 'templates.edit')) return false
   if (who.subs === '*') return true
   return kind === 'subsidiary' && seesSubsidiary(who, key.toUpperCase())
+}
+
+/**
+ * Route (method and path under /api, as registered) → the permission it asks, for the routes not yet
+ * declared in a contract (api/contract/*.ts declare their own; api/route-permissions.ts joins both).
+ */
+export const LEGACY_ROUTE_PERMISSIONS: Record<string, Permission> = {
+  'PATCH /me': 'me.read',
+  'GET /workspaces': 'workspaces.read',
+  'POST /session/workspace': 'me.read',
+  'POST /session/sign-out': 'me.read',
+  'POST /session/sign-out-everywhere': 'me.read',
+  'POST /campaigns/:id/enrolments': 'enrolments.enrol',
+  'GET /enrolment-jobs/:id': 'enrolments.enrol',
+  'GET /templates': 'templates.read',
+  'GET /templates/overview': 'templates.read',
+  'GET /templates/translations/missing': 'templates.read',
+  'GET /templates/:kind/:key': 'templates.read',
+  'GET /templates/:kind/:key/versions/:version': 'templates.read',
+  'PUT /templates/:kind/:key': 'templates.edit',
+  'POST /templates/preview': 'templates.read',
+  'POST /templates/test-send': 'templates.test-send',
+  'POST /templates/subsidiaries/:code/prefill': 'templates.edit',
+  'GET /link-tags': 'templates.read',
+  'GET /forms': 'forms.manage',
+  'POST /forms': 'forms.manage',
+  'GET /forms/:id': 'forms.manage',
+  'PATCH /forms/:id': 'forms.manage',
+  'PUT /consent-texts': 'consent-texts.write',
+  'PATCH /consent-texts': 'consent-texts.write',
+  'DELETE /consent-texts': 'consent-texts.write',
+  // Every method on a stored version answers 409 immutable.
+  'ALL /consent-texts/*rest': 'consent-texts.read',
+  'GET /templates/fonts': 'templates.read',
+  'PUT /templates/fonts/:family': 'templates.edit',
+  'POST /templates/import': 'templates.edit',
+  'GET /campaigns/:id/costs': 'reports.read',
+  'POST /campaigns/:id/costs': 'costs.write',
+  'DELETE /costs/:id': 'costs.write',
+  'PUT /campaigns/:id/budget': 'budgets.write',
+  'POST /costs/import': 'costs.write',
+  'POST /opportunities': 'opportunities.write',
+  'POST /opportunities/import': 'opportunities.write',
+  'GET /product-costs': 'reports.read',
+  'PUT /product-costs/:product': 'attribution.configure',
+  'GET /reports/overview': 'reports.read',
+  'GET /reports/attribution': 'reports.read',
+  'GET /reports/trends': 'reports.read',
+  'GET /reports/sales-cycle': 'reports.read',
+  'GET /reports/mail': 'reports.read',
+  'GET /reports/mail/detail': 'reports.read',
+  'GET /reports/drill': 'reports.read',
+  'GET /reports/pipeline': 'reports.pipeline',
+  'GET /reports/attribution/settings': 'reports.read',
+  'PUT /reports/attribution/settings': 'attribution.configure',
+  'GET /reports/attribution/jobs/:id': 'reports.read',
+  'GET /campaigns/:id/step-stats': 'reports.read',
+  'GET /contacts/:id/profile': 'contacts.read',
+  'GET /duplicates': 'contacts.read',
+  'POST /duplicates/:id/merge': 'contacts.merge',
+  'POST /duplicates/:id/dismiss': 'contacts.merge',
+  'POST /contact-imports': 'contacts.import',
+  'POST /contact-imports/:id/commit': 'contacts.import',
+  'GET /contact-imports/:id': 'contacts.import',
+  'GET /contacts.csv': 'contacts.export',
+  // Mounted only when CRM credentials can be sealed (crmSecrets).
+  'GET /crm/connection': 'crm.connection',
+  'PUT /crm/connection': 'crm.connection',
+  'POST /crm/sync': 'crm.sync',
+  'GET /crm/runs': 'crm.read',
+  'GET /crm/conflicts': 'crm.read',
+  'POST /crm/conflicts/:id/resolve': 'crm.sync',
+  'GET /admin/users': 'admin.users',
+  'POST /admin/users': 'admin.users',
+  'PATCH /admin/users/:id': 'admin.users',
+  'POST /admin/users/:id/invitation': 'admin.users',
+  'GET /admin/api-keys': 'admin.api_keys',
+  'POST /admin/api-keys': 'admin.api_keys',
+  'DELETE /admin/api-keys/:id': 'admin.api_keys',
+  'GET /admin/workspaces': 'admin.workspaces',
+  'PUT /admin/workspaces/:code': 'admin.workspaces',
+  'GET /admin/audit': 'admin.audit',
 }

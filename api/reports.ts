@@ -249,7 +249,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
     const ctx = await filterOf(req, res, 'reports.pipeline')
     if (!ctx) return
     const { who, q } = ctx
-    const mine = who.role === 'sales' ? sql`and r.email = ${who.sub}` : sql``
+    const mine = who.role === 'sales_rep' ? sql`and lower(r.email) = lower(${who.sub})` : sql``
     const leads = await sql`
       select c.id, c.email, c.first_name as "firstName", c.last_name as "lastName", c.company, c.lifecycle_stage as stage, h.status as "handoverStatus",
              h.created_at as "handedOverAt", r.email as rep,

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
-import { issueApiToken } from '../api/auth'
+import { issueApiKey } from '../people/api-keys'
 import type { CampaignWorkflowBundle } from '../engine/worker'
 import { loadConfig } from '../server/config'
 import { startEmbeddedPostgres } from '../server/embedded-postgres'
@@ -122,7 +122,7 @@ export async function startBenchSystem(options: {
   options.cleanup.add('system', system.stop)
   const port = new URL(system.url).port
   const baseUrl = `http://127.0.0.1:${port}`
-  const token = issueApiToken(system.tokens, { sub: 'bench-marketer', acc: system.demoAccountId!, role: 'marketer', subs: '*' })
+  const token = (await issueApiKey(system.sql, { accountId: system.demoAccountId!, name: 'bench-marketer', role: 'hq_marketer', subsidiaries: '*', createdBy: 'bench' })).key
   return {
     system,
     baseUrl,

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http'
 import express, { json, Router } from 'express'
 import postgres from 'postgres'
-import { createTokenSigner } from '../activities/tokens'
-import { issueApiToken, requireCaller } from '../api/auth'
+import { requireCaller } from '../api/auth'
+import { issueApiKey } from '../people/api-keys'
 import { errorHandler } from '../api/errors'
 import { reportRoutes } from '../api/reports'
 import { startRecompute } from '../db/attribution'
@@ -72,10 +72,9 @@ export async function runReporting(options: ReportingOptions): Promise<Reporting
   const recomputeSeconds = (now() - recomputeBegan) / 1000
 
   // The dashboards' routes exactly as the app mounts them, behind the token check.
-  const tokens = createTokenSigner('bench-reporting-secret-0123456789abcdef')
   const app = express()
   const api = Router()
-  api.use(requireCaller(tokens))
+  api.use(requireCaller({ sql, sessions: { idleMs: 3_600_000, absoluteMs: 3_600_000 } }))
   api.use(json())
   api.use(reportRoutes({ sql }))
   app.use('/api', api)
@@ -85,7 +84,7 @@ export async function runReporting(options: ReportingOptions): Promise<Reporting
   })
   options.cleanup.add('reporting HTTP server', () => new Promise((resolve) => server.close(resolve)))
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api`
-  const token = issueApiToken(tokens, { sub: 'bench-manager', acc: accountId, role: 'manager', subs: '*' })
+  const token = (await issueApiKey(sql, { accountId, name: 'bench-manager', role: 'sales_manager', subsidiaries: '*', createdBy: 'bench' })).key
   const [mail] = await sql<{ mail_key: string; template: string }[]>`select mail_key, template from mail_stats_daily where campaign_id = ${campaignId} limit 1`
   const paths = [
     '/reports/overview',

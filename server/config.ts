@@ -12,6 +12,9 @@ const offOrDuration = (fallback: string) =>
     .default(fallback)
     .transform((text) => (text === 'off' ? 0 : parseDuration(text)!))
 
+const duration = (fallback: string) =>
+  z.string().refine((text) => parseDuration(text) !== null, 'a duration such as 15m, 2h or 7d').default(fallback).transform((text) => parseDuration(text)!)
+
 const schema = z.object({
   PORT: port(3000),
   PUBLIC_URL: z.url().optional(),
@@ -43,6 +46,13 @@ const schema = z.object({
   // Records per page when the CRM sync walks the CRM's lists.
   CRM_PAGE_SIZE: z.coerce.number().int().min(20).max(1000).default(200),
   DEEPL_API_KEY: z.string().optional(),
+  // Sign-in (issue 14): session idle and absolute limits, lockout, invitation and reset link validity.
+  SESSION_IDLE: duration('2h'),
+  SESSION_MAX: duration('12h'),
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_LOCK: duration('15m'),
+  INVITATION_VALID_FOR: duration('7d'),
+  PASSWORD_RESET_VALID_FOR: duration('1h'),
   DEEPL_API_URL: z.url().optional(),
 })
 
@@ -70,6 +80,17 @@ export interface Config {
   /** Machine translation of missing template strings; null without DEEPL_API_KEY. */
   deepl: { apiKey: string; url: string } | null
   tracking: TrackingConfig
+  people: PeopleConfig
+}
+
+/** Sign-in, sessions and mailed links (api/people.ts). */
+export interface PeopleConfig {
+  sessionIdleMs: number
+  sessionMaxMs: number
+  maxFailedSignIns: number
+  lockMs: number
+  invitationValidMs: number
+  resetValidMs: number
 }
 
 export interface TrackingConfig {
@@ -118,6 +139,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       machineClickBurstMs: e.MACHINE_CLICK_BURST,
       cookieDomain: e.TRACKING_COOKIE_DOMAIN || undefined,
       doubleOptInValidForMs: parseDuration(e.DOUBLE_OPT_IN_VALID_FOR)!,
+    },
+    people: {
+      sessionIdleMs: e.SESSION_IDLE,
+      sessionMaxMs: e.SESSION_MAX,
+      maxFailedSignIns: e.SIGN_IN_MAX_FAILURES,
+      lockMs: e.SIGN_IN_LOCK,
+      invitationValidMs: e.INVITATION_VALID_FOR,
+      resetValidMs: e.PASSWORD_RESET_VALID_FOR,
     },
     // DeepL's free keys end in ":fx" and only work on the free API's host.
     deepl: e.DEEPL_API_KEY

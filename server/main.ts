@@ -11,14 +11,17 @@ const config = loadConfig()
 try {
   const system = await startSystem(config)
   const ready = ((Date.now() - started) / 1000).toFixed(1)
+  const people = system.demoSignIn
+    ? `Sign in to the designer with one of the demo users (password: ${system.demoSignIn.password}):\n${system.demoSignIn.users.map((u) => `  ${u.role.padEnd(20)} ${u.email.padEnd(46)} ${u.name}`).join('\n')}\n${system.demoSignIn.scriptKey ? `An API key for scripts (HQ marketer; shown this once, only its hash is stored):\n  KEY=${system.demoSignIn.scriptKey}\n` : 'Scripts use API keys: an admin creates one in the designer (Admin → API keys); it is shown once.\n'}`
+    : ''
   console.log(`
 Kessler Campaigns is ready (${ready} s).
-  Designer (as HQ marketer): ${system.designerUrl ?? system.url}
+  Designer (sign in):        ${system.designerUrl}
   API:                       ${system.url}/api
   Outbox (SMTP sink):        ${system.sink ? `${system.url}/outbox` : `not running: mail goes to ${config.smtpUrl}`}
   Temporal Web UI:           ${system.temporalUiUrl ?? `the UI of your cluster at ${config.temporal.address}`}
-Post a purchase (the token is the part after #token= in the designer link):
-  curl -X POST ${system.url}/api/events -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+${people}Post a purchase with an API key ($KEY):
+  curl -X POST ${system.url}/api/events -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
     -d '{"type":"purchase","contact":{"email":"claire.dupont@dupont-industrie.example"},"properties":{"product":"HydroStat 2000"}}'
 `)
   let stopping = false

@@ -8,7 +8,6 @@ import type { Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createTokenSigner, deriveSecret, type TokenSigner } from '../activities/tokens'
 import { createSecretBox } from '../crm/secret-box'
-import { issueApiToken } from '../api/auth'
 import { createApp } from '../api/app'
 import { connectDatabase } from '../db/availability'
 import { migrate } from '../db/migrate'
@@ -23,8 +22,10 @@ import { createTemplateRenderer, type TemplateRenderer } from '../templates/rend
 import { createTemplateStore, type TemplateStore } from '../templates/template-store'
 import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
+import { issueApiKey } from '../people/api-keys'
 import { createMailTransport } from './mail-transport'
 import { seedDemo } from './seed'
+import { DEMO_PASSWORD, DEMO_USERS, seedPeople } from './seed-people'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
@@ -34,8 +35,10 @@ const STOP_DEADLINE_MS = 10_000
 
 export interface System {
   url: string
-  /** The designer, opened as the demo's HQ marketer (the token travels in the fragment, never to a server log). */
+  /** The designer (its sign-in page). */
   designerUrl: string | null
+  /** How to sign in to the demo: one user per role, all with the demo password; null without the demo. */
+  demoSignIn: { password: string; users: { email: string; name: string; role: string }[]; scriptKey: string | null } | null
   temporalUiUrl: string | null
   sql: Sql
   sink: SmtpSink | null
@@ -141,7 +144,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution, crmSecrets })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution, crmSecrets, people: config.people, mailFrom: `Kessler Campaigns <no-reply@${config.mailDomain}>` })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
@@ -181,7 +184,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     }
 
     let demoAccountId: string | null = null
-    let designerUrl: string | null = null
+    const designerUrl = `${url}/`
+    let demoSignIn: System['demoSignIn'] = null
     if (config.seedDemo) {
       const examples = options.seedExamples ?? true
       const seeded = await seedDemo(sql, {
@@ -194,8 +198,12 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       // The seeded contacts' first scores, so the scoring matrix is not empty on the first start.
       if (seeded.created) await startRescoreJob(sql, client, config.temporal.taskQueue, { accountId: seeded.accountId, modelVersion: 0, kind: 'initial' })
       if (seeded.created) log(`Demo data seeded: Kessler Hydraulik with DE, FR, IT, ES and a live onboarding campaign${examples ? ', plus the example campaigns' : ''}`)
-      const token = issueApiToken(tokens, { sub: 'demo-hq-marketer', acc: seeded.accountId, role: 'marketer', subs: '*' })
-      designerUrl = `${url}/#token=${token}`
+      await seedPeople(sql, seeded.accountId)
+      // A key for the README's curl examples, shown on the first start only (only its hash is kept).
+      const scriptKey = seeded.created
+        ? (await issueApiKey(sql, { accountId: seeded.accountId, name: 'Demo script (README)', role: 'hq_marketer', subsidiaries: '*', createdBy: 'demo seed' })).key
+        : null
+      demoSignIn = { password: DEMO_PASSWORD, users: DEMO_USERS.map(({ email, name, role }) => ({ email, name, role })), scriptKey }
     }
     // Events stored while the app was down are handed to Temporal now; scanned triggers get their
     // schedules on a Temporal that does not have them yet (a fresh dev server, a new cluster).
@@ -203,7 +211,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
     await ensureDecaySchedule(client, config.temporal.taskQueue)
 
-    return { url, designerUrl, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, attribution, stop }
+    return { url, designerUrl, demoSignIn, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, attribution, stop }
   } catch (error) {
     await stop()
     throw error

@@ -73,7 +73,7 @@ export const leads = {
     method: 'get',
     path: '/leads/matrix',
     summary: 'Leads per cell of the scoring matrix, and the cells that hand over to sales',
-    permission: 'leads.read',
+    permission: 'reports.read',
     responses: { 200: matrixSchema },
   }),
   list: defineRoute({
@@ -88,7 +88,7 @@ export const leads = {
     method: 'get',
     path: '/leads/export.csv',
     summary: 'The leads in one cell as CSV (spreadsheet formulas neutralised)',
-    permission: 'leads.read',
+    permission: 'leads.export',
     query: cellQuery.extend({ limit: z.coerce.number().int().min(1).max(100_000).default(100_000) }),
     responses: { 200: z.string() },
     responseTypes: { 200: 'text/csv' },

@@ -4,19 +4,31 @@ import { defineRoute, timestamp } from './route'
 // Who is calling, whether the server is up, and this API's own description.
 
 export const meSchema = z.object({
+  /** The user's e-mail, or the API key's name. */
   user: z.string(),
-  role: z.string(),
-  /** Subsidiary codes the caller sees, or "*" for all (HQ). */
+  name: z.string().nullable(),
+  role: z.enum(['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager', 'sales_rep', 'viewer']),
+  /** Subsidiary codes the caller sees, or "*" for all (HQ outside a workspace). */
   subsidiaries: z.union([z.array(z.string()), z.literal('*')]),
+  /** The subsidiary workspace the caller works in, or null (HQ's global view, or no workspace). */
+  workspace: z.string().nullable(),
+  via: z.enum(['session', 'api_key']),
+  /** The UI language the user chose; null: the browser's. */
+  locale: z.string().nullable(),
+  /** When the session ends at the latest; null for API keys. */
+  expiresAt: timestamp.nullable(),
   mayAuthorCampaigns: z.boolean(),
-  expiresAt: timestamp,
+  /** Every permission of the role (api/permissions.ts), so the UI shows only controls that will work. */
+  permissions: z.array(z.string()),
+  /** The session's CSRF token (sign-in answers only): send it as X-CSRF-Token on writes. */
+  csrfToken: z.string().optional(),
 })
 
 export const system = {
   me: defineRoute({
     method: 'get',
     path: '/me',
-    summary: 'Who the token belongs to and what they may do',
+    summary: 'Who is calling (session or API key) and what they may do',
     permission: 'me.read',
     responses: { 200: meSchema },
   }),

@@ -16,6 +16,13 @@ import { isLeadsView } from './leads/leads-api'
 import { TemplatesLink, TemplatesPage } from './templates/TemplatesPage'
 import { isTemplatesView } from './templates/templates-api'
 import { LanguageSwitch } from './components/LanguageSwitch'
+import { AdminPage } from './people/AdminPage'
+import { ContactsPage } from './people/ContactsPage'
+import { LinkPage } from './people/LinkPage'
+import { viewOf } from './people/people-api'
+import { useSession } from './people/session'
+import { SignInPage } from './people/SignInPage'
+import { UserMenu } from './people/UserMenu'
 import { ContactPages, contactViewOf } from './contacts/ContactPages'
 import { ReportsLink, useManagerLanding } from './reports/ReportsLink'
 import { isReportsView } from './reports/reports-api'
@@ -26,21 +33,39 @@ const ReportsPage = lazy(() => import('./reports/ReportsPage').then((m) => ({ de
 // The live view asks for fresh counts this often while a published campaign is open.
 const LIVE_POLL_MS = 2000
 
+/** The mailed-link pages need no session; everything else signs in first (session cookie, or an API key in #token=). */
 export function App({ token }: { token: string | null }) {
-  const api = useMemo(() => (token ? createApi(token) : null), [token])
-  const store = useMemo(() => (api ? createDesignerStore(api) : null), [api])
-  if (!api || !store) {
-    return (
-      <Notice title="No access token">
-        Open the designer through the link printed by <code>npm start</code> (it carries your access token).
-      </Notice>
-    )
+  const view = viewOf(window.location.search)
+  if (view === 'reset' || view === 'invitation') return <LinkPage kind={view} onSignedIn={() => window.location.assign('/')} />
+  return <SignedIn token={token} />
+}
+
+function SignedIn({ token }: { token: string | null }) {
+  const status = useSession((state) => state.status)
+  useEffect(() => void useSession.getState().load(token), [token])
+  if (status === 'loading') return null
+  if (status === 'signed-out') return <SignInPage onSignedIn={(me) => useSession.getState().signedIn(me)} />
+  const view = viewOf(window.location.search)
+  if (view === 'pool') return <ContactsPage />
+  if (view === 'admin') return <AdminPage />
+  // Sales and viewers do not work on campaigns: they land on their contacts and leads, or the reports.
+  const me = useSession.getState().me
+  if (me && !me.permissions.includes('campaigns.read') && !view) {
+    if (!me.permissions.includes('reports.read')) return <ContactsPage />
+    window.location.replace('./?view=reports')
+    return null
   }
-  if (token && isLeadsView(window.location.search)) return <LeadsPage token={token} />
-  if (token && isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
+  return <Designer token={token} />
+}
+
+function Designer({ token }: { token: string | null }) {
+  const api = useMemo(() => createApi(token), [token])
+  const store = useMemo(() => createDesignerStore(api), [api])
+  if (isLeadsView(window.location.search)) return <LeadsPage token={token} />
+  if (isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
   const contactView = contactViewOf(window.location.search)
-  if (token && contactView) return <ContactPages token={token} view={contactView} />
-  if (token && isReportsView(window.location.search)) return <Suspense fallback={null}><ReportsPage token={token} /></Suspense>
+  if (contactView) return <ContactPages token={token} view={contactView} />
+  if (isReportsView(window.location.search)) return <Suspense fallback={null}><ReportsPage token={token} /></Suspense>
   return (
     <ApiContext.Provider value={api}>
       <DesignerContext.Provider value={store}>
@@ -99,6 +124,7 @@ function Shell() {
         <LeadsLink />
         <TemplatesLink />
         <ReportsLink />
+        <UserMenu />
         <LanguageSwitch />
       </header>
       <aside className="app__sidebar">

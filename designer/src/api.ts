@@ -7,7 +7,7 @@ import type { system } from '../../api/contract/system'
 import type { contacts, contactSummarySchema } from '../../api/contract/contacts'
 import type { enrolmentDetailSchema, enrolments, enrolmentSummarySchema } from '../../api/contract/enrolments'
 import { campaignGraphSchema, type CampaignGraph, type GraphIssue } from '../../engine/campaign/graph'
-import { NO_TOKEN_MESSAGE } from './auth'
+import { authHeaders, NO_TOKEN_MESSAGE } from './auth'
 
 // The designer's view of the HTTP API: typed calls, and every non-2xx answer as an ApiError carrying the
 // API's { code, message, field?, nodeId?, issues? } so the UI can name the field or step at fault.
@@ -107,9 +107,9 @@ interface CallOptions {
   idempotencyKey?: string
 }
 
-export function createApi(token: string) {
+export function createApi(token: string | null) {
   async function call<T>(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' }
+    const headers: Record<string, string> = { ...authHeaders(token, method), Accept: 'application/json' }
     if (options.raw) headers['Content-Type'] = options.raw.contentType
     else if (body !== undefined) headers['Content-Type'] = 'application/json'
     if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey

@@ -1,11 +1,17 @@
 import { create } from 'zustand'
+import { es, esSteps } from './locales/es'
+import { fr, frSteps } from './locales/fr'
+import { it, itSteps } from './locales/it'
+import { PEOPLE_MESSAGES, type PeopleMessageKey } from './locales/people'
 
 // A tiny dictionary: English and German for the designer's own words. Step labels come from the engine's
 // node modules (English); German names for them live here, keyed by step type, so the registry stays the
 // one list of step types and an untranslated new type simply shows its English label.
 
-export type Language = 'en' | 'de'
-export const LANGUAGES: Language[] = ['en', 'de']
+// English, German, French, Italian and Spanish (issue 14): French, Italian and Spanish and the words of
+// signing in and administration live in ./locales; test/unit/i18n.test.ts fails on any missing key.
+export type Language = 'en' | 'de' | 'fr' | 'it' | 'es'
+export const LANGUAGES: Language[] = ['en', 'de', 'fr', 'it', 'es']
 
 const en = {
   'app.newCampaign': 'New campaign',
@@ -162,9 +168,10 @@ const en = {
   'tpl.leaveUnsaved': 'This template has unsaved changes. Leave them?',
 } as const
 
-export type MessageKey = keyof typeof en
+export type CoreMessageKey = keyof typeof en
+export type MessageKey = CoreMessageKey | PeopleMessageKey
 
-const de: Record<MessageKey, string> = {
+const de: Record<CoreMessageKey, string> = {
   'app.newCampaign': 'Neue Kampagne',
   'app.newCampaignName': 'Name der neuen Kampagne',
   'app.create': 'Anlegen',
@@ -330,6 +337,7 @@ const deSteps: Record<string, string> = {
   ab_split: 'A/B-Test',
   update_contact: 'Kontakt ändern',
   webhook: 'Webhook',
+  handover: 'An den Vertrieb übergeben',
   end: 'Ende',
   goal: 'Ziel',
   'category.entry': 'Einstieg',
@@ -339,7 +347,17 @@ const deSteps: Record<string, string> = {
   'category.goal': 'Ziele',
 }
 
-const dictionaries: Record<Language, Record<MessageKey, string>> = { en, de }
+/** Every language's messages: the designer's own and those of signing in and administration. */
+export const dictionaries: Record<Language, Record<MessageKey, string>> = {
+  en: { ...en, ...PEOPLE_MESSAGES.en },
+  de: { ...de, ...PEOPLE_MESSAGES.de },
+  fr: { ...fr, ...PEOPLE_MESSAGES.fr },
+  it: { ...it, ...PEOPLE_MESSAGES.it },
+  es: { ...es, ...PEOPLE_MESSAGES.es },
+}
+
+/** Step type and category names per language beyond English (which the node modules give). */
+export const stepNames: Record<Exclude<Language, 'en'>, Record<string, string>> = { de: deSteps, fr: frSteps, it: itSteps, es: esSteps }
 
 /** The browser's preferred language if we speak it, else English. */
 export function preferredLanguage(languages: readonly string[] | undefined): Language {
@@ -351,13 +369,13 @@ export function preferredLanguage(languages: readonly string[] | undefined): Lan
 }
 
 export function translate(language: Language, key: MessageKey, values: Record<string, string | number> = {}): string {
-  const text = dictionaries[language][key] ?? en[key]
+  const text = dictionaries[language][key] ?? dictionaries.en[key]
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole))
 }
 
 /** A step type's (or "category.x") name in the language, or the English fallback given. */
 export function stepName(language: Language, key: string, english: string): string {
-  return language === 'de' ? (deSteps[key] ?? english) : english
+  return language === 'en' ? english : (stepNames[language][key] ?? english)
 }
 
 const STORAGE_KEY = 'kessler.designer.language'
@@ -365,7 +383,7 @@ const STORAGE_KEY = 'kessler.designer.language'
 function initialLanguage(): Language {
   if (typeof window === 'undefined') return 'en'
   const stored = window.localStorage?.getItem(STORAGE_KEY)
-  if (stored === 'en' || stored === 'de') return stored
+  if (LANGUAGES.includes(stored as Language)) return stored as Language
   return preferredLanguage(window.navigator?.languages ?? [window.navigator?.language])
 }
 
@@ -382,4 +400,14 @@ export const useLanguage = create<{ language: Language; setLanguage(language: La
 export function useT() {
   const language = useLanguage((state) => state.language)
   return (key: MessageKey, values?: Record<string, string | number>) => translate(language, key, values)
+}
+
+/** A moment as the language writes it (dates and times per locale). */
+export function formatDateTime(language: Language, date: string | Date): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(date))
+}
+
+/** A number as the language writes it (1,234.5 / 1.234,5 / 1 234,5). */
+export function formatNumber(language: Language, value: number): string {
+  return new Intl.NumberFormat(language).format(value)
 }

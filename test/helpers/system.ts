@@ -3,10 +3,12 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inject } from 'vitest'
-import { issueApiToken, type Caller } from '../../api/auth'
+import type { Role } from '../../api/permissions'
+import { issueApiKey } from '../../people/api-keys'
 import type { CampaignGraph } from '../../engine/campaign/graph'
 import { loadConfig, type Config } from '../../server/config'
 import { startSystem, type System } from '../../server/system'
+import { DEMO_PASSWORD } from '../../server/seed-people'
 import { createTestDatabase } from './database'
 import { workflowBundle } from './workflow-bundle'
 
@@ -16,10 +18,16 @@ export interface TestSystem extends System {
   designerUrl: string
   config: Config
   databaseUrl: string
-  /** An API token for the demo account, HQ marketer unless told otherwise. */
-  token(caller?: Partial<Omit<Caller, 'exp' | 'acc'>>): string
+  /**
+   * A real API key for the demo account (stored hashed, like an admin's), HQ marketer unless told
+   * otherwise. `sub` names the key (what "published by" and "decided by" record). The roles of before
+   * issue 14 still read: marketer (HQ with "*", else subsidiary marketer), sales (rep), manager.
+   */
+  token(caller?: { sub?: string; role?: Role | LegacyRole; subs?: string[] | '*' }): Promise<string>
+  /** A browser-style session for a demo user: its cookie header and CSRF token. */
+  signIn(email: string, password?: string): Promise<{ cookie: string; csrf: string; me: any }>
   /** fetch against the app with the HQ marketer's token and JSON. */
-  api(path: string, init?: { method?: string; body?: unknown; rawBody?: string; token?: string | null }): Promise<{ status: number; body: any }>
+  api(path: string, init?: { method?: string; body?: unknown; rawBody?: string; token?: string | Promise<string> | null }): Promise<{ status: number; body: any }>
 }
 
 /**
@@ -51,19 +59,32 @@ export async function startTestSystem(options: { runWorker?: boolean; onboarding
     await database.drop()
     throw error
   }
-  const token: TestSystem['token'] = (who = {}) =>
-    issueApiToken(system.tokens, { sub: 'test-marketer', role: 'marketer', subs: '*', ...who, acc: system.demoAccountId! })
-  const hqToken = token()
+  const token: TestSystem['token'] = async (who = {}) => {
+    const subs = who.subs ?? '*'
+    const role = modernRole(who.role ?? 'marketer', subs)
+    return (await issueApiKey(system.sql, { accountId: system.demoAccountId!, name: who.sub ?? 'test-marketer', role, subsidiaries: subs, createdBy: 'test' })).key
+  }
+  const hqToken = await token()
+  const signIn: TestSystem['signIn'] = async (email, password = DEMO_PASSWORD) => {
+    const response = await fetch(`${system.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
+    const me = await response.json()
+    if (response.status !== 200) throw new Error(`sign-in of ${email} answered ${response.status}: ${JSON.stringify(me)}`)
+    const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]!)
+    return { cookie: cookies.join('; '), csrf: me.csrfToken, me }
+  }
   return {
     ...system,
     baseUrl: system.url,
-    designerUrl: system.designerUrl!,
+    // The designer opened with an API key in the fragment (as scripts and kiosks may), so browser tests
+    // that are not about signing in start where they always did.
+    designerUrl: `${system.url}/#token=${hqToken}`,
     config,
     databaseUrl: database.url,
     token,
+    signIn,
     api: async (path, init = {}) => {
       const headers: Record<string, string> = { 'content-type': 'application/json' }
-      const bearer = init.token === undefined ? hqToken : init.token
+      const bearer = init.token === undefined ? hqToken : await init.token
       if (bearer) headers.authorization = `Bearer ${bearer}`
       const response = await fetch(system.url + path, {
         method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
@@ -82,4 +103,13 @@ export async function startTestSystem(options: { runWorker?: boolean; onboarding
       await database.drop()
     },
   }
+}
+
+type LegacyRole = 'marketer' | 'sales' | 'manager'
+
+function modernRole(role: Role | LegacyRole, subs: string[] | '*'): Role {
+  if (role === 'marketer') return subs === '*' ? 'hq_marketer' : 'subsidiary_marketer'
+  if (role === 'sales') return 'sales_rep'
+  if (role === 'manager') return 'sales_manager'
+  return role
 }

@@ -22,7 +22,7 @@ export const PRODUCT_VARIABLES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_
 export const PRODUCT_FIXED_VALUES = { TEMPORAL_TASK_QUEUE: 'campaigns', SEED_DEMO: 'false', RUN_WORKER: 'false' } as const
 /** Variables the tests set that docker-compose.yml leaves to defaults (ports chosen by the OS, a temporary data folder, scanner heuristics off for clicks the moment mail lands). */
 export const TEST_ONLY_VARIABLES = ['PORT', 'DATA_DIR', 'MACHINE_CLICK_AFTER_DELIVERY', 'MACHINE_CLICK_BURST']
-/** Compose seeds nothing; the tests seed the demo account to have an account, subsidiaries and a token. */
+/** Compose seeds nothing; the tests seed the demo account to have an account, subsidiaries and an API key. */
 export const TEST_VALUES_DIFFERING = { SEED_DEMO: 'true' }
 
 export interface ProductProcess {
@@ -87,7 +87,7 @@ export interface Topology {
   sink: SmtpSink
   apps: ProductProcess[]
   workers: ProductProcess[]
-  /** The first app's base URL and an HQ marketer's token (from its start banner). */
+  /** The first app's base URL and an HQ marketer's API key (from its start banner). */
   url: string
   token: string
   /** The variables every product process gets (compose's x-app-env). */
@@ -151,7 +151,7 @@ export async function startTopology(options: { apps?: number; workers?: number }
     const first = await startApp()
     const banner = first.output()
     const url = banner.match(/API:\s+(\S+)\/api/)![1]!
-    const token = banner.match(/#token=(\S+)/)![1]!
+    const token = /KEY=(kc_\S+)/.exec(banner)![1]!
     env.PUBLIC_URL = url
     for (let i = 1; i < (options.apps ?? 1); i++) await startApp()
     for (let i = 0; i < (options.workers ?? 2); i++) await startWorker()

@@ -38,6 +38,22 @@ const personaBody = () => ({ name: 'Fuzzed', criteria: [{ kind: 'range', attribu
 /** A valid body per route that takes one ("form:" bodies are sent urlencoded, "csv:" as text/csv). */
 const SAMPLES: Record<string, () => unknown> = {
   'POST /u/:token': () => 'form:List-Unsubscribe=One-Click',
+  // People (issue 14): the fuzz runs with an HQ marketer's API key, so admin routes answer 403 and session routes 400.
+  'POST /api/session': () => ({ email: 'katrin.weiss@kessler-hydraulik.example', password: 'not-the-password' }),
+  'POST /api/password-reset': () => ({ email: 'nobody@fuzz.example' }),
+  'POST /api/password-reset/:token': () => ({ password: 'a-long-enough-password' }),
+  'POST /api/invitations/:token': () => ({ password: 'a-long-enough-password', name: 'Fuzz' }),
+  'PATCH /api/me': () => ({ locale: 'fr' }),
+  'POST /api/session/sign-out': () => ({}),
+  'POST /api/session/sign-out-everywhere': () => ({}),
+  'POST /api/session/workspace': () => ({ subsidiary: 'FR' }),
+  'POST /api/admin/users': () => ({ email: `fuzz.${randomUUID()}@fuzz.example`, name: 'Fuzz', role: 'viewer', subsidiaries: ['DE'], locale: 'en' }),
+  'PATCH /api/admin/users/:id': () => ({ role: 'viewer' }),
+  'POST /api/admin/users/:id/invitation': () => ({}),
+  'POST /api/admin/api-keys': () => ({ name: 'Fuzz key', role: 'viewer', subsidiaries: ['DE'] }),
+  'PUT /api/admin/workspaces/:code': () => ({ name: 'Fuzz', poolAlias: { anyOf: [{ match: 'all', rules: [{ kind: 'subsidiary', operator: 'is', codes: ['FR'] }] }] } }),
+  'PATCH /api/contacts/:id': () => ({ company: 'Fuzz AG', attributes: { fuzz: 1 } }),
+  'DELETE /api/admin/api-keys/:id': () => ({}),
   'POST /t/v': () => ({ account: ids.account, url: 'https://www.kessler-hydraulik.example/produkte', title: 'Produkte', referrer: 'https://example.com/', visitorId: randomUUID() }),
   'POST /f/confirm/:token': () => 'form:confirm=1',
   'POST /f/:formKey': () => ({ email: `fuzz.${randomUUID()}@fuzz.example`, firstName: 'Fuzz', company: 'Fuzz AG', consent: true, consentVersion: 1, interest: 'pumps' }),
@@ -176,7 +192,7 @@ describe('fuzzing every route', () => {
     const failures: string[] = []
     let sent = 0
     let switchedOff = 0
-    const token = system.token()
+    const token = await system.token()
     const queue = [...requests]
     const worker = async () => {
       for (let request = queue.shift(); request; request = queue.shift()) {

@@ -55,7 +55,7 @@ describe('events API refuses bad input', () => {
 describe('who may call', () => {
   it('refuses calls without a valid token', async () => {
     expect((await system.api('/api/campaigns', { token: null })).status).toBe(401)
-    const forged = await system.api('/api/campaigns', { token: system.token().slice(0, -3) + 'AAA' })
+    const forged = await system.api('/api/campaigns', { token: (await system.token()).slice(0, -3) + 'AAA' })
     expect(forged.status).toBe(401)
     expect(forged.body.error.field).toBe('Authorization')
   })
@@ -70,7 +70,7 @@ describe('who may call', () => {
     expect(french.status).toBe(202)
     const [created] = await system.sql`select s.code from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.email = 'nouveau@example.fr'`
     expect(created!.code).toBe('FR')
-    expect((await system.api('/api/me', { token: fr })).body).toMatchObject({ role: 'marketer', subsidiaries: ['FR'], mayAuthorCampaigns: false })
+    expect((await system.api('/api/me', { token: fr })).body).toMatchObject({ role: 'subsidiary_marketer', subsidiaries: ['FR'], mayAuthorCampaigns: false })
     expect((await system.api('/api/me')).body).toMatchObject({ subsidiaries: '*', mayAuthorCampaigns: true })
     // Subsidiary marketers read campaigns but do not publish HQ's.
     expect((await system.api(`/api/campaigns/${await onboardingId()}/publish`, { token: fr, method: 'POST' })).status).toBe(403)

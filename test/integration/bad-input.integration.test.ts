@@ -8,7 +8,7 @@ let system: TestSystem
 let token: string
 beforeAll(async () => {
   system = await startTestSystem({ runWorker: false })
-  token = system.token()
+  token = await system.token()
 })
 afterAll(() => system?.stop())
 

@@ -100,7 +100,7 @@ describe('a CSV with duplicates imports cleanly', () => {
     expect(profile.body.score).not.toBeNull()
     expect((await system.api('/api/duplicates')).body.suggestions.find((s: any) => s.id === suggestion.id)).toBeUndefined()
 
-    const csv = await fetch(`${system.baseUrl}/api/contacts.csv`, { headers: { authorization: `Bearer ${system.token()}` } })
+    const csv = await fetch(`${system.baseUrl}/api/contacts.csv`, { headers: { authorization: `Bearer ${await system.token()}` } })
     const text = await csv.text()
     expect(text.split('\r\n')[0]).toBe('email,first_name,last_name,company,subsidiary,postal_code,lifecycle_stage,consent_status,consent_source')
     expect(text).toContain('maria.weber@weber-hydraulik.example,Maria,Weber')

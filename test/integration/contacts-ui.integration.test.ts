@@ -33,7 +33,7 @@ describe('duplicates and the 360° profile', () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(`${system.baseUrl}/?view=duplicates&lang=de#token=${system.token()}`)
+    await page.goto(`${system.baseUrl}/?view=duplicates&lang=de#token=${await system.token()}`)
     const suggestion = page.getByTestId('duplicate-suggestion')
     await expect.poll(() => suggestion.count(), { timeout: 10_000 }).toBe(1)
     const text = await suggestion.innerText()
@@ -47,7 +47,7 @@ describe('duplicates and the 360° profile', () => {
     await expect.poll(() => page.getByRole('status').innerText(), { timeout: 10_000 }).toContain('lena.lang@lang-antriebe.example')
     await expect.poll(() => suggestion.count()).toBe(0)
 
-    await page.goto(`${system.baseUrl}/?view=contacts&contact=${lenaId}&lang=fr#token=${system.token()}`)
+    await page.goto(`${system.baseUrl}/?view=contacts&contact=${lenaId}&lang=fr#token=${await system.token()}`)
     const profile = page.getByTestId('contact-profile')
     await expect.poll(() => profile.innerText(), { timeout: 10_000 }).toContain('Attributs et leur origine')
     const shown = await profile.innerText()

@@ -12,7 +12,7 @@ const SABINE = 'sabine.vogel@kessler-hydraulik.example'
 
 beforeAll(async () => {
   ;[crm, system] = await Promise.all([startBottleCrm({ reps: [SABINE, 'stefan.krueger@kessler-hydraulik.example'] }), startTestSystem({ env: { CRM_PAGE_SIZE: '50' } })])
-  adminToken = system.token({ sub: 'hq-admin', role: 'admin', subs: '*' })
+  adminToken = await system.token({ sub: 'hq-admin', role: 'admin', subs: '*' })
 }, 600_000)
 afterAll(async () => {
   await system?.stop()

@@ -6,8 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Sql } from 'postgres'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { issueApiToken } from '../../api/auth'
-import { createTokenSigner } from '../../activities/tokens'
+import { issueApiKey } from '../../people/api-keys'
 import { connectDatabase } from '../../db/availability'
 import { startSmtpSink, type SmtpSink } from '../../server/smtp-sink'
 import { createTestDatabase } from '../helpers/database'
@@ -97,7 +96,7 @@ describe('a database restart under load', () => {
 
   it('keeps the app and the worker alive, stores every acknowledged event, and answers 503 with Retry-After meanwhile', async () => {
     const [account] = await sql<{ id: string }[]>`select id from accounts`
-    const token = issueApiToken(createTokenSigner(secret), { sub: 'restart-test', acc: account!.id, role: 'marketer', subs: '*' })
+    const token = (await issueApiKey(sql, { accountId: account!.id, name: 'restart-test', role: 'hq_marketer', subsidiaries: '*', createdBy: 'test' })).key
     const answers: Answer[] = []
     const readiness: number[] = []
     const post = async (index: number) => {

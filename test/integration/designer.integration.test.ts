@@ -145,11 +145,11 @@ describe('campaign designer', () => {
     await page.close()
   })
 
-  it('tells a visitor without a token where the designer link comes from', async () => {
+  it('shows a visitor without a session or key the sign-in page', async () => {
     const { page, errors } = await openPage()
     await page.goto(system.baseUrl)
-    await page.getByRole('alert').waitFor()
-    expect(await page.getByRole('alert').innerText()).toContain('Open the designer through the link printed by npm start')
+    await page.getByTestId('sign-in').waitFor()
+    expect(await page.locator('h1').innerText()).toBe('Sign in to Kessler Campaigns')
     expect(errors).toEqual([])
     await page.close()
   })

@@ -14,7 +14,7 @@ afterAll(() => system?.stop())
 async function post(body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${system.baseUrl}/api/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${system.token()}`, ...headers },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await system.token()}`, ...headers },
     body: JSON.stringify(body),
   })
   return { status: response.status, body: (await response.json()) as any }

@@ -19,7 +19,7 @@ beforeAll(async () => {
   system = await startTestSystem()
   crm = await startCrmReceiver(deriveSecret(system.config.appSecret!, 'webhook'))
   crm.failNext(1) // the first push meets a CRM in maintenance: retried with backoff
-  salesToken = system.token({ sub: 'sabine.vogel@kessler-hydraulik.example', role: 'sales', subs: ['DE'] })
+  salesToken = await system.token({ sub: 'sabine.vogel@kessler-hydraulik.example', role: 'sales', subs: ['DE'] })
   const model = await system.api('/api/scoring/model', { method: 'PUT', body: { handover: { sla: '3s', crmWebhookUrl: crm.url } } })
   expect(model.status).toBe(202)
   // A nurture campaign the e-book form enters, long enough to be running when the handover comes.
@@ -157,8 +157,11 @@ describe('accepting and the later stages', () => {
   it('a rep accepts (SAL), then records SQL, opportunity and won in order', async () => {
     const email = 'greta.guss@guss-werkzeugmaschinen.example'
     const { contactId } = await hotStream(email)
-    await expect.poll(async () => (await system.sql`select id from handovers where contact_id = ${contactId}`).length, { timeout: 20_000 }).toBe(1)
-    const [handover] = await system.sql<{ id: string }[]>`select id from handovers where contact_id = ${contactId}`
+    // Routed (a rep chosen) by the handover workflow shortly after the row appears.
+    await expect.poll(async () => (await system.sql`select id from handovers where contact_id = ${contactId} and rep_id is not null`).length, { timeout: 20_000 }).toBe(1)
+    const [handover] = await system.sql<{ id: string; rep: string }[]>`select h.id, r.email as rep from handovers h join sales_reps r on r.id = h.rep_id where h.contact_id = ${contactId}`
+    // A sales rep answers for the leads routed to them (round robin picked this one).
+    const salesToken = await system.token({ sub: handover!.rep, role: 'sales', subs: ['DE'] })
     const accepted = await system.api(`/api/handovers/${handover!.id}/accept`, { body: {}, token: salesToken })
     expect(accepted.status).toBe(200)
     const skip = await system.api(`/api/leads/${contactId}/stage`, { body: { stage: 'won' }, token: salesToken })

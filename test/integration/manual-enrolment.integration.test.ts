@@ -25,11 +25,11 @@ async function liveCampaign(trigger: Record<string, unknown>, steps: { id: strin
 // Keeps enrolments running, so "already in the campaign" can be seen.
 const staysAWhile = [{ id: 'linger', type: 'wait', config: { duration: '1h' } }]
 
-const enrol = (campaignId: string, body: unknown, options: { key?: string; token?: string } = {}) =>
+const enrol = (campaignId: string, body: unknown, options: { key?: string; token?: string | Promise<string> } = {}) =>
   post(`/api/campaigns/${campaignId}/enrolments`, JSON.stringify(body), 'application/json', options)
 
-async function post(path: string, body: string, contentType: string, options: { key?: string; token?: string } = {}) {
-  const headers: Record<string, string> = { 'content-type': contentType, authorization: `Bearer ${options.token ?? system.token()}` }
+async function post(path: string, body: string, contentType: string, options: { key?: string; token?: string | Promise<string> } = {}) {
+  const headers: Record<string, string> = { 'content-type': contentType, authorization: `Bearer ${await (options.token ?? system.token())}` }
   if (options.key) headers['idempotency-key'] = options.key
   const response = await fetch(system.baseUrl + path, { method: 'POST', headers, body })
   return { status: response.status, body: (await response.json()) as any }

@@ -11,12 +11,15 @@ import { startTestSystem, type TestSystem } from '../helpers/system'
 let system: TestSystem
 let campaignId: string
 let salesToken: string
+// Decides every handover of the subsidiary (a rep answers only for the leads routed to them).
+let managerToken: string
 const LEADS = 240
 const WON = 50
 
 beforeAll(async () => {
   system = await startTestSystem()
-  salesToken = system.token({ sub: 'stefan.krueger@kessler-hydraulik.example', role: 'sales', subs: ['DE'] })
+  salesToken = await system.token({ sub: 'stefan.krueger@kessler-hydraulik.example', role: 'sales', subs: ['DE'] })
+  managerToken = await system.token({ sub: 'petra.lang@kessler-hydraulik.example', role: 'manager', subs: ['DE'] })
   const graph: CampaignGraph = {
     nodes: [
       { id: 'scanned', type: 'trigger', position: { x: 0, y: 0 }, config: { kind: 'event', eventType: 'fair_scan', filter: {} } },
@@ -38,12 +41,12 @@ const email = (i: number) => `lead${String(i).padStart(3, '0')}@messe-besucher.e
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10)
 
 async function csv(path: string, body: string, token?: string) {
-  const response = await fetch(`${system.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token ?? system.token()}` }, body })
+  const response = await fetch(`${system.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${token ?? (await system.token())}` }, body })
   return { status: response.status, body: await response.json() }
 }
 
 async function moveTo(contactId: string, stage: string) {
-  const moved = await system.api(`/api/leads/${contactId}/stage`, { body: { stage }, token: salesToken })
+  const moved = await system.api(`/api/leads/${contactId}/stage`, { body: { stage }, token: managerToken })
   expect(moved.status, JSON.stringify(moved.body)).toBe(200)
 }
 
@@ -69,14 +72,14 @@ describe('the worked example, driven through the real system', () => {
   }, 420_000)
 
   it('sales accept 200 and reject 40; 120 become SQL, 80 opportunities, 50 won', async () => {
-    const open = await system.api('/api/handovers?status=open', { token: salesToken })
+    const open = await system.api('/api/handovers?status=open', { token: managerToken })
     expect(open.status).toBe(200)
     const byContact = new Map<string, string>((await system.sql<{ id: string; contact_id: string }[]>`select id, contact_id from handovers where campaign_id = ${campaignId}`).map((h) => [h.contact_id, h.id]))
     for (const [i, contactId] of contactIds.entries()) {
       const handoverId = byContact.get(contactId)!
       const decided = i < 200
-        ? await system.api(`/api/handovers/${handoverId}/accept`, { body: {}, token: salesToken })
-        : await system.api(`/api/handovers/${handoverId}/reject`, { body: { reason: 'no budget before 2027' }, token: salesToken })
+        ? await system.api(`/api/handovers/${handoverId}/accept`, { body: {}, token: managerToken })
+        : await system.api(`/api/handovers/${handoverId}/reject`, { body: { reason: 'no budget before 2027' }, token: managerToken })
       expect(decided.status, JSON.stringify(decided.body)).toBe(200)
     }
     for (const contactId of contactIds.slice(0, 120)) await moveTo(contactId, 'sql')
@@ -114,12 +117,12 @@ describe('the worked example, driven through the real system', () => {
   it('the 50 won deals (560,000 € net, 250,000 € production cost) come in by CSV, and one deal no campaign touched', async () => {
     const deals = contactIds.slice(0, WON).map((_, i) => [email(i), `Order ${i}`, i < 25 ? '10000' : '12400', i < 25 ? '4000' : '6000', 'won', daysAgo(0), `ERP-${i}`])
     const file = ['contact_email,name,amount,production_cost,stage,closed,source_id', ...deals.map((d) => d.join(','))].join('\n')
-    const imported = await csv('/api/opportunities/import', file, salesToken)
+    const imported = await csv('/api/opportunities/import', file, managerToken)
     expect(imported.status, JSON.stringify(imported.body)).toBe(201)
     expect(imported.body).toMatchObject({ imported: 50, created: 50 })
     // Importing the same file again changes nothing (source ids): no revenue counted twice.
-    expect((await csv('/api/opportunities/import', file, salesToken)).body).toMatchObject({ created: 0, updated: 50 })
-    const walkIn = await system.api('/api/opportunities', { body: { company: 'Walk-in Hydraulik AG', subsidiary: 'DE', name: 'Spare parts', amountNet: 20_000, productionCost: 9_000, stage: 'won' }, token: salesToken })
+    expect((await csv('/api/opportunities/import', file, managerToken)).body).toMatchObject({ created: 0, updated: 50 })
+    const walkIn = await system.api('/api/opportunities', { body: { company: 'Walk-in Hydraulik AG', subsidiary: 'DE', name: 'Spare parts', amountNet: 20_000, productionCost: 9_000, stage: 'won' }, token: managerToken })
     expect(walkIn.status, JSON.stringify(walkIn.body)).toBe(201)
     await system.attribution.drain()
   })
@@ -144,7 +147,7 @@ describe('the worked example, driven through the real system', () => {
       expect(attribution.body.totals[model]).toBe(560_000)
       expect(attribution.body.unattributed[model]).toBe(20_000)
     }
-    const csvExport = await fetch(`${system.baseUrl}/api/reports/attribution?format=csv`, { headers: { authorization: `Bearer ${system.token()}` } })
+    const csvExport = await fetch(`${system.baseUrl}/api/reports/attribution?format=csv`, { headers: { authorization: `Bearer ${await system.token()}` } })
     expect(csvExport.headers.get('content-type')).toMatch(/text\/csv/)
     expect(await csvExport.text()).toContain('Hannover Messe lead campaign,560000,560000,560000,560000,560000,560000')
   })

@@ -29,7 +29,7 @@ async function chartsDrawn() {
 
 describe('the Reports view', () => {
   it('is where a manager lands, with the funnel, KPIs per campaign and revenue by model', async () => {
-    const token = system.token({ sub: 'petra.lang@kessler-hydraulik.example', role: 'manager', subs: '*' })
+    const token = await system.token({ sub: 'petra.lang@kessler-hydraulik.example', role: 'manager', subs: '*' })
     await page.goto(`${system.baseUrl}/#token=${token}`)
     await page.waitForURL(/view=reports/)
     const table = page.getByTestId('campaign-table')

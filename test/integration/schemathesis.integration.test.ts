@@ -36,7 +36,7 @@ describe('the API against its own OpenAPI document', () => {
       'run',
       `${system.baseUrl}/api/openapi.json`,
       '--header',
-      `Authorization: Bearer ${system.token({ role: 'admin' })}`,
+      `Authorization: Bearer ${await system.token({ role: 'admin' })}`,
       '--checks',
       'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
       '--max-examples',

@@ -68,7 +68,7 @@ describe('the scoring matrix', () => {
       'event:4:3',
     ])
 
-    const csv = await fetch(`${system.url}/api/leads/export.csv?cell=A3`, { headers: { authorization: `Bearer ${system.token()}` } })
+    const csv = await fetch(`${system.url}/api/leads/export.csv?cell=A3`, { headers: { authorization: `Bearer ${await system.token()}` } })
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/)
     const lines = (await csv.text()).trim().split('\r\n')
     expect(lines[0]).toBe('email,name,company,subsidiary,cell,profilePoints,activityPoints,lifecycleStage')

@@ -12,7 +12,7 @@ afterAll(() => system?.stop())
 const segment = async (path: string, body: unknown) => {
   const response = await fetch(`${system.baseUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${system.token()}:`).toString('base64')}` },
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${await system.token()}:`).toString('base64')}` },
     body: JSON.stringify(body),
   })
   return { status: response.status, body: (await response.json()) as any }

@@ -34,11 +34,13 @@ it('starts with the README command, prints the URLs, serves API and designer, an
 
   await expect.poll(() => output, { timeout: 60_000, interval: 200 }).toMatch(/is ready|could not start/)
   expect(output).toContain('is ready')
-  const designer = /Designer \(as HQ marketer\): (\S+)/.exec(output)![1]!
+  const designer = /Designer \(sign in\): +(\S+)/.exec(output)![1]!
   const base = new URL(designer).origin
+  expect(output).toMatch(/hq_marketer +katrin\.weiss@kessler-hydraulik\.example/)
   expect(output).toMatch(/Outbox \(SMTP sink\): +http:\/\/localhost:\d+\/outbox/)
 
-  const token = designer.split('#token=')[1]!
+  // The README's key for scripts, printed on the first start.
+  const token = /KEY=(kc_\S+)/.exec(output)![1]!
   const campaigns = await fetch(`${base}/api/campaigns`, { headers: { authorization: `Bearer ${token}` } })
   expect(campaigns.status).toBe(200)
   expect((await campaigns.json()).campaigns.map((c: { name: string }) => c.name)).toContain('Onboarding after purchase')

@@ -153,7 +153,7 @@ describe('locales', () => {
 
   it('without DEEPL_API_KEY the pre-fill says so (503) and changes nothing', async () => {
     // The same routes as the app's, in a process configured without a DeepL key.
-    const app = express().use('/api', requireCaller(system.tokens), express.json(), templateRoutes({ sql: system.sql, renderer: system.renderer, templateStore: system.templateStore, deepl: null }))
+    const app = express().use('/api', requireCaller({ sql: system.sql, sessions: { idleMs: 3_600_000, absoluteMs: 3_600_000 } }), express.json(), templateRoutes({ sql: system.sql, renderer: system.renderer, templateStore: system.templateStore, deepl: null }))
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening))
     })
@@ -161,7 +161,7 @@ describe('locales', () => {
       const before = await latest('subsidiaries', 'es')
       const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/templates/subsidiaries/ES/prefill`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${system.token()}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${await system.token()}`, 'content-type': 'application/json' },
         body: '{}',
       })
       expect(response.status).toBe(503)
@@ -262,7 +262,7 @@ describe('publish validation', () => {
 
 describe('who may edit, and test sends', () => {
   it('a FR subsidiary marketer edits the FR overrides but not the IT ones, the master or the mails', async () => {
-    const frMarketer = system.token({ sub: 'fr-marketer', role: 'marketer', subs: ['FR'] })
+    const frMarketer = await system.token({ sub: 'fr-marketer', role: 'marketer', subs: ['FR'] })
     const it_ = await latest('subsidiaries', 'it')
     const refused = await save('subsidiaries', 'it', { ...it_.content, regions: { ...it_.content.regions, slogan: 'Hacked' } }, frMarketer)
     expect(refused.status).toBe(403)

@@ -9,19 +9,22 @@ export interface Shortcut {
   keys: string
   en: string
   de: string
+  fr: string
+  it: string
+  es: string
 }
 
 export const SHORTCUTS: Shortcut[] = [
-  { keys: 'Ctrl + Z', en: 'Undo', de: 'Rückgängig' },
-  { keys: 'Ctrl + Shift + Z / Ctrl + Y', en: 'Redo', de: 'Wiederholen' },
-  { keys: 'Ctrl + C', en: 'Copy the selected steps', de: 'Ausgewählte Schritte kopieren' },
-  { keys: 'Ctrl + V', en: 'Paste', de: 'Einfügen' },
-  { keys: 'Delete / Backspace', en: 'Delete the selection', de: 'Auswahl löschen' },
-  { keys: 'Shift + click / drag', en: 'Select several steps', de: 'Mehrere Schritte auswählen' },
-  { keys: 'Ctrl + S', en: 'Save the draft now', de: 'Entwurf jetzt speichern' },
-  { keys: 'L', en: 'Tidy up (auto-layout)', de: 'Aufräumen (automatisches Layout)' },
-  { keys: 'F', en: 'Zoom to fit', de: 'Alles einpassen' },
-  { keys: '?', en: 'Show these shortcuts', de: 'Diese Kürzel zeigen' },
+  { keys: 'Ctrl + Z', en: 'Undo', de: 'Rückgängig', fr: 'Annuler', it: 'Annulla', es: 'Deshacer' },
+  { keys: 'Ctrl + Shift + Z / Ctrl + Y', en: 'Redo', de: 'Wiederholen', fr: 'Rétablir', it: 'Ripeti', es: 'Rehacer' },
+  { keys: 'Ctrl + C', en: 'Copy the selected steps', de: 'Ausgewählte Schritte kopieren', fr: 'Copier les étapes sélectionnées', it: 'Copia i passi selezionati', es: 'Copiar los pasos seleccionados' },
+  { keys: 'Ctrl + V', en: 'Paste', de: 'Einfügen', fr: 'Coller', it: 'Incolla', es: 'Pegar' },
+  { keys: 'Delete / Backspace', en: 'Delete the selection', de: 'Auswahl löschen', fr: 'Supprimer la sélection', it: 'Elimina la selezione', es: 'Eliminar la selección' },
+  { keys: 'Shift + click / drag', en: 'Select several steps', de: 'Mehrere Schritte auswählen', fr: 'Sélectionner plusieurs étapes', it: 'Seleziona più passi', es: 'Seleccionar varios pasos' },
+  { keys: 'Ctrl + S', en: 'Save the draft now', de: 'Entwurf jetzt speichern', fr: 'Enregistrer le brouillon maintenant', it: 'Salva subito la bozza', es: 'Guardar el borrador ahora' },
+  { keys: 'L', en: 'Tidy up (auto-layout)', de: 'Aufräumen (automatisches Layout)', fr: 'Ranger (mise en page automatique)', it: 'Riordina (layout automatico)', es: 'Ordenar (diseño automático)' },
+  { keys: 'F', en: 'Zoom to fit', de: 'Alles einpassen', fr: 'Tout ajuster à l’écran', it: 'Adatta tutto', es: 'Ajustar todo' },
+  { keys: '?', en: 'Show these shortcuts', de: 'Diese Kürzel zeigen', fr: 'Afficher ces raccourcis', it: 'Mostra queste scorciatoie', es: 'Mostrar estos atajos' },
 ]
 
 const typingInto = (target: EventTarget | null) =>

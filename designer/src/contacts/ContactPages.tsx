@@ -1,3 +1,4 @@
+import { authHeaders } from '../auth'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { useContactT } from './contacts-text'
@@ -14,10 +15,10 @@ export const contactViewOf = (search: string): ContactView | null => {
 
 type Json = any
 
-function useApi(token: string) {
+function useApi(token: string | null) {
   return useMemo(() => {
     const call = async (path: string, init: { method?: string; body?: unknown } = {}): Promise<Json> => {
-      const response = await fetch(path, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: init.body === undefined ? undefined : JSON.stringify(init.body) })
+      const response = await fetch(path, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers: { ...authHeaders(token, init.method ?? (init.body === undefined ? 'GET' : 'POST')), 'content-type': 'application/json' }, body: init.body === undefined ? undefined : JSON.stringify(init.body) })
       const body = await response.json().catch(() => null)
       if (!response.ok) throw new Error(body?.error?.message ?? `${response.status}`)
       return body
@@ -26,7 +27,7 @@ function useApi(token: string) {
   }, [token])
 }
 
-export function ContactPages({ token, view }: { token: string; view: ContactView }) {
+export function ContactPages({ token, view }: { token: string | null; view: ContactView }) {
   const t = useContactT()
   const nav = (target: ContactView, label: string) => (
     <a className={`button${view === target ? ' button--primary' : ''}`} href={`?view=${target}${window.location.search.match(/[?&]lang=\w+/)?.[0].replace('?', '&') ?? ''}`}>{label}</a>
@@ -51,7 +52,7 @@ export function ContactPages({ token, view }: { token: string; view: ContactView
   )
 }
 
-function ContactsView({ token }: { token: string }) {
+function ContactsView({ token }: { token: string | null }) {
   const t = useContactT()
   const api = useApi(token)
   const [search, setSearch] = useState('')
@@ -62,7 +63,7 @@ function ContactsView({ token }: { token: string }) {
     return () => clearTimeout(timer)
   }, [api, search])
   const exportCsv = async () => {
-    const response = await fetch('/api/contacts.csv', { headers: { authorization: `Bearer ${token}` } })
+    const response = await fetch('/api/contacts.csv', { headers: authHeaders(token) })
     const link = document.createElement('a')
     link.href = URL.createObjectURL(await response.blob())
     link.download = 'contacts.csv'
@@ -90,7 +91,7 @@ function ContactsView({ token }: { token: string }) {
   )
 }
 
-function ContactProfile({ token, id }: { token: string; id: string }) {
+function ContactProfile({ token, id }: { token: string | null; id: string }) {
   const t = useContactT()
   const api = useApi(token)
   const [profile, setProfile] = useState<Json | null>(null)
@@ -142,7 +143,7 @@ function ContactProfile({ token, id }: { token: string; id: string }) {
   )
 }
 
-function DuplicatesView({ token }: { token: string }) {
+function DuplicatesView({ token }: { token: string | null }) {
   const t = useContactT()
   const api = useApi(token)
   const [suggestions, setSuggestions] = useState<Json[] | null>(null)
@@ -183,7 +184,7 @@ function DuplicatesView({ token }: { token: string }) {
   )
 }
 
-function CrmView({ token }: { token: string }) {
+function CrmView({ token }: { token: string | null }) {
   const t = useContactT()
   const api = useApi(token)
   const [connection, setConnection] = useState<Json | null>(null)

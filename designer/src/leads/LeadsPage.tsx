@@ -1,3 +1,4 @@
+import { UserMenu } from '../people/UserMenu'
 import { memo, useCallback, useEffect, useMemo, useState } from 'react'
 import './leads.css'
 import { createLeadsApi, GRADES, heat, LEVELS, type Lead, type Matrix } from './leads-api'
@@ -6,7 +7,7 @@ import { createLeadsApi, GRADES, heat, LEVELS, type Lead, type Matrix } from './
 const REFRESH_MS = 3_000
 
 /** The scoring matrix: profile A–D down, activity 1–4 across, a heatmap of lead counts; a cell lists its leads. */
-export function LeadsPage({ token }: { token: string }) {
+export function LeadsPage({ token }: { token: string | null }) {
   const api = useMemo(() => createLeadsApi(token), [token])
   const [matrix, setMatrix] = useState<Matrix | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -42,6 +43,7 @@ export function LeadsPage({ token }: { token: string }) {
         <a className="button" href="./">
           Campaigns
         </a>
+        <UserMenu />
       </header>
       <main className="leads__main">
         {error && <p className="message--error" role="alert">{error}</p>}

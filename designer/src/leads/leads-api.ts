@@ -1,3 +1,4 @@
+import { authHeaders } from '../auth'
 import type { z } from 'zod'
 import type { leadSchema, matrixSchema } from '../../../api/contract/leads'
 
@@ -10,9 +11,9 @@ export const LEVELS = [1, 2, 3, 4] as const
 export type Matrix = z.infer<typeof matrixSchema>
 export type Lead = z.infer<typeof leadSchema>
 
-export function createLeadsApi(token: string) {
+export function createLeadsApi(token: string | null) {
   const get = async (path: string): Promise<Response> => {
-    const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } })
+    const response = await fetch(path, { headers: authHeaders(token) })
     if (!response.ok) {
       const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null
       throw new Error(body?.error?.message ?? `${response.status} ${response.statusText}`)

@@ -14,7 +14,7 @@ export function useManagerLanding() {
   useEffect(() => {
     if (window.location.search || window.sessionStorage?.getItem('kessler.reports.landed')) return
     api.me().then((me) => {
-      if (me.role !== 'manager') return
+      if (me.role !== 'sales_manager') return
       window.sessionStorage?.setItem('kessler.reports.landed', '1')
       window.location.replace('./?view=reports')
     }, () => {})

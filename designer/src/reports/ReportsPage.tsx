@@ -17,7 +17,7 @@ interface Loaded {
 }
 
 /** The managers' landing page: what campaigns cost, what they bring in, and where leads get stuck. */
-export function ReportsPage({ token }: { token: string }) {
+export function ReportsPage({ token }: { token: string | null }) {
   const api = useMemo(() => createReportsApi(token), [token])
   const { t, locale } = useReportT()
   const [filter, setFilter] = useState<ReportFilter>({ from: day(-364), to: day(0), subsidiary: '', campaign: '', model: 'linear' })

@@ -14,7 +14,7 @@ const useRates = create<{ campaignId: string | null; rates: Rates }>()(() => ({ 
 let watchers = 0
 let timer: ReturnType<typeof setInterval> | null = null
 
-function watch(token: string, campaignId: string) {
+function watch(token: string | null, campaignId: string) {
   const api = createReportsApi(token)
   const poll = () =>
     api.stepStats(campaignId).then(
@@ -41,7 +41,7 @@ function watch(token: string, campaignId: string) {
 }
 
 // The designer keeps its token per tab (auth.ts).
-const tokenOf = () => window.sessionStorage?.getItem('kessler.designer.token') ?? ''
+const tokenOf = () => window.sessionStorage?.getItem('kessler.designer.token') ?? null
 
 export function StepRates({ id }: { id: string }) {
   const campaignId = useDesigner((state) => (state.live && !state.readOnly ? (state.campaign?.id ?? null) : null))

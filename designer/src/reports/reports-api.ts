@@ -1,4 +1,5 @@
 // The Reports view's side of the API (api/reports.ts): figures as JSON, every table also as CSV.
+import { authHeaders } from '../auth'
 import type { CampaignFigures, CampaignKpis } from '../../../reporting/kpis'
 
 export const MODELS = ['first', 'last', 'linear', 'u_shaped', 'w_shaped', 'time_decay'] as const
@@ -97,10 +98,10 @@ export function reportsQuery(filter: ReportFilter, extra: Record<string, string>
   return params.toString()
 }
 
-export function createReportsApi(token: string) {
-  const headers = { authorization: `Bearer ${token}` }
+export function createReportsApi(token: string | null) {
+  const headers = authHeaders(token)
   const call = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-    const response = await fetch(path, { ...init, headers: { ...headers, ...(init.body ? { 'content-type': 'application/json' } : {}) } })
+    const response = await fetch(path, { ...init, headers: { ...authHeaders(token, init.method ?? 'GET'), ...(init.body ? { 'content-type': 'application/json' } : {}) } })
     const body = (await response.json().catch(() => null)) as (T & { error?: { message?: string } }) | null
     if (!response.ok) throw new Error(body?.error?.message ?? `${response.status} ${response.statusText}`)
     return body as T

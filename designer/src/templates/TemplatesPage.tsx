@@ -9,7 +9,7 @@ import { useDesignT } from './design-i18n'
 import { ImportPanel } from './ImportPanel'
 
 /** The Templates view (`?view=templates`): the list of masters, derived templates, mails and blocks, and the editor. */
-export function TemplatesPage({ token }: { token: string }) {
+export function TemplatesPage({ token }: { token: string | null }) {
   const t = useT()
   const td = useDesignT()
   const [importing, setImporting] = useState(false)

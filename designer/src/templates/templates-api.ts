@@ -1,3 +1,4 @@
+import { authHeaders } from '../auth'
 // The template editor's view of the API: the overview, one template's newest version, saving a version,
 // preview (with unsaved drafts), test send and the missing-translations report.
 
@@ -113,11 +114,11 @@ export class TemplateApiError extends Error {
   }
 }
 
-export function createTemplatesApi(token: string) {
+export function createTemplatesApi(token: string | null) {
   const call = async <T,>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {
     const response = await fetch(path, {
       method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${token}`, ...(init.body !== undefined && { 'content-type': 'application/json' }) },
+      headers: { ...authHeaders(token, init.method ?? 'GET'), ...(init.body !== undefined && { 'content-type': 'application/json' }) },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     })
     const json = (await response.json().catch(() => null)) as { error?: { message?: string; field?: string; issues?: TemplateIssue[] } } | null

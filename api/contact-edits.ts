@@ -1,0 +1,108 @@
+import type { Router } from 'express'
+import type { ISql, Sql } from 'postgres'
+import { recordAudit } from '../db/audit'
+import { contactHistory, recordContactChange, withContactScope, type ContactScope } from '../db/workspaces'
+import type { Caller } from './auth'
+import { contacts } from './contract/contacts'
+import { route } from './contract/mount'
+import { notFound } from './errors'
+
+// One contact, opened and edited from wherever the caller works. There is one record: an edit from the
+// French workspace changes the global contact, and its history says who, from which workspace, when.
+
+export const scopeOf = (who: Caller): ContactScope => ({ accountId: who.acc, workspace: who.workspace, subsidiaries: who.subs })
+
+/** The explicit filter (condition on `contacts c`): the workspace's pool alias, else the caller's subsidiaries. */
+export function poolFilter(sql: ISql, who: Caller) {
+  if (who.workspace) {
+    return sql`exists (select 1 from workspace_contacts wc join workspaces w on w.id = wc.workspace_id
+      where w.account_id = ${who.acc} and w.subsidiary_code = ${who.workspace} and wc.contact_id = c.id)`
+  }
+  if (who.subs === '*') return sql`true`
+  return sql`exists (select 1 from subsidiaries ss where ss.id = c.subsidiary_id and ss.code = any(${who.subs}::text[]))`
+}
+
+interface ContactRecord {
+  id: string
+  email: string
+  first_name: string | null
+  last_name: string | null
+  company: string | null
+  salutation: string | null
+  locale: string | null
+  subsidiary: string
+  attributes: Record<string, unknown>
+  tags: string[]
+  consent_status: string
+}
+
+const COLUMNS: Record<'firstName' | 'lastName' | 'company' | 'salutation', keyof ContactRecord> = { firstName: 'first_name', lastName: 'last_name', company: 'company', salutation: 'salutation' }
+
+const view = (c: ContactRecord) => ({
+  id: c.id,
+  email: c.email,
+  firstName: c.first_name,
+  lastName: c.last_name,
+  company: c.company,
+  salutation: c.salutation,
+  locale: c.locale,
+  subsidiary: c.subsidiary,
+  attributes: c.attributes,
+  tags: c.tags,
+  consent: c.consent_status,
+})
+
+export function contactEditRoutes(router: Router, sql: Sql): void {
+  const find = (sql: ISql, who: Caller, id: string) =>
+    (sql as Sql)<ContactRecord[]>`
+      select c.id, c.email, c.first_name, c.last_name, c.company, c.salutation, c.locale, s.code as subsidiary, c.attributes, c.tags, c.consent_status
+      from contacts c join subsidiaries s on s.id = c.subsidiary_id
+      where c.id = ${id} and c.account_id = ${who.acc} and ${poolFilter(sql, who)}`
+
+  route(router, contacts.open, async ({ params, who }) => {
+    const found = await withContactScope(sql, scopeOf(who), async (sql) => {
+      const [contact] = await find(sql, who, params.id)
+      return contact ? { contact, history: await contactHistory(sql, contact.id) } : null
+    })
+    if (!found) return notFound('contact')
+    return {
+      status: 200,
+      body: {
+        contact: view(found.contact),
+        history: found.history.map((h) => ({ at: h.at, by: h.actor, byName: h.actor_name, workspace: h.workspace, changes: h.changes })),
+      },
+    }
+  })
+
+  route(router, contacts.edit, async ({ params, body: change, who, req }) => {
+    const result = await withContactScope(sql, scopeOf(who), async (sql) => {
+      await sql`select 1 from contacts where id = ${params.id} for update`
+      const [before] = await find(sql, who, params.id)
+      if (!before) return null
+      const changes: Record<string, { from: unknown; to: unknown }> = {}
+      const columns: Record<string, unknown> = {}
+      for (const [field, column] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, keyof ContactRecord][]) {
+        const to = change[field]
+        if (to === undefined || to === before[column]) continue
+        changes[field] = { from: before[column], to }
+        columns[column] = to
+      }
+      const attributes = { ...before.attributes }
+      for (const [name, to] of Object.entries(change.attributes ?? {})) {
+        const from = before.attributes[name] ?? null
+        if (JSON.stringify(from) === JSON.stringify(to)) continue
+        changes[`attributes.${name}`] = { from, to }
+        if (to === null) delete attributes[name]
+        else attributes[name] = to
+      }
+      if (!Object.keys(changes).length) return { contact: before, changes }
+      await sql`update contacts set ${sql({ ...columns, attributes: sql.json(attributes as never) } as never)} where id = ${before.id}`
+      await recordContactChange(sql, { accountId: who.acc, contactId: before.id, actor: who.sub, actorName: who.name, workspace: who.workspace, changes })
+      await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'contact.edited', target: before.email, details: { contactId: before.id, changes }, ip: req.ip })
+      const [after] = await find(sql, who, before.id)
+      return { contact: after ?? before, changes }
+    })
+    if (!result) return notFound('contact')
+    return { status: 200, body: { contact: view(result.contact), changes: result.changes } }
+  })
+}

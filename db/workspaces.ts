@@ -1,0 +1,112 @@
+import type { Fragment, ISql, Sql, TransactionSql } from 'postgres'
+import { z } from 'zod'
+import { segmentFilterSchema, segmentFilterIssues } from '../engine/segment-filter'
+import { segmentCondition } from './segments'
+
+// Subsidiary workspaces over the one global contact pool (migration 014). A workspace's pool alias is a
+// filter in the rule language of condition steps and segments: the contact belongs when any of its rule
+// sets holds ("subsidiary is FR", or "country = BE and language = fr"). There is one contact record; a
+// workspace is a view of it.
+
+export const poolAliasSchema = z.strictObject({ anyOf: z.array(segmentFilterSchema).min(1, 'give at least one rule set').max(20) })
+export type PoolAlias = z.output<typeof poolAliasSchema>
+
+export function poolAliasIssues(alias: PoolAlias): { field: string; message: string }[] {
+  return alias.anyOf.flatMap((set, i) => segmentFilterIssues(set).map((issue) => ({ ...issue, field: `anyOf.${i}.${issue.field.replace(/^filter\./, '')}` })))
+}
+
+/** The alias as a condition on `contacts c`, compiled by the same code as segments (db/segments.ts). */
+export function poolAliasCondition(sql: ISql, alias: PoolAlias): Fragment {
+  const [first, ...rest] = alias.anyOf.map((set) => segmentCondition(sql, set))
+  return rest.reduce((all, part) => sql`${all} or (${part})`, sql`(${first!})`)
+}
+
+export interface WorkspaceRow {
+  id: string
+  account_id: string
+  subsidiary_code: string
+  name: string
+  pool_alias: PoolAlias
+  updated_at: Date
+  updated_by: string
+}
+
+export const listWorkspaces = (sql: Sql, accountId: string) =>
+  sql<WorkspaceRow[]>`select * from workspaces where account_id = ${accountId} order by subsidiary_code`
+
+export const workspaceFor = async (sql: ISql, accountId: string, code: string) =>
+  (await (sql as Sql)<WorkspaceRow[]>`select * from workspaces where account_id = ${accountId} and subsidiary_code = ${code}`)[0] ?? null
+
+export async function saveWorkspace(sql: Sql, workspace: { accountId: string; code: string; name: string; alias: PoolAlias; by: string }): Promise<WorkspaceRow> {
+  const [row] = await sql<WorkspaceRow[]>`
+    insert into workspaces (account_id, subsidiary_code, name, pool_alias, updated_by)
+    values (${workspace.accountId}, ${workspace.code}, ${workspace.name}, ${sql.json(workspace.alias as never)}, ${workspace.by})
+    on conflict (account_id, subsidiary_code) do update set name = excluded.name, pool_alias = excluded.pool_alias, updated_at = now(), updated_by = excluded.updated_by
+    returning *`
+  return row!
+}
+
+/**
+ * Brings workspace_contacts up to date with the alias, as system code (no scope set: sees the whole pool).
+ * Runs before each scoped request, so a contact that came in or changed a minute ago is in (or out).
+ */
+export async function refreshWorkspaceMembers(sql: ISql, workspace: WorkspaceRow): Promise<void> {
+  const matches = poolAliasCondition(sql, workspace.pool_alias)
+  await sql`
+    delete from workspace_contacts wc where wc.workspace_id = ${workspace.id}
+      and not exists (select 1 from contacts c where c.id = wc.contact_id and (${matches}))`
+  await sql`
+    insert into workspace_contacts (workspace_id, contact_id)
+    select ${workspace.id}, c.id from contacts c where c.account_id = ${workspace.account_id} and (${matches})
+    on conflict do nothing`
+}
+
+/** Whose contacts a request may touch: the account, and the workspace or the subsidiaries within it. */
+export interface ContactScope {
+  accountId: string
+  /** The subsidiary code of the workspace the caller works in, if any. */
+  workspace: string | null
+  subsidiaries: readonly string[] | '*'
+}
+
+/**
+ * Runs `work` in a transaction that the database itself limits to the caller's contacts: the session
+ * settings kessler.account / kessler.workspace / kessler.subsidiaries are set for this transaction only
+ * and the role is switched to kessler_scoped, which the row-level security policy on contacts applies to
+ * (superusers and table owners without FORCE would skip it). Queries inside may still filter; if one
+ * forgets to, it gets nothing outside the scope.
+ */
+export async function withContactScope<T>(sql: Sql, scope: ContactScope, work: (sql: TransactionSql) => Promise<T>): Promise<T> {
+  return sql.begin(async (sql) => {
+    const workspace = scope.workspace ? await workspaceFor(sql, scope.accountId, scope.workspace) : null
+    if (workspace) await refreshWorkspaceMembers(sql, workspace)
+    await sql`
+      select set_config('kessler.account', ${scope.accountId}, true),
+             set_config('kessler.workspace', ${workspace?.id ?? ''}, true),
+             set_config('kessler.subsidiaries', ${scope.subsidiaries === '*' ? '*' : scope.subsidiaries.join(',') || '-'}, true)`
+    await sql`set local role kessler_scoped`
+    return work(sql)
+  }) as Promise<T>
+}
+
+// ---- the contact's history ----
+
+export interface ContactHistoryRow {
+  at: Date
+  actor: string
+  actor_name: string | null
+  workspace: string | null
+  changes: Record<string, { from: unknown; to: unknown }>
+}
+
+export async function recordContactChange(
+  sql: ISql,
+  entry: { accountId: string; contactId: string; actor: string; actorName: string | null; workspace: string | null; changes: ContactHistoryRow['changes'] },
+): Promise<void> {
+  await sql`
+    insert into contact_history (account_id, contact_id, actor, actor_name, workspace, changes)
+    values (${entry.accountId}, ${entry.contactId}, ${entry.actor}, ${entry.actorName}, ${entry.workspace}, ${(sql as Sql).json(entry.changes as never)})`
+}
+
+export const contactHistory = (sql: ISql, contactId: string) =>
+  (sql as Sql)<ContactHistoryRow[]>`select at, actor, actor_name, workspace, changes from contact_history where contact_id = ${contactId} order by at desc, id desc limit 100`
