@@ -30,7 +30,8 @@ function errorCodes(route: RouteContract): Partial<Record<ErrorStatus, string[]>
     const rule: { roles: unknown; scope?: string } = PERMISSIONS[route.permission]
     if (rule.roles !== '*' || rule.scope) add(403, 'forbidden')
   }
-  if (route.params || route.query || route.body) add(400, 'invalid_input')
+  // A malformed path parameter answers 404 where the route says what its id names (mount.ts), so only then not 400.
+  if ((route.params && !route.notFound) || route.query || route.body) add(400, 'invalid_input')
   if (route.body || route.otherBodies) {
     add(400, 'invalid_json')
     add(413, 'too_large')
