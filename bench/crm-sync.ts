@@ -11,7 +11,7 @@ import { loadConfig } from '../server/config'
 import { startSystem } from '../server/system'
 import { freePort } from '../server/temporal-dev-server'
 import { startBottleCrm } from '../test/helpers/bottlecrm'
-import { bundleCampaignWorkflows } from '../engine/worker'
+import { bundleCampaignWorkflows } from '../server/campaign-worker'
 import { createBenchDatabase } from './infra'
 
 // CRM sync throughput with a real BottleCRM: N contacts seeded in the CRM, one sync brings them in (records/s

@@ -5,7 +5,7 @@ import { parseDuration } from './campaign/duration'
 import { enrolmentWorkflowId, startEnrolmentWorkflow } from './client'
 import type { EnrolmentInputV1 } from './workflows/enrolment'
 import { campaignTrigger } from './triggers'
-import { readContactFacts } from '../activities/contacts'
+import { readContactFacts } from './contact-facts-reader'
 import { inAudience } from './nodes/trigger'
 
 // The one place where a contact enters a campaign: the event dispatcher, the trigger scans, and manual

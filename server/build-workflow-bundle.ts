@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import { bundleCampaignWorkflows } from '../engine/worker'
+import { bundleCampaignWorkflows } from './campaign-worker'
 
 // `npm run build:workflows [-- path]`: the campaign workflow bundle, built once ahead (the image does it
 // at build time) so that a worker started with WORKFLOW_BUNDLE=<path> polls at once: bundling takes

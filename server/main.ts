@@ -1,5 +1,5 @@
 import { surviveDatabaseOutages } from '../db/availability'
-import { installWorkerRuntime } from '../engine/worker'
+import { installWorkerRuntime } from './campaign-worker'
 import { loadConfig } from './config'
 import { startSystem } from './system'
 

@@ -7,14 +7,11 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { TestWorkflowEnvironment } from '@temporalio/testing'
 import { freePort } from './temporal-dev-server'
+import { TIME_SKIPPING_HELP } from '../engine/simulator-unavailable'
 
 const POM = fileURLToPath(new URL('../tools/time-skipping-server/pom.xml', import.meta.url))
 const CACHE = fileURLToPath(new URL('../node_modules/.cache/temporal-time-skipping-server/', import.meta.url))
 
-export const TIME_SKIPPING_HELP =
-  'Campaign simulation needs Temporal\'s time-skipping test server, a Java program fetched from Maven Central: ' +
-  'install a JDK (17+) and Maven (Debian: `apt-get install default-jdk-headless maven`); the first simulation ' +
-  'resolves it into node_modules/.cache.'
 
 /**
  * An executable that starts Temporal's Java test server on the port it is given (its first argument; time

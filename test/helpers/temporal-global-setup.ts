@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node'
-import { bundleCampaignWorkflows } from '../../engine/worker'
+import { bundleCampaignWorkflows } from '../../server/campaign-worker'
 import { startTemporalDevServer } from '../../server/temporal-dev-server'
 import { freePort } from '../../server/temporal-dev-server'
 

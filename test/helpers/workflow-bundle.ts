@@ -1,4 +1,4 @@
-import type { CampaignWorkflowBundle } from '../../engine/worker'
+import type { CampaignWorkflowBundle } from '../../server/campaign-worker'
 import { inject } from 'vitest'
 
 /** The workflow bundle the global setup built once for the whole run. */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type NativeConnection } from '@temporalio/worker'
 import type { CampaignActivities } from '../activities'
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url))
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../engine/workflows/index.ts', import.meta.url))
 
 /** The workflow code as the worker runs it (webpack output with inline source maps). */
 export interface CampaignWorkflowBundle {
