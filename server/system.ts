@@ -24,6 +24,7 @@ import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
 import { issueApiKey } from '../people/api-keys'
 import { createMailTransport } from './mail-transport'
+import { relaySettlement } from './relay-receipts'
 import { seedDemo } from './seed'
 import { DEMO_PASSWORD, DEMO_USERS, seedPeople } from './seed-people'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
@@ -169,6 +170,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           tokens,
           publicUrl: url,
           mailDomain: config.mailDomain,
+          relay: relaySettlement({ receiptsUrl: config.smtpReceiptsUrl, sink }),
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
           crmSecrets,
