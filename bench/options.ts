@@ -42,7 +42,7 @@ export const USAGE = `npm run bench -- [options]
   --recipients N        rendering: recipients rendered by the product's renderer (2000)
   --mjml-recipients N   rendering: recipients compiled by raw mjml2html (300)
   --template ID         rendering: mail template (onboarding-welcome)
-  --events N            ingestion: events posted to each endpoint after 200 warm-up requests, singly and again in batches of 100 (3000)
+  --events N            ingestion: events posted to each endpoint after 200 warm-up requests, singly and again in batches of 100 and of 500 (3000)
   --event-concurrency N ingestion: requests in flight (16)
   --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
   --handover-concurrency N handover: leads in flight (4)
