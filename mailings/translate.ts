@@ -1,4 +1,4 @@
-import { DeepLError, type DeepLConfig } from '../templates/deepl'
+import { deeplTranslate, DeepLError, type DeepLConfig } from '../templates/deepl'
 
 export { DeepLError }
 
@@ -26,45 +26,16 @@ export function restore(translated: string, kept: string[]): string {
     .replace(/data-x-keep="(\d+)"/g, (_, i: string) => kept[Number(i)] ?? '')
 }
 
-// DeepL wants a regional variant for English and Portuguese targets.
-const TARGETS: Record<string, string> = { en: 'EN-GB', pt: 'PT-PT' }
-
 /**
  * Translates mailing texts (MJML fragments, subjects) with DeepL's HTML handling, keeping markup, Liquid
  * and links exactly as they were. Every placeholder must come back: a translation that lost one is refused.
  */
 export async function translateMailingTexts(config: DeepLConfig, input: { texts: string[]; sourceLocale: string; targetLocale: string }): Promise<string[]> {
-  if (!input.texts.length) return []
-  const endpoint = /\/v2\/translate\/?$/.test(config.url) ? config.url : `${config.url.replace(/\/+$/, '')}/v2/translate`
   const protectedTexts = input.texts.map(protect)
-  let response: Response
-  try {
-    response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { Authorization: `DeepL-Auth-Key ${config.apiKey}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        text: protectedTexts.map((p) => p.text),
-        source_lang: input.sourceLocale.split('-')[0]!.toUpperCase(),
-        target_lang: TARGETS[input.targetLocale.toLowerCase()] ?? input.targetLocale.split('-')[0]!.toUpperCase(),
-        tag_handling: 'html',
-        ignore_tags: ['x-keep'],
-      }),
-      signal: AbortSignal.timeout(30_000),
-    })
-  } catch (error) {
-    throw new DeepLError(`DeepL could not be reached at ${endpoint}: ${(error as Error).message}`, 502)
-  }
-  if (!response.ok) {
-    const detail = (await response.text()).slice(0, 300)
-    const why = response.status === 403 ? 'the DEEPL_API_KEY was refused' : response.status === 456 ? 'the DeepL quota is used up' : `DeepL answered ${response.status}`
-    throw new DeepLError(`${why}${detail ? `: ${detail}` : ''}`, 502)
-  }
-  const body = (await response.json()) as { translations?: { text?: unknown }[] }
-  const translations = body.translations?.map((t) => (typeof t.text === 'string' ? t.text : null)) ?? []
-  if (translations.length !== input.texts.length || translations.some((t) => t === null)) throw new DeepLError('DeepL answered without one translation per text', 502)
+  const translations = await deeplTranslate(config, { ...input, texts: protectedTexts.map((p) => p.text), tagHandling: 'html', ignoreTags: ['x-keep'], timeoutMs: 30_000 })
   return translations.map((text, i) => {
     const { kept } = protectedTexts[i]!
-    const restored = restore(text!, kept)
+    const restored = restore(text, kept)
     if (kept.some((piece) => !restored.includes(piece))) throw new DeepLError('DeepL dropped a protected tag, link or Liquid expression; nothing was saved', 502)
     return restored
   })

@@ -70,6 +70,10 @@ describe('a French subsidiary mailing', () => {
   it('is composed from the FR template with HQ\'s block and a local block translated by DeepL', async () => {
     // A FR contact without consent: in the audience, counted in the checklist, never mailed.
     await system.api('/api/events', { body: { type: 'signup', contact: { email: 'nadia.noconsent@atelier-lyon.example', subsidiary: 'FR', firstName: 'Nadia' } } })
+    // A French-speaking Belgian of HQ's (subsidiary DE): in FR's pool by its alias (country BE, language
+    // fr), so in the mailing, as the FR marketer sees him; the German contacts (DE's pool) are not.
+    await system.api('/api/events', { body: { type: 'signup', contact: { email: 'luc.lambert@lambert-liege.example', subsidiary: 'DE', firstName: 'Luc', locale: 'fr', attributes: { country: 'BE', language: 'fr' } } } })
+    await system.sql`update contacts set consent_status = 'granted' where email = 'luc.lambert@lambert-liege.example'`
     const created = await system.api('/api/mailings', {
       token: frMarketer(),
       body: {
@@ -107,7 +111,7 @@ describe('a French subsidiary mailing', () => {
 
     const checklist = await system.api(`/api/mailings/${mailingId}/checklist?links=false`, { token: frMarketer() })
     expect(checklist.status).toBe(200)
-    expect(checklist.body.recipients).toEqual({ total: 4, noConsent: 1, undeliverable: 0, sendable: 3 })
+    expect(checklist.body.recipients).toEqual({ total: 5, noConsent: 1, undeliverable: 0, sendable: 4 })
     expect(checklist.body.items).toContainEqual(expect.objectContaining({ kind: 'needs_review', locale: 'fr', block: 'intro' }))
     expect(checklist.body.ready).toBe(true)
 
@@ -132,9 +136,9 @@ describe('a French subsidiary mailing', () => {
     const withPhoto = Object.fromEntries(Object.entries(content.body as Record<string, string>).map(([locale, mjml]) => [locale, `<mj-image src="${NEW_PHOTO}" alt="HydroStat 3000" />${mjml}`]))
     expect((await system.api(`/api/templates/blocks/${BLOCK}`, { method: 'PUT', body: { content: { ...content, body: withPhoto } } })).status).toBe(201)
 
-    const mails = await system.sink!.waitFor(frRecipients, 3, 60_000)
+    const mails = await system.sink!.waitFor(frRecipients, 4, 60_000)
     expect(Math.min(...mails.map((mail) => mail.receivedAt.getTime()))).toBeGreaterThanOrEqual(Math.floor(sendAt / 1000) * 1000 - 50)
-    expect(mails.map((mail) => mail.to[0]).sort()).toEqual(['claire.dupont@dupont-industrie.example', 'elodie.bernard@bernard-plasturgie.example', 'julien.martin@martin-mecanique.example'])
+    expect(mails.map((mail) => mail.to[0]).sort()).toEqual(['claire.dupont@dupont-industrie.example', 'elodie.bernard@bernard-plasturgie.example', 'julien.martin@martin-mecanique.example', 'luc.lambert@lambert-liege.example'])
     for (const mail of mails) {
       expect(mail.html).toContain(NEW_PHOTO)
       expect(mail.html).toContain('Nouveau : HydroStat 3000')
@@ -147,7 +151,7 @@ describe('a French subsidiary mailing', () => {
       expect(mail.headers['dkim-signature']).toMatch(/d=fr\.kessler-hydraulik\.example;[\s\S]*s=mail2026;/)
     }
     await expect.poll(async () => (await system.api(`/api/mailings/${mailingId}/progress`, { token: frMarketer() })).body, { timeout: 20_000 })
-      .toMatchObject({ status: 'sent', total: 4, sent: 3, suppressed: 1, remaining: 0, failed: 0 })
+      .toMatchObject({ status: 'sent', total: 5, sent: 4, suppressed: 1, remaining: 0, failed: 0 })
 
     // The web version is the mail as sent.
     const claire = mails.find((mail) => mail.to[0]!.startsWith('claire'))!
