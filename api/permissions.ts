@@ -74,8 +74,8 @@ export const PERMISSIONS = {
   'contacts.import': { roles: MARKETING, what: 'import contacts' },
   'contacts.merge': { roles: MARKETING, what: 'merge or dismiss duplicate contacts' },
   // Mailings (api/mailings.ts): which ones is the data's rule, the caller must see the mailing's subsidiary
-  // (HQ every one, a subsidiary's marketer their workspace's); managers and viewers follow them read-only.
-  'mailings.read': { roles: [...MARKETING, 'sales_manager', 'viewer'], what: 'read mailings of your subsidiaries and their progress' },
+  // (HQ every one, a subsidiary's marketer their workspace's). Sales and viewers have no mailing rights.
+  'mailings.read': { roles: MARKETING, what: 'read mailings of your subsidiaries, preview them and follow their progress' },
   'mailings.write': { roles: MARKETING, what: 'compose, translate and test-send mailings of your subsidiaries' },
   'mailings.send': { roles: MARKETING, what: 'schedule, pause, resume and cancel mailings of your subsidiaries' },
   // HQ may require its approval before a subsidiary's mailing goes out (accounts.mailing_approval_required).
