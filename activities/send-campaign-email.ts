@@ -296,8 +296,8 @@ async function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: str
  */
 async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: string): Promise<SendOutcome | null> {
   return sql.begin(async (sql) => {
-    const [now] = await sql<{ consent_status: string; campaign_status: RecipientRow['campaign_status'] }[]>`
-      select c.consent_status, ca.status as campaign_status
+    const [now] = await sql<{ consent_status: string; undeliverable: boolean; campaign_status: RecipientRow['campaign_status'] }[]>`
+      select c.consent_status, c.undeliverable_at is not null as undeliverable, ca.status as campaign_status
       from contacts c, campaigns ca
       where c.id = ${input.contactId} and ca.id = ${input.campaignId}
       for share of c`
@@ -306,6 +306,8 @@ async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: 
     const suppressed =
       now.consent_status !== 'granted' ? { reason: 'no_consent', detail: `no_consent: consent is ${now.consent_status}` }
       : now.campaign_status === 'stopped' ? { reason: 'campaign_stopped', detail: 'campaign_stopped: the campaign was stopped before the mail left' }
+      // A hard bounce (or soft bounces over the threshold) made the address undeliverable (docs/mailings.md).
+      : now.undeliverable ? { reason: 'undeliverable', detail: 'undeliverable: the address bounced' }
       : null
     if (suppressed) {
       await sql`update messages set status = 'suppressed', reason = ${suppressed.detail} where message_id = ${messageId}`

@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting', 'sending', 'branching'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting', 'sending', 'branching', 'mailing'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -23,6 +23,7 @@ export interface BenchOptions {
   sendConcurrency: number
   branchContacts: number
   branchConcurrency: number
+  mailingRecipients: number
   reportContacts: number
   reportTouches: number
   reportDeals: number
@@ -51,6 +52,7 @@ export const USAGE = `npm run bench -- [options]
   --send-concurrency N  sending: sends in flight on each path (32)
   --branch-contacts N   branching: waiting enrolments whose tracked link is clicked (100)
   --branch-concurrency N branching: clicks in flight (4)
+  --mailing-recipients N mailing: recipients of the one mailing, and mails of the raw baseline (100000)
   --report-contacts N   reporting: generated contacts (1000000); --report-touches N touches (10000000); --report-deals N deals (100000)
   --report-requests N   reporting: requests per dashboard endpoint for p50/p95 (40)
   --horizon D           history: simulated time an enrolment may run at most (730d)
@@ -94,6 +96,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     sendConcurrency: 32,
     branchContacts: 100,
     branchConcurrency: 4,
+    mailingRecipients: 100_000,
     reportContacts: 1_000_000,
     reportTouches: 10_000_000,
     reportDeals: 100_000,
@@ -150,6 +153,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--event-concurrency':
         options.eventConcurrency = positive(flag, value())
+        break
+      case '--mailing-recipients':
+        options.mailingRecipients = positive(flag, value())
         break
       case '--designer-nodes':
         options.designerNodes = positive(flag, value())

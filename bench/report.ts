@@ -1,6 +1,7 @@
 import type { DesignerResult } from './designer'
 import type { EnrolmentResult } from './enrolment'
 import { handoverRows, type HandoverResult } from './handover'
+import { mailingRows, type MailingBenchResult } from './mailing'
 import type { HistoryResult } from './history'
 import type { IngestionResult } from './ingestion'
 import { formatNumber } from './measure'
@@ -20,6 +21,7 @@ export interface Results {
   handover?: HandoverResult
   sending?: SendingResult
   branching?: BranchingResult
+  mailing?: MailingBenchResult
   reporting?: ReportingResult
   failures: { benchmark: string; error: string }[]
 }
@@ -160,6 +162,7 @@ function rows(results: Results): Row[] {
       cpu: cpuPair(sending.product.cpuBusy, sending.raw.cpuBusy),
     })
   }
+  if (results.mailing) out.push(...mailingRows(results.mailing))
   if (results.reporting) out.push(...reportingRows(results.reporting))
   return out
 }

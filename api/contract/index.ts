@@ -8,6 +8,7 @@ import { events } from './events'
 import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
+import { mailings } from './mailings'
 import { personas } from './personas'
 import { scoring } from './scoring'
 import { segments } from './segments'
@@ -30,4 +31,5 @@ export const API_CONTRACT = {
   handovers,
   consent,
   forms,
+  mailings,
 } satisfies ContractAreas
