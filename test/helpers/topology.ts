@@ -21,7 +21,7 @@ export const PRODUCT_VARIABLES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_
 /** Of those, the values that are the same here and in compose (the rest name this run's servers and secrets). */
 export const PRODUCT_FIXED_VALUES = { TEMPORAL_TASK_QUEUE: 'campaigns', SEED_DEMO: 'false', RUN_WORKER: 'false' } as const
 /** Variables the tests set that docker-compose.yml leaves to defaults (ports chosen by the OS, a temporary data folder, scanner heuristics off for clicks the moment mail lands). */
-export const TEST_ONLY_VARIABLES = ['PORT', 'DATA_DIR', 'MACHINE_CLICK_AFTER_DELIVERY', 'MACHINE_CLICK_BURST']
+export const TEST_ONLY_VARIABLES = ['PORT', 'DATA_DIR', 'MACHINE_CLICK_AFTER_DELIVERY', 'MACHINE_CLICK_BURST', 'INBOUND_SMTP_PORT']
 /** Compose seeds nothing; the tests seed the demo account to have an account, subsidiaries and an API key. */
 export const TEST_VALUES_DIFFERING = { SEED_DEMO: 'true' }
 
@@ -132,6 +132,8 @@ export async function startTopology(options: { apps?: number; workers?: number }
       DATA_DIR: dataDir,
       MACHINE_CLICK_AFTER_DELIVERY: 'off',
       MACHINE_CLICK_BURST: 'off',
+      // The bounce receiver of mailings: chosen by the OS, as two app processes (and other products here) run at once.
+      INBOUND_SMTP_PORT: '0',
     }
     const apps: ProductProcess[] = []
     const workers: ProductProcess[] = []
