@@ -30,6 +30,7 @@ import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
 import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
+import { createReportFolder } from '../reporting/report-folder'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -132,7 +133,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
-    const attribution = createAttributionRefresher({ sql, log })
+    const reportFolder = createReportFolder({ sql, log })
+    stops.push(['report folder', reportFolder.stop])
+    const attribution = createAttributionRefresher({ sql, log, folder: reportFolder })
     stops.push(['attribution refresher', attribution.stop])
     const renderer = createTemplateRenderer()
     // Self-hosted fonts are served under the app's URL, known once the server listens.
