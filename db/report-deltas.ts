@@ -26,8 +26,7 @@ export async function foldOneByOne(sql: Sql, limit: number): Promise<{ folded: n
       await sql.begin(async (sql) => {
         const [locked] = await sql<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(727311) as ok`
         if (!locked!.ok) throw new Error('another folder is at work')
-        await sql`select report_fold_delta(d) from report_deltas d where d.id = ${id}`
-        await sql`delete from report_deltas where id = ${id}`
+        await sql`select report_fold_one(${id})`
       })
       folded++
     } catch (error) {

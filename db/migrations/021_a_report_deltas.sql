@@ -28,6 +28,82 @@ create table report_fold_failures (
   failed_at timestamptz not null default now()
 );
 
+-- Within a fold, many deltas change the same few rows (a mail's hour, a campaign's day). Their changes are
+-- gathered in transaction-local batch tables and added once per row when the fold ends
+-- (report_fold_flush), instead of one upsert per delta: the fold keeps up with ingestion.
+create function report_fold_batches() returns void language plpgsql as $$
+begin
+  if to_regclass('pg_temp.report_mail_batch') is null then
+    create temp table report_mail_batch (like mail_stats_hourly) on commit delete rows;
+    create temp table report_campaign_batch (like campaign_day_stats) on commit delete rows;
+  end if;
+end $$;
+
+create or replace function report_mail_add(acc uuid, mk text, camp uuid, node text, tmpl text, sub uuid, hr timestamptz,
+  d_sent int default 0, d_hard int default 0, d_soft int default 0, d_opens int default 0, d_unique_opens int default 0,
+  d_machine_opens int default 0, d_clicks int default 0, d_unique_clicks int default 0, d_machine_clicks int default 0,
+  d_unsubscribes int default 0, d_complaints int default 0, d_conversions int default 0) returns void language plpgsql as $$
+begin
+  insert into report_mail_batch (account_id, mail_key, campaign_id, node_id, template, subsidiary_id, hour, sent, hard_bounces, soft_bounces, opens, unique_opens, machine_opens, clicks, unique_clicks, machine_clicks, unsubscribes, complaints, conversions)
+  values (acc, mk, camp, node, tmpl, sub, date_trunc('hour', hr), d_sent, d_hard, d_soft, d_opens, d_unique_opens, d_machine_opens, d_clicks, d_unique_clicks,
+    d_machine_clicks, d_unsubscribes, d_complaints, d_conversions);
+end $$;
+
+create function report_fold_flush() returns void language plpgsql as $$
+begin
+  insert into mail_stats_hourly as s (account_id, mail_key, campaign_id, node_id, template, subsidiary_id, hour, sent, hard_bounces, soft_bounces, opens, unique_opens, machine_opens, clicks, unique_clicks, machine_clicks, unsubscribes, complaints, conversions)
+  select account_id, mail_key, campaign_id, node_id, template, subsidiary_id, hour, sum(sent), sum(hard_bounces), sum(soft_bounces), sum(opens), sum(unique_opens), sum(machine_opens), sum(clicks), sum(unique_clicks), sum(machine_clicks), sum(unsubscribes), sum(complaints), sum(conversions)
+  from report_mail_batch group by account_id, mail_key, campaign_id, node_id, template, subsidiary_id, hour
+  on conflict (mail_key, template, subsidiary_id, hour) do update set sent = s.sent + excluded.sent, hard_bounces = s.hard_bounces + excluded.hard_bounces, soft_bounces = s.soft_bounces + excluded.soft_bounces, opens = s.opens + excluded.opens, unique_opens = s.unique_opens + excluded.unique_opens, machine_opens = s.machine_opens + excluded.machine_opens, clicks = s.clicks + excluded.clicks, unique_clicks = s.unique_clicks + excluded.unique_clicks, machine_clicks = s.machine_clicks + excluded.machine_clicks, unsubscribes = s.unsubscribes + excluded.unsubscribes, complaints = s.complaints + excluded.complaints, conversions = s.conversions + excluded.conversions;
+  insert into mail_stats_daily as s (account_id, mail_key, campaign_id, node_id, template, subsidiary_id, day, sent, hard_bounces, soft_bounces, opens, unique_opens, machine_opens, clicks, unique_clicks, machine_clicks, unsubscribes, complaints, conversions)
+  select account_id, mail_key, campaign_id, node_id, template, subsidiary_id, (hour at time zone 'UTC')::date, sum(sent), sum(hard_bounces), sum(soft_bounces), sum(opens), sum(unique_opens), sum(machine_opens), sum(clicks), sum(unique_clicks), sum(machine_clicks), sum(unsubscribes), sum(complaints), sum(conversions)
+  from report_mail_batch group by account_id, mail_key, campaign_id, node_id, template, subsidiary_id, (hour at time zone 'UTC')::date
+  on conflict (mail_key, template, subsidiary_id, day) do update set sent = s.sent + excluded.sent, hard_bounces = s.hard_bounces + excluded.hard_bounces, soft_bounces = s.soft_bounces + excluded.soft_bounces, opens = s.opens + excluded.opens, unique_opens = s.unique_opens + excluded.unique_opens, machine_opens = s.machine_opens + excluded.machine_opens, clicks = s.clicks + excluded.clicks, unique_clicks = s.unique_clicks + excluded.unique_clicks, machine_clicks = s.machine_clicks + excluded.machine_clicks, unsubscribes = s.unsubscribes + excluded.unsubscribes, complaints = s.complaints + excluded.complaints, conversions = s.conversions + excluded.conversions;
+  insert into campaign_day_stats as s (account_id, campaign_id, subsidiary_id, day, leads, enrolments, delivered, opens, clicks, machine_opens, machine_clicks,
+    forms, downloads, visits, fair_scans, handovers)
+  select account_id, campaign_id, subsidiary_id, day, sum(leads), sum(enrolments), sum(delivered), sum(opens), sum(clicks), sum(machine_opens), sum(machine_clicks),
+    sum(forms), sum(downloads), sum(visits), sum(fair_scans), sum(handovers)
+  from report_campaign_batch group by account_id, campaign_id, subsidiary_id, day
+  on conflict (campaign_id, subsidiary_id, day) do update set
+    leads = s.leads + excluded.leads, enrolments = s.enrolments + excluded.enrolments, delivered = s.delivered + excluded.delivered,
+    opens = s.opens + excluded.opens, clicks = s.clicks + excluded.clicks, machine_opens = s.machine_opens + excluded.machine_opens,
+    machine_clicks = s.machine_clicks + excluded.machine_clicks, forms = s.forms + excluded.forms, downloads = s.downloads + excluded.downloads,
+    visits = s.visits + excluded.visits, fair_scans = s.fair_scans + excluded.fair_scans, handovers = s.handovers + excluded.handovers;
+  delete from report_mail_batch;
+  delete from report_campaign_batch;
+end $$;
+
+-- Touches into the per-campaign day figures (through the fold's batch) and leads; a touch before a won
+-- deal's close re-queues its attribution. Touches are written only by the fold.
+create or replace function report_on_touch() returns trigger language plpgsql as $$
+declare
+  h int := (not new.machine)::int;
+  mc int := new.machine::int;
+  lead int := 0;
+begin
+  if tg_op = 'UPDATE' then
+    -- machine false → true: a human open or click becomes a machine one.
+    h := -1;
+    mc := 1;
+  elsif not new.machine then
+    insert into campaign_contacts (campaign_id, contact_id, first_touch_at) values (new.campaign_id, new.contact_id, new.occurred_at) on conflict do nothing;
+    get diagnostics lead = row_count;
+  end if;
+  insert into report_campaign_batch (account_id, campaign_id, subsidiary_id, day, leads, enrolments, delivered, opens, clicks, machine_opens, machine_clicks,
+    forms, downloads, visits, fair_scans, handovers)
+  values (new.account_id, new.campaign_id, new.subsidiary_id, (new.occurred_at at time zone 'UTC')::date, lead,
+    case when new.kind = 'enrolment' then h else 0 end, case when new.kind = 'delivered' then h else 0 end,
+    case when new.kind = 'open' then h else 0 end, case when new.kind = 'click' then h else 0 end,
+    case when new.kind = 'open' then mc else 0 end, case when new.kind = 'click' then mc else 0 end,
+    case when new.kind = 'form' then h else 0 end, case when new.kind = 'download' then h else 0 end,
+    case when new.kind = 'visit' then h else 0 end, case when new.kind = 'fair_scan' then h else 0 end,
+    case when new.kind = 'handover' then h else 0 end);
+  insert into attribution_pending (opportunity_id)
+    select o.id from opportunities o where o.contact_id = new.contact_id and o.stage = 'won' and o.closed_on >= new.occurred_at
+  on conflict do nothing;
+  return null;
+end $$;
+
 create function report_fold_event(d report_deltas) returns void language plpgsql as $$
 declare
   e events;
@@ -172,12 +248,27 @@ declare
   done bigint[] := '{}';
 begin
   if not pg_try_advisory_xact_lock(727311) then return -1; end if;
+  perform report_fold_batches();
   for d in select * from report_deltas order by id limit max_rows loop
     perform report_fold_delta(d);
     done := done || d.id;
   end loop;
+  perform report_fold_flush();
   delete from report_deltas where id = any(done);
   return coalesce(array_length(done, 1), 0);
+end $$;
+
+-- One delta alone (after a batch failed): folded, flushed and deleted, or an error for the caller to record.
+create function report_fold_one(delta_id bigint) returns void language plpgsql as $$
+declare
+  d report_deltas;
+begin
+  select * into d from report_deltas where id = delta_id;
+  if d.id is null then return; end if;
+  perform report_fold_batches();
+  perform report_fold_delta(d);
+  perform report_fold_flush();
+  delete from report_deltas where id = delta_id;
 end $$;
 
 -- The writers' triggers: one insert each. (The functions keep 015_b's names, so every trigger on the
