@@ -72,7 +72,20 @@ export async function runReporting(options: ReportingOptions): Promise<Reporting
   clearInterval(ticker)
   const recomputeSeconds = (now() - recomputeBegan) / 1000
 
-  // The dashboards' routes exactly as the app mounts them, behind the token check.
+  const endpoints = await measureEndpoints(sql, accountId, campaignId, options)
+  const ingestion = await measureIngestion(sql, accountId, campaignId, options)
+  return {
+    scale: { contacts: options.contacts, touches: options.touches, deals: options.deals, campaigns: options.campaigns },
+    generateSeconds,
+    endpoints,
+    ingestion,
+    recompute: { deals: job.total, seconds: recomputeSeconds, dealsPerSecond: job.total / recomputeSeconds, progress },
+  }
+}
+
+/** p50/p95 of each dashboard endpoint: the routes exactly as the app mounts them, behind the token check. */
+export async function measureEndpoints(sql: postgres.Sql, accountId: string, campaignId: string, options: Pick<ReportingOptions, 'requests' | 'log' | 'cleanup'>): Promise<EndpointFigures[]> {
+  const { log } = options
   const app = express()
   const api = Router()
   api.use(requireCaller({ sql, sessions: { idleMs: 3_600_000, absoluteMs: 3_600_000 } }))
@@ -115,14 +128,7 @@ export async function runReporting(options: ReportingOptions): Promise<Reporting
     log(`reporting: GET ${path}: p50 ${figures.p50Ms.toFixed(1)} ms, p95 ${figures.p95Ms.toFixed(1)} ms`)
   }
 
-  const ingestion = await measureIngestion(sql, accountId, campaignId, options)
-  return {
-    scale: { contacts: options.contacts, touches: options.touches, deals: options.deals, campaigns: options.campaigns },
-    generateSeconds,
-    endpoints,
-    ingestion,
-    recompute: { deals: job.total, seconds: recomputeSeconds, dealsPerSecond: job.total / recomputeSeconds, progress },
-  }
+  return endpoints
 }
 
 /**

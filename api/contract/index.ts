@@ -1,5 +1,6 @@
 import { campaigns } from './campaigns'
 import { consent } from './consent'
+import { costs, opportunities } from './costs'
 import { contacts } from './contacts'
 import { enrolmentRequests } from './enrolment-requests'
 import { enrolments } from './enrolments'
@@ -9,6 +10,7 @@ import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
 import { personas } from './personas'
+import { reports } from './reports'
 import { scoring } from './scoring'
 import { segments } from './segments'
 import { simulation } from './simulation'
@@ -30,4 +32,7 @@ export const API_CONTRACT = {
   handovers,
   consent,
   forms,
+  reports,
+  costs,
+  opportunities,
 } satisfies ContractAreas
