@@ -55,8 +55,23 @@ describe('duplicates and the 360° profile', () => {
     expect(shown).toContain('l.lang@lang-antriebe.example')
     // Where each value came from: the look-alike's imported values came along with the merge, marked CSV.
     expect(shown).toMatch(/postalCode\s+80331\s+csv/i)
-    // The score history is a recharts line chart with both scores.
-    await expect.poll(() => page.locator('[data-testid="score-chart"] .recharts-line').count(), { timeout: 10_000 }).toBe(2)
+    // The score history is an ECharts line chart (the library reporting uses) with both scores: pixels of
+    // the profile line's blue and the activity line's red are on its canvas.
+    await expect.poll(() => page.locator('[data-testid="score-chart"] canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+    const drawn = await page.locator('[data-testid="score-chart"] canvas').first().evaluate((canvas: HTMLCanvasElement) => {
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height)
+      let blue = 0
+      let red = 0
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!]
+        if (Math.abs(r - 0x1d) < 24 && Math.abs(g - 0x4e) < 24 && Math.abs(b - 0xd8) < 24) blue++
+        if (Math.abs(r - 0xdc) < 24 && Math.abs(g - 0x26) < 24 && Math.abs(b - 0x26) < 24) red++
+      }
+      return { blue, red }
+    })
+    expect(drawn.blue).toBeGreaterThan(20)
+    expect(drawn.red).toBeGreaterThan(20)
     await page.screenshot({ path: artifact('contact-360.png'), fullPage: true })
     expect(errors).toEqual([])
   })

@@ -1,6 +1,6 @@
 import { authHeaders } from '../auth'
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { Chart } from '../reports/Chart'
 import { useContactT } from './contacts-text'
 import './contacts.css'
 
@@ -114,16 +114,17 @@ function ContactProfile({ token, id }: { token: string | null; id: string }) {
       <h2>{t('profile.scores')}</h2>
       {history.length ? (
         <div className="people__chart" data-testid="score-chart">
-          <ResponsiveContainer width="100%" height={200}>
-            <LineChart data={history}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="at" hide />
-              <YAxis />
-              <Tooltip />
-              <Line type="monotone" dataKey="profile" stroke="#1d4ed8" isAnimationActive={false} />
-              <Line type="monotone" dataKey="activity" stroke="#dc2626" isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
+          <Chart label={t('profile.scores')} height={200} option={{
+            tooltip: { trigger: 'axis' },
+            legend: { top: 0, data: [t('profile.scoreProfile'), t('profile.scoreActivity')] },
+            grid: { left: 40, right: 16, top: 32, bottom: 24 },
+            xAxis: { type: 'category', data: history.map((h: Json) => h.at), axisLabel: { show: false } },
+            yAxis: { type: 'value' },
+            series: [
+              { name: t('profile.scoreProfile'), type: 'line', data: history.map((h: Json) => h.profile), color: '#1d4ed8' },
+              { name: t('profile.scoreActivity'), type: 'line', data: history.map((h: Json) => h.activity), color: '#dc2626' },
+            ],
+          }} />
         </div>
       ) : none}
       <h2>{t('profile.campaigns')}</h2>
