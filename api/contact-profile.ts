@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
+import { recordAudit } from '../db/audit'
 import { mergeContacts } from '../db/duplicates'
 import { opportunitiesOfContact } from '../db/opportunities'
 import { scoreContact } from '../engine/scoring/score-contact'
@@ -106,7 +107,7 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
     if (body.data.keep !== suggestion.contact_a && body.data.keep !== suggestion.contact_b) return send(res, { status: 400, code: 'invalid_input', field: 'keep', message: 'keep: one of the two contacts of the suggestion' })
     if (!(await visibleContact(req, suggestion.contact_a)) || !(await visibleContact(req, suggestion.contact_b))) return send(res, notFound('open duplicate suggestion'))
     const mergedId = body.data.keep === suggestion.contact_a ? suggestion.contact_b : suggestion.contact_a
-    const result = await mergeContacts(sql, { accountId: who.acc, keptId: body.data.keep, mergedId, rule: suggestion.rule, evidence: { ...suggestion.evidence, score: Number(suggestion.score), confirmedBy: who.sub }, actor: who.sub })
+    const result = await mergeContacts(sql, { accountId: who.acc, keptId: body.data.keep, mergedId, rule: suggestion.rule, evidence: { ...suggestion.evidence, score: Number(suggestion.score), confirmedBy: who.sub }, actor: who.sub, audit: { actorName: who.name, workspace: who.workspace, ip: req.ip } })
     if (!result) return send(res, notFound('contact'))
     await scoreContact(sql, { accountId: who.acc, contactId: result.keptContactId, cause: 'attribute_change' })
     res.json({ merge: result })
@@ -165,6 +166,8 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
     const rows = await sql<{ email: string; first_name: string | null; last_name: string | null; company: string | null; subsidiary: string; postal_code: string | null; lifecycle_stage: string; consent_status: string; consent_source: string | null }[]>`
       select c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, c.attributes->>'postal_code' as postal_code, c.lifecycle_stage, c.consent_status, c.consent_source
       from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.account_id = ${who.acc} and ${visible(sql, who)} order by lower(c.email)`
+    // Personal data leaving the product: who took how many contacts of which subsidiaries, in the audit log.
+    await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'contacts.exported_csv', target: 'contacts.csv', details: { contacts: rows.length, subsidiaries: who.subs }, ip: req.ip })
     const cell = (value: string | null) => (value === null ? '' : /[",\n;]/.test(value) || /^[=+\-@]/.test(value) ? `"${value.replace(/^([=+\-@])/, "'$1").replace(/"/g, '""')}"` : value)
     const header = 'email,first_name,last_name,company,subsidiary,postal_code,lifecycle_stage,consent_status,consent_source'
     res.type('text/csv').attachment('contacts.csv').send([header, ...rows.map((r) => [r.email, r.first_name, r.last_name, r.company, r.subsidiary, r.postal_code, r.lifecycle_stage, r.consent_status, r.consent_source].map(cell).join(','))].join('\r\n') + '\r\n')

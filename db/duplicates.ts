@@ -1,3 +1,4 @@
+import { recordAudit } from './audit'
 import type { Sql, TransactionSql } from 'postgres'
 
 /**
@@ -102,7 +103,14 @@ const CONSENT_RANK: Record<string, number> = { none: 0, pending: 1, granted: 2 }
  * becomes the stronger of the two (a revocation newer than the other's grant wins), and both proofs stay.
  * The merged contact is then deleted and its former self logged in contact_merges with the rule and evidence.
  */
-export async function mergeContacts(sql: Sql, input: { accountId: string; keptId: string; mergedId: string; rule: string; evidence: Record<string, unknown>; actor: string }): Promise<MergeResult | null> {
+/**
+ * Merges `mergedId` into `keptId` in one transaction, with its contact_merges row and (when `audit` says who
+ * asked, from where) an audit_log entry beside it: a merge is never in one log and missing from the other.
+ */
+export async function mergeContacts(
+  sql: Sql,
+  input: { accountId: string; keptId: string; mergedId: string; rule: string; evidence: Record<string, unknown>; actor: string; audit?: { actorName?: string | null; workspace?: string | null; ip?: string | null } },
+): Promise<MergeResult | null> {
   return sql.begin(async (sql) => {
     const rows = await sql<{ id: string; email: string; first_name: string | null; last_name: string | null; company: string | null; attributes: Record<string, unknown>; tags: string[]; consent_status: string; consent_source: string | null; consent_at: Date | null }[]>`
       select * from contacts where account_id = ${input.accountId} and id = any(${[input.keptId, input.mergedId]}) for update`
@@ -143,6 +151,9 @@ export async function mergeContacts(sql: Sql, input: { accountId: string; keptId
       insert into contact_merges (account_id, kept_contact_id, merged_contact_id, rule, evidence, merged_snapshot, moved, merged_by)
       values (${input.accountId}, ${k}, ${m}, ${input.rule}, ${sql.json(input.evidence as never)}, ${sql.json(merged as never)}, ${sql.json(moved)}, ${input.actor})
       returning id`
+    if (input.audit) {
+      await recordAudit(sql, { accountId: input.accountId, actor: input.actor, ...input.audit, action: 'contact.merged', target: kept.email, details: { mergeId: log!.id, keptContactId: k, mergedContactId: m, mergedEmail: merged.email, rule: input.rule, moved } })
+    }
     return { mergeId: log!.id, keptContactId: k, moved, consent: consent.consent_status }
   })
 }

@@ -105,5 +105,15 @@ describe('a CSV with duplicates imports cleanly', () => {
     expect(text.split('\r\n')[0]).toBe('email,first_name,last_name,company,subsidiary,postal_code,lifecycle_stage,consent_status,consent_source')
     expect(text).toContain('maria.weber@weber-hydraulik.example,Maria,Weber')
     expect(text).not.toContain('m.weber@')
+
+    // Issue 14's audit log: the merge and the CSV export are there for an admin, saying who, what and how much.
+    const admin = await system.token({ sub: 'hq-admin', role: 'admin', subs: '*' })
+    const merges = (await system.api('/api/admin/audit?action=contact.merged', { token: admin })).body.entries
+    expect(merges).toHaveLength(1)
+    expect(merges[0]).toMatchObject({ actor: 'test-marketer', target: 'maria.weber@weber-hydraulik.example', details: { keptContactId: mariaId, mergedContactId: lookAlikeId, mergedEmail: 'm.weber@weber-hydraulik.example', rule: 'fuzzy', mergeId: merged.body.merge.mergeId } })
+    const exports = (await system.api('/api/admin/audit?action=contacts.exported_csv', { token: admin })).body.entries
+    expect(exports).toHaveLength(1)
+    const exported = text.trim().split('\r\n').length - 1
+    expect(exports[0]).toMatchObject({ actor: 'test-marketer', details: { contacts: exported } })
   })
 })
