@@ -42,8 +42,10 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
     if (!found) return send(res, notFound('contact'))
     const id = found.id
     const [contact] = await sql`select c.id, c.email, c.first_name as "firstName", c.last_name as "lastName", c.company, c.locale, c.tags, c.attributes, c.lifecycle_stage as "lifecycleStage",
-      c.consent_status as "consentStatus", c.consent_source as "consentSource", c.consent_at as "consentAt", c.created_at as "createdAt", s.code as subsidiary
-      from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.id = ${id}`
+      c.consent_status as "consentStatus", c.consent_source as "consentSource", c.consent_at as "consentAt", c.created_at as "createdAt", s.code as subsidiary,
+      case when co.id is null then null else json_build_object('id', co.id, 'name', co.name, 'website', co.website, 'industry', co.industry, 'city', co.city, 'country', co.country,
+        'crmId', (select l.crm_id from crm_links l where l.object_type = 'account' and l.company_id = co.id)) end as "companyRecord"
+      from contacts c join subsidiaries s on s.id = c.subsidiary_id left join companies co on co.id = c.company_id where c.id = ${id}`
     const [provenance, consent, scores, timeline, campaigns, handovers, duplicates, merges, crm, score] = await Promise.all([
       sql`select attribute, source, value, changed_at as "changedAt" from attribute_sources where contact_id = ${id} order by attribute`,
       sql`select id, purpose, status, source, confirmed_at as "at", requested_at as "requestedAt", consent_text_id as "consentTextId", submission_id is not null as "doubleOptIn" from consent_records where contact_id = ${id} order by confirmed_at desc`,

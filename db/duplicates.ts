@@ -143,7 +143,7 @@ export async function mergeContacts(
     await sql`delete from contacts where id = ${m}`
     await sql`
       update contacts set first_name = coalesce(first_name, ${merged.first_name}), last_name = coalesce(last_name, ${merged.last_name}),
-        company = coalesce(company, ${merged.company}), attributes = ${sql.json(attributes as never)},
+        company = coalesce(company, ${merged.company}), company_id = coalesce(company_id, ${(merged as { company_id?: string | null }).company_id ?? null}), attributes = ${sql.json(attributes as never)},
         tags = (select array(select distinct unnest(tags || ${merged.tags}::text[]))),
         consent_status = ${consent.consent_status}, consent_source = ${consent.consent_source}, consent_at = ${consent.consent_at}, updated_at = now()
       where id = ${k}`
