@@ -1,6 +1,7 @@
 import { authHeaders } from '../auth'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Chart } from '../reports/Chart'
+import { ContactList } from './ContactList'
 import { useContactT } from './contacts-text'
 import './contacts.css'
 
@@ -20,7 +21,7 @@ function useApi(token: string | null) {
     const call = async (path: string, init: { method?: string; body?: unknown } = {}): Promise<Json> => {
       const response = await fetch(path, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers: { ...authHeaders(token, init.method ?? (init.body === undefined ? 'GET' : 'POST')), 'content-type': 'application/json' }, body: init.body === undefined ? undefined : JSON.stringify(init.body) })
       const body = await response.json().catch(() => null)
-      if (!response.ok) throw new Error(body?.error?.message ?? `${response.status}`)
+      if (!response.ok) throw Object.assign(new Error(body?.error?.message ?? `${response.status}`), { status: response.status })
       return body
     }
     return call
@@ -53,39 +54,11 @@ export function ContactPages({ token, view }: { token: string | null; view: Cont
 }
 
 function ContactsView({ token }: { token: string | null }) {
-  const t = useContactT()
   const api = useApi(token)
-  const [search, setSearch] = useState('')
-  const [contacts, setContacts] = useState<Json[]>([])
   const [open, setOpen] = useState<string | null>(new URLSearchParams(window.location.search).get('contact'))
-  useEffect(() => {
-    const timer = setTimeout(() => void api(`/api/contacts?limit=50&search=${encodeURIComponent(search)}`).then((body) => setContacts(body.contacts)), 200)
-    return () => clearTimeout(timer)
-  }, [api, search])
-  const exportCsv = async () => {
-    const response = await fetch('/api/contacts.csv', { headers: authHeaders(token) })
-    const link = document.createElement('a')
-    link.href = URL.createObjectURL(await response.blob())
-    link.download = 'contacts.csv'
-    link.click()
-  }
   return (
     <div className="people__split">
-      <section className="people__list" aria-label={t('contacts.title')}>
-        <h1>{t('contacts.title')}</h1>
-        <input className="people__search" placeholder={t('contacts.search')} value={search} onChange={(e) => setSearch(e.target.value)} />
-        <button type="button" className="button" onClick={() => void exportCsv()}>{t('contacts.export')}</button>
-        {contacts.length === 0 && <p>{t('contacts.none')}</p>}
-        <ul>
-          {contacts.map((c) => (
-            <li key={c.id}>
-              <button type="button" className={`people__row${open === c.id ? ' people__row--open' : ''}`} onClick={() => setOpen(c.id)}>
-                <strong>{c.name ?? c.email}</strong> <span>{c.email}</span> <span className="people__muted">{c.company} · {c.subsidiary}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <ContactList token={token} api={api} open={open} onOpen={setOpen} />
       {open && <ContactProfile token={token} id={open} />}
     </div>
   )
@@ -194,9 +167,10 @@ function CrmView({ token }: { token: string | null }) {
   const [conflicts, setConflicts] = useState<Json[]>([])
   const [error, setError] = useState<string | null>(null)
   const load = useCallback(async () => {
-    const got = await api('/api/crm/connection').catch(() => null)
+    // Only admins configure the connection; a marketer sees runs and conflicts and may sync (403 here).
+    const got = await api('/api/crm/connection').catch((error: { status?: number }) => (error.status === 403 ? { connection: { hidden: true } } : null))
     setConnection(got?.connection ?? null)
-    if (got) setForm((f) => ({ ...f, url: f.url || got.connection.url, syncEvery: got.connection.syncEvery }))
+    if (got && !got.connection.hidden) setForm((f) => ({ ...f, url: f.url || got.connection.url, syncEvery: got.connection.syncEvery }))
     setRuns((await api('/api/crm/runs').catch(() => ({ runs: [] }))).runs)
     setConflicts((await api('/api/crm/conflicts').catch(() => ({ conflicts: [] }))).conflicts)
   }, [api])
@@ -214,26 +188,36 @@ function CrmView({ token }: { token: string | null }) {
       setError((e as Error).message)
     }
   }
+  const [decided, setDecided] = useState<string | null>(null)
   const act = async (path: string, body?: unknown) => {
     try {
-      await api(path, { method: 'POST', body })
+      const answer = await api(path, { method: 'POST', body })
+      setError(null)
       await load()
+      return answer
     } catch (e) {
       setError((e as Error).message)
+      return null
     }
   }
+  const resolve = async (conflict: Json, keep: 'product' | 'crm') => {
+    const answer = await act(`/api/crm/conflicts/${conflict.id}/resolve`, { keep })
+    if (answer) setDecided(t('crm.resolved', { field: answer.resolved.field, email: conflict.contact.email, value: answer.resolved.value ?? '' }))
+  }
+  const when = (at: string | null) => (at ? t('crm.conflictChanged', { at: new Date(at).toLocaleString() }) : t('crm.conflictUnknownTime'))
   return (
     <section aria-label={t('crm.title')}>
       <h1>{t('crm.title')}</h1>
       {!connection && <p>{t('crm.notConnected')}</p>}
-      <form className="people__form" onSubmit={(e) => (e.preventDefault(), void save())}>
+      {connection?.hidden && <button type="button" className="button" onClick={() => void act('/api/crm/sync')}>{t('crm.syncNow')}</button>}
+      {!connection?.hidden && <form className="people__form" onSubmit={(e) => (e.preventDefault(), void save())}>
         <label>{t('crm.url')} <input value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} /></label>
         <label>{t('crm.token')} <input type="password" value={form.token} onChange={(e) => setForm({ ...form, token: e.target.value })} /></label>
         {connection?.tokenStored && <p className="people__muted">{t('crm.tokenStored')}</p>}
         <label>{t('crm.every')} <input value={form.syncEvery} onChange={(e) => setForm({ ...form, syncEvery: e.target.value })} /></label>
         <button type="submit" className="button button--primary">{t('crm.save')}</button>
         {connection && <button type="button" className="button" onClick={() => void act('/api/crm/sync')}>{t('crm.syncNow')}</button>}
-      </form>
+      </form>}
       {error && <p role="alert" className="message--error">{error}</p>}
       <h2>{t('crm.runs')}</h2>
       <table className="people__table"><tbody>
@@ -241,13 +225,19 @@ function CrmView({ token }: { token: string | null }) {
       </tbody></table>
       <h2>{t('crm.conflictQueue')}</h2>
       {conflicts.length === 0 && <p>{t('crm.noConflicts')}</p>}
+      {decided && <p role="status" className="people__hint">{decided}</p>}
       {conflicts.map((k) => (
-        <div key={k.id} className="people__conflict">
-          <strong>{k.contact.email}</strong> · {k.field}: «{k.productValue}» / CRM «{k.crmValue}»
-          <button type="button" className="button" onClick={() => void act(`/api/crm/conflicts/${k.id}/resolve`, { keep: 'product' })}>{t('crm.keepProduct')}</button>
-          <button type="button" className="button" onClick={() => void act(`/api/crm/conflicts/${k.id}/resolve`, { keep: 'crm' })}>{t('crm.keepCrm')}</button>
+        <div key={k.id} className="people__conflict" data-testid="crm-conflict">
+          <strong>{k.contact.name ? `${k.contact.name} · ` : ''}{k.contact.email}</strong> · {k.field}
+          <dl>
+            <dt>{t('crm.conflictOurs')}</dt><dd>«{k.productValue ?? ''}» <span className="people__muted">({when(k.productChangedAt)})</span></dd>
+            <dt>{t('crm.conflictTheirs')}</dt><dd>«{k.crmValue ?? ''}» <span className="people__muted">({when(k.crmChangedAt)})</span></dd>
+          </dl>
+          <button type="button" className="button" onClick={() => void resolve(k, 'product')}>{t('crm.keepProduct')}</button>
+          <button type="button" className="button" onClick={() => void resolve(k, 'crm')}>{t('crm.keepCrm')}</button>
         </div>
       ))}
+      <p className="people__muted">{t('crm.companies')}</p>
     </section>
   )
 }
