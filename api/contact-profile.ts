@@ -138,7 +138,8 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
     const [row] = await sql<{ id: string }[]>`
       insert into contact_imports (account_id, status, total, summary, rows, created_by)
       values (${who.acc}, 'checked', ${checked.rows.length}, ${sql.json(summary)}, ${sql.json(checked.rows as never)}, ${who.sub}) returning id`
-    res.status(201).json({ import: { id: row!.id, status: 'checked', summary, rows: checked.rows.map((r) => ({ line: r.line, verdict: r.verdict, reason: r.reason ?? null, email: r.values.email })) } })
+    const toImport = checked.rows.filter((r) => r.verdict === 'new' || r.verdict === 'updated' || (r.verdict === 'duplicate' && r.duplicateOf)).length
+    res.status(201).json({ import: { id: row!.id, status: 'checked', summary, toImport, rows: checked.rows.map((r) => ({ line: r.line, verdict: r.verdict, reason: r.reason ?? null, email: r.values.email })) } })
   })
 
   // permission: contacts.import — imports what the dry run showed, all or nothing.

@@ -75,4 +75,59 @@ describe('duplicates and the 360° profile', () => {
     await page.screenshot({ path: artifact('contact-360.png'), fullPage: true })
     expect(errors).toEqual([])
   })
+
+  it('a person imports a CSV through the column mapping, sees the dry run and the progress bar, then finds the contacts with filters and saves them as a segment', async () => {
+    const csv = [
+      'E-Mail;Vorname;Nachname;Firma;PLZ;Land;Einwilligung;Herkunft der Einwilligung',
+      'ines.iglesias@iglesias-hidraulica.example;Inés;Iglesias;Iglesias Hidráulica;28001;ES;ja;Feria Bilbao 2026',
+      'pablo.ruiz@ruiz-hidraulica.example;Pablo;Ruiz;Ruiz Hidráulica;;ES;;',
+      'kaputt.example;Karl;Kaputt;Kaputt KG;;DE;;',
+      'ines.iglesias@iglesias-hidraulica.example;Inés;Iglesias;Iglesias Hidráulica;28001;ES;ja;Feria Bilbao 2026',
+    ].join('\r\n')
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(`${system.baseUrl}/?view=import&lang=es#token=${await system.token()}`)
+    await page.getByTestId('import-file').setInputFiles({ name: 'feria.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    const mapping = page.getByTestId('import-mapping')
+    await expect.poll(() => mapping.count(), { timeout: 10_000 }).toBe(1)
+    // Guessed from the header; the consent source column has a name no guess knows, so the person maps it.
+    expect(await page.getByLabel('E-mail (obligatorio)').inputValue()).toBe('E-Mail')
+    expect(await page.getByLabel('Consentimiento (sí/no)').inputValue()).toBe('Einwilligung')
+    expect(await page.getByLabel('Origen del consentimiento', { exact: true }).inputValue()).toBe('')
+    await page.getByLabel('Origen del consentimiento', { exact: true }).selectOption('Herkunft der Einwilligung')
+    await page.getByRole('button', { name: 'Comprobar (simulación)' }).click()
+    const dryRun = page.getByTestId('import-dry-run')
+    await expect.poll(() => dryRun.count(), { timeout: 10_000 }).toBe(1)
+    expect(await dryRun.innerText()).toContain('1 nuevos · 1 actualizados · 1 duplicados · 1 rechazados')
+    expect(await dryRun.innerText()).toContain('"kaputt.example" is not an e-mail address')
+    expect((await system.sql`select 1 from contacts where email = 'ines.iglesias@iglesias-hidraulica.example'`).length).toBe(0)
+    await page.screenshot({ path: artifact('contact-import-dry-run.png'), fullPage: true })
+    await page.getByRole('button', { name: 'Importar', exact: true }).click()
+    await expect.poll(() => page.getByRole('status').innerText(), { timeout: 15_000 }).toContain('2 contactos importados.')
+    const bar = page.getByTestId('import-progress')
+    expect(await bar.getAttribute('value')).toBe('2')
+    expect(await bar.getAttribute('max')).toBe('2')
+    await page.screenshot({ path: artifact('contact-import-done.png'), fullPage: true })
+    const [ines] = await system.sql<{ consent_source: string; subsidiary: string }[]>`
+      select c.consent_source, s.code as subsidiary from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.email = 'ines.iglesias@iglesias-hidraulica.example'`
+    expect(ines).toEqual({ consent_source: 'csv import (obtained outside: Feria Bilbao 2026)', subsidiary: 'ES' })
+
+    await page.goto(`${system.baseUrl}/?view=contacts&lang=es#token=${await system.token()}`)
+    const filters = page.getByTestId('contact-filters')
+    await filters.getByLabel('Filial').fill('ES')
+    await filters.getByLabel('Consentimiento').selectOption('granted')
+    const list = page.getByRole('region', { name: 'Contactos' }).locator('ul')
+    await expect.poll(() => list.innerText(), { timeout: 10_000 }).toContain('ines.iglesias@iglesias-hidraulica.example')
+    expect(await list.innerText()).not.toContain('pablo.ruiz@ruiz-hidraulica.example')
+    await page.getByLabel('Nombre para un nuevo segmento').fill('España con consentimiento')
+    await page.getByRole('button', { name: 'Guardar filtros como segmento' }).click()
+    await expect.poll(() => page.getByRole('status').innerText(), { timeout: 10_000 }).toContain('Segmento «España con consentimiento» guardado.')
+    expect(await filters.getByLabel('Segmento').locator('option:checked').innerText()).toBe('España con consentimiento')
+    expect(await list.innerText()).toContain('ines.iglesias@iglesias-hidraulica.example')
+    const [segment] = await system.sql<{ filter: unknown }[]>`select filter from segments where name = 'España con consentimiento'`
+    expect(segment!.filter).toEqual({ match: 'all', rules: [{ kind: 'subsidiary', operator: 'is', codes: ['ES'] }, { kind: 'consent', operator: 'is', status: 'granted' }] })
+    await page.screenshot({ path: artifact('contacts-filters-segment.png'), fullPage: true })
+    expect(errors).toEqual([])
+  })
 })

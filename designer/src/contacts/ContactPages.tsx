@@ -1,6 +1,7 @@
 import { authHeaders } from '../auth'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Chart } from '../reports/Chart'
+import { ContactImport } from './ContactImport'
 import { ContactList } from './ContactList'
 import { useContactT } from './contacts-text'
 import './contacts.css'
@@ -8,10 +9,10 @@ import './contacts.css'
 // People's side of the pool: the contacts list with the 360° profile, the duplicates view and the CRM
 // connection with its runs and conflict queue. Plain fetches of the JSON API with the designer's token.
 
-export type ContactView = 'contacts' | 'duplicates' | 'crm'
+export type ContactView = 'contacts' | 'import' | 'duplicates' | 'crm'
 export const contactViewOf = (search: string): ContactView | null => {
   const view = new URLSearchParams(search).get('view')
-  return view === 'contacts' || view === 'duplicates' || view === 'crm' ? view : null
+  return view === 'contacts' || view === 'import' || view === 'duplicates' || view === 'crm' ? view : null
 }
 
 type Json = any
@@ -39,6 +40,7 @@ export function ContactPages({ token, view }: { token: string | null; view: Cont
         <span className="brand">Kessler Campaigns</span>
         <nav className="people__nav">
           {nav('contacts', t('nav.contacts'))}
+          {nav('import', t('nav.import'))}
           {nav('duplicates', t('nav.duplicates'))}
           {nav('crm', t('nav.crm'))}
           <a className="button" href="./">{t('nav.campaigns')}</a>
@@ -46,6 +48,7 @@ export function ContactPages({ token, view }: { token: string | null; view: Cont
       </header>
       <main className="people__main">
         {view === 'contacts' && <ContactsView token={token} />}
+        {view === 'import' && <ImportView token={token} />}
         {view === 'duplicates' && <DuplicatesView token={token} />}
         {view === 'crm' && <CrmView token={token} />}
       </main>
@@ -62,6 +65,10 @@ function ContactsView({ token }: { token: string | null }) {
       {open && <ContactProfile token={token} id={open} />}
     </div>
   )
+}
+
+function ImportView({ token }: { token: string | null }) {
+  return <ContactImport api={useApi(token)} />
 }
 
 function ContactProfile({ token, id }: { token: string | null; id: string }) {
