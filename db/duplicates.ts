@@ -73,6 +73,52 @@ export async function findContactMatch(
   return null
 }
 
+/**
+ * Looks for look-alikes across the whole pool, not only when a contact arrives: the same normalised e-mail
+ * written two ways (rule email), or the same last name, company and postal code with agreeing first names
+ * (rule fuzzy, as findContactMatch). Contacts are compared only within their postal code, so the work grows
+ * with the pool, not with its square. Every pair becomes a suggestion for a person (one already decided,
+ * merged or dismissed, is not suggested again). Answers how many contacts were looked at and pairs found.
+ */
+export async function scanLookAlikes(sql: Tx, accountId: string): Promise<{ scanned: number; suggested: number }> {
+  type Row = { id: string; email: string; first_name: string | null; last_name: string | null; company: string | null; postal: string | null }
+  const rows: Row[] = await sql<Row[]>`
+    select id, email, first_name, last_name, company, attributes->>'postal_code' as postal from contacts where account_id = ${accountId}`
+  const pairs: { a: string; b: string; rule: MatchRule; score: number; evidence: Record<string, unknown> }[] = []
+  const byEmail = new Map<string, Row[]>()
+  const byPostal = new Map<string, Row[]>()
+  const add = (map: Map<string, Row[]>, key: string, row: Row) => (map.get(key) ?? map.set(key, []).get(key)!).push(row)
+  for (const row of rows) {
+    add(byEmail, normaliseEmail(row.email), row)
+    if (row.postal?.trim() && normaliseName(row.last_name) && normaliseName(row.company)) add(byPostal, row.postal.trim(), row)
+  }
+  for (const group of byEmail.values()) {
+    for (let i = 1; i < group.length; i++) pairs.push({ a: group[0]!.id, b: group[i]!.id, rule: 'email', score: 1, evidence: { emails: [group[0]!.email, group[i]!.email], reason: 'the same address written two ways' } })
+  }
+  for (const group of byPostal.values()) {
+    for (let i = 0; i < group.length; i++) {
+      for (let j = i + 1; j < group.length; j++) {
+        const [x, y] = [group[i]!, group[j]!]
+        if (normaliseEmail(x.email) === normaliseEmail(y.email)) continue
+        if (normaliseName(x.last_name) !== normaliseName(y.last_name) || normaliseName(x.company) !== normaliseName(y.company)) continue
+        const [first, theirs] = [normaliseName(x.first_name), normaliseName(y.first_name)]
+        if (first && theirs && first !== theirs && !(first[0] === theirs[0] && (first.length === 1 || theirs.length === 1))) continue
+        pairs.push({ a: x.id, b: y.id, rule: 'fuzzy', score: first === theirs ? 0.9 : 0.7, evidence: { name: [x.first_name, x.last_name].filter(Boolean).join(' '), theirName: [y.first_name, y.last_name].filter(Boolean).join(' '), company: y.company, postalCode: y.postal, emails: [x.email, y.email], found: 'pool scan' } })
+      }
+    }
+  }
+  let suggested = 0
+  for (const pair of pairs) {
+    const [a, b] = pair.a < pair.b ? [pair.a, pair.b] : [pair.b, pair.a]
+    const inserted = await sql`
+      insert into duplicate_suggestions (account_id, contact_a, contact_b, rule, score, evidence)
+      values (${accountId}, ${a}, ${b}, ${pair.rule}, ${pair.score}, ${sql.json(pair.evidence as never)})
+      on conflict (contact_a, contact_b) do nothing returning id`
+    suggested += inserted.length
+  }
+  return { scanned: rows.length, suggested }
+}
+
 export async function suggestDuplicate(sql: Tx, input: { accountId: string; a: string; b: string; rule: MatchRule; score: number; evidence: Record<string, unknown> }): Promise<void> {
   const [a, b] = input.a < input.b ? [input.a, input.b] : [input.b, input.a]
   await sql`

@@ -1,6 +1,8 @@
 import { campaigns } from './campaigns'
 import { consent } from './consent'
+import { contactData } from './contact-data'
 import { contacts } from './contacts'
+import { crm } from './crm'
 import { enrolmentRequests } from './enrolment-requests'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
@@ -30,4 +32,6 @@ export const API_CONTRACT = {
   handovers,
   consent,
   forms,
+  contactData,
+  crm,
 } satisfies ContractAreas
