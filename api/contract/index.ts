@@ -18,6 +18,7 @@ import { scoring } from './scoring'
 import { segments } from './segments'
 import { simulation } from './simulation'
 import { system } from './system'
+import { templates } from './templates'
 
 /** Every API area's contract: what /api/openapi.json describes. A new area adds one line here. */
 export const API_CONTRACT = {
@@ -41,4 +42,5 @@ export const API_CONTRACT = {
   opportunities,
   contactData,
   crm,
+  templates,
 } satisfies ContractAreas
