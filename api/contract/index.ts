@@ -5,6 +5,7 @@ import { enrolmentRequests } from './enrolment-requests'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
 import { events } from './events'
+import { fairs } from './fairs'
 import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
@@ -30,4 +31,5 @@ export const API_CONTRACT = {
   handovers,
   consent,
   forms,
+  fairs,
 } satisfies ContractAreas
