@@ -86,7 +86,8 @@ export function fairBookingRoutes(deps: FairBookingDeps): Router {
   })
 
   // The booth app: one page under /fair/, its manifest and service worker beside it.
-  router.get('/fair', (_req, res) => res.redirect(301, '/fair/'))
+  // Express matches "/fair/" here too (non-strict routing): only the bare path is redirected.
+  router.get('/fair', (req, res, next) => (req.originalUrl.split('?')[0] === '/fair' ? res.redirect(301, '/fair/') : next()))
   if (existsSync(FAIR_APP_DIST)) {
     router.use('/fair', express.static(FAIR_APP_DIST, { setHeaders: (res, path) => path.endsWith('sw.js') && res.setHeader('Cache-Control', 'no-cache') }))
   } else {

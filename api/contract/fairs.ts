@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RATINGS } from './fairs-ratings'
 import { defineRoute, idParams, timestamp } from './route'
 
 // Trade fairs (api/fairs.ts): the fairs a rep is on duty at, the day's appointments with their visitors'
@@ -6,7 +7,7 @@ import { defineRoute, idParams, timestamp } from './route'
 // stand, signed booking links for invitations, and the fair's figures. The booth app (fair-app/) takes
 // its types from here.
 
-export const RATINGS = ['hot', 'warm', 'cold'] as const
+export { RATINGS }
 
 export const fairSchema = z.object({
   id: z.uuid(),
