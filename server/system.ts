@@ -24,6 +24,7 @@ import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
 import { issueApiKey } from '../people/api-keys'
 import { createMailTransport } from './mail-transport'
+import { relaySettlement } from './relay-receipts'
 import { seedDemo } from './seed'
 import { seedFair } from './seed-fair'
 import type { FairFollowUpOptions } from '../engine/examples/fair-follow-up'
@@ -31,6 +32,8 @@ import { DEMO_PASSWORD, DEMO_USERS, seedPeople } from './seed-people'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
+import { createRelayPool } from '../mailings/relay-pool'
+import { startInboundMail, type InboundMail } from './inbound-mail'
 import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
 
 const STOP_DEADLINE_MS = 10_000
@@ -51,6 +54,8 @@ export interface System {
   dispatcher: EventDispatcher
   worker: Worker | null
   demoAccountId: string | null
+  /** Where bounces and complaints are delivered (the VERP return paths' SMTP endpoint). */
+  inboundMail: InboundMail
   attribution: AttributionRefresher
   stop(): Promise<void>
 }
@@ -103,6 +108,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     }
     const sql = connectDatabase(databaseUrl, { max: 8 })
     stops.push(['database pool', () => sql.end({ timeout: 5 })])
+    // For mailing bookkeeping whose loss in a database crash is safe (activities/mailing-send.ts).
+    const relaxedSql = connectDatabase(databaseUrl, { max: 2, relaxedCommit: true })
+    stops.push(['relaxed database pool', () => relaxedSql.end({ timeout: 5 })])
     const applied = await migrate(sql)
     if (applied.length) log(`Migrations applied: ${applied.join(', ')}`)
 
@@ -115,6 +123,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     }
     const mailer = createMailTransport(smtpUrl)
     stops.push(['mail transport', async () => mailer.close()])
+    // Mailings go through a pool that keeps to the relay's limits (connections, mails per second).
+    const relay = createRelayPool(smtpUrl, config.mailings.relay)
+    stops.push(['relay pool', async () => relay.close()])
+    const verpSecret = deriveSecret(secret, 'verp')
 
     let temporalAddress = config.temporal.address
     let temporalUiUrl: string | null = null
@@ -144,6 +156,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     // Self-hosted fonts are served under the app's URL, known once the server listens.
     let appUrl: string | undefined = config.publicUrl
     const templateStore = createTemplateStore(sql, { publicUrl: () => appUrl })
+    const inboundMail = await startInboundMail({ sql, verpSecret, softBounce: config.mailings.softBounce, onEvent: () => dispatcher.kick(), log }, config.mailings.inboundPort)
+    stops.push(['inbound mail', inboundMail.stop])
     // Built-in templates (the repo's files) into every account: new ones and unedited updated ones.
     for (const { id } of await sql<{ id: string }[]>`select id from accounts`) await templateStore.seed(id, renderer.builtIn)
     // The time-skipping server behind simulations starts with the first simulation, not here.
@@ -175,10 +189,12 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           tokens,
           publicUrl: url,
           mailDomain: config.mailDomain,
+          relay: relaySettlement({ receiptsUrl: config.smtpReceiptsUrl, sink }),
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
           crmSecrets,
           crmPageSize: config.crmPageSize,
+          mailings: { relay, dkim: config.mailings.dkim, verpSecret, relaxedSql },
         }),
         workflowBundle: options.workflowBundle ?? (config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined),
       })
@@ -220,7 +236,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
     await ensureDecaySchedule(client, config.temporal.taskQueue)
 
-    return { url, designerUrl, demoSignIn, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, attribution, stop }
+    return { url, designerUrl, demoSignIn, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, inboundMail, attribution, stop }
   } catch (error) {
     await stop()
     throw error

@@ -9,6 +9,7 @@ import { fairs } from './fairs'
 import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
+import { mailings } from './mailings'
 import { personas } from './personas'
 import { scoring } from './scoring'
 import { segments } from './segments'
@@ -31,5 +32,6 @@ export const API_CONTRACT = {
   handovers,
   consent,
   forms,
+  mailings,
   fairs,
 } satisfies ContractAreas
