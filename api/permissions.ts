@@ -87,6 +87,10 @@ export const PERMISSIONS = {
   'opportunities.write': { roles: SALES, what: 'record and import deals' },
   // A change re-attributes every won deal of the account, so only someone who sees every subsidiary.
   'attribution.configure': { roles: ['admin', 'hq_marketer', 'sales_manager'], scope: 'hq', what: 'change attribution settings and production costs' },
+  // Trade fairs (issue 17): reps at the stand read the day's visitors and sync what they capture.
+  'fairs.read': { roles: WORKS_WITH_CONTACTS, what: 'list fairs and a day at the stand with its visitors (sales reps: fairs they are on duty at)' },
+  'fairs.capture': { roles: WORKS_WITH_CONTACTS, what: 'sync visitors captured at the stand (notes, rating, consent)' },
+  'fairs.invite': { roles: MARKETING, what: 'make signed booking links for fair invitations' },
 } as const satisfies Record<string, Rule>
 
 export type Permission = keyof typeof PERMISSIONS

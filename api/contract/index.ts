@@ -8,6 +8,7 @@ import { enrolmentRequests } from './enrolment-requests'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
 import { events } from './events'
+import { fairs } from './fairs'
 import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
@@ -43,4 +44,5 @@ export const API_CONTRACT = {
   contactData,
   crm,
   templates,
+  fairs,
 } satisfies ContractAreas
