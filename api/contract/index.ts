@@ -1,14 +1,20 @@
 import { campaigns } from './campaigns'
 import { consent } from './consent'
+import { contactData } from './contact-data'
+import { costs, opportunities } from './costs'
 import { contacts } from './contacts'
+import { crm } from './crm'
 import { enrolmentRequests } from './enrolment-requests'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
 import { events } from './events'
+import { fairs } from './fairs'
 import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
+import { mailings } from './mailings'
 import { personas } from './personas'
+import { reports } from './reports'
 import { scoring } from './scoring'
 import { segments } from './segments'
 import { simulation } from './simulation'
@@ -31,5 +37,12 @@ export const API_CONTRACT = {
   handovers,
   consent,
   forms,
+  mailings,
+  reports,
+  costs,
+  opportunities,
+  contactData,
+  crm,
   templates,
+  fairs,
 } satisfies ContractAreas
