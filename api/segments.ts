@@ -101,6 +101,11 @@ export function segmentRoutes(deps: { sql: Sql }): Router {
     if (users.length) {
       return { status: 409, code: 'conflict', message: `the segment starts ${users.map((u) => `"${u.name}"`).join(', ')}; stop those campaigns or change their trigger first` }
     }
+    // A mailing keeps the segment it was addressed to (its audience, and the proof of who got it).
+    const mailings = await sql<{ name: string }[]>`select name from mailings where segment_id = ${segment.id} order by name limit 5`
+    if (mailings.length) {
+      return { status: 409, code: 'conflict', message: `the segment is the audience of mailing ${mailings.map((m) => `"${m.name}"`).join(', ')}; it stays while they exist` }
+    }
     await sql`delete from segments where id = ${segment.id}`
     return { status: 204, body: undefined }
   })

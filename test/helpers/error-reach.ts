@@ -30,8 +30,9 @@ export function operations(document: Json): Operation[] {
       for (const [status, response] of Object.entries<Json>(op.responses)) {
         if (Number(status) < 400 || Number(status) >= 500) continue
         const schema = response.content['application/json'].schema
-        const error = (schema.anyOf ? schema.anyOf.find((s: Json) => s.properties?.error) : schema) as Json
-        for (const code of error.properties.error.properties.code.enum as string[]) declared.add(`${status} ${code}`)
+        // The error body is the member whose code is an enum (a declared body of the same status may hold an `error` too).
+        const error = ((schema.anyOf ?? [schema]) as Json[]).find((s) => Array.isArray(s.properties?.error?.properties?.code?.enum))
+        for (const code of (error?.properties.error.properties.code.enum ?? []) as string[]) declared.add(`${status} ${code}`)
       }
       const pattern = new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/\{\w+\}/g, '[^/]+')}$`)
       out.push({ id: op.operationId, method: method.toUpperCase(), path, permission: op['x-permission'], hasBody: Boolean(op.requestBody), pattern, params: (path.match(/\{/g) ?? []).length, declared })
