@@ -204,6 +204,7 @@ function reportingRows(r: ReportingResult): Row[] {
   return [
     ...r.endpoints.map((e) => ({ benchmark: label, measure: `GET ${e.path.split('?')[0]}${e.path.includes('?') ? '?…' : ''} p50 / p95 ms (ratio: p95 / 300 ms goal)`, product: `${formatNumber(e.p50Ms)} / ${formatNumber(e.p95Ms)}`, raw: '300', ratio: times(e.p95Ms / 300), cpu: '' })),
     { benchmark: label, measure: 'events/s with aggregation vs without (ratio: share kept)', product: formatNumber(r.ingestion.withAggregation), raw: formatNumber(r.ingestion.withoutAggregation), ratio: times(r.ingestion.withAggregation / r.ingestion.withoutAggregation), cpu: '' },
+    { benchmark: label, measure: 'deltas folded into touches and aggregates, events/s (one folder)', product: formatNumber(r.ingestion.foldedPerSecond), raw: '', ratio: '', cpu: '' },
     { benchmark: label, measure: 're-attribution after a model change, deals/s (six models)', product: formatNumber(r.recompute.dealsPerSecond), raw: '', ratio: '', cpu: '' },
   ]
 }

@@ -35,6 +35,7 @@ import { startTimeSkippingServer } from './time-skipping-server'
 import { createRelayPool } from '../mailings/relay-pool'
 import { startInboundMail, type InboundMail } from './inbound-mail'
 import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
+import { createReportFolder } from '../reporting/report-folder'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -150,7 +151,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
-    const attribution = createAttributionRefresher({ sql, log })
+    const reportFolder = createReportFolder({ sql, log })
+    stops.push(['report folder', reportFolder.stop])
+    const attribution = createAttributionRefresher({ sql, log, folder: reportFolder })
     stops.push(['attribution refresher', attribution.stop])
     const renderer = createTemplateRenderer()
     // Self-hosted fonts are served under the app's URL, known once the server listens.
