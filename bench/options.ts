@@ -40,10 +40,10 @@ export const USAGE = `npm run bench -- [options]
   --enrol-path P        enrolment: job (CSV upload → enrolmentJob workflow), direct (enrolContact, as the dispatcher), both (job)
   --concurrency N       enrolment: in flight for raw workflow starts, raw mails and direct enrolment (50)
   --mails N             enrolment: mails nodemailer sends to the sink for the raw mail baseline (2000)
-  --recipients N        rendering: recipients rendered by the product's renderer (2000)
+  --recipients N        rendering: recipients rendered by the product's renderer (10000: a campaign step's audience; four MJML compiles are a fixed cost)
   --mjml-recipients N   rendering: recipients compiled by raw mjml2html (300)
   --template ID         rendering: mail template (onboarding-welcome)
-  --events N            ingestion: events posted to each endpoint after 200 warm-up requests, singly and again in batches of 100 (3000)
+  --events N            ingestion: events posted to each endpoint after 200 warm-up requests, singly and again in batches of 100 and of 500 (3000)
   --event-concurrency N ingestion: requests in flight (16)
   --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
   --handover-concurrency N handover: leads in flight (4)
@@ -83,7 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     enrolPaths: ['job'],
     concurrency: 50,
     rawMails: 2_000,
-    recipients: 2_000,
+    recipients: 10_000,
     mjmlRecipients: 300,
     template: 'onboarding-welcome',
     events: 3_000,

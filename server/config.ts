@@ -32,6 +32,8 @@ const schema = z.object({
   TRIGGER_SCAN_INTERVAL: z.string().refine((text) => parseDuration(text) !== null, 'a duration such as 15m or 1h').default('1h'),
   SMTP_URL: z.string().optional(),
   SMTP_SINK_PORT: port(2525),
+  // Where the relay answers whether it accepted a Message-ID (server/relay-receipts.ts); settles sends a killed worker left open.
+  SMTP_RECEIPTS_URL: z.union([z.literal(''), z.url()]).optional(),
   MAIL_DOMAIN: z.string().default('kessler-hydraulik.example'),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
@@ -78,6 +80,8 @@ export interface Config {
   triggerScanInterval: string
   smtpUrl?: string
   smtpSinkPort: number
+  /** The relay's record of accepted Message-IDs (GET ?messageId=); unset: interrupted sends stay unknown. */
+  smtpReceiptsUrl?: string
   mailDomain: string
   seedDemo: boolean
   runWorker: boolean
@@ -147,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     triggerScanInterval: e.TRIGGER_SCAN_INTERVAL,
     smtpUrl: e.SMTP_URL || undefined,
     smtpSinkPort: e.SMTP_SINK_PORT,
+    smtpReceiptsUrl: e.SMTP_RECEIPTS_URL || undefined,
     mailDomain: e.MAIL_DOMAIN,
     seedDemo: e.SEED_DEMO,
     runWorker: e.RUN_WORKER,

@@ -24,6 +24,7 @@ import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
 import { issueApiKey } from '../people/api-keys'
 import { createMailTransport } from './mail-transport'
+import { relaySettlement } from './relay-receipts'
 import { seedDemo } from './seed'
 import { DEMO_PASSWORD, DEMO_USERS, seedPeople } from './seed-people'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
@@ -32,6 +33,7 @@ import { startTimeSkippingServer } from './time-skipping-server'
 import { createRelayPool } from '../mailings/relay-pool'
 import { startInboundMail, type InboundMail } from './inbound-mail'
 import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
+import { createReportFolder } from '../reporting/report-folder'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -143,7 +145,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
-    const attribution = createAttributionRefresher({ sql, log })
+    const reportFolder = createReportFolder({ sql, log })
+    stops.push(['report folder', reportFolder.stop])
+    const attribution = createAttributionRefresher({ sql, log, folder: reportFolder })
     stops.push(['attribution refresher', attribution.stop])
     const renderer = createTemplateRenderer()
     // Self-hosted fonts are served under the app's URL, known once the server listens.
@@ -182,6 +186,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           tokens,
           publicUrl: url,
           mailDomain: config.mailDomain,
+          relay: relaySettlement({ receiptsUrl: config.smtpReceiptsUrl, sink }),
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
           crmSecrets,

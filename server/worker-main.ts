@@ -9,6 +9,7 @@ import { createTemplateStore } from '../templates/template-store'
 import { loadConfig } from './config'
 import { createRelayPool } from '../mailings/relay-pool'
 import { createMailTransport } from './mail-transport'
+import { relaySettlement } from './relay-receipts'
 
 // A worker on its own, for scaling out (docker-compose runs several) and for the crash test. It needs
 // the real services configured: it starts none of them.
@@ -42,6 +43,7 @@ const worker = await createCampaignWorker({
     tokens: createTokenSigner(config.appSecret!),
     publicUrl: config.publicUrl!,
     mailDomain: config.mailDomain,
+    relay: relaySettlement({ receiptsUrl: config.smtpReceiptsUrl }),
     webhookSecret: config.webhookSecret ?? deriveSecret(config.appSecret!, 'webhook'),
     // Handover steps start handover workflows; handovers signal nurture enrolments.
     mailings: {

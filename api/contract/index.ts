@@ -1,5 +1,6 @@
 import { campaigns } from './campaigns'
 import { consent } from './consent'
+import { costs, opportunities } from './costs'
 import { contacts } from './contacts'
 import { enrolmentRequests } from './enrolment-requests'
 import { enrolments } from './enrolments'
@@ -10,6 +11,7 @@ import { handovers } from './handovers'
 import { leads } from './leads'
 import { mailings } from './mailings'
 import { personas } from './personas'
+import { reports } from './reports'
 import { scoring } from './scoring'
 import { segments } from './segments'
 import { simulation } from './simulation'
@@ -32,4 +34,7 @@ export const API_CONTRACT = {
   consent,
   forms,
   mailings,
+  reports,
+  costs,
+  opportunities,
 } satisfies ContractAreas
