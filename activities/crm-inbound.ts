@@ -1,6 +1,7 @@
 import type { Sql, TransactionSql } from 'postgres'
 import type { CrmOpportunity, CrmPerson, CrmRecord } from '../crm/adapter'
 import { normaliseValue, PERSON_FIELDS, settle, type FieldMappings, type PersonField } from '../crm/mapping'
+import { setContactCompany } from '../db/companies'
 import { recordConflict, saveLink, type CrmLinkRow } from '../db/crm'
 import { findContactMatch, recordProvenance, suggestDuplicate } from '../db/duplicates'
 import { upsertOpportunity } from '../db/opportunities'
@@ -11,6 +12,8 @@ export interface ApplyContext {
   accountId: string
   runId: string | null
   mappings: FieldMappings
+  /** The links of the CRM accounts this page's people work for (their companies). */
+  companyLinks?: Map<string, CrmLinkRow>
 }
 
 export interface ApplyOutcome {
@@ -46,7 +49,16 @@ const crmValue = (person: CrmPerson, field: PersonField): string | null => perso
 
 /** The values both sides agree on after this sync, stored on the link as the next sync's "last synced". */
 function syncedValues(person: CrmPerson): Record<string, string | null> {
-  return Object.fromEntries(PERSON_FIELDS.map((field) => [field, normaliseValue(field, crmValue(person, field))]))
+  return { ...Object.fromEntries(PERSON_FIELDS.map((field) => [field, normaliseValue(field, crmValue(person, field))])), accountId: person.accountId ?? null }
+}
+
+/**
+ * The contact works where the CRM says: the company linked to its CRM account. A CRM record without an
+ * account leaves the contact's company as it is (the outbound sync may give the CRM one).
+ */
+async function applyCompany(sql: Tx, ctx: ApplyContext, contactId: string, person: CrmPerson): Promise<boolean> {
+  const companyId = person.accountId ? ctx.companyLinks?.get(person.accountId)?.company_id : null
+  return companyId ? setContactCompany(sql, contactId, companyId) : false
 }
 
 /**
@@ -69,6 +81,7 @@ export async function applyPerson(sql: Tx, ctx: ApplyContext, record: CrmRecord,
   if (!contact) {
     if (!person.email) return { applied: false, conflicts: 0, contactId: null }
     const contactId = await createFromCrm(sql, ctx, record, person)
+    await applyCompany(sql, ctx, contactId, person)
     await saveLink(sql, { account_id: ctx.accountId, object_type: objectType, crm_id: record.id, contact_id: contactId, crm_updated_at: record.changedAt, crm_values: syncedValues(person) })
     return { applied: true, conflicts: 0, contactId }
   }
@@ -108,8 +121,9 @@ export async function applyPerson(sql: Tx, ctx: ApplyContext, record: CrmRecord,
       where id = ${contact.id}`
   }
   const consentChanged = await applyConsent(sql, ctx.accountId, contact, person)
+  const companyChanged = await applyCompany(sql, ctx, contact.id, person)
   await saveLink(sql, { account_id: ctx.accountId, object_type: objectType, crm_id: record.id, contact_id: contact.id, crm_updated_at: record.changedAt, crm_values: syncedValues(person) })
-  return { applied: changed || consentChanged || !link, conflicts, contactId: contact.id }
+  return { applied: changed || consentChanged || companyChanged || !link, conflicts, contactId: contact.id }
 }
 
 async function createFromCrm(sql: Tx, ctx: ApplyContext, record: CrmRecord, person: CrmPerson): Promise<string> {

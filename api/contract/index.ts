@@ -1,7 +1,9 @@
 import { campaigns } from './campaigns'
 import { consent } from './consent'
+import { contactData } from './contact-data'
 import { costs, opportunities } from './costs'
 import { contacts } from './contacts'
+import { crm } from './crm'
 import { enrolmentRequests } from './enrolment-requests'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
@@ -37,4 +39,6 @@ export const API_CONTRACT = {
   reports,
   costs,
   opportunities,
+  contactData,
+  crm,
 } satisfies ContractAreas
