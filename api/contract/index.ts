@@ -8,6 +8,7 @@ import { enrolmentRequests } from './enrolment-requests'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
 import { events } from './events'
+import { fairs } from './fairs'
 import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
@@ -18,6 +19,7 @@ import { scoring } from './scoring'
 import { segments } from './segments'
 import { simulation } from './simulation'
 import { system } from './system'
+import { templates } from './templates'
 
 /** Every API area's contract: what /api/openapi.json describes. A new area adds one line here. */
 export const API_CONTRACT = {
@@ -41,4 +43,6 @@ export const API_CONTRACT = {
   opportunities,
   contactData,
   crm,
+  templates,
+  fairs,
 } satisfies ContractAreas

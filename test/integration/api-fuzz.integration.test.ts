@@ -125,6 +125,10 @@ const SAMPLES: Record<string, () => unknown> = {
   'POST /api/mailings/:id/resume': () => ({}),
   'POST /api/mailings/:id/cancel': () => ({}),
   'POST /api/templates/import': () => ({ files: [{ name: 'fuzz.mjml', mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hallo [[FirstName]]</mj-text></mj-column></mj-section></mj-body></mjml>' }], subsidiary: 'DE' }),
+  // Trade fairs (issue 17): the fuzz system has no fair, so these reach the lookups and answer 404 / 400.
+  'POST /api/fairs/:id/captures': () => ({ captures: [{ id: randomUUID(), source: 'form', email: `fuzz.${randomUUID()}@fuzz.example`, device: 'fuzz phone', capturedAt: new Date().toISOString(), fields: { notes: { value: 'fuzz', at: new Date().toISOString() } } }] }),
+  'POST /api/fairs/:id/booking-links': () => ({ contactId: ids.contact }),
+  'POST /fair/book/:token': () => 'form:slot=00000000-0000-0000-0000-000000000000',
 }
 
 /** A value for each path parameter that names something that exists, so a request gets past the lookups. */
