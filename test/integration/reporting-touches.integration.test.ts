@@ -132,6 +132,30 @@ describe('touches and mail statistics from the facts as they are stored', () => 
   })
 })
 
+describe('the rollups the dashboards read', () => {
+  it('hold the same figures as the day rows they roll up, kept by the same fold', async () => {
+    // A touch months back lands in another month's rollup row than today's.
+    await event('fair_scan', { campaignId: ids.campaign }, false, new Date(Date.now() - 100 * 86_400_000))
+    await folder.drain()
+    const totals = async (table: string, columns: string[]) =>
+      (await sql.unsafe(`select ${columns.map((c) => `coalesce(sum(${c}), 0)::int as ${c}`).join(', ')}, count(*)::int as row_count from ${table}`))[0]!
+    const campaign = ['leads', 'enrolments', 'delivered', 'opens', 'clicks', 'machine_opens', 'machine_clicks', 'fair_scans', 'visits']
+    const day = await totals('campaign_day_stats', campaign)
+    expect(day.fair_scans).toBeGreaterThan(0)
+    const { row_count: _d, ...dayFigures } = day
+    const { row_count: months, ...monthFigures } = await totals('campaign_month_stats', campaign)
+    const { row_count: _a, ...accountFigures } = await totals('account_day_stats', campaign)
+    expect(monthFigures).toEqual(dayFigures)
+    expect(accountFigures).toEqual(dayFigures)
+    expect(months).toBe(2)
+    const mail = ['sent', 'opens', 'unique_opens', 'machine_opens', 'clicks', 'unique_clicks', 'machine_clicks', 'hard_bounces', 'soft_bounces', 'complaints', 'unsubscribes']
+    const { row_count: _m, ...mailDays } = await totals('mail_stats_daily', mail)
+    const { row_count: _n, ...mailMonths } = await totals('mail_stats_monthly', mail)
+    expect(mailMonths).toEqual(mailDays)
+    expect(mailDays.unique_clicks).toBe(1)
+  })
+})
+
 describe('the funnel and revenue', () => {
   it('counts each stage once per contact and qualification, credited to the handover\'s campaign', async () => {
     await sql`insert into handovers (account_id, contact_id, qualification, cell, campaign_id, source) values (${ids.account}, ${ids.contact}, 1, 'A1', ${ids.campaign}, 'campaign_step')`
