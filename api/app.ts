@@ -44,6 +44,8 @@ import { requirePermission } from './route-permissions'
 import type { SecretBox } from '../crm/secret-box'
 import { crmRoutes } from './crm'
 import { contactProfileRoutes } from './contact-profile'
+import { mailingRoutes } from './mailings'
+import { mailingComposeRoutes, mailingWebVersionRoutes } from './mailing-compose'
 import type { AttributionRefresher } from '../reporting/attribution-refresher'
 import { costRoutes } from './costs'
 import { opportunityRoutes } from './opportunities'
@@ -94,6 +96,7 @@ export function createApp(deps: AppDeps) {
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
+  app.use(mailingWebVersionRoutes(deps))
   app.use(publicFontRoutes(deps))
   app.use('/api', readinessRoutes(deps))
   app.use('/api', referenceRoutes())
@@ -126,6 +129,8 @@ export function createApp(deps: AppDeps) {
   api.use(consentTextRoutes(deps))
   if (deps.crmSecrets) api.use(crmRoutes({ ...deps, crmSecrets: deps.crmSecrets }))
   api.use(contactProfileRoutes(deps))
+  api.use(mailingRoutes(deps))
+  api.use(mailingComposeRoutes(deps))
   api.use(costRoutes(deps))
   api.use(opportunityRoutes(deps))
   api.use(reportRoutes(deps))

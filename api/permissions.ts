@@ -73,6 +73,13 @@ export const PERMISSIONS = {
   'crm.read': { roles: [...MARKETING, 'sales_manager'], what: 'read CRM sync runs and conflicts' },
   'contacts.import': { roles: MARKETING, what: 'import contacts' },
   'contacts.merge': { roles: MARKETING, what: 'merge or dismiss duplicate contacts' },
+  // Mailings (api/mailings.ts): which ones is the data's rule, the caller must see the mailing's subsidiary
+  // (HQ every one, a subsidiary's marketer their workspace's). Sales and viewers have no mailing rights.
+  'mailings.read': { roles: MARKETING, what: 'read mailings of your subsidiaries, preview them and follow their progress' },
+  'mailings.write': { roles: MARKETING, what: 'compose, translate and test-send mailings of your subsidiaries' },
+  'mailings.send': { roles: MARKETING, what: 'schedule, pause, resume and cancel mailings of your subsidiaries' },
+  // HQ may require its approval before a subsidiary's mailing goes out (accounts.mailing_approval_required).
+  'mailings.approve': { roles: HQ_MARKETING, scope: 'hq', what: 'approve a subsidiary\'s mailing' },
   // Reporting (api/reports.ts, api/costs.ts, api/opportunities.ts): figures are narrowed to the caller's subsidiaries.
   'reports.pipeline': { roles: ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager', 'sales_rep', 'viewer'], what: 'read the sales pipeline (sales reps: their own)' },
   'costs.write': { roles: ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager'], what: 'enter and import campaign costs' },

@@ -24,11 +24,14 @@ import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
 import { issueApiKey } from '../people/api-keys'
 import { createMailTransport } from './mail-transport'
+import { relaySettlement } from './relay-receipts'
 import { seedDemo } from './seed'
 import { DEMO_PASSWORD, DEMO_USERS, seedPeople } from './seed-people'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
+import { createRelayPool } from '../mailings/relay-pool'
+import { startInboundMail, type InboundMail } from './inbound-mail'
 import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
 import { createReportFolder } from '../reporting/report-folder'
 
@@ -50,6 +53,8 @@ export interface System {
   dispatcher: EventDispatcher
   worker: Worker | null
   demoAccountId: string | null
+  /** Where bounces and complaints are delivered (the VERP return paths' SMTP endpoint). */
+  inboundMail: InboundMail
   attribution: AttributionRefresher
   stop(): Promise<void>
 }
@@ -98,6 +103,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     }
     const sql = connectDatabase(databaseUrl, { max: 8 })
     stops.push(['database pool', () => sql.end({ timeout: 5 })])
+    // For mailing bookkeeping whose loss in a database crash is safe (activities/mailing-send.ts).
+    const relaxedSql = connectDatabase(databaseUrl, { max: 2, relaxedCommit: true })
+    stops.push(['relaxed database pool', () => relaxedSql.end({ timeout: 5 })])
     const applied = await migrate(sql)
     if (applied.length) log(`Migrations applied: ${applied.join(', ')}`)
 
@@ -110,6 +118,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     }
     const mailer = createMailTransport(smtpUrl)
     stops.push(['mail transport', async () => mailer.close()])
+    // Mailings go through a pool that keeps to the relay's limits (connections, mails per second).
+    const relay = createRelayPool(smtpUrl, config.mailings.relay)
+    stops.push(['relay pool', async () => relay.close()])
+    const verpSecret = deriveSecret(secret, 'verp')
 
     let temporalAddress = config.temporal.address
     let temporalUiUrl: string | null = null
@@ -141,6 +153,8 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     // Self-hosted fonts are served under the app's URL, known once the server listens.
     let appUrl: string | undefined = config.publicUrl
     const templateStore = createTemplateStore(sql, { publicUrl: () => appUrl })
+    const inboundMail = await startInboundMail({ sql, verpSecret, softBounce: config.mailings.softBounce, onEvent: () => dispatcher.kick(), log }, config.mailings.inboundPort)
+    stops.push(['inbound mail', inboundMail.stop])
     // Built-in templates (the repo's files) into every account: new ones and unedited updated ones.
     for (const { id } of await sql<{ id: string }[]>`select id from accounts`) await templateStore.seed(id, renderer.builtIn)
     // The time-skipping server behind simulations starts with the first simulation, not here.
@@ -172,10 +186,12 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           tokens,
           publicUrl: url,
           mailDomain: config.mailDomain,
+          relay: relaySettlement({ receiptsUrl: config.smtpReceiptsUrl, sink }),
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
           crmSecrets,
           crmPageSize: config.crmPageSize,
+          mailings: { relay, dkim: config.mailings.dkim, verpSecret, relaxedSql },
         }),
         workflowBundle: options.workflowBundle ?? (config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined),
       })
@@ -214,7 +230,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
     await ensureDecaySchedule(client, config.temporal.taskQueue)
 
-    return { url, designerUrl, demoSignIn, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, attribution, stop }
+    return { url, designerUrl, demoSignIn, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, inboundMail, attribution, stop }
   } catch (error) {
     await stop()
     throw error

@@ -9,6 +9,7 @@ import { events } from './events'
 import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
+import { mailings } from './mailings'
 import { personas } from './personas'
 import { reports } from './reports'
 import { scoring } from './scoring'
@@ -32,6 +33,7 @@ export const API_CONTRACT = {
   handovers,
   consent,
   forms,
+  mailings,
   reports,
   costs,
   opportunities,

@@ -40,6 +40,7 @@ export async function startTestSystem(options: { runWorker?: boolean; onboarding
   const config = loadConfig({
     PORT: '0',
     SMTP_SINK_PORT: '0',
+    INBOUND_SMTP_PORT: '0',
     DATA_DIR: await mkdtemp(join(tmpdir(), 'campaigns-test-')),
     APP_SECRET: randomBytes(32).toString('base64url'),
     DATABASE_URL: database.url,
