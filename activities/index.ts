@@ -6,6 +6,7 @@ import { createEntryActivities, type EntryActivities } from './entry'
 import { createConsentActivities, type ConsentActivities } from './confirmation-mail'
 import { createLeadActivities, type LeadActivities, type LeadActivityDeps } from './handover'
 import { createCrmSyncActivities, type CrmSyncActivities } from './crm-sync'
+import { createMailingActivities, type MailingActivities, type MailingSendDeps } from './mailing-send'
 
 export type ActivityDeps = MailDeps & {
   /**
@@ -19,6 +20,8 @@ export type ActivityDeps = MailDeps & {
   crmSecrets?: LeadActivityDeps['crmSecrets']
   crmAdapterFor?: LeadActivityDeps['crmAdapterFor']
   crmPageSize?: number
+  /** Mailings: the relay pool, DKIM key and VERP secret; without them (some tests) mailing activities refuse. */
+  mailings?: Pick<MailingSendDeps, 'relay' | 'dkim' | 'verpSecret' | 'batchSize' | 'activityBudgetMs' | 'retryAfterMs' | 'relaxedSql'>
 }
 
 /**
@@ -38,12 +41,23 @@ export function createActivities(deps: ActivityDeps) {
     ...createConsentActivities(deps),
     ...createLeadActivities(deps),
     ...(deps.crmSecrets ? createCrmSyncActivities({ sql: deps.sql, secrets: deps.crmSecrets, adapterFor: deps.crmAdapterFor, pageSize: deps.crmPageSize }) : ({} as CrmSyncActivities)),
+    ...createMailingActivities({ ...deps, ...(deps.mailings ?? unconfiguredMailings) }),
   }
 }
 
 // What enrolment steps may call, and what tests of the enrolment workflow fake. The entry activities
 // (trigger scans, bulk enrolment jobs) are registered with them but are not steps' business.
 // The handover step's activity is optional here so that recording fakes need not have it.
-export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities | keyof LeadActivities | keyof CrmSyncActivities> &
+export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities | keyof LeadActivities | keyof CrmSyncActivities | keyof MailingActivities> &
   Partial<Pick<LeadActivities, 'requestHandover'>>
-export type { EntryActivities, ConsentActivities, LeadActivities, CrmSyncActivities }
+export type { EntryActivities, ConsentActivities, LeadActivities, CrmSyncActivities, MailingActivities }
+
+const unconfiguredMailings: NonNullable<ActivityDeps['mailings']> = {
+  relay: {
+    limits: { maxConnections: 0, perSecond: 0 },
+    deliver: () => Promise.reject(new Error('this worker has no relay pool for mailings')),
+    close: () => {},
+  },
+  dkim: null,
+  verpSecret: 'unconfigured',
+}

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream'
 import type { Transporter } from 'nodemailer'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Sql } from 'postgres'
+import { settleInterruptedSend, type RelayReceipts } from '../db/messages'
 import type { EnrolmentRef } from '../engine/nodes'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import { nextSendWindowStart, type SendWindow } from '../engine/nodes/zoned-time'
@@ -37,6 +38,11 @@ export interface MailDeps {
   tokens: TokenSigner
   publicUrl: string
   mailDomain: string
+  /**
+   * The relay's record of accepted Message-IDs and how long after a 'sending' mark it may be asked
+   * (server/mail-transport.ts). Without receipts, a send interrupted after its final "." stays unknown.
+   */
+  relay?: { receipts?: RelayReceipts; settleMs: number }
 }
 
 /** What a click or open token carries: enough to record the event against the right mail. */
@@ -89,11 +95,12 @@ export function campaignMessageId(input: Pick<SendCampaignEmailInput, 'enrolment
 /**
  * Sends one campaign mail. Side effects: a row in `messages` (idempotency key: enrolment + step + pass,
  * also the Message-ID) and one SMTP transaction. The row moves pending → sending → sent before, during
- * and after the transaction, so a retry can tell what happened: sent is not sent again; sending means an
- * attempt died mid-transaction, so the outcome is recorded as unknown instead of mailing twice; failed
- * (the server said "not now", or the message never fully left) is retried. A connection lost after the
- * whole message went out is unknown too. Contacts without consent are recorded as suppressed, never mailed:
- * consent is read again as each SMTP attempt starts (startAttempt), retries and waits included.
+ * and after the transaction, so a retry can tell what happened: sent is not sent again; failed (the server
+ * said "not now", or the message never fully left) is retried; sending means an attempt died between its
+ * final "." and the answer (or lost the connection there): the retry asks the relay by Message-ID
+ * (db/messages.ts settleInterruptedSend) and sends again only if the relay never accepted it; a relay that
+ * cannot be asked leaves it unknown, never mailed twice. Contacts without consent are recorded as
+ * suppressed, never mailed: consent is read again as each SMTP attempt starts (startAttempt).
  */
 export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmailInput): Promise<SendOutcome> {
   const { sql } = deps
@@ -117,6 +124,17 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   if (!recipient) throw ApplicationFailure.nonRetryable(`enrolment ${input.enrolmentId} or its contact no longer exists`, 'EnrolmentGone')
 
   const earlier = recipient.earlier_status === null ? undefined : { status: recipient.earlier_status, reason: recipient.earlier_reason }
+  if (earlier?.status === 'sending') {
+    // An attempt died after its final "." may have gone out: the relay's record decides (after any live
+    // attempt must have had its answer), so the mail is neither lost nor sent twice.
+    const stopHeartbeat = startHeartbeat()
+    try {
+      const settled = await settleInterruptedSend(sql, { messageId, receipts: deps.relay?.receipts, settleMs: deps.relay?.settleMs ?? 0 })
+      earlier.status = settled.verdict === 'sent' ? 'sent' : settled.verdict === 'resend' ? 'failed' : settled.verdict === 'unknown' ? 'unknown' : settled.status
+    } finally {
+      stopHeartbeat()
+    }
+  }
   switch (earlier?.status) {
     case 'sent':
       return { outcome: 'sent', messageId }
@@ -125,8 +143,8 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     case 'unknown':
       return { outcome: 'unknown', messageId }
     case 'sending':
-      await sql`update messages set status = 'unknown', reason = 'an earlier attempt stopped during the SMTP transaction' where message_id = ${messageId} and status = 'sending'`
-      return { outcome: 'unknown', messageId }
+      // Settled by someone else and marked sending again: a live attempt holds it; this one waits its turn.
+      throw ApplicationFailure.retryable(`message ${messageId} is being sent by another attempt`, 'SendInProgress')
     case undefined: {
       // First attempt: the campaign and the contact's quota decide whether this mail may go now.
       if (recipient.campaign_status === 'paused') return { outcome: 'paused', messageId }
@@ -194,8 +212,8 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   if (withheld) return withheld
   // A server accepts a message only with its final "." (sent when this stream ends). Until then a crash
   // delivers nothing and leaves the row pending or failed, so the retry sends again; 'sending' is committed
-  // just before the "." goes out, so only a crash between that commit and the server's answer leaves the
-  // outcome unknown (workers SIGKILLed every few seconds lose no mail: production-topology test).
+  // just before the "." goes out, so only a crash between that commit and the server's answer leaves a
+  // message to be settled with the relay (workers SIGKILLed every few seconds: production-topology test).
   let bodyHandedOver = false
   let bodyPushed = false
   let attemptCounted = false
@@ -233,7 +251,9 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
       await sql`update messages set status = 'failed', reason = ${reason}, attempts = attempts + ${attemptCounted ? 0 : 1} where message_id = ${messageId}`
       throw error
     }
-    // The whole message was on the wire and no answer came: it may have been accepted.
+    // The whole message was on the wire and no answer came: it may have been accepted. With a relay to ask,
+    // the row stays 'sending' and the retry settles it by Message-ID; without one, the outcome is unknown.
+    if (deps.relay?.receipts) throw ApplicationFailure.retryable(`no answer from the relay after the whole message: ${reason}`, 'RelayAnswerLost')
     await sql`update messages set status = 'unknown', reason = ${reason} where message_id = ${messageId}`
     return { outcome: 'unknown', messageId }
   } finally {
@@ -276,8 +296,8 @@ async function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: str
  */
 async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: string): Promise<SendOutcome | null> {
   return sql.begin(async (sql) => {
-    const [now] = await sql<{ consent_status: string; campaign_status: RecipientRow['campaign_status'] }[]>`
-      select c.consent_status, ca.status as campaign_status
+    const [now] = await sql<{ consent_status: string; undeliverable: boolean; campaign_status: RecipientRow['campaign_status'] }[]>`
+      select c.consent_status, c.undeliverable_at is not null as undeliverable, ca.status as campaign_status
       from contacts c, campaigns ca
       where c.id = ${input.contactId} and ca.id = ${input.campaignId}
       for share of c`
@@ -286,6 +306,8 @@ async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: 
     const suppressed =
       now.consent_status !== 'granted' ? { reason: 'no_consent', detail: `no_consent: consent is ${now.consent_status}` }
       : now.campaign_status === 'stopped' ? { reason: 'campaign_stopped', detail: 'campaign_stopped: the campaign was stopped before the mail left' }
+      // A hard bounce (or soft bounces over the threshold) made the address undeliverable (docs/mailings.md).
+      : now.undeliverable ? { reason: 'undeliverable', detail: 'undeliverable: the address bounced' }
       : null
     if (suppressed) {
       await sql`update messages set status = 'suppressed', reason = ${suppressed.detail} where message_id = ${messageId}`

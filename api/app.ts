@@ -44,10 +44,14 @@ import { requirePermission } from './route-permissions'
 import type { SecretBox } from '../crm/secret-box'
 import { crmRoutes } from './crm'
 import { contactProfileRoutes } from './contact-profile'
+import { mailingRoutes } from './mailings'
+import { mailingComposeRoutes, mailingWebVersionRoutes } from './mailing-compose'
 import type { AttributionRefresher } from '../reporting/attribution-refresher'
 import { costRoutes } from './costs'
 import { opportunityRoutes } from './opportunities'
 import { reportRoutes } from './reports'
+import { fairRoutes } from './fairs'
+import { fairBookingRoutes } from './fair-booking'
 
 const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
 
@@ -82,6 +86,8 @@ export interface AppDeps {
   crmSecrets?: SecretBox
   /** Keeps attribution credits current (reporting); the routes kick it after a change. */
   attribution?: AttributionRefresher
+  /** Domain of Message-IDs (fair meeting confirmations). */
+  mailDomain?: string
 }
 
 /** The HTTP surface: public tracking, the authenticated API, the dev outbox and the designer, on one port. */
@@ -94,7 +100,9 @@ export function createApp(deps: AppDeps) {
   app.use(trackingRoutes(deps))
   app.use(visitRoutes(deps))
   app.use(formRoutes(deps))
+  app.use(mailingWebVersionRoutes(deps))
   app.use(publicFontRoutes(deps))
+  app.use(fairBookingRoutes(deps))
   app.use('/api', readinessRoutes(deps))
   app.use('/api', referenceRoutes())
 
@@ -126,9 +134,12 @@ export function createApp(deps: AppDeps) {
   api.use(consentTextRoutes(deps))
   if (deps.crmSecrets) api.use(crmRoutes({ ...deps, crmSecrets: deps.crmSecrets }))
   api.use(contactProfileRoutes(deps))
+  api.use(mailingRoutes(deps))
+  api.use(mailingComposeRoutes(deps))
   api.use(costRoutes(deps))
   api.use(opportunityRoutes(deps))
   api.use(reportRoutes(deps))
+  api.use(fairRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
   // The role × route test walks this router's routes against the permission table.

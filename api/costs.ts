@@ -7,21 +7,11 @@ import { caller } from './auth'
 import { parseCsvTable } from './enrolment-csv'
 import { invalidInput, notFound, send } from './errors'
 import { refusal } from './permissions'
-import { campaignIdsByName, dayInput, may, seesSubsidiaryId, subsidiaryScope } from './report-scope'
+import { budgetBody, costItemsBody, costs, importQuery } from './contract/costs'
+import { route } from './contract/mount'
+import { answered, campaignIdsByName, may, seesSubsidiaryId, subsidiaryScope } from './report-scope'
 
 // Campaign costs: items (category, EUR, date, subsidiary, note) by API or CSV import, and the budget.
-
-export const costItemBody = z.strictObject({
-  category: z.enum(COST_CATEGORIES),
-  amount: z.number().nonnegative('must not be negative').max(1e11),
-  date: dayInput('a date such as 2026-03-31'),
-  subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR'),
-  note: z.string().trim().max(2000).optional(),
-})
-export const costItemsBody = z.union([costItemBody, z.strictObject({ items: z.array(costItemBody).min(1).max(1000) })])
-export const budgetBody = z.strictObject({ amount: z.number().nonnegative('must not be negative').max(1e11) })
-export const importQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() })
-export const campaignParams = z.object({ id: z.uuid() })
 
 export interface RowProblem {
   line: number
@@ -45,14 +35,14 @@ export function costRoutes(deps: { sql: Sql }): Router {
 
   const campaignOf = async (req: Request, res: Response) => {
     const who = caller(req)
-    const params = campaignParams.safeParse(req.params)
+    const params = z.object({ id: z.uuid() }).safeParse(req.params)
     const [row] = params.success ? await sql`select id from campaigns where id = ${params.data.id} and account_id = ${who.acc}` : []
     if (!row) send(res, notFound('campaign'))
     return row ? params.data!.id : null
   }
 
   // permission: reports.read
-  router.get('/campaigns/:id/costs', async (req, res) => {
+  route(router, costs.list, answered(async (req, res) => {
     const who = caller(req)
     if (!may(who, 'reports.read')) return send(res, { status: 403, code: 'forbidden', message: 'costs are for marketers and managers' })
     const campaignId = await campaignOf(req, res)
@@ -61,10 +51,10 @@ export function costRoutes(deps: { sql: Sql }): Router {
     const items = await costItemsOfCampaign(sql, who.acc, campaignId, scope.ids)
     const actual = items.reduce((sum, item) => sum + Math.round(Number(item.amount) * 100), 0) / 100
     res.json({ campaignId, budget: await budgetOf(sql, campaignId), actual, items: items.map((item) => ({ ...item, amount: Number(item.amount) })) })
-  })
+  }))
 
   // permission: costs.write
-  router.post('/campaigns/:id/costs', async (req, res) => {
+  route(router, costs.add, answered(async (req, res) => {
     const who = caller(req)
     if (!may(who, 'costs.write')) return send(res, { status: 403, code: 'forbidden', message: 'only marketers and managers enter costs' })
     const campaignId = await campaignOf(req, res)
@@ -83,20 +73,20 @@ export function costRoutes(deps: { sql: Sql }): Router {
     }
     const ids = await insertCostItems(sql, who.acc, inputs, 'api', who.sub)
     res.status(201).json({ ids })
-  })
+  }))
 
   // permission: costs.write
-  router.delete('/costs/:id', async (req, res) => {
+  route(router, costs.remove, answered(async (req, res) => {
     const who = caller(req)
     if (!may(who, 'costs.write')) return send(res, { status: 403, code: 'forbidden', message: 'only marketers and managers change costs' })
     const id = z.uuid().safeParse(req.params.id)
     const scope = await subsidiaryScope(sql, who)
     if (!id.success || !(await deleteCostItem(sql, who.acc, id.data, scope.ids))) return send(res, notFound('cost item'))
     res.status(204).end()
-  })
+  }))
 
   // permission: budgets.write (the budget is the campaign's, so HQ-wide callers only)
-  router.put('/campaigns/:id/budget', async (req, res) => {
+  route(router, costs.budget, answered(async (req, res) => {
     const who = caller(req)
     if (!may(who, 'budgets.write')) return send(res, { status: 403, code: 'forbidden', message: refusal('budgets.write') })
     const campaignId = await campaignOf(req, res)
@@ -105,11 +95,11 @@ export function costRoutes(deps: { sql: Sql }): Router {
     if (!parsed.success) return send(res, invalidInput(parsed.error))
     await setBudget(sql, who.acc, campaignId, parsed.data.amount, who.sub)
     res.json({ campaignId, budget: parsed.data.amount })
-  })
+  }))
 
   // permission: costs.write. Columns: campaign (id or name), category, amount, date, subsidiary, note.
   // All rows are checked first; one bad row imports nothing and every bad row is named by line and field.
-  router.post('/costs/import', text({ type: ['text/csv', 'text/plain'], limit: '10mb' }), async (req, res) => {
+  route(router, costs.import, answered(async (req, res) => {
     const who = caller(req)
     if (!may(who, 'costs.write')) return send(res, { status: 403, code: 'forbidden', message: 'only marketers and managers import costs' })
     const query = importQuery.safeParse(req.query)
@@ -151,7 +141,7 @@ export function costRoutes(deps: { sql: Sql }): Router {
     if (dryRun) return void res.json({ dryRun: true, rows: items.length, total, imported: 0 })
     const ids = await sql.begin((sql) => insertCostItems(sql, who.acc, items, 'csv', who.sub))
     res.status(201).json({ dryRun: false, rows: items.length, total, imported: ids.length })
-  })
+  }), { use: [text({ type: ['text/csv', 'text/plain'], limit: '10mb' })] })
 
   return router
 }

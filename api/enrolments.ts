@@ -1,6 +1,7 @@
 import { Router } from 'express'
 import type { Client } from '@temporalio/client'
 import type { Sql } from 'postgres'
+import { unresolvedMessages } from '../db/messages'
 import { controlCampaign } from '../engine/lifecycle'
 import type { CampaignStatus } from './contract/campaigns'
 import { enrolments } from './contract/enrolments'
@@ -77,6 +78,27 @@ export function enrolmentRoutes(deps: { sql: Sql; client: Client; taskQueue: str
     }
     for (const row of waiting) step(row.node_id).waiting = row.n
     return { status: 200, body: { steps, enrolments: Object.fromEntries(statuses.map((row) => [row.status, row.n])) } }
+  })
+
+  // Mail whose delivery is unconfirmed: what a marketer checks at the relay when it cannot be asked.
+  route(router, enrolments.unresolvedMessages, async ({ params, query, who }) => {
+    const [campaign] = await sql`select id from campaigns where id = ${params.id} and account_id = ${who.acc}`
+    if (!campaign) return notFound('campaign')
+    const rows = await unresolvedMessages(sql, { accountId: who.acc, campaignId: params.id, subsidiaries: who.subs, limit: query.limit })
+    const messages = rows.map((m) => ({
+      messageId: m.message_id,
+      enrolmentId: m.enrolment_id,
+      nodeId: m.node_id,
+      visit: m.visit,
+      recipient: m.recipient,
+      subsidiary: m.subsidiary,
+      status: m.status,
+      reason: m.reason,
+      attempts: m.attempts,
+      createdAt: m.created_at,
+      sendingAt: m.sending_at,
+    }))
+    return { status: 200, body: { messages } }
   })
 
   route(router, enrolments.get, async ({ params, who }) => {

@@ -6,6 +6,7 @@ import { caller, seesSubsidiary } from './auth'
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability'
 import { eventInputSchema, events, MAX_BATCH } from './contract/events'
 import { route } from './contract/mount'
+import { storeEventBatch, type StoredEvent } from './event-batch'
 import { fromSegment } from './segment'
 import { databaseUnavailable, invalidInput, send, type ApiError } from './errors'
 
@@ -14,9 +15,6 @@ export { LOCALES, MAX_BATCH } from './contract/events'
 const eventInput = eventInputSchema
 
 type EventInput = z.output<typeof eventInput>
-
-/** Transactions one batch request runs at once: enough to overlap round trips, few enough to leave the pool to others. */
-const BATCH_PARALLEL = 4
 
 interface Rejected {
   index: number
@@ -27,9 +25,11 @@ interface Rejected {
 }
 
 /**
- * POST /api/events: one event, or a batch {"events": [...]} of up to 500. Each event is validated and
- * stored (with its contact) in its own transaction, then acknowledged: one bad event never costs the
- * others, and a stored one is never rolled back by a later failure. A batch answers 202 when every
+ * POST /api/events: one event, or a batch {"events": [...]} of up to 500. A single event is stored (with
+ * its contact) in its own transaction; a batch in one transaction, contacts and events in bulk, every
+ * event that is invalid or refused for what it says left out so that it never costs the others. Events
+ * are acknowledged only once committed; if a batch's transaction fails, none of it is stored and every
+ * event is answered "send again" (503 while the database is away). A batch answers 202 when every
  * event was stored, 207 when some were rejected (each named by index, field and message) and 400 when
  * none was; `accepted` and `rejected` list them. An event with an `id` (or a single event with an
  * Idempotency-Key header) seen before is answered from the store, marked `duplicate` (a single one with
@@ -66,11 +66,8 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
   if (events.length === 0) return send(res, { status: 400, code: 'invalid_input', field: 'events', message: 'events: at least one event' })
   if (events.length > MAX_BATCH) return send(res, { status: 413, code: 'too_large', field: 'events', message: `events: at most ${MAX_BATCH} per batch (got ${events.length}); split the batch` })
   const who = caller(req)
-  const accepted: ({ index: number } & StoredEvent)[] = []
   const rejected: Rejected[] = []
-  // Events about one contact are stored in their order; different contacts' events side by side (a few
-  // transactions at once), which is what makes a batch cheaper than as many single requests.
-  const byContact = new Map<string, { index: number; input: EventInput }[]>()
+  const valid: { index: number; input: EventInput }[] = []
   for (const [index, raw] of events.entries()) {
     const parsed = eventInput.safeParse(raw)
     if (!parsed.success) {
@@ -78,27 +75,25 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
       rejected.push({ index, status: error.status, code: error.code, field: error.field!, message: error.message })
       continue
     }
-    const key = parsed.data.contact.email.toLowerCase()
-    byContact.set(key, [...(byContact.get(key) ?? []), { index, input: parsed.data }])
+    valid.push({ index, input: parsed.data })
   }
-  const queue = [...byContact.values()]
-  const storeGroup = async () => {
-    for (let group = queue.shift(); group; group = queue.shift()) {
-      for (const { index, input } of group) {
-        try {
-          const result = await storeEvent(deps.sql, who, input)
-          if ('status' in result) rejected.push({ index, status: result.status, code: result.code, field: `events.${index}.${result.field}`, message: `events.${index}.${result.message}` })
-          else accepted.push({ index, ...result })
-        } catch (error) {
-          // Not stored (the transaction rolled back); the others are unaffected, and the caller may resend this one.
-          deps.log?.(`event ${index} of a batch not stored: ${error}`)
-          if (isDatabaseUnavailable(error)) rejected.push({ index, status: 503, code: 'unavailable', field: `events.${index}`, message: `events.${index}: not stored, the database is unreachable; send it again in ${RETRY_AFTER_SECONDS} s` })
-          else rejected.push({ index, status: 500, code: 'internal', field: `events.${index}`, message: `events.${index}: not stored because of an internal error; send it again` })
-        }
+  let accepted: ({ index: number } & StoredEvent)[] = []
+  if (valid.length) {
+    try {
+      // One transaction for the whole batch (api/event-batch.ts): contacts upserted and events inserted in bulk.
+      const outcome = await storeEventBatch(deps.sql, who, valid)
+      accepted = outcome.accepted
+      for (const { index, error } of outcome.refused) rejected.push({ index, status: error.status, code: error.code, field: error.field!, message: error.message })
+    } catch (error) {
+      // Nothing of the batch was stored (the transaction rolled back): every valid event may be sent again.
+      deps.log?.(`a batch of ${valid.length} events not stored: ${error}`)
+      const unavailable = isDatabaseUnavailable(error)
+      for (const { index } of valid) {
+        if (unavailable) rejected.push({ index, status: 503, code: 'unavailable', field: `events.${index}`, message: `events.${index}: not stored, the database is unreachable; send it again in ${RETRY_AFTER_SECONDS} s` })
+        else rejected.push({ index, status: 500, code: 'internal', field: `events.${index}`, message: `events.${index}: not stored because of an internal error; send it again` })
       }
     }
   }
-  await Promise.all(Array.from({ length: BATCH_PARALLEL }, storeGroup))
   accepted.sort((a, b) => a.index - b.index)
   rejected.sort((a, b) => a.index - b.index)
   if (accepted.some((event) => !event.duplicate)) deps.dispatcher.kick()
@@ -106,14 +101,6 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
   if (accepted.length === 0 && rejected.some((entry) => entry.status === 503)) return databaseUnavailable(res)
   const status = rejected.length === 0 ? 202 : accepted.length === 0 ? 400 : 207
   res.status(status).json({ accepted, rejected })
-}
-
-interface StoredEvent {
-  eventId: string
-  contactId: string
-  contactCreated: boolean
-  /** The event's id was seen before: this is the stored event, nothing new was stored or dispatched. */
-  duplicate: boolean
 }
 
 /** The event stored earlier under the client's id, answered again when it is the same event (type and contact). */

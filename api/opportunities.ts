@@ -7,32 +7,17 @@ import type { AttributionRefresher } from '../reporting/attribution-refresher'
 import { parseAmount, parseDay } from '../reporting/csv-values'
 import { caller, type Caller } from './auth'
 import type { RowProblem } from './costs'
-import { importQuery } from './costs'
+import { importQuery, opportunities, opportunitiesBody, opportunityBody, productCostBody } from './contract/costs'
+import { route } from './contract/mount'
 import { parseCsvTable } from './enrolment-csv'
 import { invalidInput, send, type ApiError } from './errors'
 import { refusal } from './permissions'
-import { may, momentInput, seesSubsidiaryId, subsidiaryScope, type SubsidiaryScope } from './report-scope'
+import { answered, may, seesSubsidiaryId, subsidiaryScope, type SubsidiaryScope } from './report-scope'
 
 // Revenue by API and CSV import (the CRM sync writes through the same db/opportunities.ts), and the
 // production cost per product that makes ROI use real margins.
 
-export const opportunityBody = z.strictObject({
-  contactEmail: z.email('must be an e-mail address').optional(),
-  company: z.string().trim().max(200).optional(),
-  name: z.string().trim().min(1).max(300),
-  amountNet: z.number().nonnegative('must not be negative').max(1e11),
-  productionCost: z.number().nonnegative('must not be negative').max(1e11).nullable().optional(),
-  products: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
-  stage: z.enum(['open', 'won', 'lost']),
-  crmStage: z.string().trim().max(200).optional(),
-  createdOn: momentInput().optional(),
-  closedOn: momentInput().optional(),
-  subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR').optional(),
-  sourceId: z.string().trim().min(1).max(200).optional(),
-})
-export type OpportunityBody = z.output<typeof opportunityBody>
-export const opportunitiesBody = z.union([opportunityBody, z.strictObject({ opportunities: z.array(opportunityBody).min(1).max(1000) })])
-export const productCostBody = z.strictObject({ costRatio: z.number().min(0).max(1) })
+type OpportunityBody = z.output<typeof opportunityBody>
 
 /** One deal's input checked against the account: contact and subsidiary exist and are the caller's. */
 async function resolve(sql: Sql, who: Caller, scope: SubsidiaryScope, body: OpportunityBody, source: 'api' | 'csv', prefix: string): Promise<ApiError | OpportunityInput> {
@@ -63,7 +48,7 @@ export function opportunityRoutes(deps: { sql: Sql; attribution?: AttributionRef
   const router = Router()
 
   // permission: opportunities.write. One deal or {"opportunities": [...]}: all are stored, or none.
-  router.post('/opportunities', async (req, res) => {
+  route(router, opportunities.add, answered(async (req, res) => {
     const who = caller(req)
     if (!may(who, 'opportunities.write')) return send(res, { status: 403, code: 'forbidden', message: 'only sales and managers record deals' })
     const parsed = opportunitiesBody.safeParse(req.body)
@@ -83,11 +68,11 @@ export function opportunityRoutes(deps: { sql: Sql; attribution?: AttributionRef
     })
     deps.attribution?.kick()
     res.status(201).json({ opportunities: stored.map(({ row, created }) => ({ id: row.id, created, stage: row.stage })) })
-  })
+  }))
 
   // permission: opportunities.write. Columns: contact_email, company, name, amount, production_cost, products
   // ("|" between), stage, created, closed, subsidiary, source_id. All rows checked first; one bad row imports nothing.
-  router.post('/opportunities/import', text({ type: ['text/csv', 'text/plain'], limit: '20mb' }), async (req, res) => {
+  route(router, opportunities.import, answered(async (req, res) => {
     const who = caller(req)
     if (!may(who, 'opportunities.write')) return send(res, { status: 403, code: 'forbidden', message: 'only sales and managers import deals' })
     const query = importQuery.safeParse(req.query)
@@ -137,17 +122,17 @@ export function opportunityRoutes(deps: { sql: Sql; attribution?: AttributionRef
     })
     deps.attribution?.kick()
     res.status(201).json({ dryRun: false, rows: inputs.length, imported: inputs.length, created: stored, updated: inputs.length - stored })
-  })
+  }), { use: [text({ type: ['text/csv', 'text/plain'], limit: '20mb' })] })
 
   // permission: reports.read
-  router.get('/product-costs', async (req, res) => {
+  route(router, opportunities.productCosts, answered(async (req, res) => {
     const who = caller(req)
     if (!may(who, 'reports.read')) return send(res, { status: 403, code: 'forbidden', message: 'product costs are for marketers and managers' })
     res.json({ productCosts: await productCosts(sql, who.acc) })
-  })
+  }))
 
   // permission: attribution.configure. A changed margin changes every won deal's production cost: recomputed as a job.
-  router.put('/product-costs/:product', async (req, res) => {
+  route(router, opportunities.setProductCost, answered(async (req, res) => {
     const who = caller(req)
     if (!may(who, 'attribution.configure')) return send(res, { status: 403, code: 'forbidden', message: refusal('attribution.configure') })
     const product = z.string().trim().min(1).max(200).safeParse(req.params.product)
@@ -158,7 +143,7 @@ export function opportunityRoutes(deps: { sql: Sql; attribution?: AttributionRef
     const job = await startRecompute(sql, who.acc, `production cost of ${product.data}`, who.sub)
     deps.attribution?.kick()
     res.json({ product: product.data, costRatio: parsed.data.costRatio, recompute: { id: job.id, total: job.total, done: job.done, status: job.status } })
-  })
+  }))
 
   return router
 }

@@ -73,6 +73,13 @@ export const PERMISSIONS = {
   'crm.read': { roles: [...MARKETING, 'sales_manager'], what: 'read CRM sync runs and conflicts' },
   'contacts.import': { roles: MARKETING, what: 'import contacts' },
   'contacts.merge': { roles: MARKETING, what: 'merge or dismiss duplicate contacts' },
+  // Mailings (api/mailings.ts): which ones is the data's rule, the caller must see the mailing's subsidiary
+  // (HQ every one, a subsidiary's marketer their workspace's). Sales and viewers have no mailing rights.
+  'mailings.read': { roles: MARKETING, what: 'read mailings of your subsidiaries, preview them and follow their progress' },
+  'mailings.write': { roles: MARKETING, what: 'compose, translate and test-send mailings of your subsidiaries' },
+  'mailings.send': { roles: MARKETING, what: 'schedule, pause, resume and cancel mailings of your subsidiaries' },
+  // HQ may require its approval before a subsidiary's mailing goes out (accounts.mailing_approval_required).
+  'mailings.approve': { roles: HQ_MARKETING, scope: 'hq', what: 'approve a subsidiary\'s mailing' },
   // Reporting (api/reports.ts, api/costs.ts, api/opportunities.ts): figures are narrowed to the caller's subsidiaries.
   'reports.pipeline': { roles: ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager', 'sales_rep', 'viewer'], what: 'read the sales pipeline (sales reps: their own)' },
   'costs.write': { roles: ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager'], what: 'enter and import campaign costs' },
@@ -80,6 +87,10 @@ export const PERMISSIONS = {
   'opportunities.write': { roles: SALES, what: 'record and import deals' },
   // A change re-attributes every won deal of the account, so only someone who sees every subsidiary.
   'attribution.configure': { roles: ['admin', 'hq_marketer', 'sales_manager'], scope: 'hq', what: 'change attribution settings and production costs' },
+  // Trade fairs (issue 17): reps at the stand read the day's visitors and sync what they capture.
+  'fairs.read': { roles: WORKS_WITH_CONTACTS, what: 'list fairs and a day at the stand with its visitors (sales reps: fairs they are on duty at)' },
+  'fairs.capture': { roles: WORKS_WITH_CONTACTS, what: 'sync visitors captured at the stand (notes, rating, consent)' },
+  'fairs.invite': { roles: MARKETING, what: 'make signed booking links for fair invitations' },
 } as const satisfies Record<string, Rule>
 
 export type Permission = keyof typeof PERMISSIONS
@@ -129,16 +140,6 @@ export const LEGACY_ROUTE_PERMISSIONS: Record<string, Permission> = {
   'POST /session/sign-out-everywhere': 'me.read',
   'POST /campaigns/:id/enrolments': 'enrolments.enrol',
   'GET /enrolment-jobs/:id': 'enrolments.enrol',
-  'GET /templates': 'templates.read',
-  'GET /templates/overview': 'templates.read',
-  'GET /templates/translations/missing': 'templates.read',
-  'GET /templates/:kind/:key': 'templates.read',
-  'GET /templates/:kind/:key/versions/:version': 'templates.read',
-  'PUT /templates/:kind/:key': 'templates.edit',
-  'POST /templates/preview': 'templates.read',
-  'POST /templates/test-send': 'templates.test-send',
-  'POST /templates/subsidiaries/:code/prefill': 'templates.edit',
-  'GET /link-tags': 'templates.read',
   'GET /forms': 'forms.manage',
   'POST /forms': 'forms.manage',
   'GET /forms/:id': 'forms.manage',
@@ -148,30 +149,6 @@ export const LEGACY_ROUTE_PERMISSIONS: Record<string, Permission> = {
   'DELETE /consent-texts': 'consent-texts.write',
   // Every method on a stored version answers 409 immutable.
   'ALL /consent-texts/*rest': 'consent-texts.read',
-  'GET /templates/fonts': 'templates.read',
-  'PUT /templates/fonts/:family': 'templates.edit',
-  'POST /templates/import': 'templates.edit',
-  'GET /campaigns/:id/costs': 'reports.read',
-  'POST /campaigns/:id/costs': 'costs.write',
-  'DELETE /costs/:id': 'costs.write',
-  'PUT /campaigns/:id/budget': 'budgets.write',
-  'POST /costs/import': 'costs.write',
-  'POST /opportunities': 'opportunities.write',
-  'POST /opportunities/import': 'opportunities.write',
-  'GET /product-costs': 'reports.read',
-  'PUT /product-costs/:product': 'attribution.configure',
-  'GET /reports/overview': 'reports.read',
-  'GET /reports/attribution': 'reports.read',
-  'GET /reports/trends': 'reports.read',
-  'GET /reports/sales-cycle': 'reports.read',
-  'GET /reports/mail': 'reports.read',
-  'GET /reports/mail/detail': 'reports.read',
-  'GET /reports/drill': 'reports.read',
-  'GET /reports/pipeline': 'reports.pipeline',
-  'GET /reports/attribution/settings': 'reports.read',
-  'PUT /reports/attribution/settings': 'attribution.configure',
-  'GET /reports/attribution/jobs/:id': 'reports.read',
-  'GET /campaigns/:id/step-stats': 'reports.read',
   'GET /admin/users': 'admin.users',
   'POST /admin/users': 'admin.users',
   'PATCH /admin/users/:id': 'admin.users',

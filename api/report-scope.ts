@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
 import type { Caller } from './auth'
@@ -41,4 +42,13 @@ export async function campaignIdsByName(sql: Sql, accountId: string): Promise<Ma
     map.set(row.name.trim().toLowerCase(), row.id)
   }
   return map
+}
+
+/**
+ * A reporting handler that answers through `res` itself (JSON, or CSV with ?format=csv), mounted on its
+ * contract (api/contract/reports.ts, costs.ts): the mount asks the permission and checks the input first.
+ */
+export const answered = (handler: (req: Request, res: Response) => Promise<unknown>) => async ({ req, res }: { req: Request; res: Response }): Promise<undefined> => {
+  await handler(req, res)
+  return undefined
 }

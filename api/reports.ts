@@ -13,30 +13,15 @@ import { campaignKpis, type CampaignFigures } from '../reporting/kpis'
 import { caller, type Caller } from './auth'
 import { invalidInput, notFound, send } from './errors'
 import { refusal } from './permissions'
-import { dayInput, may, subsidiaryScope } from './report-scope'
+import { route } from './contract/mount'
+import { attributionSettingsBody, reportQuery, reports } from './contract/reports'
+import { answered, may, subsidiaryScope } from './report-scope'
 
 // The Reports view's data: every figure from the aggregates migration 015 keeps (db/report-aggregates.ts),
 // each table also as CSV (?format=csv). permission: reports.read unless said otherwise.
 
 const DAY_MS = 86_400_000
 const today = () => new Date().toISOString().slice(0, 10)
-
-export const reportQuery = z.object({
-  from: dayInput('a date such as 2026-01-31').optional(),
-  to: dayInput('a date such as 2026-12-31').optional(),
-  subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR').optional(),
-  campaign: z.uuid('a campaign id').optional(),
-  model: z.enum(ATTRIBUTION_MODELS).default('linear'),
-  granularity: z.enum(['day', 'week', 'month']).default('month'),
-  format: z.enum(['json', 'csv']).default('json'),
-  template: z.string().max(200).optional(),
-  mailKey: z.string().max(200).optional(),
-  stage: z.enum(['leads', 'mql', 'sal', 'rejected', 'sql', 'opportunity', 'won', 'revenue']).optional(),
-})
-export const attributionSettingsBody = z.strictObject({
-  lookbackDays: z.number().int().min(1).max(3650),
-  halfLifeDays: z.number().min(0.1, 'at least 0.1 days').max(3650),
-})
 
 type Query = z.output<typeof reportQuery>
 
@@ -91,7 +76,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
 
   const round2 = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100)
 
-  router.get('/reports/overview', async (req, res) => {
+  route(router, reports.overview, answered(async (req, res) => {
     const ctx = await filterOf(req, res)
     if (!ctx) return
     const { q, f, names } = ctx
@@ -128,9 +113,9 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       rows: campaigns.map((c) => [c.name, c.budget, c.cost, c.leads, c.mql, c.sal, c.rejected, c.sql, c.opportunity, c.won, c.revenue, c.production,
         round2(c.kpis.costPerLead), round2(c.kpis.costPerOrder), round2(c.kpis.costPerSql), round2(c.kpis.roi), c.kpis.conversion.mqlToWon]),
     }))
-  })
+  }))
 
-  router.get('/reports/attribution', async (req, res) => {
+  route(router, reports.attribution, answered(async (req, res) => {
     const ctx = await filterOf(req, res)
     if (!ctx) return
     const { q, f, names } = ctx
@@ -153,9 +138,9 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       unattributed: q.campaign ? null : Object.fromEntries(ATTRIBUTION_MODELS.map((m) => [m, (won.revenue_cents - totals[m]) / 100])),
       attributionPending: pending,
     }, () => ({ name: 'revenue-by-model', header: ['campaign', ...ATTRIBUTION_MODELS], rows: campaigns.map((c) => [c.name, ...ATTRIBUTION_MODELS.map((m) => c.revenue[m])]) }))
-  })
+  }))
 
-  router.get('/reports/trends', async (req, res) => {
+  route(router, reports.trends, answered(async (req, res) => {
     const ctx = await filterOf(req, res)
     if (!ctx) return
     const series = await trends(sql, ctx.f, ctx.q.model, ctx.q.granularity)
@@ -163,9 +148,9 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       name: 'trends', header: ['period', 'cost', 'leads', 'mql', 'sql', 'won', 'net_revenue', 'opens', 'clicks'],
       rows: series.map((p) => [p.period, p.cost, p.leads, p.mql, p.sql, p.won, p.revenue, p.opens, p.clicks]),
     }))
-  })
+  }))
 
-  router.get('/reports/sales-cycle', async (req, res) => {
+  route(router, reports.salesCycle, answered(async (req, res) => {
     const ctx = await filterOf(req, res)
     if (!ctx) return
     const { perCampaign, histogram } = await salesCycles(sql, ctx.f)
@@ -182,18 +167,29 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       name: 'sales-cycle', header: ['campaign', 'won', 'mql_to_won_avg_days', 'mql_to_won_median_days', 'first_touch_to_won_avg_days', 'first_touch_to_won_median_days'],
       rows: campaigns.map((c) => [c.name, c.won, c.mqlToWon.averageDays, c.mqlToWon.medianDays, c.firstTouchToWon.averageDays, c.firstTouchToWon.medianDays]),
     }))
-  })
+  }))
 
-  router.get('/reports/mail', async (req, res) => {
+  route(router, reports.mail, answered(async (req, res) => {
     const ctx = await filterOf(req, res)
     if (!ctx) return
-    const rows = (await mailTotals(sql, { ...ctx.f, template: ctx.q.template, mailKey: ctx.q.mailKey })) as unknown as Record<string, number | string | null>[]
+    const filter = { ...ctx.f, template: ctx.q.template, mailKey: ctx.q.mailKey }
+    const split = ctx.q.after?.indexOf(' ') ?? -1
+    if (ctx.q.after !== undefined && split < 1) return send(res, { status: 400, code: 'invalid_input', field: 'after', message: 'after: the "next" of the previous page' })
+    const after = ctx.q.after ? { mailKey: ctx.q.after.slice(0, split), template: ctx.q.after.slice(split + 1) } : undefined
+    // A page in JSON; the CSV export is every page.
+    let page = await mailTotals(sql, { ...filter, after, limit: ctx.q.limit })
+    const rows = [...page.mails]
+    while (ctx.q.format === 'csv' && page.next) {
+      const [mailKey, template] = [page.next.slice(0, page.next.indexOf(' ')), page.next.slice(page.next.indexOf(' ') + 1)]
+      page = await mailTotals(sql, { ...filter, after: { mailKey, template }, limit: 1000 })
+      rows.push(...page.mails)
+    }
     const mails = rows.map((r) => ({ ...r, campaign: r.campaignId ? (ctx.names.get(String(r.campaignId)) ?? null) : null }))
     const columns = ['campaign', 'nodeId', 'template', 'sent', 'delivered', 'hardBounces', 'softBounces', 'opens', 'uniqueOpens', 'machineOpens', 'clicks', 'uniqueClicks', 'machineClicks', 'unsubscribes', 'complaints', 'conversions']
-    reply(res, ctx.q, { mails }, () => ({ name: 'mail-statistics', header: columns, rows: mails.map((m) => columns.map((c) => (m as Record<string, unknown>)[c])) }))
-  })
+    reply(res, ctx.q, { mails, next: page.next }, () => ({ name: 'mail-statistics', header: columns, rows: mails.map((m) => columns.map((c) => (m as Record<string, unknown>)[c])) }))
+  }))
 
-  router.get('/reports/mail/detail', async (req, res) => {
+  route(router, reports.mailDetail, answered(async (req, res) => {
     const ctx = await filterOf(req, res)
     if (!ctx) return
     if (!ctx.q.mailKey || !ctx.q.template) return send(res, { status: 400, code: 'invalid_input', field: ctx.q.mailKey ? 'template' : 'mailKey', message: 'mailKey and template: name the mail' })
@@ -201,13 +197,15 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
     reply(res, ctx.q, { mailKey: ctx.q.mailKey, template: ctx.q.template, series, links }, () => ({
       name: 'mail-links', header: ['url', 'clicks', 'unique_clicks', 'machine_clicks'], rows: links.map((l) => [l.url, l.clicks, l.uniqueClicks, l.machineClicks]),
     }))
-  })
+  }))
 
   // Drill-down: the contacts behind a funnel figure, or the deals behind a revenue figure (credited under the model).
-  router.get('/reports/drill', async (req, res) => {
+  route(router, reports.drill, answered(async (req, res) => {
     const ctx = await filterOf(req, res)
     if (!ctx) return
     const { q, f, names } = ctx
+    // A page on screen (?limit, 200); the CSV export takes up to 1,000 rows, as it always did.
+    const pageSize = q.format === 'csv' ? 1000 : q.limit
     if (!q.stage) return send(res, { status: 400, code: 'invalid_input', field: 'stage', message: 'stage: name the figure (leads, mql, sal, rejected, sql, opportunity, won or revenue)' })
     const scoped = f.subsidiaryIds === '*' ? sql`` : sql`and c.subsidiary_id = any(${f.subsidiaryIds}::uuid[])`
     if (q.stage === 'revenue') {
@@ -217,7 +215,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
         from attribution_credits a join opportunities o on o.id = a.opportunity_id left join contacts c on c.id = o.contact_id
         where a.account_id = ${f.accountId} and a.model = ${q.model} and a.day between ${f.from} and ${f.to}
           ${f.subsidiaryIds === '*' ? sql`` : sql`and a.subsidiary_id = any(${f.subsidiaryIds}::uuid[])`} ${f.campaignId ? sql`and a.campaign_id = ${f.campaignId}` : sql``}
-        order by o.closed_on desc limit 1000`
+        order by o.closed_on desc limit ${pageSize}`
       const rows: Record<string, any>[] = deals.map((d) => ({ ...d, campaign: names.get(d.campaignId) ?? d.campaignId }))
       return reply(res, q, { stage: q.stage, model: q.model, opportunities: rows }, () => ({
         name: 'revenue-deals', header: ['deal', 'company', 'contact', 'amount_net', 'production_cost', 'closed', 'campaign', 'credited', 'share'],
@@ -230,22 +228,22 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
           from campaign_contacts k join contacts c on c.id = k.contact_id
           where c.account_id = ${f.accountId} and k.first_touch_at >= ${f.from}::date and k.first_touch_at < ${f.to}::date + 1 ${scoped}
             ${f.campaignId ? sql`and k.campaign_id = ${f.campaignId}` : sql``}
-          order by k.first_touch_at desc limit 1000`
+          order by k.first_touch_at desc limit ${pageSize}`
       : await sql`
           select c.id, c.email, c.first_name as "firstName", c.last_name as "lastName", c.company, c.lifecycle_stage as "stage", e.campaign_id as "campaignId", e.${sql(`${q.stage}_at`)} as at
           from funnel_entries e join contacts c on c.id = e.contact_id
           where e.account_id = ${f.accountId} and e.${sql(`${q.stage}_at`)} >= ${f.from}::date and e.${sql(`${q.stage}_at`)} < ${f.to}::date + 1 ${scoped}
             ${f.campaignId ? (f.campaignId === NO_CAMPAIGN ? sql`and e.campaign_id is null` : sql`and e.campaign_id = ${f.campaignId}`) : sql``}
-          order by at desc limit 1000`
+          order by at desc limit ${pageSize}`
     const rows: Record<string, any>[] = contacts.map((c) => ({ ...c, campaign: c.campaignId ? (names.get(c.campaignId) ?? c.campaignId) : '(no campaign)' }))
     reply(res, q, { stage: q.stage, contacts: rows }, () => ({
       name: `contacts-${q.stage}`, header: ['email', 'first_name', 'last_name', 'company', 'current_stage', 'campaign', 'at'],
       rows: rows.map((c) => [c.email, c.firstName, c.lastName, c.company, c.stage, c.campaign, c.at]),
     }))
-  })
+  }))
 
   // permission: reports.pipeline. A sales rep's own pipeline: the leads handed to them and the deals of those contacts.
-  router.get('/reports/pipeline', async (req, res) => {
+  route(router, reports.pipeline, answered(async (req, res) => {
     const ctx = await filterOf(req, res, 'reports.pipeline')
     if (!ctx) return
     const { who, q } = ctx
@@ -263,16 +261,16 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       name: 'pipeline', header: ['email', 'first_name', 'last_name', 'company', 'stage', 'handover', 'handed_over_at', 'rep', 'open_amount', 'won_amount'],
       rows: leads.map((l) => [l.email, l.firstName, l.lastName, l.company, l.stage, l.handoverStatus, l.handedOverAt, l.rep, l.openAmount, l.wonAmount]),
     }))
-  })
+  }))
 
-  router.get('/reports/attribution/settings', async (req, res) => {
+  route(router, reports.settings, answered(async (req, res) => {
     const who = caller(req)
     if (!may(who, 'reports.read')) return send(res, { status: 403, code: 'forbidden', message: 'attribution settings are for marketers and managers' })
     res.json(await attributionSettings(sql, who.acc))
-  })
+  }))
 
   // permission: attribution.configure. A new lookback or half-life re-attributes every won deal, as a job with progress.
-  router.put('/reports/attribution/settings', async (req, res) => {
+  route(router, reports.changeSettings, answered(async (req, res) => {
     const who = caller(req)
     if (!may(who, 'attribution.configure')) return send(res, { status: 403, code: 'forbidden', message: refusal('attribution.configure') })
     const parsed = attributionSettingsBody.safeParse(req.body)
@@ -280,18 +278,18 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
     const job = await startRecompute(sql, who.acc, 'attribution settings', who.sub, parsed.data)
     deps.attribution?.kick()
     res.status(202).json({ settings: parsed.data, recompute: job })
-  })
+  }))
 
-  router.get('/reports/attribution/jobs/:id', async (req, res) => {
+  route(router, reports.job, answered(async (req, res) => {
     const who = caller(req)
     const id = z.uuid().safeParse(req.params.id)
     const job = id.success && may(who, 'reports.read') ? await attributionJob(sql, who.acc, id.data) : undefined
     if (!job) return send(res, notFound('recompute job'))
     res.json({ ...job, progress: job.total ? job.done / job.total : 1 })
-  })
+  }))
 
   // Delivered / opened / clicked per send step, for the campaign canvas beside the live counts.
-  router.get('/campaigns/:id/step-stats', async (req, res) => {
+  route(router, reports.stepStats, answered(async (req, res) => {
     const ctx = await filterOf(req, res)
     if (!ctx) return
     const id = z.uuid().safeParse(req.params.id)
@@ -300,7 +298,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
     res.json({
       steps: steps.map((s) => ({ ...s, deliveredRate: s.sent ? s.delivered / s.sent : null, openRate: s.delivered ? s.uniqueOpens / s.delivered : null, clickRate: s.delivered ? s.uniqueClicks / s.delivered : null })),
     })
-  })
+  }))
 
   return router
 }

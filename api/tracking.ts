@@ -38,7 +38,9 @@ export function trackingRoutes(deps: TrackingDeps): Router {
   const rules = deps.tracking ?? DEFAULT_TRACKING
   const router = Router()
 
-  const mailFacts = (payload: TrackingPayload) => ({ campaignId: payload.p, enrolmentId: payload.e, nodeId: payload.n, messageId: payload.m })
+  // A mailing's mail has no campaign step: its tokens name the mailing (l) instead.
+  const mailFacts = (payload: TrackingPayload & { l?: string }) =>
+    payload.l ? { mailingId: payload.l, messageId: payload.m } : { campaignId: payload.p, enrolmentId: payload.e, nodeId: payload.n, messageId: payload.m }
 
   async function recordOpen(req: Request, payload: TrackingPayload) {
     const verdict = judgeTrackingRequest(

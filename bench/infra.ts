@@ -108,6 +108,8 @@ export async function startBenchSystem(options: {
   const config = loadConfig({
     PORT: '0',
     SMTP_SINK_PORT: '0',
+    // The bounce receiver (mailings) too: a fixed port collides with any other product running here.
+    INBOUND_SMTP_PORT: '0',
     DATA_DIR: dataDir,
     APP_SECRET: randomBytes(32).toString('base64url'),
     DATABASE_URL: options.databaseUrl,

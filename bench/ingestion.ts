@@ -1,22 +1,25 @@
 import { randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
 import express, { json } from 'express'
+import type { Sql } from 'postgres'
 import type { BenchSystem, Cleanup } from './infra'
 import { cpuMeter, inFlight, now, percentile, perSecond, pollUntil } from './measure'
 
 // Event ingestion: POST /api/events on the product's app (bearer token, validation, the event and its
 // contact committed before the 202, the dispatcher kicked) against a bare express endpoint that parses the
 // same JSON and answers 202, driven by the same client loop (node's fetch, bounded concurrency, loopback).
-// Then the same with batches ({"events": [...]}, 100 per request, each event with its client id as an
-// integration would send them): the bare endpoint parses the batch and checks every event's type.
+// Then the same with batches ({"events": [...]}, 100 and 500 per request, each event with its client id as
+// an integration would send them), against what the product's batch path stands on: postgres.js inserting
+// the same rows in bulk, one transaction per batch (contacts upserted, events inserted, no HTTP), and a
+// bare express endpoint that only parses the batch.
 
 export interface IngestionOptions {
   events: number
   concurrency: number
   /** Distinct contacts the events are about; the first event of each creates it, later ones update it. */
   contacts: number
-  /** Events per batch request in the batch part (100). */
-  batchSize?: number
+  /** Events per batch request in the batch part (100 and 500). */
+  batchSizes?: number[]
   /** Batch requests in flight (4). */
   batchConcurrency?: number
   log: (message: string) => void
@@ -25,10 +28,15 @@ export interface IngestionOptions {
 export interface BatchIngestionResult {
   batchSize: number
   concurrency: number
+  /** Bare express parsing the batches. */
   raw: IngestionFigures
+  /** postgres.js bulk-inserting the same rows, one transaction per batch (the goal's baseline). */
+  rawPostgres: IngestionFigures
   product: IngestionFigures
   /** Product events/s over bare express events/s, both with batches. */
   ratio: { throughput: number; p50: number; p99: number }
+  /** Product events/s over postgres.js bulk insert events/s. */
+  ratioPostgres: { throughput: number; p50: number; p99: number }
   /** Batch events/s of the product over its own single-event events/s. */
   overSingle: number
 }
@@ -60,6 +68,8 @@ export interface IngestionResult {
    */
   dispatch: { drained: boolean; dispatched: number; ms: number | null; eventsPerSecond: number | null }
   batch: BatchIngestionResult
+  /** Every batch size measured (batch is the first). */
+  batches: BatchIngestionResult[]
 }
 
 const WARMUP = 200
@@ -72,36 +82,69 @@ function event(index: number, contacts: number, run: string) {
   }
 }
 
+type BatchEvent = { id: string } & ReturnType<typeof event>
+/** Hands one batch over; answers null when it was taken, else what went wrong. */
+type BatchSender = (events: BatchEvent[]) => Promise<string | null>
+
+const postBatch = (url: string, headers: Record<string, string>): BatchSender => async (events) => {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ events }) })
+  const text = await response.text()
+  return response.status === 202 ? null : `${response.status} ${text.slice(0, 200)}`
+}
+
+/**
+ * The raw tool under the product's batch path: postgres.js, one transaction per batch, the batch's contacts
+ * upserted in one multi-row statement and its events inserted in another (no HTTP, no validation, no checks).
+ */
+const bulkInsertBatch = (sql: Sql, accountId: string, subsidiaryId: string): BatchSender => async (events) => {
+  try {
+    await sql.begin(async (sql) => {
+      const byEmail = new Map(events.map((e) => [e.contact.email.toLowerCase(), e.contact]))
+      const contacts = [...byEmail.values()].map((c) => ({ account_id: accountId, subsidiary_id: subsidiaryId, email: c.email, first_name: c.firstName, last_name: c.lastName, company: c.company }))
+      const ids = await sql<{ id: string; key: string }[]>`
+        insert into contacts ${sql(contacts)}
+        on conflict (account_id, lower(email)) do update set first_name = excluded.first_name, last_name = excluded.last_name, company = excluded.company, updated_at = now()
+        returning id, lower(email) as key`
+      const idOf = new Map(ids.map((row) => [row.key, row.id]))
+      const rows = events.map((e) => ({ account_id: accountId, contact_id: idOf.get(e.contact.email.toLowerCase())!, type: e.type, properties: sql.json(e.properties), source: 'api', client_id: `raw-${e.id}`, dispatched_at: new Date() }))
+      // Marked dispatched: the product's dispatcher must not spend the product's measurement on them.
+      await sql`insert into events ${sql(rows)}`
+    })
+    return null
+  } catch (error) {
+    return String(error)
+  }
+}
+
 /** `count` events in batches of `size`: events/s counts events, latencies are per request. */
-async function driveBatches(url: string, headers: Record<string, string>, count: number, offset: number, size: number, concurrency: number, options: IngestionOptions, run: string, latencies: number[] | null) {
+async function driveBatches(sender: BatchSender, count: number, offset: number, size: number, concurrency: number, options: IngestionOptions, run: string, latencies: number[] | null) {
   let errors = 0
   let firstError: string | undefined
   const began = now()
   await inFlight(Math.ceil(count / size), concurrency, async (b) => {
     const events = Array.from({ length: Math.min(size, count - b * size) }, (_, i) => {
       const index = offset + b * size + i
-      return { id: `bench-${run}-${index}`, ...event(index, options.contacts, run) }
+      return { id: `bench-${run}-${size}-${index}`, ...event(index, options.contacts, run) }
     })
     const sent = now()
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ events }) })
-    const text = await response.text()
+    const failed = await sender(events)
     latencies?.push(now() - sent)
-    if (response.status !== 202) {
+    if (failed) {
       errors += events.length
-      firstError ??= `${response.status} ${text.slice(0, 200)}`
+      firstError ??= failed
     }
   })
   return { ms: now() - began, errors, firstError }
 }
 
-async function measureBatches(label: string, url: string, headers: Record<string, string>, options: IngestionOptions, run: string, size: number, concurrency: number): Promise<IngestionFigures> {
+async function measureBatches(label: string, sender: BatchSender, url: string, options: IngestionOptions, run: string, size: number, concurrency: number): Promise<IngestionFigures> {
   // Offsets beyond the single-event part's, so every batch event has an id of its own.
   const offset = WARMUP + options.events
   options.log(`ingestion: ${label}: ${WARMUP} warm-up events, then ${options.events} in batches of ${size}, ${concurrency} batches in flight`)
-  const warmup = await driveBatches(url, headers, WARMUP, offset, size, concurrency, options, run, null)
+  const warmup = await driveBatches(sender, WARMUP, offset, size, concurrency, options, run, null)
   const latencies: number[] = []
   const cpu = cpuMeter()
-  const { ms, errors, firstError } = await driveBatches(url, headers, options.events, offset + WARMUP, size, concurrency, options, run, latencies)
+  const { ms, errors, firstError } = await driveBatches(sender, options.events, offset + WARMUP, size, concurrency, options, run, latencies)
   if (firstError) options.log(`ingestion: ${label}: ${errors} event(s) not acknowledged, the first failed batch with ${firstError}`)
   const figures = { url, requests: latencies.length, acknowledged: WARMUP - warmup.errors + options.events - errors, ms, eventsPerSecond: perSecond(options.events, ms), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors, cpuBusy: cpu.busy() }
   options.log(`ingestion: ${label}: ${figures.eventsPerSecond.toFixed(0)} events/s, p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms per batch`)
@@ -160,17 +203,25 @@ export async function runIngestion(bench: BenchSystem, options: IngestionOptions
     const port = (server.address() as { port: number }).port
     const raw = await measure('bare express', `http://127.0.0.1:${port}/events`, {}, options, run)
     const product = await measure('product POST /api/events', `${bench.baseUrl}/api/events`, { authorization: `Bearer ${bench.token}` }, options, run)
-    const size = options.batchSize ?? 100
     const batchConcurrency = options.batchConcurrency ?? 4
-    const rawBatch = await measureBatches('bare express, batches', `http://127.0.0.1:${port}/batch`, {}, options, run, size, batchConcurrency)
-    const productBatch = await measureBatches('product POST /api/events, batches', `${bench.baseUrl}/api/events`, { authorization: `Bearer ${bench.token}` }, options, run, size, batchConcurrency)
-    const acknowledged = product.acknowledged + productBatch.acknowledged
     const { sql } = bench.system
+    const [home] = await sql<{ id: string; subsidiary_id: string }[]>`
+      select a.id, s.id as subsidiary_id from accounts a join subsidiaries s on s.account_id = a.id and s.code = 'DE' where a.id = ${bench.system.demoAccountId!}`
+    const batches: BatchIngestionResult[] = []
+    for (const size of options.batchSizes ?? [100, 500]) {
+      const productUrl = `${bench.baseUrl}/api/events`
+      const rawBatch = await measureBatches('bare express, batches', postBatch(`http://127.0.0.1:${port}/batch`, {}), `http://127.0.0.1:${port}/batch`, options, run, size, batchConcurrency)
+      const rawPostgres = await measureBatches('postgres.js bulk insert, batches', bulkInsertBatch(sql, home!.id, home!.subsidiary_id), 'postgres.js', options, run, size, batchConcurrency)
+      const productBatch = await measureBatches('product POST /api/events, batches', postBatch(productUrl, { authorization: `Bearer ${bench.token}` }), productUrl, options, run, size, batchConcurrency)
+      const ratioOf = (base: IngestionFigures) => ({ throughput: productBatch.eventsPerSecond / base.eventsPerSecond, p50: productBatch.p50Ms / base.p50Ms, p99: productBatch.p99Ms / base.p99Ms })
+      batches.push({ batchSize: size, concurrency: batchConcurrency, raw: rawBatch, rawPostgres, product: productBatch, ratio: ratioOf(rawBatch), ratioPostgres: ratioOf(rawPostgres), overSingle: productBatch.eventsPerSecond / product.eventsPerSecond })
+    }
+    const acknowledged = product.acknowledged + batches.reduce((sum, b) => sum + b.product.acknowledged, 0)
     const count = async () => {
       const [row] = await sql<{ stored: number; dispatched: number; first: Date | null; last: Date | null }[]>`
         select count(*)::int as stored, (count(*) filter (where dispatched_at is not null))::int as dispatched,
                min(received_at) as first, max(dispatched_at) as last
-        from events where type = 'visit' and properties->>'referrer' = 'newsletter'`
+        from events where type = 'visit' and properties->>'referrer' = 'newsletter' and (client_id is null or client_id not like 'raw-%')`
       return row!
     }
     const counts = await count()
@@ -199,14 +250,8 @@ export async function runIngestion(bench: BenchSystem, options: IngestionOptions
         ms: dispatchMs,
         eventsPerSecond: drained.finished && dispatchMs ? perSecond(drained.value.dispatched, dispatchMs) : null,
       },
-      batch: {
-        batchSize: size,
-        concurrency: batchConcurrency,
-        raw: rawBatch,
-        product: productBatch,
-        ratio: { throughput: productBatch.eventsPerSecond / rawBatch.eventsPerSecond, p50: productBatch.p50Ms / rawBatch.p50Ms, p99: productBatch.p99Ms / rawBatch.p99Ms },
-        overSingle: productBatch.eventsPerSecond / product.eventsPerSecond,
-      },
+      batch: batches[0]!,
+      batches,
     }
   } finally {
     server.closeAllConnections()

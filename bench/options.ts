@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting', 'sending', 'branching'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting', 'sending', 'branching', 'mailing'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -23,6 +23,7 @@ export interface BenchOptions {
   sendConcurrency: number
   branchContacts: number
   branchConcurrency: number
+  mailingRecipients: number
   reportContacts: number
   reportTouches: number
   reportDeals: number
@@ -39,10 +40,10 @@ export const USAGE = `npm run bench -- [options]
   --enrol-path P        enrolment: job (CSV upload → enrolmentJob workflow), direct (enrolContact, as the dispatcher), both (job)
   --concurrency N       enrolment: in flight for raw workflow starts, raw mails and direct enrolment (50)
   --mails N             enrolment: mails nodemailer sends to the sink for the raw mail baseline (2000)
-  --recipients N        rendering: recipients rendered by the product's renderer (2000)
+  --recipients N        rendering: recipients rendered by the product's renderer (10000: a campaign step's audience; four MJML compiles are a fixed cost)
   --mjml-recipients N   rendering: recipients compiled by raw mjml2html (300)
   --template ID         rendering: mail template (onboarding-welcome)
-  --events N            ingestion: events posted to each endpoint after 200 warm-up requests, singly and again in batches of 100 (3000)
+  --events N            ingestion: events posted to each endpoint after 200 warm-up requests, singly and again in batches of 100 and of 500 (3000)
   --event-concurrency N ingestion: requests in flight (16)
   --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
   --handover-concurrency N handover: leads in flight (4)
@@ -51,6 +52,7 @@ export const USAGE = `npm run bench -- [options]
   --send-concurrency N  sending: sends in flight on each path (32)
   --branch-contacts N   branching: waiting enrolments whose tracked link is clicked (100)
   --branch-concurrency N branching: clicks in flight (4)
+  --mailing-recipients N mailing: recipients of the one mailing, and mails of the raw baseline (100000)
   --report-contacts N   reporting: generated contacts (1000000); --report-touches N touches (10000000); --report-deals N deals (100000)
   --report-requests N   reporting: requests per dashboard endpoint for p50/p95 (40)
   --horizon D           history: simulated time an enrolment may run at most (730d)
@@ -81,7 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     enrolPaths: ['job'],
     concurrency: 50,
     rawMails: 2_000,
-    recipients: 2_000,
+    recipients: 10_000,
     mjmlRecipients: 300,
     template: 'onboarding-welcome',
     events: 3_000,
@@ -94,6 +96,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     sendConcurrency: 32,
     branchContacts: 100,
     branchConcurrency: 4,
+    mailingRecipients: 100_000,
     reportContacts: 1_000_000,
     reportTouches: 10_000_000,
     reportDeals: 100_000,
@@ -150,6 +153,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--event-concurrency':
         options.eventConcurrency = positive(flag, value())
+        break
+      case '--mailing-recipients':
+        options.mailingRecipients = positive(flag, value())
         break
       case '--designer-nodes':
         options.designerNodes = positive(flag, value())

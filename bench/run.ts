@@ -12,6 +12,7 @@ import { runHistory } from './history'
 import { freePort } from '../server/temporal-dev-server'
 import { Cleanup, createBenchDatabase, startBenchSystem, type BenchSystem } from './infra'
 import { runIngestion } from './ingestion'
+import { runMailing } from './mailing'
 import { createLog, loadAverage, now } from './measure'
 import { parseOptions, USAGE, type Benchmark, type BenchOptions } from './options'
 import { bundleEmptyWorkflow } from './raw-baselines'
@@ -94,7 +95,7 @@ async function main(): Promise<number> {
     // Bundled before anything is measured: webpack would take the CPU from the first benchmark.
     let workflowBundle: CampaignWorkflowBundle | undefined
     let emptyBundle: { code: string } | undefined
-    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('sending') || wants('branching')) {
+    if (wants('history') || wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('sending') || wants('branching') || wants('mailing')) {
       log('bundling the workflow code (product, and the empty workflow of the raw baseline)')
       ;[workflowBundle, emptyBundle] = await Promise.all([bundleCampaignWorkflows(), wants('enrolment') ? bundleEmptyWorkflow() : Promise.resolve(undefined)])
     }
@@ -116,10 +117,10 @@ async function main(): Promise<number> {
       )
     }
 
-    if (wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('sending') || wants('branching')) {
+    if (wants('enrolment') || wants('ingestion') || wants('handover') || wants('designer') || wants('sending') || wants('branching') || wants('mailing')) {
       let bench: BenchSystem | undefined
       let temporalAddress = ''
-      const first = (['enrolment', 'ingestion', 'handover', 'designer', 'sending', 'branching'] as const).find(wants)!
+      const first = (['enrolment', 'ingestion', 'handover', 'designer', 'sending', 'branching', 'mailing'] as const).find(wants)!
       const started = await attempt(first, async () => {
         const port = await freePort()
         const cli = findTemporalCli(process.env.TEMPORAL_CLI)
@@ -175,6 +176,10 @@ async function main(): Promise<number> {
         if (wants('handover')) {
           const system = bench
           results.handover = await attempt('handover', () => runHandover(system, { contacts: options.handoverContacts, concurrency: options.handoverConcurrency, log }))
+        }
+        if (wants('mailing')) {
+          const system = bench
+          results.mailing = await attempt('mailing', () => runMailing(system, { recipients: options.mailingRecipients, log }))
         }
       }
     }

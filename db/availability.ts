@@ -28,10 +28,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * requests waiting long after the database was back). A refused connection fails at once; the connect
  * timeout stays the driver's 30 s, as a busy machine can take seconds to start a backend.
  */
-export function connectDatabase(url: string, options: { max: number }): Sql {
+export function connectDatabase(url: string, options: { max: number; /** synchronous_commit off: for writes whose loss in a crash is safe */ relaxedCommit?: boolean }): Sql {
   return postgres(url, {
     max: options.max,
     onnotice: () => {},
+    ...(options.relaxedCommit ? { connection: { synchronous_commit: 'off' } } : {}),
     backoff: (attempts: number) => Math.min(0.05 * 2 ** attempts, 1),
   })
 }

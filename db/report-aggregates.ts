@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres'
+import type { PendingQuery, Row, Sql } from 'postgres'
 import type { AttributionModel } from '../reporting/attribution'
 
 /**
@@ -18,6 +18,36 @@ export interface ReportFilter {
 }
 
 export const NO_CAMPAIGN = '00000000-0000-0000-0000-000000000000'
+
+/**
+ * A period split for the rollups: its whole calendar months (read from the monthly rows) and its ragged
+ * edges before and after them (read from the daily rows). Days are YYYY-MM-DD, inclusive.
+ */
+export function monthSplit(from: string, to: string): { months: [string, string] | null; edges: [string, string][] } {
+  const day = (d: Date) => d.toISOString().slice(0, 10)
+  const start = new Date(`${from}T00:00:00Z`)
+  const end = new Date(`${to}T00:00:00Z`)
+  const firstFull = start.getUTCDate() === 1 ? start : new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1))
+  const endsMonth = new Date(end.getTime() + 86_400_000).getUTCDate() === 1
+  const lastFull = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - (endsMonth ? 0 : 1), 1))
+  if (firstFull > lastFull) return { months: null, edges: [[from, to]] }
+  const edges: [string, string][] = []
+  if (start < firstFull) edges.push([from, day(new Date(firstFull.getTime() - 86_400_000))])
+  const afterLast = new Date(Date.UTC(lastFull.getUTCFullYear(), lastFull.getUTCMonth() + 1, 1))
+  if (afterLast <= end) edges.push([day(afterLast), to])
+  return { months: [day(firstFull), day(lastFull)], edges }
+}
+
+/** Rows of a monthly rollup for the period's whole months and of its daily table for the edges, as one union. */
+function rolledUp(sql: Sql, f: ReportFilter, t: { monthly: string; daily: string; columns: string; where?: PendingQuery<Row[]> }) {
+  const { months, edges } = monthSplit(f.from, f.to)
+  const where = sql`account_id = ${f.accountId} ${scoped(sql, f)} ${ofCampaign(sql, f)} ${t.where ?? sql``}`
+  const parts = [
+    ...(months ? [sql`select ${sql.unsafe(t.columns)} from ${sql(t.monthly)} where month between ${months[0]} and ${months[1]} and ${where}`] : []),
+    ...edges.map(([a, b]) => sql`select ${sql.unsafe(t.columns)} from ${sql(t.daily)} where day between ${a} and ${b} and ${where}`),
+  ]
+  return parts.reduce((all, part) => sql`${all} union all ${part}`)
+}
 
 const scoped = (sql: Sql, f: ReportFilter, column = 'subsidiary_id') =>
   f.subsidiaryIds === '*' ? sql`` : sql`and ${sql(column)} = any(${f.subsidiaryIds}::uuid[])`
@@ -45,8 +75,7 @@ export async function campaignTotals(sql: Sql, f: ReportFilter, model: Attributi
       select campaign_id, sum(amount)::float8 as cost from campaign_costs
       where account_id = ${f.accountId} and incurred_on between ${f.from} and ${f.to} ${scoped(sql, f)} ${ofCampaign(sql, f)} group by 1`,
     sql<{ campaign_id: string; leads: number }[]>`
-      select campaign_id, sum(leads)::int as leads from campaign_day_stats
-      where account_id = ${f.accountId} and day between ${f.from} and ${f.to} ${scoped(sql, f)} ${ofCampaign(sql, f)} group by 1`,
+      select campaign_id, sum(leads)::int as leads from (${rolledUp(sql, f, { monthly: 'campaign_month_stats', daily: 'campaign_day_stats', columns: 'campaign_id, leads' })}) u group by 1`,
     sql<{ campaign_id: string; stage: string; contacts: number }[]>`
       select campaign_id, stage, sum(contacts)::int as contacts from funnel_day_stats
       where account_id = ${f.accountId} and day between ${f.from} and ${f.to} ${scoped(sql, f)} ${ofCampaign(sql, f)} group by 1, 2`,
@@ -106,8 +135,10 @@ export async function trends(sql: Sql, f: ReportFilter, model: AttributionModel,
     sql<{ period: string; revenue_cents: number }[]>`
       select ${bucket}::text as period, sum(revenue_cents)::float8 as revenue_cents from attribution_day_stats
       where account_id = ${f.accountId} and model = ${model} and day between ${f.from} and ${f.to} ${scoped(sql, f)} ${ofCampaign(sql, f)} group by 1`,
+    // Without a campaign filter, the account's day figures (one row per subsidiary and day) instead of one per campaign.
     sql<{ period: string; leads: number; opens: number; clicks: number }[]>`
-      select ${bucket}::text as period, sum(leads)::int as leads, sum(opens)::int as opens, sum(clicks)::int as clicks from campaign_day_stats
+      select ${bucket}::text as period, sum(leads)::int as leads, sum(opens)::int as opens, sum(clicks)::int as clicks
+      from ${sql(f.campaignId ? 'campaign_day_stats' : 'account_day_stats')}
       where account_id = ${f.accountId} and day between ${f.from} and ${f.to} ${scoped(sql, f)} ${ofCampaign(sql, f)} group by 1`,
   ])
   const periods = new Map<string, { period: string; cost: number; leads: number; mql: number; sql: number; won: number; revenue: number; opens: number; clicks: number }>()
@@ -123,19 +154,23 @@ export async function trends(sql: Sql, f: ReportFilter, model: AttributionModel,
   return [...periods.values()].sort((a, b) => (a.period < b.period ? -1 : 1))
 }
 
-/** Sales-cycle lengths in days of the deals won in the filter: per campaign average and median, and a histogram. */
+/**
+ * Sales-cycle lengths in days of the deals won in the filter: per campaign average and median, and a
+ * histogram. Read from the covering index funnel_entries_won_cycle; date_part (double) rather than extract
+ * (numeric since Postgres 14), whose numeric sorts for the medians took most of the time.
+ */
 export async function salesCycles(sql: Sql, f: ReportFilter) {
   const where = sql`account_id = ${f.accountId} and won_at >= ${f.from}::date and won_at < ${f.to}::date + 1 ${scoped(sql, f)} ${ofCampaign(sql, f)}`
   const [perCampaign, histogram] = await Promise.all([
     sql<{ campaign_id: string | null; is_total: number; won: number; mql_avg: number | null; mql_median: number | null; touch_avg: number | null; touch_median: number | null }[]>`
       select campaign_id, grouping(campaign_id)::int as is_total, count(*)::int as won,
-        avg(extract(epoch from won_at - mql_at) / 86400)::float8 as mql_avg,
-        percentile_cont(0.5) within group (order by extract(epoch from won_at - mql_at) / 86400)::float8 as mql_median,
-        avg(extract(epoch from won_at - first_touch_at) / 86400)::float8 as touch_avg,
-        percentile_cont(0.5) within group (order by extract(epoch from won_at - first_touch_at) / 86400)::float8 as touch_median
+        avg(date_part('epoch', won_at - mql_at) / 86400)::float8 as mql_avg,
+        percentile_cont(0.5) within group (order by date_part('epoch', won_at - mql_at) / 86400)::float8 as mql_median,
+        avg(date_part('epoch', won_at - first_touch_at) / 86400)::float8 as touch_avg,
+        percentile_cont(0.5) within group (order by date_part('epoch', won_at - first_touch_at) / 86400)::float8 as touch_median
       from funnel_entries where ${where} group by rollup (campaign_id)`,
     sql<{ bucket: number; deals: number }[]>`
-      select least(floor(extract(epoch from won_at - mql_at) / 86400 / 7), 26)::int as bucket, count(*)::int as deals
+      select least(floor(date_part('epoch', won_at - mql_at) / 86400 / 7), 26)::int as bucket, count(*)::int as deals
       from funnel_entries where ${where} and mql_at is not null group by 1 order by 1`,
   ])
   return { perCampaign, histogram }
@@ -146,18 +181,36 @@ export interface MailFilter extends ReportFilter {
   mailKey?: string
 }
 
-export async function mailTotals(sql: Sql, f: MailFilter) {
-  return sql`
-    select mail_key as "mailKey", campaign_id as "campaignId", node_id as "nodeId", template,
-      sum(sent)::int as sent, sum(hard_bounces)::int as "hardBounces", sum(soft_bounces)::int as "softBounces",
-      (sum(sent) - sum(hard_bounces) - sum(soft_bounces))::int as delivered,
-      sum(opens)::int as opens, sum(unique_opens)::int as "uniqueOpens", sum(machine_opens)::int as "machineOpens",
-      sum(clicks)::int as clicks, sum(unique_clicks)::int as "uniqueClicks", sum(machine_clicks)::int as "machineClicks",
-      sum(unsubscribes)::int as unsubscribes, sum(complaints)::int as complaints, sum(conversions)::int as conversions
-    from mail_stats_daily
-    where account_id = ${f.accountId} and day between ${f.from} and ${f.to} ${scoped(sql, f)} ${ofCampaign(sql, f)}
-      ${f.template ? sql`and template = ${f.template}` : sql``} ${f.mailKey ? sql`and mail_key = ${f.mailKey}` : sql``}
-    group by 1, 2, 3, 4 order by sum(sent) desc, 1 limit 1000`
+const MAIL_SUMS = `sum(sent)::int as sent, sum(hard_bounces)::int as "hardBounces", sum(soft_bounces)::int as "softBounces",
+  (sum(sent) - sum(hard_bounces) - sum(soft_bounces))::int as delivered,
+  sum(opens)::int as opens, sum(unique_opens)::int as "uniqueOpens", sum(machine_opens)::int as "machineOpens",
+  sum(clicks)::int as clicks, sum(unique_clicks)::int as "uniqueClicks", sum(machine_clicks)::int as "machineClicks",
+  sum(unsubscribes)::int as unsubscribes, sum(complaints)::int as complaints, sum(conversions)::int as conversions`
+
+/**
+ * The mails of the period a page at a time, in mail order (keyset: after the previous page's last mail):
+ * the page's mails are picked from the monthly rollup's index, then only their rows are summed (whole
+ * months monthly, the edges daily). A mail with rows in an edge month but none in the period shows zeros.
+ */
+export async function mailTotals(sql: Sql, f: MailFilter & { after?: { mailKey: string; template: string }; limit: number }) {
+  const filters = sql`${f.template ? sql`and template = ${f.template}` : sql``} ${f.mailKey ? sql`and mail_key = ${f.mailKey}` : sql``}`
+  const page = await sql<{ mail_key: string; template: string }[]>`
+    select distinct mail_key, template from mail_stats_monthly
+    where account_id = ${f.accountId} and month between date_trunc('month', ${f.from}::date) and ${f.to}::date ${scoped(sql, f)} ${ofCampaign(sql, f)} ${filters}
+      ${f.after ? sql`and (mail_key, template) > (${f.after.mailKey}, ${f.after.template})` : sql``}
+    order by mail_key, template limit ${f.limit + 1}`
+  const more = page.length > f.limit
+  const mails = page.slice(0, f.limit)
+  if (mails.length === 0) return { mails: [], next: null }
+  const inPage = sql`and mail_key = any(${mails.map((m) => m.mail_key)}) and template = any(${mails.map((m) => m.template)})`
+  const rows = await sql<Record<string, string | number | null>[]>`
+    select mail_key as "mailKey", campaign_id as "campaignId", node_id as "nodeId", template, ${sql.unsafe(MAIL_SUMS)}
+    from (${rolledUp(sql, f, { monthly: 'mail_stats_monthly', daily: 'mail_stats_daily', columns: '*', where: sql`${inPage} ${filters}` })}) u
+    group by 1, 2, 3, 4 order by 1, 4`
+  // A mail's rows all carry its mail_key and template: the pairs of the page, nothing from other pages.
+  const wanted = new Set(mails.map((m) => `${m.mail_key} ${m.template}`))
+  const last = mails.at(-1)!
+  return { mails: rows.filter((r) => wanted.has(`${r.mailKey} ${r.template}`)), next: more ? `${last.mail_key} ${last.template}` : null }
 }
 
 /** A mail's figures over time: hourly for its first three days, then daily. */
@@ -191,5 +244,5 @@ export async function stepStats(sql: Sql, accountId: string, campaignId: string,
   return sql<{ nodeId: string; sent: number; delivered: number; uniqueOpens: number; uniqueClicks: number }[]>`
     select node_id as "nodeId", sum(sent)::int as sent, (sum(sent) - sum(hard_bounces) - sum(soft_bounces))::int as delivered,
       sum(unique_opens)::int as "uniqueOpens", sum(unique_clicks)::int as "uniqueClicks"
-    from mail_stats_daily where account_id = ${accountId} and campaign_id = ${campaignId} ${scoped(sql, f)} group by node_id`
+    from mail_stats_monthly where campaign_id = ${campaignId} and account_id = ${accountId} ${scoped(sql, f)} group by node_id`
 }

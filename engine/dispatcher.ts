@@ -52,7 +52,18 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
   let again = false
   let stopped = false
 
-  async function dispatchEvent(event: EventRow): Promise<void> {
+  type LiveCampaigns = Map<string, { campaign_id: string; version_id: string }[]>
+  /** The campaigns taking entries, per account: read once per claimed batch, not once per event. */
+  async function liveCampaigns(accountIds: string[]): Promise<LiveCampaigns> {
+    const rows = await sql<{ account_id: string; campaign_id: string; version_id: string }[]>`
+      select c.account_id, c.id as campaign_id, c.live_version_id as version_id
+      from campaigns c where c.account_id = any(${accountIds}::uuid[]) and c.status in ('live', 'paused') and c.live_version_id is not null`
+    const byAccount: LiveCampaigns = new Map()
+    for (const row of rows) byAccount.set(row.account_id, [...(byAccount.get(row.account_id) ?? []), row])
+    return byAccount
+  }
+
+  async function dispatchEvent(event: EventRow, campaigns: LiveCampaigns): Promise<void> {
     // Opens and clicks of privacy proxies and link scanners are kept for the record but move no
     // enrolment: a scanner must not take a "clicked" branch, reach a goal or enter a campaign.
     if (event.suspected_machine) return
@@ -63,10 +74,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     for (const { workflow_id } of enrolled) await signalEnrolment(client, workflow_id, tracked)
 
     // A paused campaign still takes entries (their mail waits for the resume); a stopped one takes none.
-    const live = await sql<{ campaign_id: string; version_id: string }[]>`
-      select c.id as campaign_id, c.live_version_id as version_id
-      from campaigns c where c.account_id = ${event.account_id} and c.status in ('live', 'paused') and c.live_version_id is not null`
-    for (const campaign of live) {
+    for (const campaign of campaigns.get(event.account_id) ?? []) {
       const graph = await publishedGraph(campaign.version_id)
       if (!eventEntersCampaign(graph, event)) continue
       // Entry rules, the one-active-enrolment rule and "this event enrols once" live in enrolContact; a
@@ -115,18 +123,20 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
       const byContact = new Map<string, EventRow[]>()
       for (const event of batch) byContact.set(event.contact_id, [...(byContact.get(event.contact_id) ?? []), event])
       const queues = [...byContact.values()]
+      // The campaigns as they are when the batch is claimed (one query per round rather than per event).
+      const campaigns = await liveCampaigns([...new Set(batch.map((event) => event.account_id))])
       const lane = async () => {
         for (let queue = queues.shift(); queue; queue = queues.shift()) {
-          for (const event of queue) if (await dispatchOne(event)) dispatched++
+          for (const event of queue) if (await dispatchOne(event, campaigns)) dispatched++
         }
       }
       await Promise.all(Array.from({ length: Math.min(DISPATCH_PARALLEL, queues.length) }, lane))
     }
   }
 
-  async function dispatchOne(event: EventRow): Promise<boolean> {
+  async function dispatchOne(event: EventRow, campaigns: LiveCampaigns): Promise<boolean> {
     try {
-      await dispatchEvent(event)
+      await dispatchEvent(event, campaigns)
       await sql`update events set dispatched_at = now(), dispatch_error = null where id = ${event.id}`
       return true
     } catch (error) {

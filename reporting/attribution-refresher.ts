@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres'
 import { attributionSettings, claimPending, countJobProgress, replaceCredits, touchesOf, type CreditRow } from '../db/attribution'
+import type { ReportFolder } from './report-folder'
 import { ATTRIBUTION_MODELS, attributeDeal, splitLike, type AttributionSettings } from './attribution'
 
 export interface AttributionRefresher {
@@ -18,7 +19,7 @@ const PAGE = 500
  * every model and their credits replaced, page by page, each page in one transaction. A crash loses
  * nothing: the queue rows go only with the page that replaced their credits.
  */
-export function createAttributionRefresher(options: { sql: Sql; intervalMs?: number; log?: (message: string) => void }): AttributionRefresher {
+export function createAttributionRefresher(options: { sql: Sql; intervalMs?: number; log?: (message: string) => void; folder?: ReportFolder }): AttributionRefresher {
   const { sql } = options
   const log = options.log ?? (() => {})
   let running: Promise<number> | null = null
@@ -81,7 +82,9 @@ export function createAttributionRefresher(options: { sql: Sql; intervalMs?: num
   return {
     kick: () => void run().catch((error) => log(`attribution round failed: ${error instanceof Error ? error.message : error}`)),
     // Another round may be past the caller's change already: after it, one more round finds whatever is left.
+    // The touches and won deals it reads come from the report folder: what is queued there is folded first.
     drain: async () => {
+      await options.folder?.drain()
       await running?.catch(() => {})
       return round()
     },

@@ -32,6 +32,8 @@ const schema = z.object({
   TRIGGER_SCAN_INTERVAL: z.string().refine((text) => parseDuration(text) !== null, 'a duration such as 15m or 1h').default('1h'),
   SMTP_URL: z.string().optional(),
   SMTP_SINK_PORT: port(2525),
+  // Where the relay answers whether it accepted a Message-ID (server/relay-receipts.ts); settles sends a killed worker left open.
+  SMTP_RECEIPTS_URL: z.union([z.literal(''), z.url()]).optional(),
   MAIL_DOMAIN: z.string().default('kessler-hydraulik.example'),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
@@ -54,6 +56,14 @@ const schema = z.object({
   INVITATION_VALID_FOR: duration('7d'),
   PASSWORD_RESET_VALID_FOR: duration('1h'),
   DEEPL_API_URL: z.url().optional(),
+  // Mailings (docs/mailings.md): the relay's limits, DKIM, the inbound endpoint for bounces and complaints.
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  SMTP_RATE_PER_SECOND: z.coerce.number().min(0).default(0),
+  DKIM_PRIVATE_KEY: z.string().optional(),
+  DKIM_SELECTOR: z.string().regex(/^[A-Za-z0-9._-]+$/).default('kessler'),
+  INBOUND_SMTP_PORT: port(2526),
+  BOUNCE_SOFT_THRESHOLD: z.coerce.number().positive().default(5),
+  BOUNCE_SOFT_HALF_LIFE: z.string().refine((text) => parseDuration(text) !== null, 'a duration such as 7d').default('7d'),
 })
 
 export interface Config {
@@ -70,6 +80,8 @@ export interface Config {
   triggerScanInterval: string
   smtpUrl?: string
   smtpSinkPort: number
+  /** The relay's record of accepted Message-IDs (GET ?messageId=); unset: interrupted sends stay unknown. */
+  smtpReceiptsUrl?: string
   mailDomain: string
   seedDemo: boolean
   runWorker: boolean
@@ -81,6 +93,7 @@ export interface Config {
   deepl: { apiKey: string; url: string } | null
   tracking: TrackingConfig
   people: PeopleConfig
+  mailings: MailingConfig
 }
 
 /** Sign-in, sessions and mailed links (api/people.ts). */
@@ -91,6 +104,15 @@ export interface PeopleConfig {
   lockMs: number
   invitationValidMs: number
   resetValidMs: number
+}
+
+export interface MailingConfig {
+  relay: { maxConnections: number; perSecond: number }
+  /** PEM key that signs mailings (DKIM, d= the subsidiary's sender domain); null: unsigned. */
+  dkim: { selector: string; privateKey: string } | null
+  /** Port of the inbound SMTP endpoint that VERP return paths lead to. */
+  inboundPort: number
+  softBounce: { threshold: number; halfLifeMs: number }
 }
 
 export interface TrackingConfig {
@@ -129,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     triggerScanInterval: e.TRIGGER_SCAN_INTERVAL,
     smtpUrl: e.SMTP_URL || undefined,
     smtpSinkPort: e.SMTP_SINK_PORT,
+    smtpReceiptsUrl: e.SMTP_RECEIPTS_URL || undefined,
     mailDomain: e.MAIL_DOMAIN,
     seedDemo: e.SEED_DEMO,
     runWorker: e.RUN_WORKER,
@@ -147,6 +170,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lockMs: e.SIGN_IN_LOCK,
       invitationValidMs: e.INVITATION_VALID_FOR,
       resetValidMs: e.PASSWORD_RESET_VALID_FOR,
+    },
+    mailings: {
+      relay: { maxConnections: e.SMTP_MAX_CONNECTIONS, perSecond: e.SMTP_RATE_PER_SECOND },
+      // A PEM in the variable itself (\n written as "\n" is accepted, as env files often hold it).
+      dkim: e.DKIM_PRIVATE_KEY ? { selector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') } : null,
+      inboundPort: e.INBOUND_SMTP_PORT,
+      softBounce: { threshold: e.BOUNCE_SOFT_THRESHOLD, halfLifeMs: parseDuration(e.BOUNCE_SOFT_HALF_LIFE)! },
     },
     // DeepL's free keys end in ":fx" and only work on the free API's host.
     deepl: e.DEEPL_API_KEY

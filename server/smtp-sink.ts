@@ -1,3 +1,4 @@
+import { createServer } from 'node:http'
 import { simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 
@@ -11,12 +12,18 @@ export interface ReceivedMail {
   html: string
   text: string
   headers: Record<string, string>
+  /** Attachments and inline images (a QR code, an .ics), as received. */
+  attachments: { filename: string | null; contentType: string; cid: string | null; content: Buffer }[]
 }
 
 export interface SmtpSink {
   url: string
   port: number
   mails(): ReceivedMail[]
+  /** Whether a mail with this Message-ID was accepted (answered 250), however long ago: the relay's record. */
+  accepted(messageId: string): boolean
+  /** With `receipts`: where the sink answers GET ?messageId=<id> with {"accepted": …} (SMTP_RECEIPTS_URL). */
+  receiptsUrl?: string
   /** Resolves once `count` mails matching `filter` have arrived (for tests and the demo), or rejects after timeoutMs. */
   waitFor(filter: (mail: ReceivedMail) => boolean, count?: number, timeoutMs?: number): Promise<ReceivedMail[]>
   stop(): Promise<void>
@@ -26,8 +33,10 @@ export interface SmtpSink {
  * A real SMTP server that accepts every mail and keeps it for the outbox page, so nothing leaves the
  * machine in development and the product still speaks SMTP over TCP exactly as it does to a relay.
  */
-export async function startSmtpSink(options: { port: number; keep?: number }): Promise<SmtpSink> {
+export async function startSmtpSink(options: { port: number; keep?: number; receipts?: boolean }): Promise<SmtpSink> {
   const received: ReceivedMail[] = []
+  // Every Message-ID ever accepted, kept beyond `keep`: a relay must not forget what it took.
+  const acceptedIds = new Set<string>()
   const listeners = new Set<() => void>()
   const keep = options.keep ?? 5_000
   let seq = 0
@@ -51,7 +60,9 @@ export async function startSmtpSink(options: { port: number; keep?: number }): P
             html: typeof parsed.html === 'string' ? parsed.html : '',
             text: parsed.text ?? '',
             headers,
+            attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, cid: a.cid ?? null, content: a.content })),
           })
+          acceptedIds.add(parsed.messageId ?? '')
           if (received.length > keep) received.splice(0, received.length - keep)
           for (const listener of listeners) listener()
           callback()
@@ -67,10 +78,13 @@ export async function startSmtpSink(options: { port: number; keep?: number }): P
   // client's failure, which it retries; the sink keeps serving the others.
   server.on('error', () => {})
   const port = (server.server.address() as { port: number }).port
+  const receipts = options.receipts ? await serveReceipts((messageId) => acceptedIds.has(messageId)) : null
   return {
     url: `smtp://127.0.0.1:${port}`,
     port,
     mails: () => [...received],
+    accepted: (messageId) => acceptedIds.has(messageId),
+    receiptsUrl: receipts?.url,
     waitFor: (filter, count = 1, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
@@ -90,6 +104,30 @@ export async function startSmtpSink(options: { port: number; keep?: number }): P
         listeners.add(check)
         check()
       }),
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: async () => {
+      await receipts?.stop()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+/** The sink's record over HTTP, as server/relay-receipts.ts asks it, for workers in other processes. */
+async function serveReceipts(accepted: (messageId: string) => boolean): Promise<{ url: string; stop(): Promise<void> }> {
+  const http = createServer((req, res) => {
+    const messageId = new URL(req.url ?? '/', 'http://sink').searchParams.get('messageId')
+    if (!messageId) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'messageId: required' }))
+      return
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ messageId, accepted: accepted(messageId) }))
+  })
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(0, '127.0.0.1', () => resolve())
+  })
+  http.keepAliveTimeout = 1_000
+  return {
+    url: `http://127.0.0.1:${(http.address() as { port: number }).port}/receipts`,
+    stop: () => new Promise((resolve) => http.close(() => resolve())),
   }
 }

@@ -24,12 +24,18 @@ import type { Config } from './config'
 import { startEmbeddedPostgres } from './embedded-postgres'
 import { issueApiKey } from '../people/api-keys'
 import { createMailTransport } from './mail-transport'
+import { relaySettlement } from './relay-receipts'
 import { seedDemo } from './seed'
+import { seedFair } from './seed-fair'
+import type { FairFollowUpOptions } from '../engine/examples/fair-follow-up'
 import { DEMO_PASSWORD, DEMO_USERS, seedPeople } from './seed-people'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
 import { startTimeSkippingServer } from './time-skipping-server'
+import { createRelayPool } from '../mailings/relay-pool'
+import { startInboundMail, type InboundMail } from './inbound-mail'
 import { createAttributionRefresher, type AttributionRefresher } from '../reporting/attribution-refresher'
+import { createReportFolder } from '../reporting/report-folder'
 
 const STOP_DEADLINE_MS = 10_000
 
@@ -49,6 +55,8 @@ export interface System {
   dispatcher: EventDispatcher
   worker: Worker | null
   demoAccountId: string | null
+  /** Where bounces and complaints are delivered (the VERP return paths' SMTP endpoint). */
+  inboundMail: InboundMail
   attribution: AttributionRefresher
   stop(): Promise<void>
 }
@@ -61,6 +69,10 @@ export interface SystemOptions {
   demoOnboarding?: CampaignGraph
   /** Seed the example campaigns (nurture, cross-sell, upsell, loyalty, reactivation) with the demo; default true. */
   seedExamples?: boolean
+  /** Seed the trade fair (stand, reps, slots, a booked meeting with its confirmation mail); default true. */
+  seedFair?: boolean
+  /** The fair campaign's waits, e.g. seconds instead of days (tests). */
+  fairFollowUp?: FairFollowUpOptions
 }
 
 /**
@@ -97,6 +109,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     }
     const sql = connectDatabase(databaseUrl, { max: 8 })
     stops.push(['database pool', () => sql.end({ timeout: 5 })])
+    // For mailing bookkeeping whose loss in a database crash is safe (activities/mailing-send.ts).
+    const relaxedSql = connectDatabase(databaseUrl, { max: 2, relaxedCommit: true })
+    stops.push(['relaxed database pool', () => relaxedSql.end({ timeout: 5 })])
     const applied = await migrate(sql)
     if (applied.length) log(`Migrations applied: ${applied.join(', ')}`)
 
@@ -109,6 +124,10 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     }
     const mailer = createMailTransport(smtpUrl)
     stops.push(['mail transport', async () => mailer.close()])
+    // Mailings go through a pool that keeps to the relay's limits (connections, mails per second).
+    const relay = createRelayPool(smtpUrl, config.mailings.relay)
+    stops.push(['relay pool', async () => relay.close()])
+    const verpSecret = deriveSecret(secret, 'verp')
 
     let temporalAddress = config.temporal.address
     let temporalUiUrl: string | null = null
@@ -132,19 +151,23 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
 
     const dispatcher = createEventDispatcher({ sql, client, taskQueue: config.temporal.taskQueue, log })
     stops.push(['event dispatcher', dispatcher.stop])
-    const attribution = createAttributionRefresher({ sql, log })
+    const reportFolder = createReportFolder({ sql, log })
+    stops.push(['report folder', reportFolder.stop])
+    const attribution = createAttributionRefresher({ sql, log, folder: reportFolder })
     stops.push(['attribution refresher', attribution.stop])
     const renderer = createTemplateRenderer()
     // Self-hosted fonts are served under the app's URL, known once the server listens.
     let appUrl: string | undefined = config.publicUrl
     const templateStore = createTemplateStore(sql, { publicUrl: () => appUrl })
+    const inboundMail = await startInboundMail({ sql, verpSecret, softBounce: config.mailings.softBounce, onEvent: () => dispatcher.kick(), log }, config.mailings.inboundPort)
+    stops.push(['inbound mail', inboundMail.stop])
     // Built-in templates (the repo's files) into every account: new ones and unedited updated ones.
     for (const { id } of await sql<{ id: string }[]>`select id from accounts`) await templateStore.seed(id, renderer.builtIn)
     // The time-skipping server behind simulations starts with the first simulation, not here.
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution, crmSecrets, people: config.people, mailFrom: `Kessler Campaigns <no-reply@${config.mailDomain}>` })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution, crmSecrets, people: config.people, mailFrom: `Kessler Campaigns <no-reply@${config.mailDomain}>`, mailDomain: config.mailDomain })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
@@ -169,10 +192,12 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
           tokens,
           publicUrl: url,
           mailDomain: config.mailDomain,
+          relay: relaySettlement({ receiptsUrl: config.smtpReceiptsUrl, sink }),
           webhookSecret: config.webhookSecret ?? deriveSecret(secret, 'webhook'),
           temporal: { client, taskQueue: config.temporal.taskQueue },
           crmSecrets,
           crmPageSize: config.crmPageSize,
+          mailings: { relay, dkim: config.mailings.dkim, verpSecret, relaxedSql },
         }),
         workflowBundle: options.workflowBundle ?? (config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined),
       })
@@ -199,6 +224,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       if (seeded.created) await startRescoreJob(sql, client, config.temporal.taskQueue, { accountId: seeded.accountId, modelVersion: 0, kind: 'initial' })
       if (seeded.created) log(`Demo data seeded: Kessler Hydraulik with DE, FR, IT, ES and a live onboarding campaign${examples ? ', plus the example campaigns' : ''}`)
       await seedPeople(sql, seeded.accountId)
+      if (options.seedFair ?? true) {
+        await seedFair(sql, seeded.accountId, { tokens, mailer, publicUrl: url, mailDomain: config.mailDomain, templateIds: new Set(renderer.templateIds()), followUp: options.fairFollowUp })
+      }
       // A key for the README's curl examples, shown on the first start only (only its hash is kept).
       const scriptKey = seeded.created
         ? (await issueApiKey(sql, { accountId: seeded.accountId, name: 'Demo script (README)', role: 'hq_marketer', subsidiaries: '*', createdBy: 'demo seed' })).key
@@ -211,7 +239,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     await syncAllCampaignSchedules(sql, client, { taskQueue: config.temporal.taskQueue, every: config.triggerScanInterval })
     await ensureDecaySchedule(client, config.temporal.taskQueue)
 
-    return { url, designerUrl, demoSignIn, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, attribution, stop }
+    return { url, designerUrl, demoSignIn, temporalUiUrl, sql, sink, client, tokens, renderer, templateStore, dispatcher, worker, demoAccountId, inboundMail, attribution, stop }
   } catch (error) {
     await stop()
     throw error

@@ -7,7 +7,9 @@ import { createCampaignWorker, installWorkerRuntime, loadCampaignWorkflowBundle 
 import { createTemplateRenderer } from '../templates/renderer'
 import { createTemplateStore } from '../templates/template-store'
 import { loadConfig } from './config'
+import { createRelayPool } from '../mailings/relay-pool'
 import { createMailTransport } from './mail-transport'
+import { relaySettlement } from './relay-receipts'
 
 // A worker on its own, for scaling out (docker-compose runs several) and for the crash test. It needs
 // the real services configured: it starts none of them.
@@ -41,8 +43,15 @@ const worker = await createCampaignWorker({
     tokens: createTokenSigner(config.appSecret!),
     publicUrl: config.publicUrl!,
     mailDomain: config.mailDomain,
+    relay: relaySettlement({ receiptsUrl: config.smtpReceiptsUrl }),
     webhookSecret: config.webhookSecret ?? deriveSecret(config.appSecret!, 'webhook'),
     // Handover steps start handover workflows; handovers signal nurture enrolments.
+    mailings: {
+      relay: createRelayPool(config.smtpUrl!, config.mailings.relay),
+      dkim: config.mailings.dkim,
+      verpSecret: deriveSecret(config.appSecret!, 'verp'),
+      relaxedSql: connectDatabase(config.databaseUrl!, { max: 2, relaxedCommit: true }),
+    },
     temporal: { client: new Client({ connection: await Connection.connect({ address: config.temporal.address! }), namespace: config.temporal.namespace }), taskQueue: config.temporal.taskQueue },
   }),
   workflowBundle: config.workflowBundlePath ? await loadCampaignWorkflowBundle(config.workflowBundlePath) : undefined,

@@ -2,6 +2,7 @@ import { composeMail } from './compose'
 import { checkLayoutSyntax, compileLayout } from './layout-stage'
 import { checkPersonalisationSyntax, parsePersonalisation } from './personalisation'
 import { TemplateError, liquidPosition, type TemplateIssue } from './template-errors'
+import { versionSources } from './variables'
 import { baseStringsSchema, blockIds, flattenStrings, isMjmlDocument, regionNames, withItem, type ContentByKind, type TemplateKind, type TemplateSet } from './template-set'
 
 // Names no author can take (not a valid key in the API): the stand-ins a check compiles with.
@@ -42,33 +43,9 @@ export async function checkTemplateVersion<K extends TemplateKind>(set: Template
   })
 }
 
-/** Every source text of a version, with the field it is in and the region it fills. */
-function sources(kind: TemplateKind, content: ContentByKind[TemplateKind]): { field: string; region: string | null; text: string; subject?: boolean }[] {
-  switch (kind) {
-    case 'master':
-      return [{ field: 'mjml', region: null, text: (content as ContentByKind['master']).mjml }]
-    case 'subsidiary':
-      return Object.entries((content as ContentByKind['subsidiary']).regions).map(([region, text]) => ({ field: `regions.${region}`, region, text }))
-    case 'mail': {
-      const mail = content as ContentByKind['mail']
-      return [
-        ...Object.entries(mail.body).map(([locale, text]) => ({ field: `body.${locale}`, region: isMjmlDocument(text) ? null : 'body', text })),
-        ...Object.entries(mail.subject).map(([locale, text]) => ({ field: `subject.${locale}`, region: 'subject', text, subject: true })),
-        ...Object.entries(mail.overrides ?? {}).flatMap(([scope, locales]) =>
-          Object.entries(locales).flatMap(([locale, regions]) => Object.entries(regions).map(([region, text]) => ({ field: `overrides.${scope}.${locale}.${region}`, region, text }))),
-        ),
-      ]
-    }
-    case 'block':
-      return Object.entries((content as ContentByKind['block']).body).map(([locale, text]) => ({ field: `body.${locale}`, region: null, text }))
-    case 'locale':
-      return []
-  }
-}
-
 function syntaxIssues(kind: TemplateKind, key: string, content: ContentByKind[TemplateKind]): TemplateIssue[] {
   const issues: TemplateIssue[] = []
-  for (const source of sources(kind, content)) {
+  for (const source of versionSources(kind, content)) {
     const region = kind === 'block' ? `block:${key}` : source.region
     const checks = source.subject ? [checkPersonalisationSyntax] : [checkLayoutSyntax, checkPersonalisationSyntax]
     for (const check of checks) {
@@ -132,7 +109,7 @@ function structureIssues(set: TemplateSet, kind: TemplateKind, key: string, cont
       }
     }
   }
-  for (const source of sources(kind, content)) {
+  for (const source of versionSources(kind, content)) {
     for (const id of blockIds(source.text)) if (!set.blocks.has(id)) at(source.field, `${source.field}: no content block "${id}"`, source.region)
   }
   return issues

@@ -20,23 +20,29 @@ export class DeepLError extends Error {
 // DeepL wants a regional variant for English and Portuguese targets.
 const TARGETS: Record<string, string> = { en: 'EN-GB', pt: 'PT-PT' }
 
-export async function translateTexts(config: DeepLConfig, input: { texts: string[]; sourceLocale: string; targetLocale: string }): Promise<string[]> {
+/**
+ * One call of POST /v2/translate: the texts as they are, with DeepL's tag handling and the tags it must
+ * leave alone. Failures (unreachable, refused key, quota, a short answer) are DeepLError with status 502.
+ */
+export async function deeplTranslate(
+  config: DeepLConfig,
+  input: { texts: string[]; sourceLocale: string; targetLocale: string; tagHandling: 'xml' | 'html'; ignoreTags: string[]; timeoutMs: number },
+): Promise<string[]> {
   if (!input.texts.length) return []
   const endpoint = /\/v2\/translate\/?$/.test(config.url) ? config.url : `${config.url.replace(/\/+$/, '')}/v2/translate`
-  const target = TARGETS[input.targetLocale.toLowerCase()] ?? input.targetLocale.split('-')[0]!.toUpperCase()
   let response: Response
   try {
     response = await fetch(endpoint, {
       method: 'POST',
       headers: { Authorization: `DeepL-Auth-Key ${config.apiKey}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({
-        text: input.texts.map((text) => text.replace(/\{(\w+)\}/g, '<ph>$1</ph>')),
+        text: input.texts,
         source_lang: input.sourceLocale.split('-')[0]!.toUpperCase(),
-        target_lang: target,
-        tag_handling: 'xml',
-        ignore_tags: ['ph'],
+        target_lang: TARGETS[input.targetLocale.toLowerCase()] ?? input.targetLocale.split('-')[0]!.toUpperCase(),
+        tag_handling: input.tagHandling,
+        ignore_tags: input.ignoreTags,
       }),
-      signal: AbortSignal.timeout(20_000),
+      signal: AbortSignal.timeout(input.timeoutMs),
     })
   } catch (error) {
     throw new DeepLError(`DeepL could not be reached at ${endpoint}: ${(error as Error).message}`, 502)
@@ -49,5 +55,11 @@ export async function translateTexts(config: DeepLConfig, input: { texts: string
   const body = (await response.json()) as { translations?: { text?: unknown }[] }
   const translations = body.translations?.map((t) => (typeof t.text === 'string' ? t.text : null)) ?? []
   if (translations.length !== input.texts.length || translations.some((t) => t === null)) throw new DeepLError('DeepL answered without one translation per text', 502)
-  return translations.map((text) => text!.replace(/<ph>(\w+)<\/ph>/g, '{$1}'))
+  return translations as string[]
+}
+
+export async function translateTexts(config: DeepLConfig, input: { texts: string[]; sourceLocale: string; targetLocale: string }): Promise<string[]> {
+  const texts = input.texts.map((text) => text.replace(/\{(\w+)\}/g, '<ph>$1</ph>'))
+  const translations = await deeplTranslate(config, { ...input, texts, tagHandling: 'xml', ignoreTags: ['ph'], timeoutMs: 20_000 })
+  return translations.map((text) => text.replace(/<ph>(\w+)<\/ph>/g, '{$1}'))
 }

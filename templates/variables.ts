@@ -67,7 +67,7 @@ function isKnown(path: string[], known: Set<string>, prefixes: Set<string>): boo
   return prefixes.has(path.join('.'))
 }
 
-export function versionSources(kind: TemplateKind, content: ContentByKind[TemplateKind]): { field: string; region: string | null; text: string }[] {
+export function versionSources(kind: TemplateKind, content: ContentByKind[TemplateKind]): { field: string; region: string | null; text: string; subject?: boolean }[] {
   switch (kind) {
     case 'master':
       return [{ field: 'mjml', region: null, text: (content as ContentByKind['master']).mjml }]
@@ -76,7 +76,7 @@ export function versionSources(kind: TemplateKind, content: ContentByKind[Templa
     case 'mail': {
       const mail = content as ContentByKind['mail']
       return [
-        ...Object.entries(mail.subject).map(([locale, text]) => ({ field: `subject.${locale}`, region: 'subject', text })),
+        ...Object.entries(mail.subject).map(([locale, text]) => ({ field: `subject.${locale}`, region: 'subject', text, subject: true })),
         ...Object.entries(mail.body).map(([locale, text]) => ({ field: `body.${locale}`, region: isMjmlDocument(text) ? null : 'body', text })),
         ...Object.entries(mail.overrides ?? {}).flatMap(([scope, locales]) =>
           Object.entries(locales).flatMap(([locale, regions]) => Object.entries(regions).map(([region, text]) => ({ field: `overrides.${scope}.${locale}.${region}`, region, text }))),

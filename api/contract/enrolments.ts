@@ -46,6 +46,20 @@ export const enrolmentDetailSchema = z.object({
   ),
 })
 
+export const unresolvedMessageSchema = z.object({
+  messageId: z.string(),
+  enrolmentId: z.uuid().nullable(),
+  nodeId: z.string().nullable(),
+  visit: z.number().int().nullable(),
+  recipient: z.string().nullable(),
+  subsidiary: z.string(),
+  status: z.enum(['unknown', 'sending']),
+  reason: z.string().nullable(),
+  attempts: z.number().int(),
+  createdAt: timestamp,
+  sendingAt: timestamp.nullable(),
+})
+
 const control = (action: 'pause' | 'resume' | 'stop') =>
   defineRoute({
     method: 'post',
@@ -85,6 +99,17 @@ export const enrolments = {
     notFound: 'campaign',
     query: z.strictObject({ version: positiveInt.optional() }),
     responses: { 200: campaignCountsSchema },
+  }),
+  unresolvedMessages: defineRoute({
+    method: 'get',
+    path: '/campaigns/:id/messages/unresolved',
+    summary:
+      "A campaign's mail whose delivery nobody could confirm, within your subsidiaries: 'unknown' (an attempt was interrupted after the whole message went out and the relay offers no record to ask, SMTP_RECEIPTS_URL) and 'sending' (going out now, or waiting to be settled with the relay)",
+    permission: 'enrolments.read',
+    params: idParams,
+    notFound: 'campaign',
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    responses: { 200: z.object({ messages: z.array(unresolvedMessageSchema) }) },
   }),
   get: defineRoute({
     method: 'get',

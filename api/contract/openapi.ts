@@ -92,7 +92,8 @@ export function openApiDocument(areas: ContractAreas, info: { title: string; ver
       const responses: Record<string, unknown> = {}
       for (const [status, body] of Object.entries(route.responses)) {
         const type = route.responseTypes?.[Number(status)] ?? 'application/json'
-        responses[status] = body ? { description: body.description ?? `HTTP ${status}`, content: { [type]: { schema: schema(body, 'output') } } } : { description: 'No content' }
+        const also = Object.fromEntries(Object.entries(route.alsoAs?.[Number(status)] ?? {}).map(([other, otherBody]) => [other, { schema: schema(otherBody, 'output') }]))
+        responses[status] = body ? { description: body.description ?? `HTTP ${status}`, content: { [type]: { schema: schema(body, 'output') }, ...also } } : { description: 'No content' }
       }
       for (const [status, codes] of Object.entries(errorCodes(route))) {
         const error = errorBody(codes!)

@@ -33,6 +33,8 @@ export interface RouteContract {
   responses: Record<number, z.ZodType | null>
   /** Content type of a success answer that is not JSON (text/csv). */
   responseTypes?: Record<number, string>
+  /** Further content types a success answer may come as, by status (the same table as CSV with ?format=csv). */
+  alsoAs?: Record<number, Record<string, z.ZodType>>
   /** The error codes each status may carry, beyond the ones every route has (see ./openapi.ts). */
   errors?: Partial<Record<ErrorStatus, readonly string[]>>
   /** The route answers without the database, so never 503 "unavailable" (health, this document). */

@@ -24,6 +24,8 @@ import { useSession } from './people/session'
 import { SignInPage } from './people/SignInPage'
 import { UserMenu } from './people/UserMenu'
 import { ContactPages, contactViewOf } from './contacts/ContactPages'
+import { MailingsLink, MailingsPage } from './mailings/MailingsPage'
+import { isMailingsView } from './mailings/mailings-api'
 import { ReportsLink, useManagerLanding } from './reports/ReportsLink'
 import { isReportsView } from './reports/reports-api'
 
@@ -63,6 +65,7 @@ function Designer({ token }: { token: string | null }) {
   const store = useMemo(() => createDesignerStore(api), [api])
   if (isLeadsView(window.location.search)) return <LeadsPage token={token} />
   if (isTemplatesView(window.location.search)) return <TemplatesPage token={token} />
+  if (isMailingsView(window.location.search)) return <MailingsPage token={token} />
   const contactView = contactViewOf(window.location.search)
   if (contactView) return <ContactPages token={token} view={contactView} />
   if (isReportsView(window.location.search)) return <Suspense fallback={null}><ReportsPage token={token} /></Suspense>
@@ -123,6 +126,7 @@ function Shell() {
         <DraftActions />
         <LeadsLink />
         <TemplatesLink />
+        <MailingsLink />
         <ReportsLink />
         <UserMenu />
         <LanguageSwitch />

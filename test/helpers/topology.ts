@@ -17,11 +17,11 @@ import { ROOT, startTemporalCluster, type TemporalCluster } from './temporal-clu
 export const APP_COMMAND = ['node', '--import', 'tsx', 'server/main.ts']
 export const WORKER_COMMAND = ['node', '--import', 'tsx', 'server/worker-main.ts']
 /** What docker-compose.yml's x-app-env sets for the app and the workers; the tests set the same. */
-export const PRODUCT_VARIABLES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_TASK_QUEUE', 'SMTP_URL', 'APP_SECRET', 'PUBLIC_URL', 'SEED_DEMO', 'RUN_WORKER', 'WORKFLOW_BUNDLE'] as const
+export const PRODUCT_VARIABLES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_TASK_QUEUE', 'SMTP_URL', 'SMTP_RECEIPTS_URL', 'APP_SECRET', 'PUBLIC_URL', 'SEED_DEMO', 'RUN_WORKER', 'WORKFLOW_BUNDLE'] as const
 /** Of those, the values that are the same here and in compose (the rest name this run's servers and secrets). */
 export const PRODUCT_FIXED_VALUES = { TEMPORAL_TASK_QUEUE: 'campaigns', SEED_DEMO: 'false', RUN_WORKER: 'false' } as const
 /** Variables the tests set that docker-compose.yml leaves to defaults (ports chosen by the OS, a temporary data folder, scanner heuristics off for clicks the moment mail lands). */
-export const TEST_ONLY_VARIABLES = ['PORT', 'DATA_DIR', 'MACHINE_CLICK_AFTER_DELIVERY', 'MACHINE_CLICK_BURST']
+export const TEST_ONLY_VARIABLES = ['PORT', 'DATA_DIR', 'MACHINE_CLICK_AFTER_DELIVERY', 'MACHINE_CLICK_BURST', 'INBOUND_SMTP_PORT']
 /** Compose seeds nothing; the tests seed the demo account to have an account, subsidiaries and an API key. */
 export const TEST_VALUES_DIFFERING = { SEED_DEMO: 'true' }
 
@@ -110,7 +110,8 @@ export async function startTopology(options: { apps?: number; workers?: number }
     stops.push(temporal.stop)
     const database = await createTestDatabase()
     stops.push(database.drop)
-    const sink = await startSmtpSink({ port: 0, keep: 100_000 })
+    // The sink answers for what it accepted (SMTP_RECEIPTS_URL), as a production relay's adapter would.
+    const sink = await startSmtpSink({ port: 0, keep: 100_000, receipts: true })
     stops.push(sink.stop)
     const dataDir = await mkdtemp(join(tmpdir(), 'campaigns-topology-'))
     // The workflow bundle the global setup built, written where WORKFLOW_BUNDLE points (the image builds its own).
@@ -121,6 +122,7 @@ export async function startTopology(options: { apps?: number; workers?: number }
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: temporal.address,
       SMTP_URL: sink.url,
+      SMTP_RECEIPTS_URL: sink.receiptsUrl!,
       APP_SECRET: randomBytes(32).toString('base64url'),
       PUBLIC_URL: '',
       WORKFLOW_BUNDLE: workflowBundle,
@@ -130,6 +132,8 @@ export async function startTopology(options: { apps?: number; workers?: number }
       DATA_DIR: dataDir,
       MACHINE_CLICK_AFTER_DELIVERY: 'off',
       MACHINE_CLICK_BURST: 'off',
+      // The bounce receiver of mailings: chosen by the OS, as two app processes (and other products here) run at once.
+      INBOUND_SMTP_PORT: '0',
     }
     const apps: ProductProcess[] = []
     const workers: ProductProcess[] = []

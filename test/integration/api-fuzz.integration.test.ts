@@ -27,6 +27,10 @@ beforeAll(async () => {
   // A contact of its own for the erase route, so the others keep theirs.
   const victim = await system.api('/api/events', { body: { type: 'page_view', contact: { email: 'erase.me@fuzz.example' } } })
   ids.victim = victim.body.contactId
+  // A mailing of FR's to fuzz (issue 15): its routes then get past the lookup to the checks.
+  const mailing = await system.api('/api/mailings', { body: mailingBody() })
+  expect(mailing.status).toBe(201)
+  ids.mailing = mailing.body.id
 })
 afterAll(() => system?.stop())
 
@@ -34,6 +38,8 @@ const mail = () => ({ firstName: 'Anna', lastName: 'Muster', salutation: 'ms', c
 const preview = { template: 'onboarding-welcome', subsidiary: 'DE', locale: 'de', contact: mail(), variables: { event: { product: 'HydroStat 2000' } }, versions: { 'mail:onboarding-welcome': 1 } }
 const segmentBody = () => ({ name: 'Fuzzed', filter: { match: 'all', rules: [{ kind: 'attribute', attribute: 'industry', operator: 'equals', value: 'x' }, { kind: 'score', cells: ['A1'] }, { kind: 'subsidiary', codes: ['DE'] }] } })
 const personaBody = () => ({ name: 'Fuzzed', criteria: [{ kind: 'range', attribute: 'employees', min: 1, max: 10, weight: 5 }, { kind: 'one_of', attribute: 'industry', values: ['x'], weight: 1 }], threshold: 50 })
+
+const mailingBody = () => ({ name: 'Fuzz mailing', subsidiary: 'FR', content: { subject: { fr: 'Bonjour {{ contact.firstName }}' }, blocks: [{ kind: 'global', block: 'product-news-hydrostat-3000' }, { kind: 'local', id: 'intro', body: { fr: '<mj-text>Bonjour</mj-text>' } }] } })
 
 /** A valid body per route that takes one ("form:" bodies are sent urlencoded, "csv:" as text/csv). */
 const SAMPLES: Record<string, () => unknown> = {
@@ -108,7 +114,21 @@ const SAMPLES: Record<string, () => unknown> = {
   'POST /api/contact-imports': () => ({ csv: 'email;first_name\nfuzz.import@fuzz.example;Fuzz', mapping: { email: 'email', firstName: 'first_name' }, consentSource: 'fuzz' }),
   'POST /api/contact-imports/:id/commit': () => ({}),
   'PUT /api/templates/fonts/:family': () => ({ faces: [{ weight: 400, style: 'normal', data: 'd09GMgABAAAAAA==' }] }),
+  'POST /api/mailings': mailingBody,
+  'PUT /api/mailings/:id': () => ({ name: 'Fuzzed mailing', segmentId: null }),
+  'POST /api/mailings/:id/preview': () => ({ locale: 'fr', contact: { email: 'claire.dupont@dupont-industrie.example' } }),
+  'POST /api/mailings/:id/test-send': () => ({ to: 'fuzz.test@fuzz.example', locale: 'fr' }),
+  'POST /api/mailings/:id/translate': () => ({ targetLocale: 'de', sourceLocale: 'fr' }),
+  'POST /api/mailings/:id/schedule': () => ({ mode: 'at', localTime: '2030-01-07T09:00' }),
+  'POST /api/mailings/:id/approve': () => ({}),
+  'POST /api/mailings/:id/pause': () => ({}),
+  'POST /api/mailings/:id/resume': () => ({}),
+  'POST /api/mailings/:id/cancel': () => ({}),
   'POST /api/templates/import': () => ({ files: [{ name: 'fuzz.mjml', mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hallo [[FirstName]]</mj-text></mj-column></mj-section></mj-body></mjml>' }], subsidiary: 'DE' }),
+  // Trade fairs (issue 17): the fuzz system has no fair, so these reach the lookups and answer 404 / 400.
+  'POST /api/fairs/:id/captures': () => ({ captures: [{ id: randomUUID(), source: 'form', email: `fuzz.${randomUUID()}@fuzz.example`, device: 'fuzz phone', capturedAt: new Date().toISOString(), fields: { notes: { value: 'fuzz', at: new Date().toISOString() } } }] }),
+  'POST /api/fairs/:id/booking-links': () => ({ contactId: ids.contact }),
+  'POST /fair/book/:token': () => 'form:slot=00000000-0000-0000-0000-000000000000',
 }
 
 /** A value for each path parameter that names something that exists, so a request gets past the lookups. */
@@ -116,7 +136,7 @@ function paramSample(route: RouteEntry, name: string): string {
   const token = (purpose: 'click' | 'open' | 'unsubscribe' | 'confirm') =>
     system.tokens.sign(purpose, purpose === 'confirm' ? { s: randomUUID(), x: Date.now() + 3_600_000 } : { a: system.demoAccountId, c: ids.contact, e: randomUUID(), p: ids.campaign, n: 'welcome', m: '<fuzz@x>', u: 'https://www.kessler-hydraulik.example/' })
   switch (name) {
-    case 'token': return route.path.startsWith('/t/c') ? token('click') : route.path.startsWith('/t/o') ? token('open') : route.path.startsWith('/u/') ? token('unsubscribe') : token('confirm')
+    case 'token': return route.path.startsWith('/m/') ? system.tokens.sign('web_version', { a: system.demoAccountId, l: ids.mailing, c: ids.contact, m: '<fuzz@x>' }) : route.path.startsWith('/t/c') ? token('click') : route.path.startsWith('/t/o') ? token('open') : route.path.startsWith('/u/') ? token('unsubscribe') : token('confirm')
     case 'formKey': return 'ebook-antriebslosigkeit'
     case 'version': return '1'
     case 'kind': return 'mails'
@@ -134,6 +154,7 @@ function paramSample(route: RouteEntry, name: string): string {
     case 'id':
       if (route.path.startsWith('/api/campaigns')) return ids.campaign!
       if (route.path.startsWith('/api/segments')) return ids.segment!
+      if (route.path.startsWith('/api/mailings')) return ids.mailing!
       if (route.path.startsWith('/api/forms')) return ids.form!
       if (route.path.startsWith('/api/contacts/:id/erase')) return ids.victim!
       if (route.path.startsWith('/api/contacts')) return ids.contact!

@@ -100,4 +100,42 @@ describe('events API idempotency', () => {
     const mismatch = await post({ id: 'b', type: 'fair_visit', contact: { email } }, { 'idempotency-key': 'c' })
     expect(mismatch.body.error.field).toBe('Idempotency-Key')
   })
+
+  // A batch is stored in one transaction (api/event-batch.ts), with the outcome of storing its events one by one.
+  it('stores a batch as its events one by one would be: first event creates the contact, later ones update it in order, refused ones cost nothing', async () => {
+    const email = 'neu.kunde@batch.example'
+    const denied = await system.token({ role: 'marketer', subs: ['FR'] })
+    const answer = await fetch(`${system.baseUrl}/api/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${denied}` },
+      body: JSON.stringify({
+        events: [
+          { type: 'visit', contact: { email: 'jonas.becker@becker-maschinenbau.example' } }, // a DE contact: not the FR marketer's
+          { id: 'batch-a', type: 'visit', contact: { email, subsidiary: 'XX' } }, // no such subsidiary
+          { id: 'batch-b', type: 'visit', contact: { email, firstName: 'Nora', attributes: { fleet: 3 } }, properties: { page: '/a' } },
+          { type: 'visit', contact: { email: email.toUpperCase(), lastName: 'Neu', attributes: { plant: 'Lyon' } }, properties: { page: '/b' } },
+          { id: 'batch-b', type: 'visit', contact: { email } }, // the same event again within the batch
+          { type: 'visit', contact: { email, subsidiary: 'DE' } }, // the contact is FR's now: not moved by an event
+        ],
+      }),
+    })
+    const body = (await answer.json()) as any
+    expect(answer.status).toBe(207)
+    expect(body.rejected.map((r: { index: number; status: number; field: string }) => [r.index, r.status, r.field])).toEqual([
+      [0, 404, 'events.0.contact.email'],
+      [1, 400, 'events.1.contact.subsidiary'],
+      [5, 409, 'events.5.contact.subsidiary'],
+    ])
+    expect(body.accepted.map((a: { index: number; contactCreated: boolean; duplicate: boolean }) => [a.index, a.contactCreated, a.duplicate])).toEqual([
+      [2, true, false],
+      [3, false, false],
+      [4, false, true],
+    ])
+    expect(body.accepted[2].eventId).toBe(body.accepted[0].eventId)
+    const [contact] = await system.sql`select c.first_name, c.last_name, c.attributes, s.code from contacts c join subsidiaries s on s.id = c.subsidiary_id where lower(c.email) = ${email}`
+    expect(contact).toMatchObject({ first_name: 'Nora', last_name: 'Neu', attributes: { fleet: 3, plant: 'Lyon' }, code: 'FR' })
+    // Stored in batch order, which is the order the dispatcher hands them on.
+    const stored = await system.sql`select e.properties->>'page' as page from events e join contacts c on c.id = e.contact_id where lower(c.email) = ${email} order by e.received_at, e.id`
+    expect(stored.map((row) => row.page)).toEqual(['/a', '/b'])
+  })
 })

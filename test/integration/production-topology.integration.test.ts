@@ -11,10 +11,10 @@ import { startTopology, type Topology } from '../helpers/topology'
 // while every few seconds a worker process, picked at random, is SIGKILLed and a new one started. Every
 // consented contact must get each mail exactly once (counted by Message-ID at the SMTP server), the
 // others none, and the send log must say the same.
-// Held out of the default run (TOPOLOGY_CHAOS=1 runs it) until the defect it found is fixed (issue 18):
-// a worker killed between committing 'sending' and the server's answer leaves the message 'unknown', and
-// 'unknown' is never sent again, so a mail can be lost (2 of 540 in the run of 12:01 on 3 December).
-const skip = topologyUnavailable() || process.env.TOPOLOGY_CHAOS !== '1'
+// A worker killed between committing 'sending' and the server's answer leaves the message 'sending'; the
+// retry asks the SMTP server (its receipts URL, SMTP_RECEIPTS_URL) whether it accepted that Message-ID and
+// sends only if it did not (db/messages.ts), so no mail is lost either (2 of 540 were, before that).
+const skip = topologyUnavailable()
 const CONTACTS = 200
 const WITHOUT_CONSENT = 20
 let topology: Topology
@@ -92,7 +92,8 @@ it.skipIf(skip)('every consented contact gets each of three mails exactly once w
       void topology.startWorker().then((worker) => polling.add(worker), () => {})
       console.log(`chaos: ${kills} kills (${killsWhileSending} while mail was going out) after ${((Date.now() - began) / 1000).toFixed(0)} s; enrolments ${JSON.stringify(await progress())}; mails ${ours()}`)
     }
-    await expect.poll(done, { timeout: 180_000, interval: 1_000 }).toBe(CONTACTS)
+    // After the chaos the two last workers finish the campaign; on a starved machine (load 25+) that takes minutes.
+    await expect.poll(done, { timeout: 480_000, interval: 1_000 }).toBe(CONTACTS)
 
     // At the SMTP server: every Message-ID once; each consented contact mail-1, mail-2, mail-3; the others nothing.
     const mails = topology.sink.mails().filter((mail) => mail.to.some((to) => to.endsWith('@topology.example')))
@@ -112,6 +113,11 @@ it.skipIf(skip)('every consented contact gets each of three mails exactly once w
     expect(log.filter((row) => row.status !== 'sent').map((row) => `${row.recipient} ${row.status}`).sort()).toEqual(
       emails.filter((email) => !consenting.has(email)).map((email) => `${email} suppressed`).sort(),
     )
+    // Sends a kill interrupted after 'sending' was committed, settled with the SMTP server's record.
+    const [settled] = await sql<{ accepted: number; resent: number }[]>`
+      select count(*) filter (where smtp_response like 'reconciled:%')::int as accepted, count(*) filter (where reason like 'reconciled:%' and smtp_response not like 'reconciled:%')::int as resent
+      from messages where campaign_id = ${campaignId}`
+    console.log(`production topology: interrupted sends settled with the SMTP server: ${settled!.accepted} found accepted, ${settled!.resent} sent again`)
     const outcomes = await sql<{ status: string; n: number }[]>`select status, count(*)::int as n from enrolments where campaign_id = ${campaignId} group by status order by status`
     expect(outcomes).toEqual([{ status: 'completed', n: consenting.size }, { status: 'exited', n: WITHOUT_CONSENT }])
     // docker-compose.yml runs the Postgres major version this ran on.
@@ -122,4 +128,4 @@ it.skipIf(skip)('every consented contact gets each of three mails exactly once w
   } finally {
     await sql.end()
   }
-}, 900_000)
+}, 1_000_000)

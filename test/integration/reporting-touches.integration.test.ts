@@ -3,20 +3,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../db/migrate'
 import { upsertOpportunity } from '../../db/opportunities'
 import { createAttributionRefresher } from '../../reporting/attribution-refresher'
+import { createReportFolder, type ReportFolder } from '../../reporting/report-folder'
 import { createTestDatabase, type TestDatabase } from '../helpers/database'
 
-// The touch log and the aggregates, written by migration 015's triggers as the product's writers store
-// their facts (rows inserted here the way the events API, tracking, the send activity, enrolment, the
-// handover and sales write them): credited once, machine opens and scanner clicks kept apart, nothing lost
-// or doubled on a replay, and the log append-only.
+// The touch log and the aggregates, queued by the writers' triggers (migration 021_a) as the product's
+// writers store their facts (rows inserted here the way the events API, tracking, the send activity,
+// enrolment, the handover and sales write them) and folded in by the report folder: credited once, machine
+// opens and scanner clicks kept apart, nothing lost or doubled on a replay, and the log append-only.
 let db: TestDatabase
 let sql: Sql
+let folder: ReportFolder
 const ids = {} as Record<'account' | 'de' | 'contact' | 'campaign' | 'version' | 'enrolment', string>
 
 beforeAll(async () => {
   db = await createTestDatabase()
   sql = postgres(db.url, { max: 4, onnotice: () => {} })
   await migrate(sql)
+  // An hour between rounds: the test folds when it reads, so every figure below passed through the fold.
+  folder = createReportFolder({ sql, intervalMs: 3_600_000 })
   ;[{ id: ids.account }] = await sql`insert into accounts (slug, name) values ('t', 'T') returning id`
   ;[{ id: ids.de }] = await sql`insert into subsidiaries (account_id, code, name, locale, sender_name, sender_email) values (${ids.account}, 'DE', 'DE', 'de', 'K', 'k@example.com') returning id`
   ;[{ id: ids.contact }] = await sql`insert into contacts (account_id, subsidiary_id, email) values (${ids.account}, ${ids.de}, 'jonas@example.com') returning id`
@@ -26,6 +30,7 @@ beforeAll(async () => {
     insert into enrolments (account_id, campaign_id, version_id, contact_id, workflow_id) values (${ids.account}, ${ids.campaign}, ${ids.version}, ${ids.contact}, 'w1') returning id`
 })
 afterAll(async () => {
+  await folder?.stop()
   await sql?.end()
   await db?.drop()
 })
@@ -37,12 +42,12 @@ const event = async (type: string, properties: Record<string, unknown>, machine 
   return row!.id
 }
 const mailFacts = () => ({ campaignId: ids.campaign, nodeId: 'welcome', messageId: 'msg-1', enrolmentId: ids.enrolment })
-const stats = async () => (await sql`
+const stats = async () => (await folder.drain(), await sql`
   select sum(sent)::int as sent, sum(opens)::int as opens, sum(unique_opens)::int as "uniqueOpens", sum(machine_opens)::int as "machineOpens",
          sum(clicks)::int as clicks, sum(unique_clicks)::int as "uniqueClicks", sum(machine_clicks)::int as "machineClicks", sum(hard_bounces)::int as hard,
          sum(soft_bounces)::int as soft, sum(complaints)::int as complaints, sum(unsubscribes)::int as unsubscribes
   from mail_stats_daily`)[0]
-const touchKinds = async () => (await sql<{ kind: string; machine: boolean }[]>`select kind, machine from touches where contact_id = ${ids.contact} order by id`).map((t) => `${t.kind}${t.machine ? ' (machine)' : ''}`)
+const touchKinds = async () => (await folder.drain(), await sql<{ kind: string; machine: boolean }[]>`select kind, machine from touches where contact_id = ${ids.contact} order by id`).map((t) => `${t.kind}${t.machine ? ' (machine)' : ''}`)
 
 describe('touches and mail statistics from the facts as they are stored', () => {
   it('an enrolment and a sent mail are touches; a second "sent" of the same mail is not', async () => {
@@ -72,6 +77,7 @@ describe('touches and mail statistics from the facts as they are stored', () => 
       ['https://kessler.example/energie', 1, 1, 0],
       ['https://kessler.example/preise', 0, 0, 1],
     ])
+    await folder.drain()
     const [day] = await sql`select clicks, machine_clicks from campaign_day_stats where campaign_id = ${ids.campaign}`
     expect(day).toMatchObject({ clicks: 1, machine_clicks: 1 })
   })
@@ -92,6 +98,33 @@ describe('touches and mail statistics from the facts as they are stored', () => 
     expect((await touchKinds()).slice(before)).toEqual(['visit', 'visit'])
   })
 
+  it('a fact is folded in once, and only when its writer commits', async () => {
+    const before = (await touchKinds()).length
+    await sql.begin(async (sql) => {
+      await sql`insert into events (account_id, contact_id, type, properties, source) values (${ids.account}, ${ids.contact}, 'fair_scan', ${sql.json({ campaignId: ids.campaign })}, 'api')`
+      throw new Error('the writer rolls back')
+    }).catch(() => {})
+    await event('fair_scan', { campaignId: ids.campaign })
+    // The writer's transaction queued one delta and touched no aggregate; the fold moved it.
+    expect((await sql`select count(*)::int as n from report_deltas`)[0]!.n).toBe(1)
+    expect((await touchKinds()).slice(before)).toEqual(['fair_scan'])
+    expect((await sql`select count(*)::int as n from report_deltas`)[0]!.n).toBe(0)
+    await folder.drain()
+    expect((await touchKinds()).slice(before)).toEqual(['fair_scan'])
+  })
+
+  it('a delta that cannot be folded is set aside with its error; the ones behind it are folded', async () => {
+    const before = (await touchKinds()).length
+    // An enrolment of a contact that no longer exists (no subsidiary for its touch): a broken invariant.
+    await sql`insert into report_deltas (fact, snapshot) values ('enrolment', ${sql.json({ id: ids.version, account_id: ids.account, contact_id: ids.version, campaign_id: ids.campaign, started_at: new Date().toISOString() })})`
+    await event('fair_scan', { campaignId: ids.campaign })
+    expect((await touchKinds()).slice(before)).toEqual(['fair_scan'])
+    const failures = await sql`select fact, error from report_fold_failures`
+    expect(failures).toHaveLength(1)
+    expect(failures[0]).toMatchObject({ fact: 'enrolment' })
+    expect(failures[0]!.error).toMatch(/subsidiary_id/)
+  })
+
   it('the touch log is append-only: no delete, no change but human → machine', async () => {
     await expect(sql`delete from touches where contact_id = ${ids.contact}`).rejects.toThrow(/append-only/)
     await expect(sql`update touches set campaign_id = ${ids.enrolment} where contact_id = ${ids.contact}`).rejects.toThrow(/append-only/)
@@ -105,6 +138,7 @@ describe('the funnel and revenue', () => {
     for (const stage of ['mql', 'mql', 'sal', 'sql', 'opportunity', 'won']) {
       await sql`insert into lifecycle_changes (account_id, contact_id, stage, changed_by) values (${ids.account}, ${ids.contact}, ${stage}, 't')`
     }
+    await folder.drain()
     const stages = await sql<{ stage: string; contacts: number }[]>`select stage, sum(contacts)::int as contacts from funnel_day_stats where campaign_id = ${ids.campaign} group by 1 order by 1`
     expect(stages).toEqual([{ stage: 'mql', contacts: 1 }, { stage: 'opportunity', contacts: 1 }, { stage: 'sal', contacts: 1 }, { stage: 'sql', contacts: 1 }, { stage: 'won', contacts: 1 }])
     const [entry] = await sql`select first_touch_at is not null as touched from funnel_entries where contact_id = ${ids.contact}`
@@ -116,7 +150,7 @@ describe('the funnel and revenue', () => {
     await upsertOpportunity(sql, { accountId: ids.account, subsidiaryId: ids.de, contactId: ids.contact, name: 'HydroStat', amountNet: 999.99, productionCost: 400, stage: 'won', source: 'api', sourceId: 'd1' })
     const revenue = async () => (await sql`select coalesce(sum(revenue_cents), 0)::int as cents, coalesce(sum(won), 0)::int as won from revenue_day_stats`)[0]
     expect(await revenue()).toEqual({ cents: 99_999, won: 1 })
-    const refresher = createAttributionRefresher({ sql, intervalMs: 3_600_000 })
+    const refresher = createAttributionRefresher({ sql, intervalMs: 3_600_000, folder })
     await refresher.drain()
     const credited = await sql<{ model: string; cents: number }[]>`select model, sum(revenue_cents)::int as cents from attribution_day_stats group by 1 order by 1`
     expect(credited).toHaveLength(6)

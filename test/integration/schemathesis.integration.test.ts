@@ -43,6 +43,10 @@ describe('the API against its own OpenAPI document', () => {
       EXAMPLES,
       '--seed',
       '13',
+      // The DeepL pre-fill answers 503 by design where no DEEPL_API_KEY is set (CI has no DeepL): its
+      // answers are checked by templates.integration.test.ts and the api-fuzz pass instead.
+      '--exclude-operation-id',
+      'templates.prefill',
       '--workers',
       '1',
       '--request-timeout',

@@ -5,6 +5,8 @@ import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sendCampaignEmail, type MailDeps, type SendCampaignEmailInput } from '../../activities/send-campaign-email'
 import { WEEKDAYS } from '../../engine/nodes/zoned-time'
+import { httpRelayReceipts } from '../../server/relay-receipts'
+import { startSmtpSink, type SmtpSink } from '../../server/smtp-sink'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // The send activity against a real database and real SMTP servers: what a retry does after each way an
@@ -20,7 +22,10 @@ beforeAll(async () => {
   campaignId = campaign!.id
   versionId = campaign!.live_version_id
 })
-afterAll(() => system?.stop())
+afterAll(async () => {
+  await relaySink?.stop()
+  await system?.stop()
+})
 
 /** A fresh enrolment of a seeded contact, as the dispatcher would create it. */
 async function enrolment(email: string): Promise<SendCampaignEmailInput> {
@@ -86,6 +91,23 @@ describe('sending a campaign mail', () => {
     expect(outcome.outcome).toBe('unknown')
     expect(sinkCount(outcome.messageId)).toBe(0)
     expect(await messageRow(input)).toMatchObject({ status: 'unknown', attempts: 1 })
+  })
+
+  it('lists a mail whose outcome is unknown in the API, within the caller\'s subsidiaries', async () => {
+    const input = await enrolment('claire.dupont@dupont-industrie.example')
+    await system.sql`
+      insert into messages (account_id, enrolment_id, contact_id, campaign_id, node_id, visit, message_id, template, recipient, status, attempts)
+      values (${input.accountId}, ${input.enrolmentId}, ${input.contactId}, ${campaignId}, 'welcome', 1,
+              ${`<${input.enrolmentId}.welcome.1@test.example>`}, 'onboarding-welcome', 'claire.dupont@dupont-industrie.example', 'sending', 1)`
+    expect((await sendCampaignEmail(deps, input)).outcome).toBe('unknown')
+    const listed = await system.api(`/api/campaigns/${campaignId}/messages/unresolved`)
+    expect(listed.status).toBe(200)
+    expect(listed.body.messages).toContainEqual(
+      expect.objectContaining({ messageId: `<${input.enrolmentId}.welcome.1@test.example>`, status: 'unknown', recipient: 'claire.dupont@dupont-industrie.example', subsidiary: 'FR', attempts: 1 }),
+    )
+    const german = await system.api(`/api/campaigns/${campaignId}/messages/unresolved`, { token: system.token({ role: 'marketer', subs: ['DE'] }) })
+    expect(german.status).toBe(200)
+    expect(german.body.messages.map((m: { messageId: string }) => m.messageId)).not.toContain(`<${input.enrolmentId}.welcome.1@test.example>`)
   })
 
   it('records unknown when the server hangs up after the message body, and does not resend on retry', async () => {
@@ -179,5 +201,78 @@ describe('sending a campaign mail', () => {
     expect(later).toMatchObject({ outcome: 'suppressed', reason: 'no_consent' })
     expect(sinkCount(later.messageId)).toBe(0)
     await system.sql`update contacts set consent_status = 'granted' where id = ${input.contactId}`
+  })
+})
+
+// A relay that keeps a record of what it accepted (SMTP_RECEIPTS_URL; here the SMTP sink's): a send an
+// interrupted attempt left 'sending' is settled by Message-ID, so it is neither lost nor sent twice.
+let relaySink: SmtpSink | undefined
+describe('settling a send an interrupted attempt left open, with the relay\'s record', () => {
+  let relayDeps: MailDeps
+  beforeAll(async () => {
+    relaySink = await startSmtpSink({ port: 0, receipts: true })
+    relayDeps = { ...deps, mailer: nodemailer.createTransport(relaySink.url), relay: { receipts: httpRelayReceipts(relaySink.receiptsUrl!), settleMs: 0 } }
+  })
+  const atRelay = (messageId: string) => relaySink!.mails().filter((mail) => mail.messageId === messageId).length
+  /** What a worker SIGKILLed between committing 'sending' and the relay's answer leaves in the send log. */
+  const killedWhileSending = async (input: SendCampaignEmailInput) => {
+    const messageId = `<${input.enrolmentId}.${input.nodeId}.${input.visit}@test.example>`
+    await system.sql`
+      insert into messages (account_id, enrolment_id, contact_id, campaign_id, node_id, visit, message_id, template, status, attempts)
+      values (${input.accountId}, ${input.enrolmentId}, ${input.contactId}, ${campaignId}, ${input.nodeId}, ${input.visit}, ${messageId}, 'onboarding-welcome', 'sending', 1)`
+    return messageId
+  }
+  /** The copy the killed attempt got through: the relay took its final "." and answered into a dead socket. */
+  const deliveredByKilledAttempt = (messageId: string, to: string) =>
+    nodemailer.createTransport(relaySink!.url).sendMail({ from: 'kessler@test.example', to, subject: 'Willkommen', text: 'the killed attempt', messageId })
+
+  it('records the mail sent when the relay accepted it before the worker died, and does not send it again', async () => {
+    const input = await enrolment('jonas.becker@becker-maschinenbau.example')
+    const messageId = await killedWhileSending({ ...input, nodeId: 'settled-sent' })
+    await deliveredByKilledAttempt(messageId, 'jonas.becker@becker-maschinenbau.example')
+    const retry = await sendCampaignEmail(relayDeps, { ...input, nodeId: 'settled-sent' })
+    expect(retry).toEqual({ outcome: 'sent', messageId })
+    expect(atRelay(messageId)).toBe(1)
+    expect(await messageRow({ ...input, nodeId: 'settled-sent' })).toMatchObject({ status: 'sent', attempts: 1 })
+    const [row] = await system.sql`select smtp_response, sending_at, sent_at from messages where message_id = ${messageId}`
+    expect(row!.smtp_response).toMatch(/^reconciled: the relay has accepted/)
+    expect(row!.sending_at).not.toBeNull()
+  })
+
+  it('sends the mail once when the relay never accepted it (the worker died before the relay took the final ".")', async () => {
+    const input = await enrolment('lucia.fernandez@fernandez-metal.example')
+    const messageId = await killedWhileSending({ ...input, nodeId: 'settled-resend' })
+    const retry = await sendCampaignEmail(relayDeps, { ...input, nodeId: 'settled-resend' })
+    expect(retry).toEqual({ outcome: 'sent', messageId })
+    await relaySink!.waitFor((mail) => mail.messageId === messageId)
+    expect(atRelay(messageId)).toBe(1)
+    expect(await messageRow({ ...input, nodeId: 'settled-resend' })).toMatchObject({ status: 'sent', attempts: 2 })
+    // A later retry (the activity's answer lost) finds it sent.
+    expect(await sendCampaignEmail(relayDeps, { ...input, nodeId: 'settled-resend' })).toEqual({ outcome: 'sent', messageId })
+    expect(atRelay(messageId)).toBe(1)
+  })
+
+  it('asks the relay only once an attempt still alive must have had its answer, so its late copy is not doubled', async () => {
+    const input = await enrolment('julien.martin@martin-mecanique.example')
+    const messageId = await killedWhileSending({ ...input, nodeId: 'settled-late' })
+    // The retry starts while the earlier attempt (not dead after all, only slow) is still delivering its copy.
+    const retry = sendCampaignEmail({ ...relayDeps, relay: { ...relayDeps.relay!, settleMs: 4_000 } }, { ...input, nodeId: 'settled-late' })
+    await deliveredByKilledAttempt(messageId, 'julien.martin@martin-mecanique.example')
+    expect(await retry).toEqual({ outcome: 'sent', messageId })
+    expect(atRelay(messageId)).toBe(1)
+  })
+
+  it('leaves a mail whose answer was lost after the final "." to be settled by the retry, which sends it once', async () => {
+    const flaky = await smtpThatHangsUpAfterData()
+    const input = await enrolment('giulia.bianchi@bianchi-stampi.example')
+    const input2 = { ...input, nodeId: 'settled-hangup' }
+    await expect(sendCampaignEmail({ ...relayDeps, mailer: nodemailer.createTransport(flaky.url) }, input2)).rejects.toMatchObject({ type: 'RelayAnswerLost' })
+    expect((await messageRow(input2))!.status).toBe('sending')
+    // The relay here is the sink: it never got this message, so the retry sends it.
+    const retry = await sendCampaignEmail(relayDeps, input2)
+    expect(retry.outcome).toBe('sent')
+    expect(atRelay(retry.messageId)).toBe(1)
+    expect(await messageRow(input2)).toMatchObject({ status: 'sent', attempts: 2, reason: 'reconciled: the relay never accepted the interrupted attempt; sent again' })
+    flaky.server.close()
   })
 })

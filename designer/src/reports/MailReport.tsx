@@ -9,9 +9,11 @@ export function MailReport({ api, filter, onCsv }: { api: ReportsApi; filter: Re
   const { t, locale } = useReportT()
   const [mails, setMails] = useState<MailRow[] | null>(null)
   const [open, setOpen] = useState<MailRow | null>(null)
+  const [next, setNext] = useState<string | null>(null)
   useEffect(() => {
-    api.mail(filter).then((r) => setMails(r.mails), () => setMails([]))
+    api.mail(filter).then((r) => { setMails(r.mails); setNext(r.next) }, () => setMails([]))
   }, [api, filter])
+  const more = () => next && api.mail(filter, next).then((r) => { setMails((before) => [...(before ?? []), ...r.mails]); setNext(r.next) })
   return (
     <section className="reports__section" aria-label={t('mail')}>
       <h2>{t('mail')}<button type="button" className="button reports__csv" onClick={() => onCsv('reports/mail')}>{t('exportCsv')}</button></h2>
@@ -33,6 +35,7 @@ export function MailReport({ api, filter, onCsv }: { api: ReportsApi; filter: Re
               ))}
             </tbody>
           </table>
+          {next && <button type="button" className="button" data-testid="mail-more" onClick={() => void more()}>{t('moreMails')}</button>}
         </div>
       )}
       {open && <MailDetailView api={api} filter={filter} mail={open} onCsv={onCsv} />}

@@ -114,7 +114,8 @@ export function createReportsApi(token: string | null) {
     attribution: (f: ReportFilter) => get<Attribution>('attribution', f),
     trends: (f: ReportFilter) => get<{ series: TrendPoint[] }>('trends', f, { granularity: 'month' }),
     salesCycle: (f: ReportFilter) => get<SalesCycle>('sales-cycle', f),
-    mail: (f: ReportFilter) => get<{ mails: MailRow[] }>('mail', f),
+    // A page of mails; `next` names the page after it (null: the last).
+    mail: (f: ReportFilter, after?: string) => get<{ mails: MailRow[]; next: string | null }>('mail', f, after ? { after } : undefined),
     mailDetail: (f: ReportFilter, mailKey: string, template: string) => get<MailDetail>('mail/detail', f, { mailKey, template }),
     drill: (f: ReportFilter, stage: DrillStage, campaign?: string) =>
       get<{ contacts?: Record<string, unknown>[]; opportunities?: Record<string, unknown>[] }>('drill', campaign ? { ...f, campaign } : f, { stage }),

@@ -1,0 +1,450 @@
+import { ApplicationFailure } from '@temporalio/activity'
+import type { Sql } from 'postgres'
+import { addRecipients, audience, cancelQueuedRecipients, mailingProgress, moveMailingStatus, nextDueAt, segmentFilterOf, type MailingProgress } from '../db/mailings'
+import { resolveTimeZone } from '../engine/nodes/contact-facts'
+import type { SendWindow } from '../engine/nodes/zoned-time'
+import { buildMailingMessage, type DkimKey } from '../mailings/mail-builder'
+import { nextInWindows, type MailingContent, type MailingSchedule } from '../mailings/model'
+import type { RelayPool } from '../mailings/relay-pool'
+import { mailingTemplates, recipientLocale, renderMailing, type MailingRenderDeps } from '../mailings/render'
+import { verpAddress } from '../mailings/verp'
+import { startHeartbeat } from './activity-context'
+import { microBatch } from './micro-batch'
+import type { TrackingPayload, UnsubscribePayload } from './send-campaign-email'
+import type { TokenSigner } from './tokens'
+
+export interface MailingSendDeps extends MailingRenderDeps {
+  sql: Sql
+  /**
+   * The same database with synchronous_commit off, for writes whose loss in a database crash is safe to
+   * repeat (pending rows, "sent" marks, settled recipients: a lost one is looked at again, never resent).
+   * The "sending" mark always commits durably. Defaults to `sql`.
+   */
+  relaxedSql?: Sql
+  tokens: TokenSigner
+  publicUrl: string
+  mailDomain: string
+  relay: RelayPool
+  dkim: DkimKey | null
+  /** Signs VERP return paths. */
+  verpSecret: string
+  /** Recipients handled per round (one claim, one render of the templates, one bulk insert). */
+  batchSize?: number
+  /** How long one activity keeps sending before it reports back to the workflow (ms). */
+  activityBudgetMs?: number
+  /** A transient refusal (4xx, no connection) is tried again this much later (ms). */
+  retryAfterMs?: number
+}
+
+/** What a mailing's links carry: a click or open is recorded against the mailing and the mail. */
+export interface MailingTrackingPayload extends TrackingPayload {
+  l: string // mailing
+}
+
+export interface WebVersionPayload {
+  a: string
+  c: string
+  l: string
+  m: string
+}
+
+/** RFC 2919 List-ID: the mailing's name as an ASCII phrase (accents dropped) and the subsidiary's list id. */
+export const listId = (name: string, code: string, domain: string) =>
+  `"${name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '').slice(0, 100)}" <mailings.${code.toLowerCase()}.${domain}>`
+
+export const mailingMessageId = (mailingId: string, contactId: string, mailDomain: string) => `<mailing.${mailingId}.${contactId}@${mailDomain}>`
+
+interface MailingForSend {
+  id: string
+  account_id: string
+  name: string
+  status: string
+  content: MailingContent
+  schedule: MailingSchedule | null
+  subsidiary_id: string
+  send_at: Date | null
+  code: string
+  locale: string
+  subsidiary_name: string
+  sender_name: string
+  sender_email: string
+  sender_domain: string | null
+  subsidiary_time_zone: string | null
+  frequency_cap_per_week: number
+  send_window: SendWindow | null
+  segment_id: string | null
+}
+
+async function loadMailing(sql: Sql, mailingId: string): Promise<MailingForSend> {
+  const [row] = await sql<MailingForSend[]>`
+    select m.id, m.account_id, m.name, m.status, m.content, m.schedule, m.subsidiary_id, m.send_at, m.segment_id,
+           s.code, s.locale, s.name as subsidiary_name, s.sender_name, s.sender_email, s.sender_domain, s.time_zone as subsidiary_time_zone,
+           a.frequency_cap_per_week, a.send_window
+    from mailings m join subsidiaries s on s.id = m.subsidiary_id join accounts a on a.id = m.account_id
+    where m.id = ${mailingId}`
+  if (!row) throw ApplicationFailure.nonRetryable(`mailing ${mailingId} no longer exists`, 'MailingGone')
+  return row
+}
+
+/** The domain a subsidiary's mail comes from: its sender domain, else that of its sender address. */
+export const senderDomain = (row: { sender_domain: string | null; sender_email: string }) => row.sender_domain ?? row.sender_email.slice(row.sender_email.lastIndexOf('@') + 1)
+
+interface Candidate {
+  contact_id: string
+  email: string
+  first_name: string | null
+  last_name: string | null
+  salutation: 'mr' | 'ms' | 'none' | null
+  company: string | null
+  attributes: Record<string, unknown>
+  locale: string | null
+  consent_status: string
+  undeliverable_at: Date | null
+  message_row_id: string | null
+  message_status: string | null
+}
+
+export interface MailingRound {
+  /** The mailing's status when the round ended: the workflow stops sending unless it is "sending". */
+  status: string
+  handled: number
+  progress: MailingProgress
+  /** When the next queued recipient is due (ISO), null when nobody is queued. */
+  nextDueAt: string | null
+}
+
+export function createMailingActivities(deps: MailingSendDeps) {
+  const { sql } = deps
+  const batchSize = deps.batchSize ?? 500
+  const budgetMs = deps.activityBudgetMs ?? 30_000
+  const retryAfterMs = deps.retryAfterMs ?? 60_000
+
+  // The moment the relay takes the envelope, the mail is marked "sending" (see relay-pool.ts): rows of
+  // many connections in one statement. Only a row still pending (or failed before) may be taken, and only
+  // while the contact's consent stands and the address is deliverable: read in the same statement, at
+  // the last moment before the body leaves (an unsubscribe a second earlier stops the mail).
+  const markSending = microBatch(async (items: { id: string; subject: string; locale: string; pins: unknown }[]) => {
+    const taken = await sql<{ id: string }[]>`
+      update messages m set status = 'sending', attempts = attempts + 1, subject = v.subject, locale = v.locale, render_pins = v.pins::jsonb
+      from (select unnest(${items.map((i) => i.id)}::uuid[]) as id, unnest(${items.map((i) => i.subject)}::text[]) as subject,
+                   unnest(${items.map((i) => i.locale)}::text[]) as locale, unnest(${items.map((i) => JSON.stringify(i.pins))}::text[]) as pins) v,
+           contacts c
+      where m.id = v.id and m.status in ('pending', 'failed') and c.id = m.contact_id and c.consent_status = 'granted' and c.undeliverable_at is null
+      returning m.id`
+    const ids = new Set(taken.map((row) => row.id))
+    return items.map((item) => ids.has(item.id))
+  })
+  const relaxed = deps.relaxedSql ?? sql
+  const markSent = microBatch(async (items: { id: string; response: string }[]) => {
+    await relaxed`
+      update messages m set status = 'sent', sent_at = now(), smtp_response = v.response
+      from (select unnest(${items.map((i) => i.id)}::uuid[]) as id, unnest(${items.map((i) => i.response)}::text[]) as response) v
+      where m.id = v.id`
+    return items.map(() => true)
+  })
+
+  return {
+    /**
+     * Fixes who a mailing goes to (the subsidiary's contacts in its segment) and when each mail is due:
+     * the send time, moved into the account's quiet hours and the mailing's window on each recipient's
+     * clock. Side effects: mailing_recipients rows (key: mailing + contact; repeating adds nobody twice)
+     * and the mailing's status scheduled → sending.
+     */
+    async prepareMailingRecipients(input: { mailingId: string }): Promise<{ recipients: number }> {
+      const mailing = await loadMailing(sql, input.mailingId)
+      if (mailing.status === 'scheduled') await moveMailingStatus(sql, mailing.id, ['scheduled'], 'sending')
+      const contacts = await audience(sql, mailing, await segmentFilterOf(sql, mailing.account_id, mailing.segment_id))
+      const start = Math.max(Date.now(), mailing.send_at?.getTime() ?? 0)
+      const windows = [mailing.send_window, mailing.schedule?.mode === 'recipient_window' ? mailing.schedule.window : null].filter((w): w is SendWindow => !!w)
+      const zones = new Map<string, number>()
+      const rows = contacts.map((contact) => {
+        if (!windows.length) return { contactId: contact.id, dueAt: new Date(start) }
+        const zone = resolveTimeZone(contact.time_zone, mailing.subsidiary_time_zone)
+        let due = zones.get(zone)
+        if (due === undefined) zones.set(zone, (due = nextInWindows(start, zone, windows)))
+        return { contactId: contact.id, dueAt: new Date(due) }
+      })
+      await addRecipients(sql, mailing.id, mailing.account_id, rows)
+      return { recipients: rows.length }
+    },
+
+    /**
+     * Sends the mailing to its due recipients, round after round, for up to the activity budget.
+     * Side effects: per recipient one `messages` row (idempotency key: mailing + contact; the Message-ID
+     * too) and at most one SMTP transaction; recipients without consent, undeliverable or over the
+     * frequency cap are recorded as suppressed. Safe to repeat after a crash (see markSending).
+     */
+    async sendMailingRound(input: { mailingId: string }): Promise<MailingRound> {
+      const stopHeartbeat = startHeartbeat()
+      const started = Date.now()
+      let handled = 0
+      let mailing = await loadMailing(sql, input.mailingId)
+      try {
+        // Pipelined: while one batch is delivered, the next is claimed (its send log rows written), so the
+        // relay's connections never wait for the database between batches.
+        let batch = mailing.status === 'sending' ? await prepareBatch(mailing, []) : null
+        while (batch && batch.size > 0) {
+          const current = batch
+          const more = Date.now() - started < budgetMs
+          const following = more ? prepareBatch(mailing, current.contactIds) : Promise.resolve(null)
+          await deliverBatch(mailing, current)
+          handled += current.size
+          batch = await following
+          mailing = await loadMailing(sql, input.mailingId)
+          // Paused or cancelled meanwhile: the claimed batch stays queued (its rows pending) for later.
+          if (mailing.status !== 'sending') break
+        }
+      } finally {
+        stopHeartbeat()
+      }
+      const next = await nextDueAt(sql, mailing.id)
+      return { status: mailing.status, handled, progress: await mailingProgress(sql, mailing.id), nextDueAt: next?.toISOString() ?? null }
+    },
+
+    /** Ends a mailing: sent when nobody is queued any more; a cancelled one drops its queue. Side effects: status and counts. */
+    async finishMailing(input: { mailingId: string; cancelled: boolean }): Promise<MailingProgress> {
+      if (input.cancelled) await cancelQueuedRecipients(sql, input.mailingId)
+      else await moveMailingStatus(sql, input.mailingId, ['sending', 'scheduled'], 'sent')
+      return mailingProgress(sql, input.mailingId)
+    },
+  }
+
+  interface Batch {
+    size: number
+    contactIds: string[]
+    toSend: { candidate: Candidate; rowId: string }[]
+  }
+
+  /** Claims the next due recipients (not those still being delivered): settles the ones already handled, writes send log rows for the rest. */
+  async function prepareBatch(mailing: MailingForSend, inFlight: string[]): Promise<Batch> {
+    const candidates = await sql<Candidate[]>`
+      select r.contact_id, c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.locale, c.consent_status, c.undeliverable_at,
+             msg.id as message_row_id, msg.status as message_status
+      from mailing_recipients r
+      join contacts c on c.id = r.contact_id
+      left join messages msg on msg.mailing_id = r.mailing_id and msg.contact_id = r.contact_id
+      where r.mailing_id = ${mailing.id} and r.status = 'queued' and r.due_at <= now() and r.contact_id <> all(${inFlight}::uuid[])
+      order by r.due_at limit ${batchSize}`
+    const done: string[] = []
+    const toSend: Batch['toSend'] = []
+    const fresh: Candidate[] = []
+    const becameUnknown: string[] = []
+    for (const candidate of candidates) {
+      switch (candidate.message_status) {
+        case null:
+          fresh.push(candidate)
+          break
+        case 'pending':
+        case 'failed':
+          // Never handed its body to the relay (see markSending): sending it now cannot make a second copy.
+          toSend.push({ candidate, rowId: candidate.message_row_id! })
+          break
+        case 'sending':
+          // An attempt died after the relay took the envelope and the body was on its way: it has most
+          // likely arrived, and a second copy would be worse than the small chance it did not.
+          becameUnknown.push(candidate.message_row_id!)
+          done.push(candidate.contact_id)
+          break
+        default:
+          done.push(candidate.contact_id)
+      }
+    }
+    if (becameUnknown.length) {
+      await sql`update messages set status = 'unknown', reason = 'the worker stopped while the relay was receiving it' where id = any(${becameUnknown}::uuid[]) and status = 'sending'`
+    }
+    if (fresh.length) toSend.push(...(await claim(mailing, fresh, done)))
+    await settle(mailing.id, done)
+    return { size: candidates.length, contactIds: toSend.map((item) => item.candidate.contact_id), toSend }
+  }
+
+  async function settle(mailingId: string, contactIds: string[]) {
+    if (contactIds.length) await relaxed`update mailing_recipients set status = 'done' where mailing_id = ${mailingId} and contact_id = any(${contactIds}::uuid[]) and status = 'queued'`
+  }
+
+  /** Renders and sends a batch over the relay's connections, a few mails ahead of each connection (not the whole batch at once). */
+  async function deliverBatch(mailing: MailingForSend, batch: Batch): Promise<void> {
+    if (!batch.toSend.length) return
+    const { set, pins } = await mailingTemplates(deps, mailing)
+    const domain = senderDomain(mailing)
+    const retryLater: string[] = []
+    let done: string[] = []
+    let next = 0
+    const lane = async () => {
+      while (next < batch.toSend.length) {
+        const { candidate, rowId } = batch.toSend[next++]!
+        const outcome = await deliver(mailing, set, pins, domain, candidate, rowId)
+        if (outcome === 'retry') retryLater.push(candidate.contact_id)
+        else done.push(candidate.contact_id)
+        // Settled in small groups, so the progress bar moves while a batch is on its way.
+        if (done.length >= 50) {
+          const group = done
+          done = []
+          await settle(mailing.id, group)
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.max(1, deps.relay.limits.maxConnections * 2) }, lane))
+    await settle(mailing.id, done)
+    if (retryLater.length) {
+      await sql`update mailing_recipients set due_at = now() + ${retryAfterMs} * interval '1 millisecond'
+        where mailing_id = ${mailing.id} and contact_id = any(${retryLater}::uuid[])`
+    }
+  }
+
+  /**
+   * The send log rows for recipients seen for the first time: suppressed (no consent, undeliverable,
+   * over the frequency cap) or pending. Consent is read here, moments before the mail leaves. The
+   * contacts are locked as the campaign send path locks them, so the weekly cap holds across both.
+   */
+  async function claim(mailing: MailingForSend, fresh: Candidate[], done: string[]): Promise<{ candidate: Candidate; rowId: string }[]> {
+    const template = `mailing:${mailing.id}`
+    return sql.begin(async (sql) => {
+      const ids = fresh.map((c) => c.contact_id)
+      const locked = await sql<{ id: string; consent_status: string; undeliverable_at: Date | null }[]>`
+        select id, consent_status, undeliverable_at from contacts where id = any(${ids}::uuid[]) order by id for update`
+      const now = new Map(locked.map((row) => [row.id, row]))
+      const recent = await sql<{ contact_id: string; n: number }[]>`
+        select contact_id, count(*)::int as n from messages
+        where contact_id = any(${ids}::uuid[]) and status in ('pending', 'sending', 'sent', 'unknown') and created_at > now() - interval '7 days'
+        group by contact_id`
+      const counts = new Map(recent.map((row) => [row.contact_id, row.n]))
+      const suppressed: { contact: string; email: string; reason: string }[] = []
+      const sendable: Candidate[] = []
+      for (const candidate of fresh) {
+        const current = now.get(candidate.contact_id)
+        const reason = !current || current.consent_status !== 'granted'
+          ? `no_consent: consent is ${current?.consent_status ?? 'gone'}`
+          : current.undeliverable_at
+            ? 'undeliverable: the address bounced'
+            : (counts.get(candidate.contact_id) ?? 0) >= mailing.frequency_cap_per_week
+              ? `frequency_cap: ${mailing.frequency_cap_per_week} mails in the last 7 days`
+              : null
+        if (reason) suppressed.push({ contact: candidate.contact_id, email: candidate.email, reason })
+        else sendable.push(candidate)
+      }
+      if (suppressed.length) {
+        await sql`
+          insert into messages (account_id, mailing_id, contact_id, message_id, template, recipient, status, reason)
+          select ${mailing.account_id}, ${mailing.id}, v.contact, v.message_id, ${template}, v.email, 'suppressed', v.reason
+          from (select unnest(${suppressed.map((s) => s.contact)}::uuid[]) as contact, unnest(${suppressed.map((s) => mailingMessageId(mailing.id, s.contact, deps.mailDomain))}::text[]) as message_id,
+                       unnest(${suppressed.map((s) => s.email)}::text[]) as email, unnest(${suppressed.map((s) => s.reason)}::text[]) as reason) v
+          on conflict do nothing`
+        done.push(...suppressed.map((s) => s.contact))
+      }
+      if (!sendable.length) return []
+      const rows = await sql<{ id: string; contact_id: string }[]>`
+        insert into messages (account_id, mailing_id, contact_id, message_id, template, recipient)
+        select ${mailing.account_id}, ${mailing.id}, v.contact, v.message_id, ${template}, v.email
+        from (select unnest(${sendable.map((c) => c.contact_id)}::uuid[]) as contact, unnest(${sendable.map((c) => mailingMessageId(mailing.id, c.contact_id, deps.mailDomain))}::text[]) as message_id,
+                     unnest(${sendable.map((c) => c.email)}::text[]) as email) v
+        on conflict do nothing
+        returning id, contact_id`
+      const byContact = new Map(rows.map((row) => [row.contact_id, row.id]))
+      return sendable.filter((c) => byContact.has(c.contact_id)).map((candidate) => ({ candidate, rowId: byContact.get(candidate.contact_id)! }))
+    })
+  }
+
+  async function deliver(
+    mailing: MailingForSend,
+    set: Awaited<ReturnType<typeof mailingTemplates>>['set'],
+    pins: Record<string, number>,
+    domain: string,
+    candidate: Candidate,
+    rowId: string,
+  ): Promise<'done' | 'retry'> {
+    const messageId = mailingMessageId(mailing.id, candidate.contact_id, deps.mailDomain)
+    const a = mailing.account_id
+    const c = candidate.contact_id
+    const tracking: MailingTrackingPayload = { a, c, e: '', p: '', n: '', m: messageId, l: mailing.id }
+    const unsubscribeUrl = `${deps.publicUrl}/u/${deps.tokens.sign('unsubscribe', { a, c, m: messageId } satisfies UnsubscribePayload)}`
+    const locale = recipientLocale(mailing.content, mailing.locale, candidate.locale)
+    let message: Buffer
+    let subject: string
+    let renderedLocale: string
+    try {
+      const mail = await renderMailing(
+        deps.renderer,
+        set,
+        mailing,
+        { code: mailing.code, locale: mailing.locale, name: mailing.subsidiary_name },
+        { email: candidate.email, firstName: candidate.first_name, lastName: candidate.last_name, salutation: candidate.salutation, company: candidate.company, attributes: candidate.attributes },
+        {
+          locale,
+          trackLink: (url, tag) => `${deps.publicUrl}/t/c/${deps.tokens.sign('click', { ...tracking, u: url, ...(tag ? { g: tag } : {}) })}`,
+          openPixelUrl: `${deps.publicUrl}/t/o/${deps.tokens.sign('open', tracking)}`,
+          unsubscribeUrl,
+          webVersionUrl: `${deps.publicUrl}/m/${deps.tokens.sign('web_version', { a, c, l: mailing.id, m: messageId } satisfies WebVersionPayload)}`,
+        },
+      )
+      subject = mail.subject
+      renderedLocale = mail.locale
+      message = await buildMailingMessage(
+        {
+          from: { name: mailing.sender_name, address: mailing.sender_email },
+          to: candidate.email,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          messageId,
+          returnPath: verpAddress(deps.verpSecret, rowId, domain),
+          unsubscribeUrl,
+          listId: listId(mailing.name, mailing.code, domain),
+          dkimDomain: domain,
+        },
+        deps.dkim,
+      )
+    } catch (error) {
+      // A mailing that cannot render (a global block broken meanwhile) fails for everyone: not sent, retried later.
+      await sql`update messages set status = 'failed', reason = ${`render: ${(error as Error).message}`} where id = ${rowId} and status = 'pending'`
+      return 'retry'
+    }
+    let mayGo = false
+    let withheld = false
+    const result = await deps.relay.deliver({
+      from: verpAddress(deps.verpSecret, rowId, domain),
+      to: candidate.email,
+      message,
+      beforeBody: async () => {
+        mayGo = await markSending({ id: rowId, subject, locale: renderedLocale, pins })
+        if (mayGo) return
+        // Consent gone, or another attempt holds this row (a stale activity still running): not sent.
+        const [row] = await sql<{ status: string }[]>`select status from messages where id = ${rowId}`
+        withheld = row?.status === 'pending' || row?.status === 'failed'
+        throw new Error(withheld ? 'consent withdrawn before the mail left' : 'the mail is being sent by another attempt')
+      },
+    })
+    if (result.ok) {
+      await markSent({ id: rowId, response: result.response ?? '' })
+      return 'done'
+    }
+    const error = result.error!
+    const reason = error.message ?? String(error)
+    if (!mayGo && withheld) {
+      // Consent withdrawn (or the address bounced) since the batch was claimed: recorded, never sent.
+      await sql`update messages set status = 'suppressed', reason = 'no_consent: withdrawn before the mail left' where id = ${rowId} and status in ('pending', 'failed')`
+      return 'done'
+    }
+    if (!mayGo) {
+      // Nothing of the body left: the row is still pending (or failed) and the recipient stays queued.
+      await sql`update messages set status = 'failed', reason = ${reason} where id = ${rowId} and status in ('pending', 'failed')`
+      return typeof error.responseCode === 'number' && error.responseCode >= 500 ? (await rejectFor(rowId, reason), 'done') : 'retry'
+    }
+    if (typeof error.responseCode === 'number' && error.responseCode >= 500) {
+      await rejectFor(rowId, reason)
+      return 'done'
+    }
+    if (typeof error.responseCode === 'number' || !result.bodyHandedOver) {
+      await sql`update messages set status = 'failed', reason = ${reason} where id = ${rowId}`
+      return 'retry'
+    }
+    await sql`update messages set status = 'unknown', reason = ${reason} where id = ${rowId}`
+    return 'done'
+  }
+
+  async function rejectFor(rowId: string, reason: string) {
+    // The relay refused for good (unknown mailbox, policy): the same mail would only be refused again.
+    await sql`update messages set status = 'failed', reason = ${`rejected: ${reason}`} where id = ${rowId}`
+  }
+}
+
+export type MailingActivities = ReturnType<typeof createMailingActivities>

@@ -1,0 +1,142 @@
+import nodemailer from 'nodemailer'
+import type { BenchSystem } from './infra'
+import { cpuMeter, formatNumber, inFlight, now, perSecond, pollUntil } from './measure'
+
+// One mailing to N recipients into the SMTP sink, against raw pooled nodemailer sending the same mail
+// (the product's rendered HTML and text) N times into the same sink, with as many connections as the
+// product's relay pool. The product's figure includes everything from "schedule" to the last mail:
+// fixing the recipients, consent and cap checks, the send log rows, rendering, MIME, SMTP.
+
+export interface MailingBenchResult {
+  recipients: number
+  connections: number
+  product: { mailsPerSecond: number; ms: number; sent: number; cpu: number; peakRssMb: number; peakHeapMb: number }
+  raw: { mailsPerSecond: number; ms: number; sent: number; cpu: number; peakRssMb: number; peakHeapMb: number }
+  ratio: number
+  compiles: { before: number; after: number }
+}
+
+function memoryMeter() {
+  let rss = 0
+  let heap = 0
+  const sample = () => {
+    const usage = process.memoryUsage()
+    rss = Math.max(rss, usage.rss)
+    heap = Math.max(heap, usage.heapUsed)
+  }
+  const timer = setInterval(sample, 250)
+  sample()
+  return { stop: () => (clearInterval(timer), sample(), { peakRssMb: Math.round(rss / 2 ** 20), peakHeapMb: Math.round(heap / 2 ** 20) }) }
+}
+
+export async function runMailing(bench: BenchSystem, options: { recipients: number; log: (message: string) => void }): Promise<MailingBenchResult> {
+  const { system } = bench
+  const sink = system.sink!
+  const [fr] = await system.sql<{ id: string; account_id: string }[]>`select id, account_id from subsidiaries where code = 'FR'`
+  options.log(`mailing: adding ${formatNumber(options.recipients)} FR contacts with consent`)
+  await system.sql`
+    insert into contacts (account_id, subsidiary_id, email, first_name, last_name, salutation, company, consent_status, tags)
+    select ${fr!.account_id}, ${fr!.id}, 'lecteur' || n || '@bench-lecteurs.example', 'Prénom' || n, 'Nom' || n, case when n % 2 = 0 then 'ms' else 'mr' end, 'Société ' || n, 'granted', '{bench}'
+    from generate_series(1, ${options.recipients}) n`
+  // A campaign-free account: no quiet hours, a cap the benchmark does not reach.
+  const segment = await bench.api('/api/segments', { body: { name: 'Bench readers', filter: { match: 'all', rules: [{ kind: 'tag', tag: 'bench', operator: 'has' }] } } })
+  const created = await bench.api('/api/mailings', {
+    body: {
+      name: 'Lettre d’information',
+      subsidiary: 'FR',
+      segmentId: segment.body.id,
+      content: {
+        subject: { fr: 'Nouveautés pour {{ contact.company }}' },
+        preheader: { fr: 'Le HydroStat 3000 est là' },
+        blocks: [
+          { kind: 'local', id: 'intro', body: { fr: '<mj-text>Bonjour {{ contact.firstName }}, voici nos <a href="https://www.kessler-hydraulik.example/fr/nouveautes?mt_tag=news">nouveautés</a>.</mj-text>' } },
+          { kind: 'global', block: 'product-news-hydrostat-3000' },
+        ],
+      },
+    },
+  })
+  if (created.status !== 201) throw new Error(`mailing not created: ${JSON.stringify(created.body)}`)
+  const id = created.body.id as string
+  const preview = await bench.api(`/api/mailings/${id}/preview`, { body: {} })
+  // The product relay pool's default (SMTP_MAX_CONNECTIONS), which the benchmark system runs with.
+  const connections = 5
+
+  // The raw tool: pooled nodemailer, the same connections, the same mail.
+  options.log(`mailing: raw pooled nodemailer, ${formatNumber(options.recipients)} mails over ${connections} connections`)
+  const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, pool: true, maxConnections: connections, maxMessages: Infinity })
+  const seqAtRawStart = sink.mails().at(-1)?.seq ?? 0
+  const rawCpu = cpuMeter()
+  const rawMemory = memoryMeter()
+  const rawStart = now()
+  await inFlight(options.recipients, connections * 20, async (index) => {
+    await mailer.sendMail({
+      from: { name: 'Kessler Hydraulique', address: 'news@fr.kessler-hydraulik.example' },
+      to: `lecteur${index}@bench-lecteurs.example`,
+      subject: preview.body.subject,
+      html: preview.body.html,
+      text: preview.body.text,
+      headers: { 'List-Unsubscribe': '<https://example.invalid/u/x>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    })
+  })
+  const rawMs = now() - rawStart
+  const rawBusy = rawCpu.busy()
+  const rawMem = rawMemory.stop()
+  mailer.close()
+  const rawSent = (sink.mails().at(-1)?.seq ?? 0) - seqAtRawStart
+  options.log(`mailing: raw ${formatNumber(perSecond(rawSent, rawMs))} mails/s (${formatNumber(rawMs / 1000)} s), peak RSS ${rawMem.peakRssMb} MB`)
+
+  // The product: one mailing, scheduled now, until the last recipient is done.
+  const compilesBefore = system.renderer.stats().mjmlCompilations
+  const productCpu = cpuMeter()
+  const productMemory = memoryMeter()
+  const productStart = now()
+  const scheduled = await bench.api(`/api/mailings/${id}/schedule`, { body: { mode: 'now' } })
+  if (scheduled.status !== 202) throw new Error(`mailing not scheduled: ${JSON.stringify(scheduled.body)}`)
+  const { value, finished } = await pollUntil({
+    read: async () => (await bench.api(`/api/mailings/${id}/progress`)).body as { status: string; sent: number; remaining: number; total: number; failed: number },
+    done: (progress) => progress.status === 'sent',
+    describe: (progress) => `mailing: ${formatNumber(progress.sent)} sent, ${formatNumber(progress.remaining)} remaining, ${formatNumber(progress.failed)} failed`,
+    log: options.log,
+    // Once a second: the progress query reads every recipient, and polling must not slow what it measures.
+    intervalMs: 1_000,
+    maxPolls: 60 * 60,
+    reportMs: 10_000,
+  })
+  const productMs = now() - productStart
+  const productBusy = productCpu.busy()
+  const productMem = productMemory.stop()
+  if (!finished) throw new Error(`the mailing did not finish within 60 minutes: ${JSON.stringify(value)}`)
+  const product = { mailsPerSecond: perSecond(value.sent, productMs), ms: productMs, sent: value.sent, cpu: productBusy, ...productMem }
+  const raw = { mailsPerSecond: perSecond(rawSent, rawMs), ms: rawMs, sent: rawSent, cpu: rawBusy, ...rawMem }
+  options.log(`mailing: product ${formatNumber(product.mailsPerSecond)} mails/s (${formatNumber(productMs / 1000)} s, ${formatNumber(value.sent)} sent), peak RSS ${productMem.peakRssMb} MB; ${formatNumber(product.mailsPerSecond / raw.mailsPerSecond)}× raw`)
+  return {
+    recipients: options.recipients,
+    connections,
+    product,
+    raw,
+    ratio: product.mailsPerSecond / raw.mailsPerSecond,
+    compiles: { before: compilesBefore, after: system.renderer.stats().mjmlCompilations },
+  }
+}
+
+export function mailingRows(result: MailingBenchResult): { benchmark: string; measure: string; product: string; raw: string; ratio: string; cpu: string }[] {
+  const label = `mailing (${formatNumber(result.recipients)} recipients, ${result.connections} connections)`
+  return [
+    {
+      benchmark: label,
+      measure: 'mails/s into the sink vs pooled nodemailer',
+      product: `${formatNumber(result.product.mailsPerSecond)} (${formatNumber(result.product.ms / 1000)} s)`,
+      raw: `${formatNumber(result.raw.mailsPerSecond)} (${formatNumber(result.raw.ms / 1000)} s)`,
+      ratio: `${formatNumber(result.ratio)}×`,
+      cpu: `${Math.round(result.product.cpu * 100)}% / ${Math.round(result.raw.cpu * 100)}%`,
+    },
+    {
+      benchmark: label,
+      measure: 'peak RSS / heap MB (whole process)',
+      product: `${result.product.peakRssMb} / ${result.product.peakHeapMb}`,
+      raw: `${result.raw.peakRssMb} / ${result.raw.peakHeapMb}`,
+      ratio: '',
+      cpu: `MJML compiles ${result.compiles.after - result.compiles.before}`,
+    },
+  ]
+}

@@ -1,0 +1,93 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { wallClock } from '../../engine/nodes/zoned-time'
+import { artifact, launchChromium } from '../helpers/browser'
+import { startTestSystem, type TestSystem } from '../helpers/system'
+import { DEMO_PASSWORD } from '../../server/seed-people'
+
+// The mailing editor as the French subsidiary's marketer uses it, in French: compose from HQ's
+// product-news block and an own block, preview per language and sample contact, the checklist, a test
+// send, scheduling at a Paris time a few seconds ahead, and the progress view until every mail is in
+// the SMTP sink. Needs `npm run build:designer` first (`npm test` does it).
+
+let system: TestSystem
+let browser: Browser
+
+beforeAll(async () => {
+  system = await startTestSystem()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await system?.stop()
+})
+
+const previewText = (page: Page) => page.frameLocator('[data-testid="mailing-preview"]').locator('body').innerText()
+const parisTime = (ms: number) => {
+  const w = wallClock(ms, 'Europe/Paris')
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`
+}
+
+it('composes, checks, schedules and follows a French mailing', async () => {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } })
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  // Sophie Marchand, the French subsidiary's marketer (a seeded user), signs in; she chose French, so the
+  // designer speaks it.
+  await page.goto(system.baseUrl + '/')
+  await page.locator('input[name=email]').fill('sophie.marchand@fr.kessler-hydraulik.example')
+  await page.locator('input[name=password]').fill(DEMO_PASSWORD)
+  await page.locator('form[data-testid=sign-in] button[type=submit]').click()
+  await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 })
+  await page.goto(`${system.baseUrl}/?view=mailings`)
+
+  // Composing, in French: a new mailing for FR, HQ's product news and an own block.
+  await page.getByTestId('new-mailing-name').fill('Newsletter de décembre')
+  await expect.poll(() => page.getByTestId('new-mailing-subsidiary').inputValue()).toBe('FR')
+  await page.getByTestId('create-mailing').click()
+  await expect.poll(() => page.getByTestId('mailing-title').textContent()).toContain('Brouillon')
+  expect(await page.getByTestId('content-locale').inputValue()).toBe('fr')
+  await page.getByTestId('mailing-subject').fill('Nouveautés de décembre, {{ contact.firstName }}')
+  await page.getByTestId('mailing-preheader').fill('Le HydroStat 3000 est arrivé')
+  await page.getByTestId('add-local-block').click()
+  await page.getByTestId('local-block-source').fill('<mj-text>Bonjour {{ contact.firstName }}, voici nos nouveautés de fin d’année.</mj-text>')
+  await page.getByTestId('add-global-block').selectOption('product-news-hydrostat-3000')
+  await expect.poll(() => page.getByTestId('mailing-block').count()).toBe(2)
+  await page.getByTestId('preview-contact').fill('claire.dupont@dupont-industrie.example')
+  await expect.poll(() => previewText(page), { timeout: 20_000 }).toContain('Bonjour Claire, voici nos nouveautés')
+  expect(await previewText(page)).toContain('Nouveau : HydroStat 3000')
+  expect(await page.getByTestId('preview-subject').textContent()).toBe('Nouveautés de décembre, Claire')
+  // The German preview of the same mailing: HQ's block in German, the own block not written in German yet.
+  await page.getByTestId('content-locale').selectOption('de')
+  await expect.poll(() => previewText(page), { timeout: 20_000 }).toContain('HydroStat 3000')
+  expect(await page.getByText('Pas encore rédigé dans cette langue').count()).toBe(1)
+  await page.getByTestId('content-locale').selectOption('fr')
+
+  // The checklist: the missing German texts, and who is left out.
+  await page.getByTestId('run-checklist').click()
+  await expect.poll(() => page.getByTestId('checklist-recipients').textContent(), { timeout: 30_000 }).toContain('3 destinataires sur 3 le recevront')
+  await page.screenshot({ path: artifact('mailing-compose.png'), fullPage: true })
+
+  // A test send arrives in the sink marked as a test.
+  await page.getByTestId('test-send-to').fill('amelie@fr.kessler-hydraulik.example')
+  await page.getByTestId('test-send').click()
+  const [test] = await system.sink!.waitFor((mail) => mail.to.includes('amelie@fr.kessler-hydraulik.example'), 1, 20_000)
+  expect(test!.subject).toBe('[TEST] Nouveautés de décembre, Claire')
+
+  // Scheduling at a Paris time a few seconds ahead.
+  await page.getByTestId('schedule-at').fill(parisTime(Date.now() + 8_000))
+  await page.screenshot({ path: artifact('mailing-schedule.png'), fullPage: true })
+  await page.getByTestId('schedule-mailing').click()
+  await expect.poll(() => page.getByTestId('mailing-notice').textContent(), { timeout: 15_000 }).toContain('Planifié pour le')
+  await expect.poll(() => page.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toMatch(/Planifié|Envoi en cours|Envoyé/)
+
+  // The progress view follows the mails into the sink.
+  const mails = await system.sink!.waitFor((mail) => mail.subject.startsWith('Nouveautés de décembre'), 3, 60_000)
+  expect(mails.map((mail) => mail.to[0]).sort()).toEqual(['claire.dupont@dupont-industrie.example', 'elodie.bernard@bernard-plasturgie.example', 'julien.martin@martin-mecanique.example'])
+  await expect.poll(() => page.getByTestId('progress-sent').textContent(), { timeout: 30_000 }).toBe('3')
+  await expect.poll(() => page.getByTestId('mailing-status').textContent(), { timeout: 30_000 }).toBe('Envoyé')
+  expect(await page.getByTestId('progress-remaining').textContent()).toBe('0')
+  await page.screenshot({ path: artifact('mailing-progress.png'), fullPage: true })
+  expect(errors, errors.join("\n")).toEqual([])
+})
