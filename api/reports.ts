@@ -30,7 +30,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
   const router = Router()
 
   /** The filter the caller may use, or an error already sent. */
-  async function filterOf(req: Request, res: Response, permission: 'reports.read' | 'reports.pipeline' = 'reports.read'): Promise<{ who: Caller; q: Query; f: ReportFilter; names: Map<string, string> } | null> {
+  async function filterOf(req: Request, res: Response, permission: 'reports.read' | 'reports.pipeline' = 'reports.read'): Promise<{ who: Caller; q: Query; f: ReportFilter; names: Map<string, string>; kindOf: (id: string) => 'campaign' | 'mailing' } | null> {
     const who = caller(req)
     if (!may(who, permission)) {
       send(res, { status: 403, code: 'forbidden', message: 'sales reps see their own pipeline: GET /api/reports/pipeline' })
@@ -58,14 +58,18 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       }
       subsidiaryIds = [id]
     }
-    const campaigns = await sql<{ id: string; name: string }[]>`select id, name from campaigns where account_id = ${who.acc}`
+    // Mailings (issue 15) are credited beside the campaigns (migration 021_c) and named like them.
+    const campaigns = await sql<{ id: string; name: string; mailing: boolean }[]>`
+      select id, name, false as mailing from campaigns where account_id = ${who.acc}
+      union all select id, name, true from mailings where account_id = ${who.acc}`
     const names = new Map(campaigns.map((c) => [c.id, c.name]))
+    const mailings = new Set(campaigns.filter((c) => c.mailing).map((c) => c.id))
     names.set(NO_CAMPAIGN, '(no campaign)')
     if (q.campaign && !names.has(q.campaign)) {
       send(res, notFound('campaign'))
       return null
     }
-    return { who, q, f: { accountId: who.acc, from, to, subsidiaryIds, campaignId: q.campaign }, names }
+    return { who, q, f: { accountId: who.acc, from, to, subsidiaryIds, campaignId: q.campaign }, names, kindOf: (id) => (mailings.has(id) ? 'mailing' : 'campaign') }
   }
 
   const reply = (res: Response, q: Query, json: unknown, csv: () => { header: string[]; rows: unknown[][]; name: string }) => {
@@ -92,7 +96,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       revenue: t.revenue_cents / 100, production: t.production_cents / 100,
     })
     const campaigns = totals
-      .map((t) => ({ campaignId: t.campaign_id, name: names.get(t.campaign_id) ?? t.campaign_id, budget: budget.get(t.campaign_id) ?? null, ...figuresOf(t), kpis: campaignKpis(figuresOf(t)) }))
+      .map((t) => ({ campaignId: t.campaign_id, name: names.get(t.campaign_id) ?? t.campaign_id, kind: ctx.kindOf(t.campaign_id), budget: budget.get(t.campaign_id) ?? null, ...figuresOf(t), kpis: campaignKpis(figuresOf(t)) }))
       .sort((a, b) => b.revenue - a.revenue || b.mql - a.mql || a.name.localeCompare(b.name))
     const sum: CampaignFigures = { cost: 0, leads: 0, mql: 0, sal: 0, rejected: 0, sql: 0, opportunity: 0, won: 0, revenue: 0, production: 0 }
     for (const c of totals) for (const [key, value] of Object.entries(figuresOf(c))) sum[key as keyof CampaignFigures] += value
@@ -128,7 +132,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       totals[row.model] += row.revenue_cents
       byCampaign.set(row.campaign_id, entry)
     }
-    const campaigns = [...byCampaign.entries()].map(([id, revenue]) => ({ campaignId: id, name: names.get(id) ?? id, revenue })).sort((a, b) => b.revenue.linear - a.revenue.linear)
+    const campaigns = [...byCampaign.entries()].map(([id, revenue]) => ({ campaignId: id, name: names.get(id) ?? id, kind: ctx.kindOf(id), revenue })).sort((a, b) => b.revenue.linear - a.revenue.linear)
     reply(res, q, {
       models: ATTRIBUTION_MODELS,
       settings,
@@ -184,7 +188,9 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       page = await mailTotals(sql, { ...filter, after: { mailKey, template }, limit: 1000 })
       rows.push(...page.mails)
     }
-    const mails = rows.map((r) => ({ ...r, campaign: r.campaignId ? (ctx.names.get(String(r.campaignId)) ?? null) : null }))
+    // A mailing's mail is keyed "mailing:<id>": named by its mailing.
+    const nameOf = (r: Record<string, unknown>) => (r.campaignId ? ctx.names.get(String(r.campaignId)) : ctx.names.get(String(r.mailKey).replace(/^mailing:/, ''))) ?? null
+    const mails = rows.map((r) => ({ ...r, campaign: nameOf(r) }))
     const columns = ['campaign', 'nodeId', 'template', 'sent', 'delivered', 'hardBounces', 'softBounces', 'opens', 'uniqueOpens', 'machineOpens', 'clicks', 'uniqueClicks', 'machineClicks', 'unsubscribes', 'complaints', 'conversions']
     reply(res, ctx.q, { mails, next: page.next }, () => ({ name: 'mail-statistics', header: columns, rows: mails.map((m) => columns.map((c) => (m as Record<string, unknown>)[c])) }))
   }))
