@@ -6,10 +6,14 @@ import { createBottleCrmAdapter } from '../crm/bottlecrm'
 import { DEFAULT_MAPPINGS, ENRICHMENT_KEYS, normaliseValue, PERSON_FIELDS, type EnrichmentField, type FieldMappings, type PersonField } from '../crm/mapping'
 import type { SecretBox } from '../crm/secret-box'
 import { activeSyncRun, crmConnection, cursorOf, linksByCrmIds, saveCursor, syncRun, type CrmConnectionRow, type CrmLinkRow } from '../db/crm'
-import { applyOpportunity, applyPerson, productValue } from './crm-inbound'
+import { applyAccount, pushCompaniesPage } from './crm-accounts'
+import { applyOpportunity, applyPerson, contactsByEmail, productValue } from './crm-inbound'
 
-/** The order a run walks the CRM's objects in: people first, so opportunities find their contacts; then ours out. */
-export const SYNC_STREAMS = ['contact', 'lead', 'opportunity', 'out'] as const
+/**
+ * The order a run walks the CRM's objects in: accounts first, so people find their company; people before
+ * opportunities, so these find their contacts; then ours out, companies before the contacts that work there.
+ */
+export const SYNC_STREAMS = ['account', 'contact', 'lead', 'opportunity', 'account_out', 'out'] as const
 type Stream = (typeof SYNC_STREAMS)[number]
 
 export interface CrmSyncDeps {
@@ -67,7 +71,10 @@ export function createCrmSyncActivities(deps: CrmSyncDeps) {
       const mappings = { ...DEFAULT_MAPPINGS, ...connection.field_mappings }
       try {
         if (stream === 'out') await pushPage(deps, adapter, run.id, run.account_id, mappings, run.page)
-        else await pullPage(sql, adapter, run.id, run.account_id, stream, mappings, run.page)
+        else if (stream === 'account_out') {
+          const pushed = await pushCompaniesPage(sql, adapter, { runId: run.id, accountId: run.account_id, page: run.page, pageSize: deps.pageSize ?? 100 })
+          await sql`update crm_sync_runs set stream = ${pushed.done ? nextStream(stream) : stream}, page = ${pushed.nextPage ? sql.json(pushed.nextPage as never) : null}, status = 'running' where id = ${run.id}`
+        } else await pullPage(sql, adapter, run.id, run.account_id, stream, mappings, run.page)
         Context.current().heartbeat()
       } catch (error) {
         if (error instanceof CrmUnavailable) {
@@ -98,7 +105,7 @@ function nextStream(stream: Stream): Stream | null {
   return SYNC_STREAMS[SYNC_STREAMS.indexOf(stream) + 1] ?? null
 }
 
-async function pullPage(sql: Sql, adapter: CrmAdapter, runId: string, accountId: string, stream: Exclude<Stream, 'out'>, mappings: FieldMappings, page: CrmCursor | null): Promise<void> {
+async function pullPage(sql: Sql, adapter: CrmAdapter, runId: string, accountId: string, stream: Exclude<Stream, 'out' | 'account_out'>, mappings: FieldMappings, page: CrmCursor | null): Promise<void> {
   const cursor = await cursorOf(sql, accountId, stream)
   const changes = await adapter.changesSince(stream, cursor, page)
   await sql.begin(async (sql) => {
@@ -107,9 +114,15 @@ async function pullPage(sql: Sql, adapter: CrmAdapter, runId: string, accountId:
     let conflicts = 0
     const links = await linksByCrmIds(tx, accountId, stream, changes.records.map((r) => r.id))
     const contactLinks = stream === 'opportunity' ? await linksByCrmIds(tx, accountId, 'contact', changes.records.flatMap((r) => ('opportunity' in r.fields ? r.fields.opportunity.contactIds : []))) : new Map<string, CrmLinkRow>()
-    const ctx = { accountId, runId, mappings }
+    const companyLinks = await linksByCrmIds(tx, accountId, 'account', changes.records.flatMap((r) => ('person' in r.fields && r.fields.person.accountId ? [r.fields.person.accountId] : [])))
+    const unlinkedEmails = changes.records.flatMap((r) => ('person' in r.fields && r.fields.person.email && !links.get(r.id)?.contact_id ? [r.fields.person.email] : []))
+    const ctx = { accountId, runId, mappings, companyLinks, contactsByEmail: await contactsByEmail(tx, accountId, unlinkedEmails), subsidiaries: new Map<string, string>() }
     for (const record of changes.records) {
       const link = links.get(record.id)
+      if (stream === 'account') {
+        if ((await applyAccount(tx, accountId, record, link)).applied) recordsIn++
+        continue
+      }
       // Our own write coming back (or a record seen again in an overlapping page) is not a change.
       if (stream !== 'opportunity' && link && sameAsSynced(record, link)) continue
       const outcome = stream === 'opportunity' ? await applyOpportunity(tx, ctx, record, contactLinks) : await applyPerson(tx, ctx, record, link)
@@ -131,6 +144,7 @@ function sameAsSynced(record: CrmRecord, link: CrmLinkRow): boolean {
   if (!('person' in record.fields) || !link.crm_values || !Object.keys(link.crm_values).length) return false
   const person = record.fields.person
   if (person.consent?.granted) return false
+  if ((person.accountId ?? null) !== (link.crm_values.accountId ?? null)) return false
   return PERSON_FIELDS.every((field) => normaliseValue(field, person[field] ?? null) === (link.crm_values[field] ?? null))
 }
 
@@ -153,6 +167,10 @@ interface OutboundContact {
   personas: string | null
   campaigns: string | null
   clicked: string | null
+  /** The CRM account of the contact's company, when it has one. */
+  company_crm_id: string | null
+  /** Fields waiting in the conflict queue: neither side's value goes anywhere until a person decides. */
+  open_conflicts: string[] | null
 }
 
 /**
@@ -171,7 +189,9 @@ async function pushPage(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, a
       (select string_agg(p.name || ' ' || cp.match_percent || '%', ', ' order by cp.match_percent desc) from contact_personas cp join personas p on p.id = cp.persona_id where cp.contact_id = c.id) as personas,
       (select string_agg(distinct g.name || ' (' || e.status || ')', ', ') from enrolments e join campaigns g on g.id = e.campaign_id where e.contact_id = c.id) as campaigns,
       (select string_agg(x.label, ', ') from (select coalesce(v.properties->>'tag', v.properties->>'url') as label, max(v.occurred_at) as at from events v
-         where v.contact_id = c.id and v.type = 'click' and not v.suspected_machine group by 1 order by 2 desc limit 10) x) as clicked
+         where v.contact_id = c.id and v.type = 'click' and not v.suspected_machine group by 1 order by 2 desc limit 10) x) as clicked,
+      (select la.crm_id from crm_links la where la.account_id = l.account_id and la.object_type = 'account' and la.company_id = c.company_id) as company_crm_id,
+      (select array_agg(k.field) from crm_conflicts k where k.contact_id = c.id and k.status = 'open') as open_conflicts
     from crm_links l join contacts c on c.id = l.contact_id left join contact_scores s on s.contact_id = c.id
     where l.account_id = ${accountId} and l.object_type = 'contact' and l.contact_id > ${after}
     order by l.contact_id limit ${deps.pageSize ?? 100}`
@@ -193,8 +213,10 @@ const PUSH_CONCURRENCY = 4
 async function pushContact(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, accountId: string, row: OutboundContact, mappings: FieldMappings, enrichment: EnrichmentField[]): Promise<void> {
   const { sql } = deps
   const write = outboundWrite(row, mappings, enrichment)
-  const hash = createHash('sha256').update(JSON.stringify(write)).digest('hex')
-  if (hash === row.pushed_hash) return
+  // The hash covers what campaigns learned; person fields go out only while they differ from the last
+  // synced values (which the push then updates), so a repeat of either writes nothing.
+  const hash = createHash('sha256').update(JSON.stringify(write.custom ?? {})).digest('hex')
+  if (hash === row.pushed_hash && !write.person) return
   try {
     await adapter.upsert('contact', row.crm_id, write)
   } catch (error) {
@@ -213,12 +235,14 @@ function outboundWrite(row: OutboundContact, mappings: FieldMappings, enrichment
   const person: Record<string, string | null> = {}
   for (const field of PERSON_FIELDS) {
     const mapping = mappings[field]
-    if (!mapping || mapping.direction === 'from_crm') continue
+    if (!mapping || mapping.direction === 'from_crm' || row.open_conflicts?.includes(field)) continue
     const value = productValue(row, field as PersonField)
     const last = row.crm_values[field] ?? null
     // Only what the product changed since the last sync goes out; the inbound side settled the rest.
     if (normaliseValue(field, value) !== last && (mapping.direction === 'to_crm' || value !== null)) person[field] = value
   }
+  // The company the contact works for, as the CRM account we linked it to (set, never cleared from here).
+  const account = row.company_crm_id && row.company_crm_id !== (row.crm_values.accountId ?? null) ? { accountId: row.company_crm_id } : {}
   const values: Record<EnrichmentField, string | null> = {
     profileGrade: row.profile_grade,
     activityLevel: row.activity_level === null ? null : String(row.activity_level),
@@ -229,5 +253,6 @@ function outboundWrite(row: OutboundContact, mappings: FieldMappings, enrichment
     contentClicked: row.clicked,
   }
   const custom = Object.fromEntries(enrichment.map((field) => [ENRICHMENT_KEYS[field].key, values[field] ?? '']))
-  return { ...(Object.keys(person).length ? { person } : {}), custom }
+  const written = { ...person, ...account }
+  return { ...(Object.keys(written).length ? { person: written } : {}), custom }
 }

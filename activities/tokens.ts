@@ -4,8 +4,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 // pixel, unsubscribe links and API access. A token is base64url(JSON) + "." + HMAC-SHA256 over it, with
 // the purpose mixed into the key so a click token can never pass as an API token.
 // 'contact' is the tracking cookie that names a known visitor; 'confirm' the double opt-in link;
-// 'web_version' a mailing's link to the mail as sent.
-export type TokenPurpose = 'click' | 'open' | 'unsubscribe' | 'api' | 'contact' | 'confirm' | 'invitation' | 'password_reset' | 'web_version'
+// 'web_version' a mailing's link to the mail as sent;
+// 'fair_booking' the booking page of a fair invitation, 'fair_visitor' the QR code of a booked meeting.
+export type TokenPurpose = 'click' | 'open' | 'unsubscribe' | 'api' | 'contact' | 'confirm' | 'invitation' | 'password_reset' | 'web_version' | 'fair_booking' | 'fair_visitor'
 
 export interface TokenSigner {
   sign(purpose: TokenPurpose, payload: object): string

@@ -50,6 +50,8 @@ import type { AttributionRefresher } from '../reporting/attribution-refresher'
 import { costRoutes } from './costs'
 import { opportunityRoutes } from './opportunities'
 import { reportRoutes } from './reports'
+import { fairRoutes } from './fairs'
+import { fairBookingRoutes } from './fair-booking'
 
 const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
 
@@ -84,6 +86,8 @@ export interface AppDeps {
   crmSecrets?: SecretBox
   /** Keeps attribution credits current (reporting); the routes kick it after a change. */
   attribution?: AttributionRefresher
+  /** Domain of Message-IDs (fair meeting confirmations). */
+  mailDomain?: string
 }
 
 /** The HTTP surface: public tracking, the authenticated API, the dev outbox and the designer, on one port. */
@@ -98,6 +102,7 @@ export function createApp(deps: AppDeps) {
   app.use(formRoutes(deps))
   app.use(mailingWebVersionRoutes(deps))
   app.use(publicFontRoutes(deps))
+  app.use(fairBookingRoutes(deps))
   app.use('/api', readinessRoutes(deps))
   app.use('/api', referenceRoutes())
 
@@ -134,6 +139,7 @@ export function createApp(deps: AppDeps) {
   api.use(costRoutes(deps))
   api.use(opportunityRoutes(deps))
   api.use(reportRoutes(deps))
+  api.use(fairRoutes(deps))
   api.use((_req, res) => send(res, { status: 404, code: 'not_found', message: 'no such API route' }))
   app.use('/api', api)
   // The role × route test walks this router's routes against the permission table.

@@ -87,6 +87,8 @@ export function contactEditRoutes(router: Router, sql: Sql): void {
         changes[field] = { from: before[column], to }
         columns[column] = to
       }
+      // A new company name leaves the company record behind it (migration 022) to be settled again by name.
+      if ('company' in columns) columns.company_id = null
       const attributes = { ...before.attributes }
       for (const [name, to] of Object.entries(change.attributes ?? {})) {
         const from = before.attributes[name] ?? null

@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres'
 import { z } from 'zod'
+import { importBody } from './contract/contact-data'
 import { findContactMatch, normaliseEmail, recordProvenance, suggestDuplicate } from '../db/duplicates'
 import { detectSeparator, records } from './enrolment-csv'
 
@@ -8,23 +9,7 @@ import { detectSeparator, records } from './enrolment-csv'
 // nothing half-imported. Consent per row is marked as obtained outside, with its source.
 
 const MAX_ROWS = 20_000
-export const importBody = z.strictObject({
-  csv: z.string().min(1, 'the CSV text'),
-  /** Product field → the CSV column holding it. email is required. */
-  mapping: z.strictObject({
-    email: z.string().min(1),
-    firstName: z.string().optional(),
-    lastName: z.string().optional(),
-    company: z.string().optional(),
-    postalCode: z.string().optional(),
-    country: z.string().optional(),
-    subsidiary: z.string().optional(),
-    consent: z.string().optional(),
-    consentSource: z.string().optional(),
-  }),
-  /** The consent source when the file has no column for it ("fair Hannover 2026", "signed form"). */
-  consentSource: z.string().max(200).optional(),
-})
+export { importBody }
 export type ImportBody = z.infer<typeof importBody>
 
 export type RowVerdict = 'new' | 'updated' | 'duplicate' | 'rejected'

@@ -1,23 +1,17 @@
-import { Router, type Request } from 'express'
+import { Router } from 'express'
 import type { Sql } from 'postgres'
-import { z } from 'zod'
-import { mergeContacts } from '../db/duplicates'
+import { recordAudit } from '../db/audit'
+import { mergeContacts, scanLookAlikes } from '../db/duplicates'
 import { opportunitiesOfContact } from '../db/opportunities'
 import { scoreContact } from '../engine/scoring/score-contact'
-import { caller, type Caller } from './auth'
-import { checkImport, commitImport, importBody, summarise } from './contact-import'
-import { invalidInput, notFound, send, type ApiError } from './errors'
-import { may, type Permission, refusal } from './permissions'
+import type { Caller } from './auth'
+import { checkImport, commitImport, summarise } from './contact-import'
+import { contactData } from './contract/contact-data'
+import { route } from './contract/mount'
+import { notFound } from './errors'
 
-const refused = (permission: Permission): ApiError => ({ status: 403, code: 'forbidden', message: refusal(permission) })
-
-// The contact's 360° profile, the duplicates view with merge, CSV import (dry run, commit, progress) and
-// CSV export; all within the caller's subsidiaries. Permission names in comments (issue 13's table).
-
-export const contactParams = z.object({ id: z.uuid('a contact id') })
-export const suggestionParams = z.object({ id: z.uuid('a suggestion id') })
-export const mergeBody = z.strictObject({ keep: z.uuid('the id of the contact to keep') })
-export const importParams = z.object({ id: z.uuid('an import id') })
+// The contact's 360° profile, the duplicates view with merge and the pool scan, CSV import (dry run,
+// commit, progress) and CSV export; all within the caller's subsidiaries. Declared in ./contract/contact-data.
 
 const visible = (sql: Sql, who: Caller) => (who.subs === '*' ? sql`true` : sql`s.code = any(${who.subs})`)
 
@@ -25,24 +19,22 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
   const { sql } = deps
   const router = Router()
 
-  async function visibleContact(req: Request, id: string) {
-    const who = caller(req)
+  async function visibleContact(who: Caller, id: string) {
     const [row] = await sql<{ id: string; subsidiary: string }[]>`
       select c.id, s.code as subsidiary from contacts c join subsidiaries s on s.id = c.subsidiary_id
       where c.id = ${id} and c.account_id = ${who.acc} and ${visible(sql, who)}`
     return row ?? null
   }
 
-  // permission: contacts.read
-  router.get('/contacts/:id/profile', async (req, res) => {
-    const params = contactParams.safeParse(req.params)
-    if (!params.success) return send(res, invalidInput(params.error))
-    const found = await visibleContact(req, params.data.id)
-    if (!found) return send(res, notFound('contact'))
+  route(router, contactData.profile, async ({ params, who }) => {
+    const found = await visibleContact(who, params.id)
+    if (!found) return notFound('contact')
     const id = found.id
     const [contact] = await sql`select c.id, c.email, c.first_name as "firstName", c.last_name as "lastName", c.company, c.locale, c.tags, c.attributes, c.lifecycle_stage as "lifecycleStage",
-      c.consent_status as "consentStatus", c.consent_source as "consentSource", c.consent_at as "consentAt", c.created_at as "createdAt", s.code as subsidiary
-      from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.id = ${id}`
+      c.consent_status as "consentStatus", c.consent_source as "consentSource", c.consent_at as "consentAt", c.created_at as "createdAt", s.code as subsidiary,
+      case when co.id is null then null else json_build_object('id', co.id, 'name', co.name, 'website', co.website, 'industry', co.industry, 'city', co.city, 'country', co.country,
+        'crmId', (select l.crm_id from crm_links l where l.object_type = 'account' and l.company_id = co.id)) end as "companyRecord"
+      from contacts c join subsidiaries s on s.id = c.subsidiary_id left join companies co on co.id = c.company_id where c.id = ${id}`
     const [provenance, consent, scores, timeline, campaigns, handovers, duplicates, merges, crm, score] = await Promise.all([
       sql`select attribute, source, value, changed_at as "changedAt" from attribute_sources where contact_id = ${id} order by attribute`,
       sql`select id, purpose, status, source, confirmed_at as "at", requested_at as "requestedAt", consent_text_id as "consentTextId", submission_id is not null as "doubleOptIn" from consent_records where contact_id = ${id} order by confirmed_at desc`,
@@ -59,8 +51,8 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
       sql`select object_type as "type", crm_id as "crmId", crm_updated_at as "crmUpdatedAt", pushed_at as "pushedAt" from crm_links where contact_id = ${id}`,
       sql`select profile_grade as grade, activity_level as level, scored_at as "scoredAt" from contact_scores where contact_id = ${id}`,
     ])
-    const opportunities = await opportunitiesOfContact(sql, caller(req).acc, id)
-    res.json({
+    const opportunities = await opportunitiesOfContact(sql, who.acc, id)
+    return { status: 200, body: {
       contact,
       score: score[0] ?? null,
       provenance,
@@ -75,12 +67,10 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
       duplicates,
       merges,
       crm,
-    })
+    } as never }
   })
 
-  // permission: contacts.duplicates.read — open suggestions with both contacts and the evidence.
-  router.get('/duplicates', async (req, res) => {
-    const who = caller(req)
+  route(router, contactData.duplicates, async ({ who }) => {
     const rows = await sql`
       select d.id, d.rule, d.score::float, d.evidence, d.created_at as "createdAt",
         json_build_object('id', a.id, 'email', a.email, 'name', concat_ws(' ', a.first_name, a.last_name), 'company', a.company, 'postalCode', a.attributes->>'postal_code', 'createdAt', a.created_at) as a,
@@ -89,85 +79,69 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
         join subsidiaries s on s.id = a.subsidiary_id join subsidiaries s2 on s2.id = b.subsidiary_id
       where d.account_id = ${who.acc} and d.status = 'open' and ${visible(sql, who)} and ${who.subs === '*' ? sql`true` : sql`s2.code = any(${who.subs})`}
       order by d.created_at`
-    res.json({ suggestions: rows })
+    return { status: 200, body: { suggestions: rows as never } }
   })
 
-  // permission: contacts.merge — keeps `keep`, moves everything of the other onto it, rescores, logs why.
-  router.post('/duplicates/:id/merge', async (req, res) => {
-    const who = caller(req)
-    if (!may(who, 'contacts.merge')) return send(res, refused('contacts.merge'))
-    const params = suggestionParams.safeParse(req.params)
-    if (!params.success) return send(res, invalidInput(params.error))
-    const body = mergeBody.safeParse(req.body)
-    if (!body.success) return send(res, invalidInput(body.error))
+  // Look-alikes across the whole pool, not only when a contact arrives: new suggestions for a person.
+  route(router, contactData.scan, async ({ who }) => ({ status: 200, body: await scanLookAlikes(sql, who.acc) }))
+
+  // Keeps `keep`, moves everything of the other onto it, rescores, logs why (contact_merges and the audit log).
+  route(router, contactData.merge, async ({ params, body, who, req }) => {
     const [suggestion] = await sql<{ contact_a: string; contact_b: string; rule: string; score: string; evidence: Record<string, unknown> }[]>`
-      select contact_a, contact_b, rule, score, evidence from duplicate_suggestions where id = ${params.data.id} and account_id = ${who.acc} and status = 'open'`
-    if (!suggestion) return send(res, notFound('open duplicate suggestion'))
-    if (body.data.keep !== suggestion.contact_a && body.data.keep !== suggestion.contact_b) return send(res, { status: 400, code: 'invalid_input', field: 'keep', message: 'keep: one of the two contacts of the suggestion' })
-    if (!(await visibleContact(req, suggestion.contact_a)) || !(await visibleContact(req, suggestion.contact_b))) return send(res, notFound('open duplicate suggestion'))
-    const mergedId = body.data.keep === suggestion.contact_a ? suggestion.contact_b : suggestion.contact_a
-    const result = await mergeContacts(sql, { accountId: who.acc, keptId: body.data.keep, mergedId, rule: suggestion.rule, evidence: { ...suggestion.evidence, score: Number(suggestion.score), confirmedBy: who.sub }, actor: who.sub })
-    if (!result) return send(res, notFound('contact'))
+      select contact_a, contact_b, rule, score, evidence from duplicate_suggestions where id = ${params.id} and account_id = ${who.acc} and status = 'open'`
+    if (!suggestion) return notFound('open duplicate suggestion')
+    if (body.keep !== suggestion.contact_a && body.keep !== suggestion.contact_b) return { status: 400, code: 'invalid_input', field: 'keep', message: 'keep: one of the two contacts of the suggestion' }
+    if (!(await visibleContact(who, suggestion.contact_a)) || !(await visibleContact(who, suggestion.contact_b))) return notFound('open duplicate suggestion')
+    const mergedId = body.keep === suggestion.contact_a ? suggestion.contact_b : suggestion.contact_a
+    const result = await mergeContacts(sql, { accountId: who.acc, keptId: body.keep, mergedId, rule: suggestion.rule, evidence: { ...suggestion.evidence, score: Number(suggestion.score), confirmedBy: who.sub }, actor: who.sub, audit: { actorName: who.name, workspace: who.workspace, ip: req.ip } })
+    if (!result) return notFound('contact')
     await scoreContact(sql, { accountId: who.acc, contactId: result.keptContactId, cause: 'attribute_change' })
-    res.json({ merge: result })
+    return { status: 200, body: { merge: result } }
   })
 
-  // permission: contacts.merge
-  router.post('/duplicates/:id/dismiss', async (req, res) => {
-    const who = caller(req)
-    if (!may(who, 'contacts.merge')) return send(res, refused('contacts.merge'))
-    const params = suggestionParams.safeParse(req.params)
-    if (!params.success) return send(res, invalidInput(params.error))
-    const rows = await sql`update duplicate_suggestions set status = 'dismissed', decided_by = ${who.sub}, decided_at = now() where id = ${params.data.id} and account_id = ${who.acc} and status = 'open' returning id`
-    if (!rows.length) return send(res, notFound('open duplicate suggestion'))
-    res.json({ dismissed: params.data.id })
+  route(router, contactData.dismiss, async ({ params, who }) => {
+    const rows = await sql`update duplicate_suggestions set status = 'dismissed', decided_by = ${who.sub}, decided_at = now() where id = ${params.id} and account_id = ${who.acc} and status = 'open' returning id`
+    if (!rows.length) return notFound('open duplicate suggestion')
+    return { status: 200, body: { dismissed: params.id } }
   })
 
-  // permission: contacts.import — the dry run: every row's verdict, stored for the commit.
-  router.post('/contact-imports', async (req, res) => {
-    const who = caller(req)
-    if (!may(who, 'contacts.import')) return send(res, refused('contacts.import'))
-    const body = importBody.safeParse(req.body)
-    if (!body.success) return send(res, invalidInput(body.error))
-    const checked = await checkImport(sql, who.acc, body.data)
-    if (!checked.ok) return send(res, { status: 400, code: 'invalid_csv', field: checked.field, message: checked.message })
+  // The dry run: every row's verdict, stored for the commit.
+  route(router, contactData.checkImport, async ({ body, who }) => {
+    const checked = await checkImport(sql, who.acc, body)
+    if (!checked.ok) return { status: 400, code: 'invalid_csv', field: checked.field, message: checked.message }
     const summary = summarise(checked.rows)
     const [row] = await sql<{ id: string }[]>`
       insert into contact_imports (account_id, status, total, summary, rows, created_by)
       values (${who.acc}, 'checked', ${checked.rows.length}, ${sql.json(summary)}, ${sql.json(checked.rows as never)}, ${who.sub}) returning id`
-    res.status(201).json({ import: { id: row!.id, status: 'checked', summary, rows: checked.rows.map((r) => ({ line: r.line, verdict: r.verdict, reason: r.reason ?? null, email: r.values.email })) } })
+    const toImport = checked.rows.filter((r) => r.verdict === 'new' || r.verdict === 'updated' || (r.verdict === 'duplicate' && r.duplicateOf)).length
+    return { status: 201, body: { import: { id: row!.id, status: 'checked' as const, summary, toImport, rows: checked.rows.map((r) => ({ line: r.line, verdict: r.verdict, reason: r.reason ?? null, email: r.values.email })) } } }
   })
 
-  // permission: contacts.import — imports what the dry run showed, all or nothing.
-  router.post('/contact-imports/:id/commit', async (req, res) => {
-    const who = caller(req)
-    if (!may(who, 'contacts.import')) return send(res, refused('contacts.import'))
-    const params = importParams.safeParse(req.params)
-    if (!params.success) return send(res, invalidInput(params.error))
-    const outcome = await commitImport(sql, { importId: params.data.id, accountId: who.acc, actor: who.sub })
-    if (!outcome.ok) return send(res, { status: 409, code: 'import_not_committed', message: outcome.message })
-    res.json({ imported: outcome.imported })
+  // Imports what the dry run showed, all or nothing.
+  route(router, contactData.commitImport, async ({ params, who }) => {
+    const outcome = await commitImport(sql, { importId: params.id, accountId: who.acc, actor: who.sub })
+    if (!outcome.ok) return { status: 409, code: 'import_not_committed', message: outcome.message }
+    return { status: 200, body: { imported: outcome.imported } }
   })
 
-  // permission: contacts.import — progress for the progress bar.
-  router.get('/contact-imports/:id', async (req, res) => {
-    const params = importParams.safeParse(req.params)
-    if (!params.success) return send(res, invalidInput(params.error))
-    const [row] = await sql`select id, status, total, processed, summary, created_at as "createdAt", finished_at as "finishedAt" from contact_imports where id = ${params.data.id} and account_id = ${caller(req).acc}`
-    if (!row) return send(res, notFound('import'))
-    res.json({ import: row })
+  // Progress for the progress bar.
+  route(router, contactData.importProgress, async ({ params, who }) => {
+    const [row] = await sql`select id, status, total, processed, summary, created_at as "createdAt", finished_at as "finishedAt" from contact_imports where id = ${params.id} and account_id = ${who.acc}`
+    if (!row) return notFound('import')
+    return { status: 200, body: { import: row as never } }
   })
 
-  // permission: contacts.export — the caller's subsidiaries, one row per contact.
-  router.get('/contacts.csv', async (req, res) => {
-    const who = caller(req)
-    if (!may(who, 'contacts.export')) return send(res, refused('contacts.export'))
+  // The caller's subsidiaries, one row per contact.
+  route(router, contactData.exportCsv, async ({ who, req, res }) => {
     const rows = await sql<{ email: string; first_name: string | null; last_name: string | null; company: string | null; subsidiary: string; postal_code: string | null; lifecycle_stage: string; consent_status: string; consent_source: string | null }[]>`
       select c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, c.attributes->>'postal_code' as postal_code, c.lifecycle_stage, c.consent_status, c.consent_source
       from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.account_id = ${who.acc} and ${visible(sql, who)} order by lower(c.email)`
+    // Personal data leaving the product: who took how many contacts of which subsidiaries, in the audit log.
+    await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'contacts.exported_csv', target: 'contacts.csv', details: { contacts: rows.length, subsidiaries: who.subs }, ip: req.ip })
     const cell = (value: string | null) => (value === null ? '' : /[",\n;]/.test(value) || /^[=+\-@]/.test(value) ? `"${value.replace(/^([=+\-@])/, "'$1").replace(/"/g, '""')}"` : value)
     const header = 'email,first_name,last_name,company,subsidiary,postal_code,lifecycle_stage,consent_status,consent_source'
     res.type('text/csv').attachment('contacts.csv').send([header, ...rows.map((r) => [r.email, r.first_name, r.last_name, r.company, r.subsidiary, r.postal_code, r.lifecycle_stage, r.consent_status, r.consent_source].map(cell).join(','))].join('\r\n') + '\r\n')
+    return undefined
   })
 
   return router

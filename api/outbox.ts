@@ -30,7 +30,7 @@ ${rows || '<tr><td colspan="5">No mail yet. Post an event (see README) and it ap
     res.type('html').send(mail.html || `<pre>${escape(mail.text)}</pre>`)
   })
   router.get('/outbox.json', (_req, res) => {
-    res.json({ mails: sink.mails().map(({ html: _html, ...mail }) => mail) })
+    res.json({ mails: sink.mails().map(({ html: _html, attachments, ...mail }) => ({ ...mail, attachments: attachments.map(({ content, ...a }) => ({ ...a, size: content.length })) })) })
   })
   return router
 }

@@ -87,6 +87,10 @@ export const PERMISSIONS = {
   'opportunities.write': { roles: SALES, what: 'record and import deals' },
   // A change re-attributes every won deal of the account, so only someone who sees every subsidiary.
   'attribution.configure': { roles: ['admin', 'hq_marketer', 'sales_manager'], scope: 'hq', what: 'change attribution settings and production costs' },
+  // Trade fairs (issue 17): reps at the stand read the day's visitors and sync what they capture.
+  'fairs.read': { roles: WORKS_WITH_CONTACTS, what: 'list fairs and a day at the stand with its visitors (sales reps: fairs they are on duty at)' },
+  'fairs.capture': { roles: WORKS_WITH_CONTACTS, what: 'sync visitors captured at the stand (notes, rating, consent)' },
+  'fairs.invite': { roles: MARKETING, what: 'make signed booking links for fair invitations' },
 } as const satisfies Record<string, Rule>
 
 export type Permission = keyof typeof PERMISSIONS
@@ -136,16 +140,6 @@ export const LEGACY_ROUTE_PERMISSIONS: Record<string, Permission> = {
   'POST /session/sign-out-everywhere': 'me.read',
   'POST /campaigns/:id/enrolments': 'enrolments.enrol',
   'GET /enrolment-jobs/:id': 'enrolments.enrol',
-  'GET /templates': 'templates.read',
-  'GET /templates/overview': 'templates.read',
-  'GET /templates/translations/missing': 'templates.read',
-  'GET /templates/:kind/:key': 'templates.read',
-  'GET /templates/:kind/:key/versions/:version': 'templates.read',
-  'PUT /templates/:kind/:key': 'templates.edit',
-  'POST /templates/preview': 'templates.read',
-  'POST /templates/test-send': 'templates.test-send',
-  'POST /templates/subsidiaries/:code/prefill': 'templates.edit',
-  'GET /link-tags': 'templates.read',
   'GET /forms': 'forms.manage',
   'POST /forms': 'forms.manage',
   'GET /forms/:id': 'forms.manage',
@@ -155,24 +149,6 @@ export const LEGACY_ROUTE_PERMISSIONS: Record<string, Permission> = {
   'DELETE /consent-texts': 'consent-texts.write',
   // Every method on a stored version answers 409 immutable.
   'ALL /consent-texts/*rest': 'consent-texts.read',
-  'GET /templates/fonts': 'templates.read',
-  'PUT /templates/fonts/:family': 'templates.edit',
-  'POST /templates/import': 'templates.edit',
-  'GET /contacts/:id/profile': 'contacts.read',
-  'GET /duplicates': 'contacts.read',
-  'POST /duplicates/:id/merge': 'contacts.merge',
-  'POST /duplicates/:id/dismiss': 'contacts.merge',
-  'POST /contact-imports': 'contacts.import',
-  'POST /contact-imports/:id/commit': 'contacts.import',
-  'GET /contact-imports/:id': 'contacts.import',
-  'GET /contacts.csv': 'contacts.export',
-  // Mounted only when CRM credentials can be sealed (crmSecrets).
-  'GET /crm/connection': 'crm.connection',
-  'PUT /crm/connection': 'crm.connection',
-  'POST /crm/sync': 'crm.sync',
-  'GET /crm/runs': 'crm.read',
-  'GET /crm/conflicts': 'crm.read',
-  'POST /crm/conflicts/:id/resolve': 'crm.sync',
   'GET /admin/users': 'admin.users',
   'POST /admin/users': 'admin.users',
   'PATCH /admin/users/:id': 'admin.users',

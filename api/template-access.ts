@@ -1,4 +1,3 @@
-import type { Request, Response } from 'express'
 import type { Transporter } from 'nodemailer'
 import type { Sql } from 'postgres'
 import type { DeepLConfig } from '../templates/deepl'
@@ -6,8 +5,8 @@ import type { TemplateIssue } from '../templates/template-errors'
 import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import type { TemplateKind, TemplateSet } from '../templates/template-set'
-import { caller } from './auth'
-import { send, type ApiError } from './errors'
+import type { Caller } from './auth'
+import type { ApiError } from './errors'
 import { mayEditTemplate } from './permissions'
 
 export interface TemplateApiDeps {
@@ -24,7 +23,7 @@ export interface TemplateApiDeps {
 /** URL segment → kind: /api/templates/masters/corporate, /subsidiaries/fr, /mails/…, /blocks/…, /locales/fr. */
 export const KIND_BY_SEGMENT: Record<string, TemplateKind> = { masters: 'master', subsidiaries: 'subsidiary', mails: 'mail', blocks: 'block', locales: 'locale' }
 export const SEGMENT_BY_KIND = Object.fromEntries(Object.entries(KIND_BY_SEGMENT).map(([segment, kind]) => [kind, segment])) as Record<TemplateKind, string>
-export const TEMPLATE_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/
+export { TEMPLATE_KEY } from './contract/templates'
 
 /** The account's newest template versions (the built-in files for an account never seeded). */
 export async function currentSet(deps: TemplateApiDeps, accountId: string, pins: Record<string, number> | null = null): Promise<TemplateSet> {
@@ -34,12 +33,12 @@ export async function currentSet(deps: TemplateApiDeps, accountId: string, pins:
 /**
  * Who may save a version: HQ marketers everything; a subsidiary's marketer only that subsidiary's
  * derived template (its overrides), never the master, mails, blocks or locale strings shared by all.
+ * The refusal, or null when the caller may.
  */
-export function mayEdit(req: Request, res: Response, kind: TemplateKind, key: string): boolean {
-  if (mayEditTemplate(caller(req), kind, key)) return true
+export function editRefusal(who: Caller, kind: TemplateKind, key: string): ApiError | null {
+  if (mayEditTemplate(who, kind, key)) return null
   const what = kind === 'subsidiary' ? `the ${key.toUpperCase()} subsidiary's template` : `${kind} templates`
-  send(res, { status: 403, code: 'forbidden', message: `you may not edit ${what}${kind === 'subsidiary' ? ' (only its own marketers and HQ may)' : ' (only HQ marketers may)'}` })
-  return false
+  return { status: 403, code: 'forbidden', message: `you may not edit ${what}${kind === 'subsidiary' ? ' (only its own marketers and HQ may)' : ' (only HQ marketers may)'}` }
 }
 
 /** 422 with every problem and its position; the first one is the message. */
@@ -47,9 +46,4 @@ export function templateInvalid(issues: TemplateIssue[]): ApiError {
   const first = issues[0]!
   const where = [first.field, first.region && `region ${first.region}`, `line ${first.line}, column ${first.column}`].filter(Boolean).join(', ')
   return { status: 422, code: 'template_invalid', field: first.field, message: `${where}: ${first.message}`, issues }
-}
-
-/** For statuses ApiError does not carry (a service we depend on is not configured or failed). */
-export function sendUnavailable(res: Response, status: 502 | 503, code: string, message: string, field?: string): void {
-  res.status(status).json({ error: { code, message, ...(field && { field }) } })
 }

@@ -1,66 +1,43 @@
 import { Router } from 'express'
 import type { Sql } from 'postgres'
-import { z } from 'zod'
 import { fontFaces, fontFile, saveFontFaces } from '../db/template-fonts'
 import { fontCssUrl } from '../templates/fonts'
-import { authorsCampaigns, caller } from './auth'
-import { invalidInput, send } from './errors'
+import { authorsCampaigns } from './auth'
+import { route } from './contract/mount'
+import { templates } from './contract/templates'
 
 // Self-hosted web fonts: uploaded by HQ marketers, served publicly by the app (mail clients fetch fonts
 // without credentials), so that a design keeps its typeface without a Google Fonts call (see templates/fonts.ts).
 
-export const fontFamilyParams = z.strictObject({ family: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,79}$/, 'a font family name such as "Inter" or "Open Sans"') })
-
 const WOFF2 = Buffer.from('wOF2')
 const WOFF = Buffer.from('wOFF')
-
-export const fontUploadBody = z.strictObject({
-  /** One entry per face: its weight and style and the file as base64 (woff2 or woff, at most 400 KB). */
-  faces: z
-    .array(
-      z.strictObject({
-        weight: z.number().int().min(100).max(900).default(400),
-        style: z.enum(['normal', 'italic']).default('normal'),
-        data: z.base64().max(550_000),
-      }),
-    )
-    .min(1)
-    .max(12),
-})
-
-export const fontListResponse = z.object({ fonts: z.array(z.object({ family: z.string(), cssUrl: z.string(), faces: z.array(z.object({ weight: z.number(), style: z.string(), format: z.string() })) })) })
 
 /** GET/PUT /api/templates/fonts… (permission: templates.edit for PUT, templates.read for GET). */
 export function templateFontRoutes(deps: { sql: Sql; publicUrl?: string }): Router {
   const router = Router()
   const base = (req: { protocol: string; get(name: string): string | undefined }, accountId: string) => `${deps.publicUrl ?? `${req.protocol}://${req.get('host')}`}/fonts/${accountId}`
 
-  router.get('/templates/fonts', async (req, res) => {
-    const who = caller(req)
+  route(router, templates.fonts, async ({ req, who }) => {
     const faces = await fontFaces(deps.sql, who.acc)
     const families = [...new Set(faces.map((face) => face.family))]
-    res.json({
-      fonts: families.map((family) => ({ family, cssUrl: fontCssUrl(base(req, who.acc), family), faces: faces.filter((f) => f.family === family).map(({ weight, style, format }) => ({ weight, style, format })) })),
-    } satisfies z.infer<typeof fontListResponse>)
+    return {
+      status: 200,
+      body: { fonts: families.map((family) => ({ family, cssUrl: fontCssUrl(base(req, who.acc), family), faces: faces.filter((f) => f.family === family).map(({ weight, style, format }) => ({ weight, style, format })) })) },
+    }
   })
 
-  router.put('/templates/fonts/:family', async (req, res) => {
-    const who = caller(req)
-    if (!authorsCampaigns(who)) return send(res, { status: 403, code: 'forbidden', message: 'only HQ marketers upload fonts' })
-    const params = fontFamilyParams.safeParse(req.params)
-    if (!params.success) return send(res, invalidInput(params.error))
-    const body = fontUploadBody.safeParse(req.body)
-    if (!body.success) return send(res, invalidInput(body.error))
+  route(router, templates.uploadFont, async ({ req, params, body, who }) => {
+    if (!authorsCampaigns(who)) return { status: 403, code: 'forbidden', message: 'only HQ marketers upload fonts' }
     const faces = []
-    for (const [i, face] of body.data.faces.entries()) {
+    for (const [i, face] of body.faces.entries()) {
       const data = Buffer.from(face.data, 'base64')
       const magic = data.subarray(0, 4)
       const format = magic.equals(WOFF2) ? 'woff2' : magic.equals(WOFF) ? 'woff' : null
-      if (!format) return send(res, { status: 400, code: 'invalid_input', field: `faces.${i}.data`, message: `faces.${i}.data: not a WOFF2 or WOFF font file (convert TTF/OTF to WOFF2 first)` })
-      faces.push({ family: params.data.family, weight: face.weight, style: face.style, format, data } as const)
+      if (!format) return { status: 400, code: 'invalid_input', field: `faces.${i}.data`, message: `faces.${i}.data: not a WOFF2 or WOFF font file (convert TTF/OTF to WOFF2 first)` }
+      faces.push({ family: params.family, weight: face.weight, style: face.style, format, data } as const)
     }
     await saveFontFaces(deps.sql, who.acc, who.sub, faces)
-    res.status(201).json({ family: params.data.family, cssUrl: fontCssUrl(base(req, who.acc), params.data.family), faces: faces.map(({ weight, style, format }) => ({ weight, style, format })) })
+    return { status: 201, body: { family: params.family, cssUrl: fontCssUrl(base(req, who.acc), params.family), faces: faces.map(({ weight, style, format }) => ({ weight, style, format })) } }
   })
   return router
 }

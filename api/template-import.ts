@@ -6,66 +6,29 @@ import { checkTemplateVersion } from '../templates/check'
 import { fontWarnings } from '../templates/fonts'
 import { applyMergeTagMapping, detectMergeTags, suggestedMapping, type MergeTag } from '../templates/merge-tags'
 import type { MailContact } from '../templates/renderer'
-import type { TemplateIssue } from '../templates/template-errors'
 import { isMjmlDocument, withItem, type MailTemplate, type TemplateSet } from '../templates/template-set'
 import { knownVariables, unknownVariables } from '../templates/variables'
 import { mjmlFilesInZip } from '../templates/zip'
-import { caller } from './auth'
-import { invalidInput, send } from './errors'
-import { currentSet, mayEdit, TEMPLATE_KEY, type TemplateApiDeps } from './template-access'
+import { route } from './contract/mount'
+import { importedDesignSchema, templates } from './contract/templates'
+import { currentSet, editRefusal, TEMPLATE_KEY, type TemplateApiDeps } from './template-access'
 
 // Import of designs written for other tools: .mjml files (pasted, uploaded, or several in a zip) are
 // read, their merge tags detected and mapped to this product's variables, checked and previewed. Nothing
 // is saved here: the editor saves the result as a mail through PUT /api/templates/mails/:key, with the
 // same checks as every save.
 
-export const importBody = z.strictObject({
-  files: z
-    .array(
-      z.strictObject({
-        name: z.string().min(1).max(200),
-        /** The design as text (.mjml), or */
-        mjml: z.string().max(500_000).optional(),
-        /** a zip of .mjml files, base64. */
-        zip: z.base64().max(1_000_000).optional(),
-      }),
-    )
-    .min(1)
-    .max(20),
-  /** Tag as written → product variable ("" drops the tag); tags not named take the suggestion. */
-  mapping: z.record(z.string(), z.string().regex(/^([A-Za-z_][\w.]*)?$/, 'a variable such as contact.firstName, or "" to drop the tag')).default({}),
-  /** The subsidiary and locale the preview is rendered for; the design becomes the body of this locale. */
-  subsidiary: z.string().regex(/^[A-Za-z]{2}$/).transform((code) => code.toUpperCase()).default('DE'),
-  locale: z.string().regex(/^[a-z]{2}$/).optional(),
-})
-
-export interface ImportedDesign {
-  file: string
-  /** A free mail key made from the file name. */
-  key: string
-  subject: string
-  locale: string
-  tags: MergeTag[]
-  /** What each tag becomes in `mjml`. */
-  mapping: Record<string, string>
-  /** The design with the mapping applied: the body to save. */
-  mjml: string
-  /** Problems that would refuse the save (422), with positions in `mjml`. */
-  issues: TemplateIssue[]
-  warnings: TemplateIssue[]
-  preview: { subject: string; html: string; text: string } | null
-}
+export type ImportedDesign = z.output<typeof importedDesignSchema>
 
 const SAMPLE: MailContact = { email: 'sample.contact@example.com', firstName: 'Anna', lastName: 'Muster', salutation: 'ms', company: 'Muster Maschinenbau GmbH', attributes: {} }
 
 /** POST /api/templates/import (permission: templates.edit): analyse, map and preview; nothing stored. */
 export function templateImportRoutes(deps: TemplateApiDeps): Router {
   const router = Router()
-  router.post('/templates/import', async (req, res) => {
-    if (!mayEdit(req, res, 'mail', 'import')) return
-    const body = importBody.safeParse(req.body)
-    if (!body.success) return send(res, invalidInput(body.error))
-    const who = caller(req)
+  route(router, templates.importDesigns, async ({ body: input, who }) => {
+    const refused = editRefusal(who, 'mail', 'import')
+    if (refused) return refused
+    const body = { data: input }
     const files: { name: string; text: string }[] = []
     for (const [i, file] of body.data.files.entries()) {
       if (file.mjml !== undefined) files.push({ name: file.name, text: file.mjml })
@@ -73,15 +36,15 @@ export function templateImportRoutes(deps: TemplateApiDeps): Router {
         try {
           files.push(...mjmlFilesInZip(Buffer.from(file.zip, 'base64')))
         } catch (error) {
-          return send(res, { status: 400, code: 'invalid_input', field: `files.${i}.zip`, message: `files.${i}.zip: ${(error as Error).message}` })
+          return { status: 400, code: 'invalid_input', field: `files.${i}.zip`, message: `files.${i}.zip: ${(error as Error).message}` }
         }
-      } else return send(res, { status: 400, code: 'invalid_input', field: `files.${i}`, message: `files.${i}: give mjml (the design's text) or zip (base64)` })
+      } else return { status: 400, code: 'invalid_input', field: `files.${i}`, message: `files.${i}: give mjml (the design's text) or zip (base64)` }
     }
     for (const [i, file] of files.entries()) {
-      if (!isMjmlDocument(file.text)) return send(res, { status: 400, code: 'invalid_input', field: `files.${i}`, message: `files.${i} (${file.name}): not an MJML document (it must start with <mjml>)` })
+      if (!isMjmlDocument(file.text)) return { status: 400, code: 'invalid_input', field: `files.${i}`, message: `files.${i} (${file.name}): not an MJML document (it must start with <mjml>)` }
     }
     const [subsidiary] = await deps.sql<{ name: string; locale: string }[]>`select name, locale from subsidiaries where account_id = ${who.acc} and code = ${body.data.subsidiary}`
-    if (!subsidiary) return send(res, { status: 404, code: 'not_found', field: 'subsidiary', message: `subsidiary: no subsidiary "${body.data.subsidiary}"` })
+    if (!subsidiary) return { status: 404, code: 'not_found', field: 'subsidiary', message: `subsidiary: no subsidiary "${body.data.subsidiary}"` }
     const set = await currentSet(deps, who.acc)
     const known = knownVariables(set, await contactAttributeKeys(deps.sql, who.acc))
     const hosted = (await fontFaces(deps.sql, who.acc)).map((face) => face.family)
@@ -101,7 +64,7 @@ export function templateImportRoutes(deps: TemplateApiDeps): Router {
       const preview = issues.length ? null : await render(deps, withItem(set, 'mail', key, content), key, { code: body.data.subsidiary, name: subsidiary.name, locale })
       designs.push({ file: file.name, key, subject, locale, tags, mapping, mjml, issues, warnings, preview })
     }
-    res.json({ variables: known.filter((v) => !v.startsWith('t.')), designs })
+    return { status: 200, body: { variables: known.filter((v) => !v.startsWith('t.')), designs } }
   })
   return router
 }

@@ -1,50 +1,18 @@
 import { randomUUID } from 'node:crypto'
-import { Router, type Request } from 'express'
+import { Router } from 'express'
 import type { Sql } from 'postgres'
-import { z } from 'zod'
 import type { MailContact } from '../templates/renderer'
 import { TemplateError } from '../templates/template-errors'
 import { knownVariables, unknownVariables } from '../templates/variables'
 import { contactAttributeKeys } from '../db/templates'
 import { fontFaces } from '../db/template-fonts'
 import { fontWarnings } from '../templates/fonts'
-import { contentSchemas, TEMPLATE_KINDS, withItem, type TemplateSet } from '../templates/template-set'
-import { caller, seesSubsidiary } from './auth'
-import { invalidInput, send, type ApiError } from './errors'
-import { emailAddress, int4 } from './input-schemas'
-import { may, refusal } from './permissions'
-import { currentSet, TEMPLATE_KEY, templateInvalid, type TemplateApiDeps } from './template-access'
-
-const contactSchema = z.union([
-  z.strictObject({ email: emailAddress() }).transform((c) => ({ lookup: c.email })),
-  z
-    .strictObject({
-      firstName: z.string().max(200).nullable().default(null),
-      lastName: z.string().max(200).nullable().default(null),
-      salutation: z.enum(['mr', 'ms', 'none']).nullable().default(null),
-      company: z.string().max(200).nullable().default(null),
-      attributes: z.record(z.string(), z.unknown()).default({}),
-    })
-    .transform((c) => ({ inline: { email: 'sample.contact@example.com', ...c } })),
-])
-
-const previewBody = z.strictObject({
-  /** The mail template to render. */
-  template: z.string().regex(TEMPLATE_KEY),
-  /** Subsidiary code: decides the derived template (slogan, footer, legal details). */
-  subsidiary: z.string().regex(/^[A-Za-z]{2}$/).transform((code) => code.toUpperCase()),
-  /** Language; default the subsidiary's. */
-  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).optional(),
-  /** A stored contact ({email}) or sample fields; default a sample contact. */
-  contact: contactSchema.optional(),
-  /** Liquid variables beside contact, e.g. {"event": {"product": "HydroStat 2000"}}. */
-  variables: z.record(z.string(), z.unknown()).default({}),
-  /** Unsaved source to preview instead of the stored version: [{kind, key, content}]. */
-  drafts: z.array(z.strictObject({ kind: z.enum(TEMPLATE_KINDS), key: z.string().regex(TEMPLATE_KEY), content: z.unknown() })).max(20).default([]),
-  /** Older versions to preview: {"mail:onboarding-welcome": 2}; others are the newest. */
-  versions: z.record(z.string().regex(/^(master|subsidiary|mail|block|locale):[A-Za-z0-9_-]+$/), int4().min(1)).optional(),
-})
-const testSendBody = previewBody.extend({ to: emailAddress() })
+import { contentSchemas, withItem, type TemplateSet } from '../templates/template-set'
+import { seesSubsidiary, type Caller } from './auth'
+import { route } from './contract/mount'
+import { templates, type PreviewBody } from './contract/templates'
+import { invalidInput, type ApiError } from './errors'
+import { currentSet, templateInvalid, type TemplateApiDeps } from './template-access'
 
 const SAMPLE: MailContact = { email: 'sample.contact@example.com', firstName: 'Anna', lastName: 'Muster', salutation: 'ms', company: 'Muster Maschinenbau GmbH', attributes: {} }
 
@@ -54,8 +22,7 @@ type Prepared = { ok: true; set: TemplateSet; subsidiary: { code: string; name: 
 export function templatePreviewRoutes(deps: TemplateApiDeps): Router {
   const router = Router()
 
-  async function prepare(req: Request, body: z.infer<typeof previewBody>): Promise<Prepared> {
-    const who = caller(req)
+  async function prepare(who: Caller, body: PreviewBody): Promise<Prepared> {
     if (!seesSubsidiary(who, body.subsidiary)) return { ok: false, error: { status: 404, code: 'not_found', field: 'subsidiary', message: `subsidiary: no subsidiary "${body.subsidiary}" in your scope` } }
     const [row] = await deps.sql<{ name: string; locale: string; sender_name: string; sender_email: string }[]>`
       select name, locale, sender_name, sender_email from subsidiaries where account_id = ${who.acc} and code = ${body.subsidiary}`
@@ -73,7 +40,7 @@ export function templatePreviewRoutes(deps: TemplateApiDeps): Router {
     return { ok: true, set, subsidiary, contact }
   }
 
-  async function render(prepared: Extract<Prepared, { ok: true }>, body: z.infer<typeof previewBody>, unsubscribeUrl: string) {
+  async function render(prepared: Extract<Prepared, { ok: true }>, body: PreviewBody, unsubscribeUrl: string) {
     try {
       const mail = await deps.renderer.render({ templateId: body.template, subsidiary: prepared.subsidiary, contact: prepared.contact, templates: prepared.set, variables: body.variables, unsubscribeUrl })
       return { ok: true as const, mail }
@@ -83,53 +50,47 @@ export function templatePreviewRoutes(deps: TemplateApiDeps): Router {
     }
   }
 
-  router.post('/templates/preview', async (req, res) => {
-    const body = previewBody.safeParse(req.body)
-    if (!body.success) return send(res, invalidInput(body.error))
-    const prepared = await prepare(req, body.data)
-    if (!prepared.ok) return send(res, prepared.error)
-    const rendered = await render(prepared, body.data, 'https://unsubscribe.invalid/preview')
-    if (!rendered.ok) return send(res, rendered.error)
+  route(router, templates.preview, async ({ body, who }) => {
+    const prepared = await prepare(who, body)
+    if (!prepared.ok) return prepared.error
+    const rendered = await render(prepared, body, 'https://unsubscribe.invalid/preview')
+    if (!rendered.ok) return rendered.error
     // The same warnings a save gives, for the mail and every draft previewed with it.
-    const known = knownVariables(prepared.set, await contactAttributeKeys(deps.sql, caller(req).acc))
-    const mail = prepared.set.mails.get(body.data.template)!
-    const hosted = (await fontFaces(deps.sql, caller(req).acc)).map((face) => face.family)
-    const others = body.data.drafts.filter((d) => !(d.kind === 'mail' && d.key === body.data.template))
+    const known = knownVariables(prepared.set, await contactAttributeKeys(deps.sql, who.acc))
+    const mail = prepared.set.mails.get(body.template)!
+    const hosted = (await fontFaces(deps.sql, who.acc)).map((face) => face.family)
+    const others = body.drafts.filter((d) => !(d.kind === 'mail' && d.key === body.template))
     const warnings = [
-      ...unknownVariables('mail', body.data.template, mail.content, known),
-      ...fontWarnings('mail', body.data.template, mail.content, hosted),
+      ...unknownVariables('mail', body.template, mail.content, known),
+      ...fontWarnings('mail', body.template, mail.content, hosted),
       ...others.flatMap((d) => [...unknownVariables(d.kind, d.key, d.content as never, known), ...fontWarnings(d.kind, d.key, d.content as never, hosted)]),
     ]
-    res.json({ subject: rendered.mail.subject, html: rendered.mail.html, text: rendered.mail.text, locale: rendered.mail.locale, warnings })
+    return { status: 200, body: { subject: rendered.mail.subject, html: rendered.mail.html, text: rendered.mail.text, locale: rendered.mail.locale, warnings } }
   })
 
-  router.post('/templates/test-send', async (req, res) => {
-    const who = caller(req)
-    if (!may(who, 'templates.test-send')) return send(res, { status: 403, code: 'forbidden', message: refusal('templates.test-send') })
-    const body = testSendBody.safeParse(req.body)
-    if (!body.success) return send(res, invalidInput(body.error))
-    if (!deps.mailer) return send(res, { status: 409, code: 'conflict', message: 'no mail transport in this process' })
-    const prepared = await prepare(req, body.data)
-    if (!prepared.ok) return send(res, prepared.error)
-    const rendered = await render(prepared, body.data, 'https://unsubscribe.invalid/test-send')
-    if (!rendered.ok) return send(res, rendered.error)
+  route(router, templates.testSend, async ({ body, who }) => {
+    if (!deps.mailer) return { status: 409, code: 'conflict', message: 'no mail transport in this process' }
+    const prepared = await prepare(who, body)
+    if (!prepared.ok) return prepared.error
+    const rendered = await render(prepared, body, 'https://unsubscribe.invalid/test-send')
+    if (!rendered.ok) return rendered.error
     const { mail } = rendered
     const messageId = `<test-send.${randomUUID()}@${prepared.subsidiary.senderEmail.split('@')[1] ?? 'localhost'}>`
     // Marked in the subject, a header and the text part, so that nobody takes it for a campaign mail; links are not tracked.
     const info = await deps.mailer.sendMail({
       from: { name: prepared.subsidiary.senderName, address: prepared.subsidiary.senderEmail },
-      to: body.data.to,
+      to: body.to,
       subject: `[TEST] ${mail.subject}`,
       html: mail.html,
-      text: `TEST SEND of template ${body.data.template} (${prepared.subsidiary.code}, ${mail.locale}) by ${who.sub}: not part of a campaign.\n\n${mail.text}`,
+      text: `TEST SEND of template ${body.template} (${prepared.subsidiary.code}, ${mail.locale}) by ${who.sub}: not part of a campaign.\n\n${mail.text}`,
       messageId,
       headers: {
-        'X-Kessler-Test-Send': `${body.data.template}; subsidiary=${prepared.subsidiary.code}; locale=${mail.locale}; by=${who.sub}`,
+        'X-Kessler-Test-Send': `${body.template}; subsidiary=${prepared.subsidiary.code}; locale=${mail.locale}; by=${who.sub}`,
         'List-Unsubscribe': '<https://unsubscribe.invalid/test-send>',
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       },
     })
-    res.status(202).json({ messageId, to: body.data.to, subject: `[TEST] ${mail.subject}`, locale: mail.locale, smtpResponse: String(info.response ?? '') })
+    return { status: 202, body: { messageId, to: body.to, subject: `[TEST] ${mail.subject}`, locale: mail.locale, smtpResponse: String(info.response ?? '') } }
   })
 
   return router

@@ -20,6 +20,8 @@ export interface CrmPerson {
   consent: { granted: boolean; source: string | null } | null
   /** E-mails of the CRM users the record is assigned to. */
   ownerEmails: string[]
+  /** The CRM account (company) the person works for, by the CRM's id; null when none. */
+  accountId: string | null
   /** Custom fields, by the CRM's key. */
   custom: Record<string, unknown>
 }
@@ -37,10 +39,15 @@ export interface CrmOpportunity {
   accountId: string | null
 }
 
+/** A company as the CRM keeps it (Salesforce Account). */
 export interface CrmAccount {
   name: string
-  country: string | null
+  website: string | null
+  industry: string | null
+  phone: string | null
+  city: string | null
   postalCode: string | null
+  country: string | null
 }
 
 export type CrmFields = { person: CrmPerson } | { opportunity: CrmOpportunity } | { account: CrmAccount }
@@ -76,6 +83,8 @@ export interface RateLimitHint {
 /** Values the product writes onto a CRM record: standard person fields and custom ones by key. */
 export interface CrmWrite {
   person?: Partial<Omit<CrmPerson, 'custom' | 'ownerEmails' | 'consent'>>
+  /** A company's fields (type 'account' only). */
+  account?: CrmAccount
   custom?: Record<string, string | number | boolean | null>
   /** Assign to these CRM users (by e-mail). */
   ownerEmails?: string[]
@@ -97,8 +106,11 @@ export interface CrmAdapter {
   /** One page of records changed since `cursor` (null = from the beginning), starting at `page`. */
   changesSince(type: Exclude<CrmObjectType, 'campaign_member'>, cursor: CrmCursor | null, page: CrmCursor | null): Promise<ChangePage>
   fetch(type: CrmObjectType, id: string): Promise<CrmRecord | null>
-  /** Creates (no id) or updates a record; with an externalKey a repeated create finds the first one. */
-  upsert(type: 'lead' | 'contact', id: string | null, write: CrmWrite): Promise<{ id: string; created: boolean }>
+  /**
+   * Creates (no id) or updates a record; with an externalKey a repeated create finds the first one, and an
+   * account is found by its name (unique in the CRMs we know) before a second is made.
+   */
+  upsert(type: 'lead' | 'contact' | 'account', id: string | null, write: CrmWrite): Promise<{ id: string; created: boolean }>
   /** An activity on the record's timeline (Salesforce: a Task; BottleCRM: a comment). */
   addNote(type: 'lead' | 'contact', id: string, text: string): Promise<void>
   /** Makes sure the custom fields the mapping writes exist on the CRM's object. */

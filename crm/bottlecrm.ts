@@ -4,6 +4,7 @@ import {
   type ChangePage,
   type CrmAdapter,
   type CrmCursor,
+  type CrmAccount,
   type CrmObjectType,
   type CrmPerson,
   type CrmRecord,
@@ -20,7 +21,8 @@ import {
  * records so that a delete during the walk cannot shift one past us. The cursor is the CRM's own clock
  * (its Date header) when the walk began, minus a margin: a record changed while we walked is seen again
  * next time, which the sync's idempotent apply makes harmless. Deletes come from its activity feed.
- * Consent is two custom fields (email_opt_in, email_opt_in_source) that a CRM admin fills in.
+ * Consent is two custom fields (email_opt_in, email_opt_in_source) that a CRM admin fills in. A contact's
+ * company is its primary account (`account`), else the first account it is a member of.
  */
 export interface BottleCrmOptions {
   baseUrl: string
@@ -96,7 +98,7 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
     if (type === 'contact') return json.results ?? json.contact_obj_list ?? []
     if (type === 'lead') return [...(json.open_leads?.open_leads ?? []), ...(json.close_leads?.close_leads ?? [])]
     if (type === 'opportunity') return json.opportunities ?? []
-    return [...(json.active_accounts?.open_accounts ?? []), ...(json.closed_accounts?.close_accounts ?? []), ...(json.results ?? [])]
+    return [...(json.active_accounts?.open_accounts ?? []), ...(json.closed_accounts?.close_accounts ?? [])]
   }
 
   return {
@@ -113,7 +115,9 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
       // The walk's start on the CRM's clock travels with the pages, so the stored cursor is that one.
       const walkStartedAt = String(page?.walkStartedAt ?? new Date(date.getTime() - CLOCK_MARGIN_MS).toISOString())
       const since = cursor?.since ? new Date(String(cursor.since)) : null
-      const records = rows.map((row) => toRecord(type, row)).filter((record) => !since || record.changedAt > since || type === 'opportunity')
+      // Opportunities and accounts carry no updated_at: every walk hands them all over, and the sync applies
+      // only what differs from what it stored.
+      const records = rows.map((row) => toRecord(type, row)).filter((record) => !since || record.changedAt > since || type === 'opportunity' || type === 'account')
       const complete = rows.length < pageSize
       let deleted: string[] = []
       if (complete && since) deleted = await deletedSince(type, since)
@@ -150,6 +154,8 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
       if (p.postalCode !== undefined) body.postcode = p.postalCode
       if (p.city !== undefined) body.city = p.city
       if (p.country !== undefined) body.country = p.country
+      if (p.accountId !== undefined && type === 'contact') body.account = p.accountId
+      if (write.account) Object.assign(body, accountBody(write.account))
       if (write.custom) body.custom_fields = write.custom
       if (write.description !== undefined) body.description = write.description
       if (write.ownerEmails) body.assigned_to = await profileIds(write.ownerEmails)
@@ -157,6 +163,15 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
       if (id) {
         await call('PATCH', `${listPath[type]}${id}/`, body)
         return { id, created: false }
+      }
+      // Account names are unique per organisation: a create repeated after a lost answer finds the first.
+      if (type === 'account' && write.account) {
+        const { json } = await call('GET', `accounts/?limit=20&name=${encodeURIComponent(write.account.name)}`)
+        const earlier = rowsOf('account', json).find((row) => String(row.name).toLowerCase() === write.account!.name.trim().toLowerCase())
+        if (earlier) {
+          await call('PATCH', `accounts/${earlier.id}/`, body)
+          return { id: String(earlier.id), created: false }
+        }
       }
       // A create repeated after a lost answer finds the first one by our key instead of making a second.
       if (write.externalKey && type === 'lead') {
@@ -199,6 +214,12 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
   }
 }
 
+/** A company's fields as BottleCRM's account API takes them; blanks are left out (its validators refuse null). */
+function accountBody(account: CrmAccount): Record<string, unknown> {
+  const body = { name: account.name, website: account.website, industry: account.industry, phone: account.phone, city: account.city, postcode: account.postalCode, country: account.country }
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== ''))
+}
+
 function toRecord(type: Exclude<CrmObjectType, 'campaign_member'>, row: Json): CrmRecord {
   const changedAt = new Date(row.updated_at ?? row.stage_changed_at ?? row.created_at)
   if (type === 'opportunity') {
@@ -225,7 +246,16 @@ function toRecord(type: Exclude<CrmObjectType, 'campaign_member'>, row: Json): C
     }
   }
   if (type === 'account') {
-    return { type, id: String(row.id), changedAt, fields: { account: { name: row.name, country: row.billing_country ?? row.country ?? null, postalCode: row.billing_postcode ?? row.postcode ?? null } } }
+    const account: CrmAccount = {
+      name: row.name,
+      website: row.website || null,
+      industry: row.industry || null,
+      phone: row.phone || null,
+      city: row.city || null,
+      postalCode: row.postcode || null,
+      country: row.country || null,
+    }
+    return { type, id: String(row.id), changedAt, fields: { account } }
   }
   const custom = (row.custom_fields ?? {}) as Record<string, unknown>
   const consentValue = custom[CONSENT_FIELD]
@@ -241,6 +271,8 @@ function toRecord(type: Exclude<CrmObjectType, 'campaign_member'>, row: Json): C
     country: row.country || null,
     consent: consentValue === undefined || consentValue === null || consentValue === '' ? null : { granted: consentValue === true || consentValue === 'true', source: (custom[CONSENT_SOURCE_FIELD] as string) || null },
     ownerEmails: ((row.assigned_to ?? []) as Json[]).map((p) => p.user_details?.email ?? p.user__email).filter(Boolean),
+    // The primary account, else the first account the person is a member of (BottleCRM has both links).
+    accountId: type === 'contact' ? (row.account_detail?.id ?? (typeof row.account === 'string' ? row.account : null) ?? row.linked_accounts?.[0]?.id ?? null) : null,
     custom,
   }
   return { type, id: String(row.id), changedAt, fields: { person } }

@@ -1,10 +1,10 @@
-import type { Sql, TransactionSql } from 'postgres'
+import type { ISql, Sql, TransactionSql } from 'postgres'
 import type { CrmCursor } from '../crm/adapter'
 import type { FieldMappings } from '../crm/mapping'
 
 type Db = Sql | TransactionSql
 
-/** Owner of crm_connections, crm_links, crm_cursors, crm_sync_runs and crm_conflicts (migration 016). */
+/** Owner of crm_connections, crm_links, crm_cursors, crm_sync_runs and crm_conflicts (migrations 016, 022). */
 export interface CrmConnectionRow {
   account_id: string
   kind: 'bottlecrm'
@@ -24,6 +24,8 @@ export interface CrmLinkRow {
   object_type: 'contact' | 'lead' | 'account' | 'opportunity'
   crm_id: string
   contact_id: string | null
+  /** Set on an account's link: the company it is. */
+  company_id: string | null
   handover_id: string | null
   crm_updated_at: Date | null
   crm_values: Record<string, string | null>
@@ -84,6 +86,16 @@ export async function saveLink(
       crm_updated_at = coalesce(excluded.crm_updated_at, crm_links.crm_updated_at),
       crm_values = case when excluded.crm_values = '{}'::jsonb then crm_links.crm_values else excluded.crm_values end,
       handover_id = coalesce(crm_links.handover_id, excluded.handover_id)`
+}
+
+/** The CRM account behind a company (one per company: a re-created CRM account replaces the old link). */
+export async function saveLinkedCompany(sql: Db | ISql, input: { accountId: string; crmId: string; companyId: string; crmUpdatedAt: Date | null; pushedHash: string }): Promise<void> {
+  await sql`delete from crm_links where account_id = ${input.accountId} and object_type = 'account' and company_id = ${input.companyId} and crm_id <> ${input.crmId}`
+  await sql`
+    insert into crm_links (account_id, object_type, crm_id, company_id, crm_updated_at, pushed_hash, pushed_at)
+    values (${input.accountId}, 'account', ${input.crmId}, ${input.companyId}, ${input.crmUpdatedAt}, ${input.pushedHash}, now())
+    on conflict (account_id, object_type, crm_id) do update set company_id = excluded.company_id,
+      crm_updated_at = coalesce(excluded.crm_updated_at, crm_links.crm_updated_at), pushed_hash = excluded.pushed_hash, pushed_at = now()`
 }
 
 export async function cursorOf(sql: Db, accountId: string, stream: string): Promise<CrmCursor | null> {

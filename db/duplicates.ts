@@ -1,3 +1,4 @@
+import { recordAudit } from './audit'
 import type { Sql, TransactionSql } from 'postgres'
 
 /**
@@ -72,6 +73,52 @@ export async function findContactMatch(
   return null
 }
 
+/**
+ * Looks for look-alikes across the whole pool, not only when a contact arrives: the same normalised e-mail
+ * written two ways (rule email), or the same last name, company and postal code with agreeing first names
+ * (rule fuzzy, as findContactMatch). Contacts are compared only within their postal code, so the work grows
+ * with the pool, not with its square. Every pair becomes a suggestion for a person (one already decided,
+ * merged or dismissed, is not suggested again). Answers how many contacts were looked at and pairs found.
+ */
+export async function scanLookAlikes(sql: Tx, accountId: string): Promise<{ scanned: number; suggested: number }> {
+  type Row = { id: string; email: string; first_name: string | null; last_name: string | null; company: string | null; postal: string | null }
+  const rows: Row[] = await sql<Row[]>`
+    select id, email, first_name, last_name, company, attributes->>'postal_code' as postal from contacts where account_id = ${accountId}`
+  const pairs: { a: string; b: string; rule: MatchRule; score: number; evidence: Record<string, unknown> }[] = []
+  const byEmail = new Map<string, Row[]>()
+  const byPostal = new Map<string, Row[]>()
+  const add = (map: Map<string, Row[]>, key: string, row: Row) => (map.get(key) ?? map.set(key, []).get(key)!).push(row)
+  for (const row of rows) {
+    add(byEmail, normaliseEmail(row.email), row)
+    if (row.postal?.trim() && normaliseName(row.last_name) && normaliseName(row.company)) add(byPostal, row.postal.trim(), row)
+  }
+  for (const group of byEmail.values()) {
+    for (let i = 1; i < group.length; i++) pairs.push({ a: group[0]!.id, b: group[i]!.id, rule: 'email', score: 1, evidence: { emails: [group[0]!.email, group[i]!.email], reason: 'the same address written two ways' } })
+  }
+  for (const group of byPostal.values()) {
+    for (let i = 0; i < group.length; i++) {
+      for (let j = i + 1; j < group.length; j++) {
+        const [x, y] = [group[i]!, group[j]!]
+        if (normaliseEmail(x.email) === normaliseEmail(y.email)) continue
+        if (normaliseName(x.last_name) !== normaliseName(y.last_name) || normaliseName(x.company) !== normaliseName(y.company)) continue
+        const [first, theirs] = [normaliseName(x.first_name), normaliseName(y.first_name)]
+        if (first && theirs && first !== theirs && !(first[0] === theirs[0] && (first.length === 1 || theirs.length === 1))) continue
+        pairs.push({ a: x.id, b: y.id, rule: 'fuzzy', score: first === theirs ? 0.9 : 0.7, evidence: { name: [x.first_name, x.last_name].filter(Boolean).join(' '), theirName: [y.first_name, y.last_name].filter(Boolean).join(' '), company: y.company, postalCode: y.postal, emails: [x.email, y.email], found: 'pool scan' } })
+      }
+    }
+  }
+  let suggested = 0
+  for (const pair of pairs) {
+    const [a, b] = pair.a < pair.b ? [pair.a, pair.b] : [pair.b, pair.a]
+    const inserted = await sql`
+      insert into duplicate_suggestions (account_id, contact_a, contact_b, rule, score, evidence)
+      values (${accountId}, ${a}, ${b}, ${pair.rule}, ${pair.score}, ${sql.json(pair.evidence as never)})
+      on conflict (contact_a, contact_b) do nothing returning id`
+    suggested += inserted.length
+  }
+  return { scanned: rows.length, suggested }
+}
+
 export async function suggestDuplicate(sql: Tx, input: { accountId: string; a: string; b: string; rule: MatchRule; score: number; evidence: Record<string, unknown> }): Promise<void> {
   const [a, b] = input.a < input.b ? [input.a, input.b] : [input.b, input.a]
   await sql`
@@ -83,6 +130,15 @@ export async function suggestDuplicate(sql: Tx, input: { accountId: string; a: s
 export async function recordProvenance(sql: Tx, input: { accountId: string; contactId: string; attribute: string; source: string; value: string | null }): Promise<void> {
   await sql`
     insert into attribute_sources (contact_id, account_id, attribute, source, value) values (${input.contactId}, ${input.accountId}, ${input.attribute}, ${input.source}, ${input.value})
+    on conflict (contact_id, attribute) do update set source = excluded.source, value = excluded.value, changed_at = now()`
+}
+
+/** Several attributes of one contact from one source in one statement (a contact arriving from the CRM). */
+export async function recordProvenanceMany(sql: Tx, input: { accountId: string; contactId: string; source: string; values: Record<string, string | null> }): Promise<void> {
+  const rows = Object.entries(input.values).map(([attribute, value]) => ({ contact_id: input.contactId, account_id: input.accountId, attribute, source: input.source, value }))
+  if (!rows.length) return
+  await sql`
+    insert into attribute_sources ${sql(rows)}
     on conflict (contact_id, attribute) do update set source = excluded.source, value = excluded.value, changed_at = now()`
 }
 
@@ -102,7 +158,14 @@ const CONSENT_RANK: Record<string, number> = { none: 0, pending: 1, granted: 2 }
  * becomes the stronger of the two (a revocation newer than the other's grant wins), and both proofs stay.
  * The merged contact is then deleted and its former self logged in contact_merges with the rule and evidence.
  */
-export async function mergeContacts(sql: Sql, input: { accountId: string; keptId: string; mergedId: string; rule: string; evidence: Record<string, unknown>; actor: string }): Promise<MergeResult | null> {
+/**
+ * Merges `mergedId` into `keptId` in one transaction, with its contact_merges row and (when `audit` says who
+ * asked, from where) an audit_log entry beside it: a merge is never in one log and missing from the other.
+ */
+export async function mergeContacts(
+  sql: Sql,
+  input: { accountId: string; keptId: string; mergedId: string; rule: string; evidence: Record<string, unknown>; actor: string; audit?: { actorName?: string | null; workspace?: string | null; ip?: string | null } },
+): Promise<MergeResult | null> {
   return sql.begin(async (sql) => {
     const rows = await sql<{ id: string; email: string; first_name: string | null; last_name: string | null; company: string | null; attributes: Record<string, unknown>; tags: string[]; consent_status: string; consent_source: string | null; consent_at: Date | null }[]>`
       select * from contacts where account_id = ${input.accountId} and id = any(${[input.keptId, input.mergedId]}) for update`
@@ -135,7 +198,7 @@ export async function mergeContacts(sql: Sql, input: { accountId: string; keptId
     await sql`delete from contacts where id = ${m}`
     await sql`
       update contacts set first_name = coalesce(first_name, ${merged.first_name}), last_name = coalesce(last_name, ${merged.last_name}),
-        company = coalesce(company, ${merged.company}), attributes = ${sql.json(attributes as never)},
+        company = coalesce(company, ${merged.company}), company_id = coalesce(company_id, ${(merged as { company_id?: string | null }).company_id ?? null}), attributes = ${sql.json(attributes as never)},
         tags = (select array(select distinct unnest(tags || ${merged.tags}::text[]))),
         consent_status = ${consent.consent_status}, consent_source = ${consent.consent_source}, consent_at = ${consent.consent_at}, updated_at = now()
       where id = ${k}`
@@ -143,6 +206,9 @@ export async function mergeContacts(sql: Sql, input: { accountId: string; keptId
       insert into contact_merges (account_id, kept_contact_id, merged_contact_id, rule, evidence, merged_snapshot, moved, merged_by)
       values (${input.accountId}, ${k}, ${m}, ${input.rule}, ${sql.json(input.evidence as never)}, ${sql.json(merged as never)}, ${sql.json(moved)}, ${input.actor})
       returning id`
+    if (input.audit) {
+      await recordAudit(sql, { accountId: input.accountId, actor: input.actor, ...input.audit, action: 'contact.merged', target: kept.email, details: { mergeId: log!.id, keptContactId: k, mergedContactId: m, mergedEmail: merged.email, rule: input.rule, moved } })
+    }
     return { mergeId: log!.id, keptContactId: k, moved, consent: consent.consent_status }
   })
 }

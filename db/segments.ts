@@ -129,3 +129,9 @@ export async function refreshSegmentMembers(sql: Sql, segmentId: string): Promis
     return { entered: entered.count, left: left.count }
   })
 }
+
+/** One segment of the account (the contacts list filters by it), or null. */
+export async function segmentById(sql: ISql, accountId: string, segmentId: string): Promise<SegmentRow | null> {
+  const [row] = await sql<SegmentRow[]>`select id, account_id, name, filter, refreshed_at from segments where id = ${segmentId} and account_id = ${accountId}`
+  return row ?? null
+}

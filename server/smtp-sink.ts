@@ -12,6 +12,8 @@ export interface ReceivedMail {
   html: string
   text: string
   headers: Record<string, string>
+  /** Attachments and inline images (a QR code, an .ics), as received. */
+  attachments: { filename: string | null; contentType: string; cid: string | null; content: Buffer }[]
 }
 
 export interface SmtpSink {
@@ -58,6 +60,7 @@ export async function startSmtpSink(options: { port: number; keep?: number; rece
             html: typeof parsed.html === 'string' ? parsed.html : '',
             text: parsed.text ?? '',
             headers,
+            attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, cid: a.cid ?? null, content: a.content })),
           })
           acceptedIds.add(parsed.messageId ?? '')
           if (received.length > keep) received.splice(0, received.length - keep)

@@ -26,6 +26,8 @@ import { issueApiKey } from '../people/api-keys'
 import { createMailTransport } from './mail-transport'
 import { relaySettlement } from './relay-receipts'
 import { seedDemo } from './seed'
+import { seedFair } from './seed-fair'
+import type { FairFollowUpOptions } from '../engine/examples/fair-follow-up'
 import { DEMO_PASSWORD, DEMO_USERS, seedPeople } from './seed-people'
 import { startSmtpSink, type SmtpSink } from './smtp-sink'
 import { startTemporalDevServer } from './temporal-dev-server'
@@ -67,6 +69,10 @@ export interface SystemOptions {
   demoOnboarding?: CampaignGraph
   /** Seed the example campaigns (nurture, cross-sell, upsell, loyalty, reactivation) with the demo; default true. */
   seedExamples?: boolean
+  /** Seed the trade fair (stand, reps, slots, a booked meeting with its confirmation mail); default true. */
+  seedFair?: boolean
+  /** The fair campaign's waits, e.g. seconds instead of days (tests). */
+  fairFollowUp?: FairFollowUpOptions
 }
 
 /**
@@ -161,7 +167,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
     const simulator = createCampaignSimulator({ renderer, templateStore, startServer: startTimeSkippingServer, workflowBundle: options.workflowBundle })
     stops.push(['simulator', simulator.stop])
 
-    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution, crmSecrets, people: config.people, mailFrom: `Kessler Campaigns <no-reply@${config.mailDomain}>` })
+    const app = createApp({ sql, client, taskQueue: config.temporal.taskQueue, scanEvery: config.triggerScanInterval, tokens, dispatcher, renderer, simulator, sink: sink ?? undefined, log, tracking: config.tracking, publicUrl: config.publicUrl, templateStore, mailer, deepl: config.deepl, attribution, crmSecrets, people: config.people, mailFrom: `Kessler Campaigns <no-reply@${config.mailDomain}>`, mailDomain: config.mailDomain })
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, (error?: Error) => (error ? reject(error) : resolve(listening)))
     })
@@ -218,6 +224,9 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
       if (seeded.created) await startRescoreJob(sql, client, config.temporal.taskQueue, { accountId: seeded.accountId, modelVersion: 0, kind: 'initial' })
       if (seeded.created) log(`Demo data seeded: Kessler Hydraulik with DE, FR, IT, ES and a live onboarding campaign${examples ? ', plus the example campaigns' : ''}`)
       await seedPeople(sql, seeded.accountId)
+      if (options.seedFair ?? true) {
+        await seedFair(sql, seeded.accountId, { tokens, mailer, publicUrl: url, mailDomain: config.mailDomain, templateIds: new Set(renderer.templateIds()), followUp: options.fairFollowUp })
+      }
       // A key for the README's curl examples, shown on the first start only (only its hash is kept).
       const scriptKey = seeded.created
         ? (await issueApiKey(sql, { accountId: seeded.accountId, name: 'Demo script (README)', role: 'hq_marketer', subsidiaries: '*', createdBy: 'demo seed' })).key

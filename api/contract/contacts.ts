@@ -1,5 +1,9 @@
 import { z } from 'zod'
+import { CONSENT_STATUSES } from '../../engine/nodes/contact-facts'
 import { defineRoute, idParams, timestamp } from './route'
+
+/** A contact's stage in the lifecycle (contacts.lifecycle_stage, migration 009). */
+export const LIFECYCLE_STAGES = ['lead', 'nurture', 'mql', 'sal', 'sql', 'opportunity', 'won', 'lost'] as const
 
 // A contacts lookup for pickers (api/contacts.ts): search by e-mail, name or company, only among the
 // subsidiaries the caller may see.
@@ -11,6 +15,8 @@ export const contactSummarySchema = z.object({
   company: z.string().nullable(),
   subsidiary: z.string(),
   tags: z.array(z.string()),
+  consent: z.enum(CONSENT_STATUSES),
+  lifecycleStage: z.enum(LIFECYCLE_STAGES),
 })
 
 const attributeValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])
@@ -47,13 +53,21 @@ export const contacts = {
   search: defineRoute({
     method: 'get',
     path: '/contacts',
-    summary: 'Contacts whose e-mail, name or company contains the search, by e-mail, within your subsidiaries',
+    summary: 'Contacts whose e-mail, name or company contains the search, by e-mail, within your subsidiaries; filtered by subsidiary, consent, lifecycle stage, tag or a saved segment',
     permission: 'contacts.read',
     query: z.strictObject({
       search: z.string().trim().max(200, 'at most 200 characters').default(''),
       limit: z.coerce.number('a whole number from 1 to 100').int('a whole number from 1 to 100').min(1, 'at least 1').max(100, 'at most 100').default(20),
+      // Filters for the contacts list; all that are given must hold.
+      subsidiary: z.string().regex(/^[A-Z]{2}$/, 'a subsidiary code such as DE or FR').optional(),
+      consent: z.enum(CONSENT_STATUSES).optional(),
+      lifecycle: z.enum(LIFECYCLE_STAGES).optional(),
+      tag: z.string().trim().min(1).max(64, 'a tag has at most 64 characters').optional(),
+      /** A saved segment: its filter, evaluated now. */
+      segment: z.uuid('a segment id').optional(),
     }),
     responses: { 200: z.object({ contacts: z.array(contactSummarySchema) }) },
+    errors: { 404: ['not_found'] },
   }),  open: defineRoute({
     method: 'get',
     path: '/contacts/:id',

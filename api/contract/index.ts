@@ -1,11 +1,14 @@
 import { campaigns } from './campaigns'
 import { consent } from './consent'
+import { contactData } from './contact-data'
 import { costs, opportunities } from './costs'
 import { contacts } from './contacts'
+import { crm } from './crm'
 import { enrolmentRequests } from './enrolment-requests'
 import { enrolments } from './enrolments'
 import type { ContractAreas } from './openapi'
 import { events } from './events'
+import { fairs } from './fairs'
 import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
@@ -16,6 +19,7 @@ import { scoring } from './scoring'
 import { segments } from './segments'
 import { simulation } from './simulation'
 import { system } from './system'
+import { templates } from './templates'
 
 /** Every API area's contract: what /api/openapi.json describes. A new area adds one line here. */
 export const API_CONTRACT = {
@@ -37,4 +41,8 @@ export const API_CONTRACT = {
   reports,
   costs,
   opportunities,
+  contactData,
+  crm,
+  templates,
+  fairs,
 } satisfies ContractAreas

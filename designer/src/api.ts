@@ -4,6 +4,7 @@ import type { RequestBody, ResponseBody } from '../../api/contract/route'
 import type { simulation } from '../../api/contract/simulation'
 import type { enrolmentJobSchema, enrolmentRequests, singleEnrolmentSchema } from '../../api/contract/enrolment-requests'
 import type { system } from '../../api/contract/system'
+import type { templates } from '../../api/contract/templates'
 import type { contacts, contactSummarySchema } from '../../api/contract/contacts'
 import type { enrolmentDetailSchema, enrolments, enrolmentSummarySchema } from '../../api/contract/enrolments'
 import { campaignGraphSchema, type CampaignGraph, type GraphIssue } from '../../engine/campaign/graph'
@@ -50,10 +51,8 @@ export type EnrolmentJob = z.infer<typeof enrolmentJobSchema>
 export type EnrolmentJobStatus = EnrolmentJob['status']
 export type SkippedRow = EnrolmentJob['skippedRows'][number]
 
-export interface TemplateSummary {
-  id: string
-  name: string
-}
+/** GET /api/templates: a mail template a send step may use. */
+export type TemplateSummary = ResponseBody<typeof templates.list, 200>['templates'][number]
 
 export type EnrolmentSummary = z.infer<typeof enrolmentSummarySchema>
 export type EnrolmentDetail = z.infer<typeof enrolmentDetailSchema>

@@ -4,6 +4,7 @@ import { fr, frSteps } from './locales/fr'
 import { it, itSteps } from './locales/it'
 import { PEOPLE_MESSAGES, type PeopleMessageKey } from './locales/people'
 import { MAILING_MESSAGES, type MailingMessageKey } from './locales/mailings'
+import { FAIR_MESSAGES, type FairMessageKey } from './locales/fair'
 
 // A tiny dictionary: English and German for the designer's own words. Step labels come from the engine's
 // node modules (English); German names for them live here, keyed by step type, so the registry stays the
@@ -170,7 +171,7 @@ const en = {
 } as const
 
 export type CoreMessageKey = keyof typeof en
-export type MessageKey = CoreMessageKey | PeopleMessageKey | MailingMessageKey
+export type MessageKey = CoreMessageKey | PeopleMessageKey | MailingMessageKey | FairMessageKey
 
 const de: Record<CoreMessageKey, string> = {
   'app.newCampaign': 'Neue Kampagne',
@@ -350,11 +351,11 @@ const deSteps: Record<string, string> = {
 
 /** Every language's messages: the designer's own and those of signing in and administration. */
 export const dictionaries: Record<Language, Record<MessageKey, string>> = {
-  en: { ...en, ...PEOPLE_MESSAGES.en, ...MAILING_MESSAGES.en },
-  de: { ...de, ...PEOPLE_MESSAGES.de, ...MAILING_MESSAGES.de },
-  fr: { ...fr, ...PEOPLE_MESSAGES.fr, ...MAILING_MESSAGES.fr },
-  it: { ...it, ...PEOPLE_MESSAGES.it, ...MAILING_MESSAGES.it },
-  es: { ...es, ...PEOPLE_MESSAGES.es, ...MAILING_MESSAGES.es },
+  en: { ...en, ...PEOPLE_MESSAGES.en, ...MAILING_MESSAGES.en, ...FAIR_MESSAGES.en },
+  de: { ...de, ...PEOPLE_MESSAGES.de, ...MAILING_MESSAGES.de, ...FAIR_MESSAGES.de },
+  fr: { ...fr, ...PEOPLE_MESSAGES.fr, ...MAILING_MESSAGES.fr, ...FAIR_MESSAGES.fr },
+  it: { ...it, ...PEOPLE_MESSAGES.it, ...MAILING_MESSAGES.it, ...FAIR_MESSAGES.it },
+  es: { ...es, ...PEOPLE_MESSAGES.es, ...MAILING_MESSAGES.es, ...FAIR_MESSAGES.es },
 }
 
 /** Step type and category names per language beyond English (which the node modules give). */

@@ -6,8 +6,9 @@ import { chromium, type Browser } from 'playwright-core'
 const CHROMIUM = '/usr/bin/chromium'
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
+/** `extraArgs`: e.g. Chromium's fake camera playing a file (--use-file-for-fake-video-capture). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extraArgs] })
 }
 
 /** Where a browser test's screenshot goes: test/artifacts/<name> (git-ignored). */

@@ -6,6 +6,7 @@ import { inject } from 'vitest'
 import type { Role } from '../../api/permissions'
 import { issueApiKey } from '../../people/api-keys'
 import type { CampaignGraph } from '../../engine/campaign/graph'
+import type { FairFollowUpOptions } from '../../engine/examples/fair-follow-up'
 import { loadConfig, type Config } from '../../server/config'
 import { startSystem, type System } from '../../server/system'
 import { DEMO_PASSWORD } from '../../server/seed-people'
@@ -35,7 +36,7 @@ export interface TestSystem extends System {
  * every port chosen by the OS and the demo data seeded (without the example campaigns unless asked: many
  * tests count the mails seeded contacts get and rely on their attributes being empty).
  */
-export async function startTestSystem(options: { runWorker?: boolean; onboarding?: CampaignGraph; seedExamples?: boolean; machineClickAfterDelivery?: string; machineClickBurst?: string; env?: Record<string, string> } = {}): Promise<TestSystem> {
+export async function startTestSystem(options: { runWorker?: boolean; onboarding?: CampaignGraph; seedExamples?: boolean; machineClickAfterDelivery?: string; machineClickBurst?: string; env?: Record<string, string>; seedFair?: boolean; fairFollowUp?: FairFollowUpOptions } = {}): Promise<TestSystem> {
   const database = await createTestDatabase()
   const config = loadConfig({
     PORT: '0',
@@ -55,7 +56,7 @@ export async function startTestSystem(options: { runWorker?: boolean; onboarding
   })
   let system: System
   try {
-    system = await startSystem(config, { log: () => {}, workflowBundle: await workflowBundle(), demoOnboarding: options.onboarding, seedExamples: options.seedExamples ?? false })
+    system = await startSystem(config, { log: () => {}, workflowBundle: await workflowBundle(), demoOnboarding: options.onboarding, seedExamples: options.seedExamples ?? false, seedFair: options.seedFair ?? false, fairFollowUp: options.fairFollowUp })
   } catch (error) {
     await database.drop()
     throw error

@@ -110,6 +110,7 @@ const SAMPLES: Record<string, () => unknown> = {
   'POST /api/crm/conflicts/:id/resolve': () => ({ keep: 'product' }),
   'POST /api/duplicates/:id/merge': () => ({ keep: ids.contact }),
   'POST /api/duplicates/:id/dismiss': () => ({}),
+  'POST /api/duplicates/scan': () => ({}),
   'POST /api/contact-imports': () => ({ csv: 'email;first_name\nfuzz.import@fuzz.example;Fuzz', mapping: { email: 'email', firstName: 'first_name' }, consentSource: 'fuzz' }),
   'POST /api/contact-imports/:id/commit': () => ({}),
   'PUT /api/templates/fonts/:family': () => ({ faces: [{ weight: 400, style: 'normal', data: 'd09GMgABAAAAAA==' }] }),
@@ -124,6 +125,10 @@ const SAMPLES: Record<string, () => unknown> = {
   'POST /api/mailings/:id/resume': () => ({}),
   'POST /api/mailings/:id/cancel': () => ({}),
   'POST /api/templates/import': () => ({ files: [{ name: 'fuzz.mjml', mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hallo [[FirstName]]</mj-text></mj-column></mj-section></mj-body></mjml>' }], subsidiary: 'DE' }),
+  // Trade fairs (issue 17): the fuzz system has no fair, so these reach the lookups and answer 404 / 400.
+  'POST /api/fairs/:id/captures': () => ({ captures: [{ id: randomUUID(), source: 'form', email: `fuzz.${randomUUID()}@fuzz.example`, device: 'fuzz phone', capturedAt: new Date().toISOString(), fields: { notes: { value: 'fuzz', at: new Date().toISOString() } } }] }),
+  'POST /api/fairs/:id/booking-links': () => ({ contactId: ids.contact }),
+  'POST /fair/book/:token': () => 'form:slot=00000000-0000-0000-0000-000000000000',
 }
 
 /** A value for each path parameter that names something that exists, so a request gets past the lookups. */

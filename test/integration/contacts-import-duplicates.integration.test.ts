@@ -105,5 +105,41 @@ describe('a CSV with duplicates imports cleanly', () => {
     expect(text.split('\r\n')[0]).toBe('email,first_name,last_name,company,subsidiary,postal_code,lifecycle_stage,consent_status,consent_source')
     expect(text).toContain('maria.weber@weber-hydraulik.example,Maria,Weber')
     expect(text).not.toContain('m.weber@')
+
+    // Issue 14's audit log: the merge and the CSV export are there for an admin, saying who, what and how much.
+    const admin = await system.token({ sub: 'hq-admin', role: 'admin', subs: '*' })
+    const merges = (await system.api('/api/admin/audit?action=contact.merged', { token: admin })).body.entries
+    expect(merges).toHaveLength(1)
+    expect(merges[0]).toMatchObject({ actor: 'test-marketer', target: 'maria.weber@weber-hydraulik.example', details: { keptContactId: mariaId, mergedContactId: lookAlikeId, mergedEmail: 'm.weber@weber-hydraulik.example', rule: 'fuzzy', mergeId: merged.body.merge.mergeId } })
+    const exports = (await system.api('/api/admin/audit?action=contacts.exported_csv', { token: admin })).body.entries
+    expect(exports).toHaveLength(1)
+    const exported = text.trim().split('\r\n').length - 1
+    expect(exports[0]).toMatchObject({ actor: 'test-marketer', details: { contacts: exported } })
+  })
+
+  it('a scan of the whole pool finds look-alikes that arrived by other ways, once, for a person to decide', async () => {
+    // Two form visitors who are one person (initial and full first name) and one address written two ways.
+    await post('r.schulz@schulz-pumpen.example', 'visit', { firstName: 'R.', lastName: 'Schulz', company: 'Schulz Pumpen GmbH', attributes: { postal_code: '28195' } })
+    await post('rita.schulz@schulz-pumpen.example', 'visit', { firstName: 'Rita', lastName: 'Schulz', company: 'Schulz Pumpen', attributes: { postal_code: '28195' } })
+    await post('paul.schulz@schulz-pumpen.example', 'visit', { firstName: 'Paul', lastName: 'Schulz', company: 'Schulz Pumpen GmbH', attributes: { postal_code: '28195' } })
+    await post('ada.lovelace@googlemail.com', 'visit', { firstName: 'Ada' })
+    await post('ada.lovelace@gmail.com', 'visit', { firstName: 'Ada' })
+    const before = (await system.api('/api/duplicates')).body.suggestions.length
+    const scan = await system.api('/api/duplicates/scan', { method: 'POST' })
+    expect(scan.status, JSON.stringify(scan.body)).toBe(200)
+    expect(scan.body.scanned).toBeGreaterThanOrEqual(5)
+    expect(scan.body.suggested).toBe(2)
+    const suggestions = (await system.api('/api/duplicates')).body.suggestions
+    expect(suggestions).toHaveLength(before + 2)
+    const pairOf = (s: any) => [s.a.email, s.b.email].sort()
+    expect(suggestions.map(pairOf)).toContainEqual(['r.schulz@schulz-pumpen.example', 'rita.schulz@schulz-pumpen.example'])
+    expect(suggestions.map(pairOf)).toContainEqual(['ada.lovelace@gmail.com', 'ada.lovelace@googlemail.com'])
+    // Paul is another person with the same surname at the same company: not suggested.
+    expect(suggestions.flatMap(pairOf)).not.toContain('paul.schulz@schulz-pumpen.example')
+    // Nothing new the second time; a dismissed pair stays dismissed.
+    const ada = suggestions.find((s: any) => s.a.email.startsWith('ada.'))
+    expect((await system.api(`/api/duplicates/${ada.id}/dismiss`, { method: 'POST' })).status).toBe(200)
+    expect((await system.api('/api/duplicates/scan', { method: 'POST' })).body.suggested).toBe(0)
+    expect((await system.api('/api/duplicates/scan', { method: 'POST', token: system.token({ sub: 'viewer', role: 'viewer', subs: '*' }) })).status).toBe(403)
   })
 })

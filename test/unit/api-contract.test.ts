@@ -58,3 +58,13 @@ describe('the permission table', () => {
     expect(mayEditTemplate(who('sales_rep'), 'mail', 'welcome')).toBe(false)
   })
 })
+
+describe('the templates contract', () => {
+  it('knows the same template kinds and URL segments as the server (kept apart so the contract runs in the browser)', async () => {
+    const { TEMPLATE_KINDS, TEMPLATE_SEGMENTS } = await import('../../api/contract/templates')
+    const server = await import('../../templates/template-set')
+    const { KIND_BY_SEGMENT } = await import('../../api/template-access')
+    expect([...TEMPLATE_KINDS]).toEqual([...server.TEMPLATE_KINDS])
+    expect(Object.keys(KIND_BY_SEGMENT).sort()).toEqual([...TEMPLATE_SEGMENTS].sort())
+  })
+})

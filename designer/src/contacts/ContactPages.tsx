@@ -1,16 +1,18 @@
 import { authHeaders } from '../auth'
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { Chart } from '../reports/Chart'
+import { ContactImport } from './ContactImport'
+import { ContactList } from './ContactList'
 import { useContactT } from './contacts-text'
 import './contacts.css'
 
 // People's side of the pool: the contacts list with the 360° profile, the duplicates view and the CRM
 // connection with its runs and conflict queue. Plain fetches of the JSON API with the designer's token.
 
-export type ContactView = 'contacts' | 'duplicates' | 'crm'
+export type ContactView = 'contacts' | 'import' | 'duplicates' | 'crm'
 export const contactViewOf = (search: string): ContactView | null => {
   const view = new URLSearchParams(search).get('view')
-  return view === 'contacts' || view === 'duplicates' || view === 'crm' ? view : null
+  return view === 'contacts' || view === 'import' || view === 'duplicates' || view === 'crm' ? view : null
 }
 
 type Json = any
@@ -20,7 +22,7 @@ function useApi(token: string | null) {
     const call = async (path: string, init: { method?: string; body?: unknown } = {}): Promise<Json> => {
       const response = await fetch(path, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers: { ...authHeaders(token, init.method ?? (init.body === undefined ? 'GET' : 'POST')), 'content-type': 'application/json' }, body: init.body === undefined ? undefined : JSON.stringify(init.body) })
       const body = await response.json().catch(() => null)
-      if (!response.ok) throw new Error(body?.error?.message ?? `${response.status}`)
+      if (!response.ok) throw Object.assign(new Error(body?.error?.message ?? `${response.status}`), { status: response.status })
       return body
     }
     return call
@@ -38,6 +40,7 @@ export function ContactPages({ token, view }: { token: string | null; view: Cont
         <span className="brand">Kessler Campaigns</span>
         <nav className="people__nav">
           {nav('contacts', t('nav.contacts'))}
+          {nav('import', t('nav.import'))}
           {nav('duplicates', t('nav.duplicates'))}
           {nav('crm', t('nav.crm'))}
           <a className="button" href="./">{t('nav.campaigns')}</a>
@@ -45,6 +48,7 @@ export function ContactPages({ token, view }: { token: string | null; view: Cont
       </header>
       <main className="people__main">
         {view === 'contacts' && <ContactsView token={token} />}
+        {view === 'import' && <ImportView token={token} />}
         {view === 'duplicates' && <DuplicatesView token={token} />}
         {view === 'crm' && <CrmView token={token} />}
       </main>
@@ -53,42 +57,18 @@ export function ContactPages({ token, view }: { token: string | null; view: Cont
 }
 
 function ContactsView({ token }: { token: string | null }) {
-  const t = useContactT()
   const api = useApi(token)
-  const [search, setSearch] = useState('')
-  const [contacts, setContacts] = useState<Json[]>([])
   const [open, setOpen] = useState<string | null>(new URLSearchParams(window.location.search).get('contact'))
-  useEffect(() => {
-    const timer = setTimeout(() => void api(`/api/contacts?limit=50&search=${encodeURIComponent(search)}`).then((body) => setContacts(body.contacts)), 200)
-    return () => clearTimeout(timer)
-  }, [api, search])
-  const exportCsv = async () => {
-    const response = await fetch('/api/contacts.csv', { headers: authHeaders(token) })
-    const link = document.createElement('a')
-    link.href = URL.createObjectURL(await response.blob())
-    link.download = 'contacts.csv'
-    link.click()
-  }
   return (
     <div className="people__split">
-      <section className="people__list" aria-label={t('contacts.title')}>
-        <h1>{t('contacts.title')}</h1>
-        <input className="people__search" placeholder={t('contacts.search')} value={search} onChange={(e) => setSearch(e.target.value)} />
-        <button type="button" className="button" onClick={() => void exportCsv()}>{t('contacts.export')}</button>
-        {contacts.length === 0 && <p>{t('contacts.none')}</p>}
-        <ul>
-          {contacts.map((c) => (
-            <li key={c.id}>
-              <button type="button" className={`people__row${open === c.id ? ' people__row--open' : ''}`} onClick={() => setOpen(c.id)}>
-                <strong>{c.name ?? c.email}</strong> <span>{c.email}</span> <span className="people__muted">{c.company} · {c.subsidiary}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <ContactList token={token} api={api} open={open} onOpen={setOpen} />
       {open && <ContactProfile token={token} id={open} />}
     </div>
   )
+}
+
+function ImportView({ token }: { token: string | null }) {
+  return <ContactImport api={useApi(token)} />
 }
 
 function ContactProfile({ token, id }: { token: string | null; id: string }) {
@@ -114,16 +94,17 @@ function ContactProfile({ token, id }: { token: string | null; id: string }) {
       <h2>{t('profile.scores')}</h2>
       {history.length ? (
         <div className="people__chart" data-testid="score-chart">
-          <ResponsiveContainer width="100%" height={200}>
-            <LineChart data={history}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="at" hide />
-              <YAxis />
-              <Tooltip />
-              <Line type="monotone" dataKey="profile" stroke="#1d4ed8" isAnimationActive={false} />
-              <Line type="monotone" dataKey="activity" stroke="#dc2626" isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
+          <Chart label={t('profile.scores')} height={200} option={{
+            tooltip: { trigger: 'axis' },
+            legend: { top: 0, data: [t('profile.scoreProfile'), t('profile.scoreActivity')] },
+            grid: { left: 40, right: 16, top: 32, bottom: 24 },
+            xAxis: { type: 'category', data: history.map((h: Json) => h.at), axisLabel: { show: false } },
+            yAxis: { type: 'value' },
+            series: [
+              { name: t('profile.scoreProfile'), type: 'line', data: history.map((h: Json) => h.profile), color: '#1d4ed8' },
+              { name: t('profile.scoreActivity'), type: 'line', data: history.map((h: Json) => h.activity), color: '#dc2626' },
+            ],
+          }} />
         </div>
       ) : none}
       <h2>{t('profile.campaigns')}</h2>
@@ -193,9 +174,10 @@ function CrmView({ token }: { token: string | null }) {
   const [conflicts, setConflicts] = useState<Json[]>([])
   const [error, setError] = useState<string | null>(null)
   const load = useCallback(async () => {
-    const got = await api('/api/crm/connection').catch(() => null)
+    // Only admins configure the connection; a marketer sees runs and conflicts and may sync (403 here).
+    const got = await api('/api/crm/connection').catch((error: { status?: number }) => (error.status === 403 ? { connection: { hidden: true } } : null))
     setConnection(got?.connection ?? null)
-    if (got) setForm((f) => ({ ...f, url: f.url || got.connection.url, syncEvery: got.connection.syncEvery }))
+    if (got && !got.connection.hidden) setForm((f) => ({ ...f, url: f.url || got.connection.url, syncEvery: got.connection.syncEvery }))
     setRuns((await api('/api/crm/runs').catch(() => ({ runs: [] }))).runs)
     setConflicts((await api('/api/crm/conflicts').catch(() => ({ conflicts: [] }))).conflicts)
   }, [api])
@@ -213,26 +195,36 @@ function CrmView({ token }: { token: string | null }) {
       setError((e as Error).message)
     }
   }
+  const [decided, setDecided] = useState<string | null>(null)
   const act = async (path: string, body?: unknown) => {
     try {
-      await api(path, { method: 'POST', body })
+      const answer = await api(path, { method: 'POST', body })
+      setError(null)
       await load()
+      return answer
     } catch (e) {
       setError((e as Error).message)
+      return null
     }
   }
+  const resolve = async (conflict: Json, keep: 'product' | 'crm') => {
+    const answer = await act(`/api/crm/conflicts/${conflict.id}/resolve`, { keep })
+    if (answer) setDecided(t('crm.resolved', { field: answer.resolved.field, email: conflict.contact.email, value: answer.resolved.value ?? '' }))
+  }
+  const when = (at: string | null) => (at ? t('crm.conflictChanged', { at: new Date(at).toLocaleString() }) : t('crm.conflictUnknownTime'))
   return (
     <section aria-label={t('crm.title')}>
       <h1>{t('crm.title')}</h1>
       {!connection && <p>{t('crm.notConnected')}</p>}
-      <form className="people__form" onSubmit={(e) => (e.preventDefault(), void save())}>
+      {connection?.hidden && <button type="button" className="button" onClick={() => void act('/api/crm/sync')}>{t('crm.syncNow')}</button>}
+      {!connection?.hidden && <form className="people__form" onSubmit={(e) => (e.preventDefault(), void save())}>
         <label>{t('crm.url')} <input value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} /></label>
         <label>{t('crm.token')} <input type="password" value={form.token} onChange={(e) => setForm({ ...form, token: e.target.value })} /></label>
         {connection?.tokenStored && <p className="people__muted">{t('crm.tokenStored')}</p>}
         <label>{t('crm.every')} <input value={form.syncEvery} onChange={(e) => setForm({ ...form, syncEvery: e.target.value })} /></label>
         <button type="submit" className="button button--primary">{t('crm.save')}</button>
         {connection && <button type="button" className="button" onClick={() => void act('/api/crm/sync')}>{t('crm.syncNow')}</button>}
-      </form>
+      </form>}
       {error && <p role="alert" className="message--error">{error}</p>}
       <h2>{t('crm.runs')}</h2>
       <table className="people__table"><tbody>
@@ -240,13 +232,19 @@ function CrmView({ token }: { token: string | null }) {
       </tbody></table>
       <h2>{t('crm.conflictQueue')}</h2>
       {conflicts.length === 0 && <p>{t('crm.noConflicts')}</p>}
+      {decided && <p role="status" className="people__hint">{decided}</p>}
       {conflicts.map((k) => (
-        <div key={k.id} className="people__conflict">
-          <strong>{k.contact.email}</strong> · {k.field}: «{k.productValue}» / CRM «{k.crmValue}»
-          <button type="button" className="button" onClick={() => void act(`/api/crm/conflicts/${k.id}/resolve`, { keep: 'product' })}>{t('crm.keepProduct')}</button>
-          <button type="button" className="button" onClick={() => void act(`/api/crm/conflicts/${k.id}/resolve`, { keep: 'crm' })}>{t('crm.keepCrm')}</button>
+        <div key={k.id} className="people__conflict" data-testid="crm-conflict">
+          <strong>{k.contact.name ? `${k.contact.name} · ` : ''}{k.contact.email}</strong> · {k.field}
+          <dl>
+            <dt>{t('crm.conflictOurs')}</dt><dd>«{k.productValue ?? ''}» <span className="people__muted">({when(k.productChangedAt)})</span></dd>
+            <dt>{t('crm.conflictTheirs')}</dt><dd>«{k.crmValue ?? ''}» <span className="people__muted">({when(k.crmChangedAt)})</span></dd>
+          </dl>
+          <button type="button" className="button" onClick={() => void resolve(k, 'product')}>{t('crm.keepProduct')}</button>
+          <button type="button" className="button" onClick={() => void resolve(k, 'crm')}>{t('crm.keepCrm')}</button>
         </div>
       ))}
+      <p className="people__muted">{t('crm.companies')}</p>
     </section>
   )
 }

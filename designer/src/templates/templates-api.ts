@@ -1,106 +1,38 @@
+import type { z } from 'zod'
+import type { RequestBody, ResponseBody } from '../../../api/contract/route'
+import type { importedDesignSchema, missingTranslationSchema, templateIssueSchema, templates } from '../../../api/contract/templates'
 import { authHeaders } from '../auth'
+
 // The template editor's view of the API: the overview, one template's newest version, saving a version,
 // preview (with unsaved drafts), test send and the missing-translations report.
-
-import type { MissingTranslation } from '../../../templates/translations'
 
 export type TemplateKind = 'master' | 'subsidiary' | 'mail' | 'block' | 'locale'
 export const SEGMENT: Record<TemplateKind, string> = { master: 'masters', subsidiary: 'subsidiaries', mail: 'mails', block: 'blocks', locale: 'locales' }
 
-export interface Overview {
-  masters: { key: string; version: number; locale: string; name: string; regions: string[] }[]
-  subsidiaries: { key: string; code: string; version: number; master: string; locale: string; overrides: { regions: string[]; strings: Record<string, string[]> }; needsReview: Record<string, string[]> }[]
-  mails: { key: string; version: number; name: string; locales: string[]; blocks: string[] }[]
-  blocks: { key: string; version: number; kind: string; name: string; locales: string[]; usedBy: string[] }[]
-  locales: { key: string; version: number }[]
-}
-
-export interface TemplateDoc {
-  kind: TemplateKind
-  key: string
-  version: number
-  content: unknown
-  versions: { version: number; createdBy: string; createdAt: string; note: string | null }[]
-}
+// Shapes come from the API's contract (api/contract/templates.ts, type-only): a change on the server breaks these types.
+export type Overview = ResponseBody<typeof templates.overview, 200>
+export type TemplateDoc = ResponseBody<typeof templates.get, 200>
 
 /** A problem positioned in the author's own source: the server's (templates/template-errors.ts), or one the editor finds before sending (no origin). */
-export interface TemplateIssue {
-  region: string | null
-  origin?: string
-  line: number
-  column: number
-  message: string
-  field?: string
-  locale?: string
-  subsidiary?: string
-}
+export type TemplateIssue = Omit<z.output<typeof templateIssueSchema>, 'origin'> & { origin?: string }
 
-// The server's own shape (a type-only import: nothing of the template code reaches the bundle).
-export type { MissingTranslation }
+export type MissingTranslation = z.output<typeof missingTranslationSchema>
 
+export type PreviewRequest = RequestBody<typeof templates.preview>
 /** Sample fields, or a stored contact by e-mail. */
-export type SampleContact = { email: string } | { firstName: string | null; lastName: string | null; salutation: 'mr' | 'ms' | 'none' | null; company: string | null }
+export type SampleContact = NonNullable<PreviewRequest['contact']>
+/** Unknown variables and fonts that will not load, with positions (`warnings`): the mail still renders. */
+export type Preview = ResponseBody<typeof templates.preview, 200>
+export type TestSendResult = ResponseBody<typeof templates.testSend, 202>
 
-export interface PreviewRequest {
-  template: string
-  subsidiary: string
-  locale?: string
-  contact?: SampleContact
-  drafts?: { kind: TemplateKind; key: string; content: unknown }[]
-}
-
-export interface Preview {
-  subject: string
-  html: string
-  text: string
-  locale: string
-  /** Unknown variables and fonts that will not load, with positions: the mail still renders. */
-  warnings?: TemplateIssue[]
-}
-
-export interface TestSendResult {
-  messageId: string
-  to: string
-  subject: string
-  locale: string
-}
-
+/** A design of another tool, read, mapped and previewed (POST /api/templates/import). */
+export type ImportedDesign = z.output<typeof importedDesignSchema>
 /** A merge tag of another tool found in an imported design (templates/merge-tags.ts). */
-export interface ImportedTag {
-  raw: string
-  tool: 'mailchimp' | 'mailjet' | 'hubspot' | 'mautic'
-  name: string
-  fallback?: string
-  line: number
-  column: number
-  count: number
-  suggestion?: string
-}
+export type ImportedTag = ImportedDesign['tags'][number]
+export type ImportRequest = RequestBody<typeof templates.importDesigns>
+export type ImportResult = ResponseBody<typeof templates.importDesigns, 200>
 
-export interface ImportedDesign {
-  file: string
-  key: string
-  subject: string
-  locale: string
-  tags: ImportedTag[]
-  mapping: Record<string, string>
-  mjml: string
-  issues: TemplateIssue[]
-  warnings: TemplateIssue[]
-  preview: { subject: string; html: string; text: string } | null
-}
-
-export interface ImportRequest {
-  files: { name: string; mjml?: string; zip?: string }[]
-  mapping?: Record<string, string>
-  subsidiary?: string
-}
-
-export interface HostedFont {
-  family: string
-  cssUrl: string
-  faces: { weight: number; style: string; format: string }[]
-}
+export type HostedFont = ResponseBody<typeof templates.uploadFont, 201>
 
 export class TemplateApiError extends Error {
   constructor(
@@ -134,14 +66,14 @@ export function createTemplatesApi(token: string | null) {
     overview: () => call<Overview>('/api/templates/overview'),
     get: (kind: TemplateKind, key: string) => call<TemplateDoc>(`/api/templates/${SEGMENT[kind]}/${encodeURIComponent(key)}`),
     save: (kind: TemplateKind, key: string, content: unknown, baseVersion: number) =>
-      call<{ version: number }>(`/api/templates/${SEGMENT[kind]}/${encodeURIComponent(key)}`, { method: 'PUT', body: { content, baseVersion } }),
+      call<ResponseBody<typeof templates.save, 201>>(`/api/templates/${SEGMENT[kind]}/${encodeURIComponent(key)}`, { method: 'PUT', body: { content, baseVersion } }),
     preview: (request: PreviewRequest) => call<Preview>('/api/templates/preview', { method: 'POST', body: request }),
     testSend: (request: PreviewRequest & { to: string }) => call<TestSendResult>('/api/templates/test-send', { method: 'POST', body: request }),
-    importDesigns: (request: ImportRequest) => call<{ variables: string[]; designs: ImportedDesign[] }>('/api/templates/import', { method: 'POST', body: request }),
-    fonts: () => call<{ fonts: HostedFont[] }>('/api/templates/fonts'),
+    importDesigns: (request: ImportRequest) => call<ImportResult>('/api/templates/import', { method: 'POST', body: request }),
+    fonts: () => call<ResponseBody<typeof templates.fonts, 200>>('/api/templates/fonts'),
     uploadFont: (family: string, weight: number, data: string) => call<HostedFont>(`/api/templates/fonts/${encodeURIComponent(family)}`, { method: 'PUT', body: { faces: [{ weight, data }] } }),
     missing: (subsidiary: string, locale: string) =>
-      call<{ missing: MissingTranslation[] }>(`/api/templates/translations/missing?subsidiary=${encodeURIComponent(subsidiary)}&locale=${encodeURIComponent(locale)}`),
+      call<ResponseBody<typeof templates.missingTranslations, 200>>(`/api/templates/translations/missing?subsidiary=${encodeURIComponent(subsidiary)}&locale=${encodeURIComponent(locale)}`),
   }
 }
 

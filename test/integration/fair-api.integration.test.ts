@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_BOOKED_VISITOR, DEMO_FAIR_REPS } from '../../server/seed-fair'
+import { readQr } from '../helpers/qr-video'
+import { startTestSystem, type TestSystem } from '../helpers/system'
+
+// The trade fair through its API, on the real system (Postgres, Temporal, SMTP sink): the seeded meeting's
+// confirmation mail (QR code and .ics), the booking page behind a signed link, the idempotent sync of
+// captures from the stand with its per-field merge, matching against the pool and the hot-lead handover,
+// bad input named by field, and the fair's figures.
+
+let system: TestSystem
+let rep: { cookie: string; csrf: string }
+let fairId: string
+const SABINE = DEMO_FAIR_REPS[0]!.email
+
+beforeAll(async () => {
+  system = await startTestSystem({ seedFair: true, fairFollowUp: { recapAfter: '1s', consentTimeout: '2m' } })
+  rep = await system.signIn(SABINE)
+  const fairs = await repApi('/api/fairs')
+  fairId = fairs.body.fairs[0].id
+}, 120_000)
+afterAll(async () => {
+  await system?.stop()
+})
+
+async function repApi(path: string, body?: unknown) {
+  const response = await fetch(system.url + path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { cookie: rep.cookie, 'x-csrf-token': rep.csrf, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: response.status, body: (await response.json()) as any }
+}
+
+const now = () => new Date().toISOString()
+const confirmation = () => system.sink!.waitFor((m) => m.to.includes(DEMO_BOOKED_VISITOR) && /maintenance Dortmund/.test(m.subject), 1, 15_000)
+
+describe('before the fair', () => {
+  it('mails the seeded meeting’s confirmation with the QR code inline and the meeting as .ics', async () => {
+    const [mail] = await confirmation()
+    // The sink's parser shows the inline image in place (cid: → data:), as a mail client does.
+    expect(mail!.html).toMatch(/<img src="data:image\/png;base64,/)
+    const qr = mail!.attachments.find((a) => a.cid === 'visitor-qr@kessler')!
+    expect(readQr(qr.content)).toMatch(new RegExp(`^${system.url}/fair/#visitor=[\\w-]+\\.[\\w-]+$`))
+    const ics = mail!.attachments.find((a) => a.filename === 'meeting.ics')!.content.toString()
+    expect(ics).toContain('BEGIN:VEVENT')
+    expect(ics).toMatch(/LOCATION:4\.C12\\, Messe Dortmund/)
+    expect(ics).toContain('ORGANIZER;CN=Sabine Vogel:mailto:sabine.vogel@kessler-hydraulik.example')
+  })
+
+  it('books a slot through the signed link and mails its confirmation once; a forged link is refused', async () => {
+    const contact = await system.sql<{ id: string }[]>`select id from contacts where email = 'anna.schmidt@schmidt-pressen.example'`
+    const link = await system.api(`/api/fairs/${fairId}/booking-links`, { body: { contactId: contact[0]!.id } })
+    expect(link.status).toBe(200)
+    const page = await fetch(link.body.url)
+    const html = await page.text()
+    expect(page.status).toBe(200)
+    expect(html).toContain('Gesprächstermin auf der maintenance Dortmund')
+    const slot = /name="slot" value="([0-9a-f-]{36})"/.exec(html)![1]!
+    const book = () => fetch(link.body.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `slot=${slot}` })
+    expect((await book()).status).toBe(200)
+    expect((await book()).status).toBe(200)
+    await system.sink!.waitFor((m) => m.to.includes('anna.schmidt@schmidt-pressen.example'), 1, 10_000)
+    const forged = await fetch(link.body.url.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A')))
+    expect(forged.status).toBe(400)
+    expect(system.sink!.mails().filter((m) => m.to.includes('anna.schmidt@schmidt-pressen.example'))).toHaveLength(1)
+  })
+})
+
+describe('at the stand', () => {
+  it('prefetches the day: the booked visitor’s appointment and profile, and the consent text', async () => {
+    const day = await repApi(`/api/fairs/${fairId}/day`)
+    expect(day.status).toBe(200)
+    const jonas = day.body.profiles.find((p: any) => p.email === DEMO_BOOKED_VISITOR)
+    expect(jonas).toMatchObject({ firstName: 'Jonas', company: 'Becker Maschinenbau GmbH', consent: 'granted' })
+    expect(day.body.appointments.map((a: any) => a.contactId)).toContain(jonas.contactId)
+    expect(day.body.consentText.texts.de).toContain('Einwilligung')
+  })
+
+  it('stores a scanned visitor once however often the capture is synced, and hands a hot lead to sales', async () => {
+    const [mail] = await confirmation()
+    const code = readQr(mail!.attachments.find((a) => a.cid === 'visitor-qr@kessler')!.content)!
+    const capture = { id: randomUUID(), source: 'scan', token: code, device: 'test phone', capturedAt: now(), fields: { notes: { value: 'Wants HydroScope on 3 presses', at: now() }, rating: { value: 'hot', at: now() } } }
+    const first = await repApi(`/api/fairs/${fairId}/captures`, { captures: [capture] })
+    expect(first.status).toBe(200)
+    expect(first.body.results[0]).toMatchObject({ outcome: 'stored', handoverId: expect.any(String) })
+    const again = await repApi(`/api/fairs/${fairId}/captures`, { captures: [capture] })
+    expect(again.body.results[0]).toMatchObject({ outcome: 'replayed', captureId: first.body.results[0].captureId })
+    const contactId = first.body.results[0].contactId
+    const [rows] = await system.sql<{ captures: number; visits: number; handovers: number; held: number }[]>`
+      select (select count(*)::int from fair_captures where contact_id = ${contactId}) as captures,
+             (select count(*)::int from events where contact_id = ${contactId} and type = 'fair_visit') as visits,
+             (select count(*)::int from handovers where contact_id = ${contactId}) as handovers,
+             (select count(*)::int from fair_meetings where contact_id = ${contactId} and held_at is not null) as held`
+    expect(rows).toEqual({ captures: 1, visits: 1, handovers: 1, held: 1 })
+  })
+
+  it('matches a captured e-mail against the pool, merges a second capture per field, and names bad input', async () => {
+    const email = 'Lukas.Weber@weber-kunststoff.example'
+    const early = new Date(Date.now() - 60_000).toISOString()
+    const a = { id: randomUUID(), source: 'form', email, device: 'phone A', capturedAt: now(), fields: { notes: { value: 'from rep A', at: now() }, phone: { value: '+49 231 555', at: early } } }
+    const b = { id: randomUUID(), source: 'form', email: email.toLowerCase(), device: 'phone B', capturedAt: now(), fields: { notes: { value: 'older note from B', at: early }, tags: { value: ['extrusion'], at: now() } } }
+    const synced = await repApi(`/api/fairs/${fairId}/captures`, { captures: [a, b, { id: randomUUID(), source: 'form', capturedAt: now(), email: 'x@y.example' }] })
+    expect(synced.body.results.map((r: any) => r.outcome)).toEqual(['stored', 'merged', 'rejected'])
+    expect(synced.body.results[2].error.field).toBe('device')
+    const [contacts] = await system.sql<{ n: number }[]>`select count(*)::int as n from contacts where lower(email) = lower(${email})`
+    expect(contacts!.n).toBe(1)
+    const [row] = await system.sql<{ fields: any; tags: string[]; phone: string }[]>`
+      select fc.fields, c.tags, c.attributes->>'phone' as phone from fair_captures fc join contacts c on c.id = fc.contact_id where lower(c.email) = lower(${email})`
+    expect(row!.fields.notes.value).toBe('from rep A')
+    expect(row!.tags).toContain('extrusion')
+    expect(row!.phone).toBe('+49 231 555')
+    const bad = await repApi(`/api/fairs/${fairId}/captures`, { captures: [] })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.field).toBe('captures')
+  })
+
+  it('refuses another subsidiary’s marketer and a viewer', async () => {
+    const viewer = await system.api(`/api/fairs/${fairId}/captures`, { body: { captures: [{}] }, token: system.token({ role: 'viewer', subs: ['DE'] }) })
+    expect(viewer.status).toBe(403)
+    const french = await system.api(`/api/fairs/${fairId}/day`, { token: system.token({ role: 'marketer', subs: ['FR'] }) })
+    expect(french.status).toBe(404)
+  })
+})
+
+describe('after the fair', () => {
+  it('shows what the fair brought and cost', async () => {
+    const figures = await system.api(`/api/fairs/${fairId}/figures`)
+    expect(figures.status).toBe(200)
+    expect(figures.body).toMatchObject({ visitors: 2, leadsCaptured: 1, meetingsBooked: 2, meetingsHeld: 1, handovers: 1, costs: 20900 })
+    expect(figures.body.roi).toBeCloseTo(-1)
+    const [touches] = await system.sql<{ n: number }[]>`select count(*)::int as n from touches where campaign_id = ${figures.body.campaignId} and kind = 'fair_scan'`
+    expect(touches!.n).toBe(2)
+  })
+})
