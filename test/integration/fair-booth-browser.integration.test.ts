@@ -119,6 +119,7 @@ describe('the booth app at the stand', () => {
     await page.locator('textarea[name=notes]').fill('Kollege am Stand: Rückruf wegen Service-Kit')
     await page.getByTestId('save').click()
     await page.getByTestId('all-synced').waitFor({ timeout: 20_000 })
+    await expect.poll(() => count(system.sql`select count(*)::int as n from fair_capture_ids`)).toBe(3)
     expect(await count(system.sql`select count(*)::int as n from contacts where lower(email) = ${KLARA}`)).toBe(1)
     expect(await count(system.sql`select count(*)::int as n from fair_captures where contact_id = ${klara!.id}`)).toBe(1)
     expect(await count(system.sql`select count(*)::int as n from fair_capture_ids i join fair_captures c on c.id = i.capture_id where c.contact_id = ${klara!.id}`)).toBe(2)
