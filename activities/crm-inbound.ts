@@ -3,7 +3,7 @@ import type { CrmOpportunity, CrmPerson, CrmRecord } from '../crm/adapter'
 import { normaliseValue, PERSON_FIELDS, settle, type FieldMappings, type PersonField } from '../crm/mapping'
 import { setContactCompany } from '../db/companies'
 import { recordConflict, saveLink, type CrmLinkRow } from '../db/crm'
-import { findContactMatch, recordProvenance, suggestDuplicate } from '../db/duplicates'
+import { findContactMatch, normaliseEmail, recordProvenance, recordProvenanceMany, suggestDuplicate } from '../db/duplicates'
 import { upsertOpportunity } from '../db/opportunities'
 
 type Tx = TransactionSql | Sql
@@ -14,6 +14,21 @@ export interface ApplyContext {
   mappings: FieldMappings
   /** The links of the CRM accounts this page's people work for (their companies). */
   companyLinks?: Map<string, CrmLinkRow>
+  /**
+   * The page's e-mail matches, looked up in one query before the page (lower-cased e-mail → contact id);
+   * contacts created during the page are added. Without it each record asks on its own.
+   */
+  contactsByEmail?: Map<string, string>
+  /** Subsidiary ids by country code ('' for headquarters), filled as the page goes. */
+  subsidiaries?: Map<string, string>
+}
+
+/** One query for the e-mails of a page of CRM people: which contacts they already are. */
+export async function contactsByEmail(sql: Tx, accountId: string, emails: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(emails.flatMap((email) => [email.trim().toLowerCase(), normaliseEmail(email)]))]
+  if (!wanted.length) return new Map()
+  const rows = await sql<{ id: string; email: string }[]>`select id, lower(email) as email from contacts where account_id = ${accountId} and lower(email) = any(${wanted})`
+  return new Map(rows.map((row) => [row.email, row.id]))
 }
 
 export interface ApplyOutcome {
@@ -75,12 +90,14 @@ export async function applyPerson(sql: Tx, ctx: ApplyContext, record: CrmRecord,
   let contact: ContactState | undefined
   if (link?.contact_id) [contact] = await sql<ContactState[]>`select id, email, first_name, last_name, company, attributes, consent_status, consent_source, updated_at from contacts where id = ${link.contact_id}`
   if (!contact && person.email) {
-    const match = await findContactMatch(sql, ctx.accountId, { email: person.email })
-    if (match) [contact] = await sql<ContactState[]>`select id, email, first_name, last_name, company, attributes, consent_status, consent_source, updated_at from contacts where id = ${match.contactId}`
+    const known = ctx.contactsByEmail
+    const matchId = known ? (known.get(person.email.trim().toLowerCase()) ?? known.get(normaliseEmail(person.email)) ?? null) : ((await findContactMatch(sql, ctx.accountId, { email: person.email }))?.contactId ?? null)
+    if (matchId) [contact] = await sql<ContactState[]>`select id, email, first_name, last_name, company, attributes, consent_status, consent_source, updated_at from contacts where id = ${matchId}`
   }
   if (!contact) {
     if (!person.email) return { applied: false, conflicts: 0, contactId: null }
     const contactId = await createFromCrm(sql, ctx, record, person)
+    ctx.contactsByEmail?.set(person.email.trim().toLowerCase(), contactId)
     await applyCompany(sql, ctx, contactId, person)
     await saveLink(sql, { account_id: ctx.accountId, object_type: objectType, crm_id: record.id, contact_id: contactId, crm_updated_at: record.changedAt, crm_values: syncedValues(person) })
     return { applied: true, conflicts: 0, contactId }
@@ -90,10 +107,11 @@ export async function applyPerson(sql: Tx, ctx: ApplyContext, record: CrmRecord,
   const columns: Record<string, string | null> = {}
   const attributes: Record<string, string | null> = {}
   const last = link?.crm_values ?? null
+  const changedAt = new Map((await sql<{ attribute: string; changed_at: Date }[]>`select attribute, changed_at from attribute_sources where contact_id = ${contact.id}`).map((row) => [row.attribute, row.changed_at]))
   for (const field of PERSON_FIELDS) {
     const mapping = ctx.mappings[field]
     if (!mapping || mapping.direction === 'to_crm') continue
-    const [source] = await sql<{ changed_at: Date }[]>`select changed_at from attribute_sources where contact_id = ${contact.id} and attribute = ${field}`
+    const source = changedAt.has(field) ? { changed_at: changedAt.get(field)! } : undefined
     const decision = settle(field, mapping, { value: productValue(contact, field), changedAt: source?.changed_at ?? null }, { value: crmValue(person, field), changedAt: record.changedAt }, last ? (last[field] ?? null) : undefined)
     if (decision.action === 'conflict') {
       if (await recordConflict(sql, { accountId: ctx.accountId, contactId: contact.id, field, productValue: productValue(contact, field), crmValue: crmValue(person, field), productChangedAt: source?.changed_at ?? null, crmChangedAt: record.changedAt, runId: ctx.runId })) conflicts++
@@ -128,20 +146,23 @@ export async function applyPerson(sql: Tx, ctx: ApplyContext, record: CrmRecord,
 
 async function createFromCrm(sql: Tx, ctx: ApplyContext, record: CrmRecord, person: CrmPerson): Promise<string> {
   const country = person.country?.toUpperCase() ?? null
-  const [subsidiary] = await sql<{ id: string }[]>`
-    select id from subsidiaries where account_id = ${ctx.accountId} and (code = ${country} or is_headquarters)
-    order by (code = ${country}) desc limit 1`
+  let subsidiaryId = ctx.subsidiaries?.get(country ?? '')
+  if (!subsidiaryId) {
+    const [subsidiary] = await sql<{ id: string }[]>`
+      select id from subsidiaries where account_id = ${ctx.accountId} and (code = ${country} or is_headquarters)
+      order by (code = ${country}) desc limit 1`
+    subsidiaryId = subsidiary!.id
+    ctx.subsidiaries?.set(country ?? '', subsidiaryId)
+  }
   const attributes = Object.fromEntries(
     (Object.entries(ATTRIBUTE) as [PersonField, string][]).filter(([field]) => person[field]).map(([field, key]) => [key, person[field]]),
   )
   const [created] = await sql<{ id: string }[]>`
     insert into contacts (account_id, subsidiary_id, email, first_name, last_name, company, attributes)
-    values (${ctx.accountId}, ${subsidiary!.id}, ${person.email!.trim()}, ${person.firstName}, ${person.lastName}, ${person.company}, ${sql.json(attributes as never)})
+    values (${ctx.accountId}, ${subsidiaryId}, ${person.email!.trim()}, ${person.firstName}, ${person.lastName}, ${person.company}, ${sql.json(attributes as never)})
     returning id`
   const contactId = created!.id
-  for (const field of PERSON_FIELDS) {
-    if (person[field]) await recordProvenance(sql, { accountId: ctx.accountId, contactId, attribute: field, source: 'crm', value: person[field] })
-  }
+  await recordProvenanceMany(sql, { accountId: ctx.accountId, contactId, source: 'crm', values: Object.fromEntries(PERSON_FIELDS.filter((field) => person[field]).map((field) => [field, person[field]])) })
   await applyConsent(sql, ctx.accountId, { id: contactId, consent_status: 'none', consent_source: null }, person)
   // A look-alike (same name, company and postal code, another address) is for a person to confirm.
   const lookAlike = await findContactMatch(sql, ctx.accountId, { firstName: person.firstName, lastName: person.lastName, company: person.company, postalCode: person.postalCode, excludeId: contactId })

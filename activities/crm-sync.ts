@@ -7,7 +7,7 @@ import { DEFAULT_MAPPINGS, ENRICHMENT_KEYS, normaliseValue, PERSON_FIELDS, type 
 import type { SecretBox } from '../crm/secret-box'
 import { activeSyncRun, crmConnection, cursorOf, linksByCrmIds, saveCursor, syncRun, type CrmConnectionRow, type CrmLinkRow } from '../db/crm'
 import { applyAccount, pushCompaniesPage } from './crm-accounts'
-import { applyOpportunity, applyPerson, productValue } from './crm-inbound'
+import { applyOpportunity, applyPerson, contactsByEmail, productValue } from './crm-inbound'
 
 /**
  * The order a run walks the CRM's objects in: accounts first, so people find their company; people before
@@ -115,7 +115,8 @@ async function pullPage(sql: Sql, adapter: CrmAdapter, runId: string, accountId:
     const links = await linksByCrmIds(tx, accountId, stream, changes.records.map((r) => r.id))
     const contactLinks = stream === 'opportunity' ? await linksByCrmIds(tx, accountId, 'contact', changes.records.flatMap((r) => ('opportunity' in r.fields ? r.fields.opportunity.contactIds : []))) : new Map<string, CrmLinkRow>()
     const companyLinks = await linksByCrmIds(tx, accountId, 'account', changes.records.flatMap((r) => ('person' in r.fields && r.fields.person.accountId ? [r.fields.person.accountId] : [])))
-    const ctx = { accountId, runId, mappings, companyLinks }
+    const unlinkedEmails = changes.records.flatMap((r) => ('person' in r.fields && r.fields.person.email && !links.get(r.id)?.contact_id ? [r.fields.person.email] : []))
+    const ctx = { accountId, runId, mappings, companyLinks, contactsByEmail: await contactsByEmail(tx, accountId, unlinkedEmails), subsidiaries: new Map<string, string>() }
     for (const record of changes.records) {
       const link = links.get(record.id)
       if (stream === 'account') {

@@ -41,7 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createConsentActivities(deps),
     ...createLeadActivities(deps),
     ...(deps.crmSecrets ? createCrmSyncActivities({ sql: deps.sql, secrets: deps.crmSecrets, adapterFor: deps.crmAdapterFor, pageSize: deps.crmPageSize }) : ({} as CrmSyncActivities)),
-    ...createMailingActivities({ ...deps, ...(deps.mailings ?? unconfiguredMailings) }),
+    ...createMailingActivities({ ...deps, ...(deps.mailings ?? unconfiguredMailings), settlement: deps.relay }),
   }
 }
 

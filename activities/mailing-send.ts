@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity'
 import type { Sql } from 'postgres'
+import { settleInterruptedSend, type RelayReceipts } from '../db/messages'
 import { addRecipients, audience, cancelQueuedRecipients, mailingProgress, moveMailingStatus, nextDueAt, segmentFilterOf, type MailingProgress } from '../db/mailings'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import type { SendWindow } from '../engine/nodes/zoned-time'
@@ -34,6 +35,12 @@ export interface MailingSendDeps extends MailingRenderDeps {
   activityBudgetMs?: number
   /** A transient refusal (4xx, no connection) is tried again this much later (ms). */
   retryAfterMs?: number
+  /**
+   * The relay's record of accepted Message-IDs and when it may be asked (server/relay-receipts.ts): a mail a
+   * killed worker left 'sending' is settled with it (db/messages.ts), so it is neither lost nor sent twice.
+   * Without receipts such a mail stays unknown.
+   */
+  settlement?: { receipts?: RelayReceipts; settleMs: number }
 }
 
 /** What a mailing's links carry: a click or open is recorded against the mailing and the mail. */
@@ -101,6 +108,7 @@ interface Candidate {
   consent_status: string
   undeliverable_at: Date | null
   message_row_id: string | null
+  message_id: string | null
   message_status: string | null
 }
 
@@ -219,7 +227,7 @@ export function createMailingActivities(deps: MailingSendDeps) {
   async function prepareBatch(mailing: MailingForSend, inFlight: string[]): Promise<Batch> {
     const candidates = await sql<Candidate[]>`
       select r.contact_id, c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.locale, c.consent_status, c.undeliverable_at,
-             msg.id as message_row_id, msg.status as message_status
+             msg.id as message_row_id, msg.message_id, msg.status as message_status
       from mailing_recipients r
       join contacts c on c.id = r.contact_id
       left join messages msg on msg.mailing_id = r.mailing_id and msg.contact_id = r.contact_id
@@ -228,7 +236,7 @@ export function createMailingActivities(deps: MailingSendDeps) {
     const done: string[] = []
     const toSend: Batch['toSend'] = []
     const fresh: Candidate[] = []
-    const becameUnknown: string[] = []
+    const interrupted: Candidate[] = []
     for (const candidate of candidates) {
       switch (candidate.message_status) {
         case null:
@@ -240,18 +248,26 @@ export function createMailingActivities(deps: MailingSendDeps) {
           toSend.push({ candidate, rowId: candidate.message_row_id! })
           break
         case 'sending':
-          // An attempt died after the relay took the envelope and the body was on its way: it has most
-          // likely arrived, and a second copy would be worse than the small chance it did not.
-          becameUnknown.push(candidate.message_row_id!)
-          done.push(candidate.contact_id)
+          // An attempt died (or lost its connection) after the relay took the envelope: whether the body
+          // arrived is the relay's to say, asked by Message-ID below.
+          interrupted.push(candidate)
           break
         default:
           done.push(candidate.contact_id)
       }
     }
-    if (becameUnknown.length) {
-      await sql`update messages set status = 'unknown', reason = 'the worker stopped while the relay was receiving it' where id = any(${becameUnknown}::uuid[]) and status = 'sending'`
-    }
+    // The same settlement as campaign mail (db/messages.ts): after the relay's answer timeout, sent if the
+    // relay accepted the Message-ID, sent again if it never did, unknown if the relay cannot be asked.
+    const settled = await Promise.all(
+      interrupted.map((candidate) => settleInterruptedSend(sql, { messageId: candidate.message_id!, receipts: deps.settlement?.receipts, settleMs: deps.settlement?.settleMs ?? 0 })),
+    )
+    settled.forEach((result, i) => {
+      const candidate = interrupted[i]!
+      const status = result.verdict === 'changed' ? result.status : result.verdict
+      // 'sending' again: a live attempt holds it (it stays queued); pending/failed/resend: never accepted.
+      if (status === 'resend' || status === 'pending' || status === 'failed') toSend.push({ candidate, rowId: candidate.message_row_id! })
+      else if (status !== 'sending') done.push(candidate.contact_id)
+    })
     if (fresh.length) toSend.push(...(await claim(mailing, fresh, done)))
     await settle(mailing.id, done)
     return { size: candidates.length, contactIds: toSend.map((item) => item.candidate.contact_id), toSend }
@@ -437,6 +453,9 @@ export function createMailingActivities(deps: MailingSendDeps) {
       await sql`update messages set status = 'failed', reason = ${reason} where id = ${rowId}`
       return 'retry'
     }
+    // The whole body was on the wire and no answer came: it may have been accepted. With a relay to ask,
+    // the row stays 'sending' and a later round settles it by Message-ID; without one it is unknown.
+    if (deps.settlement?.receipts) return 'retry'
     await sql`update messages set status = 'unknown', reason = ${reason} where id = ${rowId}`
     return 'done'
   }

@@ -30,7 +30,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
   const router = Router()
 
   /** The filter the caller may use, or an error already sent. */
-  async function filterOf(req: Request, res: Response, permission: 'reports.read' | 'reports.pipeline' = 'reports.read'): Promise<{ who: Caller; q: Query; f: ReportFilter; names: Map<string, string> } | null> {
+  async function filterOf(req: Request, res: Response, permission: 'reports.read' | 'reports.pipeline' = 'reports.read'): Promise<{ who: Caller; q: Query; f: ReportFilter; names: Map<string, string>; kindOf: (id: string) => 'campaign' | 'mailing' } | null> {
     const who = caller(req)
     if (!may(who, permission)) {
       send(res, { status: 403, code: 'forbidden', message: 'sales reps see their own pipeline: GET /api/reports/pipeline' })
@@ -58,14 +58,18 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       }
       subsidiaryIds = [id]
     }
-    const campaigns = await sql<{ id: string; name: string }[]>`select id, name from campaigns where account_id = ${who.acc}`
+    // Mailings (issue 15) are credited beside the campaigns (migration 021_c) and named like them.
+    const campaigns = await sql<{ id: string; name: string; mailing: boolean }[]>`
+      select id, name, false as mailing from campaigns where account_id = ${who.acc}
+      union all select id, name, true from mailings where account_id = ${who.acc}`
     const names = new Map(campaigns.map((c) => [c.id, c.name]))
+    const mailings = new Set(campaigns.filter((c) => c.mailing).map((c) => c.id))
     names.set(NO_CAMPAIGN, '(no campaign)')
     if (q.campaign && !names.has(q.campaign)) {
       send(res, notFound('campaign'))
       return null
     }
-    return { who, q, f: { accountId: who.acc, from, to, subsidiaryIds, campaignId: q.campaign }, names }
+    return { who, q, f: { accountId: who.acc, from, to, subsidiaryIds, campaignId: q.campaign }, names, kindOf: (id) => (mailings.has(id) ? 'mailing' : 'campaign') }
   }
 
   const reply = (res: Response, q: Query, json: unknown, csv: () => { header: string[]; rows: unknown[][]; name: string }) => {
@@ -92,7 +96,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       revenue: t.revenue_cents / 100, production: t.production_cents / 100,
     })
     const campaigns = totals
-      .map((t) => ({ campaignId: t.campaign_id, name: names.get(t.campaign_id) ?? t.campaign_id, budget: budget.get(t.campaign_id) ?? null, ...figuresOf(t), kpis: campaignKpis(figuresOf(t)) }))
+      .map((t) => ({ campaignId: t.campaign_id, name: names.get(t.campaign_id) ?? t.campaign_id, kind: ctx.kindOf(t.campaign_id), budget: budget.get(t.campaign_id) ?? null, ...figuresOf(t), kpis: campaignKpis(figuresOf(t)) }))
       .sort((a, b) => b.revenue - a.revenue || b.mql - a.mql || a.name.localeCompare(b.name))
     const sum: CampaignFigures = { cost: 0, leads: 0, mql: 0, sal: 0, rejected: 0, sql: 0, opportunity: 0, won: 0, revenue: 0, production: 0 }
     for (const c of totals) for (const [key, value] of Object.entries(figuresOf(c))) sum[key as keyof CampaignFigures] += value
@@ -128,7 +132,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       totals[row.model] += row.revenue_cents
       byCampaign.set(row.campaign_id, entry)
     }
-    const campaigns = [...byCampaign.entries()].map(([id, revenue]) => ({ campaignId: id, name: names.get(id) ?? id, revenue })).sort((a, b) => b.revenue.linear - a.revenue.linear)
+    const campaigns = [...byCampaign.entries()].map(([id, revenue]) => ({ campaignId: id, name: names.get(id) ?? id, kind: ctx.kindOf(id), revenue })).sort((a, b) => b.revenue.linear - a.revenue.linear)
     reply(res, q, {
       models: ATTRIBUTION_MODELS,
       settings,
@@ -177,14 +181,17 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
     if (ctx.q.after !== undefined && split < 1) return send(res, { status: 400, code: 'invalid_input', field: 'after', message: 'after: the "next" of the previous page' })
     const after = ctx.q.after ? { mailKey: ctx.q.after.slice(0, split), template: ctx.q.after.slice(split + 1) } : undefined
     // A page in JSON; the CSV export is every page.
-    let page = await mailTotals(sql, { ...filter, after, limit: ctx.q.limit })
+    // 50 mails a page: each mail's period sums a year of monthly rows and a month of edge days per subsidiary.
+    let page = await mailTotals(sql, { ...filter, after, limit: ctx.q.limit ?? 50 })
     const rows = [...page.mails]
     while (ctx.q.format === 'csv' && page.next) {
       const [mailKey, template] = [page.next.slice(0, page.next.indexOf(' ')), page.next.slice(page.next.indexOf(' ') + 1)]
       page = await mailTotals(sql, { ...filter, after: { mailKey, template }, limit: 1000 })
       rows.push(...page.mails)
     }
-    const mails = rows.map((r) => ({ ...r, campaign: r.campaignId ? (ctx.names.get(String(r.campaignId)) ?? null) : null }))
+    // A mailing's mail is keyed "mailing:<id>": named by its mailing.
+    const nameOf = (r: Record<string, unknown>) => (r.campaignId ? ctx.names.get(String(r.campaignId)) : ctx.names.get(String(r.mailKey).replace(/^mailing:/, ''))) ?? null
+    const mails = rows.map((r) => ({ ...r, campaign: nameOf(r) }))
     const columns = ['campaign', 'nodeId', 'template', 'sent', 'delivered', 'hardBounces', 'softBounces', 'opens', 'uniqueOpens', 'machineOpens', 'clicks', 'uniqueClicks', 'machineClicks', 'unsubscribes', 'complaints', 'conversions']
     reply(res, ctx.q, { mails, next: page.next }, () => ({ name: 'mail-statistics', header: columns, rows: mails.map((m) => columns.map((c) => (m as Record<string, unknown>)[c])) }))
   }))
@@ -205,7 +212,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
     if (!ctx) return
     const { q, f, names } = ctx
     // A page on screen (?limit, 200); the CSV export takes up to 1,000 rows, as it always did.
-    const pageSize = q.format === 'csv' ? 1000 : q.limit
+    const pageSize = q.format === 'csv' ? 1000 : (q.limit ?? 200)
     if (!q.stage) return send(res, { status: 400, code: 'invalid_input', field: 'stage', message: 'stage: name the figure (leads, mql, sal, rejected, sql, opportunity, won or revenue)' })
     const scoped = f.subsidiaryIds === '*' ? sql`` : sql`and c.subsidiary_id = any(${f.subsidiaryIds}::uuid[])`
     if (q.stage === 'revenue') {

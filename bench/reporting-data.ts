@@ -106,7 +106,8 @@ export async function generateReportingData(sql: Sql, scale: ReportingScale, log
     select account_id, campaign_id || ':' || node_id, 'bench-' || node_id, 'https://kessler.example/link-' || (id % 5),
       count(*) filter (where not machine), count(*) filter (where not machine), count(*) filter (where machine)
     from touches where account_id = '${acc}' and kind = 'click' group by 1, 2, 3, 4`)
-  await step('analyze', 'analyze')
+  await step('rollups (monthly per campaign and mail, daily per subsidiary)', `select report_rebuild_rollups('${acc}')`)
+  await step('vacuum analyze', 'vacuum analyze')
   const [campaign] = await sql<{ id: string }[]>`select ${sql.unsafe(id('camp', "'0'"))} as id`
   return { accountId: acc, campaignId: campaign!.id }
 }

@@ -133,6 +133,15 @@ export async function recordProvenance(sql: Tx, input: { accountId: string; cont
     on conflict (contact_id, attribute) do update set source = excluded.source, value = excluded.value, changed_at = now()`
 }
 
+/** Several attributes of one contact from one source in one statement (a contact arriving from the CRM). */
+export async function recordProvenanceMany(sql: Tx, input: { accountId: string; contactId: string; source: string; values: Record<string, string | null> }): Promise<void> {
+  const rows = Object.entries(input.values).map(([attribute, value]) => ({ contact_id: input.contactId, account_id: input.accountId, attribute, source: input.source, value }))
+  if (!rows.length) return
+  await sql`
+    insert into attribute_sources ${sql(rows)}
+    on conflict (contact_id, attribute) do update set source = excluded.source, value = excluded.value, changed_at = now()`
+}
+
 export interface MergeResult {
   mergeId: string
   keptContactId: string

@@ -88,9 +88,12 @@ export async function syncCapture(deps: FairSyncDeps, who: Caller, fair: FairRow
       changed = Object.keys(incoming)
       captureId = await insertCapture(sql, { accountId: fair.account_id, fairId: fair.id, contactId, source: capture.source, fields, by: who.sub })
       const facts = { fairId: fair.id, campaignId: fair.campaign_id, fair: fair.name, captureId, source: capture.source }
-      // The fair's event path: campaigns trigger on these, and reporting credits fair_visit to the fair's campaign.
+      // The fair's event path: campaigns trigger on fair_visit and fair_capture.
       await sql`insert into events (account_id, contact_id, type, properties, source, occurred_at)
         values (${fair.account_id}, ${contactId}, 'fair_visit', ${sql.json(facts)}, 'fair', ${new Date(capture.capturedAt)})`
+      // Reporting's touch of the fair's campaign (kind fair_scan; reporting folds these events, not fair_visit).
+      await sql`insert into events (account_id, contact_id, type, properties, source, occurred_at)
+        values (${fair.account_id}, ${contactId}, 'fair_scan', ${sql.json(facts)}, 'fair', ${new Date(capture.capturedAt)})`
       if (capture.source === 'form') {
         await sql`insert into events (account_id, contact_id, type, properties, source, occurred_at)
           values (${fair.account_id}, ${contactId}, 'fair_capture', ${sql.json(facts)}, 'fair', ${new Date(capture.capturedAt)})`

@@ -17,6 +17,7 @@ try {
   console.log(`
 Kessler Campaigns is ready (${ready} s).
   Designer (sign in):        ${system.designerUrl}
+  Booth app (trade fair):    ${system.url}/fair/
   API:                       ${system.url}/api
   Outbox (SMTP sink):        ${system.sink ? `${system.url}/outbox` : `not running: mail goes to ${config.smtpUrl}`}
   Temporal Web UI:           ${system.temporalUiUrl ?? `the UI of your cluster at ${config.temporal.address}`}

@@ -21,9 +21,9 @@ export const reportQuery = z.object({
   template: z.string().max(200).optional(),
   mailKey: z.string().max(200).optional(),
   stage: z.enum(REPORT_STAGES).optional(),
-  // The mail list's keyset page: the previous page's `next` ("<mailKey> <template>"); and the size of a page of mails or drill-down rows.
+  // The mail list's keyset page: the previous page's `next` ("<mailKey> <template>"); and the size of a page of mails (50) or drill-down rows (200).
   after: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
 })
 
 export const attributionSettingsBody = z.strictObject({
@@ -58,7 +58,8 @@ export const reports = {
     responses: {
       200: z.object({
         filter: z.object({ from: z.string(), to: z.string(), subsidiary: z.string().nullable(), campaign: z.string().nullable(), model: z.enum(ATTRIBUTION_MODELS) }),
-        campaigns: z.array(z.object({ campaignId: z.string(), name: z.string(), budget: z.number().nullable(), ...figures, kpis })),
+        // Mailings (issue 15) are credited beside the campaigns: kind says which a row is.
+        campaigns: z.array(z.object({ campaignId: z.string(), name: z.string(), kind: z.enum(['campaign', 'mailing']), budget: z.number().nullable(), ...figures, kpis })),
         totals: z.object({ ...figures, kpis }),
         wonRevenue: z.object({ deals: z.number(), revenue: z.number(), production: z.number(), productionUnknown: z.number() }),
         unattributedRevenue: z.number().nullable(),
@@ -74,7 +75,7 @@ export const reports = {
       200: z.object({
         models: z.array(z.enum(ATTRIBUTION_MODELS)),
         settings: z.object({ lookbackDays: z.number(), halfLifeDays: z.number() }),
-        campaigns: z.array(z.object({ campaignId: z.string(), name: z.string(), revenue: models })),
+        campaigns: z.array(z.object({ campaignId: z.string(), name: z.string(), kind: z.enum(['campaign', 'mailing']), revenue: models })),
         totals: models, wonRevenue: z.number(), unattributed: models.nullable(), attributionPending: z.number().int(),
       }),
     },

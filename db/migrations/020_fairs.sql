@@ -91,21 +91,5 @@ create table fair_capture_ids (
   synced_at timestamptz not null default now()
 );
 
--- The fair's visits are the fair campaign's touches (kind "fair_scan", which reporting already counts):
--- fair_visit events are recorded as such. fair_capture (a new visitor taken on the form) comes with a
--- fair_visit of the same visitor, so it is not credited a second time.
-create or replace function report_on_event() returns trigger language plpgsql as $$
-declare
-  k text;
-begin
-  k := case new.type when 'open' then 'open' when 'click' then 'click' when 'form' then 'form' when 'download' then 'download'
-    when 'visit' then 'visit' when 'fair_scan' then 'fair_scan' when 'fair_visit' then 'fair_scan' end;
-  if k is not null then
-    perform report_record_touch(new.account_id, new.contact_id, report_campaign_of_event(new.account_id, new.contact_id, k, new.properties, new.occurred_at),
-      new.properties->>'nodeId', new.properties->>'messageId', k, new.suspected_machine, new.id, new.occurred_at);
-  end if;
-  if new.type in ('open', 'click', 'unsubscribe', 'bounce', 'complaint') and new.properties ? 'messageId' then
-    perform report_mail_event(new.type, new.properties, new.suspected_machine, new.occurred_at, false);
-  end if;
-  return null;
-end $$;
+-- The fair's visits reach reporting as `fair_scan` events (touch kind fair_scan, which reporting already
+-- counts), recorded beside fair_visit by the sync (fairs/sync.ts); no reporting function changes here.

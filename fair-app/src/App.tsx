@@ -75,10 +75,11 @@ export function App() {
   )
 
   const saved = async () => {
+    // The waiting list is current before the home screen shows it, so "all synced" never shows too early.
+    await refreshOutbox()
+    setDay(await loadDay())
     setNotice(t('fair.saved'))
     setScreen({ kind: 'home' })
-    setDay(await loadDay())
-    await refreshOutbox()
     if (navigator.onLine) await sync()
   }
 

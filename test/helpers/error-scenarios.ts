@@ -22,8 +22,8 @@ export interface Scenario {
 export const REACHED_ELSEWHERE: Record<string, string> = {
   'scoring.saveModel 409 conflict': 'two saves of the model in the same instant (a race on the version number); not reachable by one caller in sequence',
   'templates.testSend 409 conflict': 'answered only by a process without an SMTP transport; every test system has one',
-  'templates.prefill 409 conflict': 'needs DeepL (no DEEPL_API_KEY in CI, and no network to it): a save racing the translation',
-  'templates.prefill 422 template_invalid': 'needs DeepL: a translation that breaks the template',
+  'templates.prefill 409 conflict': 'a save racing the DeepL call (the test’s DeepL stand-in answers at once)',
+  'templates.prefill 422 template_invalid': 'a translation that breaks the template (the test’s DeepL stand-in hands the texts back unchanged)',
   'enrolmentRequests.enrol 409 unknown_contact': 'the contact is erased between the lookup and the enrolment (a race); a missing contact answers 404 first',
   ...notReachedYet(),
 }

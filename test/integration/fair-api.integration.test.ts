@@ -34,6 +34,7 @@ async function repApi(path: string, body?: unknown) {
 }
 
 const now = () => new Date().toISOString()
+const count = async (query: Promise<{ n: number }[]>) => (await query)[0]!.n
 const confirmation = () => system.sink!.waitFor((m) => m.to.includes(DEMO_BOOKED_VISITOR) && /maintenance Dortmund/.test(m.subject), 1, 15_000)
 
 describe('before the fair', () => {
@@ -62,7 +63,9 @@ describe('before the fair', () => {
     expect((await book()).status).toBe(200)
     expect((await book()).status).toBe(200)
     await system.sink!.waitFor((m) => m.to.includes('anna.schmidt@schmidt-pressen.example'), 1, 10_000)
-    const forged = await fetch(link.body.url.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A')))
+    // A changed character inside the signature (the last one may only carry padding bits).
+    const at = link.body.url.lastIndexOf('.') + 10
+    const forged = await fetch(link.body.url.slice(0, at) + (link.body.url[at] === 'A' ? 'B' : 'A') + link.body.url.slice(at + 1))
     expect(forged.status).toBe(400)
     expect(system.sink!.mails().filter((m) => m.to.includes('anna.schmidt@schmidt-pressen.example'))).toHaveLength(1)
   })
@@ -130,7 +133,7 @@ describe('after the fair', () => {
     expect(figures.status).toBe(200)
     expect(figures.body).toMatchObject({ visitors: 2, leadsCaptured: 1, meetingsBooked: 2, meetingsHeld: 1, handovers: 1, costs: 20900 })
     expect(figures.body.roi).toBeCloseTo(-1)
-    const [touches] = await system.sql<{ n: number }[]>`select count(*)::int as n from touches where campaign_id = ${figures.body.campaignId} and kind = 'fair_scan'`
-    expect(touches!.n).toBe(2)
+    // Reporting folds events into touches on its own schedule: the fair's two visitors become its fair_scan touches.
+    await expect.poll(() => count(system.sql`select count(*)::int as n from touches where campaign_id = ${figures.body.campaignId} and kind = 'fair_scan'`), { timeout: 30_000 }).toBe(2)
   })
 })

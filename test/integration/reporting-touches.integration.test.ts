@@ -132,6 +132,53 @@ describe('touches and mail statistics from the facts as they are stored', () => 
   })
 })
 
+describe('mailings (issue 15) beside the campaigns', () => {
+  it("a mailing's delivered mail, human open and click are its touches; its mail figures and click map are keyed by the mailing", async () => {
+    const [row] = await sql<{ id: string }[]>`
+      insert into mailings (account_id, subsidiary_id, name, content, status, created_by) values (${ids.account}, ${ids.de}, 'Herbstangebot', '{}', 'sending', 't') returning id`
+    const mailing = row!.id
+    await sql`insert into messages (account_id, contact_id, mailing_id, message_id, template, status, sent_at)
+      values (${ids.account}, ${ids.contact}, ${mailing}, 'mailing-msg-1', ${`mailing:${mailing}`}, 'sent', now())`
+    // As the tracking routes store a mailing's open and click: its id and the message's.
+    await event('open', { mailingId: mailing, messageId: 'mailing-msg-1' })
+    await event('open', { mailingId: mailing, messageId: 'mailing-msg-1' }, true)
+    await event('click', { mailingId: mailing, messageId: 'mailing-msg-1', url: 'https://kessler.example/herbst' })
+    await folder.drain()
+    const touches = await sql<{ kind: string; machine: boolean }[]>`select kind, machine from touches where campaign_id = ${mailing} order by id`
+    expect(touches.map((t) => `${t.kind}${t.machine ? ' (machine)' : ''}`)).toEqual(['delivered', 'open', 'open (machine)', 'click'])
+    const [figures] = await sql`select sum(sent)::int as sent, sum(unique_opens)::int as opens, sum(machine_opens)::int as machine, sum(unique_clicks)::int as clicks
+      from mail_stats_daily where mail_key = ${`mailing:${mailing}`}`
+    expect(figures).toEqual({ sent: 1, opens: 1, machine: 1, clicks: 1 })
+    const links = await sql`select url, clicks from mail_link_clicks where mail_key = ${`mailing:${mailing}`}`
+    expect(links.map((l) => [l.url, l.clicks])).toEqual([['https://kessler.example/herbst', 1]])
+    expect(await sql`select * from report_fold_failures where fact <> 'enrolment'`).toHaveLength(0)
+  })
+})
+
+describe('the rollups the dashboards read', () => {
+  it('hold the same figures as the day rows they roll up, kept by the same fold', async () => {
+    // A touch months back lands in another month's rollup row than today's.
+    await event('fair_scan', { campaignId: ids.campaign }, false, new Date(Date.now() - 100 * 86_400_000))
+    await folder.drain()
+    const totals = async (table: string, columns: string[]) =>
+      (await sql.unsafe(`select ${columns.map((c) => `coalesce(sum(${c}), 0)::int as ${c}`).join(', ')}, count(*)::int as row_count from ${table}`))[0]!
+    const campaign = ['leads', 'enrolments', 'delivered', 'opens', 'clicks', 'machine_opens', 'machine_clicks', 'fair_scans', 'visits']
+    const day = await totals('campaign_day_stats', campaign)
+    expect(day.fair_scans).toBeGreaterThan(0)
+    const { row_count: _d, ...dayFigures } = day
+    const { row_count: _r, ...monthFigures } = await totals('campaign_month_stats', campaign)
+    const { row_count: _a, ...accountFigures } = await totals('account_day_stats', campaign)
+    expect(monthFigures).toEqual(dayFigures)
+    expect(accountFigures).toEqual(dayFigures)
+    expect((await sql`select count(*)::int as n from campaign_month_stats where campaign_id = ${ids.campaign}`)[0]!.n).toBe(2)
+    const mail = ['sent', 'opens', 'unique_opens', 'machine_opens', 'clicks', 'unique_clicks', 'machine_clicks', 'hard_bounces', 'soft_bounces', 'complaints', 'unsubscribes']
+    const { row_count: _m, ...mailDays } = await totals('mail_stats_daily', mail)
+    const { row_count: _n, ...mailMonths } = await totals('mail_stats_monthly', mail)
+    expect(mailMonths).toEqual(mailDays)
+    expect(mailDays.unique_clicks).toBeGreaterThan(0)
+  })
+})
+
 describe('the funnel and revenue', () => {
   it('counts each stage once per contact and qualification, credited to the handover\'s campaign', async () => {
     await sql`insert into handovers (account_id, contact_id, qualification, cell, campaign_id, source) values (${ids.account}, ${ids.contact}, 1, 'A1', ${ids.campaign}, 'campaign_step')`

@@ -45,6 +45,10 @@ it('starts with the README command, prints the URLs, serves API and designer, an
   const campaigns = await fetch(`${base}/api/campaigns`, { headers: { authorization: `Bearer ${token}` } })
   expect(campaigns.status).toBe(200)
   expect((await campaigns.json()).campaigns.map((c: { name: string }) => c.name)).toContain('Onboarding after purchase')
+  // The demo's trade fair (issue 17): the booked meeting's confirmation, with its QR code and .ics, is in the outbox.
+  const outbox = (await (await fetch(`${base}/outbox.json`)).json()) as { mails: { to: string[]; subject: string; attachments: { filename: string }[] }[] }
+  const meeting = outbox.mails.find((m) => m.to.includes('jonas.becker@becker-maschinenbau.example') && m.subject === 'Ihr Termin auf der maintenance Dortmund')
+  expect(meeting?.attachments.map((a) => a.filename).sort()).toEqual(['meeting.ics', 'visitor-qr.png'])
   const page = await fetch(`${base}/`)
   expect(await page.text()).toContain('<div id="root">')
 

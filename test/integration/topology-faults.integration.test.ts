@@ -67,7 +67,8 @@ it.skipIf(skip)('dispatches each event once while two app processes run the disp
   const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => post(i % 2 ? second! : first!, emails.slice(i * 20, i * 20 + 20))))
   expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202, 202])
 
-  await expect.poll(finished(campaignId), { timeout: 120_000, interval: 500 }).toBe(emails.length)
+  // 360 mails through two workers: at load 25 on two cores that took 123 s for 112 of the 120 enrolments.
+  await expect.poll(finished(campaignId), { timeout: 240_000, interval: 500 }).toBe(emails.length)
   const events = await sql<{ dispatched: boolean; attempts: number }[]>`
     select dispatched_at is not null as dispatched, dispatch_attempts as attempts from events where type = 'dispatch_twice'`
   expect(events).toHaveLength(emails.length)
@@ -77,7 +78,7 @@ it.skipIf(skip)('dispatches each event once while two app processes run the disp
   const delivered = deliveries('@two-dispatchers.example')
   expect([...delivered.values()].filter((count) => count !== 1)).toEqual([])
   expect(delivered.size).toBe(emails.length * 3)
-}, 300_000)
+}, 420_000)
 
 it.skipIf(skip)('continues every enrolment where it was when the Temporal server restarts mid-campaign', async () => {
   const campaignId = await publish('Temporal restart', 'temporal_restart', '4s')
