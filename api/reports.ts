@@ -181,7 +181,8 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
     if (ctx.q.after !== undefined && split < 1) return send(res, { status: 400, code: 'invalid_input', field: 'after', message: 'after: the "next" of the previous page' })
     const after = ctx.q.after ? { mailKey: ctx.q.after.slice(0, split), template: ctx.q.after.slice(split + 1) } : undefined
     // A page in JSON; the CSV export is every page.
-    let page = await mailTotals(sql, { ...filter, after, limit: ctx.q.limit })
+    // 50 mails a page: each mail's period sums a year of monthly rows and a month of edge days per subsidiary.
+    let page = await mailTotals(sql, { ...filter, after, limit: ctx.q.limit ?? 50 })
     const rows = [...page.mails]
     while (ctx.q.format === 'csv' && page.next) {
       const [mailKey, template] = [page.next.slice(0, page.next.indexOf(' ')), page.next.slice(page.next.indexOf(' ') + 1)]
@@ -211,7 +212,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
     if (!ctx) return
     const { q, f, names } = ctx
     // A page on screen (?limit, 200); the CSV export takes up to 1,000 rows, as it always did.
-    const pageSize = q.format === 'csv' ? 1000 : q.limit
+    const pageSize = q.format === 'csv' ? 1000 : (q.limit ?? 200)
     if (!q.stage) return send(res, { status: 400, code: 'invalid_input', field: 'stage', message: 'stage: name the figure (leads, mql, sal, rejected, sql, opportunity, won or revenue)' })
     const scoped = f.subsidiaryIds === '*' ? sql`` : sql`and c.subsidiary_id = any(${f.subsidiaryIds}::uuid[])`
     if (q.stage === 'revenue') {

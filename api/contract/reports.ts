@@ -21,9 +21,9 @@ export const reportQuery = z.object({
   template: z.string().max(200).optional(),
   mailKey: z.string().max(200).optional(),
   stage: z.enum(REPORT_STAGES).optional(),
-  // The mail list's keyset page: the previous page's `next` ("<mailKey> <template>"); and the size of a page of mails or drill-down rows.
+  // The mail list's keyset page: the previous page's `next` ("<mailKey> <template>"); and the size of a page of mails (50) or drill-down rows (200).
   after: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
 })
 
 export const attributionSettingsBody = z.strictObject({
