@@ -52,6 +52,7 @@ import { opportunityRoutes } from './opportunities'
 import { reportRoutes } from './reports'
 import { fairRoutes } from './fairs'
 import { fairBookingRoutes } from './fair-booking'
+import { compressedStatic } from './static-assets'
 
 const DESIGNER_DIST = fileURLToPath(new URL('../designer/dist/', import.meta.url))
 
@@ -146,7 +147,7 @@ export function createApp(deps: AppDeps) {
   app.locals.apiRouter = api
 
   if (deps.sink) app.use(outboxRoutes(deps.sink))
-  if (existsSync(DESIGNER_DIST)) app.use(express.static(DESIGNER_DIST))
+  if (existsSync(DESIGNER_DIST)) app.use(compressedStatic(DESIGNER_DIST))
   else app.get('/', (_req, res) => void res.type('text/plain').send('The designer is not built yet: run `npm run build:designer` (npm start does it for you).'))
 
   app.use(errorHandler)

@@ -10,6 +10,7 @@ import { sendMeetingConfirmation } from '../fairs/meeting-mail'
 import { formatSlot, meetingTextsFor } from '../fairs/meeting-texts'
 import { checkFairToken } from '../fairs/tokens'
 import { rejectUnstorableBody } from './input-guard'
+import { compressedStatic } from './static-assets'
 
 const FAIR_APP_DIST = fileURLToPath(new URL('../fair-app/dist/', import.meta.url))
 
@@ -89,7 +90,7 @@ export function fairBookingRoutes(deps: FairBookingDeps): Router {
   // Express matches "/fair/" here too (non-strict routing): only the bare path is redirected.
   router.get('/fair', (req, res, next) => (req.originalUrl.split('?')[0] === '/fair' ? res.redirect(301, '/fair/') : next()))
   if (existsSync(FAIR_APP_DIST)) {
-    router.use('/fair', express.static(FAIR_APP_DIST, { setHeaders: (res, path) => path.endsWith('sw.js') && res.setHeader('Cache-Control', 'no-cache') }))
+    router.use('/fair', compressedStatic(FAIR_APP_DIST, { setHeaders: (res, path) => path.endsWith('sw.js') && res.setHeader('Cache-Control', 'no-cache') }))
   } else {
     router.get('/fair/', (_req, res) => void res.type('text/plain').send('The booth app is not built yet: run `npm run build:designer` (npm start does it for you).'))
   }

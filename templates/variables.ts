@@ -21,6 +21,7 @@ export function knownVariables(set: TemplateSet, attributeKeys: Iterable<string>
     'contact.email', 'contact.firstName', 'contact.lastName', 'contact.salutation', 'contact.company', 'contact.attributes',
     ...[...attributeKeys].map((key) => `contact.attributes.${key}`),
     'salutation', 'subject', 'unsubscribeUrl', 'locale', 'subsidiary.code', 'subsidiary.name', 'event.product',
+    'fair.name', 'fair.place', 'fair.stand', 'fair.startsOn', 'fair.endsOn', 'fair.bookingUrl',
     ...strings,
   ]
 }

@@ -163,3 +163,4 @@ export type CaptureInput = z.input<typeof captureSchema>
 export type FairDay = z.output<typeof fairDaySchema>
 export type VisitorProfile = z.output<typeof visitorProfileSchema>
 export type SyncResult = z.output<typeof syncResultSchema>
+export type FairFigures = z.output<typeof fairFiguresSchema>

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_BOOKED_VISITOR, DEMO_FAIR_REPS } from '../../server/seed-fair'
+import { linearCampaign } from '../helpers/graphs'
 import { readQr } from '../helpers/qr-video'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
@@ -68,6 +69,32 @@ describe('before the fair', () => {
     const forged = await fetch(link.body.url.slice(0, at) + (link.body.url[at] === 'A' ? 'B' : 'A') + link.body.url.slice(at + 1))
     expect(forged.status).toBe(400)
     expect(system.sink!.mails().filter((m) => m.to.includes('anna.schmidt@schmidt-pressen.example'))).toHaveLength(1)
+  })
+})
+
+describe('the invitation', () => {
+  it('carries the contact’s own signed booking link: following it from the sent mail books that contact', async () => {
+    const anna = 'anna.schmidt@schmidt-pressen.example'
+    const [contact] = await system.sql<{ id: string }[]>`select id from contacts where email = ${anna}`
+    const graph = linearCampaign({ eventType: 'fair_invitation_due' }, [{ id: 'invite', type: 'send_email', config: { template: 'loyalty-fair-invitation' } }])
+    const created = await system.api('/api/campaigns', { body: { name: 'Fair invitation', graph } })
+    expect((await system.api(`/api/campaigns/${created.body.id}/publish`, { method: 'POST' })).status).toBe(201)
+    expect((await system.api('/api/events', { body: { type: 'fair_invitation_due', contact: { email: anna } } })).status).toBe(202)
+    const [mail] = await system.sink!.waitFor((m) => m.to.includes(anna) && m.html.includes('Gesprächstermin wählen'), 1, 30_000)
+    expect(mail!.html).toContain('maintenance Dortmund (Messe Dortmund, Halle 4, Stand 4.C12)')
+    const href = /<a [^>]*href="([^"]+)"[^>]*>Gesprächstermin wählen/.exec(mail!.html)![1]!.replace(/&amp;/g, '&')
+    // Through the click tracking (if the link is tracked) to the booking page, in Anna's language.
+    const page = await fetch(href)
+    expect(page.status).toBe(200)
+    expect(page.url).toMatch(new RegExp(`^${system.url}/fair/book/`))
+    const html = await page.text()
+    expect(html).toContain('Gesprächstermin auf der maintenance Dortmund')
+    // The link names Anna: booking through it moves her meeting to the chosen slot.
+    const slot = [...html.matchAll(/name="slot" value="([0-9a-f-]{36})"/g)].at(-1)![1]!
+    const booked = await fetch(page.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `slot=${slot}` })
+    expect(booked.status).toBe(200)
+    const meetings = await system.sql<{ slot_id: string }[]>`select slot_id from fair_meetings where contact_id = ${contact!.id}`
+    expect(meetings.map((m) => m.slot_id)).toEqual([slot])
   })
 })
 

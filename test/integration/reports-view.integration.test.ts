@@ -11,7 +11,7 @@ let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  system = await startTestSystem({ seedExamples: true })
+  system = await startTestSystem({ seedExamples: true, seedFair: true })
   await system.attribution.drain()
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1500, height: 1100 }, locale: 'en-GB' })
@@ -44,6 +44,24 @@ describe('the Reports view', () => {
     expect(await page.getByTestId('kpi-cards').textContent()).toContain(String(overview.body.totals.mql))
     await chartsDrawn()
     await page.screenshot({ path: artifact('reports-view.png'), fullPage: true })
+  })
+
+  it('lists the trade fairs with what each brought and cost, the seeded stand\'s costs among them', async () => {
+    const fairs = await system.api('/api/fairs')
+    const dortmund = fairs.body.fairs.find((f: { name: string }) => f.name.includes('maintenance'))
+    const figures = await system.api(`/api/fairs/${dortmund.id}/figures`)
+    // The stand (18,500 €) and the customer tickets (2,400 €) are the seeded fair's cost items.
+    expect(figures.body.costs).toBe(20_900)
+    const section = page.getByTestId('fair-report')
+    await expect.poll(() => section.textContent(), { timeout: 20_000 }).toContain(dortmund.name)
+    const row = page.getByTestId('fair-table').locator('tbody tr', { hasText: dortmund.name })
+    const costs = (await row.getByTestId('fair-costs').textContent())!.replace(/\D/g, '')
+    expect(costs).toBe('20900')
+    expect(await row.textContent()).toContain(String(figures.body.leadsCaptured))
+    await section.scrollIntoViewIfNeeded()
+    await expect.poll(() => section.locator('.chart canvas').count()).toBeGreaterThan(0)
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+    await section.screenshot({ path: artifact('reports-trade-fairs.png') })
   })
 
   it('drills down from a figure to the contacts behind it, and exports the table as CSV', async () => {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Chart } from './Chart'
+import { FairReport } from './FairReport'
 import { MailReport } from './MailReport'
 import { attributionOption, cycleOption, euro, funnelOption, percent, perCampaignOption, trendsOption, FUNNEL_STAGES } from './report-charts'
 import { createReportsApi, MODELS, type Attribution, type DrillStage, type Model, type Overview, type ReportFilter, type ReportsApi, type SalesCycle, type TrendPoint } from './reports-api'
@@ -83,6 +84,7 @@ export function ReportsPage({ token }: { token: string | null }) {
               </Section>
             </div>
             <MailReport api={api} filter={filter} onCsv={csv} />
+            <FairReport token={token} />
           </>
         )}
       </main>

@@ -89,6 +89,7 @@ const en = {
   'step.delivered': '{rate} delivered',
   'step.opened': '{rate} opened',
   'step.clicked': '{rate} clicked',
+  fairs: 'Trade fairs', fair: 'Fair', fairLeads: 'Leads captured', fairMeetings: 'Meetings held', fairCosts: 'Costs', fairPipeline: 'Open pipeline',
 }
 export type ReportKey = keyof typeof en
 
@@ -108,6 +109,7 @@ const de: Record<ReportKey, string> = {
   pending: '{n} Aufträge warten auf die Zuordnung', none: 'In diesem Zeitraum noch nichts.', moreMails: 'Weitere Mails', email: 'E-Mail', name: 'Name', company: 'Firma', stage: 'Phase', at: 'Wann',
   amount: 'Betrag', credited: 'Zugeordnet', 'model.first': 'Erster Kontakt', 'model.last': 'Letzter Kontakt', 'model.linear': 'Linear', 'model.u_shaped': 'U-förmig',
   'model.w_shaped': 'W-förmig', 'model.time_decay': 'Zeitverfall', 'step.delivered': '{rate} zugestellt', 'step.opened': '{rate} geöffnet', 'step.clicked': '{rate} geklickt',
+  fairs: 'Messen', fair: 'Messe', fairLeads: 'Erfasste Leads', fairMeetings: 'Geführte Termine', fairCosts: 'Kosten', fairPipeline: 'Offene Pipeline',
 }
 
 const fr: Record<ReportKey, string> = {
@@ -127,6 +129,7 @@ const fr: Record<ReportKey, string> = {
   at: 'Quand', amount: 'Montant', credited: 'Attribué', 'model.first': 'Premier contact', 'model.last': 'Dernier contact', 'model.linear': 'Linéaire',
   'model.u_shaped': 'En U', 'model.w_shaped': 'En W', 'model.time_decay': 'Décroissance temporelle', 'step.delivered': '{rate} délivrés', 'step.opened': '{rate} ouverts',
   'step.clicked': '{rate} cliqués',
+  fairs: 'Salons', fair: 'Salon', fairLeads: 'Leads saisis', fairMeetings: 'Rendez-vous tenus', fairCosts: 'Coûts', fairPipeline: 'Pipeline ouvert',
 }
 
 const it: Record<ReportKey, string> = {
@@ -146,6 +149,7 @@ const it: Record<ReportKey, string> = {
   at: 'Quando', amount: 'Importo', credited: 'Attribuito', 'model.first': 'Primo contatto', 'model.last': 'Ultimo contatto', 'model.linear': 'Lineare',
   'model.u_shaped': 'A U', 'model.w_shaped': 'A W', 'model.time_decay': 'Decadimento temporale', 'step.delivered': '{rate} consegnate', 'step.opened': '{rate} aperte',
   'step.clicked': '{rate} cliccate',
+  fairs: 'Fiere', fair: 'Fiera', fairLeads: 'Lead acquisiti', fairMeetings: 'Incontri svolti', fairCosts: 'Costi', fairPipeline: 'Pipeline aperta',
 }
 
 const es: Record<ReportKey, string> = {
@@ -165,6 +169,7 @@ const es: Record<ReportKey, string> = {
   at: 'Cuándo', amount: 'Importe', credited: 'Atribuido', 'model.first': 'Primer contacto', 'model.last': 'Último contacto', 'model.linear': 'Lineal',
   'model.u_shaped': 'En U', 'model.w_shaped': 'En W', 'model.time_decay': 'Decaimiento temporal', 'step.delivered': '{rate} entregados', 'step.opened': '{rate} abiertos',
   'step.clicked': '{rate} con clic',
+  fairs: 'Ferias', fair: 'Feria', fairLeads: 'Leads captados', fairMeetings: 'Reuniones celebradas', fairCosts: 'Costes', fairPipeline: 'Pipeline abierto',
 }
 
 export const REPORT_DICTIONARIES: Record<ReportLanguage, Record<ReportKey, string>> = { en, de, fr, it, es }
