@@ -5,9 +5,7 @@
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  // fair-app/ joins once its owner marks the two async effects it starts without awaiting as `void`
-  // (fair-app/src/App.tsx:49, fair-app/src/scanner.tsx:45): the fair app is being built this session.
-  { ignores: ['node_modules/', 'designer/dist/', 'fair-app/dist/', 'fair-app/', '.tools/', 'test/artifacts/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/', 'designer/dist/', 'fair-app/dist/', '.tools/', 'test/artifacts/', '**/*.js', '**/*.mjs'] },
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {

@@ -46,7 +46,7 @@ export function App() {
   }, [refreshOutbox])
 
   useEffect(() => {
-    ;(async () => {
+    void (async () => {
       warmUpDecoder()
       const stored = await loadDay()
       setDay(stored ?? null)

@@ -42,7 +42,7 @@ export function Scanner({ onCode }: { onCode(code: string): void }) {
   useEffect(() => {
     let stream: MediaStream | null = null
     let stopped = false
-    ;(async () => {
+    void (async () => {
       try {
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false })
         if (stopped) return

@@ -163,4 +163,18 @@ describe('after the fair', () => {
     // Reporting folds events into touches on its own schedule: the fair's two visitors become its fair_scan touches.
     await expect.poll(() => count(system.sql`select count(*)::int as n from touches where campaign_id = ${figures.body.campaignId} and kind = 'fair_scan'`), { timeout: 30_000 }).toBe(2)
   })
+
+  it('credits the fair with revenue once a visitor’s deal is won, and its ROI follows', async () => {
+    const manager = await system.token({ sub: 'petra.lang@kessler-hydraulik.example', role: 'manager', subs: ['DE'] })
+    const deal = await system.api('/api/opportunities', { body: { contactEmail: DEMO_BOOKED_VISITOR, name: 'HydroScope retrofit, 3 presses', amountNet: 84_000, productionCost: 40_000, stage: 'won' }, token: manager })
+    expect(deal.status, JSON.stringify(deal.body)).toBeLessThan(300)
+    await system.attribution.drain()
+    await expect.poll(async () => (await system.api(`/api/fairs/${fairId}/figures`)).body.wonRevenue, { timeout: 60_000 }).toBeGreaterThan(0)
+    const figures = (await system.api(`/api/fairs/${fairId}/figures`)).body
+    // The visitor's touches share the deal (linear credit): the fair's part is real money, never more than the deal.
+    expect(figures.opportunities).toBe(1)
+    expect(figures.wonRevenue).toBeLessThanOrEqual(84_000)
+    expect(figures.roi).toBeCloseTo((figures.wonRevenue - 20_900) / 20_900)
+    expect(figures.roi).toBeGreaterThan(-1)
+  })
 })
