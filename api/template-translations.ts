@@ -23,16 +23,16 @@ export function templateTranslationRoutes(deps: TemplateApiDeps): Router {
     const code = params.code.toLowerCase()
     const refused = editRefusal(who, 'subsidiary', code)
     if (refused) return refused
+    // Said before anything else, so a marketer learns that machine translation is off whatever is missing.
+    if (!deps.deepl) {
+      return { status: 503, code: 'translation_unavailable', message: 'machine translation is off: DEEPL_API_KEY is not set (set it, and DEEPL_API_URL for a non-default endpoint, then restart)' }
+    }
     const set = await currentSet(deps, who.acc)
     const derived = set.subsidiaries.get(code)
     if (!derived) return notFound(`subsidiary template "${code}"`)
     const locale = body.locale ?? derived.content.locale
     const { masterLocale, texts } = untranslatedStrings(set, code, locale)
     if (locale === masterLocale || texts.size === 0) return { status: 200, body: { version: derived.version, translated: [], message: `nothing is missing in ${locale}` } }
-    // Only now is DeepL needed: asking where nothing is missing answers without it.
-    if (!deps.deepl) {
-      return { status: 503, code: 'translation_unavailable', message: 'machine translation is off: DEEPL_API_KEY is not set (set it, and DEEPL_API_URL for a non-default endpoint, then restart)' }
-    }
 
     let translated: string[]
     try {
