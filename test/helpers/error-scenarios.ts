@@ -119,6 +119,8 @@ export async function scenarios(system: TestSystem): Promise<Scenario[]> {
     { method: 'POST', path: '/api/personas', body: { slug: personaSlug, name: 'Reach', criteria: [{ kind: 'range', attribute: 'employees', min: 1, max: 10, weight: 5 }], threshold: 50 } },
     { method: 'POST', path: '/api/forms', body: { key: formKey, name: 'Reach', subsidiary: 'DE', consentVersion: 1 } },
     { method: 'POST', path: '/api/forms', body: { key: formKey, name: 'Reach', subsidiary: 'DE', consentVersion: 1 } },
+    // leads: a well-formed id no contact has (schemathesis' random ids reach it only in some runs).
+    { method: 'GET', path: `/api/leads/${randomUUID()}` },
     // templates: unknown subsidiary or template, a design that does not render, a stale base version.
     { method: 'GET', path: '/api/templates/translations/missing?subsidiary=DE', token: frMarketer },
     { method: 'POST', path: '/api/templates/subsidiaries/zz/prefill', body: {} },
