@@ -123,7 +123,7 @@ describe('duplicates and the 360° profile', () => {
     await page.getByLabel('Nombre para un nuevo segmento').fill('España con consentimiento')
     await page.getByRole('button', { name: 'Guardar filtros como segmento' }).click()
     await expect.poll(() => page.getByRole('status').innerText(), { timeout: 10_000 }).toContain('Segmento «España con consentimiento» guardado.')
-    expect(await filters.getByLabel('Segmento').locator('option:checked').innerText()).toBe('España con consentimiento')
+    await expect.poll(() => filters.getByLabel('Segmento').locator('option:checked').innerText(), { timeout: 10_000 }).toBe('España con consentimiento')
     expect(await list.innerText()).toContain('ines.iglesias@iglesias-hidraulica.example')
     const [segment] = await system.sql<{ filter: unknown }[]>`select filter from segments where name = 'España con consentimiento'`
     expect(segment!.filter).toEqual({ match: 'all', rules: [{ kind: 'subsidiary', operator: 'is', codes: ['ES'] }, { kind: 'consent', operator: 'is', status: 'granted' }] })

@@ -53,6 +53,8 @@ export function ContactList({ token, api, open, onOpen }: { token: string | null
       const saved = await api('/api/segments', { body: { name: segmentName, filter: asSegmentFilter(filters) } })
       setMessage({ ok: true, text: t('contacts.segmentSaved', { name: saved.name }) })
       setSegmentName('')
+      // The new segment is an option at once, so the list shows it chosen before the segments reload.
+      setSegments((known) => [...known.filter((segment) => segment.id !== saved.id), saved])
       loadSegments()
       setFilters({ ...NONE, segment: saved.id })
     } catch (error) {
