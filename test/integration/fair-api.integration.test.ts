@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { textsFor } from '../../activities/confirmation-mail-texts'
 import { DEMO_BOOKED_VISITOR, DEMO_FAIR_REPS } from '../../server/seed-fair'
 import { linearCampaign } from '../helpers/graphs'
 import { readQr } from '../helpers/qr-video'
@@ -16,7 +17,7 @@ let fairId: string
 const SABINE = DEMO_FAIR_REPS[0]!.email
 
 beforeAll(async () => {
-  system = await startTestSystem({ seedFair: true, fairFollowUp: { recapAfter: '1s', consentTimeout: '2m' } })
+  system = await startTestSystem({ seedFair: true, fairFollowUp: { recapAfter: '1s', consentTimeout: '3s' } })
   rep = await system.signIn(SABINE)
   const fairs = await repApi('/api/fairs')
   fairId = fairs.body.fairs[0].id
@@ -176,5 +177,46 @@ describe('after the fair', () => {
     expect(figures.wonRevenue).toBeLessThanOrEqual(84_000)
     expect(figures.roi).toBeCloseTo((figures.wonRevenue - 20_900) / 20_900)
     expect(figures.roi).toBeGreaterThan(-1)
+  })
+})
+
+describe('the follow-up campaign', () => {
+  const CUSTOMER = 'miriam.hoffmann@hoffmann-werkzeug.example'
+  const CONSENTED = 'anna.schmidt@schmidt-pressen.example'
+  const UNCONFIRMED = 'tom.richter@richter-antriebe.example'
+  const NO_CONSENT = 'eva.kranz@kranz-pumpen.example'
+  const recap = (to: string) => (m: { to: string[]; subject: string }) => m.to.includes(to) && /^Danke für Ihren Besuch auf der maintenance Dortmund/.test(m.subject)
+  const customerMail = (to: string) => (m: { to: string[]; subject: string }) => m.to.includes(to) && /^Schön, dass Sie auf der maintenance Dortmund waren/.test(m.subject)
+
+  it('sends customers the customer mail, consented visitors the recap, and nothing to those who never confirmed', async () => {
+    // Miriam is a customer (the tag the campaign tells customers by); Anna consented long ago and is not one.
+    await system.sql`update contacts set tags = array_append(tags, 'customer') where email = ${CUSTOMER}`
+    const form = (email: string, extra: object = {}) => ({ id: randomUUID(), source: 'form', email, device: 'test phone', capturedAt: now(), fields: { notes: { value: 'at the stand', at: now() } }, ...extra })
+    const consent = { consent: { textVersion: 1, locale: 'de', collectedAt: now() } }
+    const synced = await repApi(`/api/fairs/${fairId}/captures`, {
+      captures: [form(CUSTOMER), form(CONSENTED), form(UNCONFIRMED, { ...consent, fields: { firstName: { value: 'Tom', at: now() }, lastName: { value: 'Richter', at: now() } } }), form(NO_CONSENT)],
+    })
+    expect(synced.body.results.map((r: any) => r.outcome)).toEqual(['stored', 'stored', 'stored', 'stored'])
+    expect(synced.body.results[2].doubleOptIn).toBe('confirmation_sent')
+
+    await system.sink!.waitFor(customerMail(CUSTOMER), 1, 60_000)
+    await system.sink!.waitFor(recap(CONSENTED), 1, 60_000)
+    // Tom was sent the double opt-in mail and never confirmed; Eva gave no consent: both wait for a confirmation
+    // that does not come (3 s here), and their enrolments end without a mail.
+    await system.sink!.waitFor((m) => m.to.includes(UNCONFIRMED) && m.subject === textsFor('de').subject, 1, 30_000)
+    const ended = (email: string) =>
+      system.sql<{ node_id: string }[]>`
+        select s.node_id from enrolment_steps s join enrolments e on e.id = s.enrolment_id join contacts c on c.id = e.contact_id
+        where c.email = ${email} and e.status = 'completed' and s.node_id = 'no-consent'`
+    await expect.poll(async () => (await ended(UNCONFIRMED)).length, { timeout: 60_000 }).toBe(1)
+    await expect.poll(async () => (await ended(NO_CONSENT)).length, { timeout: 60_000 }).toBe(1)
+
+    const mails = system.sink!.mails()
+    expect(mails.filter(customerMail(CUSTOMER))).toHaveLength(1)
+    expect(mails.filter(recap(CUSTOMER))).toHaveLength(0)
+    expect(mails.filter(recap(CONSENTED))).toHaveLength(1)
+    expect(mails.filter(customerMail(CONSENTED))).toHaveLength(0)
+    expect(mails.filter((m) => m.to.includes(UNCONFIRMED)).map((m) => m.subject)).toEqual([textsFor('de').subject])
+    expect(mails.filter((m) => m.to.includes(NO_CONSENT))).toHaveLength(0)
   })
 })
