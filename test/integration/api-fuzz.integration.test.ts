@@ -128,6 +128,7 @@ const SAMPLES: Record<string, () => unknown> = {
   // Trade fairs (issue 17): the fuzz system has no fair, so these reach the lookups and answer 404 / 400.
   'POST /api/fairs/:id/captures': () => ({ captures: [{ id: randomUUID(), source: 'form', email: `fuzz.${randomUUID()}@fuzz.example`, device: 'fuzz phone', capturedAt: new Date().toISOString(), fields: { notes: { value: 'fuzz', at: new Date().toISOString() } } }] }),
   'POST /api/fairs/:id/booking-links': () => ({ contactId: ids.contact }),
+  'POST /api/fairs/:id/campaigns': () => ({ campaignId: ids.campaign }),
   'POST /fair/book/:token': () => 'form:slot=00000000-0000-0000-0000-000000000000',
 }
 
