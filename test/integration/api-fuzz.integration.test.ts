@@ -110,6 +110,7 @@ const SAMPLES: Record<string, () => unknown> = {
   'POST /api/crm/conflicts/:id/resolve': () => ({ keep: 'product' }),
   'POST /api/duplicates/:id/merge': () => ({ keep: ids.contact }),
   'POST /api/duplicates/:id/dismiss': () => ({}),
+  'POST /api/contacts/:id/double-opt-in': () => ({}),
   'POST /api/duplicates/scan': () => ({}),
   'POST /api/contact-imports': () => ({ csv: 'email;first_name\nfuzz.import@fuzz.example;Fuzz', mapping: { email: 'email', firstName: 'first_name' }, consentSource: 'fuzz' }),
   'POST /api/contact-imports/:id/commit': () => ({}),
