@@ -1,6 +1,6 @@
 import type { Fragment, ISql, Sql, TransactionSql } from 'postgres'
-import { z } from 'zod'
-import { segmentFilterSchema, segmentFilterIssues } from '../engine/segment-filter'
+import type { z } from 'zod'
+import { poolAliasSchema, segmentFilterIssues } from '../engine/segment-filter'
 import { segmentCondition } from './segments'
 
 // Subsidiary workspaces over the one global contact pool (migration 014). A workspace's pool alias is a
@@ -8,7 +8,7 @@ import { segmentCondition } from './segments'
 // sets holds ("subsidiary is FR", or "country = BE and language = fr"). There is one contact record; a
 // workspace is a view of it.
 
-export const poolAliasSchema = z.strictObject({ anyOf: z.array(segmentFilterSchema).min(1, 'give at least one rule set').max(20) })
+export { poolAliasSchema }
 export type PoolAlias = z.output<typeof poolAliasSchema>
 
 export function poolAliasIssues(alias: PoolAlias): { field: string; message: string }[] {
