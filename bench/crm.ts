@@ -69,9 +69,15 @@ export async function runCrm(options: { contacts: number; pageSize: number; dire
 
   // Where the run's streams begin, watched on its row: "in" ends where the outbound streams start.
   const marks: Record<string, number> = {}
+  let lastProgress = now()
   const watch = setInterval(() => {
-    void system.sql<{ stream: string | null }[]>`select stream from crm_sync_runs order by started_at desc limit 1`.then(([row]) => {
+    void system.sql<{ stream: string | null; records_in: number; records_out: number }[]>`select stream, records_in, records_out from crm_sync_runs order by started_at desc limit 1`.then(([row]) => {
       if (row && !(String(row.stream) in marks)) marks[String(row.stream)] = now()
+      // A minute's progress with the load: a long run interrupted still leaves figures behind.
+      if (row && now() - lastProgress > 60_000) {
+        lastProgress = now()
+        log(`sync progress: stream ${row.stream}, ${row.records_in} in, ${row.records_out} out after ${((now() - started) / 1000).toFixed(0)} s; load ${loadAverage().join(', ')}`)
+      }
     }, () => {})
   }, 100)
   started = now()
