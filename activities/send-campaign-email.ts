@@ -13,6 +13,7 @@ import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import { startHeartbeat } from './activity-context'
 import type { TokenSigner } from './tokens'
+import { lockContact } from '../db/contacts'
 
 export interface SendCampaignEmailInput extends EnrolmentRef {
   nodeId: string
@@ -285,7 +286,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
  */
 async function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: string, recipient: RecipientRow): Promise<Date | null> {
   return sql.begin(async (sql) => {
-    await sql`select id from contacts where id = ${input.contactId} for update`
+    await lockContact(sql, input.contactId)
     const recent = await sql<{ created_at: Date }[]>`
       select created_at from messages
       where contact_id = ${input.contactId} and status in ('pending', 'sending', 'sent', 'unknown')

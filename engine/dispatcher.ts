@@ -7,6 +7,7 @@ import { enrolContact } from './enrol'
 import { scoreDispatchedEvent } from './scoring/dispatch'
 import { startPendingHandovers } from './scoring/handover-client'
 import { eventEntersCampaign, eventOccasion } from './triggers'
+import { versionGraph } from '../db/campaign-versions'
 
 interface EventRow {
   id: string
@@ -90,9 +91,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
   async function publishedGraph(versionId: string): Promise<CampaignGraph> {
     let graph = graphs.get(versionId)
     if (!graph) {
-      const [row] = await sql<{ graph: CampaignGraph }[]>`select graph from campaign_versions where id = ${versionId}`
-      if (!row) throw new Error(`campaign version ${versionId} does not exist`)
-      graph = row.graph
+      graph = await versionGraph(sql, versionId)
       graphs.set(versionId, graph)
     }
     return graph
