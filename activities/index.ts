@@ -6,6 +6,7 @@ import { createEntryActivities, type EntryActivities } from './entry'
 import { createConsentActivities, type ConsentActivities } from './confirmation-mail'
 import { createLeadActivities, type LeadActivities, type LeadActivityDeps } from './handover'
 import { createCrmSyncActivities, type CrmSyncActivities } from './crm-sync'
+import { createCrmContactPushActivities, type CrmContactPushActivities } from './crm-contact-push'
 import { createMailingActivities, type MailingActivities, type MailingSendDeps } from './mailing-send'
 
 export type ActivityDeps = MailDeps & {
@@ -41,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createConsentActivities(deps),
     ...createLeadActivities(deps),
     ...(deps.crmSecrets ? createCrmSyncActivities({ sql: deps.sql, secrets: deps.crmSecrets, adapterFor: deps.crmAdapterFor, pageSize: deps.crmPageSize }) : ({} as CrmSyncActivities)),
+    ...(deps.crmSecrets ? createCrmContactPushActivities({ sql: deps.sql, secrets: deps.crmSecrets, adapterFor: deps.crmAdapterFor }) : ({} as CrmContactPushActivities)),
     ...createMailingActivities({ ...deps, ...(deps.mailings ?? unconfiguredMailings), settlement: deps.relay }),
   }
 }
@@ -48,9 +50,9 @@ export function createActivities(deps: ActivityDeps) {
 // What enrolment steps may call, and what tests of the enrolment workflow fake. The entry activities
 // (trigger scans, bulk enrolment jobs) are registered with them but are not steps' business.
 // The handover step's activity is optional here so that recording fakes need not have it.
-export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities | keyof LeadActivities | keyof CrmSyncActivities | keyof MailingActivities> &
+export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities | keyof LeadActivities | keyof CrmSyncActivities | keyof CrmContactPushActivities | keyof MailingActivities> &
   Partial<Pick<LeadActivities, 'requestHandover'>>
-export type { EntryActivities, ConsentActivities, LeadActivities, CrmSyncActivities, MailingActivities }
+export type { EntryActivities, ConsentActivities, LeadActivities, CrmSyncActivities, CrmContactPushActivities, MailingActivities }
 
 const unconfiguredMailings: NonNullable<ActivityDeps['mailings']> = {
   relay: {
