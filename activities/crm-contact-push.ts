@@ -40,10 +40,10 @@ export function createCrmContactPushActivities(deps: CrmSyncDeps) {
             if (!contact.crm_id) {
               // A new record gets every value the product has: the CRM holds nothing to prefer yet.
               const person = personValues(contact, (_field, value) => value !== null)
-              const { id } = await adapter.upsert('contact', null, { person, externalKey: `contact-${contact.id}` })
+              const { id, created } = await adapter.upsert('contact', null, { person, externalKey: `contact-${contact.id}` })
               // What both sides now hold: the next inbound walk sees our own write and changes nothing.
               await saveLink(tx, { account_id: input.accountId, object_type: 'contact', crm_id: id, contact_id: contact.id, crm_values: syncedValues({}, person) })
-              return 'created' as const
+              return created ? ('created' as const) : ('updated' as const)
             }
             const last = contact.crm_values ?? {}
             const person = personValues(contact, (field, value) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { contactPushWorkflowId } from '../../engine/crm-client'
+import { contactPushWorkflowId, startContactPush } from '../../engine/crm-client'
 import { DEMO_FAIR_REPS } from '../../server/seed-fair'
 import { startBottleCrm, type BottleCrm } from '../helpers/bottlecrm'
 import { startTestSystem, type TestSystem } from '../helpers/system'
@@ -76,6 +76,14 @@ describe('a new visitor captured at the stand', () => {
     const after = await crmContacts(email)
     expect(after).toHaveLength(1)
     expect(after[0]).toMatchObject({ id: record.id, last_name: 'Ruiz García' })
+
+    // The CRM made the record but our link was lost (a crash between its answer and our commit): a push
+    // again finds the record by e-mail and links it, and BottleCRM still holds one.
+    await system.sql`delete from crm_links where contact_id = ${contactId}`
+    await startContactPush(system.client, system.config.temporal.taskQueue, { accountId: system.demoAccountId!, contactId })
+    expect(await system.client.workflow.getHandle(contactPushWorkflowId(contactId)).result()).toEqual({ created: 0, updated: 1, unchanged: 0 })
+    expect(await crmContacts(email)).toHaveLength(1)
+    expect((await system.sql<{ crm_id: string }[]>`select crm_id from crm_links where contact_id = ${contactId}`).map((l) => l.crm_id)).toEqual([String(record.id)])
 
     // The next full sync sees our own write coming back: one contact in the pool, one record in the CRM.
     const started = await system.api('/api/crm/sync', { method: 'POST', token: adminToken })
