@@ -230,6 +230,29 @@ describe('controls and approval', () => {
     await system.sql`update accounts set mailing_approval_required = false`
   })
 
+  it('counts the whole audience as affected when a mailing is paused, resumed or cancelled before its send time', async () => {
+    const esToken = system.token({ sub: 'lucia.es', role: 'marketer', subs: ['ES'] })
+    const created = await system.api('/api/mailings', {
+      token: esToken,
+      body: { name: 'Feria', subsidiary: 'ES', content: { subject: { es: 'Invitación' }, blocks: [{ kind: 'local', id: 'invitacion', body: { es: '<mj-text>Les invitamos.</mj-text>' } }] } },
+    })
+    const id = created.body.id
+    // Who it would go to now: the ES pool (consent is looked at only when each mail leaves).
+    const audience = (await system.api(`/api/mailings/${id}/checklist?links=false`, { token: esToken })).body.recipients.total
+    expect(audience).toBeGreaterThan(0)
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid' }).format(Date.now() + 86_400_000)
+    expect((await system.api(`/api/mailings/${id}/schedule`, { token: esToken, body: { mode: 'at', localTime: `${tomorrow}T09:00` } })).status).toBe(202)
+    // Nobody is prepared before the send time; what remains is the audience, not 0.
+    expect((await system.api(`/api/mailings/${id}/progress`, { token: esToken })).body).toMatchObject({ status: 'scheduled', total: audience, remaining: audience, sent: 0 })
+    const paused = await system.api(`/api/mailings/${id}/pause`, { method: 'POST', token: esToken })
+    expect(paused.body).toMatchObject({ status: 'paused', affected: audience, progress: { remaining: audience } })
+    // Resumed before its time it is scheduled again, not "sending" while it waits.
+    expect((await system.api(`/api/mailings/${id}/resume`, { method: 'POST', token: esToken })).body).toMatchObject({ status: 'scheduled', affected: audience })
+    const cancelled = await system.api(`/api/mailings/${id}/cancel`, { method: 'POST', token: esToken })
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', affected: audience, progress: { sent: 0 } })
+    expect(system.sink!.mails().filter((mail) => mail.subject === 'Invitación')).toHaveLength(0)
+  })
+
   it('refuses bad input naming the field, and translation says so without a key', async () => {
     const bad = await system.api('/api/mailings', { body: { name: 'x', subsidiary: 'FR', content: { blocks: [{ kind: 'local', id: 'Bad Id', body: {} }] } } })
     expect(bad.status).toBe(400)
