@@ -161,6 +161,15 @@ describe('a French subsidiary mailing', () => {
     const html = await page.text()
     expect(html).toContain(NEW_PHOTO)
     expect(html).toContain('[FR] Hallo Claire')
+
+    // Once sent, the mail is frozen: HQ changing the photo again changes the block, not the web version.
+    const later = 'https://cdn.kessler-hydraulik.example/img/hydrostat-3000-v3.jpg'
+    const current = (await system.api(`/api/templates/blocks/${BLOCK}`)).body.content
+    const swapped = Object.fromEntries(Object.entries(current.body as Record<string, string>).map(([locale, mjml]) => [locale, mjml.replace(NEW_PHOTO, later)]))
+    expect((await system.api(`/api/templates/blocks/${BLOCK}`, { method: 'PUT', body: { content: { ...current, body: swapped } } })).status).toBe(201)
+    const again = await (await fetch(webLink)).text()
+    expect(again).toContain(NEW_PHOTO)
+    expect(again).not.toContain(later)
   })
 
   it('takes a hard bounce at the return path: the contact becomes undeliverable, a bounce event is recorded', async () => {
@@ -197,6 +206,29 @@ describe('a French subsidiary mailing', () => {
     expect(contact).toMatchObject({ consent_status: 'revoked', consent_source: 'complaint' })
     const [event] = await system.sql`select properties from events where contact_id = ${contact!.id} and type = 'complaint'`
     expect(event!.properties).toMatchObject({ feedbackType: 'abuse', mailingId })
+  })
+})
+
+describe('the frequency cap', () => {
+  it('counts mailings: a contact who had this week\'s mail from a mailing gets no further mailing', async () => {
+    // Luc (FR's pool) got the December newsletter above; everyone else there has bounced, unsubscribed or never consented.
+    const [account] = await system.sql<{ cap: number }[]>`select frequency_cap_per_week as cap from accounts limit 1`
+    const cap = account!.cap
+    // His one mail this week came from a mailing, none from a campaign: so only mailings can count.
+    const before = await system.sql`select m.status, m.mailing_id from messages m join contacts c on c.id = m.contact_id where c.email = 'luc.lambert@lambert-liege.example'`
+    expect(before.map((row) => [row.status, row.mailing_id !== null])).toEqual([['sent', true]])
+    await system.sql`update accounts set frequency_cap_per_week = 1`
+    try {
+      const fr = frMarketer()
+      const created = await system.api('/api/mailings', { token: fr, body: { name: 'Rappel', subsidiary: 'FR', content: { subject: { fr: 'Rappel' }, blocks: [{ kind: 'global', block: BLOCK }] } } })
+      expect((await system.api(`/api/mailings/${created.body.id}/schedule`, { token: fr, body: { mode: 'now' } })).status).toBe(202)
+      await expect.poll(async () => (await system.api(`/api/mailings/${created.body.id}/progress`, { token: fr })).body, { timeout: 30_000 }).toMatchObject({ status: 'sent', sent: 0 })
+      const [luc] = await system.sql`select m.status, m.reason from messages m join contacts c on c.id = m.contact_id where m.mailing_id = ${created.body.id} and c.email = 'luc.lambert@lambert-liege.example'`
+      expect(luc).toMatchObject({ status: 'suppressed', reason: 'frequency_cap: 1 mails in the last 7 days' })
+      expect(system.sink!.mails().filter((mail) => mail.subject === 'Rappel')).toEqual([])
+    } finally {
+      await system.sql`update accounts set frequency_cap_per_week = ${cap}`
+    }
   })
 })
 
