@@ -195,6 +195,19 @@ describe('a French subsidiary mailing', () => {
     expect(oneClick.status).toBe(200)
     expect((await system.sql`select consent_status from contacts where email = 'elodie.bernard@bernard-plasturgie.example'`)[0]!.consent_status).toBe('revoked')
 
+    // Soft bounces fade (half-life 7 days): a score of 4 from a week ago counts 2, so the next makes 3 …
+    const softAgain = () => deliverReport(system.inboundMail.port, elodiePath, deliveryStatusNotification({ to: elodiePath, recipient: 'elodie.bernard@bernard-plasturgie.example', status: '4.2.2', originalMessageId: elodie.messageId }))
+    const elodieNow = async () => (await system.sql`select undeliverable_at, undeliverable_reason, soft_bounce_score from contacts where email = 'elodie.bernard@bernard-plasturgie.example'`)[0]!
+    await system.sql`update contacts set soft_bounce_score = 4, soft_bounce_at = now() - interval '7 days' where email = 'elodie.bernard@bernard-plasturgie.example'`
+    await softAgain()
+    expect((await elodieNow()).soft_bounce_score).toBeCloseTo(3, 2)
+    expect((await elodieNow()).undeliverable_at).toBeNull()
+    // … while four recent ones and a fifth reach the threshold (5): undeliverable.
+    await system.sql`update contacts set soft_bounce_score = 4, soft_bounce_at = now() where email = 'elodie.bernard@bernard-plasturgie.example'`
+    await softAgain()
+    expect(await elodieNow()).toMatchObject({ undeliverable_reason: 'soft bounces reached 5', undeliverable_at: expect.any(Date) })
+    await system.sql`update contacts set undeliverable_at = null, undeliverable_reason = null, soft_bounce_score = 0 where email = 'elodie.bernard@bernard-plasturgie.example'`
+
     // A forged return path is refused at RCPT.
     await expect(deliverReport(system.inboundMail.port, 'bounce+00000000000000000000000000000000-0000000000@fr.kessler-hydraulik.example', 'Subject: x\r\n\r\nx')).rejects.toThrow(/550/)
   })
