@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity'
 import type { Sql } from 'postgres'
+import { changeContact, readContactFacts, type ContactChange, type ContactRef } from '../db/contacts'
 import { scoreContact } from '../engine/scoring/score-contact'
-import { readContactFacts, type ContactRef } from '../engine/contact-facts-reader'
 import type { ContactFacts } from '../engine/nodes/contact-facts'
 
 export type { ContactRef }
@@ -13,12 +13,7 @@ export async function loadContactFacts(sql: Sql, input: ContactRef): Promise<Con
   return facts
 }
 
-export interface UpdateContactInput extends ContactRef {
-  /** null clears the attribute. */
-  setAttributes: Record<string, string | number | boolean | null>
-  addTags: string[]
-  removeTags: string[]
-}
+export type UpdateContactInput = ContactChange
 
 /**
  * Sets and clears attributes and adds and removes tags on the contact, in one statement. Idempotent:
@@ -26,21 +21,8 @@ export interface UpdateContactInput extends ContactRef {
  * the order they were first added in and appear once.
  */
 export async function updateContact(sql: Sql, input: UpdateContactInput): Promise<void> {
-  const entries = Object.entries(input.setAttributes)
-  const set = Object.fromEntries(entries.filter(([, value]) => value !== null))
-  const cleared = entries.filter(([, value]) => value === null).map(([name]) => name)
-  const [row] = await sql<{ id: string }[]>`
-    update contacts set
-      attributes = (attributes || ${sql.json(set)}) - ${cleared}::text[],
-      tags = array(
-        select tag from unnest(tags || ${input.addTags}::text[]) with ordinality as t(tag, position)
-        where tag <> all(${input.removeTags}::text[])
-        group by tag order by min(position)),
-      updated_at = now()
-    where id = ${input.contactId} and account_id = ${input.accountId}
-    returning id`
-  if (!row) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} no longer exists`, 'ContactGone')
+  if (!(await changeContact(sql, input))) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} no longer exists`, 'ContactGone')
   // New attributes may change persona matches and the profile grade (a handover it begins is started by
   // the dispatcher's sweep of pending handovers). Repeating it finds nothing more to change.
-  if (entries.length) await scoreContact(sql, { accountId: input.accountId, contactId: input.contactId, cause: 'attribute_change' })
+  if (Object.keys(input.setAttributes).length) await scoreContact(sql, { accountId: input.accountId, contactId: input.contactId, cause: 'attribute_change' })
 }

@@ -5,6 +5,7 @@ import { setContactCompany } from '../db/companies'
 import { recordConflict, saveLink, type CrmLinkRow } from '../db/crm'
 import { findContactMatch, normaliseEmail, recordProvenance, recordProvenanceMany, suggestDuplicate } from '../db/duplicates'
 import { upsertOpportunity } from '../db/opportunities'
+import { contactsByEmail as contactIdsByEmail, setConsent, setLifecycleStage } from '../db/contacts'
 
 type Tx = TransactionSql | Sql
 
@@ -27,7 +28,7 @@ export interface ApplyContext {
 export async function contactsByEmail(sql: Tx, accountId: string, emails: string[]): Promise<Map<string, string>> {
   const wanted = [...new Set(emails.flatMap((email) => [email.trim().toLowerCase(), normaliseEmail(email)]))]
   if (!wanted.length) return new Map()
-  const rows = await sql<{ id: string; email: string }[]>`select id, lower(email) as email from contacts where account_id = ${accountId} and lower(email) = any(${wanted})`
+  const rows = await contactIdsByEmail(sql, accountId, wanted)
   return new Map(rows.map((row) => [row.email, row.id]))
 }
 
@@ -140,7 +141,9 @@ export async function applyPerson(sql: Tx, ctx: ApplyContext, record: CrmRecord,
   }
   const consentChanged = await applyConsent(sql, ctx.accountId, contact, person)
   const companyChanged = await applyCompany(sql, ctx, contact.id, person)
-  await saveLink(sql, { account_id: ctx.accountId, object_type: objectType, crm_id: record.id, contact_id: contact.id, crm_updated_at: record.changedAt, crm_values: syncedValues(person) })
+  // What the outbound side last set that no CRM field shows (the campaign memberships) stays known.
+  const kept: Record<string, string | null> = link?.crm_values?.campaignMemberships === undefined ? {} : { campaignMemberships: link.crm_values.campaignMemberships }
+  await saveLink(sql, { account_id: ctx.accountId, object_type: objectType, crm_id: record.id, contact_id: contact.id, crm_updated_at: record.changedAt, crm_values: { ...syncedValues(person), ...kept } })
   return { applied: changed || consentChanged || companyChanged || !link, conflicts, contactId: contact.id }
 }
 
@@ -184,12 +187,12 @@ async function applyConsent(sql: Tx, accountId: string, contact: Pick<ContactSta
   const source = `crm (obtained outside${person.consent.source ? `: ${person.consent.source}` : ''})`
   if (person.consent.granted) {
     if (contact.consent_status === 'granted' || contact.consent_status === 'revoked') return false
-    await sql`update contacts set consent_status = 'granted', consent_source = ${source}, consent_at = now(), updated_at = now() where id = ${contact.id}`
+    await setConsent(sql, contact.id, 'granted', source)
     await sql`insert into consent_records (account_id, contact_id, purpose, status, source) values (${accountId}, ${contact.id}, 'marketing_email', 'granted', ${source})`
     return true
   }
   if (contact.consent_status !== 'granted' || !contact.consent_source?.startsWith('crm')) return false
-  await sql`update contacts set consent_status = 'revoked', consent_source = ${source}, consent_at = now(), updated_at = now() where id = ${contact.id}`
+  await setConsent(sql, contact.id, 'revoked', source)
   await sql`insert into consent_records (account_id, contact_id, purpose, status, source) values (${accountId}, ${contact.id}, 'marketing_email', 'revoked', ${source})`
   return true
 }
@@ -227,7 +230,7 @@ export async function applyOpportunity(sql: Tx, ctx: ApplyContext, record: CrmRe
   if (contactId) {
     const stage = opportunity.outcome === 'open' ? (LIFECYCLE_OF_STAGE[opportunity.stage] ?? 'opportunity') : opportunity.outcome
     if (owner!.lifecycle_stage !== stage) {
-      await sql`update contacts set lifecycle_stage = ${stage}, lifecycle_stage_at = now(), updated_at = now() where id = ${contactId}`
+      await setLifecycleStage(sql, contactId, stage)
       await sql`insert into lifecycle_changes (account_id, contact_id, stage, reason, changed_by) values (${ctx.accountId}, ${contactId}, ${stage}, ${`CRM opportunity "${opportunity.name}" is ${opportunity.stage}`}, 'crm-sync')`
     }
   }

@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres'
 import { scoreContact } from '../engine/scoring/score-contact'
+import { contactIdsAfter } from '../db/contacts'
 
 const PAGE_SIZE = 200
 
@@ -12,9 +13,7 @@ export async function rescorePage(sql: Sql, input: { jobId: string }): Promise<{
   const [job] = await sql<{ account_id: string; kind: 'model_change' | 'decay'; cursor: string | null; status: string }[]>`
     select account_id, kind, cursor, status from scoring_jobs where id = ${input.jobId}`
   if (!job || job.status !== 'running') return { finished: true }
-  const page = await sql<{ id: string }[]>`
-    select id from contacts where account_id = ${job.account_id} and (${job.cursor}::uuid is null or id > ${job.cursor}::uuid)
-    order by id limit ${PAGE_SIZE}`
+  const page = await contactIdsAfter(sql, job.account_id, job.cursor, PAGE_SIZE)
   for (const { id } of page) await scoreContact(sql, { accountId: job.account_id, contactId: id, cause: job.kind })
   if (page.length === 0) {
     await sql`update scoring_jobs set status = 'done', finished_at = now(), done = greatest(done, total) where id = ${input.jobId} and status = 'running'`

@@ -5,6 +5,7 @@ import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import type { ScannedTriggerConfig } from '../engine/nodes/trigger'
 import { dateOccasion, inactivityOccasion, scannedTrigger, segmentEntryOccasion } from '../engine/triggers'
 import { enrolDeps, inParallel, type EntryActivityDeps } from './entry-context'
+import { versionGraph, watchingSegmentSince } from '../db/campaign-versions'
 
 // The activities of a trigger scan (engine/workflows/trigger-scan.ts): fix what the scan looks at, page
 // through the contacts it may enter, and enrol a page. Pages are ordered by contact id and the cursor is
@@ -62,9 +63,7 @@ export function triggerScanActivities(deps: EntryActivityDeps) {
   async function campaignAt(plan: TriggerScanPlan): Promise<{ campaign: EnteringCampaign; trigger: ScannedTriggerConfig }> {
     let graph = graphs.get(plan.versionId)
     if (!graph) {
-      const [row] = await sql<{ graph: CampaignGraph }[]>`select graph from campaign_versions where id = ${plan.versionId} and account_id = ${plan.accountId}`
-      if (!row) throw new Error(`campaign version ${plan.versionId} does not exist`)
-      graph = row.graph
+      graph = await versionGraph(sql, plan.versionId, plan.accountId)
       graphs.set(plan.versionId, graph)
     }
     const trigger = scannedTrigger(graph)
@@ -100,11 +99,8 @@ export function triggerScanActivities(deps: EntryActivityDeps) {
       const plan: TriggerScanPlan = { ...input, versionId: campaign.versionId, kind: trigger.kind, asOf: new Date().toISOString() }
       if (trigger.kind !== 'segment') return plan
       if (!(await refreshSegmentMembers(sql, trigger.segmentId))) return null
-      const [watching] = await sql<{ since: Date | null }[]>`
-        select min(published_at) as since from campaign_versions
-        where campaign_id = ${input.campaignId}
-          and graph @> ${sql.json({ nodes: [{ type: 'trigger', config: { kind: 'segment', segmentId: trigger.segmentId } }] })}`
-      return { ...plan, since: (watching?.since ?? new Date()).toISOString() }
+      const since = await watchingSegmentSince(sql, input.campaignId, trigger.segmentId)
+      return { ...plan, since: (since ?? new Date()).toISOString() }
     },
 
     /** One page of contacts the trigger enters, each with its occasion, without those it has enrolled already. Reads only. */

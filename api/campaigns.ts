@@ -9,6 +9,7 @@ import type { TemplateRenderer } from '../templates/renderer'
 import { campaigns } from './contract/campaigns'
 import { route } from './contract/mount'
 import { notFound, type ApiError } from './errors'
+import { listVersions, versionByNumber } from '../db/campaign-versions'
 
 function graphError(issues: ApiError['issues'] & object, code = 'graph_invalid'): ApiError {
   const first = issues[0]!
@@ -34,8 +35,7 @@ export function campaignRoutes(deps: { sql: Sql; renderer: TemplateRenderer; cli
   route(router, campaigns.get, async ({ params, who }) => {
     const [campaign] = await sql`select * from campaigns where id = ${params.id} and account_id = ${who.acc}`
     if (!campaign) return notFound('campaign')
-    const versions = await sql`
-      select id, version, published_at, published_by from campaign_versions where campaign_id = ${params.id} order by version desc`
+    const versions = await listVersions(sql, params.id)
     const live = versions.find((version) => version.id === campaign.live_version_id)
     return {
       status: 200,
@@ -55,10 +55,7 @@ export function campaignRoutes(deps: { sql: Sql; renderer: TemplateRenderer; cli
 
   // One published version, read-only: the designer's version history opens it and may start a draft from it.
   route(router, campaigns.version, async ({ params, who }) => {
-    const [row] = await sql`
-      select v.id, v.version, v.published_at, v.published_by, v.graph, (c.live_version_id = v.id) as live
-      from campaign_versions v join campaigns c on c.id = v.campaign_id
-      where v.campaign_id = ${params.id} and c.account_id = ${who.acc} and v.version = ${params.version}`
+    const row = await versionByNumber(sql, who.acc, params.id, params.version)
     if (!row) return notFound('version')
     return { status: 200, body: { id: row.id, version: row.version, publishedAt: row.published_at, publishedBy: row.published_by, live: row.live === true, graph: row.graph } }
   })

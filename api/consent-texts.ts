@@ -2,7 +2,6 @@ import { Router } from 'express'
 import type { Sql } from 'postgres'
 import { consent } from './contract/consent'
 import { route } from './contract/mount'
-import { send } from './errors'
 
 /**
  * Consent texts, behind the API token. Each version is immutable: a changed wording is posted as a new
@@ -44,12 +43,9 @@ export function consentTextRoutes(deps: { sql: Sql }): Router {
   })
 
   // Changing a used wording would falsify the proofs that name it.
-  const immutable = (_req: unknown, res: Parameters<typeof send>[0]) =>
-    send(res, { status: 409, code: 'immutable', field: 'version', message: 'version: consent texts never change; post the new wording to /api/consent-texts as a new version' })
-  router.all('/consent-texts/*rest', immutable)
-  router.put('/consent-texts', immutable)
-  router.patch('/consent-texts', immutable)
-  router.delete('/consent-texts', immutable)
+  for (const guard of [consent.changeTextVersion, consent.patchTextVersion, consent.deleteTextVersion]) {
+    route(router, guard, async () => ({ status: 409, code: 'immutable', field: 'version', message: 'version: consent texts never change; post the new wording to /api/consent-texts as a new version' }))
+  }
 
   return router
 }

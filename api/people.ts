@@ -24,7 +24,9 @@ import { hashPassword, passwordProblem, randomToken, sha256, verifyPassword } fr
 import type { PeopleConfig } from '../server/config'
 import { authorsCampaigns, CSRF_COOKIE, SESSION_COOKIE, sessionCaller, type Caller } from './auth'
 import { PERMISSIONS, roleMay, type Permission } from './permissions'
-import { invalidInput, send } from './errors'
+import { route } from './contract/mount'
+import { people } from './contract/people'
+import type { ApiError } from './errors'
 
 // Signing in and out, and the two mailed links (invitation, password reset). These routes answer
 // without a caller; everything else under /api needs one (api/auth.ts).
@@ -48,10 +50,6 @@ export interface PeopleDeps {
   mailFrom?: string
 }
 
-const email = z.string().trim().toLowerCase().max(320).pipe(z.email('an e-mail address such as anna@example.com'))
-const signInBody = z.strictObject({ email, password: z.string().min(1, 'enter your password').max(200) })
-const resetRequest = z.strictObject({ email })
-const newPassword = z.strictObject({ password: z.string(), name: z.string().trim().min(1).max(200).optional() })
 
 const lockout = (config: PeopleConfig): LockoutPolicy => ({ maxFailures: config.maxFailedSignIns, lockMs: config.lockMs, maxFailuresPerClient: config.maxFailedSignIns * 4, windowMs: config.lockMs })
 
@@ -75,7 +73,7 @@ export function clearSessionCookies(req: Request, res: Response): void {
 }
 
 /** What the designer shows about the caller (GET /api/me and the sign-in answer). */
-export function describeCaller(who: Caller, csrf?: string) {
+export function describeCaller(who: Caller) {
   return {
     user: who.sub,
     name: who.name,
@@ -88,7 +86,6 @@ export function describeCaller(who: Caller, csrf?: string) {
     mayAuthorCampaigns: authorsCampaigns(who),
     /** Every permission of the role (api/permissions.ts), so the UI shows only controls that will work. */
     permissions: (Object.keys(PERMISSIONS) as Permission[]).filter((permission) => roleMay(who.role, permission)),
-    ...(csrf && { csrfToken: csrf }),
   }
 }
 
@@ -105,7 +102,7 @@ export async function startSession(deps: PeopleDeps, req: Request, res: Response
   setSessionCookies(req, res, token, csrf, config.sessionMaxMs)
   const who = sessionCaller(user, session, config.sessionIdleMs)
   await recordAudit(deps.sql, { accountId: user.account_id, actor: user.email, actorName: user.name, action: 'session.sign_in', details: { how }, ip: req.ip })
-  return describeCaller(who, csrf)
+  return { ...describeCaller(who), csrfToken: csrf }
 }
 
 /** Mails a signed, expiring, single-use link through the product's SMTP transport. */
@@ -132,85 +129,78 @@ async function linkFromToken(deps: PeopleDeps, purpose: UserLinkRow['purpose'], 
   return user && user.status !== 'disabled' ? { link, user } : null
 }
 
-const LINK_GONE = { status: 410 as const, code: 'link_invalid', field: 'link', message: 'link: this link is invalid, used or expired; ask for a new one' }
+const LINK_GONE: ApiError = { status: 410, code: 'link_invalid', field: 'link', message: 'link: this link is invalid, used or expired; ask for a new one' }
 
 export function peopleRoutes(deps: PeopleDeps): Router {
   const { sql } = deps
   const config = deps.people ?? DEFAULT_PEOPLE_CONFIG
   const router = Router()
   // Parsed per route: this router sits in front of the whole /api path, whose other bodies have their own limits.
-  const body = json({ limit: '16kb' })
+  const body = { use: [json({ limit: '16kb' })] }
 
-  router.post('/session', body, async (req, res) => {
-    const parsed = signInBody.safeParse(req.body ?? {})
-    if (!parsed.success) return send(res, invalidInput(parsed.error))
-    const { email: address, password } = parsed.data
+  route(router, people.signIn, async ({ body: { email: address, password }, req, res }) => {
     const policy = lockout(config)
     const throttled = await clientThrottledUntil(sql, req.ip ?? null, policy)
     if (throttled) {
-      return send(res, { status: 429, code: 'throttled', retryAt: throttled.toISOString(), message: `too many failed sign-ins from your network; try again after ${throttled.toISOString().slice(11, 16)} UTC` })
+      return { status: 429, code: 'throttled', retryAt: throttled.toISOString(), message: `too many failed sign-ins from your network; try again after ${throttled.toISOString().slice(11, 16)} UTC` }
     }
     const user = await userByEmail(sql, address)
     if (user?.locked_until && user.locked_until > new Date()) {
       await recordSignInAttempt(sql, address, req.ip ?? null, false)
       await recordAudit(sql, { accountId: user.account_id, actor: address, action: 'session.refused_locked', ip: req.ip })
-      return send(res, lockedAnswer(user.locked_until))
+      return lockedAnswer(user.locked_until)
     }
     const ok = await verifyPassword(password, user?.password_hash ?? null)
     if (!user || !ok || user.status !== 'active') {
       await recordSignInAttempt(sql, address, req.ip ?? null, false)
       const locked = user && !ok ? await recordFailedSignIn(sql, user.id, policy) : null
       await recordAudit(sql, { accountId: user?.account_id ?? null, actor: address, action: locked ? 'session.locked' : 'session.sign_in_failed', ip: req.ip })
-      if (locked) return send(res, lockedAnswer(locked))
-      if (user && ok && user.status === 'disabled') return send(res, { status: 403, code: 'disabled', field: 'email', message: 'email: this user has been disabled; ask an admin' })
-      if (user && ok && user.status === 'invited') return send(res, { status: 403, code: 'invitation_pending', field: 'email', message: 'email: accept the invitation mail first (it sets your password)' })
-      return send(res, { status: 401, code: 'wrong_credentials', field: 'password', message: 'e-mail or password is wrong' })
+      if (locked) return lockedAnswer(locked)
+      if (user && ok && user.status === 'disabled') return { status: 403, code: 'disabled', field: 'email', message: 'email: this user has been disabled; ask an admin' }
+      if (user && ok && user.status === 'invited') return { status: 403, code: 'invitation_pending', field: 'email', message: 'email: accept the invitation mail first (it sets your password)' }
+      return { status: 401, code: 'wrong_credentials', field: 'password', message: 'e-mail or password is wrong' }
     }
     await recordSignInAttempt(sql, address, req.ip ?? null, true)
     await clearFailedSignIns(sql, user.id)
-    res.json(await startSession(deps, req, res, user, 'password'))
-  })
+    return { status: 200, body: await startSession(deps, req, res, user, 'password') }
+  }, body)
 
-  router.post('/password-reset', body, async (req, res) => {
-    const parsed = resetRequest.safeParse(req.body ?? {})
-    if (!parsed.success) return send(res, invalidInput(parsed.error))
-    const user = await userByEmail(sql, parsed.data.email)
+  route(router, people.requestReset, async ({ body: { email: address }, req }) => {
+    const user = await userByEmail(sql, address)
     // The same answer whether the address exists or not: this route must not tell who has an account.
     if (user && user.status === 'active') {
       await mailUserLink(deps, req, user, 'password_reset', { email: user.email, name: user.name })
       await recordAudit(sql, { accountId: user.account_id, actor: user.email, actorName: user.name, action: 'password.reset_requested', ip: req.ip })
     }
-    res.status(202).json({ sent: true })
-  })
+    return { status: 202, body: { sent: true as const } }
+  }, body)
 
   for (const purpose of ['password_reset', 'invitation'] as const) {
-    const path = purpose === 'invitation' ? '/invitations/:token' : '/password-reset/:token'
-    router.get(path, async (req, res) => {
-      const found = await linkFromToken(deps, purpose, req.params.token!)
-      if (!found) return send(res, LINK_GONE)
-      res.json({ email: found.user.email, name: found.user.name, locale: found.user.locale, expiresAt: found.link.expires_at })
+    const [read, use] = purpose === 'invitation' ? [people.invitation, people.acceptInvitation] : [people.resetLink, people.reset]
+    route(router, read, async ({ params }) => {
+      const found = await linkFromToken(deps, purpose, params.token)
+      if (!found) return LINK_GONE
+      return { status: 200, body: { email: found.user.email, name: found.user.name, locale: found.user.locale, expiresAt: found.link.expires_at } }
     })
-    router.post(path, body, async (req, res) => {
-      const parsed = newPassword.safeParse(req.body ?? {})
-      if (!parsed.success) return send(res, invalidInput(parsed.error))
-      const problem = passwordProblem(parsed.data.password)
-      if (problem) return send(res, { status: 400, code: 'invalid_input', field: 'password', message: `password: ${problem}` })
-      const found = await linkFromToken(deps, purpose, req.params.token!)
-      if (!found || !(await useUserLink(sql, found.link.id))) return send(res, LINK_GONE)
+    route(router, use, async ({ params, body: change, req, res }) => {
+      const problem = passwordProblem(change.password)
+      if (problem) return { status: 400, code: 'invalid_input', field: 'password', message: `password: ${problem}` }
+      const found = await linkFromToken(deps, purpose, params.token)
+      if (!found || !(await useUserLink(sql, found.link.id))) return LINK_GONE
       const { user } = found
-      await setPassword(sql, user.id, await hashPassword(parsed.data.password), purpose === 'invitation' ? parsed.data.name : undefined)
+      await setPassword(sql, user.id, await hashPassword(change.password), purpose === 'invitation' ? change.name : undefined)
       // A new password ends every session the old one opened.
       await revokeUserSessions(sql, user.id)
       await recordAudit(sql, { accountId: user.account_id, actor: user.email, actorName: user.name, action: purpose === 'invitation' ? 'invitation.accepted' : 'password.reset', ip: req.ip })
       const fresh = (await userByEmail(sql, user.email))!
-      res.json(await startSession(deps, req, res, fresh, purpose))
-    })
+      return { status: 200, body: await startSession(deps, req, res, fresh, purpose) }
+    }, body)
   }
   return router
 }
 
-const lockedAnswer = (until: Date) => ({
-  status: 423 as const,
+const lockedAnswer = (until: Date): ApiError => ({
+  status: 423,
   code: 'locked',
   field: 'email',
   retryAt: until.toISOString(),
@@ -219,9 +209,9 @@ const lockedAnswer = (until: Date) => ({
 
 /** Sign out here, or everywhere (every session of the user). */
 export async function signOut(sql: Sql, req: Request, res: Response, who: Caller, everywhere: boolean) {
-  if (who.via !== 'session' || !who.userId) return send(res, { status: 400, code: 'not_a_session', message: 'API keys do not sign out; an admin revokes them' })
+  if (who.via !== 'session' || !who.userId) return { status: 400, code: 'not_a_session', message: 'API keys do not sign out; an admin revokes them' } satisfies ApiError
   const ended = everywhere ? await revokeUserSessions(sql, who.userId) : (await revokeSession(sql, who.session!), 1)
   await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: everywhere ? 'session.sign_out_everywhere' : 'session.sign_out', details: { sessions: ended }, ip: req.ip })
   clearSessionCookies(req, res)
-  res.json({ signedOut: ended })
+  return { status: 200 as const, body: { signedOut: ended } }
 }

@@ -1,7 +1,7 @@
 import type { Caller } from './auth'
 
-// The one permission table. Every API route names a permission: in its contract (api/contract/*.ts), or,
-// for routes not yet declared there, in LEGACY_ROUTE_PERMISSIONS below. Before any handler runs, the gate
+// The one permission table. Every API route names a permission in its contract (api/contract/*.ts),
+// where each route is declared once. Before any handler runs, the gate
 // (api/route-permissions.ts requirePermission) asks the table for the caller's role; the contract's route
 // helper asks `may` again with the scope rule. The finer rules that depend on the data (which subsidiary a
 // contact or template belongs to, a sales rep's own leads) are the functions at the end and the handlers.
@@ -90,7 +90,7 @@ export const PERMISSIONS = {
   // Trade fairs (issue 17): reps at the stand read the day's visitors and sync what they capture.
   'fairs.read': { roles: WORKS_WITH_CONTACTS, what: 'list fairs and a day at the stand with its visitors (sales reps: fairs they are on duty at)' },
   'fairs.capture': { roles: WORKS_WITH_CONTACTS, what: 'sync visitors captured at the stand (notes, rating, consent)' },
-  'fairs.invite': { roles: MARKETING, what: 'make signed booking links for fair invitations' },
+  'fairs.invite': { roles: MARKETING, what: 'make signed booking links for fair invitations and link campaigns to the fair they invite to' },
 } as const satisfies Record<string, Rule>
 
 export type Permission = keyof typeof PERMISSIONS
@@ -126,37 +126,4 @@ export function mayEditTemplate(who: Pick<Caller, 'role' | 'subs'>, kind: string
   if (!may(who, 'templates.edit')) return false
   if (who.subs === '*') return true
   return kind === 'subsidiary' && seesSubsidiary(who, key.toUpperCase())
-}
-
-/**
- * Route (method and path under /api, as registered) → the permission it asks, for the routes not yet
- * declared in a contract (api/contract/*.ts declare their own; api/route-permissions.ts joins both).
- */
-export const LEGACY_ROUTE_PERMISSIONS: Record<string, Permission> = {
-  'PATCH /me': 'me.read',
-  'GET /workspaces': 'workspaces.read',
-  'POST /session/workspace': 'me.read',
-  'POST /session/sign-out': 'me.read',
-  'POST /session/sign-out-everywhere': 'me.read',
-  'POST /campaigns/:id/enrolments': 'enrolments.enrol',
-  'GET /enrolment-jobs/:id': 'enrolments.enrol',
-  'GET /forms': 'forms.manage',
-  'POST /forms': 'forms.manage',
-  'GET /forms/:id': 'forms.manage',
-  'PATCH /forms/:id': 'forms.manage',
-  'PUT /consent-texts': 'consent-texts.write',
-  'PATCH /consent-texts': 'consent-texts.write',
-  'DELETE /consent-texts': 'consent-texts.write',
-  // Every method on a stored version answers 409 immutable.
-  'ALL /consent-texts/*rest': 'consent-texts.read',
-  'GET /admin/users': 'admin.users',
-  'POST /admin/users': 'admin.users',
-  'PATCH /admin/users/:id': 'admin.users',
-  'POST /admin/users/:id/invitation': 'admin.users',
-  'GET /admin/api-keys': 'admin.api_keys',
-  'POST /admin/api-keys': 'admin.api_keys',
-  'DELETE /admin/api-keys/:id': 'admin.api_keys',
-  'GET /admin/workspaces': 'admin.workspaces',
-  'PUT /admin/workspaces/:code': 'admin.workspaces',
-  'GET /admin/audit': 'admin.audit',
 }

@@ -1,10 +1,10 @@
 import type { NextFunction, Request, Response } from 'express'
 import { API_CONTRACT } from './contract'
 import { send } from './errors'
-import { LEGACY_ROUTE_PERMISSIONS, PERMISSIONS, roleMay, type Permission } from './permissions'
+import { PERMISSIONS, roleMay, type Permission } from './permissions'
 
-// Which permission each API route asks, from the one place each route is declared: its contract, or the
-// legacy table for routes not yet converted. The gate below runs in front of every authenticated route.
+// Which permission each API route asks, from the one place each route is declared: its contract
+// (api/contract/). The gate below runs in front of every authenticated route.
 
 function contractRoutes(): Record<string, Permission> {
   const routes: Record<string, Permission> = {}
@@ -17,7 +17,7 @@ function contractRoutes(): Record<string, Permission> {
 }
 
 /** Every authenticated route, "METHOD /path" under /api → permission. */
-export const ROUTE_PERMISSIONS: Record<string, Permission> = { ...LEGACY_ROUTE_PERMISSIONS, ...contractRoutes() }
+export const ROUTE_PERMISSIONS: Record<string, Permission> = contractRoutes()
 
 // Literal segments beat parameters ("/leads/matrix" before "/leads/:contactId"), as express's
 // registration order does for these routes.

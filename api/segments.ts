@@ -5,6 +5,7 @@ import { segmentFilterIssues, type SegmentFilter } from '../engine/segment-filte
 import { route } from './contract/mount'
 import { segments } from './contract/segments'
 import { notFound, type ApiError } from './errors'
+import { campaignsStartedBySegment } from '../db/campaign-versions'
 
 interface SegmentRecord {
   id: string
@@ -94,10 +95,7 @@ export function segmentRoutes(deps: { sql: Sql }): Router {
   route(router, segments.delete, async ({ params, who }) => {
     const segment = await load(who.acc, params.id)
     if (!segment) return notFound('segment')
-    const users = await sql<{ name: string }[]>`
-      select c.name from campaigns c join campaign_versions v on v.id = c.live_version_id
-      where c.account_id = ${who.acc} and c.status in ('live', 'paused')
-        and v.graph @> ${sql.json({ nodes: [{ type: 'trigger', config: { kind: 'segment', segmentId: segment.id } }] })}`
+    const users = await campaignsStartedBySegment(sql, who.acc, segment.id)
     if (users.length) {
       return { status: 409, code: 'conflict', message: `the segment starts ${users.map((u) => `"${u.name}"`).join(', ')}; stop those campaigns or change their trigger first` }
     }

@@ -14,6 +14,7 @@ import { notFound } from './errors'
 import { describeRuleSet } from '../engine/nodes/contact-rules'
 import { inAudience } from '../engine/nodes/trigger'
 import { campaignTrigger } from '../engine/triggers'
+import { campaignGraphs } from '../db/campaign-versions'
 
 /** POST /api/campaigns/:id/simulate: the campaign's timeline for a sample contact and scripted behaviour, with time skipped. */
 export function simulationRoutes(deps: { sql: Sql; simulator: CampaignSimulator; renderer: TemplateRenderer; templateStore?: TemplateStore }): Router {
@@ -22,13 +23,11 @@ export function simulationRoutes(deps: { sql: Sql; simulator: CampaignSimulator;
   route(router, simulation.simulate, async ({ params, body: request, who }) => {
     const campaignId = params.id
 
-    const [campaign] = await sql<{ draft_graph: CampaignGraph; live_graph: CampaignGraph | null; template_pins: Record<string, number> | null }[]>`
-      select c.draft_graph, v.graph as live_graph, v.template_pins from campaigns c left join campaign_versions v on v.id = c.live_version_id
-      where c.id = ${campaignId} and c.account_id = ${who.acc}`
+    const campaign = await campaignGraphs(sql, who.acc, campaignId)
     if (!campaign) return notFound('campaign')
-    const raw = request.source === 'live' ? campaign.live_graph : campaign.draft_graph
+    const raw = request.source === 'live' ? campaign.liveGraph : campaign.draftGraph
     if (!raw) return { status: 409, code: 'conflict', field: 'source', message: 'source: the campaign has no live version yet; simulate the draft' }
-    const pins = request.source === 'live' ? campaign.template_pins : null
+    const pins = request.source === 'live' ? campaign.templatePins : null
     const templates = await deps.templateStore?.set(who.acc, pins)
     const checked = validateForPublish(raw, { templateIds: new Set(templates ? templates.mails.keys() : deps.renderer.templateIds()) })
     if (!checked.ok) {

@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres'
 import type { CampaignGraph, GraphIssue } from '../engine/campaign/graph'
 import { validateForPublish } from '../engine/campaign/validate'
+import { insertVersion } from './campaign-versions'
 
 export interface PublishedVersion {
   id: string
@@ -32,17 +33,10 @@ export async function publishCampaignDraft(
   const version = await sql.begin(async (sql) => {
     // The row lock serialises two publishes of the same campaign, so version numbers never collide.
     await sql`select id from campaigns where id = ${input.campaignId} for update`
-    const [created] = await sql<{ id: string; version: number; published_at: Date }[]>`
-      insert into campaign_versions (account_id, campaign_id, version, graph, published_by, template_pins)
-      select ${input.accountId}, ${input.campaignId}, coalesce(max(version), 0) + 1, ${sql.json(checked.graph as never)}, ${input.publishedBy},
-             -- Pins the newest version of every template: a later template edit does not change what this version sends.
-             (select jsonb_object_agg(kind || ':' || key, version) from (
-                select kind, key, max(version) as version from template_versions where account_id = ${input.accountId} group by kind, key) newest)
-      from campaign_versions where campaign_id = ${input.campaignId}
-      returning id, version, published_at`
+    const created = await insertVersion(sql, { accountId: input.accountId, campaignId: input.campaignId, graph: checked.graph, publishedBy: input.publishedBy })
     // A paused campaign stays paused: publishing a fix is what one does while paused, resuming is a separate act.
-    await sql`update campaigns set live_version_id = ${created!.id}, status = case when status = 'paused' then 'paused' else 'live' end where id = ${input.campaignId}`
-    return created!
+    await sql`update campaigns set live_version_id = ${created.id}, status = case when status = 'paused' then 'paused' else 'live' end where id = ${input.campaignId}`
+    return created
   })
   return { ok: true, version: { id: version.id, version: version.version, publishedAt: version.published_at } }
 }

@@ -96,3 +96,78 @@ export async function visitorProfiles(sql: Tx, accountId: string, fairId: string
 export async function capturedContactIds(sql: Tx, fairId: string): Promise<string[]> {
   return (await sql<{ contact_id: string }[]>`select contact_id from fair_captures where fair_id = ${fairId} order by updated_at desc limit 500`).map((r) => r.contact_id)
 }
+
+/** The newest marketing consent text in every language it exists in (what the booth app shows at "start double opt-in"). */
+export async function currentConsentTexts(sql: Tx, accountId: string): Promise<{ version: number; locale: string; text: string }[]> {
+  return sql<{ version: number; locale: string; text: string }[]>`
+    select version, locale, text from consent_texts where account_id = ${accountId} and purpose = 'marketing'
+      and version = (select max(version) from consent_texts where account_id = ${accountId} and purpose = 'marketing')`
+}
+
+/** Serialises the syncs of one visitor at one fair (several reps' phones at once) until the transaction ends. */
+export async function lockVisitor(sql: TransactionSql, fairId: string, contactId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`fair:${fairId}:${contactId}`}, 0))`
+}
+
+/**
+ * A new visitor in the event path: fair_visit (campaigns trigger on it), fair_scan (reporting's touch of
+ * the fair's campaign; reporting folds these, not fair_visit) and, for the form, fair_capture.
+ */
+export async function recordFairVisit(sql: TransactionSql, visit: { accountId: string; contactId: string; source: 'scan' | 'form'; at: Date; facts: Record<string, string> }): Promise<void> {
+  const types = visit.source === 'form' ? ['fair_visit', 'fair_scan', 'fair_capture'] : ['fair_visit', 'fair_scan']
+  for (const type of types) {
+    await sql`insert into events (account_id, contact_id, type, properties, source, occurred_at)
+      values (${visit.accountId}, ${visit.contactId}, ${type}, ${sql.json(visit.facts)}, 'fair', ${visit.at})`
+  }
+}
+
+/** A visitor the pool does not know yet, in the fair's subsidiary and language, without consent; null when the address arrived meanwhile. */
+export async function insertVisitorContact(sql: Tx, visitor: { accountId: string; subsidiaryId: string; email: string; firstName: string | null; lastName: string | null; company: string | null }): Promise<string | null> {
+  const [created] = await sql<{ id: string }[]>`
+    insert into contacts (account_id, subsidiary_id, email, first_name, last_name, company, locale, consent_status)
+    select ${visitor.accountId}, ${visitor.subsidiaryId}, ${visitor.email}, ${visitor.firstName}, ${visitor.lastName}, ${visitor.company}, s.locale, 'none'
+    from subsidiaries s where s.id = ${visitor.subsidiaryId}
+    on conflict (account_id, lower(email)) do nothing returning id`
+  return created?.id ?? null
+}
+
+/** Another contact with the same last name and company (maybe the same person with another address). */
+export async function lookAlikeContact(sql: Tx, accountId: string, contactId: string, lastName: string, company: string): Promise<string | null> {
+  const [row] = await sql<{ id: string }[]>`
+    select id from contacts where account_id = ${accountId} and id <> ${contactId}
+      and lower(last_name) = lower(${lastName}) and lower(company) = lower(${company}) limit 1`
+  return row?.id ?? null
+}
+
+/** What the rep checked on the spot goes onto the contact: names, company and phone when changed (null: unchanged), tags added. */
+export async function applyCapturedToContact(
+  sql: Tx,
+  contactId: string,
+  changed: { firstName: string | null; lastName: string | null; company: string | null; phone: string | null; tags: string[] },
+): Promise<void> {
+  await sql`
+    update contacts set first_name = coalesce(${changed.firstName}, first_name), last_name = coalesce(${changed.lastName}, last_name),
+      company = coalesce(${changed.company}, company),
+      tags = (select coalesce(array_agg(distinct t), '{}') from unnest(tags || ${changed.tags}::text[]) t),
+      attributes = case when ${changed.phone}::text is null then attributes else attributes || jsonb_build_object('phone', ${changed.phone}::text) end,
+      updated_at = now()
+    where id = ${contactId}`
+}
+
+/** The visitor's scoring cell ("A3", or "-" unscored), with their score locked as the scoring module does before a handover. */
+export async function lockedScoreCell(sql: TransactionSql, contactId: string): Promise<string> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`score:${contactId}`}, 0))`
+  const [score] = await sql<{ profile_grade: string; activity_level: number }[]>`select profile_grade, activity_level from contact_scores where contact_id = ${contactId}`
+  return score ? `${score.profile_grade}${score.activity_level}` : '-'
+}
+
+/** A handed-over visitor counts as qualified, as a lead the scoring model handed over does. */
+export async function markQualified(sql: TransactionSql, contactId: string): Promise<void> {
+  await sql`update contact_scores set qualified = true where contact_id = ${contactId}`
+}
+
+export async function visitorEmail(sql: Tx, contactId: string): Promise<string> {
+  const [row] = await sql<{ email: string }[]>`select email from contacts where id = ${contactId}`
+  if (!row) throw new Error(`contact ${contactId} does not exist`)
+  return row.email
+}

@@ -7,6 +7,8 @@ import type { EnrolmentInputV1 } from './workflows/enrolment'
 import { campaignTrigger } from './triggers'
 import { readContactFacts } from './contact-facts-reader'
 import { inAudience } from './nodes/trigger'
+import { enteringVersion, versionGraph } from '../db/campaign-versions'
+import { contactExists } from '../db/contacts'
 
 // The one place where a contact enters a campaign: the event dispatcher, the trigger scans, and manual
 // enrolment (single, CSV, segment) all come through enrolContact. Three things keep entry exact under
@@ -60,10 +62,8 @@ export type EnrolOutcome =
 
 /** Campaigns take entries while live, and while paused (their mail waits for the resume); not once stopped. */
 export async function loadEnteringCampaign(sql: Sql, accountId: string, campaignId: string): Promise<EnteringCampaign | null> {
-  const [row] = await sql<{ version_id: string; graph: CampaignGraph }[]>`
-    select v.id as version_id, v.graph from campaigns c join campaign_versions v on v.id = c.live_version_id
-    where c.id = ${campaignId} and c.account_id = ${accountId} and c.status in ('live', 'paused')`
-  return row ? { accountId, campaignId, versionId: row.version_id, graph: row.graph } : null
+  const live = await enteringVersion(sql, accountId, campaignId)
+  return live ? { accountId, campaignId, ...live } : null
 }
 
 interface Decision {
@@ -104,13 +104,12 @@ export async function enrolContact(deps: EnrolDeps, campaign: EnteringCampaign, 
       where o.campaign_id = ${campaign.campaignId} and o.contact_id = ${entry.contactId} and o.occasion = ${entry.occasion}`
     if (earlier) return { enrolmentId: earlier.enrolment_id, versionId: earlier.version_id, active: earlier.status === 'active', repeated: true, enteredBefore: true }
 
-    const [history] = await sql<{ known: boolean; active: boolean; entered_before: boolean; cooling: boolean }[]>`
-      select exists (select 1 from contacts where id = ${entry.contactId} and account_id = ${campaign.accountId}) as known,
-             coalesce(bool_or(status = 'active'), false) as active,
+    if (!(await contactExists(sql, { accountId: campaign.accountId, contactId: entry.contactId }))) return 'unknown_contact'
+    const [history] = await sql<{ active: boolean; entered_before: boolean; cooling: boolean }[]>`
+      select coalesce(bool_or(status = 'active'), false) as active,
              count(*) > 0 as entered_before,
              coalesce(max(started_at) > now() - ${coolDownMs} * interval '1 millisecond', false) as cooling
       from enrolments where campaign_id = ${campaign.campaignId} and contact_id = ${entry.contactId}`
-    if (!history!.known) return 'unknown_contact'
     if (history!.active) return 'already_in_campaign'
     if (history!.entered_before && rules.reEntry === 'never') return 're_entry_never'
     if (history!.cooling && rules.reEntry === 'after') return 'cooling_down'
@@ -169,11 +168,5 @@ async function startWorkflow(deps: EnrolDeps, input: EnrolmentInputV1, mayFindPr
     const finished = deps.client.workflow.getHandle(workflowId, run.runId).result().catch(() => {})
     await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, PREVIOUS_RUN_GRACE_MS))])
   }
-}
-
-async function versionGraph(sql: Sql, versionId: string): Promise<CampaignGraph> {
-  const [row] = await sql<{ graph: CampaignGraph }[]>`select graph from campaign_versions where id = ${versionId}`
-  if (!row) throw new Error(`campaign version ${versionId} does not exist`)
-  return row.graph
 }
 

@@ -4,6 +4,7 @@ import type { CampaignGraph } from './campaign/graph'
 import { scannedTrigger } from './triggers'
 import type { enrolmentJob, EnrolmentJobInputV1 } from './workflows/enrolment-job'
 import type { campaignTriggerScan, TriggerScanInputV1 } from './workflows/trigger-scan'
+import { campaignGraphs, runningCampaignGraphs } from '../db/campaign-versions'
 
 // The Temporal client side of entry: one Schedule per campaign whose trigger scans (date, inactivity,
 // segment), and the workflows of bulk enrolment jobs.
@@ -84,17 +85,13 @@ export async function syncCampaignScheduleFromDb(
   campaign: { accountId: string; campaignId: string },
   options: ScheduleSyncOptions,
 ): Promise<'created' | 'updated' | 'deleted' | 'unchanged'> {
-  const [row] = await sql<{ status: string; graph: CampaignGraph | null }[]>`
-    select c.status, v.graph from campaigns c left join campaign_versions v on v.id = c.live_version_id
-    where c.id = ${campaign.campaignId} and c.account_id = ${campaign.accountId}`
-  return syncCampaignSchedule(client, { ...campaign, status: row?.status ?? 'stopped', graph: row?.graph ?? null }, options)
+  const row = await campaignGraphs(sql, campaign.accountId, campaign.campaignId)
+  return syncCampaignSchedule(client, { ...campaign, status: row?.status ?? 'stopped', graph: row?.liveGraph ?? null }, options)
 }
 
 /** Brings every live or paused campaign's schedule in line, e.g. at start against a fresh Temporal. */
 export async function syncAllCampaignSchedules(sql: Sql, client: Client, options: ScheduleSyncOptions): Promise<number> {
-  const campaigns = await sql<{ account_id: string; id: string; status: string; graph: CampaignGraph }[]>`
-    select c.account_id, c.id, c.status, v.graph from campaigns c join campaign_versions v on v.id = c.live_version_id
-    where c.status in ('live', 'paused')`
+  const campaigns = await runningCampaignGraphs(sql)
   let scanning = 0
   for (const campaign of campaigns) {
     if (!scannedTrigger(campaign.graph)) continue

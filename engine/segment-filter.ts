@@ -8,6 +8,9 @@ import { ruleSetIssues, ruleSetShape, type RuleIssue, type RuleSet } from './nod
 export const segmentFilterSchema = z.strictObject(ruleSetShape)
 export type SegmentFilter = RuleSet
 
+/** A workspace's pool alias: the contact belongs when any of its rule sets holds (db/workspaces.ts). */
+export const poolAliasSchema = z.strictObject({ anyOf: z.array(segmentFilterSchema).min(1, 'give at least one rule set').max(20) })
+
 export const segmentNameSchema = z.string().trim().min(1).max(200)
 
 /** What keeps a filter from being saved beyond its shape (rule kinds not available yet, missing values). */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { LOCALES } from './events'
-import { defineRoute, idParams, timestamp } from './route'
+import { defineRoute, idParams, positiveInt, timestamp, type RouteContract } from './route'
 
 // Consent and GDPR (api/consent.ts, api/consent-texts.ts): a contact's consent proof, the export of
 // everything stored about them, erasure, and the versioned consent texts forms show.
@@ -35,6 +35,18 @@ export const consentTextVersionSchema = z.object({
 })
 
 const purpose = z.string().regex(/^[a-z][a-z0-9_-]{1,49}$/, 'a purpose such as "marketing"')
+
+/** A stored consent text version: every change answers 409 immutable (the proofs name the wording they showed). */
+const immutableVersion = <M extends 'put' | 'patch' | 'delete'>(method: M) =>
+  defineRoute({
+    method,
+    path: '/consent-texts/:purpose/:version',
+    summary: 'Consent text versions never change: post the new wording as a new version (always 409 immutable)',
+    permission: 'consent-texts.read',
+    params: z.strictObject({ purpose, version: positiveInt }),
+    responses: {},
+    errors: { 409: ['immutable'] },
+  }) satisfies RouteContract
 
 export const consent = {
   proof: defineRoute({
@@ -105,4 +117,7 @@ export const consent = {
     }),
     responses: { 201: z.object({ purpose: z.string(), version: z.number().int(), texts: z.record(z.string(), z.string()), createdBy: z.string() }) },
   }),
+  changeTextVersion: immutableVersion('put'),
+  patchTextVersion: immutableVersion('patch'),
+  deleteTextVersion: immutableVersion('delete'),
 }

@@ -13,6 +13,7 @@ import { forms } from './forms'
 import { handovers } from './handovers'
 import { leads } from './leads'
 import { mailings } from './mailings'
+import { admin, people } from './people'
 import { personas } from './personas'
 import { reports } from './reports'
 import { scoring } from './scoring'
@@ -24,6 +25,8 @@ import { templates } from './templates'
 /** Every API area's contract: what /api/openapi.json describes. A new area adds one line here. */
 export const API_CONTRACT = {
   system,
+  people,
+  admin,
   events,
   campaigns,
   enrolments,

@@ -14,9 +14,12 @@ const ERROR_TEXT: Record<ErrorStatus, string> = {
   403: 'Not allowed for this role or subsidiary',
   404: 'No such thing in your account and subsidiaries',
   409: 'Conflicts with the current state',
+  410: 'Gone: the link is invalid, used or expired',
   413: 'Too large',
   415: 'Unsupported content encoding',
   422: 'Understood but not valid (a template that does not render)',
+  423: 'Locked for a while after too many failed attempts',
+  429: 'Too many attempts from your network for now',
   502: 'A service behind the API failed',
   503: 'A service behind the API is not available',
 }

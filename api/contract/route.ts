@@ -7,7 +7,7 @@ import type { Permission } from '../permissions'
 // file and the contract modules import nothing but zod and pure schemas: they run in the browser too.
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 502 | 503
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 423 | 429 | 502 | 503
 
 export interface RouteContract {
   method: HttpMethod
@@ -59,6 +59,10 @@ export const apiErrorSchema = z.object({
     message: z.string(),
     field: z.string().optional(),
     nodeId: z.string().optional(),
+    /** The permission a refused caller lacks (403). */
+    permission: z.string().optional(),
+    /** When a locked or throttled sign-in may be tried again (423, 429). */
+    retryAt: timestamp.optional(),
     issues: z.array(z.looseObject({ message: z.string(), field: z.string().optional(), nodeId: z.string().optional(), edgeId: z.string().optional() })).optional(),
   }),
 })

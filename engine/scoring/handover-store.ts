@@ -1,4 +1,5 @@
 import type { TransactionSql } from 'postgres'
+import { lockContact, setLifecycleStage } from '../../db/contacts'
 
 export interface NewHandover {
   handoverId: string
@@ -24,7 +25,7 @@ export interface HandoverRequest {
  * the contact is already with sales (an open handover, or a stage past nurture): nothing is handed twice.
  */
 export async function createHandover(sql: TransactionSql, request: HandoverRequest): Promise<NewHandover | null> {
-  const [contact] = await sql<{ lifecycle_stage: string }[]>`select lifecycle_stage from contacts where id = ${request.contactId} for update`
+  const contact = await lockContact(sql, request.contactId)
   if (!contact || !['lead', 'nurture'].includes(contact.lifecycle_stage)) return null
   const [open] = await sql`select 1 from handovers where contact_id = ${request.contactId} and status = 'open'`
   if (open) return null
@@ -34,7 +35,7 @@ export async function createHandover(sql: TransactionSql, request: HandoverReque
            ${request.eventId ?? null}, ${request.source}, ${request.sla}
     from handovers where contact_id = ${request.contactId}
     returning id, qualification`
-  await sql`update contacts set lifecycle_stage = 'mql', lifecycle_stage_at = now(), updated_at = now() where id = ${request.contactId}`
+  await setLifecycleStage(sql, request.contactId, 'mql')
   await sql`
     insert into lifecycle_changes (account_id, contact_id, stage, reason, changed_by)
     values (${request.accountId}, ${request.contactId}, 'mql', ${`handover ${row!.qualification} (${request.source === 'score' ? `entered ${request.cell}` : 'campaign step'})`}, 'scoring')`

@@ -1,6 +1,7 @@
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client'
 import type { Sql } from 'postgres'
 import type { scoringDecayPass, scoringJob } from '../workflows/scoring-job'
+import { countContactsSql } from '../../db/contacts'
 
 /**
  * Starts a rescore of every contact of the account (after a model or persona change): a scoring_jobs
@@ -9,7 +10,7 @@ import type { scoringDecayPass, scoringJob } from '../workflows/scoring-job'
 export async function startRescoreJob(sql: Sql, client: Client, taskQueue: string, input: { accountId: string; modelVersion: number; kind?: 'model_change' | 'initial' }): Promise<{ id: string; total: number }> {
   const [job] = await sql<{ id: string; total: number }[]>`
     insert into scoring_jobs (account_id, kind, model_version, total)
-    values (${input.accountId}, ${input.kind ?? 'model_change'}, ${input.modelVersion}, (select count(*) from contacts where account_id = ${input.accountId}))
+    values (${input.accountId}, ${input.kind ?? 'model_change'}, ${input.modelVersion}, ${countContactsSql(sql, input.accountId)})
     returning id, total`
   await client.workflow.start<typeof scoringJob>('scoringJob', { taskQueue, workflowId: `scoring-job-${job!.id}`, args: [{ jobId: job!.id }] })
   return job!

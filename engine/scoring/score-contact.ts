@@ -1,10 +1,11 @@
 import type { Sql, TransactionSql } from 'postgres'
-import { resolveTimeZone, type ConsentStatus, type ContactFacts } from '../nodes/contact-facts'
+import { resolveTimeZone, type ContactFacts } from '../nodes/contact-facts'
 import { matchesPersona, personaMatch } from '../personas'
 import { activityHorizonMs, activityLevel, activityPoints, cellOf, profileGrade, profilePoints } from './compute'
 import type { Cell, Grade } from './model'
 import { accountPersonas, currentScoringModel } from './model-store'
 import { createHandover, type NewHandover } from './handover-store'
+import { readScoringContact } from '../../db/contacts'
 
 export type ScoreCause = 'event' | 'attribute_change' | 'decay' | 'model_change' | 'initial'
 
@@ -26,16 +27,6 @@ export interface ScoreOutcome {
   changed: boolean
   /** A handover this scoring began (the caller starts its workflow). */
   handover: NewHandover | null
-}
-
-interface ContactRow {
-  attributes: Record<string, unknown>
-  tags: string[]
-  consent_status: ConsentStatus
-  subsidiary_code: string
-  time_zone: string | null
-  subsidiary_time_zone: string | null
-  lifecycle_stage: string
 }
 
 interface ScoreRow {
@@ -64,10 +55,7 @@ export async function scoreContact(sql: Sql, request: ScoreRequest, now = new Da
 export async function scoreContactIn(sql: TransactionSql, request: ScoreRequest, now: Date): Promise<ScoreOutcome | null> {
   const { accountId, contactId } = request
   await sql`select pg_advisory_xact_lock(hashtextextended(${`score:${contactId}`}, 0))`
-  const [contact] = await sql<ContactRow[]>`
-    select c.attributes, c.tags, c.consent_status, s.code as subsidiary_code, c.time_zone, s.time_zone as subsidiary_time_zone, c.lifecycle_stage
-    from contacts c join subsidiaries s on s.id = c.subsidiary_id
-    where c.id = ${contactId} and c.account_id = ${accountId}`
+  const contact = await readScoringContact(sql, { accountId, contactId })
   if (!contact) return null
   const { version, model } = await currentScoringModel(sql, accountId)
 

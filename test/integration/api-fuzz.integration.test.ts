@@ -88,10 +88,10 @@ const SAMPLES: Record<string, () => unknown> = {
   'POST /api/forms': () => ({ key: `fuzz-${Math.floor(Math.random() * 1e6)}`, name: 'Fuzz form', subsidiary: 'DE', fields: [{ name: 'email', label: 'E-Mail', required: true }], consentVersion: 1, assetUrl: 'https://www.kessler-hydraulik.example/downloads/fuzz.pdf', doubleOptIn: true }),
   'PATCH /api/forms/:id': () => ({ name: 'Fuzz form', assetUrl: 'https://www.kessler-hydraulik.example/downloads/ebook%20v2.pdf', consentVersion: 1 }),
   'POST /api/consent-texts': () => ({ purpose: 'marketing', texts: { de: 'Ja, ich möchte Informationen per E-Mail erhalten.' } }),
-  'POST /api/consent-texts/*rest': () => ({}),
-  'PUT /api/consent-texts': () => ({}),
-  'PATCH /api/consent-texts': () => ({}),
-  'DELETE /api/consent-texts': () => ({}),
+  // A stored version answers every change with 409 immutable (api/contract/consent.ts).
+  'PUT /api/consent-texts/:purpose/:version': () => ({ text: 'fuzz' }),
+  'PATCH /api/consent-texts/:purpose/:version': () => ({ text: 'fuzz' }),
+  'DELETE /api/consent-texts/:purpose/:version': () => ({}),
   'DELETE /api/segments/:id': () => ({}),
   'POST /api/campaigns/:id/costs': () => ({ category: 'agency', amount: 1200.5, date: '2026-03-31', subsidiary: 'DE', note: 'fuzz' }),
   'PUT /api/campaigns/:id/budget': () => ({ amount: 5000 }),
@@ -110,6 +110,7 @@ const SAMPLES: Record<string, () => unknown> = {
   'POST /api/crm/conflicts/:id/resolve': () => ({ keep: 'product' }),
   'POST /api/duplicates/:id/merge': () => ({ keep: ids.contact }),
   'POST /api/duplicates/:id/dismiss': () => ({}),
+  'POST /api/contacts/:id/double-opt-in': () => ({}),
   'POST /api/duplicates/scan': () => ({}),
   'POST /api/contact-imports': () => ({ csv: 'email;first_name\nfuzz.import@fuzz.example;Fuzz', mapping: { email: 'email', firstName: 'first_name' }, consentSource: 'fuzz' }),
   'POST /api/contact-imports/:id/commit': () => ({}),
@@ -128,6 +129,7 @@ const SAMPLES: Record<string, () => unknown> = {
   // Trade fairs (issue 17): the fuzz system has no fair, so these reach the lookups and answer 404 / 400.
   'POST /api/fairs/:id/captures': () => ({ captures: [{ id: randomUUID(), source: 'form', email: `fuzz.${randomUUID()}@fuzz.example`, device: 'fuzz phone', capturedAt: new Date().toISOString(), fields: { notes: { value: 'fuzz', at: new Date().toISOString() } } }] }),
   'POST /api/fairs/:id/booking-links': () => ({ contactId: ids.contact }),
+  'POST /api/fairs/:id/campaigns': () => ({ campaignId: ids.campaign }),
   'POST /fair/book/:token': () => 'form:slot=00000000-0000-0000-0000-000000000000',
 }
 
@@ -139,6 +141,7 @@ function paramSample(route: RouteEntry, name: string): string {
     case 'token': return route.path.startsWith('/m/') ? system.tokens.sign('web_version', { a: system.demoAccountId, l: ids.mailing, c: ids.contact, m: '<fuzz@x>' }) : route.path.startsWith('/t/c') ? token('click') : route.path.startsWith('/t/o') ? token('open') : route.path.startsWith('/u/') ? token('unsubscribe') : token('confirm')
     case 'formKey': return 'ebook-antriebslosigkeit'
     case 'version': return '1'
+    case 'purpose': return 'marketing'
     case 'kind': return 'mails'
     case 'key': return 'onboarding-welcome'
     case 'code': return 'DE'

@@ -28,6 +28,15 @@ describe('the API contract as OpenAPI', () => {
     expect(new Set(operations.map((operation) => operation.operationId)).size).toBe(operations.length)
   })
 
+  it('declares every route once: no method and path twice, the people routes and sign-in among them', () => {
+    const routes = Object.values(API_CONTRACT).flatMap((area) => Object.values(area).map((route) => `${route.method.toUpperCase()} ${route.path}`))
+    expect(routes.filter((route, i) => routes.indexOf(route) !== i)).toEqual([])
+    for (const route of ['POST /session', 'GET /invitations/:token', 'PATCH /me', 'GET /workspaces', 'POST /session/workspace', 'PUT /admin/workspaces/:code', 'GET /admin/audit']) expect(routes).toContain(route)
+    // Sign-in answers a lock and a throttle with when to try again: part of the declared error body.
+    const signIn = document().paths['/api/session']!.post as { responses: Record<string, unknown> }
+    expect(Object.keys(signIn.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '423', '429']))
+  })
+
   it('documents the refusals a route can give: 401 always, 403 when the permission is not everyone’s, the field at fault on 400', () => {
     const publish = document().paths['/api/campaigns/{id}/publish']!.post as { responses: Record<string, { content: { 'application/json': { schema: { properties: { error: { properties: { code: { enum: string[] } } } } } } } }> }
     const codes = (status: string) => publish.responses[status]!.content['application/json'].schema.properties.error.properties.code.enum

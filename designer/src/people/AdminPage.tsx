@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react'
 import { LanguageSwitch } from '../components/LanguageSwitch'
 import { formatDateTime, useLanguage, useT, type MessageKey } from '../i18n'
-import { parseSubsidiaries, ROLES, type AdminKey, type AdminUser, type AuditEntry } from './people-api'
+import { parseSubsidiaries, ROLES, type AdminKey, type AdminUser, type AuditEntry, type Invite } from './people-api'
 import { useSession } from './session'
 import { UserMenu } from './UserMenu'
 
@@ -46,7 +46,8 @@ function Users() {
   const invite = async (event: FormEvent) => {
     event.preventDefault()
     try {
-      await api.invite({ email: form.email, name: form.name, role: form.role, subsidiaries: parseSubsidiaries(form.subsidiaries), locale: form.locale || null })
+      // The selects offer only the contract's roles and languages.
+      await api.invite({ email: form.email, name: form.name, role: form.role as Invite['role'], subsidiaries: parseSubsidiaries(form.subsidiaries), locale: (form.locale || null) as Invite['locale'] })
       setMessage(t('admin.invited', { email: form.email }))
       load()
     } catch (problem) {
@@ -138,7 +139,7 @@ function Keys() {
   const create = async (event: FormEvent) => {
     event.preventDefault()
     try {
-      setShown((await api.createKey({ name: form.name, role: form.role, subsidiaries: parseSubsidiaries(form.subsidiaries) })).key)
+      setShown((await api.createKey({ name: form.name, role: form.role as Invite['role'], subsidiaries: parseSubsidiaries(form.subsidiaries) })).key)
       setMessage(null)
       load()
     } catch (problem) {
