@@ -110,4 +110,31 @@ describe('sales-cycle lengths', () => {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
     await section.screenshot({ path: artifact('reports-sales-cycle.png') })
   })
+
+  it('trends count each MQL, won deal and lead in the month it happened; the sales-cycle table exports as CSV', async () => {
+    const month = (ms: number) => `${new Date(ms).toISOString().slice(0, 7)}-01`
+    const expected = new Map<string, { mql: number; won: number; leads: number }>()
+    const add = (ms: number, key: 'mql' | 'won' | 'leads') => {
+      const entry = expected.get(month(ms)) ?? { mql: 0, won: 0, leads: 0 }
+      entry[key]++
+      expected.set(month(ms), entry)
+    }
+    for (const [i, lead] of LEADS.entries()) {
+      const end = base - i * DAY
+      add(end - lead.mqlDays * DAY, 'mql')
+      if (lead.outcome === 'won') add(end, 'won')
+      add(end - lead.touchDays * DAY, 'leads')
+    }
+    const trends = await system.api('/api/reports/trends?granularity=month')
+    expect(trends.status).toBe(200)
+    const shown = trends.body.series.filter((p: { mql: number; won: number; leads: number }) => p.mql || p.won || p.leads)
+      .map((p: { period: string; mql: number; won: number; leads: number }) => [p.period, { mql: p.mql, won: p.won, leads: p.leads }])
+    expect(shown).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)))
+
+    const response = await fetch(`${system.baseUrl}/api/reports/sales-cycle?format=csv`, { headers: { authorization: `Bearer ${await system.token()}` } })
+    expect(response.headers.get('content-type')).toMatch(/text\/csv/)
+    const lines = (await response.text()).trim().split(/\r?\n/)
+    expect(lines[0]).toBe('campaign,won,mql_to_won_avg_days,mql_to_won_median_days,first_touch_to_won_avg_days,first_touch_to_won_median_days')
+    expect(lines.slice(1).sort()).toEqual(['Sales-cycle fair,5,21.7,10.5,43.25,31.25', 'Sales-cycle webinar,2,11,11,27,27'])
+  })
 })
