@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client'
 import type { Sql } from 'postgres'
-import type { TokenSigner } from '../activities/tokens'
+import type { TokenSigner } from '../tracking/tokens'
 import type { Caller } from '../api/auth'
 import { captureSchema, type SyncResult } from '../api/contract/fairs'
 import { invalidInput } from '../api/errors'
