@@ -28,3 +28,19 @@ export function startHeartbeat(): () => void {
   const timer = setInterval(() => context.heartbeat(), 2_000)
   return () => clearInterval(timer)
 }
+
+const attemptStarted = new WeakMap<Context, number>()
+
+/**
+ * Temporal's clock as this activity attempt sees it: the server's time when it scheduled the attempt, plus
+ * the time run since (first asked). On a real cluster that is the wall clock; on the time-skipping test
+ * server it is the skipped time, which the wall clock knows nothing of. Outside an activity: the wall clock.
+ * Only for workers on the test server: on a cluster an attempt that waited in its queue would read late.
+ */
+export function temporalClock(): number {
+  const context = current()
+  if (!context) return Date.now()
+  let started = attemptStarted.get(context)
+  if (started === undefined) attemptStarted.set(context, (started = Date.now()))
+  return context.info.currentAttemptScheduledTimestampMs + (Date.now() - started)
+}

@@ -141,7 +141,9 @@ export async function applyPerson(sql: Tx, ctx: ApplyContext, record: CrmRecord,
   }
   const consentChanged = await applyConsent(sql, ctx.accountId, contact, person)
   const companyChanged = await applyCompany(sql, ctx, contact.id, person)
-  await saveLink(sql, { account_id: ctx.accountId, object_type: objectType, crm_id: record.id, contact_id: contact.id, crm_updated_at: record.changedAt, crm_values: syncedValues(person) })
+  // What the outbound side last set that no CRM field shows (the campaign memberships) stays known.
+  const kept: Record<string, string | null> = link?.crm_values?.campaignMemberships === undefined ? {} : { campaignMemberships: link.crm_values.campaignMemberships }
+  await saveLink(sql, { account_id: ctx.accountId, object_type: objectType, crm_id: record.id, contact_id: contact.id, crm_updated_at: record.changedAt, crm_values: { ...syncedValues(person), ...kept } })
   return { applied: changed || consentChanged || companyChanged || !link, conflicts, contactId: contact.id }
 }
 

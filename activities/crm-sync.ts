@@ -167,6 +167,8 @@ interface OutboundContact {
   activity_level: number | null
   personas: string | null
   campaigns: string | null
+  /** The campaigns the contact is enrolled in, by name (memberships: BottleCRM tags, Salesforce CampaignMember). */
+  campaign_names: string[] | null
   clicked: string | null
   /** The CRM account of the contact's company, when it has one. */
   company_crm_id: string | null
@@ -189,6 +191,7 @@ async function pushPage(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, a
       c.consent_source, c.updated_at, c.lifecycle_stage, s.profile_grade, s.activity_level,
       (select string_agg(p.name || ' ' || cp.match_percent || '%', ', ' order by cp.match_percent desc) from contact_personas cp join personas p on p.id = cp.persona_id where cp.contact_id = c.id) as personas,
       (select string_agg(distinct g.name || ' (' || e.status || ')', ', ') from enrolments e join campaigns g on g.id = e.campaign_id where e.contact_id = c.id) as campaigns,
+      (select array_agg(distinct g.name order by g.name) from enrolments e join campaigns g on g.id = e.campaign_id where e.contact_id = c.id) as campaign_names,
       (select string_agg(x.label, ', ') from (select coalesce(v.properties->>'tag', v.properties->>'url') as label, max(v.occurred_at) as at from events v
          where v.contact_id = c.id and v.type = 'click' and not v.suspected_machine group by 1 order by 2 desc limit 10) x) as clicked,
       (select la.crm_id from crm_links la where la.account_id = l.account_id and la.object_type = 'account' and la.company_id = c.company_id) as company_crm_id,
@@ -218,14 +221,23 @@ async function pushContact(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string
   // synced values (which the push then updates), so a repeat of either writes nothing.
   const hash = createHash('sha256').update(JSON.stringify(write.custom ?? {})).digest('hex')
   if (hash === row.pushed_hash && !write.person) return
+  // Memberships go out when the set of campaigns changed since the last push (a tag per campaign in
+  // BottleCRM); the custom field above keeps each membership's status, which a tag cannot carry.
+  const memberships = (row.campaign_names ?? []).join('\n')
+  const membershipsChanged = enrichment.includes('campaigns') && !!adapter.setCampaignMemberships && memberships !== (row.crm_values.campaignMemberships ?? '')
   try {
     await adapter.upsert('contact', row.crm_id, write)
+    if (membershipsChanged) await adapter.setCampaignMemberships!(row.crm_id, row.campaign_names ?? [])
   } catch (error) {
     if (!(error instanceof CrmRefused)) throw error
     await sql`update crm_sync_runs set errors = errors + 1, last_error = ${`${row.email}: ${error.message}`} where id = ${runId}`
     return
   }
-  const synced = { ...row.crm_values, ...Object.fromEntries(Object.entries(write.person ?? {}).map(([field, value]) => [field, normaliseValue(field, value ?? null)])) }
+  const synced = {
+    ...row.crm_values,
+    ...Object.fromEntries(Object.entries(write.person ?? {}).map(([field, value]) => [field, normaliseValue(field, value ?? null)])),
+    ...(membershipsChanged ? { campaignMemberships: memberships } : {}),
+  }
   await sql.begin(async (sql) => {
     await sql`update crm_links set pushed_hash = ${hash}, pushed_at = now(), crm_values = ${sql.json(synced as never)} where account_id = ${accountId} and object_type = 'contact' and crm_id = ${row.crm_id}`
     await sql`update crm_sync_runs set records_out = records_out + 1, status = 'running' where id = ${runId}`

@@ -22,7 +22,7 @@ export type ActivityDeps = MailDeps & {
   crmAdapterFor?: LeadActivityDeps['crmAdapterFor']
   crmPageSize?: number
   /** Mailings: the relay pool, DKIM key and VERP secret; without them (some tests) mailing activities refuse. */
-  mailings?: Pick<MailingSendDeps, 'relay' | 'dkim' | 'verpSecret' | 'batchSize' | 'activityBudgetMs' | 'retryAfterMs' | 'relaxedSql'>
+  mailings?: Pick<MailingSendDeps, 'relay' | 'dkim' | 'verpSecret' | 'batchSize' | 'activityBudgetMs' | 'retryAfterMs' | 'relaxedSql' | 'clock'>
 }
 
 /**

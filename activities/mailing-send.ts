@@ -43,6 +43,13 @@ export interface MailingSendDeps extends MailingRenderDeps {
    * Without receipts such a mail stays unknown.
    */
   settlement?: { receipts?: RelayReceipts; settleMs: number }
+  /**
+   * What time it is for the sending (ms since epoch): which recipients are due, the mail's Date header, its
+   * sent_at. The wall clock (default). On Temporal's time-skipping test server the workflow's clock runs
+   * ahead of the wall clock; a worker there passes `temporalClock` (activity-context.ts) so that a mailing
+   * due at 9:00 Paris on the server's clock is due for its activities too.
+   */
+  clock?: () => number
 }
 
 /** What a mailing's links carry: a click or open is recorded against the mailing and the mail. */
@@ -119,6 +126,8 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
   const batchSize = deps.batchSize ?? 500
   const budgetMs = deps.activityBudgetMs ?? 30_000
   const retryAfterMs = deps.retryAfterMs ?? 60_000
+  const clock = deps.clock ?? Date.now
+  const now = () => new Date(clock())
 
   // The moment the relay takes the envelope, the mail is marked "sending" (see relay-pool.ts): rows of
   // many connections in one statement. Only a row still pending (or failed before) may be taken, and only
@@ -138,7 +147,7 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
   const relaxed = deps.relaxedSql ?? sql
   const markSent = microBatch(async (items: { id: string; response: string }[]) => {
     await relaxed`
-      update messages m set status = 'sent', sent_at = now(), smtp_response = v.response
+      update messages m set status = 'sent', sent_at = ${now()}, smtp_response = v.response
       from (select unnest(${items.map((i) => i.id)}::uuid[]) as id, unnest(${items.map((i) => i.response)}::text[]) as response) v
       where m.id = v.id`
     return items.map(() => true)
@@ -155,7 +164,7 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
       const mailing = await loadMailing(sql, input.mailingId)
       if (mailing.status === 'scheduled') await moveMailingStatus(sql, mailing.id, ['scheduled'], 'sending')
       const contacts = await audience(sql, mailing, await segmentFilterOf(sql, mailing.account_id, mailing.segment_id))
-      const start = Math.max(Date.now(), mailing.send_at?.getTime() ?? 0)
+      const start = Math.max(clock(), mailing.send_at?.getTime() ?? 0)
       const windows = [mailing.send_window, mailing.schedule?.mode === 'recipient_window' ? mailing.schedule.window : null].filter((w): w is SendWindow => !!w)
       const zones = new Map<string, number>()
       const rows = contacts.map((contact) => {
@@ -224,7 +233,7 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
       from mailing_recipients r
       join contacts c on c.id = r.contact_id
       left join messages msg on msg.mailing_id = r.mailing_id and msg.contact_id = r.contact_id
-      where r.mailing_id = ${mailing.id} and r.status = 'queued' and r.due_at <= now() and r.contact_id <> all(${inFlight}::uuid[])
+      where r.mailing_id = ${mailing.id} and r.status = 'queued' and r.due_at <= ${now()} and r.contact_id <> all(${inFlight}::uuid[])
       order by r.due_at limit ${batchSize}`
     const done: string[] = []
     const toSend: Batch['toSend'] = []
@@ -295,7 +304,7 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
     await Promise.all(Array.from({ length: Math.max(1, deps.relay.limits.maxConnections * 2) }, lane))
     await settle(mailing.id, done)
     if (retryLater.length) {
-      await sql`update mailing_recipients set due_at = now() + ${retryAfterMs} * interval '1 millisecond'
+      await sql`update mailing_recipients set due_at = ${new Date(clock() + retryAfterMs)}
         where mailing_id = ${mailing.id} and contact_id = any(${retryLater}::uuid[])`
     }
   }
@@ -399,6 +408,7 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
           unsubscribeUrl,
           listId: listId(mailing.name, mailing.code, domain),
           dkimDomain: domain,
+          date: now(),
         },
         deps.dkim,
       )

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream'
 import type { Transporter } from 'nodemailer'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Sql } from 'postgres'
+import { campaignFairJoin } from '../db/fairs'
 import { settleInterruptedSend, type RelayReceipts } from '../db/messages'
 import type { EnrolmentRef } from '../engine/nodes'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
@@ -80,7 +81,7 @@ interface RecipientRow {
   fair_ends_on: string | null
 }
 
-/** The fair an invitation names, with this contact's own signed link to the booking page (as POST /api/fairs/:id/booking-links gives). */
+/** The fair the campaign invites to (db/fairs.ts campaignFairJoin), with this contact's own signed link to the booking page (as POST /api/fairs/:id/booking-links gives). */
 function fairVariables(deps: MailDeps, contactId: string, r: RecipientRow) {
   const token = signFairToken(deps.tokens, 'fair_booking', contactId, r.fair_id!, bookingTokenExpiry(r.fair_ends_on!))
   return { name: r.fair_name, place: r.fair_place, stand: r.fair_stand, startsOn: r.fair_starts_on, endsOn: r.fair_ends_on, bookingUrl: `${deps.publicUrl}/fair/book/${token}` }
@@ -110,7 +111,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
            s.sender_name, s.sender_email, e.properties as trigger_properties,
            ca.status as campaign_status, a.frequency_cap_per_week, a.send_window, c.time_zone, s.time_zone as subsidiary_time_zone,
            cv.template_pins, m.status as earlier_status, m.reason as earlier_reason,
-           f.id as fair_id, f.name as fair_name, f.place as fair_place, f.stand as fair_stand, f.starts_on::text as fair_starts_on, f.ends_on::text as fair_ends_on
+           f.id as fair_id, f.name as fair_name, f.place as fair_place, f.stand as fair_stand, f.starts_on as fair_starts_on, f.ends_on as fair_ends_on
     from enrolments en
     left join campaign_versions cv on cv.id = en.version_id
     join contacts c on c.id = en.contact_id
@@ -120,12 +121,8 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     left join events e on e.id = en.trigger_event_id
     -- What an earlier attempt of this send left in the log, read in the same round trip.
     left join messages m on m.message_id = ${messageId}
-    -- The contact's subsidiary's next fair, for an invitation's {{ fair.bookingUrl }} (fairs/tokens.ts).
-    left join lateral (
-      select id, name, place, stand, starts_on, ends_on from fairs
-      where account_id = en.account_id and subsidiary_id = c.subsidiary_id and ends_on >= current_date
-      order by starts_on limit 1
-    ) f on true
+    -- The fair the campaign invites to (or is the campaign of), for an invitation's {{ fair.bookingUrl }}.
+    ${campaignFairJoin(sql, 'en.campaign_id')}
     where en.id = ${input.enrolmentId} and en.account_id = ${input.accountId}`
   if (!recipient) throw ApplicationFailure.nonRetryable(`enrolment ${input.enrolmentId} or its contact no longer exists`, 'EnrolmentGone')
 

@@ -1,6 +1,7 @@
 import type { Router } from 'express'
 import type { ISql, Sql } from 'postgres'
 import { recordAudit } from '../db/audit'
+import { recordProvenance } from '../db/duplicates'
 import { contactHistory, recordContactChange, withContactScope, type ContactScope } from '../db/workspaces'
 import type { Caller } from './auth'
 import { contacts } from './contract/contacts'
@@ -36,7 +37,7 @@ interface ContactRecord {
   consent_status: string
 }
 
-const COLUMNS: Record<'firstName' | 'lastName' | 'company' | 'salutation', keyof ContactRecord> = { firstName: 'first_name', lastName: 'last_name', company: 'company', salutation: 'salutation' }
+const COLUMNS: Record<'email' | 'firstName' | 'lastName' | 'company' | 'salutation', keyof ContactRecord> = { email: 'email', firstName: 'first_name', lastName: 'last_name', company: 'company', salutation: 'salutation' }
 
 const view = (c: ContactRecord) => ({
   id: c.id,
@@ -51,6 +52,8 @@ const view = (c: ContactRecord) => ({
   tags: c.tags,
   consent: c.consent_status,
 })
+
+const emailTaken = () => ({ status: 409 as const, code: 'email_taken', field: 'email', message: 'email: another contact has this address; merge the two under Duplicates' })
 
 export function contactEditRoutes(router: Router, sql: Sql): void {
   const find = (sql: ISql, who: Caller, id: string) =>
@@ -75,6 +78,12 @@ export function contactEditRoutes(router: Router, sql: Sql): void {
   })
 
   route(router, contacts.edit, async ({ params, body: change, who, req }) => {
+    // An address that already belongs to another contact (in any pool, hence asked outside the scope): one
+    // person twice, which a merge settles; the edit would otherwise make a second identity collide.
+    if (change.email) {
+      const [other] = await sql<{ id: string }[]>`select id from contacts where account_id = ${who.acc} and lower(email) = lower(${change.email}) and id <> ${params.id}`
+      if (other) return emailTaken()
+    }
     const result = await withContactScope(sql, scopeOf(who), async (sql) => {
       await sql`select 1 from contacts where id = ${params.id} for update`
       const [before] = await find(sql, who, params.id)
@@ -89,6 +98,7 @@ export function contactEditRoutes(router: Router, sql: Sql): void {
       }
       // A new company name leaves the company record behind it (migration 022) to be settled again by name.
       if ('company' in columns) columns.company_id = null
+
       const attributes = { ...before.attributes }
       for (const [name, to] of Object.entries(change.attributes ?? {})) {
         const from = before.attributes[name] ?? null
@@ -98,12 +108,21 @@ export function contactEditRoutes(router: Router, sql: Sql): void {
         else attributes[name] = to
       }
       if (!Object.keys(changes).length) return { contact: before, changes }
-      await sql`update contacts set ${sql({ ...columns, attributes: sql.json(attributes as never) } as never)} where id = ${before.id}`
+      await sql`update contacts set ${sql({ ...columns, attributes: sql.json(attributes as never), updated_at: new Date() } as never)} where id = ${before.id}`
+      // Where each value came from, and when: the CRM sync's "most recent change wins" compares these times.
+      for (const [field, column] of Object.entries(COLUMNS)) {
+        if (column in columns && field !== 'salutation') await recordProvenance(sql, { accountId: who.acc, contactId: before.id, attribute: field, source: 'api', value: (columns[column] as string | null) ?? null })
+      }
       await recordContactChange(sql, { accountId: who.acc, contactId: before.id, actor: who.sub, actorName: who.name, workspace: who.workspace, changes })
       await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'contact.edited', target: before.email, details: { contactId: before.id, changes }, ip: req.ip })
       const [after] = await find(sql, who, before.id)
       return { contact: after ?? before, changes }
+    }).catch((error: { code?: string; constraint_name?: string }) => {
+      // The same address given to another contact at this very moment.
+      if (error.code === '23505') return 'taken' as const
+      throw error
     })
+    if (result === 'taken') return emailTaken()
     if (!result) return notFound('contact')
     return { status: 200, body: { contact: view(result.contact), changes: result.changes } }
   })

@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres'
 import { z } from 'zod'
-import { importBody } from './contract/contact-data'
+import { importBody, type ImportReasonCode } from './contract/contact-data'
 import { findContactMatch, normaliseEmail, recordProvenance, suggestDuplicate } from '../db/duplicates'
 import { detectSeparator, records } from './enrolment-csv'
 
@@ -16,7 +16,10 @@ export type RowVerdict = 'new' | 'updated' | 'duplicate' | 'rejected'
 export interface ImportRow {
   line: number
   verdict: RowVerdict
+  /** English, for logs and API clients; the designer words `reasonCode` with `reasonValues` itself. */
   reason?: string
+  reasonCode?: ImportReasonCode
+  reasonValues?: Record<string, string>
   contactId?: string
   duplicateOf?: string
   values: { email: string; firstName: string | null; lastName: string | null; company: string | null; postalCode: string | null; country: string | null; subsidiary: string | null; consent: boolean | null; consentSource: string | null }
@@ -60,22 +63,37 @@ export async function checkImport(sql: Sql, accountId: string, body: ImportBody)
       consent: consentText === null ? null : YES.has(consentText) ? true : NO.has(consentText) ? false : null,
       consentSource: get('consentSource') ?? body.consentSource ?? null,
     }
-    const reject = (reason: string) => rows.push({ line: record.line, verdict: 'rejected', reason, values })
-    if (!values.email) { reject('no e-mail'); continue }
-    if (!emailSchema.safeParse(values.email).success) { reject(`"${values.email}" is not an e-mail address`); continue }
-    if (consentText !== null && values.consent === null) { reject(`consent "${consentText}" is neither yes nor no`); continue }
-    if (values.consent && !values.consentSource) { reject('consent without a source (a consent source column or consentSource)'); continue }
-    if (values.subsidiary && !subsidiaries.has(values.subsidiary)) { reject(`no subsidiary "${values.subsidiary}"`); continue }
+    const reject = (code: ImportReasonCode, shown: Record<string, string> = {}) => rows.push({ line: record.line, verdict: 'rejected', ...reasonOf(code, shown), values })
+    if (!values.email) { reject('no_email'); continue }
+    if (!emailSchema.safeParse(values.email).success) { reject('not_an_email', { value: values.email }); continue }
+    if (consentText !== null && values.consent === null) { reject('consent_unclear', { value: consentText }); continue }
+    if (values.consent && !values.consentSource) { reject('consent_without_source'); continue }
+    if (values.subsidiary && !subsidiaries.has(values.subsidiary)) { reject('unknown_subsidiary', { value: values.subsidiary }); continue }
     const key = normaliseEmail(values.email)
-    if (seen.has(key)) { rows.push({ line: record.line, verdict: 'duplicate', reason: `same e-mail as line ${seen.get(key)} of this file (merged into it)`, values }); continue }
+    if (seen.has(key)) { rows.push({ line: record.line, verdict: 'duplicate', ...reasonOf('same_in_file', { line: String(seen.get(key)) }), values }); continue }
     seen.set(key, record.line)
     const match = await findContactMatch(sql, accountId, { email: values.email })
     if (match) { rows.push({ line: record.line, verdict: 'updated', contactId: match.contactId, values }); continue }
     const lookAlike = await findContactMatch(sql, accountId, { firstName: values.firstName, lastName: values.lastName, company: values.company, postalCode: values.postalCode })
-    if (lookAlike) rows.push({ line: record.line, verdict: 'duplicate', reason: `looks like an existing contact (${(lookAlike.evidence.emails as string[])[1]}): imported, and suggested for a person to merge`, duplicateOf: lookAlike.contactId, values })
+    if (lookAlike) rows.push({ line: record.line, verdict: 'duplicate', ...reasonOf('looks_like', { email: (lookAlike.evidence.emails as string[])[1]! }), duplicateOf: lookAlike.contactId, values })
     else rows.push({ line: record.line, verdict: 'new', values })
   }
   return { ok: true, rows }
+}
+
+/** The English wording of each reason (the designer's catalogue has it in all five languages). */
+export const IMPORT_REASON_TEXTS: Record<ImportReasonCode, string> = {
+  no_email: 'no e-mail',
+  not_an_email: '"{value}" is not an e-mail address',
+  consent_unclear: 'consent "{value}" is neither yes nor no',
+  consent_without_source: 'consent without a source (a consent source column or consentSource)',
+  unknown_subsidiary: 'no subsidiary "{value}"',
+  same_in_file: 'same e-mail as line {line} of this file (merged into it)',
+  looks_like: 'looks like an existing contact ({email}): imported, and suggested for a person to merge',
+}
+
+function reasonOf(code: ImportReasonCode, values: Record<string, string>): Pick<ImportRow, 'reason' | 'reasonCode' | 'reasonValues'> {
+  return { reason: IMPORT_REASON_TEXTS[code].replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? ''), reasonCode: code, reasonValues: values }
 }
 
 export function summarise(rows: ImportRow[]) {

@@ -5,6 +5,7 @@ import { mergeContacts, scanLookAlikes } from '../db/duplicates'
 import { opportunitiesOfContact } from '../db/opportunities'
 import { scoreContact } from '../engine/scoring/score-contact'
 import type { Caller } from './auth'
+import { contactDoubleOptInRoutes, type DoubleOptInDeps } from './contact-double-opt-in'
 import { checkImport, commitImport, summarise } from './contact-import'
 import { contactData } from './contract/contact-data'
 import { route } from './contract/mount'
@@ -15,9 +16,10 @@ import { notFound } from './errors'
 
 const visible = (sql: Sql, who: Caller) => (who.subs === '*' ? sql`true` : sql`s.code = any(${who.subs})`)
 
-export function contactProfileRoutes(deps: { sql: Sql }): Router {
+export function contactProfileRoutes(deps: DoubleOptInDeps): Router {
   const { sql } = deps
   const router = Router()
+  contactDoubleOptInRoutes(router, deps)
 
   async function visibleContact(who: Caller, id: string) {
     const [row] = await sql<{ id: string; subsidiary: string }[]>`
@@ -51,14 +53,21 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
       sql`select object_type as "type", crm_id as "crmId", crm_updated_at as "crmUpdatedAt", pushed_at as "pushedAt" from crm_links where contact_id = ${id}`,
       sql`select profile_grade as grade, activity_level as level, scored_at as "scoredAt" from contact_scores where contact_id = ${id}`,
     ])
+    // The last double opt-in mail asked for (by a form or from this profile) and where it stands.
+    const [consentRequest] = await sql<{ status: string; at: Date; form: string }[]>`
+      select fs.confirmation_status as status, coalesce(fs.confirmation_sent_at, fs.created_at) as at, f.name as form
+      from form_submissions fs join web_forms f on f.id = fs.form_id
+      where fs.contact_id = ${id} and fs.consent_text_id is not null order by fs.created_at desc limit 1`
     const opportunities = await opportunitiesOfContact(sql, who.acc, id)
     return { status: 200, body: {
       contact,
       score: score[0] ?? null,
       provenance,
       consent,
-      // CRM and CSV consent was obtained outside the product: offer a double opt-in to have our own proof.
-      offerDoubleOptIn: contact!.consentStatus !== 'granted' || !consent.some((c) => c.doubleOptIn),
+      // A contact without consent (from the CRM, an import, an event) can be asked for it with a double
+      // opt-in mail; one who unsubscribed cannot, and granted consent needs no asking.
+      offerDoubleOptIn: contact!.consentStatus === 'none' || contact!.consentStatus === 'pending',
+      consentRequest: consentRequest ? { status: consentRequest.status, at: consentRequest.at.toISOString(), form: consentRequest.form } : null,
       scoreHistory: scores,
       timeline,
       campaigns,
@@ -114,7 +123,7 @@ export function contactProfileRoutes(deps: { sql: Sql }): Router {
       insert into contact_imports (account_id, status, total, summary, rows, created_by)
       values (${who.acc}, 'checked', ${checked.rows.length}, ${sql.json(summary)}, ${sql.json(checked.rows as never)}, ${who.sub}) returning id`
     const toImport = checked.rows.filter((r) => r.verdict === 'new' || r.verdict === 'updated' || (r.verdict === 'duplicate' && r.duplicateOf)).length
-    return { status: 201, body: { import: { id: row!.id, status: 'checked' as const, summary, toImport, rows: checked.rows.map((r) => ({ line: r.line, verdict: r.verdict, reason: r.reason ?? null, email: r.values.email })) } } }
+    return { status: 201, body: { import: { id: row!.id, status: 'checked' as const, summary, toImport, rows: checked.rows.map((r) => ({ line: r.line, verdict: r.verdict, reason: r.reason ?? null, reasonCode: r.reasonCode ?? null, reasonValues: r.reasonValues ?? {}, email: r.values.email })) } } }
   })
 
   // Imports what the dry run showed, all or nothing.

@@ -7,7 +7,7 @@ import { caller } from './auth'
 import { parseCsvTable } from './enrolment-csv'
 import { invalidInput, notFound, send } from './errors'
 import { refusal } from './permissions'
-import { budgetBody, costItemsBody, costs, importQuery } from './contract/costs'
+import { budgetBody, costItemsOf, costs, importQuery } from './contract/costs'
 import { route } from './contract/mount'
 import { answered, campaignIdsByName, may, seesSubsidiaryId, subsidiaryScope } from './report-scope'
 
@@ -59,7 +59,7 @@ export function costRoutes(deps: { sql: Sql }): Router {
     if (!may(who, 'costs.write')) return send(res, { status: 403, code: 'forbidden', message: 'only marketers and managers enter costs' })
     const campaignId = await campaignOf(req, res)
     if (!campaignId) return
-    const parsed = costItemsBody.safeParse(req.body)
+    const parsed = costItemsOf(req.body).safeParse(req.body ?? {})
     if (!parsed.success) return send(res, invalidInput(parsed.error))
     const items = 'items' in parsed.data ? parsed.data.items : [parsed.data]
     const scope = await subsidiaryScope(sql, who)

@@ -36,6 +36,8 @@ export function crmRoutes(deps: { sql: Sql; client: Client; taskQueue: string; c
       const adapter = crmAdapter({ secrets: deps.crmSecrets }, { ...candidate, enabled: true, created_at: new Date(), updated_at: new Date() })
       await adapter.verify()
       await adapter.ensureCustomFields('contact', Object.values(ENRICHMENT_KEYS).map((f) => ({ ...f, type: 'text' as const })))
+      // Leads carry consent too (the opt-in fields come with every ensure): a lead's consent arrives like a contact's.
+      await adapter.ensureCustomFields('lead', [])
     } catch (error) {
       if (error instanceof CrmRefused) return { status: 422, code: 'crm_refused', field: 'token', message: `token: the CRM refused these credentials (${error.message})` }
       if (error instanceof CrmUnavailable) return { status: 422, code: 'crm_unreachable', field: 'url', message: `url: ${error.message}` }

@@ -5,6 +5,7 @@ import type { Transporter } from 'nodemailer'
 import type { Sql } from 'postgres'
 import type { TokenSigner } from '../tracking/tokens'
 import { escapeHtml, publicPage } from '../templates/confirmation-texts'
+import { fairInvitee } from '../db/contacts'
 import { bookSlot, fairById, fairSlots } from '../db/fairs'
 import { sendMeetingConfirmation } from '../fairs/meeting-mail'
 import { formatSlot, meetingTextsFor } from '../fairs/meeting-texts'
@@ -40,8 +41,7 @@ export function fairBookingRoutes(deps: FairBookingDeps): Router {
       return null
     }
     const fair = await fairById(deps.sql, checked.fairId)
-    const [contact] = await deps.sql<{ locale: string }[]>`
-      select coalesce(s.locale, 'de') as locale from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.id = ${checked.contactId} and c.account_id = ${fair?.account_id ?? null}`
+    const contact = fair ? await fairInvitee(deps.sql, fair.account_id, checked.contactId) : null
     if (!fair || !contact) {
       res.status(404).type('html').send(publicPage('de', meetingTextsFor('de').invalid, []))
       return null

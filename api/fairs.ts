@@ -2,17 +2,20 @@ import type { Client } from '@temporalio/client'
 import { Router } from 'express'
 import type { Sql } from 'postgres'
 import type { TokenSigner } from '../tracking/tokens'
-import { capturedContactIds, visitorProfiles } from '../db/fair-captures'
-import { appointmentsOn, findFair, listFairs, type FairRow } from '../db/fairs'
+import { capturedContactIds, currentConsentTexts, visitorProfiles } from '../db/fair-captures'
+import { fairFigures } from '../db/fair-figures'
+import { fairInvitee } from '../db/contacts'
+import { appointmentsOn, findFair, isOnDuty, linkFairCampaign, listFairs, type FairRow } from '../db/fairs'
 import type { EventDispatcher } from '../engine/dispatcher'
-import { syncCapture } from '../fairs/sync'
+import { rejectedCapture, syncCapture, type SubmitConsent } from '../fairs/sync'
 import { bookingTokenExpiry, signFairToken } from '../fairs/tokens'
 import type { AttributionRefresher } from '../reporting/attribution-refresher'
 import type { TrackingConfig } from '../server/config'
 import type { Caller } from './auth'
-import { fairs } from './contract/fairs'
+import { captureSchema, fairs } from './contract/fairs'
 import { route } from './contract/mount'
-import { notFound } from './errors'
+import { invalidInput, notFound } from './errors'
+import { storeSubmission } from './form-submission'
 import { DEFAULT_TRACKING } from './tracking'
 
 export interface FairDeps {
@@ -35,8 +38,7 @@ const localDay = (timeZone: string, at = new Date()) => new Intl.DateTimeFormat(
 async function visibleFair(sql: Sql, who: Caller, id: string): Promise<FairRow | null> {
   const fair = await findFair(sql, who.acc, id, who.subs)
   if (!fair || who.role !== 'sales_rep') return fair
-  const [onDuty] = await sql`select 1 from fair_reps r join users u on u.id = r.user_id where r.fair_id = ${id} and lower(u.email) = lower(${who.sub})`
-  return onDuty ? fair : null
+  return (await isOnDuty(sql, id, who.sub)) ? fair : null
 }
 
 /** Contract: api/contract/fairs.ts. The public booking page and the booth app's files are api/fair-booking.ts. */
@@ -56,9 +58,7 @@ export function fairRoutes(deps: FairDeps): Router {
     const appointments = await appointmentsOn(sql, fair, day)
     const ids = [...new Set([...appointments.map((a) => a.contact_id), ...(await capturedContactIds(sql, fair.id))])]
     const profiles = await visitorProfiles(sql, fair.account_id, fair.id, ids)
-    const texts = await sql<{ version: number; locale: string; text: string }[]>`
-      select version, locale, text from consent_texts where account_id = ${fair.account_id} and purpose = 'marketing'
-        and version = (select max(version) from consent_texts where account_id = ${fair.account_id} and purpose = 'marketing')`
+    const texts = await currentConsentTexts(sql, fair.account_id)
     return {
       status: 200,
       body: {
@@ -90,18 +90,25 @@ export function fairRoutes(deps: FairDeps): Router {
   route(router, fairs.sync, async ({ params, body, who }) => {
     const fair = await visibleFair(sql, who, params.id)
     if (!fair) return notFound('fair')
-    const doubleOptInValidForMs = (deps.tracking ?? DEFAULT_TRACKING).doubleOptInValidForMs
+    const syncDeps = { ...deps, doubleOptInValidForMs: (deps.tracking ?? DEFAULT_TRACKING).doubleOptInValidForMs, submitConsent: ((...args) => storeSubmission(sql, ...args)) satisfies SubmitConsent }
     const results = []
-    // One at a time: captures of one device arrive in the order they were made.
-    for (const capture of body.captures) results.push(await syncCapture({ ...deps, doubleOptInValidForMs }, who, fair, capture))
+    // One at a time: captures of one device arrive in the order they were made. A bad one is answered on its own.
+    for (const raw of body.captures) {
+      const parsed = captureSchema.safeParse(raw)
+      if (parsed.success) results.push(await syncCapture(syncDeps, who, fair, parsed.data))
+      else {
+        const error = invalidInput(parsed.error)
+        const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : '00000000-0000-0000-0000-000000000000'
+        results.push(rejectedCapture(id, error.field ?? 'body', error.message))
+      }
+    }
     return { status: 200, body: { results } }
   })
 
   route(router, fairs.bookingLink, async ({ params, body, who, req }) => {
     const fair = await findFair(sql, who.acc, params.id, who.subs)
     if (!fair) return notFound('fair')
-    const [contact] = await sql`select id from contacts where id = ${body.contactId} and account_id = ${who.acc}`
-    if (!contact) return { status: 400, code: 'invalid_input', field: 'contactId', message: 'contactId: no such contact' }
+    if (!(await fairInvitee(sql, who.acc, body.contactId))) return { status: 400, code: 'invalid_input', field: 'contactId', message: 'contactId: no such contact' }
     const expiresAt = bookingTokenExpiry(fair.ends_on)
     const token = signFairToken(deps.tokens, 'fair_booking', body.contactId, fair.id, expiresAt)
     return { status: 200, body: { url: `${deps.publicUrl ?? `${req.protocol}://${req.get('host')}`}/fair/book/${token}`, expiresAt } }
@@ -110,31 +117,23 @@ export function fairRoutes(deps: FairDeps): Router {
   route(router, fairs.figures, async ({ params, who }) => {
     const fair = await findFair(sql, who.acc, params.id, who.subs)
     if (!fair) return notFound('fair')
-    const [f] = await sql<{ visitors: number; leads: number; booked: number; held: number; consents: number; handovers: number }[]>`
-      select (select count(*)::int from fair_captures where fair_id = ${fair.id}) as visitors,
-             (select count(*)::int from fair_captures where fair_id = ${fair.id} and source = 'form') as leads,
-             (select count(*)::int from fair_meetings where fair_id = ${fair.id}) as booked,
-             (select count(*)::int from fair_meetings where fair_id = ${fair.id} and held_at is not null) as held,
-             (select count(*)::int from fair_captures where fair_id = ${fair.id} and consent is not null) as consents,
-             (select count(*)::int from fair_captures where fair_id = ${fair.id} and handover_id is not null) as handovers`
-    // Deals with the fair's visitors since the fair began; won revenue as reporting attributes it to the fair's campaign.
-    const [o] = await sql<{ opportunities: number; pipeline: string }[]>`
-      select count(*)::int as opportunities, coalesce(sum(o.amount_net) filter (where o.stage = 'open'), 0) as pipeline
-      from opportunities o where o.account_id = ${fair.account_id} and o.created_on >= ${fair.starts_on}::date
-        and o.contact_id in (select contact_id from fair_captures where fair_id = ${fair.id})`
-    const [credited] = await sql<{ cents: string }[]>`
-      select coalesce(sum(revenue_cents), 0) as cents from attribution_credits where campaign_id = ${fair.campaign_id} and model = 'linear'`
-    const [cost] = await sql<{ amount: string }[]>`select coalesce(sum(amount), 0) as amount from campaign_costs where campaign_id = ${fair.campaign_id}`
-    const costs = Number(cost!.amount)
-    const wonRevenue = Number(credited!.cents) / 100
+    const f = await fairFigures(sql, fair)
     return {
       status: 200,
       body: {
-        fairId: fair.id, campaignId: fair.campaign_id, visitors: f!.visitors, leadsCaptured: f!.leads, meetingsBooked: f!.booked, meetingsHeld: f!.held,
-        consentsCollected: f!.consents, handovers: f!.handovers, opportunities: o!.opportunities, wonRevenue, pipelineValue: Number(o!.pipeline), costs,
-        roi: costs > 0 ? (wonRevenue - costs) / costs : null,
+        fairId: fair.id, campaignId: fair.campaign_id, visitors: f.visitors, leadsCaptured: f.leads, meetingsBooked: f.booked, meetingsHeld: f.held,
+        consentsCollected: f.consents, handovers: f.handovers, opportunities: f.opportunities, wonRevenue: f.wonRevenue, pipelineValue: f.pipeline, costs: f.costs,
+        roi: f.costs > 0 ? (f.wonRevenue - f.costs) / f.costs : null,
       },
     }
+  })
+
+  route(router, fairs.linkCampaign, async ({ params, body, who }) => {
+    const fair = await findFair(sql, who.acc, params.id, who.subs)
+    if (!fair) return notFound('fair')
+    const linked = await linkFairCampaign(sql, { accountId: who.acc, fairId: fair.id, campaignId: body.campaignId, by: who.sub })
+    if (!linked) return { status: 400, code: 'invalid_input', field: 'campaignId', message: 'campaignId: no such campaign' }
+    return { status: 200, body: { fairId: fair.id, campaignId: body.campaignId } }
   })
 
   return router

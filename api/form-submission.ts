@@ -61,7 +61,16 @@ interface RequestFacts {
  * version shown, and the `form` event (plus `download` when the form delivers an asset). A request id
  * seen before returns the earlier submission unchanged.
  */
-export async function storeSubmission(sql: Sql, form: FormRow, posted: FormInput, extra: Record<string, unknown>, request: RequestFacts): Promise<StoredSubmission | ApiError> {
+export async function storeSubmission(
+  sql: Sql,
+  form: FormRow,
+  posted: FormInput,
+  extra: Record<string, unknown>,
+  request: RequestFacts,
+  // A consent request the product sends itself (a CRM contact asked for double opt-in) is no form the
+  // person filled in: no `form`/`download` event, so no campaign starts on it.
+  options: { events?: boolean } = {},
+): Promise<StoredSubmission | ApiError> {
   // A form without double opt-in collects no consent, whatever box a page may post.
   const input = { ...posted, consent: posted.consent && form.double_opt_in, consentVersion: posted.consentVersion ?? form.consent_version ?? undefined }
   return sql.begin(async (sql) => {
@@ -135,6 +144,7 @@ export async function storeSubmission(sql: Sql, form: FormRow, posted: FormInput
               ${sql.json(JSON.parse(JSON.stringify(fields)))}, ${confirmationStatus})
       returning id, created_at`
     const facts = { formKey: form.public_key, formId: form.id, submissionId: submission!.id, ...formAsset(form.asset_url) }
+    if (options.events === false) return { submissionId: submission!.id, contactId, createdAt: submission!.created_at, locale, consentRequested: input.consent, alreadyGranted, confirmationStatus, replayed: false }
     await sql`
       insert into events (account_id, contact_id, type, properties, source)
       values (${form.account_id}, ${contactId}, 'form', ${sql.json({ ...facts, consentRequested: input.consent })}, 'form')`

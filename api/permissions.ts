@@ -92,7 +92,7 @@ export const PERMISSIONS = {
   // Trade fairs (issue 17): reps at the stand read the day's visitors and sync what they capture.
   'fairs.read': { roles: WORKS_WITH_CONTACTS, what: 'list fairs and a day at the stand with its visitors (sales reps: fairs they are on duty at)' },
   'fairs.capture': { roles: WORKS_WITH_CONTACTS, what: 'sync visitors captured at the stand (notes, rating, consent)' },
-  'fairs.invite': { roles: MARKETING, what: 'make signed booking links for fair invitations' },
+  'fairs.invite': { roles: MARKETING, what: 'make signed booking links for fair invitations and link campaigns to the fair they invite to' },
 } as const satisfies Record<string, Rule>
 
 export type Permission = keyof typeof PERMISSIONS

@@ -115,7 +115,10 @@ export interface CrmAdapter {
   addNote(type: 'lead' | 'contact', id: string, text: string): Promise<void>
   /** Makes sure the custom fields the mapping writes exist on the CRM's object. */
   ensureCustomFields(type: 'lead' | 'contact', fields: CustomFieldSpec[]): Promise<void>
-  /** Campaign memberships (Salesforce CampaignMember); null when the CRM has no such object. */
+  /**
+   * Sets which product campaigns the contact is in (by campaign name), replacing the earlier set: Salesforce
+   * CampaignMember rows, BottleCRM tags. Absent when the CRM has nothing of the kind.
+   */
   setCampaignMemberships?(contactId: string, campaigns: string[]): Promise<void>
 }
 

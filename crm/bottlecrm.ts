@@ -36,6 +36,13 @@ const CLOCK_MARGIN_MS = 2_000
 export const CONSENT_FIELD = 'email_opt_in'
 export const CONSENT_SOURCE_FIELD = 'email_opt_in_source'
 const CUSTOM_TARGET = { contact: 'Contact', lead: 'Lead' } as const
+/**
+ * BottleCRM has no campaign object; its tags (org-wide, many per contact, filterable in its contact list)
+ * are the closest thing to Salesforce's CampaignMember. Ours start with this prefix, so the sync replaces
+ * only them and leaves the tags CRM users set. A tag name holds at most 50 characters.
+ */
+export const CAMPAIGN_TAG_PREFIX = 'Campaign: '
+export const campaignTagName = (campaign: string) => `${CAMPAIGN_TAG_PREFIX}${campaign.trim()}`.slice(0, 50).trim()
 
 type Json = any
 
@@ -85,6 +92,30 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
     const missing = emails.filter((e) => !map.has(e.toLowerCase()))
     if (missing.length) throw new CrmRefused(`BottleCRM has no user ${missing.join(', ')} in this org (invite the rep in the CRM)`, 400)
     return emails.map((e) => map.get(e.toLowerCase())!)
+  }
+
+  // The org's tags (id → name), read once per adapter: a contact's record lists its tags by id only.
+  let tagNames: Map<string, string> | null = null
+  async function orgTags(refresh = false): Promise<Map<string, string>> {
+    if (tagNames && !refresh) return tagNames
+    const { json } = await call('GET', 'tags/')
+    tagNames = new Map(((json.tags ?? []) as Json[]).map((tag) => [String(tag.id), String(tag.name)]))
+    return tagNames
+  }
+  async function campaignTag(name: string): Promise<string> {
+    const find = (tags: Map<string, string>) => [...tags].find(([, known]) => known.toLowerCase() === name.toLowerCase())?.[0]
+    const known = find(await orgTags())
+    if (known) return known
+    try {
+      const { json } = await call('POST', 'tags/', { name, color: 'violet', description: 'Kessler Campaigns: contacts enrolled in this campaign (set by the sync)' })
+      tagNames!.set(String(json.tag.id), name)
+      return String(json.tag.id)
+    } catch (error) {
+      // Made a moment ago by a sync running beside us or by a CRM user: it exists now.
+      const made = error instanceof CrmRefused ? find(await orgTags(true)) : undefined
+      if (!made) throw error
+      return made
+    }
   }
 
   const listPath: Record<'lead' | 'contact' | 'account' | 'opportunity', string> = {
@@ -182,6 +213,18 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
       }
       const { json } = await call('POST', listPath[type], body)
       return { id: String(json.id), created: true }
+    },
+
+    async setCampaignMemberships(contactId, campaigns) {
+      const wanted = [...new Set(campaigns.map(campaignTagName))]
+      const ids: string[] = []
+      for (const name of wanted) ids.push(await campaignTag(name))
+      // The tags list replaces the record's tags: keep those a CRM user set, swap only ours.
+      const { json } = await call('GET', `contacts/${contactId}/`)
+      const current = (((json.contact_obj ?? json).tags ?? []) as Json[]).map((tag) => String(tag.id ?? tag))
+      const names = await orgTags()
+      const theirs = current.filter((id) => !(names.get(id) ?? '').startsWith(CAMPAIGN_TAG_PREFIX))
+      await call('PATCH', `contacts/${contactId}/`, { tags: [...new Set([...theirs, ...ids])] })
     },
 
     async addNote(type, id, text) {

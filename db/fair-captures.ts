@@ -96,3 +96,39 @@ export async function visitorProfiles(sql: Tx, accountId: string, fairId: string
 export async function capturedContactIds(sql: Tx, fairId: string): Promise<string[]> {
   return (await sql<{ contact_id: string }[]>`select contact_id from fair_captures where fair_id = ${fairId} order by updated_at desc limit 500`).map((r) => r.contact_id)
 }
+
+/** The newest marketing consent text in every language it exists in (what the booth app shows at "start double opt-in"). */
+export async function currentConsentTexts(sql: Tx, accountId: string): Promise<{ version: number; locale: string; text: string }[]> {
+  return sql<{ version: number; locale: string; text: string }[]>`
+    select version, locale, text from consent_texts where account_id = ${accountId} and purpose = 'marketing'
+      and version = (select max(version) from consent_texts where account_id = ${accountId} and purpose = 'marketing')`
+}
+
+/** Serialises the syncs of one visitor at one fair (several reps' phones at once) until the transaction ends. */
+export async function lockVisitor(sql: TransactionSql, fairId: string, contactId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`fair:${fairId}:${contactId}`}, 0))`
+}
+
+/**
+ * A new visitor in the event path: fair_visit (campaigns trigger on it), fair_scan (reporting's touch of
+ * the fair's campaign; reporting folds these, not fair_visit) and, for the form, fair_capture.
+ */
+export async function recordFairVisit(sql: TransactionSql, visit: { accountId: string; contactId: string; source: 'scan' | 'form'; at: Date; facts: Record<string, string> }): Promise<void> {
+  const types = visit.source === 'form' ? ['fair_visit', 'fair_scan', 'fair_capture'] : ['fair_visit', 'fair_scan']
+  for (const type of types) {
+    await sql`insert into events (account_id, contact_id, type, properties, source, occurred_at)
+      values (${visit.accountId}, ${visit.contactId}, ${type}, ${sql.json(visit.facts)}, 'fair', ${visit.at})`
+  }
+}
+
+/** The visitor's scoring cell ("A3", or "-" unscored), with their score locked as the scoring module does before a handover. */
+export async function lockedScoreCell(sql: TransactionSql, contactId: string): Promise<string> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`score:${contactId}`}, 0))`
+  const [score] = await sql<{ profile_grade: string; activity_level: number }[]>`select profile_grade, activity_level from contact_scores where contact_id = ${contactId}`
+  return score ? `${score.profile_grade}${score.activity_level}` : '-'
+}
+
+/** A handed-over visitor counts as qualified, as a lead the scoring model handed over does. */
+export async function markQualified(sql: TransactionSql, contactId: string): Promise<void> {
+  await sql`update contact_scores set qualified = true where contact_id = ${contactId}`
+}

@@ -1,9 +1,10 @@
 import type { Sql, TransactionSql } from 'postgres'
 
 /**
- * Owner of fairs, fair_reps, fair_slots and fair_meetings (migration 020): the fair, its reps on duty,
- * their bookable slots and the booked meetings with their confirmation mail's state. Captures at the
- * stand are db/fair-captures.ts.
+ * Owner of fairs, fair_reps, fair_slots and fair_meetings (migration 020) and fair_campaigns (027): the
+ * fair, its reps on duty, their bookable slots, the booked meetings with their confirmation mail's state,
+ * and the campaigns that invite to it. Captures at the stand are db/fair-captures.ts, the fair's figures
+ * db/fair-figures.ts.
  */
 type Tx = Sql | TransactionSql
 
@@ -57,10 +58,58 @@ export async function addFairSlot(sql: Tx, slot: { fairId: string; userId: strin
   return row!.id
 }
 
+/** Half-hour slots from 10:00 to 17:00 local time on each of these days (the demo's stand hours). */
+export async function addDailySlots(sql: Tx, slots: { fairId: string; userId: string; days: string[]; timeZone: string }): Promise<void> {
+  await sql`insert into fair_slots (fair_id, user_id, starts_at, ends_at)
+    select ${slots.fairId}, ${slots.userId}, (d + t) at time zone ${slots.timeZone}, (d + t + interval '30 minutes') at time zone ${slots.timeZone}
+    from unnest(${slots.days}::date[]) days(d), (select time '10:00' + n * interval '30 minutes' as t from generate_series(0, 13) n) slots
+    on conflict do nothing`
+}
+
+/**
+ * Links a campaign to the fair it invites to: its mails' {{ fair.* }} and booking links name this fair
+ * (activities/send-campaign-email.ts). A campaign invites to one fair; linking it again moves it. False: no such
+ * campaign in the account.
+ */
+export async function linkFairCampaign(sql: Tx, link: { accountId: string; fairId: string; campaignId: string; by: string }): Promise<boolean> {
+  const rows = await sql`insert into fair_campaigns (campaign_id, fair_id, account_id, linked_by)
+    select id, ${link.fairId}, account_id, ${link.by} from campaigns where id = ${link.campaignId} and account_id = ${link.accountId}
+    on conflict (campaign_id) do update set fair_id = excluded.fair_id, linked_by = excluded.linked_by, linked_at = now() returning campaign_id`
+  return rows.length === 1
+}
+
+/**
+ * The fair a campaign's mails name, as a lateral subquery `f` for the send's one round trip: the fair the
+ * campaign invites to (fair_campaigns), else the fair whose own campaign it is. Columns: id, name, place,
+ * stand, starts_on, ends_on (dates as text). `campaignColumn` is the query's column holding the campaign id.
+ */
+export const campaignFairJoin = (sql: Tx, campaignColumn: string) => sql`left join lateral (
+    select fa.id, fa.name, fa.place, fa.stand, fa.starts_on::text as starts_on, fa.ends_on::text as ends_on
+    from fairs fa left join fair_campaigns fc on fc.fair_id = fa.id and fc.campaign_id = ${sql(campaignColumn)}
+    where fc.campaign_id is not null or fa.campaign_id = ${sql(campaignColumn)}
+    order by (fc.campaign_id is not null) desc, fa.starts_on limit 1
+  ) f on true`
+
 export async function findFair(sql: Tx, accountId: string, fairId: string, subs: string[] | '*'): Promise<FairRow | null> {
   const [row] = await sql<FairRow[]>`
     select ${FAIR_COLUMNS(sql)} from fairs f join subsidiaries s on s.id = f.subsidiary_id
     where f.id = ${fairId} and f.account_id = ${accountId} ${subs === '*' ? sql`` : sql`and s.code = any(${subs}::text[])`}`
+  return row ?? null
+}
+
+/** Whether the signed-in user (by e-mail) is one of the fair's reps on duty. */
+export async function isOnDuty(sql: Tx, fairId: string, email: string): Promise<boolean> {
+  const [row] = await sql`select 1 from fair_reps r join users u on u.id = r.user_id where r.fair_id = ${fairId} and lower(u.email) = lower(${email})`
+  return !!row
+}
+
+/** The web form consent collected at the fair's stand runs through (its double opt-in), in the form's language. */
+export async function fairConsentForm(sql: Tx, webFormId: string) {
+  const [row] = await sql<
+    { id: string; account_id: string; public_key: string; name: string; asset_url: string | null; consent_purpose: string; consent_version: number | null; double_opt_in: boolean; subsidiary_id: string; locale: string }[]
+  >`
+    select f.id, f.account_id, f.public_key, f.name, f.asset_url, f.consent_purpose, f.consent_version, f.double_opt_in, f.subsidiary_id, coalesce(s.locale, 'de') as locale
+    from web_forms f join subsidiaries s on s.id = f.subsidiary_id where f.id = ${webFormId}`
   return row ?? null
 }
 

@@ -29,6 +29,9 @@ export interface WorkspaceRow {
   pool_alias: PoolAlias
   updated_at: Date
   updated_by: string
+  /** When the members were last brought up to date, and last recomputed over the whole pool. */
+  members_refreshed_at: Date | null
+  members_full_at: Date | null
 }
 
 export const listWorkspaces = (sql: Sql, accountId: string) =>
@@ -46,19 +49,45 @@ export async function saveWorkspace(sql: Sql, workspace: { accountId: string; co
   return row!
 }
 
+// An incremental refresh looks this far back before the previous one, for contacts changed by a
+// transaction that was still open then; the full one catches anything older than that.
+const REFRESH_MARGIN = '2 minutes'
+const FULL_REFRESH_EVERY_MS = 5 * 60_000
+
 /**
  * Brings workspace_contacts up to date with the alias, as system code (no scope set: sees the whole pool).
- * Runs before each scoped request, so a contact that came in or changed a minute ago is in (or out).
+ * Runs before each scoped request, so a contact that came in or changed a moment ago is in (or out). It
+ * looks only at contacts whose pool-relevant columns changed since the previous refresh (pool_changed_at,
+ * migration 029); the whole pool is recomputed when the alias changed, every five minutes, and always for
+ * aliases with persona or score rules, whose facts live in other tables.
  */
 export async function refreshWorkspaceMembers(sql: ISql, workspace: WorkspaceRow): Promise<void> {
   const matches = poolAliasCondition(sql, workspace.pool_alias)
+  const [{ started }] = (await sql`select clock_timestamp() as started`) as unknown as [{ started: Date }]
+  const readsOtherTables = workspace.pool_alias.anyOf.some((set) => set.rules.some((rule) => rule.kind === 'persona' || rule.kind === 'score'))
+  const full =
+    readsOtherTables ||
+    !workspace.members_refreshed_at ||
+    !workspace.members_full_at ||
+    workspace.members_full_at < workspace.updated_at ||
+    started.getTime() - workspace.members_full_at.getTime() > FULL_REFRESH_EVERY_MS
+  const changed = full ? sql`true` : sql`c.pool_changed_at > ${workspace.members_refreshed_at}::timestamptz - ${REFRESH_MARGIN}::interval`
   await sql`
-    delete from workspace_contacts wc where wc.workspace_id = ${workspace.id}
-      and not exists (select 1 from contacts c where c.id = wc.contact_id and (${matches}))`
+    delete from workspace_contacts wc using contacts c
+    where wc.workspace_id = ${workspace.id} and c.id = wc.contact_id and ${changed} and not coalesce((${matches}), false)`
   await sql`
     insert into workspace_contacts (workspace_id, contact_id)
-    select ${workspace.id}, c.id from contacts c where c.account_id = ${workspace.account_id} and (${matches})
+    select ${workspace.id}, c.id from contacts c where c.account_id = ${workspace.account_id} and ${changed} and (${matches})
     on conflict do nothing`
+  // Skip locked: a concurrent request holding the row keeps the older mark, which only means more work
+  // next time, never a contact missed (and requests of one workspace never queue behind each other here).
+  // An alias saved meanwhile (updated_at moved) leaves the marks alone, so the next request recomputes.
+  await sql`
+    update workspaces set members_refreshed_at = ${started}, members_full_at = ${full ? started : sql`members_full_at`}
+    where id = (
+      select id from workspaces
+      where id = ${workspace.id} and date_trunc('milliseconds', updated_at) = ${workspace.updated_at} and (members_refreshed_at is null or members_refreshed_at < ${started})
+      for update skip locked)`
 }
 
 /** Whose contacts a request may touch: the account, and the workspace or the subsidiaries within it. */
@@ -77,9 +106,11 @@ export interface ContactScope {
  * forgets to, it gets nothing outside the scope.
  */
 export async function withContactScope<T>(sql: Sql, scope: ContactScope, work: (sql: TransactionSql) => Promise<T>): Promise<T> {
+  // The members are refreshed before the transaction, so its statements commit at once and concurrent
+  // requests of one workspace do not wait for each other's transactions.
+  const workspace = scope.workspace ? await workspaceFor(sql, scope.accountId, scope.workspace) : null
+  if (workspace) await refreshWorkspaceMembers(sql, workspace)
   return sql.begin(async (sql) => {
-    const workspace = scope.workspace ? await workspaceFor(sql, scope.accountId, scope.workspace) : null
-    if (workspace) await refreshWorkspaceMembers(sql, workspace)
     await sql`
       select set_config('kessler.account', ${scope.accountId}, true),
              set_config('kessler.workspace', ${workspace?.id ?? ''}, true),

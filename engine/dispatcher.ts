@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client'
 import type { Sql } from 'postgres'
 import type { CampaignGraph } from './campaign/graph'
 import { signalEnrolment } from './client'
+import { coalescedRounds } from './coalesced-rounds'
 import { enrolContact } from './enrol'
 import { scoreDispatchedEvent } from './scoring/dispatch'
 import { startPendingHandovers } from './scoring/handover-client'
@@ -49,9 +50,6 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
   const { sql, client, taskQueue } = options
   const log = options.log ?? (() => {})
   const graphs = new Map<string, CampaignGraph>() // published versions never change, so caching is safe
-  let running: Promise<number> | null = null
-  let again = false
-  let stopped = false
 
   type LiveCampaigns = Map<string, { campaign_id: string; version_id: string }[]>
   /** The campaigns taking entries, per account: read once per claimed batch, not once per event. */
@@ -147,35 +145,14 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     }
   }
 
-  function run(): Promise<number> {
-    if (running) {
-      again = true
-      return running
-    }
-    running = round().finally(() => {
-      running = null
-      if (again && !stopped) {
-        again = false
-        // Caught here: a round that fails (the database restarting) must not become an unhandled rejection.
-        run().catch((error) => log(`dispatch round failed: ${error instanceof Error ? error.message : error}`))
-      }
-    })
-    return running
-  }
-
-  const sweep = setInterval(() => {
-    run().catch((error) => log(`dispatch round failed: ${error instanceof Error ? error.message : error}`))
-  }, options.sweepIntervalMs ?? 1_000)
+  const rounds = coalescedRounds(round, {
+    intervalMs: options.sweepIntervalMs ?? 1_000,
+    onError: (error) => log(`dispatch round failed: ${error instanceof Error ? error.message : error}`),
+  })
 
   return {
-    kick: () => {
-      run().catch((error) => log(`dispatch round failed: ${error instanceof Error ? error.message : error}`))
-    },
-    dispatchPending: run,
-    stop: async () => {
-      stopped = true
-      clearInterval(sweep)
-      await running?.catch(() => {})
-    },
+    kick: rounds.kick,
+    dispatchPending: rounds.run,
+    stop: rounds.stop,
   }
 }

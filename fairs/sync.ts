@@ -1,21 +1,63 @@
 import type { Client } from '@temporalio/client'
-import type { Sql } from 'postgres'
+import type { Sql, TransactionSql } from 'postgres'
 import type { TokenSigner } from '../tracking/tokens'
-import type { Caller } from '../api/auth'
-import { captureSchema, type SyncResult } from '../api/contract/fairs'
-import { invalidInput } from '../api/errors'
-import type { FormRow } from '../api/form-submission'
-import { storeSubmission } from '../api/form-submission'
 import { findContactMatch, suggestDuplicate } from '../db/duplicates'
-import { captureForUpdate, insertCapture, noteCaptureConsent, noteCaptureHandover, noteCaptureId, syncedCapture, updateCaptureFields } from '../db/fair-captures'
-import { markMeetingHeld, type FairRow } from '../db/fairs'
+import { applyCapturedToContact, insertVisitorContact, lookAlikeContact, visitorEmail } from '../db/contacts'
+import {
+  captureForUpdate, insertCapture, lockedScoreCell, lockVisitor, markQualified, noteCaptureConsent, noteCaptureHandover, noteCaptureId, recordFairVisit, syncedCapture, updateCaptureFields,
+} from '../db/fair-captures'
+import { fairConsentForm, markMeetingHeld, type FairRow } from '../db/fairs'
 import type { EventDispatcher } from '../engine/dispatcher'
 import { startHandoverWorkflow } from '../engine/scoring/handover-client'
 import { createHandover, type NewHandover } from '../engine/scoring/handover-store'
 import { currentScoringModel } from '../engine/scoring/model-store'
 import { doubleOptInWorkflowId, type doubleOptInMail } from '../engine/workflows/double-opt-in'
-import { mergeCapturedFields, valueOf, type CapturedFields } from './merge'
+import { mergeCapturedFields, valueOf, type CapturedField, type CapturedFields } from './merge'
 import { checkFairToken } from './tokens'
+
+/** One capture from the stand, as the route has validated it (api/contract/fairs.ts captureSchema). */
+export interface StandCapture {
+  id: string
+  source: 'scan' | 'form'
+  token?: string
+  email?: string
+  device: string
+  capturedAt: string
+  fields: Record<string, CapturedField | undefined>
+  consent?: { textVersion: number; locale: string; collectedAt: string }
+}
+
+/** How one capture was answered (the contract's sync result). */
+export interface SyncResult {
+  id: string
+  outcome: 'stored' | 'merged' | 'replayed' | 'rejected'
+  captureId: string | null
+  contactId: string | null
+  duplicateSuggested: boolean
+  handoverId: string | null
+  doubleOptIn: 'confirmation_sent' | 'already_granted' | 'not_requested'
+  error: { field: string; message: string } | null
+}
+
+/** The signed-in rep who synced it. */
+export interface CapturingRep {
+  sub: string
+  name: string | null
+}
+
+/** The fair's web form as the form submission store needs it. */
+export type ConsentForm = NonNullable<Awaited<ReturnType<typeof fairConsentForm>>>
+
+/**
+ * Stores consent collected at the stand as a submission of the fair's web form: the same store web forms
+ * use (api/form-submission.ts storeSubmission), passed in by the route so the consent proof has one path.
+ */
+export type SubmitConsent = (
+  form: ConsentForm,
+  posted: { email: string; consent: true; consentVersion: number },
+  extra: Record<string, unknown>,
+  request: { requestId: string; ip: null; userAgent: string },
+) => Promise<{ submissionId: string; createdAt: Date; alreadyGranted: boolean; confirmationStatus: string } | { status: number; field?: string; message: string }>
 
 export interface FairSyncDeps {
   sql: Sql
@@ -23,14 +65,17 @@ export interface FairSyncDeps {
   taskQueue: string
   tokens: TokenSigner
   dispatcher: EventDispatcher
+  submitConsent: SubmitConsent
   /** How long the double opt-in link of consent collected at the stand works. */
   doubleOptInValidForMs: number
 }
 
-const result = (id: string, rest: Partial<SyncResult>): SyncResult => ({
+export const syncResult = (id: string, rest: Partial<SyncResult>): SyncResult => ({
   id, outcome: 'stored', captureId: null, contactId: null, duplicateSuggested: false, handoverId: null, doubleOptIn: 'not_requested', error: null, ...rest,
 })
-const rejected = (id: string, field: string, message: string) => result(id, { outcome: 'rejected', error: { field, message } })
+export const rejectedCapture = (id: string, field: string, message: string) => syncResult(id, { outcome: 'rejected', error: { field, message } })
+const result = syncResult
+const rejected = rejectedCapture
 
 /** The token in a scanned QR code: the code holds the booth app's address with "#visitor=<token>". */
 export const tokenOfCode = (code: string) => /[#?&]visitor=([\w.-]+)/.exec(code)?.[1] ?? code.trim()
@@ -43,20 +88,13 @@ export const tokenOfCode = (code: string) => /[#?&]visitor=([\w.-]+)/.exec(code)
  * fair_capture for the form) in the event path, a hot rating hands the lead over with the scoring model's
  * SLA, and consent collected at the stand starts the usual double opt-in through the fair's web form.
  */
-export async function syncCapture(deps: FairSyncDeps, who: Caller, fair: FairRow, raw: unknown): Promise<SyncResult> {
-  const rawId = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : '00000000-0000-0000-0000-000000000000'
-  const parsed = captureSchema.safeParse(raw)
-  if (!parsed.success) {
-    const error = invalidInput(parsed.error)
-    return rejected(rawId, error.field ?? 'body', error.message)
-  }
-  const capture = parsed.data
+export async function syncCapture(deps: FairSyncDeps, who: CapturingRep, fair: FairRow, capture: StandCapture): Promise<SyncResult> {
   const { sql } = deps
   const earlier = await syncedCapture(sql, capture.id)
   if (earlier) return result(capture.id, { outcome: 'replayed', captureId: earlier.capture_id, contactId: earlier.contact_id })
 
   // Every field carries its time; the server adds who changed it.
-  const incoming: CapturedFields = Object.fromEntries(Object.entries(capture.fields).map(([name, field]) => [name, { ...field!, by: who.sub }]))
+  const incoming: CapturedFields = Object.fromEntries(Object.entries(capture.fields).filter((entry): entry is [string, CapturedField] => !!entry[1]).map(([name, field]) => [name, { ...field, by: who.sub }]))
   let contactId: string
   let duplicateSuggested = false
   if (capture.source === 'scan') {
@@ -73,7 +111,7 @@ export async function syncCapture(deps: FairSyncDeps, who: Caller, fair: FairRow
   let handover: NewHandover | null = null
   const stored = await sql.begin(async (sql) => {
     // One visitor row per fair and contact, whichever rep syncs first.
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`fair:${fair.id}:${contactId}`}, 0))`
+    await lockVisitor(sql, fair.id, contactId)
     if (await syncedCapture(sql, capture.id)) return null
     const row = await captureForUpdate(sql, fair.id, contactId)
     let captureId: string
@@ -87,17 +125,9 @@ export async function syncCapture(deps: FairSyncDeps, who: Caller, fair: FairRow
       fields = incoming
       changed = Object.keys(incoming)
       captureId = await insertCapture(sql, { accountId: fair.account_id, fairId: fair.id, contactId, source: capture.source, fields, by: who.sub })
+      // The fair's event path: campaigns trigger on fair_visit and fair_capture, reporting counts the visit.
       const facts = { fairId: fair.id, campaignId: fair.campaign_id, fair: fair.name, captureId, source: capture.source }
-      // The fair's event path: campaigns trigger on fair_visit and fair_capture.
-      await sql`insert into events (account_id, contact_id, type, properties, source, occurred_at)
-        values (${fair.account_id}, ${contactId}, 'fair_visit', ${sql.json(facts)}, 'fair', ${new Date(capture.capturedAt)})`
-      // Reporting's touch of the fair's campaign (kind fair_scan; reporting folds these events, not fair_visit).
-      await sql`insert into events (account_id, contact_id, type, properties, source, occurred_at)
-        values (${fair.account_id}, ${contactId}, 'fair_scan', ${sql.json(facts)}, 'fair', ${new Date(capture.capturedAt)})`
-      if (capture.source === 'form') {
-        await sql`insert into events (account_id, contact_id, type, properties, source, occurred_at)
-          values (${fair.account_id}, ${contactId}, 'fair_capture', ${sql.json(facts)}, 'fair', ${new Date(capture.capturedAt)})`
-      }
+      await recordFairVisit(sql, { accountId: fair.account_id, contactId, source: capture.source, at: new Date(capture.capturedAt), facts })
     }
     await noteCaptureId(sql, capture.id, captureId, who.sub, capture.device)
     if (capture.source === 'scan') await markMeetingHeld(sql, fair.id, contactId, new Date(capture.capturedAt))
@@ -132,51 +162,37 @@ async function findOrCreateVisitor(sql: Sql, fair: FairRow, email: string, field
   const first = valueOf<string>(fields, 'firstName') ?? null
   const last = valueOf<string>(fields, 'lastName') ?? null
   const company = valueOf<string>(fields, 'company') ?? null
-  const [created] = await sql<{ id: string }[]>`
-    insert into contacts (account_id, subsidiary_id, email, first_name, last_name, company, locale, consent_status)
-    select ${fair.account_id}, ${fair.subsidiary_id}, ${email}, ${first}, ${last}, ${company}, s.locale, 'none' from subsidiaries s where s.id = ${fair.subsidiary_id}
-    on conflict (account_id, lower(email)) do nothing returning id`
+  const created = await insertVisitorContact(sql, { accountId: fair.account_id, subsidiaryId: fair.subsidiary_id, email, firstName: first, lastName: last, company })
   if (!created) return { contactId: (await findContactMatch(sql, fair.account_id, { email }))!.contactId, duplicateSuggested: false }
-  if (!last || !company) return { contactId: created.id, duplicateSuggested: false }
+  if (!last || !company) return { contactId: created, duplicateSuggested: false }
   // Another address for someone the pool knows (same last name and company): a person decides, nothing is merged blindly.
-  const [lookAlike] = await sql<{ id: string; email: string }[]>`
-    select id, email from contacts where account_id = ${fair.account_id} and id <> ${created.id}
-      and lower(last_name) = lower(${last}) and lower(company) = lower(${company}) limit 1`
-  if (!lookAlike) return { contactId: created.id, duplicateSuggested: false }
-  await suggestDuplicate(sql, { accountId: fair.account_id, a: lookAlike.id, b: created.id, rule: 'fuzzy', score: 0.8, evidence: { lastName: last, company, via: `fair ${fair.name}` } })
-  return { contactId: created.id, duplicateSuggested: true }
+  const lookAlike = await lookAlikeContact(sql, fair.account_id, created, last, company)
+  if (!lookAlike) return { contactId: created, duplicateSuggested: false }
+  await suggestDuplicate(sql, { accountId: fair.account_id, a: lookAlike, b: created, rule: 'fuzzy', score: 0.8, evidence: { lastName: last, company, via: `fair ${fair.name}` } })
+  return { contactId: created, duplicateSuggested: true }
 }
 
 /** What the rep checked on the spot goes onto the contact: names and company, the phone, and the tags. */
-async function applyToContact(sql: Sql | import('postgres').TransactionSql, contactId: string, fields: CapturedFields, changed: string[]): Promise<void> {
+async function applyToContact(sql: Sql | TransactionSql, contactId: string, fields: CapturedFields, changed: string[]): Promise<void> {
   if (!changed.length) return
   const set = (name: string) => (changed.includes(name) ? (valueOf<string>(fields, name) ?? null) : null)
   const tags = changed.includes('tags') ? (valueOf<string[]>(fields, 'tags') ?? []) : []
-  const phone = set('phone')
-  await sql`
-    update contacts set first_name = coalesce(${set('firstName')}, first_name), last_name = coalesce(${set('lastName')}, last_name),
-      company = coalesce(${set('company')}, company),
-      tags = (select coalesce(array_agg(distinct t), '{}') from unnest(tags || ${tags}::text[]) t),
-      attributes = case when ${phone}::text is null then attributes else attributes || jsonb_build_object('phone', ${phone}::text) end,
-      updated_at = now()
-    where id = ${contactId}`
+  await applyCapturedToContact(sql, contactId, { firstName: set('firstName'), lastName: set('lastName'), company: set('company'), phone: set('phone'), tags })
 }
 
 /** A hot lead goes to sales like any other: the scoring model's SLA, the handover workflow, its routing. */
-async function handOver(sql: import('postgres').TransactionSql, fair: FairRow, contactId: string): Promise<NewHandover | null> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`score:${contactId}`}, 0))`
-  const [score] = await sql<{ profile_grade: string; activity_level: number }[]>`select profile_grade, activity_level from contact_scores where contact_id = ${contactId}`
+async function handOver(sql: TransactionSql, fair: FairRow, contactId: string): Promise<NewHandover | null> {
+  const cell = await lockedScoreCell(sql, contactId)
   const { model } = await currentScoringModel(sql, fair.account_id)
-  const cell = score ? `${score.profile_grade}${score.activity_level}` : '-'
   const created = await createHandover(sql, { accountId: fair.account_id, contactId, cell, source: 'campaign_step', campaignId: fair.campaign_id, sla: model.handover.sla })
-  if (created) await sql`update contact_scores set qualified = true where contact_id = ${contactId}`
+  if (created) await markQualified(sql, contactId)
   return created
 }
 
 /** "Start double opt-in" at the stand: a submission of the fair's web form (text version shown, rep, device, time), then the usual confirmation mail. */
 async function startConsent(
   deps: FairSyncDeps,
-  who: Caller,
+  who: CapturingRep,
   fair: FairRow,
   contactId: string,
   captureId: string,
@@ -184,12 +200,11 @@ async function startConsent(
 ): Promise<{ doubleOptIn: SyncResult['doubleOptIn'] } | { error: { field: string; message: string } }> {
   const { sql } = deps
   if (!fair.web_form_id) return { error: { field: 'consent', message: 'consent: this fair has no consent form; ask marketing to set one up' } }
-  const [form] = await sql<FormRow[]>`
-    select f.id, f.account_id, f.public_key, f.name, f.asset_url, f.consent_purpose, f.consent_version, f.double_opt_in, f.subsidiary_id, coalesce(s.locale, 'de') as locale
-    from web_forms f join subsidiaries s on s.id = f.subsidiary_id where f.id = ${fair.web_form_id}`
-  const [contact] = await sql<{ email: string }[]>`select email from contacts where id = ${contactId}`
+  const form = await fairConsentForm(sql, fair.web_form_id)
+  if (!form) return { error: { field: 'consent', message: 'consent: this fair has no consent form; ask marketing to set one up' } }
+  const email = await visitorEmail(sql, contactId)
   const consent = { ...capture.consent!, collectedBy: who.sub, collectedByName: who.name, device: capture.device, fairId: fair.id }
-  const stored = await storeSubmission(sql, form!, { email: contact!.email, consent: true, consentVersion: capture.consent!.textVersion }, { fairConsent: consent }, {
+  const stored = await deps.submitConsent(form, { email, consent: true, consentVersion: capture.consent!.textVersion }, { fairConsent: consent }, {
     requestId: `fair-capture:${capture.id}`,
     ip: null,
     userAgent: capture.device,

@@ -18,6 +18,8 @@ export interface MailingMessage {
   unsubscribeUrl: string
   listId: string
   dkimDomain: string
+  /** The Date header: when the mail leaves, on the sending's clock. */
+  date?: Date
 }
 
 // nodemailer's stream transport builds the MIME message (and signs it with its `dkim` option) into a
@@ -32,6 +34,7 @@ export async function buildMailingMessage(mail: MailingMessage, dkim: DkimKey | 
     html: mail.html,
     text: mail.text,
     messageId: mail.messageId,
+    ...(mail.date ? { date: mail.date } : {}),
     envelope: { from: mail.returnPath, to: [mail.to] },
     headers: {
       // RFC 8058: a POST to this URL with "List-Unsubscribe=One-Click" unsubscribes, without a page.

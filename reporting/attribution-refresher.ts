@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres'
 import { attributionSettings, claimPending, countJobProgress, replaceCredits, touchesOf, type CreditRow } from '../db/attribution'
+import { coalescedRounds } from '../engine/coalesced-rounds'
 import type { ReportFolder } from './report-folder'
 import { ATTRIBUTION_MODELS, attributeDeal, splitLike, type AttributionSettings } from './attribution'
 
@@ -22,8 +23,6 @@ const PAGE = 500
 export function createAttributionRefresher(options: { sql: Sql; intervalMs?: number; log?: (message: string) => void; folder?: ReportFolder }): AttributionRefresher {
   const { sql } = options
   const log = options.log ?? (() => {})
-  let running: Promise<number> | null = null
-  let again = false
   let stopped = false
 
   async function page(): Promise<number> {
@@ -63,35 +62,22 @@ export function createAttributionRefresher(options: { sql: Sql; intervalMs?: num
     return total
   }
 
-  function run(): Promise<number> {
-    if (running) {
-      again = true
-      return running
-    }
-    running = round().finally(() => {
-      running = null
-      if (again && !stopped) {
-        again = false
-        void run().catch((error) => log(`attribution round failed: ${error instanceof Error ? error.message : error}`))
-      }
-    })
-    return running
-  }
-
-  const timer = setInterval(() => void run().catch((error) => log(`attribution round failed: ${error instanceof Error ? error.message : error}`)), options.intervalMs ?? 2_000)
+  const rounds = coalescedRounds(round, {
+    intervalMs: options.intervalMs ?? 2_000,
+    onError: (error) => log(`attribution round failed: ${error instanceof Error ? error.message : error}`),
+  })
   return {
-    kick: () => void run().catch((error) => log(`attribution round failed: ${error instanceof Error ? error.message : error}`)),
+    kick: rounds.kick,
     // Another round may be past the caller's change already: after it, one more round finds whatever is left.
     // The touches and won deals it reads come from the report folder: what is queued there is folded first.
     drain: async () => {
       await options.folder?.drain()
-      await running?.catch(() => {})
+      await rounds.settled()
       return round()
     },
     stop: async () => {
       stopped = true
-      clearInterval(timer)
-      await running?.catch(() => {})
+      await rounds.stop()
     },
   }
 }

@@ -2,9 +2,10 @@ import type { Transporter } from 'nodemailer'
 import type { Sql } from 'postgres'
 import type { TokenSigner } from '../tracking/tokens'
 import { publishCampaignDraft } from '../db/campaigns'
-import { addFairRep, bookSlot, insertFair } from '../db/fairs'
+import { addDailySlots, addFairRep, bookSlot, insertFair, linkFairCampaign } from '../db/fairs'
 import { insertUser } from '../db/users'
 import { FAIR_FOLLOW_UP_CAMPAIGN, fairFollowUpGraph, type FairFollowUpOptions } from '../engine/examples/fair-follow-up'
+import { LOYALTY_CAMPAIGN } from '../engine/examples/loyalty'
 import { sendMeetingConfirmation } from '../fairs/meeting-mail'
 import { hashPassword } from '../people/secrets'
 import { DEMO_PASSWORD } from './seed-people'
@@ -61,16 +62,17 @@ export async function seedFair(sql: Sql, accountId: string, deps: FairSeedDeps):
     startsOn: today, endsOn: tomorrow, webFormId: form!.id,
   })
 
+  // The loyalty campaign's fair invitation (with the example campaigns) offers a meeting at this stand: its booking links name this fair.
+  const [loyalty] = await sql<{ id: string }[]>`select id from campaigns where account_id = ${accountId} and name = ${LOYALTY_CAMPAIGN}`
+  if (loyalty) await linkFairCampaign(sql, { accountId, fairId, campaignId: loyalty.id, by: 'demo seed' })
+
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   for (const rep of DEMO_FAIR_REPS) {
     await insertUser(sql, { accountId, email: rep.email, name: rep.name, role: 'sales_rep', allSubsidiaries: false, subsidiaryCodes: ['DE'], locale: 'de', passwordHash })
     const [user] = await sql<{ id: string }[]>`select id from users where account_id = ${accountId} and lower(email) = ${rep.email}`
     await addFairRep(sql, fairId, user!.id)
     // Half-hour slots from 10:00 to 17:00 Dortmund time on both days.
-    await sql`insert into fair_slots (fair_id, user_id, starts_at, ends_at)
-      select ${fairId}, ${user!.id}, (d + t) at time zone 'Europe/Berlin', (d + t + interval '30 minutes') at time zone 'Europe/Berlin'
-      from (values (${today}::date), (${tomorrow}::date)) days(d), (select time '10:00' + n * interval '30 minutes' as t from generate_series(0, 13) n) slots
-      on conflict do nothing`
+    await addDailySlots(sql, { fairId, userId: user!.id, days: [today, tomorrow], timeZone: 'Europe/Berlin' })
   }
 
   const [visitor] = await sql<{ id: string }[]>`select id from contacts where account_id = ${accountId} and email = ${DEMO_BOOKED_VISITOR}`

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { wallClock } from '../engine/nodes/zoned-time'
+import { addDays, instantOf, TIME_OF_DAY, wallClock } from '../engine/nodes/zoned-time'
 import { DEMO_PASSWORD } from '../server/seed-people'
 import { deliverReport, deliveryStatusNotification } from '../test/helpers/mail-reports'
 
@@ -14,10 +14,23 @@ import { deliverReport, deliveryStatusNotification } from '../test/helpers/mail-
 // DeepL's format, as the tests use), schedules it for a Paris wall-clock time; Katrin Weiß (HQ) changes
 // the product photo in the block before then; the mails in the outbox carry the new photo in French; a
 // hard-bounce DSN sent over SMTP to a mail's return path makes the contact undeliverable (the checklist
-// counts it). Run: npx tsx tools/mailing-done-when.ts [minutes ahead, default 2]. Uses its own ports and
-// data directory, and stops what it started.
+// counts it). Run: npx tsx tools/mailing-done-when.ts [--at HH:MM | minutes ahead, default 2]: `--at 09:00`
+// schedules for the next 9:00 on Paris clocks (today if still ahead, else tomorrow) and waits for it in real
+// time; the waiting itself is what test/integration/mailing-paris-time.integration.test.ts skips. Uses its
+// own ports and data directory, and stops what it started.
 
-const AHEAD_MS = Number(process.argv[2] ?? 2) * 60_000
+/** When to schedule the mailing (epoch ms): the next HH:MM in Paris with `--at`, else a few minutes ahead. */
+function sendTime(args: string[]): number {
+  const flag = args.indexOf('--at')
+  if (flag < 0) return Date.now() + Number(args[0] ?? 2) * 60_000
+  const match = TIME_OF_DAY.exec(args[flag + 1] ?? '')
+  if (!match) throw new Error(`--at wants a time of day HH:MM (Paris), got ${args[flag + 1] ?? 'nothing'}`)
+  // A minute at least for composing and translating before it, as a marketer would leave.
+  const earliest = Date.now() + 60_000
+  const today = { ...wallClock(Date.now(), 'Europe/Paris'), hour: Number(match[1]), minute: Number(match[2]), second: 0 }
+  const at = instantOf(today, 'Europe/Paris')
+  return at >= earliest ? at : instantOf(addDays(today, 1), 'Europe/Paris')
+}
 const BLOCK = 'product-news-hydrostat-3000'
 const NEW_PHOTO = 'https://cdn.kessler-hydraulik.example/img/hydrostat-3000-v2.jpg'
 const ports = { PORT: '3115', SMTP_SINK_PORT: '2615', INBOUND_SMTP_PORT: '2616', EMBEDDED_POSTGRES_PORT: '5515', TEMPORAL_PORT: '7315', TEMPORAL_UI_PORT: '8315' }
@@ -36,6 +49,7 @@ const deepl = createServer(async (req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' })
   res.end(JSON.stringify({ translations: body.text.map((text: string) => ({ text: text.includes('<') ? translate(text) : `[${body.target_lang}] ${text}` })) }))
 })
+sendTime(process.argv.slice(2)) // a bad --at fails here, before anything starts
 await new Promise<void>((resolve) => deepl.listen(0, '127.0.0.1', resolve))
 
 const app = spawn('npm', ['start'], {
@@ -93,12 +107,12 @@ try {
   const id = created.body.id
   const translated = await sophie(`/api/mailings/${id}/translate`, { body: { block: 'intro', sourceLocale: 'de', targetLocale: 'fr' } })
   check(translated.status === 201 && /\[FR\] Hallo \{\{ contact\.firstName \}\}/.test(translated.body.mailing.content.blocks[0].body.fr), `the local block is translated into French, Liquid intact, marked for review: ${JSON.stringify(translated.body?.mailing?.content?.review)}`)
-  const at = Date.now() + AHEAD_MS
+  const at = sendTime(process.argv.slice(2))
   const w = wallClock(at, 'Europe/Paris')
   const pad = (n: number) => String(n).padStart(2, '0')
   const localTime = `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`
   const scheduled = await sophie(`/api/mailings/${id}/schedule`, { body: { mode: 'at', localTime } })
-  check(scheduled.status === 202 && scheduled.body.timeZone === 'Europe/Paris', `scheduled for ${localTime} Paris time: ${JSON.stringify(scheduled.body)}`)
+  check(scheduled.status === 202 && scheduled.body.timeZone === 'Europe/Paris' && scheduled.body.sendAt === new Date(Math.floor(at / 1000) * 1000).toISOString(), `scheduled for ${localTime} Paris time: ${JSON.stringify(scheduled.body)}`)
 
   const katrin = await signIn('katrin.weiss@kessler-hydraulik.example')
   const block = await katrin(`/api/templates/blocks/${BLOCK}`)
@@ -109,7 +123,7 @@ try {
   const progress = await until('the mailing is sent', async () => {
     const answer = await sophie(`/api/mailings/${id}/progress`)
     return answer.body?.status === 'sent' ? answer.body : null
-  }, AHEAD_MS + 300_000)
+  }, at - Date.now() + 300_000)
   say(`progress: ${JSON.stringify(progress)}`)
   const outbox = (await (await fetch(`${base}/outbox.json`)).json()).mails as { seq: number; to: string[]; messageId: string; receivedAt: string; headers: Record<string, string> }[]
   const mails = outbox.filter((mail) => mail.messageId.startsWith(`<mailing.${id}.`))

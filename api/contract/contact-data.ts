@@ -22,6 +22,13 @@ export const importBody = z.strictObject({
   consentSource: z.string().max(200).optional(),
 })
 
+/**
+ * Why an import row is rejected or a duplicate, as a code with its values: the designer words it in the
+ * caller's language (designer/src/contacts/contacts-text.ts, `import.reason.<code>`); `reason` stays English.
+ */
+export const IMPORT_REASONS = ['no_email', 'not_an_email', 'consent_unclear', 'consent_without_source', 'unknown_subsidiary', 'same_in_file', 'looks_like'] as const
+export type ImportReasonCode = (typeof IMPORT_REASONS)[number]
+
 const person = z.object({ id: z.uuid(), email: z.string(), name: z.string(), company: z.string().nullable(), postalCode: z.string().nullable(), createdAt: timestamp })
 const suggestionSchema = z.object({ id: z.uuid(), rule: z.enum(['crm_id', 'email', 'fuzzy']), score: z.number(), evidence: z.record(z.string(), z.unknown()), createdAt: timestamp, a: person, b: person })
 const summarySchema = z.object({ new: z.number().int(), updated: z.number().int(), duplicates: z.number().int(), rejected: z.number().int() })
@@ -44,6 +51,8 @@ export const contactData = {
         provenance: records,
         consent: records,
         offerDoubleOptIn: z.boolean(),
+        /** The last double opt-in mail asked for and its state (pending, sent, not_needed, failed, unknown). */
+        consentRequest: z.object({ status: z.string(), at: timestamp, form: z.string() }).nullable(),
         scoreHistory: records,
         timeline: records,
         campaigns: records,
@@ -54,6 +63,20 @@ export const contactData = {
         crm: records,
       }),
     },
+  }),
+  doubleOptIn: defineRoute({
+    method: 'post',
+    path: '/contacts/:id/double-opt-in',
+    summary: 'Ask a contact without consent (one from the CRM or an import) for it: the double opt-in mail of a web form of its subsidiary goes out once; confirming its link grants consent with our own proof',
+    description: 'Without `formKey`, the newest web form with double opt-in of the contact\'s subsidiary (else of the account) is used. The same contact asked again the same day joins the first request: no second mail. A contact who unsubscribed is not asked (409 consent_revoked).',
+    permission: 'contacts.write',
+    params: idParams,
+    notFound: 'contact',
+    body: z.strictObject({ formKey: z.string().trim().min(1, 'a web form key').max(100).optional() }),
+    responses: {
+      202: z.object({ doubleOptIn: z.enum(['confirmation_sent', 'already_granted']), submissionId: z.uuid().nullable(), form: z.string().nullable() }),
+    },
+    errors: { 404: ['not_found'], 409: ['consent_revoked', 'no_consent_form'] },
   }),
   duplicates: defineRoute({
     method: 'get',
@@ -102,7 +125,7 @@ export const contactData = {
           summary: summarySchema,
           /** How many rows the commit will write (the progress bar's end). */
           toImport: z.number().int(),
-          rows: z.array(z.object({ line: z.number().int(), verdict: z.enum(['new', 'updated', 'duplicate', 'rejected']), reason: z.string().nullable(), email: z.string() })),
+          rows: z.array(z.object({ line: z.number().int(), verdict: z.enum(['new', 'updated', 'duplicate', 'rejected']), reason: z.string().nullable(), reasonCode: z.enum(IMPORT_REASONS).nullable(), reasonValues: z.record(z.string(), z.string()), email: z.string() })),
         }),
       }),
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CONSENT_STATUSES } from '../../engine/nodes/contact-facts'
+import { emailAddress } from '../input-schemas'
 import { defineRoute, idParams, timestamp } from './route'
 
 /** A contact's stage in the lifecycle (contacts.lifecycle_stage, migration 009). */
@@ -23,6 +24,8 @@ const attributeValue = z.union([z.string().max(2000), z.number(), z.boolean(), z
 
 /** An edit of the one global contact record (from a workspace or HQ); null clears a field or removes an attribute. */
 export const contactChangeSchema = z.strictObject({
+  /** A new address for the same person: the one record (and its CRM record on the next sync) changes, no second contact. */
+  email: emailAddress().optional(),
   firstName: z.string().trim().max(200).nullable().optional(),
   lastName: z.string().trim().max(200).nullable().optional(),
   company: z.string().trim().max(300).nullable().optional(),
@@ -86,5 +89,6 @@ export const contacts = {
     notFound: 'contact',
     body: contactChangeSchema,
     responses: { 200: z.object({ contact: contactDetailSchema, changes: changesSchema }) },
+    errors: { 409: ['email_taken'] },
   }),
 }

@@ -18,6 +18,8 @@ export const costItemBody = z.strictObject({
   note: z.string().trim().max(2000).optional(),
 })
 export const costItemsBody = z.union([costItemBody, z.strictObject({ items: z.array(costItemBody).min(1).max(1000) })])
+/** One item or a list, chosen by shape: a union that fits neither would answer "body: invalid input" instead of naming the field. */
+export const costItemsOf = (body: unknown) => (body && typeof body === 'object' && 'items' in body ? costItemsBody.options[1] : costItemsBody.options[0])
 export const budgetBody = z.strictObject({ amount: z.number().nonnegative('must not be negative').max(1e11) })
 export const importQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() })
 
@@ -58,7 +60,7 @@ export const costs = {
     },
   }),
   add: defineRoute({
-    method: 'post', path: '/campaigns/:id/costs', permission: 'costs.write', params: idParams, notFound: 'campaign', body: costItemsBody,
+    method: 'post', path: '/campaigns/:id/costs', permission: 'costs.write', params: idParams, notFound: 'campaign', body: costItemsBody, bodyCheckedBy: 'handler',
     summary: 'Enter one cost item, or several ({"items": [...]}, all or none)',
     responses: { 201: z.object({ ids: z.array(uuid) }) },
     errors: { 403: ['forbidden'] },

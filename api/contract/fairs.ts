@@ -147,6 +147,17 @@ export const fairs = {
     body: z.strictObject({ contactId: z.uuid('contactId: a contact id') }),
     responses: { 200: z.object({ url: z.string(), expiresAt: timestamp }) },
   }),
+  linkCampaign: defineRoute({
+    method: 'post',
+    path: '/fairs/:id/campaigns',
+    summary: 'Link a campaign to the fair it invites to: its mails’ {{ fair.* }} and booking links name this fair',
+    description: 'A campaign invites to one fair; linking it to another moves it. The fair’s own campaign names it without a link.',
+    permission: 'fairs.invite',
+    params: idParams,
+    notFound: 'fair',
+    body: z.strictObject({ campaignId: z.uuid('campaignId: a campaign id') }),
+    responses: { 200: z.object({ fairId: z.uuid(), campaignId: z.uuid() }) },
+  }),
   figures: defineRoute({
     method: 'get',
     path: '/fairs/:id/figures',

@@ -110,6 +110,7 @@ const SAMPLES: Record<string, () => unknown> = {
   'POST /api/crm/conflicts/:id/resolve': () => ({ keep: 'product' }),
   'POST /api/duplicates/:id/merge': () => ({ keep: ids.contact }),
   'POST /api/duplicates/:id/dismiss': () => ({}),
+  'POST /api/contacts/:id/double-opt-in': () => ({}),
   'POST /api/duplicates/scan': () => ({}),
   'POST /api/contact-imports': () => ({ csv: 'email;first_name\nfuzz.import@fuzz.example;Fuzz', mapping: { email: 'email', firstName: 'first_name' }, consentSource: 'fuzz' }),
   'POST /api/contact-imports/:id/commit': () => ({}),
@@ -128,6 +129,7 @@ const SAMPLES: Record<string, () => unknown> = {
   // Trade fairs (issue 17): the fuzz system has no fair, so these reach the lookups and answer 404 / 400.
   'POST /api/fairs/:id/captures': () => ({ captures: [{ id: randomUUID(), source: 'form', email: `fuzz.${randomUUID()}@fuzz.example`, device: 'fuzz phone', capturedAt: new Date().toISOString(), fields: { notes: { value: 'fuzz', at: new Date().toISOString() } } }] }),
   'POST /api/fairs/:id/booking-links': () => ({ contactId: ids.contact }),
+  'POST /api/fairs/:id/campaigns': () => ({ campaignId: ids.campaign }),
   'POST /fair/book/:token': () => 'form:slot=00000000-0000-0000-0000-000000000000',
 }
 

@@ -45,6 +45,10 @@ describe('a CSV with duplicates imports cleanly', () => {
     expect(byLine[5].reason).toContain('maria.weber@weber-hydraulik.example')
     expect(byLine[6]).toMatchObject({ verdict: 'rejected', reason: '"kein-at-zeichen.example" is not an e-mail address' })
     expect(byLine[7]).toMatchObject({ verdict: 'rejected', reason: 'consent "vielleicht" is neither yes nor no' })
+    // The code and its values, for the designer to word in the person's language.
+    expect(byLine[4]).toMatchObject({ reasonCode: 'same_in_file', reasonValues: { line: '3' } })
+    expect(byLine[6]).toMatchObject({ reasonCode: 'not_an_email', reasonValues: { value: 'kein-at-zeichen.example' } })
+    expect(byLine[7]).toMatchObject({ reasonCode: 'consent_unclear', reasonValues: { value: 'vielleicht' } })
     expect((await system.sql`select count(*)::int as n from contacts`)[0]!.n).toBe(before)
   })
 

@@ -97,7 +97,9 @@ describe('from the CRM into campaigns and back', () => {
     const profile = await system.api(`/api/contacts/${contactId}/profile`)
     expect(profile.body.provenance.find((p: { attribute: string }) => p.attribute === 'company')).toMatchObject({ source: 'crm' })
     expect(profile.body.consent[0]).toMatchObject({ status: 'granted', source: 'crm (obtained outside: signed trade fair form)' })
-    expect(profile.body.offerDoubleOptIn).toBe(true)
+    // Consent the CRM records needs no asking; Otto, without any, is offered the double opt-in mail.
+    expect(profile.body.offerDoubleOptIn).toBe(false)
+    expect((await system.api(`/api/contacts/${otto!.id}/profile`)).body.offerDoubleOptIn).toBe(true)
   })
 
   it('the click in the campaign mail shows on the CRM record; the handover makes a lead assigned to the routed rep', async () => {

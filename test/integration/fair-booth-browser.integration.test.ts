@@ -46,10 +46,12 @@ const count = async (query: Promise<{ n: number }[]>) => (await query)[0]!.n
 
 describe('the booth app at the stand', () => {
   it('signs the rep in and prefetches the day, installable with a manifest and a service worker', async () => {
-    await page.goto(`${system.url}/fair/`)
-    await page.locator('input[name=email]').waitFor()
-    // For the closing note, never asserted: bytes over the wire on a cold first load (no service worker yet)
-    // and the time from navigation to a usable sign-in form, on this machine (load average beside it).
+    await page.goto(`${system.url}/fair/`, { waitUntil: 'commit' })
+    // For the closing note, never asserted: bytes over the wire on a cold first load (no service worker yet, the
+    // QR decoder the app fetches at start included) and the time from navigation to a usable sign-in form, read
+    // inside the page when the form appears, on this machine (load average beside it).
+    const usableMs = Math.round(Number(await (await page.waitForFunction(() => (document.querySelector('input[name=email]') ? performance.now() : 0), undefined, { polling: 'raf', timeout: 30_000 })).jsonValue()))
+    await page.waitForLoadState('networkidle')
     const figures = await page.evaluate(() => {
       const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
       const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
@@ -57,11 +59,11 @@ describe('the booth app at the stand', () => {
       return {
         bytes: navigation.transferSize + resources.reduce((sum, r) => sum + r.transferSize, 0),
         uncompressedBytes: navigation.decodedBodySize + resources.reduce((sum, r) => sum + r.decodedBodySize, 0),
-        requests: resources.length + 1, interactiveMs: Math.round(performance.now()), domContentLoadedMs: Math.round(navigation.domContentLoadedEventEnd),
+        requests: resources.length + 1, domContentLoadedMs: Math.round(navigation.domContentLoadedEventEnd),
         scripts: scripts.map((r) => ({ encoded: r.encodedBodySize, decoded: r.decodedBodySize })),
       }
     })
-    writeFileSync(artifact('fair-metrics.json'), JSON.stringify({ ...figures, viewport: PHONE.viewport, loadAverage: loadavg() }, null, 2))
+    writeFileSync(artifact('fair-metrics.json'), JSON.stringify({ ...figures, interactiveMs: usableMs, viewport: PHONE.viewport, loadAverage: loadavg() }, null, 2))
     // The app's scripts travel compressed (api/static-assets.ts): what the phone receives is a fraction of the file.
     expect(figures.scripts.length).toBeGreaterThan(0)
     for (const script of figures.scripts) expect(script.encoded).toBeLessThan(script.decoded / 2)
@@ -70,10 +72,13 @@ describe('the booth app at the stand', () => {
     await shot('1-sign-in')
     await page.locator('form[data-testid=sign-in] button[type=submit]').click()
     await expect.poll(() => page.getByTestId('appointments').innerText(), { timeout: 15_000 }).toContain('Jonas Becker')
-    expect(await page.getByRole('status').innerText()).toMatch(/Offline bereit: 1 Termine, 1 Besucherprofile/)
+    expect(await page.getByRole('status').innerText()).toContain('Offline bereit – Termine: 1, Besucherprofile: 1')
     const manifest = await page.evaluate(async () => (await fetch(document.querySelector<HTMLLinkElement>('link[rel=manifest]')!.href)).json())
     expect(manifest).toMatchObject({ display: 'standalone', start_url: '/fair/', scope: '/fair/' })
     expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL)).toBe(`${system.url}/fair/sw.js`)
+    // Chromium's own installability check finds nothing missing (Playwright's contexts are incognito, which alone keeps the prompt away).
+    const { installabilityErrors } = await (await context.newCDPSession(page)).send('Page.getInstallabilityErrors')
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([])
     await shot('2-today')
   })
 

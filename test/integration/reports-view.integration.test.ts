@@ -78,6 +78,96 @@ describe('the Reports view', () => {
     await drill.screenshot({ path: artifact('reports-drill-down.png') })
   })
 
+  it('a cost entered in the form moves the campaign\'s cost per lead and ROI; bad input is refused naming the field', async () => {
+    const overviewOf = async () => (await system.api('/api/reports/overview')).body.campaigns.find((c: { name: string }) => c.name === 'LinkedIn ads Q3')
+    const before = await overviewOf()
+    const section = page.getByTestId('cost-entry')
+    await section.getByTestId('cost-campaign').selectOption({ label: 'LinkedIn ads Q3' })
+    // The budget (seeded 20,000 €) beside the actual costs (the seeded items).
+    await expect.poll(() => section.getByTestId('cost-budget').textContent(), { timeout: 10_000 }).toBe('€20,000.00')
+    expect(await section.getByTestId('cost-actual').textContent()).toBe(`€${before.cost.toLocaleString('en-GB', { minimumFractionDigits: 2 })}`)
+    const row = page.getByTestId('campaign-table').locator('tbody tr', { hasText: 'LinkedIn ads Q3' })
+    const cells = async () => ({ cpl: await row.locator('td').nth(11).textContent(), roi: await row.locator('td').nth(14).textContent() })
+    const shownBefore = await cells()
+    expect(shownBefore.cpl).toBe(`€${before.kpis.costPerLead.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`)
+
+    // A negative amount: the API's 400 names the field, the form shows it beside the marked input, nothing is stored.
+    const form = section.getByTestId('cost-form')
+    await form.locator('select[name=category]').selectOption('agency')
+    await form.locator('input[name=amount]').fill('-2500')
+    await form.locator('input[name=note]').fill('Retargeting, December')
+    await form.getByRole('button', { name: 'Enter cost' }).click()
+    await expect.poll(() => section.getByTestId('cost-problem').textContent()).toBe('amount: must not be negative')
+    expect(await form.locator('input[name=amount]').getAttribute('aria-invalid')).toBe('true')
+    // Not a number at all: still the field, not "body".
+    await form.locator('input[name=amount]').fill('zweitausend')
+    await form.getByRole('button', { name: 'Enter cost' }).click()
+    await expect.poll(() => section.getByTestId('cost-problem').textContent()).toMatch(/^amount: .*expected number/)
+    expect((await overviewOf()).cost).toBe(before.cost)
+    await section.screenshot({ path: artifact('reports-cost-entry-refused.png') })
+
+    await form.locator('input[name=amount]').fill('2500')
+    await form.getByRole('button', { name: 'Enter cost' }).click()
+    await expect.poll(() => section.getByTestId('cost-done').textContent()).toBe('Cost entered: €2,500.00')
+    const after = await overviewOf()
+    expect(after.cost).toBe(before.cost + 2500)
+    expect(after.kpis.costPerLead).toBeCloseTo((before.cost + 2500) / before.mql, 6)
+    expect(after.kpis.roi).toBeLessThan(before.kpis.roi)
+    // The view reloads its figures: the row shows the new cost per lead and ROI.
+    await expect.poll(() => cells()).toEqual({
+      cpl: `€${after.kpis.costPerLead.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+      roi: after.kpis.roi.toLocaleString('en-GB', { maximumFractionDigits: 2 }),
+    })
+    expect((await cells()).cpl).not.toBe(shownBefore.cpl)
+    expect(await section.getByTestId('cost-actual').textContent()).toBe(`€${after.cost.toLocaleString('en-GB', { minimumFractionDigits: 2 })}`)
+    expect(await section.getByTestId('cost-items').textContent()).toContain('Retargeting, December')
+    // The budget beside it: a refused one names its field; a saved one is what the campaign row shows.
+    const budget = section.getByTestId('budget-form')
+    await budget.locator('input[name=budget]').fill('-1')
+    await budget.getByRole('button', { name: 'Save budget' }).click()
+    await expect.poll(() => section.getByTestId('cost-problem').textContent()).toBe('amount: must not be negative')
+    await budget.locator('input[name=budget]').fill('25000')
+    await budget.getByRole('button', { name: 'Save budget' }).click()
+    await expect.poll(() => section.getByTestId('cost-budget').textContent()).toBe('€25,000.00')
+    expect(await section.getByTestId('cost-budget-actual').textContent()).toContain(`€${(25_000 - after.cost).toLocaleString('en-GB', { minimumFractionDigits: 2 })} of the budget left`)
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('€25,000')
+    await section.screenshot({ path: artifact('reports-cost-entry.png') })
+  })
+
+  it('marks a mailing credited beside the campaigns with a badge, in the KPI table and the mail statistics', async () => {
+    // A one-off mailing as issue 15 sends it: a delivered mail (messages.mailing_id) and the recipient's
+    // human open and click (tracking events carry mailingId); the fold credits them to the mailing.
+    const sql = system.sql
+    const [contact] = await sql<{ id: string; subsidiary_id: string }[]>`select id, subsidiary_id from contacts where email like 'lead2@history.%'`
+    const [mailing] = await sql<{ id: string }[]>`
+      insert into mailings (account_id, subsidiary_id, name, content, status, created_by)
+      values (${system.demoAccountId!}, ${contact!.subsidiary_id}, 'Winter service offer', '{}', 'sent', 'test') returning id`
+    await sql`insert into messages (account_id, contact_id, mailing_id, message_id, template, status, sent_at)
+      values (${system.demoAccountId!}, ${contact!.id}, ${mailing!.id}, 'winter-offer-1', ${`mailing:${mailing!.id}`}, 'sent', now())`
+    for (const type of ['open', 'click']) {
+      await sql`insert into events (account_id, contact_id, type, properties, source)
+        values (${system.demoAccountId!}, ${contact!.id}, ${type}, ${sql.json({ mailingId: mailing!.id, messageId: 'winter-offer-1', ...(type === 'click' ? { url: 'https://www.kessler-hydraulik.example/service' } : {}) })}, 'tracking')`
+    }
+    await system.attribution.drain()
+    const overview = await system.api('/api/reports/overview')
+    expect(overview.body.campaigns.find((c: { name: string }) => c.name === 'Winter service offer')?.kind).toBe('mailing')
+    await page.reload()
+    const table = page.getByTestId('campaign-table')
+    const mailingRow = table.locator('tbody tr', { hasText: 'Winter service offer' })
+    await expect.poll(() => mailingRow.count(), { timeout: 20_000 }).toBe(1)
+    expect(await mailingRow.getByTestId('mailing-badge').textContent()).toBe('Mailing')
+    // Campaigns carry no badge: exactly one in the KPI table.
+    expect(await table.getByTestId('mailing-badge').count()).toBe(1)
+    const mails = page.getByTestId('mail-table')
+    await expect.poll(() => mails.locator('tr', { hasText: 'Winter service offer' }).getByTestId('mailing-badge').count(), { timeout: 10_000 }).toBe(1)
+    expect(await mails.locator('tr', { hasText: 'Onboarding after purchase' }).getByTestId('mailing-badge').count()).toBe(0)
+    await page.getByTestId('reports-language').selectOption('fr')
+    expect(await mailingRow.getByTestId('mailing-badge').textContent()).toBe('Envoi')
+    await page.getByTestId('reports-language').selectOption('en')
+    await mailingRow.scrollIntoViewIfNeeded()
+    await table.screenshot({ path: artifact('reports-mailing-badge.png') })
+  })
+
   it('speaks German, French, Italian and Spanish', async () => {
     for (const [language, title, model] of [['de', 'Berichte', 'W-förmig'], ['fr', 'Rapports', 'En W'], ['it', 'Report', 'A W'], ['es', 'Informes', 'En W']] as const) {
       await page.getByTestId('reports-language').selectOption(language)

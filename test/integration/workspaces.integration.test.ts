@@ -63,6 +63,19 @@ describe('a French subsidiary marketer', () => {
     expect(audit).toEqual({ actor: SOPHIE, actor_name: 'Sophie Marchand', workspace: 'FR', action: 'contact.edited', target: 'claire.dupont@dupont-industrie.example' })
   })
 
+  it('sees a contact the moment it comes into her pool alias, and loses it the moment it leaves', async () => {
+    // The members are refreshed incrementally between requests (only contacts changed since the last one);
+    // a change right after a request must still show in the next one, in both directions.
+    const sophie = await system.signIn(SOPHIE)
+    expect(emails((await as(sophie, '/api/contacts?limit=100')).body)).not.toContain(FLANDERS)
+    // As if the pool were old: only what the trigger marks from now on counts as changed.
+    await system.sql`update contacts set pool_changed_at = now() - interval '1 hour'`
+    await system.sql`update contacts set attributes = attributes || '{"language": "fr"}' where email = ${FLANDERS}`
+    expect(emails((await as(sophie, '/api/contacts?limit=100')).body)).toContain(FLANDERS)
+    await system.sql`update contacts set attributes = attributes || '{"language": "nl"}' where email = ${FLANDERS}`
+    expect(emails((await as(sophie, '/api/contacts?limit=100')).body)).not.toContain(FLANDERS)
+  })
+
   it('cannot open or edit a contact outside her pool (404, nothing changed)', async () => {
     const sophie = await system.signIn(SOPHIE)
     const [jonas] = await system.sql<{ id: string; company: string }[]>`select id, company from contacts where email = 'jonas.becker@becker-maschinenbau.example'`

@@ -116,7 +116,7 @@ export function ContactImport({ api }: { api: Api }) {
         <div data-testid="import-dry-run">
           <p>{t('import.summary', { new: String(checked.summary.new), updated: String(checked.summary.updated), duplicates: String(checked.summary.duplicates), rejected: String(checked.summary.rejected) })}</p>
           <table className="people__table"><tbody>
-            {checked.rows.map((r: Json) => <tr key={r.line}><td>{r.line}</td><td>{r.email}</td><td><strong>{t(`import.verdict.${r.verdict}` as ContactTextKey)}</strong></td><td className="people__muted">{r.reason}</td></tr>)}
+            {checked.rows.map((r: Json) => <tr key={r.line}><td>{r.line}</td><td>{r.email}</td><td><strong>{t(`import.verdict.${r.verdict}` as ContactTextKey)}</strong></td><td className="people__muted">{r.reasonCode ? t(`import.reason.${r.reasonCode}` as ContactTextKey, r.reasonValues) : r.reason}</td></tr>)}
           </tbody></table>
           {!progress && <button type="button" className="button button--primary" onClick={() => void commit()}>{t('import.commit')}</button>}
         </div>

@@ -75,7 +75,9 @@ function ContactProfile({ token, id }: { token: string | null; id: string }) {
   const t = useContactT()
   const api = useApi(token)
   const [profile, setProfile] = useState<Json | null>(null)
-  useEffect(() => void api(`/api/contacts/${id}/profile`).then(setProfile), [api, id])
+  const [doiMessage, setDoiMessage] = useState<string | null>(null)
+  const load = useCallback(() => void api(`/api/contacts/${id}/profile`).then(setProfile), [api, id])
+  useEffect(load, [load])
   if (!profile) return <section className="people__profile">…</section>
   const c = profile.contact
   const history = profile.scoreHistory.map((s: Json) => ({ at: new Date(s.at).toLocaleString(), profile: Math.round(s.profilePoints), activity: Math.round(s.activityPoints) }))
@@ -89,7 +91,22 @@ function ContactProfile({ token, id }: { token: string | null; id: string }) {
         {profile.provenance.map((p: Json) => <tr key={p.attribute}><td>{p.attribute}</td><td>{p.value}</td><td className="people__source">{p.source}</td><td className="people__muted">{new Date(p.changedAt).toLocaleString()}</td></tr>)}
       </tbody></table>
       <h2>{t('profile.consent')}</h2>
-      {profile.offerDoubleOptIn && <p className="people__hint">{t('profile.offerDoi')}</p>}
+      {profile.offerDoubleOptIn && (
+        <p className="people__hint">
+          {t('profile.offerDoi')}{' '}
+          <button type="button" className="button button--primary" onClick={async () => {
+            try {
+              const answer = await api(`/api/contacts/${id}/double-opt-in`, { body: {} })
+              setDoiMessage(answer.doubleOptIn === 'confirmation_sent' ? t('profile.doiSent', { email: profile.contact.email }) : t('profile.doiAlready'))
+              load()
+            } catch (error) {
+              setDoiMessage((error as Error).message)
+            }
+          }}>{t('profile.askDoi')}</button>
+        </p>
+      )}
+      {doiMessage && <p role="status" className="people__hint">{doiMessage}</p>}
+      {profile.consentRequest && <p className="people__muted" data-testid="consent-request">{t('profile.doiRequest', { form: profile.consentRequest.form, status: profile.consentRequest.status, at: new Date(profile.consentRequest.at).toLocaleString() })}</p>}
       {profile.consent.length ? <ul>{profile.consent.map((p: Json) => <li key={p.id}>{p.status} · {p.source} · {new Date(p.at).toLocaleString()}</li>)}</ul> : none}
       <h2>{t('profile.scores')}</h2>
       {history.length ? (

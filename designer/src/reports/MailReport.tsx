@@ -3,6 +3,7 @@ import { Chart } from './Chart'
 import { percent } from './report-charts'
 import type { MailDetail, MailRow, ReportFilter, ReportsApi } from './reports-api'
 import { useReportT } from './reports-i18n'
+import { KindBadge } from './KindBadge'
 
 /** Mail statistics per campaign step and template; a mail's figures over time and its click map. */
 export function MailReport({ api, filter, onCsv }: { api: ReportsApi; filter: ReportFilter; onCsv(path: string, extra?: Record<string, string>): void }) {
@@ -27,7 +28,7 @@ export function MailReport({ api, filter, onCsv }: { api: ReportsApi; filter: Re
             <tbody>
               {mails.map((m) => (
                 <tr key={`${m.mailKey}/${m.template}`} className={open?.mailKey === m.mailKey && open.template === m.template ? 'reports__row--open' : ''}>
-                  <td><button type="button" className="reports__link" data-testid="mail-open" onClick={() => setOpen(m)}>{m.campaign ?? m.mailKey} · {m.nodeId}</button></td>
+                  <td><button type="button" className="reports__link" data-testid="mail-open" onClick={() => setOpen(m)}>{m.campaign ?? m.mailKey}{m.nodeId ? ` · ${m.nodeId}` : ''}</button>{m.mailKey.startsWith('mailing:') && <KindBadge kind="mailing" />}</td>
                   <td>{m.template}</td><td>{m.sent}</td><td>{m.delivered} ({percent(m.sent ? m.delivered / m.sent : null, locale)})</td>
                   <td>{m.hardBounces} / {m.softBounces}</td><td>{m.opens} ({m.uniqueOpens})</td><td>{m.machineOpens}</td>
                   <td>{m.clicks} ({m.uniqueClicks})</td><td>{m.machineClicks}</td><td>{m.unsubscribes}</td><td>{m.complaints}</td><td>{m.conversions}</td>

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Chart } from './Chart'
+import { CostEntry } from './CostEntry'
+import { KindBadge } from './KindBadge'
 import { FairReport } from './FairReport'
 import { MailReport } from './MailReport'
 import { attributionOption, cycleOption, euro, funnelOption, percent, perCampaignOption, trendsOption, FUNNEL_STAGES } from './report-charts'
@@ -26,9 +28,20 @@ export function ReportsPage({ token }: { token: string | null }) {
   const [data, setData] = useState<Loaded | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [drill, setDrill] = useState<{ stage: DrillStage; campaign?: string } | null>(null)
+  const [ownSubsidiaries, setOwnSubsidiaries] = useState<string[]>(SUBSIDIARIES)
 
+  // A sales manager may not list campaigns (campaigns.read): the filter and the cost form then offer the
+  // campaigns the figures name, gathered from every overview loaded.
+  const [listed, setListed] = useState(true)
   useEffect(() => {
-    api.campaigns().then((r) => setCampaigns(r.campaigns), () => {})
+    if (listed || !data) return
+    const seen = new Map(campaigns.map((c) => [c.id, c.name]))
+    for (const c of data.overview.campaigns) if (c.kind !== 'mailing' && !/^0{8}-/.test(c.campaignId)) seen.set(c.campaignId, c.name)
+    if (seen.size > campaigns.length) setCampaigns([...seen].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)))
+  }, [listed, data, campaigns])
+  useEffect(() => {
+    api.campaigns().then((r) => setCampaigns(r.campaigns), () => setListed(false))
+    api.me().then((me) => setOwnSubsidiaries(me.subsidiaries === '*' ? SUBSIDIARIES : me.subsidiaries), () => {})
   }, [api])
   const load = useCallback(async () => {
     try {
@@ -68,6 +81,7 @@ export function ReportsPage({ token }: { token: string | null }) {
               </Section>
             </div>
             <CampaignTable overview={data.overview} onDrill={(stage, campaign) => setDrill({ stage, campaign })} onCsv={() => csv('reports/overview')} />
+            <CostEntry api={api} campaigns={campaigns} campaign={filter.campaign} subsidiaries={ownSubsidiaries} onChanged={() => void load()} />
             {drill && <DrillDown api={api} filter={filter} stage={drill.stage} campaign={drill.campaign} onClose={() => setDrill(null)} onCsv={() => csv('reports/drill', { stage: drill.stage, ...(drill.campaign ? { campaign: drill.campaign } : {}) })} />}
             <Section title={t('byModel')} onCsv={() => csv('reports/attribution')}>
               <Chart label={t('byModel')} option={attributionOption(data.attribution, t)} height={320} onClick={(p) => setDrill({ stage: 'revenue', campaign: data.attribution.campaigns[p.dataIndex]?.campaignId })} />
@@ -81,6 +95,7 @@ export function ReportsPage({ token }: { token: string | null }) {
               <Section title={t('salesCycle')} onCsv={() => csv('reports/sales-cycle')}>
                 <CycleSummary cycle={data.cycle} />
                 <Chart label={t('salesCycle')} option={cycleOption(data.cycle, t)} height={220} />
+                <CycleTable cycle={data.cycle} />
               </Section>
             </div>
             <MailReport api={api} filter={filter} onCsv={csv} />
@@ -174,7 +189,7 @@ function CampaignTable({ overview, onDrill, onCsv }: { overview: Overview; onDri
             <tbody>
               {overview.campaigns.map((c) => (
                 <tr key={c.campaignId}>
-                  <td>{c.name}</td><td>{euro(c.budget, locale)}</td><td>{euro(c.cost, locale)}</td>
+                  <td>{c.name}<KindBadge kind={c.kind} /></td><td>{euro(c.budget, locale)}</td><td>{euro(c.cost, locale)}</td>
                   <td>{n(c.mql, 'mql', c.campaignId)}</td><td>{n(c.sal, 'sal', c.campaignId)}</td><td>{n(c.rejected, 'rejected', c.campaignId)}</td><td>{n(c.sql, 'sql', c.campaignId)}</td>
                   <td>{n(c.opportunity, 'opportunity', c.campaignId)}</td><td>{n(c.won, 'won', c.campaignId)}</td>
                   <td><button type="button" className="reports__link" onClick={() => onDrill('revenue', c.campaignId)}>{euro(c.revenue, locale)}</button></td>
@@ -197,7 +212,7 @@ function AttributionTable({ attribution }: { attribution: Attribution }) {
     <table className="reports__table" data-testid="attribution-table">
       <thead><tr><th>{t('campaign')}</th>{MODELS.map((m) => <th key={m}>{t(`model.${m}`)}</th>)}</tr></thead>
       <tbody>
-        {attribution.campaigns.map((c) => <tr key={c.campaignId}><td>{c.name}</td>{MODELS.map((m) => <td key={m}>{euro(c.revenue[m], locale)}</td>)}</tr>)}
+        {attribution.campaigns.map((c) => <tr key={c.campaignId}><td>{c.name}<KindBadge kind={c.kind} /></td>{MODELS.map((m) => <td key={m}>{euro(c.revenue[m], locale)}</td>)}</tr>)}
         {attribution.unattributed && <tr className="reports__unattributed"><td title={t('unattributedHint')}>{t('unattributed')}</td>{MODELS.map((m) => <td key={m}>{euro(attribution.unattributed![m], locale)}</td>)}</tr>}
       </tbody>
     </table>
@@ -247,6 +262,21 @@ function CycleSummary({ cycle }: { cycle: SalesCycle }) {
       {t('cycleMqlWon')}: {t('average')} {d(cycle.total.mqlToWon.averageDays)}, {t('median')} {d(cycle.total.mqlToWon.medianDays)} ·{' '}
       {t('cycleTouchWon')}: {t('average')} {d(cycle.total.firstTouchToWon.averageDays)}, {t('median')} {d(cycle.total.firstTouchToWon.medianDays)}
     </p>
+  )
+}
+
+/** The chart's distribution as a table (for screen readers and for copying), folded away. */
+function CycleTable({ cycle }: { cycle: SalesCycle }) {
+  const { t } = useReportT()
+  if (cycle.histogram.length === 0) return null
+  return (
+    <details className="reports__note">
+      <summary>{t('distribution')}</summary>
+      <table className="reports__table" data-testid="cycle-histogram">
+        <thead><tr><th>{t('weeks')}</th><th>{t('deals')}</th></tr></thead>
+        <tbody>{cycle.histogram.map((h) => <tr key={h.fromDays}><td>{h.toDays === null ? `${h.fromDays / 7}+` : h.fromDays / 7}</td><td>{h.deals}</td></tr>)}</tbody>
+      </table>
+    </details>
   )
 }
 

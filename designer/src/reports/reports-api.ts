@@ -1,5 +1,7 @@
 // The Reports view's side of the API (api/reports.ts): figures as JSON, every table also as CSV.
 import { authHeaders } from '../auth'
+import type { CostCategory } from '../../../db/costs'
+export type { CostCategory }
 import type { CampaignFigures, CampaignKpis } from '../../../reporting/kpis'
 
 export const MODELS = ['first', 'last', 'linear', 'u_shaped', 'w_shaped', 'time_decay'] as const
@@ -17,9 +19,13 @@ export interface ReportFilter {
 export type Kpis = CampaignKpis
 export type Figures = CampaignFigures
 
+/** What a row credits: a campaign, or a one-off mailing (credited beside the campaigns, issue 15). */
+export type CreditedKind = 'campaign' | 'mailing'
+
 export interface CampaignRow extends Figures {
   campaignId: string
   name: string
+  kind: CreditedKind
   budget: number | null
   kpis: Kpis
 }
@@ -35,7 +41,7 @@ export interface Overview {
 export interface Attribution {
   models: Model[]
   settings: { lookbackDays: number; halfLifeDays: number }
-  campaigns: { campaignId: string; name: string; revenue: Record<Model, number> }[]
+  campaigns: { campaignId: string; name: string; kind: CreditedKind; revenue: Record<Model, number> }[]
   totals: Record<Model, number>
   wonRevenue: number
   unattributed: Record<Model, number> | null
@@ -89,6 +95,24 @@ export interface MailDetail {
   links: { url: string; clicks: number; uniqueClicks: number; machineClicks: number }[]
 }
 
+// The server's categories (db/costs.ts): a record over its type, so a new category fails to compile here until the form offers it.
+const CATEGORY_ORDER: Record<CostCategory, number> = { concept: 0, content: 1, agency: 2, software_licence: 3, ad_placement: 4, mailing_lists: 5, fair: 6, discounts: 7 }
+export const COST_CATEGORIES = (Object.keys(CATEGORY_ORDER) as CostCategory[]).sort((a, b) => CATEGORY_ORDER[a] - CATEGORY_ORDER[b])
+
+export interface CampaignCosts {
+  campaignId: string
+  budget: number | null
+  actual: number
+  items: { id: string; subsidiary_code: string; category: CostCategory; amount: number; incurred_on: string; note: string | null }[]
+}
+
+/** A refused request as the API words it: the message, and the field it names for bad input. */
+export class ApiProblem extends Error {
+  constructor(message: string, readonly status: number, readonly field?: string) {
+    super(message)
+  }
+}
+
 export type DrillStage = 'leads' | 'mql' | 'sal' | 'rejected' | 'sql' | 'opportunity' | 'won' | 'revenue'
 
 export function reportsQuery(filter: ReportFilter, extra: Record<string, string> = {}): string {
@@ -102,8 +126,8 @@ export function createReportsApi(token: string | null) {
   const headers = authHeaders(token)
   const call = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
     const response = await fetch(path, { ...init, headers: { ...authHeaders(token, init.method ?? 'GET'), ...(init.body ? { 'content-type': 'application/json' } : {}) } })
-    const body = (await response.json().catch(() => null)) as (T & { error?: { message?: string } }) | null
-    if (!response.ok) throw new Error(body?.error?.message ?? `${response.status} ${response.statusText}`)
+    const body = (await response.json().catch(() => null)) as (T & { error?: { message?: string; field?: string } }) | null
+    if (!response.ok) throw new ApiProblem(body?.error?.message ?? `${response.status} ${response.statusText}`, response.status, body?.error?.field)
     return body as T
   }
   const get = <T>(path: string, filter: ReportFilter, extra?: Record<string, string>) => call<T>(`/api/reports/${path}?${reportsQuery(filter, extra)}`)
@@ -124,6 +148,10 @@ export function createReportsApi(token: string | null) {
       call<{ steps: { nodeId: string; deliveredRate: number | null; openRate: number | null; clickRate: number | null }[] }>(`/api/campaigns/${campaignId}/step-stats`),
     saveSettings: (settings: { lookbackDays: number; halfLifeDays: number }) =>
       call<{ recompute: { id: string; total: number; done: number } }>('/api/reports/attribution/settings', { method: 'PUT', body: JSON.stringify(settings) }),
+    costs: (campaignId: string) => call<CampaignCosts>(`/api/campaigns/${campaignId}/costs`),
+    // The form's values go as typed: the server checks them and names the field it refuses.
+    addCost: (campaignId: string, item: Record<string, unknown>) => call<{ ids: string[] }>(`/api/campaigns/${campaignId}/costs`, { method: 'POST', body: JSON.stringify(item) }),
+    setBudget: (campaignId: string, amount: unknown) => call<{ budget: number }>(`/api/campaigns/${campaignId}/budget`, { method: 'PUT', body: JSON.stringify({ amount }) }),
     job: (id: string) => call<{ total: number; done: number; status: string }>(`/api/reports/attribution/jobs/${id}`),
     /** Downloads a table as CSV (the same query with format=csv) under the name the server gives it. */
     async downloadCsv(path: string, filter: ReportFilter, extra: Record<string, string> = {}) {

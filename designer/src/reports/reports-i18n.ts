@@ -90,6 +90,12 @@ const en = {
   'step.opened': '{rate} opened',
   'step.clicked': '{rate} clicked',
   fairs: 'Trade fairs', fair: 'Fair', fairLeads: 'Leads captured', fairMeetings: 'Meetings held', fairCosts: 'Costs', fairPipeline: 'Open pipeline',
+  costs: 'Costs and budget', costsOf: 'Campaign', actual: 'Actual costs', plannedBudget: 'Budget (planned)', budgetLeft: '{amount} of the budget left', overBudget: '{amount} over budget',
+  noBudget: 'No budget set', costCategory: 'Category', costAmount: 'Amount (EUR)', costDate: 'Date', costNote: 'Note', addCost: 'Enter cost', costAdded: 'Cost entered: {amount}',
+  saveBudget: 'Save budget', budgetSaved: 'Budget saved', noCosts: 'No cost items yet.', fieldError: '{field}: {message}',
+  'category.concept': 'Concept', 'category.content': 'Content', 'category.agency': 'Agency', 'category.software_licence': 'Software licence', 'category.ad_placement': 'Ad placement',
+  'category.mailing_lists': 'Mailing lists', 'category.fair': 'Fair stand and tickets', 'category.discounts': 'Discounts',
+  mailingBadge: 'Mailing', mailingHint: 'a one-off mailing, credited beside the campaigns', distribution: 'Distribution as a table',
 }
 export type ReportKey = keyof typeof en
 
@@ -110,6 +116,12 @@ const de: Record<ReportKey, string> = {
   amount: 'Betrag', credited: 'Zugeordnet', 'model.first': 'Erster Kontakt', 'model.last': 'Letzter Kontakt', 'model.linear': 'Linear', 'model.u_shaped': 'U-förmig',
   'model.w_shaped': 'W-förmig', 'model.time_decay': 'Zeitverfall', 'step.delivered': '{rate} zugestellt', 'step.opened': '{rate} geöffnet', 'step.clicked': '{rate} geklickt',
   fairs: 'Messen', fair: 'Messe', fairLeads: 'Erfasste Leads', fairMeetings: 'Geführte Termine', fairCosts: 'Kosten', fairPipeline: 'Offene Pipeline',
+  costs: 'Kosten und Budget', costsOf: 'Kampagne', actual: 'Ist-Kosten', plannedBudget: 'Budget (geplant)', budgetLeft: '{amount} vom Budget übrig', overBudget: '{amount} über dem Budget',
+  noBudget: 'Kein Budget festgelegt', costCategory: 'Kategorie', costAmount: 'Betrag (EUR)', costDate: 'Datum', costNote: 'Notiz', addCost: 'Kosten erfassen', costAdded: 'Kosten erfasst: {amount}',
+  saveBudget: 'Budget speichern', budgetSaved: 'Budget gespeichert', noCosts: 'Noch keine Kostenposten.', fieldError: '{field}: {message}',
+  'category.concept': 'Konzept', 'category.content': 'Inhalte', 'category.agency': 'Agentur', 'category.software_licence': 'Softwarelizenz', 'category.ad_placement': 'Anzeigenschaltung',
+  'category.mailing_lists': 'Adresslisten', 'category.fair': 'Messestand und Tickets', 'category.discounts': 'Rabatte',
+  mailingBadge: 'Mailing', mailingHint: 'ein einzelnes Mailing, neben den Kampagnen angerechnet', distribution: 'Verteilung als Tabelle',
 }
 
 const fr: Record<ReportKey, string> = {
@@ -130,6 +142,12 @@ const fr: Record<ReportKey, string> = {
   'model.u_shaped': 'En U', 'model.w_shaped': 'En W', 'model.time_decay': 'Décroissance temporelle', 'step.delivered': '{rate} délivrés', 'step.opened': '{rate} ouverts',
   'step.clicked': '{rate} cliqués',
   fairs: 'Salons', fair: 'Salon', fairLeads: 'Leads saisis', fairMeetings: 'Rendez-vous tenus', fairCosts: 'Coûts', fairPipeline: 'Pipeline ouvert',
+  costs: 'Coûts et budget', costsOf: 'Campagne', actual: 'Coûts réels', plannedBudget: 'Budget (prévu)', budgetLeft: '{amount} de budget restant', overBudget: '{amount} au-delà du budget',
+  noBudget: 'Aucun budget défini', costCategory: 'Catégorie', costAmount: 'Montant (EUR)', costDate: 'Date', costNote: 'Note', addCost: 'Saisir le coût', costAdded: 'Coût saisi : {amount}',
+  saveBudget: 'Enregistrer le budget', budgetSaved: 'Budget enregistré', noCosts: 'Aucun poste de coût pour l’instant.', fieldError: '{field} : {message}',
+  'category.concept': 'Concept', 'category.content': 'Contenu', 'category.agency': 'Agence', 'category.software_licence': 'Licence logicielle', 'category.ad_placement': 'Espaces publicitaires',
+  'category.mailing_lists': 'Fichiers d’adresses', 'category.fair': 'Stand et billets de salon', 'category.discounts': 'Remises',
+  mailingBadge: 'Envoi', mailingHint: 'un envoi ponctuel, crédité à côté des campagnes', distribution: 'Distribution sous forme de tableau',
 }
 
 const it: Record<ReportKey, string> = {
@@ -150,6 +168,12 @@ const it: Record<ReportKey, string> = {
   'model.u_shaped': 'A U', 'model.w_shaped': 'A W', 'model.time_decay': 'Decadimento temporale', 'step.delivered': '{rate} consegnate', 'step.opened': '{rate} aperte',
   'step.clicked': '{rate} cliccate',
   fairs: 'Fiere', fair: 'Fiera', fairLeads: 'Lead acquisiti', fairMeetings: 'Incontri svolti', fairCosts: 'Costi', fairPipeline: 'Pipeline aperta',
+  costs: 'Costi e budget', costsOf: 'Campagna', actual: 'Costi effettivi', plannedBudget: 'Budget (previsto)', budgetLeft: '{amount} di budget rimanente', overBudget: '{amount} oltre il budget',
+  noBudget: 'Nessun budget impostato', costCategory: 'Categoria', costAmount: 'Importo (EUR)', costDate: 'Data', costNote: 'Nota', addCost: 'Registra costo', costAdded: 'Costo registrato: {amount}',
+  saveBudget: 'Salva budget', budgetSaved: 'Budget salvato', noCosts: 'Ancora nessuna voce di costo.', fieldError: '{field}: {message}',
+  'category.concept': 'Concept', 'category.content': 'Contenuti', 'category.agency': 'Agenzia', 'category.software_licence': 'Licenza software', 'category.ad_placement': 'Spazi pubblicitari',
+  'category.mailing_lists': 'Liste di indirizzi', 'category.fair': 'Stand e biglietti per fiere', 'category.discounts': 'Sconti',
+  mailingBadge: 'Invio', mailingHint: 'un invio singolo, attribuito accanto alle campagne', distribution: 'Distribuzione in tabella',
 }
 
 const es: Record<ReportKey, string> = {
@@ -170,6 +194,12 @@ const es: Record<ReportKey, string> = {
   'model.u_shaped': 'En U', 'model.w_shaped': 'En W', 'model.time_decay': 'Decaimiento temporal', 'step.delivered': '{rate} entregados', 'step.opened': '{rate} abiertos',
   'step.clicked': '{rate} con clic',
   fairs: 'Ferias', fair: 'Feria', fairLeads: 'Leads captados', fairMeetings: 'Reuniones celebradas', fairCosts: 'Costes', fairPipeline: 'Pipeline abierto',
+  costs: 'Costes y presupuesto', costsOf: 'Campaña', actual: 'Costes reales', plannedBudget: 'Presupuesto (previsto)', budgetLeft: 'quedan {amount} del presupuesto', overBudget: '{amount} por encima del presupuesto',
+  noBudget: 'Sin presupuesto', costCategory: 'Categoría', costAmount: 'Importe (EUR)', costDate: 'Fecha', costNote: 'Nota', addCost: 'Registrar coste', costAdded: 'Coste registrado: {amount}',
+  saveBudget: 'Guardar presupuesto', budgetSaved: 'Presupuesto guardado', noCosts: 'Aún no hay partidas de coste.', fieldError: '{field}: {message}',
+  'category.concept': 'Concepto', 'category.content': 'Contenidos', 'category.agency': 'Agencia', 'category.software_licence': 'Licencia de software', 'category.ad_placement': 'Espacios publicitarios',
+  'category.mailing_lists': 'Listas de direcciones', 'category.fair': 'Stand y entradas de feria', 'category.discounts': 'Descuentos',
+  mailingBadge: 'Envío', mailingHint: 'un envío puntual, atribuido junto a las campañas', distribution: 'Distribución en tabla',
 }
 
 export const REPORT_DICTIONARIES: Record<ReportLanguage, Record<ReportKey, string>> = { en, de, fr, it, es }
