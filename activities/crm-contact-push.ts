@@ -3,6 +3,7 @@ import type { Sql } from 'postgres'
 import { CrmRefused, CrmUnavailable, type CrmPerson } from '../crm/adapter'
 import { DEFAULT_MAPPINGS, normaliseValue, PERSON_FIELDS } from '../crm/mapping'
 import { contactToPush, crmConnection, saveLink, type ContactToPush } from '../db/crm'
+import type { CrmContactPushActivities } from '../engine/workflows/activity-types'
 import { productValue } from './crm-inbound'
 import { crmAdapter, type CrmSyncDeps } from './crm-sync'
 
@@ -13,7 +14,7 @@ type PersonWrite = Partial<Omit<CrmPerson, 'custom' | 'ownerEmails' | 'consent'>
  * fair's stand): they reach the CRM now rather than with the next scheduled sync, which carries the
  * scores, personas and campaigns later as usual.
  */
-export function createCrmContactPushActivities(deps: CrmSyncDeps) {
+export function createCrmContactPushActivities(deps: CrmSyncDeps): CrmContactPushActivities {
   const { sql } = deps
   return {
     /**
@@ -68,7 +69,7 @@ export function createCrmContactPushActivities(deps: CrmSyncDeps) {
   }
 }
 
-export type CrmContactPushActivities = ReturnType<typeof createCrmContactPushActivities>
+export type { CrmContactPushActivities }
 
 /** The contact's person fields (as the product holds them) that `keep` lets through. */
 function personValues(contact: ContactToPush, keep: (field: (typeof PERSON_FIELDS)[number], value: string | null) => boolean): PersonWrite {

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client'
 import type { Sql, TransactionSql } from 'postgres'
-import type { TokenSigner } from '../activities/tokens'
+import type { TokenSigner } from '../tracking/tokens'
 import { findContactMatch, suggestDuplicate } from '../db/duplicates'
 import { applyCapturedToContact, insertVisitorContact, lookAlikeContact, visitorEmail } from '../db/contacts'
 import {

@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow'
-import type { CrmContactPushActivities } from '../../activities/crm-contact-push'
+import type { CrmContactPushActivities } from './activity-types'
 
 export interface CrmContactPushInputV1 {
   accountId: string

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { textsFor } from '../../activities/confirmation-mail-texts'
+import { textsFor } from '../../templates/confirmation-texts'
 import { DEMO_BOOKED_VISITOR, DEMO_FAIR_REPS } from '../../server/seed-fair'
 import { addFairSlot, insertFair } from '../../db/fairs'
 import { signFairToken } from '../../fairs/tokens'
