@@ -7,6 +7,7 @@ import { createConsentActivities, type ConsentActivities } from './confirmation-
 import { createLeadActivities, type LeadActivities, type LeadActivityDeps } from './handover'
 import { createCrmSyncActivities, type CrmSyncActivities } from './crm-sync'
 import { createMailingActivities, type MailingActivities, type MailingSendDeps } from './mailing-send'
+import type { StepActivities } from '../engine/nodes/step-activities'
 
 export type ActivityDeps = MailDeps & {
   /**
@@ -28,7 +29,7 @@ export type ActivityDeps = MailDeps & {
  * Every side effect a campaign workflow may cause, bound to its dependencies. The worker passes the real
  * Postgres, SMTP transport and renderer; tests pass their own. Workflows import only the type.
  */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): StepActivities & EntryActivities & ConsentActivities & LeadActivities & CrmSyncActivities & MailingActivities {
   return {
     sendCampaignEmail: (input: SendCampaignEmailInput) => sendCampaignEmail(deps, input),
     recordStep: (input: RecordStepInput) => recordStep(deps.sql, input),
@@ -45,11 +46,9 @@ export function createActivities(deps: ActivityDeps) {
   }
 }
 
-// What enrolment steps may call, and what tests of the enrolment workflow fake. The entry activities
-// (trigger scans, bulk enrolment jobs) are registered with them but are not steps' business.
-// The handover step's activity is optional here so that recording fakes need not have it.
-export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities | keyof LeadActivities | keyof CrmSyncActivities | keyof MailingActivities> &
-  Partial<Pick<LeadActivities, 'requestHandover'>>
+// What enrolment steps may call, and what tests of the enrolment workflow fake: declared by the engine
+// (engine/nodes/step-activities.ts). The entry activities are registered with them but are not steps' business.
+export type CampaignActivities = StepActivities
 export type { EntryActivities, ConsentActivities, LeadActivities, CrmSyncActivities, MailingActivities }
 
 const unconfiguredMailings: NonNullable<ActivityDeps['mailings']> = {

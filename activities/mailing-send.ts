@@ -27,7 +27,9 @@ import { verpAddress } from '../mailings/verp'
 import { startHeartbeat } from './activity-context'
 import { microBatch } from './micro-batch'
 import type { TrackingPayload, UnsubscribePayload } from './send-campaign-email'
-import type { TokenSigner } from './tokens'
+import type { TokenSigner } from '../tracking/tokens'
+import type { MailingActivities, MailingRound } from '../engine/workflows/activity-types'
+export type { MailingRound }
 
 export interface MailingSendDeps extends MailingRenderDeps {
   sql: Sql
@@ -94,16 +96,7 @@ export const senderDomain = (row: { sender_domain: string | null; sender_email: 
 
 type Candidate = DueRecipientRow
 
-export interface MailingRound {
-  /** The mailing's status when the round ended: the workflow stops sending unless it is "sending". */
-  status: string
-  handled: number
-  progress: MailingProgress
-  /** When the next queued recipient is due (ISO), null when nobody is queued. */
-  nextDueAt: string | null
-}
-
-export function createMailingActivities(deps: MailingSendDeps) {
+export function createMailingActivities(deps: MailingSendDeps): MailingActivities {
   const { sql } = deps
   const batchSize = deps.batchSize ?? 500
   const budgetMs = deps.activityBudgetMs ?? 30_000
@@ -391,4 +384,4 @@ export function createMailingActivities(deps: MailingSendDeps) {
   }
 }
 
-export type MailingActivities = ReturnType<typeof createMailingActivities>
+export type { MailingActivities }

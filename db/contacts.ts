@@ -146,3 +146,52 @@ export const contactIdsAfter = (sql: ISql, accountId: string, cursor: string | n
 /** The account's contacts among these e-mail addresses (compared case-insensitively), by lower-case address. */
 export const contactsByEmail = (sql: ISql, accountId: string, emails: string[]) =>
   (sql as Sql)<{ id: string; email: string }[]>`select id, lower(email) as email from contacts where account_id = ${accountId} and lower(email) = any(${emails})`
+
+// Visitors of a trade fair's stand (fairs/sync.ts) and the people its booking page speaks to (api/fair-booking.ts).
+
+/** A visitor the pool does not know yet, in the fair's subsidiary and language, without consent; null when the address arrived meanwhile. */
+export async function insertVisitorContact(sql: ISql, visitor: { accountId: string; subsidiaryId: string; email: string; firstName: string | null; lastName: string | null; company: string | null }): Promise<string | null> {
+  const [created] = await (sql as Sql)<{ id: string }[]>`
+    insert into contacts (account_id, subsidiary_id, email, first_name, last_name, company, locale, consent_status)
+    select ${visitor.accountId}, ${visitor.subsidiaryId}, ${visitor.email}, ${visitor.firstName}, ${visitor.lastName}, ${visitor.company}, s.locale, 'none'
+    from subsidiaries s where s.id = ${visitor.subsidiaryId}
+    on conflict (account_id, lower(email)) do nothing returning id`
+  return created?.id ?? null
+}
+
+/** Another contact with the same last name and company (maybe the same person with another address). */
+export async function lookAlikeContact(sql: ISql, accountId: string, contactId: string, lastName: string, company: string): Promise<string | null> {
+  const [row] = await (sql as Sql)<{ id: string }[]>`
+    select id from contacts where account_id = ${accountId} and id <> ${contactId}
+      and lower(last_name) = lower(${lastName}) and lower(company) = lower(${company}) limit 1`
+  return row?.id ?? null
+}
+
+/** What the rep checked on the spot goes onto the contact: names, company and phone when changed (null: unchanged), tags added. */
+export async function applyCapturedToContact(
+  sql: ISql,
+  contactId: string,
+  changed: { firstName: string | null; lastName: string | null; company: string | null; phone: string | null; tags: string[] },
+): Promise<void> {
+  await (sql as Sql)`
+    update contacts set first_name = coalesce(${changed.firstName}, first_name), last_name = coalesce(${changed.lastName}, last_name),
+      company = coalesce(${changed.company}, company),
+      tags = (select coalesce(array_agg(distinct t), '{}') from unnest(tags || ${changed.tags}::text[]) t),
+      attributes = case when ${changed.phone}::text is null then attributes else attributes || jsonb_build_object('phone', ${changed.phone}::text) end,
+      updated_at = now()
+    where id = ${contactId}`
+}
+
+/** A contact of the account invited to a fair, with the language of its subsidiary (the booking page speaks it); null when there is none. */
+export async function fairInvitee(sql: ISql, accountId: string, contactId: string): Promise<{ id: string; locale: string } | null> {
+  const [row] = await (sql as Sql)<{ id: string; locale: string }[]>`
+    select c.id, coalesce(s.locale, 'de') as locale from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.id = ${contactId} and c.account_id = ${accountId}`
+  return row ?? null
+}
+
+/** The contact's e-mail address (consent collected at the stand is confirmed through it). */
+export async function visitorEmail(sql: ISql, contactId: string): Promise<string> {
+  const [row] = await (sql as Sql)<{ email: string }[]>`select email from contacts where id = ${contactId}`
+  if (!row) throw new Error(`contact ${contactId} does not exist`)
+  return row.email
+}

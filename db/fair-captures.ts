@@ -121,39 +121,6 @@ export async function recordFairVisit(sql: TransactionSql, visit: { accountId: s
   }
 }
 
-/** A visitor the pool does not know yet, in the fair's subsidiary and language, without consent; null when the address arrived meanwhile. */
-export async function insertVisitorContact(sql: Tx, visitor: { accountId: string; subsidiaryId: string; email: string; firstName: string | null; lastName: string | null; company: string | null }): Promise<string | null> {
-  const [created] = await sql<{ id: string }[]>`
-    insert into contacts (account_id, subsidiary_id, email, first_name, last_name, company, locale, consent_status)
-    select ${visitor.accountId}, ${visitor.subsidiaryId}, ${visitor.email}, ${visitor.firstName}, ${visitor.lastName}, ${visitor.company}, s.locale, 'none'
-    from subsidiaries s where s.id = ${visitor.subsidiaryId}
-    on conflict (account_id, lower(email)) do nothing returning id`
-  return created?.id ?? null
-}
-
-/** Another contact with the same last name and company (maybe the same person with another address). */
-export async function lookAlikeContact(sql: Tx, accountId: string, contactId: string, lastName: string, company: string): Promise<string | null> {
-  const [row] = await sql<{ id: string }[]>`
-    select id from contacts where account_id = ${accountId} and id <> ${contactId}
-      and lower(last_name) = lower(${lastName}) and lower(company) = lower(${company}) limit 1`
-  return row?.id ?? null
-}
-
-/** What the rep checked on the spot goes onto the contact: names, company and phone when changed (null: unchanged), tags added. */
-export async function applyCapturedToContact(
-  sql: Tx,
-  contactId: string,
-  changed: { firstName: string | null; lastName: string | null; company: string | null; phone: string | null; tags: string[] },
-): Promise<void> {
-  await sql`
-    update contacts set first_name = coalesce(${changed.firstName}, first_name), last_name = coalesce(${changed.lastName}, last_name),
-      company = coalesce(${changed.company}, company),
-      tags = (select coalesce(array_agg(distinct t), '{}') from unnest(tags || ${changed.tags}::text[]) t),
-      attributes = case when ${changed.phone}::text is null then attributes else attributes || jsonb_build_object('phone', ${changed.phone}::text) end,
-      updated_at = now()
-    where id = ${contactId}`
-}
-
 /** The visitor's scoring cell ("A3", or "-" unscored), with their score locked as the scoring module does before a handover. */
 export async function lockedScoreCell(sql: TransactionSql, contactId: string): Promise<string> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`score:${contactId}`}, 0))`
@@ -164,10 +131,4 @@ export async function lockedScoreCell(sql: TransactionSql, contactId: string): P
 /** A handed-over visitor counts as qualified, as a lead the scoring model handed over does. */
 export async function markQualified(sql: TransactionSql, contactId: string): Promise<void> {
   await sql`update contact_scores set qualified = true where contact_id = ${contactId}`
-}
-
-export async function visitorEmail(sql: Tx, contactId: string): Promise<string> {
-  const [row] = await sql<{ email: string }[]>`select email from contacts where id = ${contactId}`
-  if (!row) throw new Error(`contact ${contactId} does not exist`)
-  return row.email
 }

@@ -103,13 +103,6 @@ export async function isOnDuty(sql: Tx, fairId: string, email: string): Promise<
   return !!row
 }
 
-/** A contact of the account invited to a fair, with the language of its subsidiary (the booking page speaks it); null when there is none. */
-export async function fairInvitee(sql: Tx, accountId: string, contactId: string): Promise<{ id: string; locale: string } | null> {
-  const [row] = await sql<{ id: string; locale: string }[]>`
-    select c.id, coalesce(s.locale, 'de') as locale from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.id = ${contactId} and c.account_id = ${accountId}`
-  return row ?? null
-}
-
 /** The web form consent collected at the fair's stand runs through (its double opt-in), in the form's language. */
 export async function fairConsentForm(sql: Tx, webFormId: string) {
   const [row] = await sql<

@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client'
 import type { Sql, TransactionSql } from 'postgres'
-import type { TokenSigner } from '../activities/tokens'
+import type { TokenSigner } from '../tracking/tokens'
 import { findContactMatch, suggestDuplicate } from '../db/duplicates'
+import { applyCapturedToContact, insertVisitorContact, lookAlikeContact, visitorEmail } from '../db/contacts'
 import {
-  applyCapturedToContact, captureForUpdate, insertCapture, insertVisitorContact, lockedScoreCell, lockVisitor, lookAlikeContact, markQualified,
-  noteCaptureConsent, noteCaptureHandover, noteCaptureId, recordFairVisit, syncedCapture, updateCaptureFields, visitorEmail,
+  captureForUpdate, insertCapture, lockedScoreCell, lockVisitor, markQualified, noteCaptureConsent, noteCaptureHandover, noteCaptureId, recordFairVisit, syncedCapture, updateCaptureFields,
 } from '../db/fair-captures'
 import { fairConsentForm, markMeetingHeld, type FairRow } from '../db/fairs'
 import type { EventDispatcher } from '../engine/dispatcher'

@@ -86,6 +86,8 @@ try {
   check(appointments.includes('Jonas Becker'), 'signed in as Sabine Vogel: the day shows the booked meeting with Jonas Becker')
   say(`status: ${await page.getByRole('status').innerText()}`)
   await page.evaluate(async () => navigator.serviceWorker.ready)
+  const { installabilityErrors } = await (await context.newCDPSession(page)).send('Page.getInstallabilityErrors')
+  check(installabilityErrors.every((e) => e.errorId === 'in-incognito'), `installable: Chromium finds nothing missing (${installabilityErrors.map((e) => e.errorId).join(', ')}; incognito is Playwright's context)`)
   await shot('1-today')
 
   // 4. Offline: scan, edit, capture a new visitor with consent.

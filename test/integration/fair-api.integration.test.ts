@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { textsFor } from '../../activities/confirmation-mail-texts'
+import { textsFor } from '../../templates/confirmation-texts'
 import { DEMO_BOOKED_VISITOR, DEMO_FAIR_REPS } from '../../server/seed-fair'
 import { addFairSlot, insertFair } from '../../db/fairs'
+import { signFairToken } from '../../fairs/tokens'
 import { linearCampaign } from '../helpers/graphs'
 import { readQr } from '../helpers/qr-video'
 import { startTestSystem, type TestSystem } from '../helpers/system'
@@ -260,5 +261,60 @@ describe('the follow-up campaign', () => {
     expect(mails.filter(customerMail(CONSENTED))).toHaveLength(0)
     expect(mails.filter((m) => m.to.includes(UNCONFIRMED)).map((m) => m.subject)).toEqual([textsFor('de').subject])
     expect(mails.filter((m) => m.to.includes(NO_CONSENT))).toHaveLength(0)
+  })
+})
+
+describe('more at the stand', () => {
+  const TOBIAS = DEMO_FAIR_REPS[1]!.email
+
+  it('shows the scanned visitor’s open handover and the visit in the profile, and routes the hot lead with the model’s SLA', async () => {
+    const day = await repApi(`/api/fairs/${fairId}/day`)
+    const jonas = day.body.profiles.find((p: any) => p.email === DEMO_BOOKED_VISITOR)
+    expect(jonas.openHandovers).toHaveLength(1)
+    expect(jonas.recentActivity.map((a: any) => a.type)).toContain('fair_visit')
+    expect(jonas.captured.rating.value).toBe('hot')
+    // Routed as any handover: the handover workflow assigns a rep (territory or round robin) under the scoring model's SLA.
+    await expect
+      .poll(async () => (await system.sql<{ routed_by: string | null; sla: string }[]>`select h.routed_by, h.sla from handovers h join contacts c on c.id = h.contact_id where c.email = ${DEMO_BOOKED_VISITOR}`)[0], { timeout: 30_000 })
+      .toMatchObject({ routed_by: expect.stringMatching(/^(territory|round_robin)$/), sla: expect.any(String) })
+  })
+
+  it('keeps one visitor when two reps capture the same new e-mail at the same moment, fields merged', async () => {
+    const tobias = await system.signIn(TOBIAS)
+    const email = 'grete.sommer@sommer-hydraulik.example'
+    const post = (who: { cookie: string; csrf: string }, fields: object) =>
+      fetch(`${system.url}/api/fairs/${fairId}/captures`, {
+        method: 'POST',
+        headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': 'application/json' },
+        body: JSON.stringify({ captures: [{ id: randomUUID(), source: 'form', email, device: 'phone', capturedAt: now(), fields }] }),
+      }).then(async (r) => (await r.json()) as any)
+    const [a, b] = await Promise.all([post(rep, { company: { value: 'Sommer Hydraulik', at: now() } }), post(tobias, { phone: { value: '+49 231 777', at: now() } })])
+    expect([a.results[0].outcome, b.results[0].outcome].sort()).toEqual(['merged', 'stored'])
+    expect(await count(system.sql`select count(*)::int as n from contacts where lower(email) = ${email}`)).toBe(1)
+    const [row] = await system.sql<{ fields: any }[]>`select fc.fields from fair_captures fc join contacts c on c.id = fc.contact_id where c.email = ${email}`
+    expect(row!.fields.company).toMatchObject({ value: 'Sommer Hydraulik', by: SABINE })
+    expect(row!.fields.phone).toMatchObject({ value: '+49 231 777', by: TOBIAS })
+  })
+
+  it('files a duplicate suggestion for a new address that looks like someone in the pool, and creates nothing blindly', async () => {
+    const email = 'l.weber@weber-kunststoff.example'
+    const synced = await repApi(`/api/fairs/${fairId}/captures`, {
+      captures: [{ id: randomUUID(), source: 'form', email, device: 'phone', capturedAt: now(), fields: { lastName: { value: 'Weber', at: now() }, company: { value: 'Weber Kunststofftechnik', at: now() } } }],
+    })
+    expect(synced.body.results[0]).toMatchObject({ outcome: 'stored', duplicateSuggested: true })
+    const [suggestion] = await system.sql<{ a: string; b: string }[]>`
+      select ca.email as a, cb.email as b from duplicate_suggestions d join contacts ca on ca.id = d.contact_a join contacts cb on cb.id = d.contact_b
+      where cb.email = ${email} or ca.email = ${email}`
+    expect([suggestion!.a, suggestion!.b].sort()).toEqual(['l.weber@weber-kunststoff.example', 'lukas.weber@weber-kunststoff.example'])
+  })
+
+  it('refuses expired links and codes: the booking page answers 410, a scanned code is rejected naming the token', async () => {
+    const [anna] = await system.sql<{ id: string }[]>`select id from contacts where email = 'anna.schmidt@schmidt-pressen.example'`
+    const yesterday = new Date(Date.now() - 86_400_000)
+    const page = await fetch(`${system.url}/fair/book/${signFairToken(system.tokens, 'fair_booking', anna!.id, fairId, yesterday)}`)
+    expect(page.status).toBe(410)
+    const code = `${system.url}/fair/#visitor=${signFairToken(system.tokens, 'fair_visitor', anna!.id, fairId, yesterday)}`
+    const synced = await repApi(`/api/fairs/${fairId}/captures`, { captures: [{ id: randomUUID(), source: 'scan', token: code, device: 'phone', capturedAt: now() }] })
+    expect(synced.body.results[0]).toMatchObject({ outcome: 'rejected', error: { field: 'token', message: 'token: the QR code has expired' } })
   })
 })
