@@ -218,7 +218,9 @@ export async function mailSeries(sql: Sql, accountId: string, mailKey: string, t
   const [first] = await sql<{ hour: Date | null }[]>`
     select min(hour) as hour from mail_stats_hourly where mail_key = ${mailKey} and template = ${template} and account_id = ${accountId} ${scoped(sql, f)}`
   if (!first?.hour) return []
+  // Hourly for the first three days, to the end of that UTC day; daily from the next day on (no hours lost between).
   const hourlyUntil = new Date(first.hour.getTime() + 72 * 3_600_000)
+  hourlyUntil.setUTCHours(24, 0, 0, 0)
   const columns = sql`sum(sent)::int as sent, sum(opens)::int as opens, sum(unique_opens)::int as "uniqueOpens", sum(machine_opens)::int as "machineOpens",
     sum(clicks)::int as clicks, sum(unique_clicks)::int as "uniqueClicks", sum(machine_clicks)::int as "machineClicks", (sum(hard_bounces) + sum(soft_bounces))::int as bounces,
     sum(unsubscribes)::int as unsubscribes, sum(complaints)::int as complaints, sum(conversions)::int as conversions`
@@ -226,7 +228,7 @@ export async function mailSeries(sql: Sql, accountId: string, mailKey: string, t
     sql`select 'hour' as resolution, hour as at, ${columns} from mail_stats_hourly
         where mail_key = ${mailKey} and template = ${template} and hour < ${hourlyUntil} ${scoped(sql, f)} group by hour order by hour`,
     sql`select 'day' as resolution, day::timestamptz as at, ${columns} from mail_stats_daily
-        where mail_key = ${mailKey} and template = ${template} and day >= (${hourlyUntil}::timestamptz at time zone 'UTC')::date + 1 ${scoped(sql, f)} group by day order by day`,
+        where mail_key = ${mailKey} and template = ${template} and day >= (${hourlyUntil}::timestamptz at time zone 'UTC')::date ${scoped(sql, f)} group by day order by day`,
   ])
   return [...hourly, ...daily]
 }
