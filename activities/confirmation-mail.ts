@@ -3,8 +3,10 @@ import { Readable } from 'node:stream'
 import type { Transporter } from 'nodemailer'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Sql } from 'postgres'
-import { escapeHtml, textsFor } from './confirmation-mail-texts'
-import type { TokenSigner } from './tokens'
+import { escapeHtml, textsFor } from '../templates/confirmation-texts'
+import type { TokenSigner } from '../tracking/tokens'
+import type { ConsentActivities, SendConfirmationMailInput, ConfirmationMailOutcome } from '../engine/workflows/activity-types'
+export type { SendConfirmationMailInput, ConfirmationMailOutcome }
 
 export interface ConsentMailDeps {
   sql: Sql
@@ -14,19 +16,11 @@ export interface ConsentMailDeps {
   mailDomain: string
 }
 
-export interface SendConfirmationMailInput {
-  submissionId: string
-  /** When the confirmation link stops working (ISO time); set by the API at submission. */
-  expiresAt: string
-}
-
 /** What the double opt-in link carries: the submission and when the link expires (epoch seconds). */
 export interface ConfirmPayload {
   s: string
   x: number
 }
-
-export type ConfirmationMailOutcome = 'sent' | 'already_sent' | 'unknown' | 'not_needed'
 
 interface SubmissionRow {
   confirmation_status: string
@@ -114,8 +108,8 @@ export async function sendConfirmationMail(deps: ConsentMailDeps, input: SendCon
 }
 
 /** The consent activities the worker registers beside the campaign ones. */
-export function createConsentActivities(deps: ConsentMailDeps) {
+export function createConsentActivities(deps: ConsentMailDeps): ConsentActivities {
   return { sendConfirmationMail: (input: SendConfirmationMailInput) => sendConfirmationMail(deps, input) }
 }
 
-export type ConsentActivities = ReturnType<typeof createConsentActivities>
+export type { ConsentActivities }

@@ -8,6 +8,7 @@ import type { SecretBox } from '../crm/secret-box'
 import { activeSyncRun, crmConnection, cursorOf, linksByCrmIds, saveCursor, syncRun, type CrmConnectionRow, type CrmLinkRow } from '../db/crm'
 import { applyAccount, pushCompaniesPage } from './crm-accounts'
 import { applyOpportunity, applyPerson, contactsByEmail, productValue } from './crm-inbound'
+import type { CrmSyncActivities } from '../engine/workflows/activity-types'
 
 /**
  * The order a run walks the CRM's objects in: accounts first, so people find their company; people before
@@ -31,7 +32,7 @@ export function crmAdapter(deps: Pick<CrmSyncDeps, 'secrets' | 'adapterFor' | 'p
   return createBottleCrmAdapter({ baseUrl: connection.base_url, token, pageSize: deps.pageSize })
 }
 
-export function createCrmSyncActivities(deps: CrmSyncDeps) {
+export function createCrmSyncActivities(deps: CrmSyncDeps): CrmSyncActivities {
   const { sql } = deps
   return {
     /**
@@ -99,7 +100,7 @@ export function createCrmSyncActivities(deps: CrmSyncDeps) {
   }
 }
 
-export type CrmSyncActivities = ReturnType<typeof createCrmSyncActivities>
+export type { CrmSyncActivities }
 
 function nextStream(stream: Stream): Stream | null {
   return SYNC_STREAMS[SYNC_STREAMS.indexOf(stream) + 1] ?? null

@@ -1,13 +1,6 @@
 import type { Sql } from 'postgres'
-
-export interface RecordStepInput {
-  enrolmentId: string
-  accountId: string
-  nodeId: string
-  visit: number
-  /** The step just left and the output it took (recorded here to save a round trip per step). */
-  previous?: { nodeId: string; visit: number; output: string }
-}
+import type { RecordStepInput, FinishEnrolmentInput, RecordConversionInput } from '../engine/nodes/step-activities'
+export type { RecordStepInput, FinishEnrolmentInput, RecordConversionInput }
 
 /** Notes that the enrolment entered a step (for the enrolment's history and the live view). Idempotent per step and pass. */
 export async function recordStep(sql: Sql, input: RecordStepInput): Promise<void> {
@@ -23,14 +16,6 @@ export async function recordStep(sql: Sql, input: RecordStepInput): Promise<void
   await sql`update enrolments set current_node_id = ${input.nodeId} where id = ${input.enrolmentId} and status = 'active'`
 }
 
-export interface FinishEnrolmentInput {
-  enrolmentId: string
-  accountId: string
-  status: 'completed' | 'exited' | 'converted' | 'active'
-  reason: string | null
-  workflowRunId: string
-}
-
 /** Closes the enrolment row so the contact may enter the campaign again. Idempotent: only an active row changes. */
 export async function finishEnrolment(sql: Sql, input: FinishEnrolmentInput): Promise<void> {
   await sql`
@@ -38,15 +23,6 @@ export async function finishEnrolment(sql: Sql, input: FinishEnrolmentInput): Pr
     set status = ${input.status === 'active' ? 'exited' : input.status}, exit_reason = ${input.reason},
         finished_at = now(), current_node_id = null, workflow_run_id = ${input.workflowRunId}
     where id = ${input.enrolmentId} and account_id = ${input.accountId} and status = 'active'`
-}
-
-export interface RecordConversionInput {
-  enrolmentId: string
-  accountId: string
-  campaignId: string
-  contactId: string
-  goalNodeId: string
-  eventId: string
 }
 
 /** Records that the enrolment reached a goal (for the campaign's conversion figures). Idempotent per enrolment and goal. */

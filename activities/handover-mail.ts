@@ -3,8 +3,8 @@ import type { Transporter } from 'nodemailer'
 import type { Sql } from 'postgres'
 import type { LeadDossier } from './handover-dossier'
 import { loadDossier } from './handover-dossier'
-
-export type HandoverMailKind = 'report' | 'reminder' | 'escalation'
+import type { HandoverMailKind } from '../engine/workflows/activity-types'
+export type { HandoverMailKind }
 
 export interface HandoverMailDeps {
   sql: Sql

@@ -10,6 +10,9 @@ import { pushHandoverToCrm, recordCrmFailure } from './crm-push'
 import { sendHandoverMail, type HandoverMailKind } from './handover-mail'
 import { routeHandover } from './handover-routing'
 import { createDecayJobs, rescorePage } from './scoring'
+import type { RequestHandoverInput } from '../engine/nodes/step-activities'
+import type { LeadActivities } from '../engine/workflows/activity-types'
+export type { RequestHandoverInput }
 
 export interface LeadActivityDeps {
   sql: Sql
@@ -24,15 +27,8 @@ export interface LeadActivityDeps {
   crmAdapterFor?: CrmDeps['crmAdapterFor']
 }
 
-export interface RequestHandoverInput {
-  accountId: string
-  contactId: string
-  campaignId: string
-  enrolmentId: string
-}
-
 /** The side effects of lead scoring and the sales handover, bound to their dependencies. */
-export function createLeadActivities(deps: LeadActivityDeps) {
+export function createLeadActivities(deps: LeadActivityDeps): LeadActivities {
   const temporal = () => {
     if (!deps.temporal) throw new Error('lead activities need a Temporal client (LeadActivityDeps.temporal)')
     return deps.temporal
@@ -58,7 +54,7 @@ export function createLeadActivities(deps: LeadActivityDeps) {
     createDecayJobs: (_input: Record<string, never>) => createDecayJobs(deps.sql),
   }
 }
-export type LeadActivities = ReturnType<typeof createLeadActivities>
+export type { LeadActivities }
 
 async function exitNurtureEnrolments(sql: Sql, client: Client, handoverId: string): Promise<number> {
   const enrolments = await sql<{ workflow_id: string }[]>`

@@ -6,7 +6,9 @@ import { createEntryActivities, type EntryActivities } from './entry'
 import { createConsentActivities, type ConsentActivities } from './confirmation-mail'
 import { createLeadActivities, type LeadActivities, type LeadActivityDeps } from './handover'
 import { createCrmSyncActivities, type CrmSyncActivities } from './crm-sync'
+import { createCrmContactPushActivities, type CrmContactPushActivities } from './crm-contact-push'
 import { createMailingActivities, type MailingActivities, type MailingSendDeps } from './mailing-send'
+import type { StepActivities } from '../engine/nodes/step-activities'
 
 export type ActivityDeps = MailDeps & {
   /**
@@ -28,7 +30,7 @@ export type ActivityDeps = MailDeps & {
  * Every side effect a campaign workflow may cause, bound to its dependencies. The worker passes the real
  * Postgres, SMTP transport and renderer; tests pass their own. Workflows import only the type.
  */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): StepActivities & EntryActivities & ConsentActivities & LeadActivities & CrmSyncActivities & MailingActivities {
   return {
     sendCampaignEmail: (input: SendCampaignEmailInput) => sendCampaignEmail(deps, input),
     recordStep: (input: RecordStepInput) => recordStep(deps.sql, input),
@@ -41,16 +43,15 @@ export function createActivities(deps: ActivityDeps) {
     ...createConsentActivities(deps),
     ...createLeadActivities(deps),
     ...(deps.crmSecrets ? createCrmSyncActivities({ sql: deps.sql, secrets: deps.crmSecrets, adapterFor: deps.crmAdapterFor, pageSize: deps.crmPageSize }) : ({} as CrmSyncActivities)),
+    ...(deps.crmSecrets ? createCrmContactPushActivities({ sql: deps.sql, secrets: deps.crmSecrets, adapterFor: deps.crmAdapterFor }) : ({} as CrmContactPushActivities)),
     ...createMailingActivities({ ...deps, ...(deps.mailings ?? unconfiguredMailings), settlement: deps.relay }),
   }
 }
 
-// What enrolment steps may call, and what tests of the enrolment workflow fake. The entry activities
-// (trigger scans, bulk enrolment jobs) are registered with them but are not steps' business.
-// The handover step's activity is optional here so that recording fakes need not have it.
-export type CampaignActivities = Omit<ReturnType<typeof createActivities>, keyof EntryActivities | keyof ConsentActivities | keyof LeadActivities | keyof CrmSyncActivities | keyof MailingActivities> &
-  Partial<Pick<LeadActivities, 'requestHandover'>>
-export type { EntryActivities, ConsentActivities, LeadActivities, CrmSyncActivities, MailingActivities }
+// What enrolment steps may call, and what tests of the enrolment workflow fake: declared by the engine
+// (engine/nodes/step-activities.ts). The entry activities are registered with them but are not steps' business.
+export type CampaignActivities = StepActivities
+export type { EntryActivities, ConsentActivities, LeadActivities, CrmSyncActivities, CrmContactPushActivities, MailingActivities }
 
 const unconfiguredMailings: NonNullable<ActivityDeps['mailings']> = {
   relay: {

@@ -12,25 +12,10 @@ import { bookingTokenExpiry, signFairToken } from '../fairs/tokens'
 import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import { startHeartbeat } from './activity-context'
-import type { TokenSigner } from './tokens'
+import type { TokenSigner } from '../tracking/tokens'
 import { lockContact } from '../db/contacts'
-
-export interface SendCampaignEmailInput extends EnrolmentRef {
-  nodeId: string
-  visit: number
-  template: string
-}
-
-export type SendOutcome =
-  | { outcome: 'sent'; messageId: string }
-  | { outcome: 'suppressed'; messageId: string; reason: string }
-  // The SMTP transaction of an earlier attempt may or may not have completed: never repeated blindly.
-  | { outcome: 'unknown'; messageId: string }
-  // The receiving server refused the mail permanently (5xx): the contact cannot be reached this way.
-  | { outcome: 'rejected'; messageId: string; reason: string }
-  // Not now: the campaign is paused (ask again after resume) or the contact's mail quota is used up.
-  | { outcome: 'paused'; messageId: string }
-  | { outcome: 'deferred'; messageId: string; until: string; reason: 'frequency_cap' | 'quiet_hours' }
+import type { SendCampaignEmailInput, SendOutcome } from '../engine/nodes/step-activities'
+export type { SendCampaignEmailInput, SendOutcome }
 
 export interface MailDeps {
   sql: Sql

@@ -6,45 +6,12 @@ import type { ScannedTriggerConfig } from '../engine/nodes/trigger'
 import { dateOccasion, inactivityOccasion, scannedTrigger, segmentEntryOccasion } from '../engine/triggers'
 import { enrolDeps, inParallel, type EntryActivityDeps } from './entry-context'
 import { versionGraph, watchingSegmentSince } from '../db/campaign-versions'
+import type { TriggerScanPlan, TriggerCandidate, CandidatePage, EnrolledPage } from '../engine/workflows/activity-types'
+export type { TriggerScanPlan, TriggerCandidate, CandidatePage, EnrolledPage }
 
 // The activities of a trigger scan (engine/workflows/trigger-scan.ts): fix what the scan looks at, page
 // through the contacts it may enter, and enrol a page. Pages are ordered by contact id and the cursor is
 // the last id looked at, so a scan that resumes (after a crash, or as a new run) continues where it was.
-
-/** What one scan looks at, fixed when it begins so that every page agrees (same version, same "now"). */
-export interface TriggerScanPlan {
-  accountId: string
-  campaignId: string
-  versionId: string
-  kind: ScannedTriggerConfig['kind']
-  /** The scan's "now" (ISO): dates and silences are judged at this instant. */
-  asOf: string
-  /** Segment triggers: entries from this instant on count (when the campaign first watched the segment). */
-  since?: string
-}
-
-export interface TriggerCandidate {
-  contactId: string
-  occasion: string
-}
-
-export interface CandidatePage {
-  /** Contacts to enrol: their occasion has not enrolled them yet. */
-  candidates: TriggerCandidate[]
-  /** Contacts whose occasion had enrolled them before (a scan repeated or resumed): left out. */
-  alreadyEnrolled: number
-  /** Where the next page starts, or null when this was the last. */
-  cursor: string | null
-  examined: number
-}
-
-export interface EnrolledPage {
-  enrolled: number
-  /** Contacts this occasion had enrolled before (the page was in flight when a worker died, and is repeated). */
-  alreadyEnrolled: number
-  /** By reason: engine/enrol.ts's, or campaign_stopped when the campaign stopped during the scan. */
-  skipped: Partial<Record<SkipReason | 'campaign_stopped', number>>
-}
 
 const FIRST_ID = '00000000-0000-0000-0000-000000000000'
 

@@ -3,28 +3,14 @@ import type { Sql } from 'postgres'
 import type { EnrolmentRef } from '../engine/nodes'
 import { cancellationSignal, currentAttempt, startHeartbeat } from './activity-context'
 import { postSignedJson } from './signed-post'
+import type { CallWebhookInput, WebhookOutcome } from '../engine/nodes/step-activities'
+export type { CallWebhookInput, WebhookOutcome }
 
 export interface WebhookDeps {
   sql: Sql
   /** Key of the X-Signature HMAC; receivers verify with the same key. */
   webhookSecret: string | undefined
 }
-
-export interface CallWebhookInput extends EnrolmentRef {
-  nodeId: string
-  visit: number
-  url: string
-  method: 'POST' | 'PUT' | 'PATCH'
-  timeoutMs: number
-  /** After this many tries without an answer (or with 5xx/408/429), the call counts as failed. */
-  attempts: number
-  data: Record<string, string | number | boolean>
-}
-
-export type WebhookOutcome =
-  | { outcome: 'delivered'; status: number }
-  // Refused (4xx, a redirect) or never answered in all attempts: the step's "failed" branch.
-  | { outcome: 'failed'; status: number | null; reason: string }
 
 /** The contact as every receiver sees it (campaign webhooks, the CRM's lead dossier). */
 export interface ReceiverContact {

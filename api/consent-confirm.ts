@@ -1,7 +1,7 @@
 import { Router, urlencoded, type Request, type Response } from 'express'
 import type { Sql } from 'postgres'
 import type { ConfirmPayload } from '../activities/confirmation-mail'
-import { escapeHtml, publicPage, textsFor } from '../activities/confirmation-mail-texts'
+import { escapeHtml, publicPage, textsFor } from '../templates/confirmation-texts'
 import { formAsset, judgeTrackingRequest } from '../tracking/machine'
 import { rememberContact } from '../tracking/visitors'
 import { rejectUnstorableBody } from './input-guard'

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client'
 import { Router } from 'express'
 import type { Sql } from 'postgres'
-import type { TokenSigner } from '../activities/tokens'
+import type { TokenSigner } from '../tracking/tokens'
 import { capturedContactIds, currentConsentTexts, visitorProfiles } from '../db/fair-captures'
 import { fairFigures } from '../db/fair-figures'
 import { fairInvitee } from '../db/contacts'

@@ -1,7 +1,25 @@
 import type { Sql } from 'postgres'
 import { downloadAsset, formAsset } from '../tracking/machine'
 import type { ApiError } from './errors'
-import type { FormInput } from './forms'
+import { z } from 'zod'
+import { emailAddress, int4Param } from './input-schemas'
+
+const CHECKED = new Set(['on', 'true', 'yes', '1', 'ja', 'oui', 'si', 'sí'])
+const text = (max: number) => z.string().trim().max(max).optional()
+
+// Web forms post snake_case or camelCase, and empty inputs as "": both are read the same way.
+export const formInput = z.object({
+  email: emailAddress(),
+  firstName: text(100),
+  lastName: text(100),
+  company: text(200),
+  salutation: z.enum(['mr', 'ms', 'none'], 'mr, ms or none').optional(),
+  consent: z.union([z.boolean(), z.string()]).optional().transform((v) => v === true || CHECKED.has(String(v ?? '').toLowerCase())),
+  consentVersion: int4Param().positive('a consent text version number').optional(),
+  requestId: z.string().min(1).max(200).optional(),
+  visitorId: z.string().max(64).optional(),
+})
+export type FormInput = z.output<typeof formInput>
 
 export interface FormRow {
   id: string

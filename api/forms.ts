@@ -3,8 +3,8 @@ import type { Client } from '@temporalio/client'
 import { json, Router, urlencoded, type Response } from 'express'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
-import { escapeHtml, publicPage, textsFor } from '../activities/confirmation-mail-texts'
-import type { TokenSigner } from '../activities/tokens'
+import { escapeHtml, publicPage, textsFor } from '../templates/confirmation-texts'
+import type { TokenSigner } from '../tracking/tokens'
 import type { EventDispatcher } from '../engine/dispatcher'
 import { doubleOptInWorkflowId, type doubleOptInMail, type DoubleOptInInputV1 } from '../engine/workflows/double-opt-in'
 import type { TrackingConfig } from '../server/config'
@@ -16,7 +16,9 @@ import { rejectUnstorableBody } from './input-guard'
 import { emailAddress, int4Param } from './input-schemas'
 import { publicCors } from './visits'
 import { cookieOptions, DEFAULT_TRACKING } from './tracking'
-import { storeSubmission, type FormRow, type StoredSubmission } from './form-submission'
+import { formInput, storeSubmission, type FormInput, type FormRow, type StoredSubmission } from './form-submission'
+
+export { formInput, type FormInput }
 
 export interface FormDeps {
   sql: Sql
@@ -29,22 +31,6 @@ export interface FormDeps {
   publicUrl?: string
 }
 
-const CHECKED = new Set(['on', 'true', 'yes', '1', 'ja', 'oui', 'si', 'sí'])
-const text = (max: number) => z.string().trim().max(max).optional()
-
-// Web forms post snake_case or camelCase, and empty inputs as "": both are read the same way.
-export const formInput = z.object({
-  email: emailAddress(),
-  firstName: text(100),
-  lastName: text(100),
-  company: text(200),
-  salutation: z.enum(['mr', 'ms', 'none'], 'mr, ms or none').optional(),
-  consent: z.union([z.boolean(), z.string()]).optional().transform((v) => v === true || CHECKED.has(String(v ?? '').toLowerCase())),
-  consentVersion: int4Param().positive('a consent text version number').optional(),
-  requestId: z.string().min(1).max(200).optional(),
-  visitorId: z.string().max(64).optional(),
-})
-export type FormInput = z.output<typeof formInput>
 
 const ALIASES: Record<string, string> = { first_name: 'firstName', last_name: 'lastName', consent_version: 'consentVersion', request_id: 'requestId', visitor_id: 'visitorId' }
 const KNOWN = new Set(Object.keys(formInput.shape))

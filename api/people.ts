@@ -2,7 +2,7 @@ import { json, Router, type Request, type Response } from 'express'
 import type { Transporter } from 'nodemailer'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
-import type { TokenSigner } from '../activities/tokens'
+import type { TokenSigner } from '../tracking/tokens'
 import { recordAudit } from '../db/audit'
 import { createSession, revokeSession, revokeUserSessions } from '../db/sessions'
 import {

@@ -1,4 +1,4 @@
-import type { Caller } from './auth'
+import { HQ_ROLES, ROLES, type Role } from '../people/roles'
 
 // The one permission table. Every API route names a permission in its contract (api/contract/*.ts),
 // where each route is declared once. Before any handler runs, the gate
@@ -8,11 +8,13 @@ import type { Caller } from './auth'
 // docs/permissions.md is this table in words (generated: api/permissions-doc.ts); a test walks every
 // role × route pair of the app against it.
 
-export const ROLES = ['admin', 'hq_marketer', 'subsidiary_marketer', 'sales_manager', 'sales_rep', 'viewer'] as const
-export type Role = (typeof ROLES)[number]
+export { HQ_ROLES, ROLES, type Role }
 
-/** Roles that may work for every subsidiary (HQ people); the others are given theirs. */
-export const HQ_ROLES: readonly Role[] = ['admin', 'hq_marketer']
+/** What the table asks of a caller (api/auth.ts Caller has both): the role, and the subsidiaries seen or '*'. */
+interface Caller {
+  role: Role
+  subs: readonly string[] | '*'
+}
 
 interface Rule {
   /** The roles that may, or '*' for every signed-in caller. */

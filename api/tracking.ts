@@ -1,7 +1,7 @@
 import { Router, urlencoded, type Request } from 'express'
 import type { Sql, TransactionSql } from 'postgres'
 import type { TrackingPayload, UnsubscribePayload } from '../activities/send-campaign-email'
-import type { TokenSigner } from '../activities/tokens'
+import type { TokenSigner } from '../tracking/tokens'
 import type { EventDispatcher } from '../engine/dispatcher'
 import type { TrackingConfig } from '../server/config'
 import { rejectUnstorableBody } from './input-guard'

@@ -1,7 +1,7 @@
 import { Router, text, type NextFunction, type Request, type Response } from 'express'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
-import type { TokenSigner } from '../activities/tokens'
+import type { TokenSigner } from '../tracking/tokens'
 import type { EventDispatcher } from '../engine/dispatcher'
 import type { TrackingConfig } from '../server/config'
 import { SNIPPET_JS } from '../tracking/snippet'

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres'
-import type { Role } from '../api/permissions'
+import type { Role } from '../people/roles'
 
 // API keys for integrations (migration 014): stored as SHA-256 of the key, which is shown once.
 

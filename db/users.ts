@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres'
-import type { Role } from '../api/permissions'
+import type { Role } from '../people/roles'
 
 // Users, their invitation and reset links, and sign-in attempts (migration 014).
 

@@ -1,8 +1,8 @@
-import type { TokenSigner } from '../activities/tokens'
+import type { TokenSigner } from '../tracking/tokens'
 
 // What a fair's signed links carry: the contact, the fair and when the token stops working (epoch
 // seconds). The booking link goes out in the invitation; the visitor token is the QR code of a booked
-// meeting, scanned at the stand. Both are HMAC-signed (activities/tokens.ts), each for its own purpose.
+// meeting, scanned at the stand. Both are HMAC-signed (tracking/tokens.ts), each for its own purpose.
 
 export interface FairTokenPayload {
   c: string

@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer'
 import type { Sql } from 'postgres'
-import type { TokenSigner } from '../activities/tokens'
+import type { TokenSigner } from '../tracking/tokens'
 import { publishCampaignDraft } from '../db/campaigns'
 import { addDailySlots, addFairRep, bookSlot, insertFair, linkFairCampaign } from '../db/fairs'
 import { insertUser } from '../db/users'

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Request, Response } from 'express'
 import type { Sql, TransactionSql } from 'postgres'
-import type { TokenSigner } from '../activities/tokens'
+import type { TokenSigner } from './tokens'
 
 // Two first-party cookies on the tracking host: mt_v, a random visitor id every browser the snippet
 // sees gets, and mt_c, the signed contact id a tracked click or a form sets. mt_c is signed with the

@@ -1,6 +1,8 @@
 import type { z } from 'zod'
 import type { GraphIssue } from '../campaign/graph'
-import type { CampaignActivities } from '../../activities'
+import type { EnrolmentRef, StepActivities as CampaignActivities } from './step-activities'
+
+export type { EnrolmentRef }
 
 /** The side effects a step may cause: Temporal activity proxies for every activity of createActivities. */
 export type StepActivities = CampaignActivities
@@ -16,14 +18,6 @@ export interface TrackedEvent {
   type: string
   properties: Record<string, unknown>
   occurredAt: string
-}
-
-export interface EnrolmentRef {
-  enrolmentId: string
-  accountId: string
-  campaignId: string
-  versionId: string
-  contactId: string
 }
 
 export type StepResult =

@@ -1,5 +1,5 @@
 import { ApplicationFailure, continueAsNew, proxyActivities, uuid4 } from '@temporalio/workflow'
-import type { CrmSyncActivities } from '../../activities/crm-sync'
+import type { CrmSyncActivities } from './activity-types'
 
 export interface CrmSyncInputV1 {
   accountId: string

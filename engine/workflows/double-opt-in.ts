@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow'
-import type { ConsentActivities } from '../../activities'
+import type { ConsentActivities } from './activity-types'
 
 /** Input of the double opt-in mail for one form submission. Versioned: add V2 rather than change V1. */
 export interface DoubleOptInInputV1 {

@@ -1,5 +1,5 @@
 import { ActivityFailure, ContinueAsNew, continueAsNew, proxyActivities } from '@temporalio/workflow'
-import type { EntryActivities } from '../../activities'
+import type { EntryActivities } from './activity-types'
 
 /** Input of a bulk enrolment job (CSV upload or segment). Versioned: add V2 rather than change V1. */
 export interface EnrolmentJobInputV1 {

@@ -12,7 +12,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow'
-import type { CampaignActivities } from '../../activities'
+import type { StepActivities as CampaignActivities } from '../nodes/step-activities'
 import type { CampaignGraph } from '../campaign/graph'
 import { findNodeType, type EnrolmentRef, type StepContext, type StepResult, type TrackedEvent } from '../nodes'
 import { eventReachesGoal, type GoalConfig } from '../nodes/goal'

@@ -1,5 +1,5 @@
 import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow'
-import type { LeadActivities } from '../../activities/handover'
+import type { LeadActivities } from './activity-types'
 
 /** Input of one handover (one contact, one qualification). Versioned: add V2 rather than change V1. */
 export interface HandoverInputV1 {

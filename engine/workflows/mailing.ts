@@ -1,5 +1,5 @@
 import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow'
-import type { MailingActivities } from '../../activities'
+import type { MailingActivities } from './activity-types'
 
 /** Input of one mailing's sending. Versioned: add V2 rather than change V1. */
 export interface MailingSendInputV1 {

@@ -1,5 +1,5 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow'
-import type { LeadActivities } from '../../activities/handover'
+import type { LeadActivities } from './activity-types'
 
 const { rescorePage, createDecayJobs } = proxyActivities<LeadActivities>({
   startToCloseTimeout: '5 minutes',

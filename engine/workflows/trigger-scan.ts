@@ -1,6 +1,5 @@
 import { continueAsNew, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow'
-import type { EntryActivities } from '../../activities'
-import type { CandidatePage, EnrolledPage, TriggerScanPlan } from '../../activities/trigger-scan'
+import type { CandidatePage, EnrolledPage, EntryActivities, TriggerScanPlan } from './activity-types'
 
 /** Input of one scan of a campaign's date, inactivity or segment trigger. Versioned: add V2 rather than change V1. */
 export interface TriggerScanInputV1 {

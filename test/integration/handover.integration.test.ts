@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { deriveSecret } from '../../activities/tokens'
+import { deriveSecret } from '../../tracking/tokens'
 import { BACK_TO_NURTURE_CAMPAIGN } from '../../engine/examples'
 import { backToNurtureGraph } from '../../engine/examples/back-to-nurture'
 import { scoreDispatchedEvent } from '../../engine/scoring/dispatch'

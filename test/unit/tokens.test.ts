@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createTokenSigner } from '../../activities/tokens'
+import { createTokenSigner } from '../../tracking/tokens'
 
 describe('signed tokens', () => {
   const tokens = createTokenSigner('a-test-secret-that-is-long-enough-0123456789')
