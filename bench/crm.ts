@@ -70,9 +70,14 @@ export async function runCrm(options: { contacts: number; pageSize: number; dire
   // Where the run's streams begin, watched on its row: "in" ends where the outbound streams start.
   const marks: Record<string, number> = {}
   let lastProgress = now()
+  let inLoad: [number, number, number] | null = null
   const watch = setInterval(() => {
     void system.sql<{ stream: string | null; records_in: number; records_out: number }[]>`select stream, records_in, records_out from crm_sync_runs order by started_at desc limit 1`.then(([row]) => {
-      if (row && !(String(row.stream) in marks)) marks[String(row.stream)] = now()
+      if (row && !(String(row.stream) in marks)) {
+        marks[String(row.stream)] = now()
+        // The inbound figure's load is the one while it ran, not at the end of the whole run.
+        if (!inLoad && ['account_out', 'out', 'null'].includes(String(row.stream))) inLoad = loadAverage()
+      }
       // A minute's progress with the load: a long run interrupted still leaves figures behind.
       if (row && now() - lastProgress > 60_000) {
         lastProgress = now()
@@ -94,7 +99,7 @@ export async function runCrm(options: { contacts: number; pageSize: number; dire
   const [counts] = await system.sql<{ records_in: number; records_out: number; errors: number }[]>`select records_in, records_out, errors from crm_sync_runs where id = ${runId}`
   const outStarted = outBegan() ?? finished
   const inSeconds = (outStarted - started) / 1000
-  const inbound = { records: counts!.records_in, seconds: inSeconds, perSecond: counts!.records_in / inSeconds, raw: rawIn, ratio: counts!.records_in / inSeconds / rawIn.perSecond, load: loadAverage() }
+  const inbound = { records: counts!.records_in, seconds: inSeconds, perSecond: counts!.records_in / inSeconds, raw: rawIn, ratio: counts!.records_in / inSeconds / rawIn.perSecond, load: inLoad ?? loadAverage() }
   log(`product in: ${inbound.records} in ${inSeconds.toFixed(1)} s = ${inbound.perSecond.toFixed(1)}/s; ratio ${inbound.ratio.toFixed(3)}; load ${inbound.load.join(', ')}`)
   // Where the database's time went: a table read whole once per record is what makes the rate fall with size.
   const scans = await system.sql<{ relname: string; seq_scan: number; seq_tup_read: number; idx_scan: number }[]>`
