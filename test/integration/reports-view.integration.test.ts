@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { artifact, launchChromium } from '../helpers/browser'
@@ -41,8 +42,8 @@ async function csvLines(path: string) {
   expect(response.headers.get('content-type')).toMatch(/^text\/csv/)
   return (await response.text()).trimEnd().split('\r\n')
 }
-/** A row as the export writes it (the names here have no commas or quotes). */
-const line = (values: unknown[]) => values.map((v) => (v === null || v === undefined ? '' : String(v))).join(',')
+/** A row as the export writes it: empty for null, quoted when it holds a comma or quote. */
+const line = (values: unknown[]) => values.map((v) => (v === null || v === undefined ? '' : String(v))).map((v) => (/[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')
 const r2 = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100)
 
 describe('the Reports view', () => {
@@ -76,6 +77,14 @@ describe('the Reports view', () => {
     const costs = (await row.getByTestId('fair-costs').textContent())!.replace(/\D/g, '')
     expect(costs).toBe('20900')
     expect(await row.textContent()).toContain(String(figures.body.leadsCaptured))
+    // Its CSV export: the header, and the seeded fair's row with the figures the API gives.
+    const download = page.waitForEvent('download')
+    await section.getByRole('button', { name: 'Export CSV' }).click()
+    const file = await download
+    expect(file.suggestedFilename()).toBe('trade-fairs.csv')
+    const lines = (await readFile((await file.path())!, 'utf8')).trimEnd().split('\r\n')
+    expect(lines[0]).toBe('fair,place,starts_on,leads_captured,meetings_held,opportunities,won_revenue,costs,roi')
+    expect(lines).toContain(line([dortmund.name, dortmund.place, dortmund.startsOn, figures.body.leadsCaptured, figures.body.meetingsHeld, figures.body.opportunities, figures.body.wonRevenue, 20_900, figures.body.roi]))
     await section.scrollIntoViewIfNeeded()
     await expect.poll(() => section.locator('.chart canvas').count()).toBeGreaterThan(0)
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
