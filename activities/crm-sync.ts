@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { ApplicationFailure, Context } from '@temporalio/activity'
 import type { Sql } from 'postgres'
-import { CrmRefused, CrmUnavailable, type CrmAdapter, type CrmCursor, type CrmRecord, type CrmWrite } from '../crm/adapter'
+import { CrmRefused, CrmUnavailable, type ChangePage, type CrmAdapter, type CrmCursor, type CrmRecord, type CrmWrite } from '../crm/adapter'
 import { createBottleCrmAdapter } from '../crm/bottlecrm'
 import { DEFAULT_MAPPINGS, ENRICHMENT_KEYS, normaliseValue, PERSON_FIELDS, type EnrichmentField, type FieldMappings, type PersonField } from '../crm/mapping'
 import type { SecretBox } from '../crm/secret-box'
@@ -106,9 +106,33 @@ function nextStream(stream: Stream): Stream | null {
   return SYNC_STREAMS[SYNC_STREAMS.indexOf(stream) + 1] ?? null
 }
 
+/** How long one activity goes on with the next pages of a listing before it hands back to the workflow. */
+const PULL_BUDGET_MS = 20_000
+
+/**
+ * Pulls pages of one stream for up to PULL_BUDGET_MS, each page applied and its position stored in one
+ * transaction (a crash repeats at most the page under way). The next page is fetched while this one is
+ * applied, so the CRM's answer time and ours overlap instead of adding up (the inbound profile: the list
+ * walk was about half of each record's time).
+ */
 async function pullPage(sql: Sql, adapter: CrmAdapter, runId: string, accountId: string, stream: Exclude<Stream, 'out' | 'account_out'>, mappings: FieldMappings, page: CrmCursor | null): Promise<void> {
   const cursor = await cursorOf(sql, accountId, stream)
-  const changes = await adapter.changesSince(stream, cursor, page)
+  let changes = await adapter.changesSince(stream, cursor, page)
+  const began = Date.now()
+  for (;;) {
+    const following = changes.nextPage && Date.now() - began < PULL_BUDGET_MS ? changes.nextPage : null
+    // Settled into a value at once, so a CRM failure while we apply is never an unhandled rejection.
+    const prefetch = following ? adapter.changesSince(stream, cursor, following).then((value) => ({ value }), (error: unknown) => ({ error })) : null
+    await applyPage(sql, runId, accountId, stream, mappings, changes)
+    Context.current().heartbeat()
+    if (!prefetch) return
+    const fetched = await prefetch
+    if ('error' in fetched) throw fetched.error
+    changes = fetched.value
+  }
+}
+
+async function applyPage(sql: Sql, runId: string, accountId: string, stream: Exclude<Stream, 'out' | 'account_out'>, mappings: FieldMappings, changes: ChangePage): Promise<void> {
   await sql.begin(async (sql) => {
     const tx = sql as unknown as Sql
     let recordsIn = 0

@@ -1,11 +1,26 @@
 import { ApplicationFailure } from '@temporalio/activity'
 import type { Sql } from 'postgres'
-import { settleInterruptedSend, type RelayReceipts } from '../db/messages'
-import { addRecipients, audience, cancelQueuedRecipients, mailingProgress, moveMailingStatus, nextDueAt, segmentFilterOf, type MailingProgress } from '../db/mailings'
+import { claimMailingSends, markMailingSending, markMailingSent, messageStatus, recordMailingOutcome, settleInterruptedSend, type RelayReceipts } from '../db/messages'
+import {
+  addRecipients,
+  audience,
+  cancelQueuedRecipients,
+  dueRecipients,
+  mailingForSend,
+  mailingProgress,
+  moveMailingStatus,
+  nextDueAt,
+  retryRecipientsAt,
+  segmentFilterOf,
+  settleRecipients,
+  type DueRecipientRow,
+  type MailingForSend,
+  type MailingProgress,
+} from '../db/mailings'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import type { SendWindow } from '../engine/nodes/zoned-time'
 import { buildMailingMessage, type DkimKey } from '../mailings/mail-builder'
-import { nextInWindows, type MailingContent, type MailingSchedule } from '../mailings/model'
+import { nextInWindows } from '../mailings/model'
 import type { RelayPool } from '../mailings/relay-pool'
 import { mailingTemplates, recipientLocale, renderMailing, type MailingRenderDeps } from '../mailings/render'
 import { verpAddress } from '../mailings/verp'
@@ -70,34 +85,8 @@ export const listId = (name: string, code: string, domain: string) =>
 
 export const mailingMessageId = (mailingId: string, contactId: string, mailDomain: string) => `<mailing.${mailingId}.${contactId}@${mailDomain}>`
 
-interface MailingForSend {
-  id: string
-  account_id: string
-  name: string
-  status: string
-  content: MailingContent
-  schedule: MailingSchedule | null
-  subsidiary_id: string
-  send_at: Date | null
-  code: string
-  locale: string
-  subsidiary_name: string
-  sender_name: string
-  sender_email: string
-  sender_domain: string | null
-  subsidiary_time_zone: string | null
-  frequency_cap_per_week: number
-  send_window: SendWindow | null
-  segment_id: string | null
-}
-
 async function loadMailing(sql: Sql, mailingId: string): Promise<MailingForSend> {
-  const [row] = await sql<MailingForSend[]>`
-    select m.id, m.account_id, m.name, m.status, m.content, m.schedule, m.subsidiary_id, m.send_at, m.segment_id,
-           s.code, s.locale, s.name as subsidiary_name, s.sender_name, s.sender_email, s.sender_domain, s.time_zone as subsidiary_time_zone,
-           a.frequency_cap_per_week, a.send_window
-    from mailings m join subsidiaries s on s.id = m.subsidiary_id join accounts a on a.id = m.account_id
-    where m.id = ${mailingId}`
+  const row = await mailingForSend(sql, mailingId)
   if (!row) throw ApplicationFailure.nonRetryable(`mailing ${mailingId} no longer exists`, 'MailingGone')
   return row
 }
@@ -105,21 +94,7 @@ async function loadMailing(sql: Sql, mailingId: string): Promise<MailingForSend>
 /** The domain a subsidiary's mail comes from: its sender domain, else that of its sender address. */
 export const senderDomain = (row: { sender_domain: string | null; sender_email: string }) => row.sender_domain ?? row.sender_email.slice(row.sender_email.lastIndexOf('@') + 1)
 
-interface Candidate {
-  contact_id: string
-  email: string
-  first_name: string | null
-  last_name: string | null
-  salutation: 'mr' | 'ms' | 'none' | null
-  company: string | null
-  attributes: Record<string, unknown>
-  locale: string | null
-  consent_status: string
-  undeliverable_at: Date | null
-  message_row_id: string | null
-  message_id: string | null
-  message_status: string | null
-}
+type Candidate = DueRecipientRow
 
 export function createMailingActivities(deps: MailingSendDeps): MailingActivities {
   const { sql } = deps
@@ -134,22 +109,12 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
   // while the contact's consent stands and the address is deliverable: read in the same statement, at
   // the last moment before the body leaves (an unsubscribe a second earlier stops the mail).
   const markSending = microBatch(async (items: { id: string; subject: string; locale: string; pins: unknown }[]) => {
-    const taken = await sql<{ id: string }[]>`
-      update messages m set status = 'sending', attempts = attempts + 1, subject = v.subject, locale = v.locale, render_pins = v.pins::jsonb
-      from (select unnest(${items.map((i) => i.id)}::uuid[]) as id, unnest(${items.map((i) => i.subject)}::text[]) as subject,
-                   unnest(${items.map((i) => i.locale)}::text[]) as locale, unnest(${items.map((i) => JSON.stringify(i.pins))}::text[]) as pins) v,
-           contacts c
-      where m.id = v.id and m.status in ('pending', 'failed') and c.id = m.contact_id and c.consent_status = 'granted' and c.undeliverable_at is null
-      returning m.id`
-    const ids = new Set(taken.map((row) => row.id))
-    return items.map((item) => ids.has(item.id))
+    const taken = await markMailingSending(sql, items)
+    return items.map((item) => taken.has(item.id))
   })
   const relaxed = deps.relaxedSql ?? sql
   const markSent = microBatch(async (items: { id: string; response: string }[]) => {
-    await relaxed`
-      update messages m set status = 'sent', sent_at = ${now()}, smtp_response = v.response
-      from (select unnest(${items.map((i) => i.id)}::uuid[]) as id, unnest(${items.map((i) => i.response)}::text[]) as response) v
-      where m.id = v.id`
+    await markMailingSent(relaxed, items, now())
     return items.map(() => true)
   })
 
@@ -227,14 +192,7 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
 
   /** Claims the next due recipients (not those still being delivered): settles the ones already handled, writes send log rows for the rest. */
   async function prepareBatch(mailing: MailingForSend, inFlight: string[]): Promise<Batch> {
-    const candidates = await sql<Candidate[]>`
-      select r.contact_id, c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.locale, c.consent_status, c.undeliverable_at,
-             msg.id as message_row_id, msg.message_id, msg.status as message_status
-      from mailing_recipients r
-      join contacts c on c.id = r.contact_id
-      left join messages msg on msg.mailing_id = r.mailing_id and msg.contact_id = r.contact_id
-      where r.mailing_id = ${mailing.id} and r.status = 'queued' and r.due_at <= ${now()} and r.contact_id <> all(${inFlight}::uuid[])
-      order by r.due_at limit ${batchSize}`
+    const candidates = await dueRecipients(sql, mailing.id, { asOf: now(), inFlight, limit: batchSize })
     const done: string[] = []
     const toSend: Batch['toSend'] = []
     const fresh: Candidate[] = []
@@ -275,8 +233,8 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
     return { size: candidates.length, contactIds: toSend.map((item) => item.candidate.contact_id), toSend }
   }
 
-  async function settle(mailingId: string, contactIds: string[]) {
-    if (contactIds.length) await relaxed`update mailing_recipients set status = 'done' where mailing_id = ${mailingId} and contact_id = any(${contactIds}::uuid[]) and status = 'queued'`
+  function settle(mailingId: string, contactIds: string[]) {
+    return settleRecipients(relaxed, mailingId, contactIds)
   }
 
   /** Renders and sends a batch over the relay's connections, a few mails ahead of each connection (not the whole batch at once). */
@@ -303,63 +261,20 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
     }
     await Promise.all(Array.from({ length: Math.max(1, deps.relay.limits.maxConnections * 2) }, lane))
     await settle(mailing.id, done)
-    if (retryLater.length) {
-      await sql`update mailing_recipients set due_at = ${new Date(clock() + retryAfterMs)}
-        where mailing_id = ${mailing.id} and contact_id = any(${retryLater}::uuid[])`
-    }
+    await retryRecipientsAt(sql, mailing.id, retryLater, new Date(clock() + retryAfterMs))
   }
 
-  /**
-   * The send log rows for recipients seen for the first time: suppressed (no consent, undeliverable,
-   * over the frequency cap) or pending. Consent is read here, moments before the mail leaves. The
-   * contacts are locked as the campaign send path locks them, so the weekly cap holds across both.
-   */
+  /** The send log rows for recipients seen for the first time (db/messages.ts claimMailingSends): the suppressed are done, the pending are sent. */
   async function claim(mailing: MailingForSend, fresh: Candidate[], done: string[]): Promise<{ candidate: Candidate; rowId: string }[]> {
-    const template = `mailing:${mailing.id}`
-    return sql.begin(async (sql) => {
-      const ids = fresh.map((c) => c.contact_id)
-      const locked = await sql<{ id: string; consent_status: string; undeliverable_at: Date | null }[]>`
-        select id, consent_status, undeliverable_at from contacts where id = any(${ids}::uuid[]) order by id for update`
-      const now = new Map(locked.map((row) => [row.id, row]))
-      const recent = await sql<{ contact_id: string; n: number }[]>`
-        select contact_id, count(*)::int as n from messages
-        where contact_id = any(${ids}::uuid[]) and status in ('pending', 'sending', 'sent', 'unknown') and created_at > now() - interval '7 days'
-        group by contact_id`
-      const counts = new Map(recent.map((row) => [row.contact_id, row.n]))
-      const suppressed: { contact: string; email: string; reason: string }[] = []
-      const sendable: Candidate[] = []
-      for (const candidate of fresh) {
-        const current = now.get(candidate.contact_id)
-        const reason = !current || current.consent_status !== 'granted'
-          ? `no_consent: consent is ${current?.consent_status ?? 'gone'}`
-          : current.undeliverable_at
-            ? 'undeliverable: the address bounced'
-            : (counts.get(candidate.contact_id) ?? 0) >= mailing.frequency_cap_per_week
-              ? `frequency_cap: ${mailing.frequency_cap_per_week} mails in the last 7 days`
-              : null
-        if (reason) suppressed.push({ contact: candidate.contact_id, email: candidate.email, reason })
-        else sendable.push(candidate)
-      }
-      if (suppressed.length) {
-        await sql`
-          insert into messages (account_id, mailing_id, contact_id, message_id, template, recipient, status, reason)
-          select ${mailing.account_id}, ${mailing.id}, v.contact, v.message_id, ${template}, v.email, 'suppressed', v.reason
-          from (select unnest(${suppressed.map((s) => s.contact)}::uuid[]) as contact, unnest(${suppressed.map((s) => mailingMessageId(mailing.id, s.contact, deps.mailDomain))}::text[]) as message_id,
-                       unnest(${suppressed.map((s) => s.email)}::text[]) as email, unnest(${suppressed.map((s) => s.reason)}::text[]) as reason) v
-          on conflict do nothing`
-        done.push(...suppressed.map((s) => s.contact))
-      }
-      if (!sendable.length) return []
-      const rows = await sql<{ id: string; contact_id: string }[]>`
-        insert into messages (account_id, mailing_id, contact_id, message_id, template, recipient)
-        select ${mailing.account_id}, ${mailing.id}, v.contact, v.message_id, ${template}, v.email
-        from (select unnest(${sendable.map((c) => c.contact_id)}::uuid[]) as contact, unnest(${sendable.map((c) => mailingMessageId(mailing.id, c.contact_id, deps.mailDomain))}::text[]) as message_id,
-                     unnest(${sendable.map((c) => c.email)}::text[]) as email) v
-        on conflict do nothing
-        returning id, contact_id`
-      const byContact = new Map(rows.map((row) => [row.contact_id, row.id]))
-      return sendable.filter((c) => byContact.has(c.contact_id)).map((candidate) => ({ candidate, rowId: byContact.get(candidate.contact_id)! }))
+    const { suppressed, pending } = await claimMailingSends(sql, {
+      accountId: mailing.account_id,
+      mailingId: mailing.id,
+      template: `mailing:${mailing.id}`,
+      frequencyCapPerWeek: mailing.frequency_cap_per_week,
+      recipients: fresh.map((c) => ({ contactId: c.contact_id, email: c.email, messageId: mailingMessageId(mailing.id, c.contact_id, deps.mailDomain) })),
     })
+    done.push(...suppressed)
+    return fresh.filter((c) => pending.has(c.contact_id)).map((candidate) => ({ candidate, rowId: pending.get(candidate.contact_id)! }))
   }
 
   async function deliver(
@@ -414,7 +329,7 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
       )
     } catch (error) {
       // A mailing that cannot render (a global block broken meanwhile) fails for everyone: not sent, retried later.
-      await sql`update messages set status = 'failed', reason = ${`render: ${(error as Error).message}`} where id = ${rowId} and status = 'pending'`
+      await recordMailingOutcome(sql, rowId, { status: 'failed', reason: `render: ${(error as Error).message}`, from: ['pending'] })
       return 'retry'
     }
     let mayGo = false
@@ -427,8 +342,8 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
         mayGo = await markSending({ id: rowId, subject, locale: renderedLocale, pins })
         if (mayGo) return
         // Consent gone, or another attempt holds this row (a stale activity still running): not sent.
-        const [row] = await sql<{ status: string }[]>`select status from messages where id = ${rowId}`
-        withheld = row?.status === 'pending' || row?.status === 'failed'
+        const status = await messageStatus(sql, rowId)
+        withheld = status === 'pending' || status === 'failed'
         throw new Error(withheld ? 'consent withdrawn before the mail left' : 'the mail is being sent by another attempt')
       },
     })
@@ -440,12 +355,12 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
     const reason = error.message ?? String(error)
     if (!mayGo && withheld) {
       // Consent withdrawn (or the address bounced) since the batch was claimed: recorded, never sent.
-      await sql`update messages set status = 'suppressed', reason = 'no_consent: withdrawn before the mail left' where id = ${rowId} and status in ('pending', 'failed')`
+      await recordMailingOutcome(sql, rowId, { status: 'suppressed', reason: 'no_consent: withdrawn before the mail left', from: ['pending', 'failed'] })
       return 'done'
     }
     if (!mayGo) {
       // Nothing of the body left: the row is still pending (or failed) and the recipient stays queued.
-      await sql`update messages set status = 'failed', reason = ${reason} where id = ${rowId} and status in ('pending', 'failed')`
+      await recordMailingOutcome(sql, rowId, { status: 'failed', reason, from: ['pending', 'failed'] })
       return typeof error.responseCode === 'number' && error.responseCode >= 500 ? (await rejectFor(rowId, reason), 'done') : 'retry'
     }
     if (typeof error.responseCode === 'number' && error.responseCode >= 500) {
@@ -453,19 +368,19 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
       return 'done'
     }
     if (typeof error.responseCode === 'number' || !result.bodyHandedOver) {
-      await sql`update messages set status = 'failed', reason = ${reason} where id = ${rowId}`
+      await recordMailingOutcome(sql, rowId, { status: 'failed', reason })
       return 'retry'
     }
     // The whole body was on the wire and no answer came: it may have been accepted. With a relay to ask,
     // the row stays 'sending' and a later round settles it by Message-ID; without one it is unknown.
     if (deps.settlement?.receipts) return 'retry'
-    await sql`update messages set status = 'unknown', reason = ${reason} where id = ${rowId}`
+    await recordMailingOutcome(sql, rowId, { status: 'unknown', reason })
     return 'done'
   }
 
   async function rejectFor(rowId: string, reason: string) {
     // The relay refused for good (unknown mailbox, policy): the same mail would only be refused again.
-    await sql`update messages set status = 'failed', reason = ${`rejected: ${reason}`} where id = ${rowId}`
+    await recordMailingOutcome(sql, rowId, { status: 'failed', reason: `rejected: ${reason}` })
   }
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import type { WebVersionPayload } from '../activities/mailing-send'
 import type { TokenSigner } from '../tracking/tokens'
 import { audienceCounts as countAudience, poolSampleContact, updateMailingDraft, type MailingRow } from '../db/mailings'
+import { mailingAsSent } from '../db/messages'
 import { contentChecks, linkChecks, plainTextCheck, type ChecklistItem } from '../mailings/checklist'
 import { mailingLocales, type MailingContent } from '../mailings/model'
 import { mailingTemplates, recipientLocale, renderMailing, type RenderPins } from '../mailings/render'
@@ -174,11 +175,7 @@ export function mailingWebVersionRoutes(deps: MailingComposeDeps): Router {
   router.get('/m/:token', async (req: Request, res) => {
     const payload = deps.tokens.verify<WebVersionPayload>('web_version', req.params.token as string)
     if (!payload) return void res.status(400).type('text/plain').send('This link is invalid or has been altered.')
-    const [row] = await deps.sql<(MailingRow & { render_pins: RenderPins | null; locale: string | null; sub_locale: string; code: string; sub_name: string })[]>`
-      select m.*, msg.render_pins, msg.locale, s.locale as sub_locale, s.code, s.name as sub_name
-      from mailings m join messages msg on msg.mailing_id = m.id and msg.contact_id = ${payload.c}
-      join subsidiaries s on s.id = m.subsidiary_id
-      where m.id = ${payload.l} and m.account_id = ${payload.a} and msg.status in ('sent', 'unknown')`
+    const row = await mailingAsSent(deps.sql, { accountId: payload.a, mailingId: payload.l, contactId: payload.c })
     if (!row) return void res.status(404).type('text/plain').send('This mail is not available.')
     const [contact] = await deps.sql`select email, first_name, last_name, salutation, company, attributes from contacts where id = ${payload.c}`
     if (!contact) return void res.status(404).type('text/plain').send('This mail is not available.')

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client'
 import { Router } from 'express'
 import type { Sql } from 'postgres'
-import { cancelQueuedRecipients, findMailing, insertMailing, listMailings, mailingProgress, moveMailingStatus, queuedRecipients, updateMailingDraft, type MailingRow } from '../db/mailings'
+import { audienceCounts, cancelQueuedRecipients, findMailing, insertMailing, listMailings, mailingProgress, moveMailingStatus, queuedRecipients, segmentFilterOf, updateMailingDraft, type MailingProgress, type MailingRow } from '../db/mailings'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import { instantOf, readDateAttribute } from '../engine/nodes/zoned-time'
 import { mailingControlSignal, mailingWorkflowId, type mailingSend, type MailingControl } from '../engine/workflows/mailing'
@@ -90,11 +90,22 @@ export function mailingRoutes(deps: MailingApiDeps): Router {
     await deps.client.workflow.getHandle(row.workflow_id).signal(mailingControlSignal, control).catch(() => {})
   }
 
+  /**
+   * Progress, and before the send time (nobody prepared yet) the audience as what remains: what a pause
+   * holds and a cancel drops. Without it a scheduled mailing showed 0 remaining and its controls 0 affected.
+   */
+  async function progressOf(row: Pick<MailingRow, 'id' | 'account_id' | 'subsidiary_code' | 'segment_id'>, status: MailingStatus): Promise<MailingProgress> {
+    const progress = await mailingProgress(sql, row.id)
+    if (progress.total > 0 || !['awaiting_approval', 'scheduled', 'paused'].includes(status)) return progress
+    const audience = await audienceCounts(sql, { account_id: row.account_id, code: row.subsidiary_code }, await segmentFilterOf(sql, row.account_id, row.segment_id).catch(() => null))
+    return { ...progress, total: audience.total, remaining: audience.total }
+  }
+
   const conflict = (message: string): ApiError => ({ status: 409, code: 'conflict', field: 'status', message: `status: ${message}` })
 
   route(router, mailings.list, async ({ who }) => {
     const rows = await listMailings(sql, who.acc, who.subs)
-    return { status: 200, body: { mailings: await Promise.all(rows.map(async (row) => ({ ...viewMailing(row), progress: await mailingProgress(sql, row.id) }))) } }
+    return { status: 200, body: { mailings: await Promise.all(rows.map(async (row) => ({ ...viewMailing(row), progress: await progressOf(row, row.status) }))) } }
   })
 
   route(router, mailings.create, async ({ body, who }) => {
@@ -121,7 +132,7 @@ export function mailingRoutes(deps: MailingApiDeps): Router {
 
   route(router, mailings.get, async ({ params, who }) => {
     const row = await loadMailing(sql, who, params.id)
-    return row ? { status: 200, body: { ...viewMailing(row), progress: await mailingProgress(sql, row.id) } } : notFound('mailing')
+    return row ? { status: 200, body: { ...viewMailing(row), progress: await progressOf(row, row.status) } } : notFound('mailing')
   })
 
   route(router, mailings.update, async ({ params, body, who }) => {
@@ -173,19 +184,24 @@ export function mailingRoutes(deps: MailingApiDeps): Router {
     route(router, mailings[action], async ({ params, who }) => {
       const row = await loadMailing(sql, who, params.id)
       if (!row) return notFound('mailing')
+      // Before its send time a mailing has no recipients yet: the whole audience is what a control affects.
+      const before = await progressOf(row, row.status)
+      const prepared = (await mailingProgress(sql, row.id)).total > 0
       const from = action === 'pause' ? (['scheduled', 'sending'] as const) : action === 'resume' ? (['paused'] as const) : (['awaiting_approval', 'scheduled', 'sending', 'paused'] as const)
-      const to: MailingStatus = action === 'pause' ? 'paused' : action === 'resume' ? 'sending' : 'cancelled'
+      // Resumed before its send time it is scheduled again, not "sending" while it waits.
+      const to: MailingStatus = action === 'pause' ? 'paused' : action === 'resume' ? (prepared ? 'sending' : 'scheduled') : 'cancelled'
       if (!(await moveMailingStatus(sql, row.id, [...from], to))) return conflict(`a ${row.status} mailing cannot be ${action === 'cancel' ? 'cancelled' : `${action}d`}`)
       // The counts affected: what a pause holds, a resume lets go, a cancel drops (never mails already sent).
-      const affected = action === 'cancel' ? await cancelQueuedRecipients(sql, row.id) : await queuedRecipients(sql, row.id)
+      const queued = action === 'cancel' ? await cancelQueuedRecipients(sql, row.id) : await queuedRecipients(sql, row.id)
+      const affected = prepared ? queued : before.remaining
       await signal(row, { action })
-      return { status: 200, body: { status: to, affected, progress: await mailingProgress(sql, row.id) } }
+      return { status: 200, body: { status: to, affected, progress: await progressOf(row, to) } }
     })
   }
 
   route(router, mailings.progress, async ({ params, who }) => {
     const row = await loadMailing(sql, who, params.id)
-    return row ? { status: 200, body: { status: row.status, sendAt: row.send_at, ...(await mailingProgress(sql, row.id)) } } : notFound('mailing')
+    return row ? { status: 200, body: { status: row.status, sendAt: row.send_at, ...(await progressOf(row, row.status)) } } : notFound('mailing')
   })
 
   async function subsidiaryZone(row: MailingRow): Promise<string> {

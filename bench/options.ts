@@ -1,7 +1,7 @@
 import { parseDuration } from '../engine/campaign/duration'
 import type { EnrolPath } from './enrolment'
 
-export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting', 'sending', 'branching', 'mailing'] as const
+export const BENCHMARKS = ['rendering', 'history', 'enrolment', 'ingestion', 'handover', 'designer', 'reporting', 'sending', 'branching', 'mailing', 'crm'] as const
 export type Benchmark = (typeof BENCHMARKS)[number]
 
 export interface BenchOptions {
@@ -29,12 +29,16 @@ export interface BenchOptions {
   reportDeals: number
   reportRequests: number
   timeoutMs: number
+  crmContacts: number
+  crmPageSize: number
+  crmDirection: 'in' | 'both'
+  crmRawOutSample: number
   out: string
 }
 
 export const USAGE = `npm run bench -- [options]
 
-  --only a,b            run only these: ${BENCHMARKS.join(', ')} (default: all but reporting, which takes minutes)
+  --only a,b            run only these: ${BENCHMARKS.join(', ')} (default: all but reporting and crm, which take minutes)
   --skip a,b            run all but these
   --contacts N          enrolment: contacts enrolled, and empty workflows of the raw baseline (10000)
   --enrol-path P        enrolment: job (CSV upload → enrolmentJob workflow), direct (enrolContact, as the dispatcher), both (job)
@@ -57,6 +61,10 @@ export const USAGE = `npm run bench -- [options]
   --report-requests N   reporting: requests per dashboard endpoint for p50/p95 (40)
   --horizon D           history: simulated time an enrolment may run at most (730d)
   --timeout D           enrolment: how long to wait for all enrolments before reporting what finished (30m)
+  --crm-contacts N      crm: contacts seeded in a real BottleCRM, synced in and pushed back out (10000)
+  --crm-page-size N     crm: records per page, both directions (200)
+  --crm-direction D     crm: in (stop where the push begins) or both (both)
+  --crm-raw-out N       crm: contacts PATCHed straight to BottleCRM for the raw outbound figure (500)
   --out FILE            where the JSON goes (bench/results/latest.json)
 
 Environment: DATABASE_URL (a Postgres server: the benchmark creates and drops a database on it;
@@ -78,7 +86,7 @@ const benchmarkList = (flag: string, text: string | undefined): Benchmark[] => {
 /** The command line, e.g. `--only enrolment --contacts 1000`; `--flag=value` works too. Throws on anything unknown. */
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const options: BenchOptions = {
-    benchmarks: BENCHMARKS.filter((name) => name !== 'reporting'),
+    benchmarks: BENCHMARKS.filter((name) => name !== 'reporting' && name !== 'crm'),
     contacts: 10_000,
     enrolPaths: ['job'],
     concurrency: 50,
@@ -102,6 +110,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     reportDeals: 100_000,
     reportRequests: 40,
     timeoutMs: 30 * 60_000,
+    crmContacts: 10_000,
+    crmPageSize: 200,
+    crmDirection: 'both',
+    crmRawOutSample: 500,
     out: 'bench/results/latest.json',
   }
   const args = argv.flatMap((arg) => (arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg]))
@@ -200,6 +212,21 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         const ms = parseDuration(text)
         if (ms === null) throw new Error(`--timeout takes a duration such as 15m; got ${text}`)
         options.timeoutMs = ms
+        break
+      }
+      case '--crm-contacts':
+        options.crmContacts = positive(flag, value())
+        break
+      case '--crm-page-size':
+        options.crmPageSize = positive(flag, value())
+        break
+      case '--crm-raw-out':
+        options.crmRawOutSample = positive(flag, value())
+        break
+      case '--crm-direction': {
+        const direction = value()
+        if (direction !== 'in' && direction !== 'both') throw new Error(`--crm-direction is in or both; got ${direction}`)
+        options.crmDirection = direction
         break
       }
       case '--out':

@@ -9,6 +9,7 @@ import type { RenderingResult } from './rendering'
 import type { SendingResult } from './sending'
 import type { BranchingResult } from './branching'
 import type { ReportingResult } from './reporting'
+import type { CrmBenchResult } from './crm'
 
 // The printed summary: one line per figure, the product's beside the raw tool's from the same run.
 
@@ -23,6 +24,7 @@ export interface Results {
   branching?: BranchingResult
   mailing?: MailingBenchResult
   reporting?: ReportingResult
+  crm?: CrmBenchResult
   failures: { benchmark: string; error: string }[]
 }
 
@@ -164,6 +166,7 @@ function rows(results: Results): Row[] {
   }
   if (results.mailing) out.push(...mailingRows(results.mailing))
   if (results.reporting) out.push(...reportingRows(results.reporting))
+  if (results.crm) out.push(...crmRows(results.crm))
   return out
 }
 
@@ -207,4 +210,28 @@ function reportingRows(r: ReportingResult): Row[] {
     { benchmark: label, measure: 'deltas folded into touches and aggregates, events/s (one folder)', product: formatNumber(r.ingestion.foldedPerSecond), raw: '', ratio: '', cpu: '' },
     { benchmark: label, measure: 're-attribution after a model change, deals/s (six models)', product: formatNumber(r.recompute.dealsPerSecond), raw: '', ratio: '', cpu: '' },
   ]
+}
+
+/** CRM sync against BottleCRM's own REST API, each direction with the load average when it was measured. */
+function crmRows(r: CrmBenchResult): Row[] {
+  const label = (direction: string, load: number[]) => `crm sync ${direction} (${formatNumber(r.contacts)} contacts, page ${r.pageSize}, load ${load.join(', ')})`
+  const rows: Row[] = [{
+    benchmark: label('in', r.in.load),
+    measure: 'records/s applied vs BottleCRM list walk/s',
+    product: `${formatNumber(r.in.perSecond)} (${formatNumber(r.in.records)})`,
+    raw: `${formatNumber(r.in.raw.perSecond)} (${formatNumber(r.in.raw.records)})`,
+    ratio: times(r.in.ratio),
+    cpu: '– / –',
+  }]
+  if (r.out) {
+    rows.push({
+      benchmark: label('out', r.out.load),
+      measure: 'records/s pushed vs direct PATCH/s (same in flight)',
+      product: `${formatNumber(r.out.perSecond)} (${formatNumber(r.out.records)}, ${r.out.errors} errors)`,
+      raw: `${formatNumber(r.out.raw.perSecond)} (${formatNumber(r.out.raw.records)})`,
+      ratio: times(r.out.ratio),
+      cpu: '– / –',
+    })
+  }
+  return rows
 }

@@ -21,6 +21,7 @@ import { runRendering } from './rendering'
 import { runSending } from './sending'
 import { runBranching } from './branching'
 import { runReporting } from './reporting'
+import { runCrm } from './crm'
 
 // `npm run bench`: each benchmark against real components it starts itself (a Temporal dev server on a free
 // port, a throwaway Postgres database or in-memory PGlite, the product with its SMTP sink), the product's
@@ -114,6 +115,12 @@ async function main(): Promise<number> {
     if (wants('reporting')) {
       results.reporting = await attempt('reporting', () =>
         runReporting({ contacts: options.reportContacts, touches: options.reportTouches, deals: options.reportDeals, campaigns: 50, requests: options.reportRequests, ingestEvents: 3000, log, cleanup }),
+      )
+    }
+
+    if (wants('crm')) {
+      results.crm = await attempt('crm', () =>
+        runCrm({ contacts: options.crmContacts, pageSize: options.crmPageSize, direction: options.crmDirection, rawOutSample: options.crmRawOutSample, log, cleanup }),
       )
     }
 

@@ -31,6 +31,10 @@ export interface BounceFacts {
   diagnostic: string | null
 }
 
+// Five soft bounces minutes apart must reach a threshold of 5, though the earlier ones have faded by a
+// hair (4.9999…): without this slack the fifth never counted, and it took a sixth.
+const FADED_BY_A_HAIR = 0.01
+
 /**
  * A hard bounce makes the address undeliverable at once; a soft one adds 1 to a score that halves every
  * `halfLifeMs`, and the address becomes undeliverable when the score reaches `threshold`. Returns
@@ -47,7 +51,7 @@ export async function recordBounce(sql: Sql, message: ReturnedMessage, facts: Bo
         updated_at = now()
       where id = ${message.contact_id}
       returning undeliverable_at is not null as undeliverable, soft_bounce_score as score`
-    const undeliverable = facts.severity === 'hard' || (contact?.score ?? 0) >= soft.threshold
+    const undeliverable = facts.severity === 'hard' || (contact?.score ?? 0) >= soft.threshold - FADED_BY_A_HAIR
     if (undeliverable && !contact?.undeliverable) {
       const why = facts.severity === 'hard' ? `hard bounce ${facts.status ?? ''}`.trim() : `soft bounces reached ${soft.threshold}`
       await sql`update contacts set undeliverable_at = now(), undeliverable_reason = ${why} where id = ${message.contact_id} and undeliverable_at is null`

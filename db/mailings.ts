@@ -1,10 +1,12 @@
 import type { Sql, TransactionSql } from 'postgres'
 import type { SegmentFilter } from '../engine/segment-filter'
+import type { SendWindow } from '../engine/nodes/zoned-time'
 import type { MailingContent, MailingSchedule, MailingStatus } from '../mailings/model'
 import { segmentCondition } from './segments'
 import { withContactScope } from './workspaces'
 
-// The one owner of `mailings` and `mailing_recipients`, and of the send log's mailing rows.
+// The one owner of `mailings` and `mailing_recipients`. A mailing's rows in the send log (`messages`) are
+// written by db/messages.ts; progress here only reads them.
 
 export interface MailingRow {
   id: string
@@ -192,4 +194,75 @@ export async function addRecipients(sql: Sql, mailingId: string, accountId: stri
 export async function nextDueAt(sql: Sql, mailingId: string): Promise<Date | null> {
   const [row] = await sql<{ due_at: Date | null }[]>`select min(due_at) as due_at from mailing_recipients where mailing_id = ${mailingId} and status = 'queued'`
   return row?.due_at ?? null
+}
+
+/** A mailing with what sending it needs: its subsidiary's identity and zone, the account's cap and quiet hours. */
+export interface MailingForSend {
+  id: string
+  account_id: string
+  name: string
+  status: string
+  content: MailingContent
+  schedule: MailingSchedule | null
+  subsidiary_id: string
+  send_at: Date | null
+  code: string
+  locale: string
+  subsidiary_name: string
+  sender_name: string
+  sender_email: string
+  sender_domain: string | null
+  subsidiary_time_zone: string | null
+  frequency_cap_per_week: number
+  send_window: SendWindow | null
+  segment_id: string | null
+}
+
+export async function mailingForSend(sql: Sql, mailingId: string): Promise<MailingForSend | undefined> {
+  const [row] = await sql<MailingForSend[]>`
+    select m.id, m.account_id, m.name, m.status, m.content, m.schedule, m.subsidiary_id, m.send_at, m.segment_id,
+           s.code, s.locale, s.name as subsidiary_name, s.sender_name, s.sender_email, s.sender_domain, s.time_zone as subsidiary_time_zone,
+           a.frequency_cap_per_week, a.send_window
+    from mailings m join subsidiaries s on s.id = m.subsidiary_id join accounts a on a.id = m.account_id
+    where m.id = ${mailingId}`
+  return row
+}
+
+/** A queued recipient that is due, with the contact and their send log row so far (none on the first visit). */
+export interface DueRecipientRow {
+  contact_id: string
+  email: string
+  first_name: string | null
+  last_name: string | null
+  salutation: 'mr' | 'ms' | 'none' | null
+  company: string | null
+  attributes: Record<string, unknown>
+  locale: string | null
+  consent_status: string
+  undeliverable_at: Date | null
+  message_row_id: string | null
+  message_id: string | null
+  message_status: string | null
+}
+
+/** The next queued recipients due at `asOf` (the sending's clock), earliest first, leaving out those still being delivered. */
+export async function dueRecipients(sql: Sql, mailingId: string, options: { asOf: Date; inFlight: string[]; limit: number }): Promise<DueRecipientRow[]> {
+  return sql<DueRecipientRow[]>`
+    select r.contact_id, c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.locale, c.consent_status, c.undeliverable_at,
+           msg.id as message_row_id, msg.message_id, msg.status as message_status
+    from mailing_recipients r
+    join contacts c on c.id = r.contact_id
+    left join messages msg on msg.mailing_id = r.mailing_id and msg.contact_id = r.contact_id
+    where r.mailing_id = ${mailingId} and r.status = 'queued' and r.due_at <= ${options.asOf} and r.contact_id <> all(${options.inFlight}::uuid[])
+    order by r.due_at limit ${options.limit}`
+}
+
+/** Recipients whose mail is through (sent, suppressed, failed for good): no longer queued. */
+export async function settleRecipients(sql: Sql, mailingId: string, contactIds: string[]): Promise<void> {
+  if (contactIds.length) await sql`update mailing_recipients set status = 'done' where mailing_id = ${mailingId} and contact_id = any(${contactIds}::uuid[]) and status = 'queued'`
+}
+
+/** Recipients to try again later (the relay refused for now): due again at `at`. */
+export async function retryRecipientsAt(sql: Sql, mailingId: string, contactIds: string[], at: Date): Promise<void> {
+  if (contactIds.length) await sql`update mailing_recipients set due_at = ${at} where mailing_id = ${mailingId} and contact_id = any(${contactIds}::uuid[])`
 }

@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres'
+import type { MailingRow } from './mailings'
 
 // The send log (`messages`): the rows campaign steps and mailings write as each mail goes out. This
 // module owns what every sender needs to settle a mail whose attempt was interrupted.
@@ -101,4 +102,120 @@ export async function unresolvedMessages(sql: Sql, scope: { accountId: string; c
     where m.campaign_id = ${scope.campaignId} and m.account_id = ${scope.accountId} and m.status in ('unknown', 'sending')
       ${scope.subsidiaries === '*' ? sql`` : sql`and s.code = any(${scope.subsidiaries})`}
     order by m.created_at desc limit ${scope.limit}`
+}
+
+// A mailing's rows in the send log (activities/mailing-send.ts): one per mailing and contact (unique
+// mailing_id + contact_id; the Message-ID is derived from both), moving pending → sending → sent, or
+// suppressed / failed / unknown. Every write names the statuses it may leave, so a stale attempt cannot
+// undo what a newer one recorded.
+
+export type MessageStatus = 'pending' | 'sending' | 'sent' | 'suppressed' | 'failed' | 'unknown'
+
+export interface MailingSendClaim {
+  accountId: string
+  mailingId: string
+  /** The send log's template column for mailings: `mailing:<id>`. */
+  template: string
+  frequencyCapPerWeek: number
+  recipients: { contactId: string; email: string; messageId: string }[]
+}
+
+/**
+ * The send log rows for a mailing's recipients seen for the first time: suppressed (no consent,
+ * undeliverable, over the weekly frequency cap, which campaign mail and mailings share) or pending.
+ * Consent is read here, moments before the mail leaves, with the contacts locked as the campaign send
+ * path locks them, so the cap holds across both. Rows that exist already are left as they are.
+ * Returns the contacts suppressed and the pending rows' ids by contact.
+ */
+export async function claimMailingSends(sql: Sql, claim: MailingSendClaim): Promise<{ suppressed: string[]; pending: Map<string, string> }> {
+  return sql.begin(async (sql) => {
+    const ids = claim.recipients.map((r) => r.contactId)
+    const locked = await sql<{ id: string; consent_status: string; undeliverable_at: Date | null }[]>`
+      select id, consent_status, undeliverable_at from contacts where id = any(${ids}::uuid[]) order by id for update`
+    const now = new Map(locked.map((row) => [row.id, row]))
+    const recent = await sql<{ contact_id: string; n: number }[]>`
+      select contact_id, count(*)::int as n from messages
+      where contact_id = any(${ids}::uuid[]) and status in ('pending', 'sending', 'sent', 'unknown') and created_at > now() - interval '7 days'
+      group by contact_id`
+    const counts = new Map(recent.map((row) => [row.contact_id, row.n]))
+    const suppressed: (MailingSendClaim['recipients'][number] & { reason: string })[] = []
+    const sendable: MailingSendClaim['recipients'] = []
+    for (const recipient of claim.recipients) {
+      const current = now.get(recipient.contactId)
+      const reason = !current || current.consent_status !== 'granted'
+        ? `no_consent: consent is ${current?.consent_status ?? 'gone'}`
+        : current.undeliverable_at
+          ? 'undeliverable: the address bounced'
+          : (counts.get(recipient.contactId) ?? 0) >= claim.frequencyCapPerWeek
+            ? `frequency_cap: ${claim.frequencyCapPerWeek} mails in the last 7 days`
+            : null
+      if (reason) suppressed.push({ ...recipient, reason })
+      else sendable.push(recipient)
+    }
+    if (suppressed.length) {
+      await sql`
+        insert into messages (account_id, mailing_id, contact_id, message_id, template, recipient, status, reason)
+        select ${claim.accountId}, ${claim.mailingId}, v.contact, v.message_id, ${claim.template}, v.email, 'suppressed', v.reason
+        from (select unnest(${suppressed.map((s) => s.contactId)}::uuid[]) as contact, unnest(${suppressed.map((s) => s.messageId)}::text[]) as message_id,
+                     unnest(${suppressed.map((s) => s.email)}::text[]) as email, unnest(${suppressed.map((s) => s.reason)}::text[]) as reason) v
+        on conflict do nothing`
+    }
+    if (!sendable.length) return { suppressed: suppressed.map((s) => s.contactId), pending: new Map() }
+    const rows = await sql<{ id: string; contact_id: string }[]>`
+      insert into messages (account_id, mailing_id, contact_id, message_id, template, recipient)
+      select ${claim.accountId}, ${claim.mailingId}, v.contact, v.message_id, ${claim.template}, v.email
+      from (select unnest(${sendable.map((c) => c.contactId)}::uuid[]) as contact, unnest(${sendable.map((c) => c.messageId)}::text[]) as message_id,
+                   unnest(${sendable.map((c) => c.email)}::text[]) as email) v
+      on conflict do nothing
+      returning id, contact_id`
+    return { suppressed: suppressed.map((s) => s.contactId), pending: new Map(rows.map((row) => [row.contact_id, row.id])) }
+  })
+}
+
+/**
+ * Marks mailing rows 'sending' the moment the relay took their envelopes (rows of many connections in one
+ * statement, committed durably). Only a row still pending (or failed before) is taken, and only while the
+ * contact's consent stands and the address is deliverable, read in the same statement at the last moment
+ * before the body leaves. Returns the ids taken: the others must not be sent.
+ */
+export async function markMailingSending(sql: Sql, rows: { id: string; subject: string; locale: string; pins: unknown }[]): Promise<Set<string>> {
+  const taken = await sql<{ id: string }[]>`
+    update messages m set status = 'sending', attempts = attempts + 1, subject = v.subject, locale = v.locale, render_pins = v.pins::jsonb
+    from (select unnest(${rows.map((i) => i.id)}::uuid[]) as id, unnest(${rows.map((i) => i.subject)}::text[]) as subject,
+                 unnest(${rows.map((i) => i.locale)}::text[]) as locale, unnest(${rows.map((i) => JSON.stringify(i.pins))}::text[]) as pins) v,
+         contacts c
+    where m.id = v.id and m.status in ('pending', 'failed') and c.id = m.contact_id and c.consent_status = 'granted' and c.undeliverable_at is null
+    returning m.id`
+  return new Set(taken.map((row) => row.id))
+}
+
+/** Records mailing rows sent, with the relay's answer, at `at` (the sending's clock). */
+export async function markMailingSent(sql: Sql, rows: { id: string; response: string }[], at: Date): Promise<void> {
+  await sql`
+    update messages m set status = 'sent', sent_at = ${at}, smtp_response = v.response
+    from (select unnest(${rows.map((i) => i.id)}::uuid[]) as id, unnest(${rows.map((i) => i.response)}::text[]) as response) v
+    where m.id = v.id`
+}
+
+/** Records how a mailing row ended for now (failed, suppressed, unknown) with the reason; with `from`, only while it is in one of those statuses. */
+export async function recordMailingOutcome(sql: Sql, rowId: string, outcome: { status: 'failed' | 'suppressed' | 'unknown'; reason: string; from?: MessageStatus[] }): Promise<void> {
+  await sql`update messages set status = ${outcome.status}, reason = ${outcome.reason}
+    where id = ${rowId} ${outcome.from ? sql`and status = any(${outcome.from}::text[])` : sql``}`
+}
+
+export async function messageStatus(sql: Sql, rowId: string): Promise<MessageStatus | undefined> {
+  const [row] = await sql<{ status: MessageStatus }[]>`select status from messages where id = ${rowId}`
+  return row?.status
+}
+
+export type MailingAsSentRow = MailingRow & { render_pins: Record<string, number> | null; locale: string | null; sub_locale: string; code: string; sub_name: string }
+
+/** A mailing as one contact's mail left (its template versions and language), for its web version; only once it was sent. */
+export async function mailingAsSent(sql: Sql, key: { accountId: string; mailingId: string; contactId: string }): Promise<MailingAsSentRow | undefined> {
+  const [row] = await sql<MailingAsSentRow[]>`
+    select m.*, msg.render_pins, msg.locale, s.locale as sub_locale, s.code, s.name as sub_name
+    from mailings m join messages msg on msg.mailing_id = m.id and msg.contact_id = ${key.contactId}
+    join subsidiaries s on s.id = m.subsidiary_id
+    where m.id = ${key.mailingId} and m.account_id = ${key.accountId} and msg.status in ('sent', 'unknown')`
+  return row
 }

@@ -156,23 +156,22 @@ export async function trends(sql: Sql, f: ReportFilter, model: AttributionModel,
 
 /**
  * Sales-cycle lengths in days of the deals won in the filter: per campaign and in total the average and
- * median, and a histogram in weeks (MQL → won), in one index-only scan of funnel_entries_won_cycle. The
- * lengths are stored on the entry (migration 024), so a request sorts doubles and computes nothing per row.
+ * median, and a histogram in weeks (MQL → won). The lengths are stored on the entry (migration 024_a): the
+ * figures read funnel_entries_won_by_campaign already in campaign order (no sort before the per-campaign
+ * medians), the histogram the period index, both index-only and at once.
  */
 export async function salesCycles(sql: Sql, f: ReportFilter) {
-  const rows = await sql<{ campaign_id: string | null; kind: number; bucket: number | null; won: number; mql_avg: number | null; mql_median: number | null; touch_avg: number | null; touch_median: number | null }[]>`
-    with won as materialized (
-      select campaign_id, mql_cycle_days as mql, touch_cycle_days as touch from funnel_entries
-      where account_id = ${f.accountId} and won_at is not null and won_at >= ${f.from}::date and won_at < ${f.to}::date + 1 ${scoped(sql, f)} ${ofCampaign(sql, f)})
-    select campaign_id, grouping(campaign_id)::int as kind, null::int as bucket, count(*)::int as won,
-      avg(mql) as mql_avg, percentile_cont(0.5) within group (order by mql) as mql_median,
-      avg(touch) as touch_avg, percentile_cont(0.5) within group (order by touch) as touch_median
-    from won group by rollup (campaign_id)
-    union all
-    select null, 2, least(floor(mql / 7), 26)::int, count(*)::int, null, null, null, null from won where mql is not null group by 3`
-  // kind: 0 a campaign's row, 1 the total (rollup's grouping), 2 a histogram bucket.
-  const perCampaign = rows.filter((r) => r.kind < 2).map((r) => ({ ...r, is_total: r.kind }))
-  const histogram = rows.filter((r) => r.kind === 2).map((r) => ({ bucket: r.bucket!, deals: r.won })).sort((a, b) => a.bucket - b.bucket)
+  const where = sql`account_id = ${f.accountId} and won_at is not null and won_at >= ${f.from}::date and won_at < ${f.to}::date + 1 ${scoped(sql, f)} ${ofCampaign(sql, f)}`
+  const [perCampaign, histogram] = await Promise.all([
+    sql<{ campaign_id: string | null; is_total: number; won: number; mql_avg: number | null; mql_median: number | null; touch_avg: number | null; touch_median: number | null }[]>`
+      select campaign_id, grouping(campaign_id)::int as is_total, count(*)::int as won,
+        avg(mql_cycle_days) as mql_avg, percentile_cont(0.5) within group (order by mql_cycle_days) as mql_median,
+        avg(touch_cycle_days) as touch_avg, percentile_cont(0.5) within group (order by touch_cycle_days) as touch_median
+      from funnel_entries where ${where} group by rollup (campaign_id)`,
+    sql<{ bucket: number; deals: number }[]>`
+      select least(floor(mql_cycle_days / 7), 26)::int as bucket, count(*)::int as deals
+      from funnel_entries where ${where} and mql_cycle_days is not null group by 1 order by 1`,
+  ])
   return { perCampaign, histogram }
 }
 
@@ -219,7 +218,9 @@ export async function mailSeries(sql: Sql, accountId: string, mailKey: string, t
   const [first] = await sql<{ hour: Date | null }[]>`
     select min(hour) as hour from mail_stats_hourly where mail_key = ${mailKey} and template = ${template} and account_id = ${accountId} ${scoped(sql, f)}`
   if (!first?.hour) return []
+  // Hourly for the first three days, to the end of that UTC day; daily from the next day on (no hours lost between).
   const hourlyUntil = new Date(first.hour.getTime() + 72 * 3_600_000)
+  hourlyUntil.setUTCHours(24, 0, 0, 0)
   const columns = sql`sum(sent)::int as sent, sum(opens)::int as opens, sum(unique_opens)::int as "uniqueOpens", sum(machine_opens)::int as "machineOpens",
     sum(clicks)::int as clicks, sum(unique_clicks)::int as "uniqueClicks", sum(machine_clicks)::int as "machineClicks", (sum(hard_bounces) + sum(soft_bounces))::int as bounces,
     sum(unsubscribes)::int as unsubscribes, sum(complaints)::int as complaints, sum(conversions)::int as conversions`
@@ -227,7 +228,7 @@ export async function mailSeries(sql: Sql, accountId: string, mailKey: string, t
     sql`select 'hour' as resolution, hour as at, ${columns} from mail_stats_hourly
         where mail_key = ${mailKey} and template = ${template} and hour < ${hourlyUntil} ${scoped(sql, f)} group by hour order by hour`,
     sql`select 'day' as resolution, day::timestamptz as at, ${columns} from mail_stats_daily
-        where mail_key = ${mailKey} and template = ${template} and day >= (${hourlyUntil}::timestamptz at time zone 'UTC')::date + 1 ${scoped(sql, f)} group by day order by day`,
+        where mail_key = ${mailKey} and template = ${template} and day >= (${hourlyUntil}::timestamptz at time zone 'UTC')::date ${scoped(sql, f)} group by day order by day`,
   ])
   return [...hourly, ...daily]
 }

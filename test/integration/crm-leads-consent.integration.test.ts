@@ -211,3 +211,21 @@ describe('campaign memberships', () => {
     expect(record.custom_fields.kessler_campaigns).toContain(CAMPAIGN)
   })
 })
+
+describe('syncing on a schedule', () => {
+  it('an admin sets "every 30m": a Temporal schedule runs the sync (never two at once); "off" removes it', async () => {
+    const saved = await system.api('/api/crm/connection', { method: 'PUT', token: adminToken, body: { kind: 'bottlecrm', url: crm.url, token: crm.token, syncEvery: '30m' } })
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200)
+    const schedule = system.client.schedule.getHandle(`crm-sync-${system.config.temporal.taskQueue}-${system.demoAccountId}`)
+    const described = await schedule.describe()
+    expect(described.spec.intervals?.[0]?.every).toBe(30 * 60_000)
+    expect(described.policies.overlap).toBe('SKIP')
+    // Its next firing, now: a run started by the schedule ends done, and shows so.
+    const before = (await system.api('/api/crm/runs')).body.runs.length
+    await schedule.trigger()
+    await expect.poll(async () => (await system.api('/api/crm/runs')).body.runs.filter((r: { trigger: string; status: string }) => r.trigger === 'schedule' && r.status === 'done').length, { timeout: 60_000 }).toBe(1)
+    expect((await system.api('/api/crm/runs')).body.runs.length).toBe(before + 1)
+    expect((await system.api('/api/crm/connection', { method: 'PUT', token: adminToken, body: { kind: 'bottlecrm', url: crm.url, token: crm.token, syncEvery: 'off' } })).status).toBe(200)
+    await expect(schedule.describe()).rejects.toThrow(/not found/i)
+  })
+})

@@ -8,7 +8,8 @@ import { DEMO_PASSWORD } from '../../server/seed-people'
 // The mailing editor as the French subsidiary's marketer uses it, in French: compose from HQ's
 // product-news block and an own block, preview per language and sample contact, the checklist, a test
 // send, scheduling at a Paris time a few seconds ahead, and the progress view until every mail is in
-// the SMTP sink. Needs `npm run build:designer` first (`npm test` does it).
+// the SMTP sink; then pause, resume and cancel of a mailing scheduled for tomorrow, each saying how many
+// recipients it affects. Needs `npm run build:designer` first (`npm test` does it).
 
 let system: TestSystem
 let browser: Browser
@@ -90,4 +91,45 @@ it('composes, checks, schedules and follows a French mailing', async () => {
   expect(await page.getByTestId('progress-remaining').textContent()).toBe('0')
   await page.screenshot({ path: artifact('mailing-progress.png'), fullPage: true })
   expect(errors, errors.join("\n")).toEqual([])
+})
+
+it('pauses, resumes and cancels a scheduled mailing, each time saying how many recipients it affects', async () => {
+  const fr = system.token({ sub: 'sophie.fr', role: 'marketer', subs: ['FR'] })
+  const created = await system.api('/api/mailings', {
+    token: fr,
+    body: { name: 'Invitation salon', subsidiary: 'FR', content: { subject: { fr: 'Invitation au salon' }, blocks: [{ kind: 'local', id: 'invitation', body: { fr: '<mj-text>Venez nous voir.</mj-text>' } }] } },
+  })
+  const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(Date.now() + 86_400_000)
+  expect((await system.api(`/api/mailings/${created.body.id}/schedule`, { token: fr, body: { mode: 'at', localTime: `${tomorrow}T09:00` } })).status).toBe(202)
+
+  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } })
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  const dialogs: string[] = []
+  page.on('dialog', (dialog) => void (dialogs.push(dialog.message()), dialog.accept()))
+  await page.goto(system.baseUrl + '/')
+  await page.locator('input[name=email]').fill('sophie.marchand@fr.kessler-hydraulik.example')
+  await page.locator('input[name=password]').fill(DEMO_PASSWORD)
+  await page.locator('form[data-testid=sign-in] button[type=submit]').click()
+  await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 })
+  await page.goto(`${system.baseUrl}/?view=mailings`)
+  await page.locator('[data-testid=mailing-item][data-name="Invitation salon"]').click()
+
+  // Before 9:00 tomorrow nobody has been sent anything: the three FR contacts are what remains.
+  await expect.poll(() => page.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Planifié')
+  await expect.poll(() => page.getByTestId('progress-remaining').textContent(), { timeout: 15_000 }).toBe('3')
+  await page.getByTestId('pause').click()
+  await expect.poll(() => page.getByTestId('mailing-notice').textContent(), { timeout: 15_000 }).toBe('3 destinataires concernés')
+  await expect.poll(() => page.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('En pause')
+  await page.screenshot({ path: artifact('mailing-paused.png'), fullPage: true })
+  await page.getByTestId('resume').click()
+  await expect.poll(() => page.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Planifié')
+  expect(await page.getByTestId('mailing-notice').textContent()).toBe('3 destinataires concernés')
+  await page.getByTestId('cancel').click()
+  await expect.poll(() => page.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Annulé')
+  expect(dialogs).toEqual(['Annuler le mailing ? 3 destinataires ne le recevront pas.'])
+  expect(await page.getByTestId('mailing-notice').textContent()).toBe('3 destinataires concernés')
+  await page.screenshot({ path: artifact('mailing-cancelled.png'), fullPage: true })
+  expect(system.sink!.mails().filter((mail) => mail.subject === 'Invitation au salon')).toEqual([])
+  expect(errors, errors.join('\n')).toEqual([])
 })

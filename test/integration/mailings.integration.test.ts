@@ -161,6 +161,15 @@ describe('a French subsidiary mailing', () => {
     const html = await page.text()
     expect(html).toContain(NEW_PHOTO)
     expect(html).toContain('[FR] Hallo Claire')
+
+    // Once sent, the mail is frozen: HQ changing the photo again changes the block, not the web version.
+    const later = 'https://cdn.kessler-hydraulik.example/img/hydrostat-3000-v3.jpg'
+    const current = (await system.api(`/api/templates/blocks/${BLOCK}`)).body.content
+    const swapped = Object.fromEntries(Object.entries(current.body as Record<string, string>).map(([locale, mjml]) => [locale, mjml.replace(NEW_PHOTO, later)]))
+    expect((await system.api(`/api/templates/blocks/${BLOCK}`, { method: 'PUT', body: { content: { ...current, body: swapped } } })).status).toBe(201)
+    const again = await (await fetch(webLink)).text()
+    expect(again).toContain(NEW_PHOTO)
+    expect(again).not.toContain(later)
   })
 
   it('takes a hard bounce at the return path: the contact becomes undeliverable, a bounce event is recorded', async () => {
@@ -186,6 +195,19 @@ describe('a French subsidiary mailing', () => {
     expect(oneClick.status).toBe(200)
     expect((await system.sql`select consent_status from contacts where email = 'elodie.bernard@bernard-plasturgie.example'`)[0]!.consent_status).toBe('revoked')
 
+    // Soft bounces fade (half-life 7 days): a score of 4 from a week ago counts 2, so the next makes 3 …
+    const softAgain = () => deliverReport(system.inboundMail.port, elodiePath, deliveryStatusNotification({ to: elodiePath, recipient: 'elodie.bernard@bernard-plasturgie.example', status: '4.2.2', originalMessageId: elodie.messageId }))
+    const elodieNow = async () => (await system.sql`select undeliverable_at, undeliverable_reason, soft_bounce_score from contacts where email = 'elodie.bernard@bernard-plasturgie.example'`)[0]!
+    await system.sql`update contacts set soft_bounce_score = 4, soft_bounce_at = now() - interval '7 days' where email = 'elodie.bernard@bernard-plasturgie.example'`
+    await softAgain()
+    expect((await elodieNow()).soft_bounce_score).toBeCloseTo(3, 2)
+    expect((await elodieNow()).undeliverable_at).toBeNull()
+    // … while four recent ones and a fifth reach the threshold (5): undeliverable.
+    await system.sql`update contacts set soft_bounce_score = 4, soft_bounce_at = now() where email = 'elodie.bernard@bernard-plasturgie.example'`
+    await softAgain()
+    expect(await elodieNow()).toMatchObject({ undeliverable_reason: 'soft bounces reached 5', undeliverable_at: expect.any(Date) })
+    await system.sql`update contacts set undeliverable_at = null, undeliverable_reason = null, soft_bounce_score = 0 where email = 'elodie.bernard@bernard-plasturgie.example'`
+
     // A forged return path is refused at RCPT.
     await expect(deliverReport(system.inboundMail.port, 'bounce+00000000000000000000000000000000-0000000000@fr.kessler-hydraulik.example', 'Subject: x\r\n\r\nx')).rejects.toThrow(/550/)
   })
@@ -197,6 +219,29 @@ describe('a French subsidiary mailing', () => {
     expect(contact).toMatchObject({ consent_status: 'revoked', consent_source: 'complaint' })
     const [event] = await system.sql`select properties from events where contact_id = ${contact!.id} and type = 'complaint'`
     expect(event!.properties).toMatchObject({ feedbackType: 'abuse', mailingId })
+  })
+})
+
+describe('the frequency cap', () => {
+  it('counts mailings: a contact who had this week\'s mail from a mailing gets no further mailing', async () => {
+    // Luc (FR's pool) got the December newsletter above; everyone else there has bounced, unsubscribed or never consented.
+    const [account] = await system.sql<{ cap: number }[]>`select frequency_cap_per_week as cap from accounts limit 1`
+    const cap = account!.cap
+    // His one mail this week came from a mailing, none from a campaign: so only mailings can count.
+    const before = await system.sql`select m.status, m.mailing_id from messages m join contacts c on c.id = m.contact_id where c.email = 'luc.lambert@lambert-liege.example'`
+    expect(before.map((row) => [row.status, row.mailing_id !== null])).toEqual([['sent', true]])
+    await system.sql`update accounts set frequency_cap_per_week = 1`
+    try {
+      const fr = frMarketer()
+      const created = await system.api('/api/mailings', { token: fr, body: { name: 'Rappel', subsidiary: 'FR', content: { subject: { fr: 'Rappel' }, blocks: [{ kind: 'global', block: BLOCK }] } } })
+      expect((await system.api(`/api/mailings/${created.body.id}/schedule`, { token: fr, body: { mode: 'now' } })).status).toBe(202)
+      await expect.poll(async () => (await system.api(`/api/mailings/${created.body.id}/progress`, { token: fr })).body, { timeout: 30_000 }).toMatchObject({ status: 'sent', sent: 0 })
+      const [luc] = await system.sql`select m.status, m.reason from messages m join contacts c on c.id = m.contact_id where m.mailing_id = ${created.body.id} and c.email = 'luc.lambert@lambert-liege.example'`
+      expect(luc).toMatchObject({ status: 'suppressed', reason: 'frequency_cap: 1 mails in the last 7 days' })
+      expect(system.sink!.mails().filter((mail) => mail.subject === 'Rappel')).toEqual([])
+    } finally {
+      await system.sql`update accounts set frequency_cap_per_week = ${cap}`
+    }
   })
 })
 
@@ -228,6 +273,29 @@ describe('controls and approval', () => {
     expect(cancelled.body).toMatchObject({ status: 'cancelled', affected: 2, progress: { cancelled: 2, sent: 0 } })
     expect(system.sink!.mails().filter((mail) => mail.subject === 'Invito')).toHaveLength(0)
     await system.sql`update accounts set mailing_approval_required = false`
+  })
+
+  it('counts the whole audience as affected when a mailing is paused, resumed or cancelled before its send time', async () => {
+    const esToken = system.token({ sub: 'lucia.es', role: 'marketer', subs: ['ES'] })
+    const created = await system.api('/api/mailings', {
+      token: esToken,
+      body: { name: 'Feria', subsidiary: 'ES', content: { subject: { es: 'Invitación' }, blocks: [{ kind: 'local', id: 'invitacion', body: { es: '<mj-text>Les invitamos.</mj-text>' } }] } },
+    })
+    const id = created.body.id
+    // Who it would go to now: the ES pool (consent is looked at only when each mail leaves).
+    const audience = (await system.api(`/api/mailings/${id}/checklist?links=false`, { token: esToken })).body.recipients.total
+    expect(audience).toBeGreaterThan(0)
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid' }).format(Date.now() + 86_400_000)
+    expect((await system.api(`/api/mailings/${id}/schedule`, { token: esToken, body: { mode: 'at', localTime: `${tomorrow}T09:00` } })).status).toBe(202)
+    // Nobody is prepared before the send time; what remains is the audience, not 0.
+    expect((await system.api(`/api/mailings/${id}/progress`, { token: esToken })).body).toMatchObject({ status: 'scheduled', total: audience, remaining: audience, sent: 0 })
+    const paused = await system.api(`/api/mailings/${id}/pause`, { method: 'POST', token: esToken })
+    expect(paused.body).toMatchObject({ status: 'paused', affected: audience, progress: { remaining: audience } })
+    // Resumed before its time it is scheduled again, not "sending" while it waits.
+    expect((await system.api(`/api/mailings/${id}/resume`, { method: 'POST', token: esToken })).body).toMatchObject({ status: 'scheduled', affected: audience })
+    const cancelled = await system.api(`/api/mailings/${id}/cancel`, { method: 'POST', token: esToken })
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', affected: audience, progress: { sent: 0 } })
+    expect(system.sink!.mails().filter((mail) => mail.subject === 'Invitación')).toHaveLength(0)
   })
 
   it('refuses bad input naming the field, and translation says so without a key', async () => {

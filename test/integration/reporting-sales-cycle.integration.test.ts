@@ -10,6 +10,7 @@ import { startTestSystem, type TestSystem } from '../helpers/system'
 // the moment it is made (no API backdates one), so that history is written as lifecycle rows, the way the
 // demo's history and a CRM import arrive; everything after that is the product's: the fold into the funnel
 // (first touch = the lead's first human touch), the Reports API's averages and medians, and the view.
+// On the same system: trends per month, the CSV export, and a product's production cost ratio.
 let system: TestSystem
 let browser: Browser
 let page: Page
@@ -109,5 +110,59 @@ describe('sales-cycle lengths', () => {
     await section.scrollIntoViewIfNeeded()
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
     await section.screenshot({ path: artifact('reports-sales-cycle.png') })
+  })
+
+  it('trends count each MQL, won deal and lead in the month it happened; the sales-cycle table exports as CSV', async () => {
+    const month = (ms: number) => `${new Date(ms).toISOString().slice(0, 7)}-01`
+    const expected = new Map<string, { mql: number; won: number; leads: number }>()
+    const add = (ms: number, key: 'mql' | 'won' | 'leads') => {
+      const entry = expected.get(month(ms)) ?? { mql: 0, won: 0, leads: 0 }
+      entry[key]++
+      expected.set(month(ms), entry)
+    }
+    for (const [i, lead] of LEADS.entries()) {
+      const end = base - i * DAY
+      add(end - lead.mqlDays * DAY, 'mql')
+      if (lead.outcome === 'won') add(end, 'won')
+      add(end - lead.touchDays * DAY, 'leads')
+    }
+    const trends = await system.api('/api/reports/trends?granularity=month')
+    expect(trends.status).toBe(200)
+    const shown = trends.body.series.filter((p: { mql: number; won: number; leads: number }) => p.mql || p.won || p.leads)
+      .map((p: { period: string; mql: number; won: number; leads: number }) => [p.period, { mql: p.mql, won: p.won, leads: p.leads }])
+    expect(shown).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)))
+
+    const response = await fetch(`${system.baseUrl}/api/reports/sales-cycle?format=csv`, { headers: { authorization: `Bearer ${await system.token()}` } })
+    expect(response.headers.get('content-type')).toMatch(/text\/csv/)
+    const lines = (await response.text()).trim().split(/\r?\n/)
+    expect(lines[0]).toBe('campaign,won,mql_to_won_avg_days,mql_to_won_median_days,first_touch_to_won_avg_days,first_touch_to_won_median_days')
+    expect(lines.slice(1).sort()).toEqual(['Sales-cycle fair,5,21.7,10.5,43.25,31.25', 'Sales-cycle webinar,2,11,11,27,27'])
+  })
+})
+
+describe('production cost per product', () => {
+  it("a won deal without its own production cost takes its product's cost ratio once set, recomputed as a job", async () => {
+    // The sales manager records the deal (opportunities.write) and sets the margin (attribution.configure, HQ).
+    const manager = await system.token({ sub: 'petra.lang@kessler-hydraulik.example', role: 'manager', subs: '*' })
+    const before = (await system.api('/api/reports/overview')).body.wonRevenue
+    const deal = await system.api('/api/opportunities', {
+      body: { name: 'HydroStat 9000 for Werk Süd', company: 'Werk Süd', subsidiary: 'DE', amountNet: 12_000, products: ['HydroStat 9000'], stage: 'won', closedOn: at(base) },
+      token: manager,
+    })
+    expect(deal.status, JSON.stringify(deal.body)).toBe(201)
+    await system.attribution.drain()
+    // No figure and no ratio yet: counted as unknown (0 in ROI), not guessed.
+    expect((await system.api('/api/reports/overview')).body.wonRevenue).toEqual({
+      deals: before.deals + 1, revenue: before.revenue + 12_000, production: before.production, productionUnknown: before.productionUnknown + 1,
+    })
+    const set = await system.api(`/api/product-costs/${encodeURIComponent('HydroStat 9000')}`, { method: 'PUT', body: { costRatio: 0.4 }, token: manager })
+    expect(set.status, JSON.stringify(set.body)).toBe(200)
+    expect(set.body.recompute.status).toBe('running')
+    await system.attribution.drain()
+    const job = await system.api(`/api/reports/attribution/jobs/${set.body.recompute.id}`)
+    expect(job.body).toMatchObject({ status: 'done', progress: 1, done: job.body.total })
+    expect((await system.api('/api/reports/overview')).body.wonRevenue).toEqual({
+      deals: before.deals + 1, revenue: before.revenue + 12_000, production: before.production + 4_800, productionUnknown: before.productionUnknown,
+    })
   })
 })

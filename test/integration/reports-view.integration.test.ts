@@ -186,6 +186,15 @@ describe('the Reports view', () => {
     const badge = frame.locator('.click-badge').first()
     await expect.poll(() => badge.count(), { timeout: 15_000 }).toBeGreaterThan(0)
     const detail = await system.api(`/api/reports/mail/detail?mailKey=${encodeURIComponent((await system.api('/api/reports/mail')).body.mails.find((m: { template: string }) => m.template === 'onboarding-welcome').mailKey)}&template=onboarding-welcome`)
+    // Over time: hourly for the first three days, daily after, and every open of the mail in exactly one point.
+    const mail = (await system.api('/api/reports/mail')).body.mails.find((m: { template: string }) => m.template === 'onboarding-welcome')
+    const series = detail.body.series as { resolution: string; at: string; sent: number; opens: number }[]
+    const firstHour = Date.parse(series[0]!.at)
+    expect(series.filter((p) => p.resolution === 'hour').every((p) => Date.parse(p.at) < firstHour + 4 * 86_400_000)).toBe(true)
+    expect(series.filter((p) => p.resolution === 'day').length).toBeGreaterThan(0)
+    expect(series.filter((p) => p.resolution === 'day').every((p) => Date.parse(p.at) >= firstHour + 3 * 86_400_000)).toBe(true)
+    expect(series.reduce((sum, p) => sum + p.sent, 0)).toBe(mail.sent)
+    expect(series.reduce((sum, p) => sum + p.opens, 0)).toBe(mail.opens)
     const link = detail.body.links.find((l: { url: string }) => l.url.includes('/care/hydrostat'))
     expect(link.clicks).toBeGreaterThan(0)
     expect(link.machineClicks).toBeGreaterThan(0)

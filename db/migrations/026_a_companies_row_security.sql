@@ -23,5 +23,6 @@ $$;
 
 alter table companies enable row level security;
 alter table companies force row level security;
+drop policy if exists companies_scope on companies;
 create policy companies_scope on companies using (kessler_sees_company(account_id, id, subsidiary_id))
   with check (kessler_sees_company(account_id, id, subsidiary_id));
