@@ -93,6 +93,8 @@ export const events = {
     body: segmentBatchSchema,
     bodyCheckedBy: 'handler',
     responses,
-    errors,
+    // A batch answers a contact outside your subsidiaries or a reused id per item, inside its 207 or 400
+    // (rejected[]): never as the whole answer's status.
+    errors: { 413: ['too_large'] },
   }),
 }

@@ -87,7 +87,8 @@ export const auditEntrySchema = z.object({
   ip: z.string().nullable(),
 })
 
-const linkParams = z.strictObject({ token: z.string().min(1).max(2000) })
+// Signed tokens are about 100 characters; 500 keeps the longest URL (4-byte characters, %-encoded) below Node's 16 kB header limit.
+const linkParams = z.strictObject({ token: z.string().min(1).max(500) })
 const linkInfo = z.object({ email: z.string(), name: z.string(), locale: z.string().nullable(), expiresAt: timestamp })
 const signedIn = meSchema.extend({ csrfToken: z.string() })
 

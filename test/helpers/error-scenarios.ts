@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { hashPassword } from '../../people/secrets'
 import { linearCampaign } from './graphs'
 import type { TestSystem } from './system'
 
@@ -11,7 +14,8 @@ export interface Scenario {
   path: string
   body?: unknown
   contentType?: string
-  token?: string
+  /** The caller's API token; null sends none (a session's cookies in `headers` instead, or a public route). */
+  token?: string | null
   headers?: Record<string, string>
 }
 
@@ -22,44 +26,11 @@ export interface Scenario {
 export const REACHED_ELSEWHERE: Record<string, string> = {
   'scoring.saveModel 409 conflict': 'two saves of the model in the same instant (a race on the version number); not reachable by one caller in sequence',
   'templates.testSend 409 conflict': 'answered only by a process without an SMTP transport; every test system has one',
+  'mailings.testSend 409 conflict': 'as templates.testSend: answered only by a process without an SMTP transport',
   'templates.prefill 409 conflict': 'a save racing the DeepL call (the test’s DeepL stand-in answers at once)',
+  'mailings.translate 409 conflict': 'as templates.prefill: the mailing changed while DeepL translated it (a race)',
   'templates.prefill 422 template_invalid': 'a translation that breaks the template (the test’s DeepL stand-in hands the texts back unchanged)',
   'enrolmentRequests.enrol 409 unknown_contact': 'the contact is erased between the lookup and the enrolment (a race); a missing contact answers 404 first',
-  ...notReachedYet(),
-}
-
-/**
- * Declared, reachable, but no scenario here makes the state yet (a finished enrolment, a handover, a
- * segment a campaign starts from): the check fails on any code not in this list or reached, so this
- * list may only shrink. Each is exercised by the test named.
- */
-function notReachedYet(): Record<string, string> {
-  return {
-    'events.send 404 not_found': 'a contact outside the caller’s pool: workspaces.integration.test.ts (row-level security hides it first, so the event creates nothing)',
-    'events.segmentTrack 404 not_found': 'as events.send: segment-events.integration.test.ts',
-    'events.segmentIdentify 404 not_found': 'as events.send: segment-events.integration.test.ts',
-    'events.segmentBatch 404 not_found': 'as events.send; a batch answers per item',
-    'events.segmentBatch 409 conflict': 'a batch answers a reused messageId per item, inside a 200',
-    'enrolmentRequests.enrol 409 re_entry_never': 'needs a finished enrolment: enrolment-lifecycle.integration.test.ts',
-    'enrolmentRequests.enrol 409 cooling_down': 'needs a finished enrolment: enrolment-lifecycle.integration.test.ts',
-    'enrolmentRequests.enrol 409 not_in_audience': 'needs a campaign with an audience filter: manual-enrolment.integration.test.ts',
-    'simulation.simulate 409 not_in_audience': 'needs a campaign with an audience filter: simulation.integration.test.ts',
-    'segments.delete 409 conflict': 'needs a live campaign started by the segment: segments.integration.test.ts',
-    'handovers.accept 409 conflict': 'needs a handover (a lead crossing the threshold): handover.integration.test.ts',
-    'handovers.reject 409 conflict': 'needs a handover: handover.integration.test.ts',
-    // Areas merged from main this session (reporting, CRM, mailings); a scenario each is their owners' follow-up.
-    'costs.import 422 invalid_rows': 'a CSV whose rows fail the checks: reporting tests',
-    'opportunities.import 422 invalid_rows': 'a CSV whose rows fail the checks: reporting tests',
-    'crm.connect 422 crm_refused': 'a CRM that answers but refuses the token: crm-bottlecrm.integration.test.ts (real BottleCRM)',
-    'crm.sync 409 sync_running': 'a sync already running: needs a connected CRM',
-    'mailings.update 409 conflict': 'a mailing past draft: needs a scheduled mailing',
-    'mailings.schedule 409 conflict': 'a mailing scheduled already',
-    'mailings.preview 422 template_invalid': 'a mailing whose blocks do not render',
-    'mailings.testSend 409 conflict': 'a process without SMTP transport, or a mailing that cannot be sent',
-    'mailings.testSend 422 template_invalid': 'a mailing whose blocks do not render',
-    'mailings.translate 404 not_found': 'a mailing that does not exist (left out of the run before the DeepL stand-in)',
-    'mailings.translate 409 conflict': 'a mailing that changed during the translation',
-  }
 }
 
 const tiny = (name: string) => linearCampaign({ kind: 'event', eventType: 'purchase' }, [{ id: 'mail', type: 'send_email', config: { template: name } }])
@@ -80,6 +51,7 @@ export async function scenarios(system: TestSystem): Promise<Scenario[]> {
   const formKey = `reach-${Date.now()}`
   const jonas = 'jonas.becker@becker-maschinenbau.example'
   const badMjml = { subject: { de: 'x' }, body: { de: '<mj-text>Hallo</mj-text>\n<mj-button colour="red">x</mj-button>' } }
+  const more = await stateScenarios(system, jonas)
   return [
     // events: one id for two different events; a contact of another subsidiary.
     { method: 'POST', path: '/api/events', body: { id: eventId, type: 'page_view', contact: { email: 'reach.one@reach.example' } } },
@@ -133,5 +105,160 @@ export async function scenarios(system: TestSystem): Promise<Scenario[]> {
     { method: 'GET', path: '/api/templates/mails/onboarding-welcome/versions/9999' },
     { method: 'PUT', path: '/api/templates/mails/onboarding-welcome', body: { content: badMjml } },
     { method: 'PUT', path: '/api/templates/mails/onboarding-welcome', body: { content: { subject: { de: 'x' }, body: { de: '<mj-text>Hallo</mj-text>' } }, baseVersion: 0 } },
+    ...more,
+  ]
+}
+
+/** A user of the demo account with a password, made through the admin routes (the invitation link is not followed). */
+async function person(system: TestSystem, role: string, subsidiaries: '*' | string[], status: 'active' | 'invited' | 'disabled', password: string) {
+  const email = `reach.${role}.${status}.${randomUUID().slice(0, 8)}@reach.example`
+  const invited = await system.api('/api/admin/users', { body: { email, name: `Reach ${role}`, role, subsidiaries, locale: null }, token: await system.token({ sub: 'reach-admin', role: 'admin' }) })
+  if (invited.status !== 201) throw new Error(`inviting ${email} answered ${invited.status}: ${JSON.stringify(invited.body)}`)
+  await system.sql`update users set password_hash = ${await hashPassword(password)}, status = ${status} where id = ${invited.body.user.id}`
+  return { id: invited.body.user.id as string, email }
+}
+
+/** Signs a user in from a client address of its own; the cookies and CSRF header a session's writes carry. */
+async function session(system: TestSystem, email: string, password: string, client: string): Promise<Record<string, string>> {
+  const response = await fetch(`${system.baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': client }, body: JSON.stringify({ email, password }) })
+  if (response.status !== 200) throw new Error(`signing in ${email} answered ${response.status}: ${await response.text()}`)
+  const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ')
+  return { cookie: cookies, 'x-csrf-token': ((await response.json()) as { csrfToken: string }).csrfToken, 'x-forwarded-for': client }
+}
+
+const graphWith = (trigger: Record<string, unknown>) => linearCampaign({ kind: 'event', eventType: 'purchase', ...trigger }, [{ id: 'mail', type: 'send_email', config: { template: 'onboarding-welcome' } }])
+
+async function publishedCampaign(system: TestSystem, name: string, graph: unknown): Promise<string> {
+  const created = await system.api('/api/campaigns', { body: { name: `${name} ${randomUUID()}`, graph } })
+  const published = await system.api(`/api/campaigns/${created.body.id}/publish`, { body: {} })
+  if (published.status !== 201) throw new Error(`publishing ${name} answered ${published.status}: ${JSON.stringify(published.body)}`)
+  return created.body.id as string
+}
+
+/**
+ * The states the remaining codes need, made on purpose: finished enrolments, an audience filter, a
+ * segment a live campaign starts from, decided handovers, a scheduled mailing, a CRM that refuses the
+ * token and one with a sync under way, a contact outside a caller's subsidiaries, and signed-in people
+ * (disabled, invited, locked, throttled, outside their subsidiaries).
+ */
+async function stateScenarios(system: TestSystem, jonas: string): Promise<Scenario[]> {
+  const account = system.demoAccountId!
+  // Subsidiary marketer of two subsidiaries: no single workspace, so a DE contact is visible but not theirs.
+  const twoSubsidiaries = await system.token({ sub: 'reach-fr-it', role: 'subsidiary_marketer', subs: ['FR', 'IT'] })
+  // Enrolments that finished: re-entry "never" and "after" a cool-down.
+  const never = await publishedCampaign(system, 'Reach once', graphWith({ reEntry: 'never' }))
+  const after = await publishedCampaign(system, 'Reach cool-down', graphWith({ reEntry: 'after', coolDown: '30d' }))
+  for (const campaign of [never, after]) {
+    const first = await system.api(`/api/campaigns/${campaign}/enrolments`, { body: { email: jonas } })
+    if (first.status >= 300) throw new Error(`enrolling into ${campaign} answered ${first.status}: ${JSON.stringify(first.body)}`)
+    await system.sql`update enrolments set status = 'completed', finished_at = now() where campaign_id = ${campaign}`
+  }
+  const audience = await publishedCampaign(system, 'Reach audience', graphWith({ audience: [{ kind: 'tag', tag: 'reach-nobody-has-this' }] }))
+  // A segment a live campaign starts from.
+  const watched = await system.api('/api/segments', { body: { name: `Reach watched ${randomUUID()}`, filter: { match: 'all', rules: [{ kind: 'tag', tag: 'reach-watched' }] } } })
+  const watchedId = (watched.body.id ?? watched.body.segment?.id) as string
+  await publishedCampaign(system, 'Reach segment', linearCampaign({ kind: 'segment', segmentId: watchedId }, [{ id: 'mail', type: 'send_email', config: { template: 'onboarding-welcome' } }]))
+  // Handovers decided already.
+  const [contact] = await system.sql<{ id: string }[]>`select id from contacts where lower(email) = ${jonas}`
+  const [accepted] = await system.sql<{ id: string }[]>`
+    insert into handovers (account_id, contact_id, qualification, cell, source, status, decided_by, decided_at)
+    values (${account}, ${contact!.id}, 900, 'A1', 'score', 'accepted', 'reach', now()) returning id`
+  const [other] = await system.sql<{ id: string; email: string }[]>`select id, email from contacts where account_id = ${account} and lower(email) <> ${jonas} and consent_status <> 'revoked' order by email limit 1`
+  const made = await system.api('/api/events', { body: { type: 'page_view', contact: { email: `reach.revoked.${randomUUID().slice(0, 8)}@reach.example` } } })
+  const [revoked] = await system.sql<{ id: string }[]>`update contacts set consent_status = 'revoked' where id = ${made.body.contactId} returning id`
+  // A new contact has given no consent yet: a double opt-in for it names the form it would use.
+  const unconsented = await system.api('/api/events', { body: { type: 'page_view', contact: { email: `reach.none.${randomUUID().slice(0, 8)}@reach.example` } } })
+  // Mailings: one to schedule (twice, then change), one whose block does not render.
+  const mailingBody = (name: string, body: string) => ({ name, subsidiary: 'FR', content: { subject: { fr: 'Bonjour' }, blocks: [{ kind: 'local', id: 'intro', body: { fr: body } }] } })
+  const scheduled = await system.api('/api/mailings', { body: mailingBody(`Reach scheduled ${randomUUID()}`, '<mj-text>Bonjour</mj-text>') })
+  const broken = await system.api('/api/mailings', { body: mailingBody(`Reach broken ${randomUUID()}`, '<mj-text>Bonjour</mj-text>\n<mj-button colour="red">x</mj-button>') })
+  // A CRM that answers but refuses every token; and a sync run under way for the demo account.
+  const refusing = createServer((_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid token"}'))
+  await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve))
+  refusing.unref()
+  const refusingUrl = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`
+  // People: a disabled and an invited user who know their password, an admin and a FR marketer who sign in.
+  const password = 'reach-the-codes-2026'
+  const disabled = await person(system, 'viewer', ['DE'], 'disabled', password)
+  const invited = await person(system, 'viewer', ['DE'], 'invited', password)
+  const lockable = await person(system, 'viewer', ['DE'], 'active', password)
+  const admin = await person(system, 'admin', '*', 'active', password)
+  const frMarketer = await person(system, 'subsidiary_marketer', ['FR'], 'active', password)
+  const adminSession = await session(system, admin.email, password, '10.13.0.1')
+  const frSession = await session(system, frMarketer.email, password, '10.13.0.2')
+  const signIn = (email: string, secret: string, client: string): Scenario => ({ method: 'POST', path: '/api/session', body: { email, password: secret }, token: null, headers: { 'x-forwarded-for': client } })
+  const crmScenarios: Scenario[] = []
+  crmScenarios.push({ method: 'PUT', path: '/api/crm/connection', body: { kind: 'bottlecrm', url: refusingUrl, token: 'bcrm_pat_refused', syncEvery: 'off' } })
+  await system.sql`
+    insert into crm_connections (account_id, kind, base_url, credentials_encrypted, field_mappings, sync_every, created_by)
+    values (${account}, 'bottlecrm', ${refusingUrl}, 'sealed-by-nobody', '{}', 'off', 'reach') on conflict (account_id) do nothing`
+  await system.sql`insert into crm_sync_runs (account_id, trigger, status) values (${account}, 'manual', 'running')`
+  crmScenarios.push({ method: 'POST', path: '/api/crm/sync', body: {} })
+  return [
+    // events: a contact of DE, seen by a caller of FR and IT (no single workspace hides it).
+    { method: 'POST', path: '/api/events', body: { type: 'page_view', contact: { email: jonas } }, token: twoSubsidiaries },
+    { method: 'POST', path: '/api/segment/v1/track', body: { type: 'track', event: 'Viewed', userId: jonas }, token: twoSubsidiaries },
+    { method: 'POST', path: '/api/segment/v1/identify', body: { type: 'identify', userId: jonas, traits: { email: jonas } }, token: twoSubsidiaries },
+    // enrolments: once only, cooling down, outside the audience (and its simulation).
+    // A request of its own (another Idempotency-Key), so it is not answered as the first one repeated.
+    { method: 'POST', path: `/api/campaigns/${never}/enrolments`, body: { email: jonas }, headers: { 'idempotency-key': `reach-again-${randomUUID()}` } },
+    { method: 'POST', path: `/api/campaigns/${after}/enrolments`, body: { email: jonas }, headers: { 'idempotency-key': `reach-again-${randomUUID()}` } },
+    { method: 'POST', path: `/api/campaigns/${audience}/enrolments`, body: { email: jonas } },
+    { method: 'POST', path: `/api/campaigns/${audience}/simulate`, body: { source: 'live', contact: { email: jonas } } },
+    { method: 'DELETE', path: `/api/segments/${watchedId}` },
+    { method: 'POST', path: `/api/handovers/${accepted!.id}/accept`, body: {} },
+    { method: 'POST', path: `/api/handovers/${accepted!.id}/reject`, body: { reason: 'decided already' } },
+    // imports whose rows fail their checks: nothing is imported, every row is named.
+    { method: 'POST', path: '/api/costs/import', body: 'campaign;category;amount;date;subsidiary\nNo such campaign;agency;1,00;31.03.2026;DE\n', contentType: 'text/csv' },
+    { method: 'POST', path: '/api/opportunities/import', body: 'name,amount,stage,company,subsidiary\nReach deal,not a number,won,Reach AG,DE\n', contentType: 'text/csv' },
+    ...crmScenarios,
+    // mailings: scheduled, scheduled again, changed after scheduling; a block that does not render; one that does not exist.
+    { method: 'POST', path: `/api/mailings/${scheduled.body.id}/schedule`, body: { mode: 'at', localTime: '2030-01-07T09:00' } },
+    { method: 'POST', path: `/api/mailings/${scheduled.body.id}/schedule`, body: { mode: 'at', localTime: '2030-01-07T09:00' } },
+    { method: 'PUT', path: `/api/mailings/${scheduled.body.id}`, body: { name: 'Reach changed' } },
+    { method: 'POST', path: `/api/mailings/${broken.body.id}/preview`, body: { locale: 'fr' } },
+    { method: 'POST', path: `/api/mailings/${broken.body.id}/test-send`, body: { to: 'reach@reach.example', locale: 'fr' } },
+    { method: 'POST', path: `/api/mailings/${randomUUID()}/translate`, body: { targetLocale: 'de', sourceLocale: 'fr' } },
+    // people: sign-in refused for a disabled user, an invitation not accepted, a wrong password (five times locks), a network that failed too often.
+    signIn(disabled.email, password, '10.13.1.1'),
+    signIn(invited.email, password, '10.13.1.2'),
+    ...Array.from({ length: 5 }, () => signIn(lockable.email, 'wrong-password', '10.13.1.3')),
+    ...Array.from({ length: 21 }, (_, i) => signIn(`reach.nobody.${i}@reach.example`, 'wrong-password', '10.13.1.4')),
+    { method: 'GET', path: '/api/invitations/not-a-link', token: null },
+    { method: 'POST', path: '/api/invitations/not-a-link', body: { password: 'a-long-enough-password' }, token: null },
+    { method: 'GET', path: '/api/password-reset/not-a-link', token: null },
+    { method: 'POST', path: '/api/password-reset/not-a-link', body: { password: 'a-long-enough-password' }, token: null },
+    { method: 'POST', path: '/api/password-reset/not-a-link', body: { password: 'x' }, token: null },
+    // An API key has no language and no session to end or move.
+    { method: 'PATCH', path: '/api/me', body: { locale: 'fr' } },
+    { method: 'POST', path: '/api/session/sign-out' },
+    { method: 'POST', path: '/api/session/sign-out-everywhere' },
+    { method: 'POST', path: '/api/session/workspace', body: { subsidiary: 'FR' } },
+    // Sessions: a FR marketer outside FR; HQ into a workspace that does not exist; an admin demoting herself.
+    { method: 'POST', path: '/api/session/workspace', body: { subsidiary: 'DE' }, token: null, headers: frSession },
+    { method: 'POST', path: '/api/session/workspace', body: { subsidiary: 'ZZ' }, token: null, headers: adminSession },
+    { method: 'PATCH', path: `/api/admin/users/${admin.id}`, body: { status: 'disabled' }, token: null, headers: adminSession },
+    // Admin: an address with an account already, an invitation already accepted, unknown ids and codes.
+    { method: 'POST', path: '/api/admin/users', body: { email: admin.email, name: 'Again', role: 'viewer', subsidiaries: ['DE'] } },
+    { method: 'POST', path: `/api/admin/users/${admin.id}/invitation` },
+    { method: 'POST', path: `/api/admin/users/${randomUUID()}/invitation` },
+    { method: 'PATCH', path: `/api/admin/users/${randomUUID()}`, body: { role: 'viewer' } },
+    { method: 'DELETE', path: `/api/admin/api-keys/${randomUUID()}` },
+    { method: 'GET', path: '/api/admin/audit?limit=0' },
+    { method: 'PUT', path: '/api/admin/workspaces/DE', body: { name: 'No alias given' } },
+    { method: 'GET', path: `/api/password-reset/${'x'.repeat(501)}`, token: null },
+    { method: 'GET', path: `/api/invitations/${'x'.repeat(501)}`, token: null },
+    // Consent texts: a stored version never changes; a purpose that is not one.
+    ...(['PUT', 'PATCH', 'DELETE'] as const).flatMap((method): Scenario[] => [
+      { method, path: '/api/consent-texts/marketing/1' },
+      { method, path: '/api/consent-texts/Not%20a%20purpose/1' },
+    ]),
+    // Contacts: an address another contact has; double opt-in for nobody, for a revoked contact, without a form.
+    { method: 'PATCH', path: `/api/contacts/${contact!.id}`, body: { email: other!.email } },
+    { method: 'POST', path: `/api/contacts/${randomUUID()}/double-opt-in`, body: {} },
+    { method: 'POST', path: `/api/contacts/${revoked!.id}/double-opt-in`, body: {} },
+    { method: 'POST', path: `/api/contacts/${unconsented.body.contactId}/double-opt-in`, body: { formKey: 'no-such-form' } },
+    { method: 'POST', path: `/api/fairs/${randomUUID()}/campaigns`, body: { campaignId: randomUUID() } },
+    { method: 'PUT', path: '/api/admin/workspaces/ZZ', body: { name: 'Nowhere', poolAlias: { anyOf: [{ match: 'all', rules: [{ kind: 'subsidiary', operator: 'is', codes: ['FR'] }] }] } } },
   ]
 }
