@@ -6,6 +6,7 @@ import { createEntryActivities, type EntryActivities } from './entry'
 import { createConsentActivities, type ConsentActivities } from './confirmation-mail'
 import { createLeadActivities, type LeadActivities, type LeadActivityDeps } from './handover'
 import { createCrmSyncActivities, type CrmSyncActivities } from './crm-sync'
+import { createCrmContactPushActivities, type CrmContactPushActivities } from './crm-contact-push'
 import { createMailingActivities, type MailingActivities, type MailingSendDeps } from './mailing-send'
 import type { StepActivities } from '../engine/nodes/step-activities'
 
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps): StepActivities & EntryActi
     ...createConsentActivities(deps),
     ...createLeadActivities(deps),
     ...(deps.crmSecrets ? createCrmSyncActivities({ sql: deps.sql, secrets: deps.crmSecrets, adapterFor: deps.crmAdapterFor, pageSize: deps.crmPageSize }) : ({} as CrmSyncActivities)),
+    ...(deps.crmSecrets ? createCrmContactPushActivities({ sql: deps.sql, secrets: deps.crmSecrets, adapterFor: deps.crmAdapterFor }) : ({} as CrmContactPushActivities)),
     ...createMailingActivities({ ...deps, ...(deps.mailings ?? unconfiguredMailings), settlement: deps.relay }),
   }
 }
@@ -49,7 +51,7 @@ export function createActivities(deps: ActivityDeps): StepActivities & EntryActi
 // What enrolment steps may call, and what tests of the enrolment workflow fake: declared by the engine
 // (engine/nodes/step-activities.ts). The entry activities are registered with them but are not steps' business.
 export type CampaignActivities = StepActivities
-export type { EntryActivities, ConsentActivities, LeadActivities, CrmSyncActivities, MailingActivities }
+export type { EntryActivities, ConsentActivities, LeadActivities, CrmSyncActivities, CrmContactPushActivities, MailingActivities }
 
 const unconfiguredMailings: NonNullable<ActivityDeps['mailings']> = {
   relay: {

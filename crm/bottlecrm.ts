@@ -211,6 +211,16 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
         const earlier = rowsOf('lead', json).find((row) => row.source_ref === write.externalKey)
         if (earlier) return { id: String(earlier.id), created: false }
       }
+      // BottleCRM keeps one contact per e-mail: a create repeated after a lost answer (or of someone a CRM
+      // user entered since the last sync) updates that record instead of being refused as a duplicate.
+      if (type === 'contact' && p.email) {
+        const { json } = await call('GET', `contacts/?limit=20&email=${encodeURIComponent(p.email)}`)
+        const earlier = rowsOf('contact', json).find((row) => String(row.email ?? '').toLowerCase() === p.email!.toLowerCase())
+        if (earlier) {
+          await call('PATCH', `contacts/${earlier.id}/`, body)
+          return { id: String(earlier.id), created: false }
+        }
+      }
       const { json } = await call('POST', listPath[type], body)
       return { id: String(json.id), created: true }
     },

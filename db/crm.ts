@@ -162,3 +162,30 @@ export async function openConflicts(sql: Db, accountId: string, subsidiaryCodes:
     where k.account_id = ${accountId} and k.status = 'open' and (${subsidiaryCodes === '*'} or s.code = any(${subsidiaryCodes === '*' ? [] : subsidiaryCodes}))
     order by k.created_at`
 }
+
+/** A contact as an on-demand push to the CRM needs it: its person fields, its CRM record (if linked) and the fields in the conflict queue. */
+export interface ContactToPush {
+  id: string
+  email: string
+  first_name: string | null
+  last_name: string | null
+  company: string | null
+  attributes: Record<string, unknown>
+  /** The CRM contact it is linked to; null when the CRM has no contact for it yet. */
+  crm_id: string | null
+  crm_values: Record<string, string | null> | null
+  /** Linked to a lead the CRM made (not one of our handover leads): the CRM knows the person already. */
+  crm_lead: boolean
+  open_conflicts: string[] | null
+}
+
+export async function contactToPush(sql: Db, accountId: string, contactId: string): Promise<ContactToPush | null> {
+  const [row] = await sql<ContactToPush[]>`
+    select c.id, c.email, c.first_name, c.last_name, c.company, c.attributes, l.crm_id, l.crm_values,
+      exists (select 1 from crm_links x where x.account_id = c.account_id and x.contact_id = c.id and x.object_type = 'lead' and x.handover_id is null) as crm_lead,
+      (select array_agg(k.field) from crm_conflicts k where k.contact_id = c.id and k.status = 'open') as open_conflicts
+    from contacts c
+      left join lateral (select crm_id, crm_values from crm_links where account_id = c.account_id and object_type = 'contact' and contact_id = c.id limit 1) l on true
+    where c.account_id = ${accountId} and c.id = ${contactId}`
+  return row ?? null
+}

@@ -6,7 +6,9 @@ import { applyCapturedToContact, insertVisitorContact, lookAlikeContact, visitor
 import {
   captureForUpdate, insertCapture, lockedScoreCell, lockVisitor, markQualified, noteCaptureConsent, noteCaptureHandover, noteCaptureId, recordFairVisit, syncedCapture, updateCaptureFields,
 } from '../db/fair-captures'
+import { crmConnection } from '../db/crm'
 import { fairConsentForm, markMeetingHeld, type FairRow } from '../db/fairs'
+import { startContactPush } from '../engine/crm-client'
 import type { EventDispatcher } from '../engine/dispatcher'
 import { startHandoverWorkflow } from '../engine/scoring/handover-client'
 import { createHandover, type NewHandover } from '../engine/scoring/handover-store'
@@ -86,7 +88,7 @@ export const tokenOfCode = (code: string) => /[#?&]visitor=([\w.-]+)/.exec(code)
  * contact only when none has it, with a duplicate suggestion when name and company look like one), the
  * fair's row for them is created or merged field by field, a new visitor records fair_visit (and
  * fair_capture for the form) in the event path, a hot rating hands the lead over with the scoring model's
- * SLA, and consent collected at the stand starts the usual double opt-in through the fair's web form.
+ * SLA, a connected CRM gets the contact at once (engine/workflows/crm-contact-push.ts), and consent collected at the stand starts the usual double opt-in through the fair's web form.
  */
 export async function syncCapture(deps: FairSyncDeps, who: CapturingRep, fair: FairRow, capture: StandCapture): Promise<SyncResult> {
   const { sql } = deps
@@ -144,6 +146,8 @@ export async function syncCapture(deps: FairSyncDeps, who: CapturingRep, fair: F
   }
   const started = handover as NewHandover | null
   if (started) await startHandoverWorkflow(sql, deps.client, deps.taskQueue, started)
+  // With a CRM connected, the visitor goes there now (on-demand outbound push), not with the next scheduled sync.
+  if ((await crmConnection(sql, fair.account_id))?.enabled) await startContactPush(deps.client, deps.taskQueue, { accountId: fair.account_id, contactId })
 
   let doubleOptIn: SyncResult['doubleOptIn'] = 'not_requested'
   if (capture.consent && !stored.consentTaken) {

@@ -95,6 +95,11 @@ export interface CrmSyncActivities {
   finishCrmSyncRun(input: { runId: string; error?: string }): Promise<void>
 }
 
+/** The on-demand push of a few contacts to the CRM (engine/workflows/crm-contact-push.ts). */
+export interface CrmContactPushActivities {
+  pushContactsToCrm(input: { accountId: string; contactIds: string[] }): Promise<{ created: number; updated: number; unchanged: number }>
+}
+
 /** A mailing's sending (engine/workflows/mailing.ts). */
 export interface MailingActivities {
   prepareMailingRecipients(input: { mailingId: string }): Promise<{ recipients: number }>

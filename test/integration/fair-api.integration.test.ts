@@ -144,10 +144,18 @@ describe('the invitation', () => {
 
 describe('at the stand', () => {
   it('prefetches the day: the booked visitor’s appointment and profile, and the consent text', async () => {
+    // Jonas runs a HydroStat 3000 (as `npm start` seeds him with the examples, which this system leaves out).
+    await system.sql`update contacts set attributes = attributes || ${system.sql.json({ model: 'HydroStat 3000' })} where email = ${DEMO_BOOKED_VISITOR}`
+    // The seeded contacts' first scores come from the rescore job the start launches: the prefetch carries them once it is done.
+    const booked = async () => (await repApi(`/api/fairs/${fairId}/day`)).body.profiles.find((p: any) => p.email === DEMO_BOOKED_VISITOR)
+    await expect.poll(async () => (await booked())?.score, { timeout: 30_000 }).not.toBeNull()
     const day = await repApi(`/api/fairs/${fairId}/day`)
     expect(day.status).toBe(200)
     const jonas = day.body.profiles.find((p: any) => p.email === DEMO_BOOKED_VISITOR)
     expect(jonas).toMatchObject({ firstName: 'Jonas', company: 'Becker Maschinenbau GmbH', consent: 'granted' })
+    // Jonas is a scored customer with a HydroStat installed: the rep sees both at the stand.
+    expect(jonas.score).toEqual({ grade: expect.stringMatching(/^[A-D]$/), level: expect.any(Number) })
+    expect(jonas.products).toEqual(['HydroStat 3000'])
     expect(day.body.appointments.map((a: any) => a.contactId)).toContain(jonas.contactId)
     expect(day.body.consentText.texts.de).toContain('Einwilligung')
   })

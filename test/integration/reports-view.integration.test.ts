@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { artifact, launchChromium } from '../helpers/browser'
@@ -26,6 +27,24 @@ async function chartsDrawn() {
   await expect.poll(() => page.locator('.chart canvas').count()).toBeGreaterThan(0)
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
 }
+
+const COUNTED = ['sent', 'opens', 'machineOpens', 'clicks', 'machineClicks', 'unsubscribes', 'complaints', 'conversions'] as const
+type SeriesPoint = { resolution: string; at: string } & Record<(typeof COUNTED)[number] | 'bounces', number>
+/** What the mail's hourly-then-daily points add up to, to set beside its totals. */
+const seriesSums = (series: SeriesPoint[]) =>
+  Object.fromEntries([...COUNTED, 'bounces' as const].map((k) => [k, series.reduce((sum, p) => sum + p[k], 0)]))
+const mailSums = (mail: Record<string, number>) => ({ ...Object.fromEntries(COUNTED.map((k) => [k, mail[k]])), bounces: mail.hardBounces! + mail.softBounces! })
+
+/** A CSV export's lines (the API's ?format=csv), checked to be CSV. */
+async function csvLines(path: string) {
+  const response = await fetch(`${system.baseUrl}${path}${path.includes('?') ? '&' : '?'}format=csv`, { headers: { authorization: `Bearer ${await system.token()}` } })
+  expect(response.status).toBe(200)
+  expect(response.headers.get('content-type')).toMatch(/^text\/csv/)
+  return (await response.text()).trimEnd().split('\r\n')
+}
+/** A row as the export writes it: empty for null, quoted when it holds a comma or quote. */
+const line = (values: unknown[]) => values.map((v) => (v === null || v === undefined ? '' : String(v))).map((v) => (/[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')
+const r2 = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100)
 
 describe('the Reports view', () => {
   it('is where a manager lands, with the funnel, KPIs per campaign and revenue by model', async () => {
@@ -58,6 +77,14 @@ describe('the Reports view', () => {
     const costs = (await row.getByTestId('fair-costs').textContent())!.replace(/\D/g, '')
     expect(costs).toBe('20900')
     expect(await row.textContent()).toContain(String(figures.body.leadsCaptured))
+    // Its CSV export: the header, and the seeded fair's row with the figures the API gives.
+    const download = page.waitForEvent('download')
+    await section.getByRole('button', { name: 'Export CSV' }).click()
+    const file = await download
+    expect(file.suggestedFilename()).toBe('trade-fairs.csv')
+    const lines = (await readFile((await file.path())!, 'utf8')).trimEnd().split('\r\n')
+    expect(lines[0]).toBe('fair,place,starts_on,leads_captured,meetings_held,opportunities,won_revenue,costs,roi')
+    expect(lines).toContain(line([dortmund.name, dortmund.place, dortmund.startsOn, figures.body.leadsCaptured, figures.body.meetingsHeld, figures.body.opportunities, figures.body.wonRevenue, 20_900, figures.body.roi]))
     await section.scrollIntoViewIfNeeded()
     await expect.poll(() => section.locator('.chart canvas').count()).toBeGreaterThan(0)
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
@@ -168,6 +195,95 @@ describe('the Reports view', () => {
     await table.screenshot({ path: artifact('reports-mailing-badge.png') })
   })
 
+  it('exports each table of the view as CSV: the header, and a known row with the figures the JSON shows', async () => {
+    // Campaign KPIs (also the funnel's export): Hannover Messe's row, and the funnel's stages are the columns' sums.
+    const overview = (await system.api('/api/reports/overview')).body
+    const kpis = await csvLines('/api/reports/overview')
+    expect(kpis[0]).toBe('campaign,budget,cost,leads,mql,sal,rejected,sql,opportunities,won,net_revenue,production_cost,cost_per_lead,cost_per_order,cost_per_sql,roi,mql_to_won')
+    const fair = overview.campaigns.find((c: { name: string }) => c.name === 'Hannover Messe 2026')
+    expect(fair.won).toBeGreaterThan(0)
+    expect(kpis).toContain(line([fair.name, fair.budget, fair.cost, fair.leads, fair.mql, fair.sal, fair.rejected, fair.sql, fair.opportunity, fair.won, fair.revenue, fair.production,
+      r2(fair.kpis.costPerLead), r2(fair.kpis.costPerOrder), r2(fair.kpis.costPerSql), r2(fair.kpis.roi), fair.kpis.conversion.mqlToWon]))
+    const column = (name: string) => kpis.slice(1).reduce((sum, l) => sum + Number(l.split(',')[kpis[0]!.split(',').indexOf(name)]), 0)
+    expect({ leads: column('leads'), mql: column('mql'), sql: column('sql'), won: column('won') })
+      .toEqual({ leads: overview.totals.leads, mql: overview.totals.mql, sql: overview.totals.sql, won: overview.totals.won })
+
+    const attribution = (await system.api('/api/reports/attribution')).body
+    const byModel = await csvLines('/api/reports/attribution')
+    expect(byModel[0]).toBe(`campaign,${attribution.models.join(',')}`)
+    const credited = attribution.campaigns.find((c: { name: string }) => c.name === 'Hannover Messe 2026')
+    expect(byModel).toContain(line([credited.name, ...attribution.models.map((m: string) => credited.revenue[m])]))
+
+    const trends = (await system.api('/api/reports/trends?granularity=month')).body
+    const trendLines = await csvLines('/api/reports/trends?granularity=month')
+    expect(trendLines[0]).toBe('period,cost,leads,mql,sql,won,net_revenue,opens,clicks')
+    const month = trends.series.find((p: { won: number }) => p.won > 0)
+    expect(trendLines).toContain(line([month.period, month.cost, month.leads, month.mql, month.sql, month.won, month.revenue, month.opens, month.clicks]))
+    expect(trendLines.length - 1).toBe(trends.series.length)
+
+    const mails = (await system.api('/api/reports/mail')).body.mails
+    const mailLines = await csvLines('/api/reports/mail')
+    const columns = ['campaign', 'nodeId', 'template', 'sent', 'delivered', 'hardBounces', 'softBounces', 'opens', 'uniqueOpens', 'machineOpens', 'clicks', 'uniqueClicks', 'machineClicks', 'unsubscribes', 'complaints', 'conversions']
+    expect(mailLines[0]).toBe(columns.join(','))
+    const welcome = mails.find((m: { template: string }) => m.template === 'onboarding-welcome')
+    expect(welcome.sent).toBeGreaterThan(0)
+    expect(mailLines).toContain(line(columns.map((c) => welcome[c])))
+
+    const links = (await system.api(`/api/reports/mail/detail?mailKey=${encodeURIComponent(welcome.mailKey)}&template=onboarding-welcome`)).body.links
+    const linkLines = await csvLines(`/api/reports/mail/detail?mailKey=${encodeURIComponent(welcome.mailKey)}&template=onboarding-welcome`)
+    expect(linkLines[0]).toBe('url,clicks,unique_clicks,machine_clicks')
+    const hydrostat = links.find((l: { url: string }) => l.url.includes('/care/hydrostat'))
+    expect(linkLines).toContain(line([hydrostat.url, hydrostat.clicks, hydrostat.uniqueClicks, hydrostat.machineClicks]))
+  })
+
+  it('counts a goal reached after the onboarding mail as that mail\'s conversion', async () => {
+    const mailOf = async () => (await system.api('/api/reports/mail')).body.mails.find((m: { template: string }) => m.template === 'onboarding-welcome')
+    const before = await mailOf()
+    // An enrolment whose latest mail is the welcome mail reaches its goal a minute after it (as the goal step records it).
+    const [sent] = await system.sql<{ enrolment_id: string; account_id: string; campaign_id: string; contact_id: string; sent_at: Date }[]>`
+      select m.enrolment_id, e.account_id, e.campaign_id, e.contact_id, coalesce(m.sent_at, m.created_at) as sent_at
+      from messages m join enrolments e on e.id = m.enrolment_id
+      where m.template = 'onboarding-welcome' and m.status = 'sent'
+        and not exists (select 1 from messages later where later.enrolment_id = m.enrolment_id and coalesce(later.sent_at, later.created_at) > coalesce(m.sent_at, m.created_at))
+        and not exists (select 1 from conversions c where c.enrolment_id = m.enrolment_id)
+      order by m.sent_at desc limit 1`
+    expect(sent).toBeDefined()
+    await system.sql`insert into conversions (enrolment_id, goal_node_id, account_id, campaign_id, contact_id, converted_at)
+      values (${sent!.enrolment_id}, 'goal', ${sent!.account_id}, ${sent!.campaign_id}, ${sent!.contact_id}, ${new Date(sent!.sent_at.getTime() + 60_000)})`
+    await system.attribution.drain()
+    const after = await mailOf()
+    expect(after.conversions).toBe(before.conversions + 1)
+    expect({ ...after, conversions: before.conversions }).toEqual(before)
+  })
+
+  it('recomputing after a model change shows its progress bar until the job is done', async () => {
+    const settings = page.locator('form.reports__settings', { hasText: 'Attribution settings' })
+    // The job's first answer (the real one from the API) is held until the bar has been seen and photographed.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await page.route('**/api/reports/attribution/jobs/*', async (route) => {
+      const response = await route.fetch()
+      await held
+      await route.fulfill({ response })
+    }, { times: 1 })
+    const saved = page.waitForResponse((r) => r.url().includes('/api/reports/attribution/settings') && r.request().method() === 'PUT')
+    await settings.getByLabel('Time-decay half-life (days)').fill('14')
+    await settings.getByRole('button', { name: 'Recompute' }).click()
+    const { recompute } = await (await saved).json()
+    expect(recompute.total).toBeGreaterThan(0)
+    const bar = settings.locator('progress')
+    await expect.poll(() => bar.count()).toBe(1)
+    expect(Number(await bar.getAttribute('max'))).toBe(recompute.total)
+    expect(await settings.textContent()).toContain(`of ${recompute.total} deals`)
+    expect(await settings.getByRole('button', { name: 'Recompute' }).isDisabled()).toBe(true)
+    await settings.screenshot({ path: artifact('reports-recompute-progress.png') })
+    release()
+    await expect.poll(() => bar.count(), { timeout: 20_000 }).toBe(0)
+    expect(await settings.getByRole('button', { name: 'Recompute' }).isDisabled()).toBe(false)
+    expect((await system.api(`/api/reports/attribution/jobs/${recompute.id}`)).body).toMatchObject({ status: 'done', done: recompute.total })
+    expect((await system.api('/api/reports/attribution/settings')).body.halfLifeDays).toBe(14)
+  })
+
   it('speaks German, French, Italian and Spanish', async () => {
     for (const [language, title, model] of [['de', 'Berichte', 'W-förmig'], ['fr', 'Rapports', 'En W'], ['it', 'Report', 'A W'], ['es', 'Informes', 'En W']] as const) {
       await page.getByTestId('reports-language').selectOption(language)
@@ -188,13 +304,12 @@ describe('the Reports view', () => {
     const detail = await system.api(`/api/reports/mail/detail?mailKey=${encodeURIComponent((await system.api('/api/reports/mail')).body.mails.find((m: { template: string }) => m.template === 'onboarding-welcome').mailKey)}&template=onboarding-welcome`)
     // Over time: hourly for the first three days, daily after, and every open of the mail in exactly one point.
     const mail = (await system.api('/api/reports/mail')).body.mails.find((m: { template: string }) => m.template === 'onboarding-welcome')
-    const series = detail.body.series as { resolution: string; at: string; sent: number; opens: number }[]
+    const series = detail.body.series as SeriesPoint[]
     const firstHour = Date.parse(series[0]!.at)
     expect(series.filter((p) => p.resolution === 'hour').every((p) => Date.parse(p.at) < firstHour + 4 * 86_400_000)).toBe(true)
     expect(series.filter((p) => p.resolution === 'day').length).toBeGreaterThan(0)
     expect(series.filter((p) => p.resolution === 'day').every((p) => Date.parse(p.at) >= firstHour + 3 * 86_400_000)).toBe(true)
-    expect(series.reduce((sum, p) => sum + p.sent, 0)).toBe(mail.sent)
-    expect(series.reduce((sum, p) => sum + p.opens, 0)).toBe(mail.opens)
+    expect(seriesSums(series)).toEqual(mailSums(mail))
     const link = detail.body.links.find((l: { url: string }) => l.url.includes('/care/hydrostat'))
     expect(link.clicks).toBeGreaterThan(0)
     expect(link.machineClicks).toBeGreaterThan(0)

@@ -2,6 +2,7 @@ import type { EChartsCoreOption } from 'echarts/core'
 import { useEffect, useMemo, useState } from 'react'
 import type { FairFigures } from '../../../api/contract/fairs'
 import { authHeaders } from '../auth'
+import { toCsv } from '../../../reporting/csv-values'
 import { Chart } from './Chart'
 import { euro } from './report-charts'
 import { useReportT, type ReportKey } from './reports-i18n'
@@ -26,6 +27,18 @@ export function fairsOption(rows: FairRow[], t: T): EChartsCoreOption {
   }
 }
 
+/** The fair table as CSV, from the figures on screen (each fair's own figures route has no CSV form). */
+function downloadFairsCsv(rows: FairRow[]) {
+  const csv = toCsv(['fair', 'place', 'starts_on', 'leads_captured', 'meetings_held', 'opportunities', 'won_revenue', 'costs', 'roi'],
+    rows.map((r) => [r.name, r.place, r.startsOn, r.leadsCaptured, r.meetingsHeld, r.opportunities, r.wonRevenue, r.costs, r.roi]))
+  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = 'trade-fairs.csv'
+  link.click()
+  URL.revokeObjectURL(url)
+}
+
 export function FairReport({ token }: { token: string | null }) {
   const { t, locale } = useReportT()
   const [rows, setRows] = useState<FairRow[] | null>(null)
@@ -43,7 +56,7 @@ export function FairReport({ token }: { token: string | null }) {
   const option = useMemo(() => fairsOption(rows ?? [], t), [rows, t])
   return (
     <section className="reports__section" aria-label={t('fairs')} data-testid="fair-report">
-      <h2>{t('fairs')}</h2>
+      <h2>{t('fairs')}{rows && rows.length > 0 && <button type="button" className="button reports__csv" onClick={() => downloadFairsCsv(rows)}>{t('exportCsv')}</button>}</h2>
       {error ? <p className="message--error">{error}</p> : rows === null ? <p>{t('loading')}</p> : rows.length === 0 ? <p>{t('none')}</p> : (
         <>
           <div className="reports__table-wrap">
