@@ -141,8 +141,12 @@ async function publishedCampaign(system: TestSystem, name: string, graph: unknow
  * token and one with a sync under way, a contact outside a caller's subsidiaries, and signed-in people
  * (disabled, invited, locked, throttled, outside their subsidiaries).
  */
-async function stateScenarios(system: TestSystem, jonas: string): Promise<Scenario[]> {
+async function stateScenarios(system: TestSystem, seeded: string): Promise<Scenario[]> {
   const account = system.demoAccountId!
+  // A DE contact of its own: schemathesis' stateful phase may have erased or moved the seeded ones.
+  const jonas = `reach.de.${randomUUID().slice(0, 8)}@reach.example`
+  const fresh = await system.api('/api/events', { body: { type: 'page_view', contact: { email: jonas, subsidiary: 'DE' } } })
+  if (fresh.status !== 202) throw new Error(`making ${jonas} (instead of ${seeded}) answered ${fresh.status}: ${JSON.stringify(fresh.body)}`)
   // Subsidiary marketer of two subsidiaries: no single workspace, so a DE contact is visible but not theirs.
   const twoSubsidiaries = await system.token({ sub: 'reach-fr-it', role: 'subsidiary_marketer', subs: ['FR', 'IT'] })
   // Enrolments that finished: re-entry "never" and "after" a cool-down.
