@@ -27,8 +27,8 @@ export interface TestSystem extends System {
   token(caller?: { sub?: string; role?: Role | LegacyRole; subs?: string[] | '*' }): Promise<string>
   /** A browser-style session for a demo user: its cookie header and CSRF token. */
   signIn(email: string, password?: string): Promise<{ cookie: string; csrf: string; me: any }>
-  /** fetch against the app with the HQ marketer's token and JSON. */
-  api(path: string, init?: { method?: string; body?: unknown; rawBody?: string; token?: string | Promise<string> | null }): Promise<{ status: number; body: any }>
+  /** fetch against the app with JSON, as the HQ marketer's token, another token, or a signed-in session (cookie and CSRF token). */
+  api(path: string, init?: { method?: string; body?: unknown; rawBody?: string; token?: string | Promise<string> | null; session?: { cookie: string; csrf: string } }): Promise<{ status: number; body: any }>
 }
 
 /**
@@ -86,8 +86,13 @@ export async function startTestSystem(options: { runWorker?: boolean; onboarding
     signIn,
     api: async (path, init = {}) => {
       const headers: Record<string, string> = { 'content-type': 'application/json' }
-      const bearer = init.token === undefined ? hqToken : await init.token
-      if (bearer) headers.authorization = `Bearer ${bearer}`
+      if (init.session) {
+        headers.cookie = init.session.cookie
+        headers['x-csrf-token'] = init.session.csrf
+      } else {
+        const bearer = init.token === undefined ? hqToken : await init.token
+        if (bearer) headers.authorization = `Bearer ${bearer}`
+      }
       const response = await fetch(system.url + path, {
         method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? 'POST' : 'GET'),
         headers,

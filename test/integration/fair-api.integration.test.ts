@@ -28,14 +28,7 @@ afterAll(async () => {
   await system?.stop()
 })
 
-async function repApi(path: string, body?: unknown) {
-  const response = await fetch(system.url + path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { cookie: rep.cookie, 'x-csrf-token': rep.csrf, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: response.status, body: (await response.json()) as any }
-}
+const repApi = (path: string, body?: unknown) => system.api(path, { session: rep, body })
 
 const now = () => new Date().toISOString()
 const count = async (query: Promise<{ n: number }[]>) => (await query)[0]!.n

@@ -27,14 +27,7 @@ afterAll(async () => {
   await crm?.stop()
 })
 
-async function repApi(path: string, body?: unknown) {
-  const response = await fetch(system.url + path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { cookie: rep.cookie, 'x-csrf-token': rep.csrf, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: response.status, body: (await response.json()) as any }
-}
+const repApi = (path: string, body?: unknown) => system.api(path, { session: rep, body })
 
 /** BottleCRM's contacts with this e-mail, read through its REST API as a CRM user would. */
 async function crmContacts(email: string): Promise<any[]> {
