@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ReceivedMail } from '../../server/smtp-sink'
 import { startBottleCrm, type BottleCrm } from '../helpers/bottlecrm'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { syncNow as syncCrmNow } from '../helpers/crm-sync'
 
 // The CRM in both directions against a real BottleCRM (PyPI django-crm, started by tools/bottlecrm): data
 // is made in the CRM through its own REST API and watched arriving in the product, and the reverse.
@@ -22,14 +23,7 @@ afterAll(async () => {
 const to = (address: string) => (mail: ReceivedMail) => mail.to.includes(address)
 const trackedLinks = (mail: ReceivedMail) => [...mail.html.matchAll(/href="([^"]*\/t\/c\/[^"]+)"/g)].map((match) => match[1]!.replace(/&amp;/g, '&'))
 
-/** "Sync now" through the API, waiting for the run to end; answers the run as the API shows it. */
-async function syncNow(): Promise<any> {
-  const started = await system.api('/api/crm/sync', { method: 'POST', token: adminToken })
-  expect(started.status, JSON.stringify(started.body)).toBe(202)
-  const { runId } = await system.client.workflow.getHandle(started.body.workflowId).result()
-  const runs = await system.api('/api/crm/runs')
-  return runs.body.runs.find((r: { id: string }) => r.id === runId)
-}
+const syncNow = () => syncCrmNow(system, adminToken)
 
 async function crmContact(id: string) {
   return (await crm.api('GET', `contacts/${id}/`)).contact_obj

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBottleCrm, type BottleCrm } from '../helpers/bottlecrm'
 import { artifact, launchChromium } from '../helpers/browser'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { syncNow as syncCrmNow } from '../helpers/crm-sync'
 
 // Companies (BottleCRM accounts) both ways and the conflict queue end to end, against a real BottleCRM
 // (tools/bottlecrm): accounts made in the CRM arrive as companies with their contacts linked; a company only
@@ -31,13 +32,7 @@ afterAll(async () => {
   await crm?.stop()
 })
 
-/** "Sync now" through the API, waiting for the run to end; answers the run as the API shows it. */
-async function syncNow(): Promise<any> {
-  const started = await system.api('/api/crm/sync', { method: 'POST', token: adminToken })
-  expect(started.status, JSON.stringify(started.body)).toBe(202)
-  const { runId } = await system.client.workflow.getHandle(started.body.workflowId).result()
-  return (await system.api('/api/crm/runs')).body.runs.find((r: { id: string }) => r.id === runId)
-}
+const syncNow = () => syncCrmNow(system, adminToken)
 
 const crmContact = async (id: string) => (await crm.api('GET', `contacts/${id}/`)).contact_obj
 const crmAccountsNamed = async (name: string) => {

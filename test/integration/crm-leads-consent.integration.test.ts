@@ -5,6 +5,7 @@ import { doubleOptInWorkflowId } from '../../engine/workflows/double-opt-in'
 import { startBottleCrm, type BottleCrm } from '../helpers/bottlecrm'
 import { artifact, launchChromium } from '../helpers/browser'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { syncNow as syncCrmNow } from '../helpers/crm-sync'
 
 // Against a real BottleCRM (tools/bottlecrm), the parts of the CRM sync a person meets around consent and
 // identity: a lead made in the CRM arrives in the pool with its subsidiary and the CRM's consent (or none,
@@ -32,13 +33,7 @@ afterAll(async () => {
 const to = (address: string) => (mail: ReceivedMail) => mail.to.includes(address)
 const confirmLink = (mail: ReceivedMail) => /(http:\/\/\S+\/f\/confirm\/[A-Za-z0-9_.-]+)/.exec(mail.text)?.[1]
 
-/** "Sync now" through the API, waiting for the run to end; answers the run as the API shows it. */
-async function syncNow(): Promise<any> {
-  const started = await system.api('/api/crm/sync', { method: 'POST', token: adminToken })
-  expect(started.status, JSON.stringify(started.body)).toBe(202)
-  const { runId } = await system.client.workflow.getHandle(started.body.workflowId).result()
-  return (await system.api('/api/crm/runs')).body.runs.find((r: { id: string }) => r.id === runId)
-}
+const syncNow = () => syncCrmNow(system, adminToken)
 
 /** The pool's contact behind a CRM record, with what a person would check. */
 async function linked(crmId: string) {
