@@ -74,12 +74,17 @@ export function createCrmSyncActivities(deps: CrmSyncDeps): CrmSyncActivities {
         if (stream === 'out') await pushPage(deps, adapter, run.id, run.account_id, mappings, run.page)
         else if (stream === 'account_out') {
           const pushed = await pushCompaniesPage(sql, adapter, { runId: run.id, accountId: run.account_id, page: run.page, pageSize: deps.pageSize ?? 100 })
-          await sql`update crm_sync_runs set stream = ${pushed.done ? nextStream(stream) : stream}, page = ${pushed.nextPage ? sql.json(pushed.nextPage as never) : null}, status = 'running' where id = ${run.id}`
+          await sql`update crm_sync_runs set stream = ${pushed.done ? nextStream(stream) : stream}, page = ${pushed.nextPage ? sql.json(pushed.nextPage as never) : null}, status = 'running', pages = pages + 1 where id = ${run.id}`
         } else await pullPage(sql, adapter, run.id, run.account_id, stream, mappings, run.page)
         Context.current().heartbeat()
       } catch (error) {
         if (error instanceof CrmUnavailable) {
-          await sql`update crm_sync_runs set status = 'retrying', last_error = ${error.message} where id = ${run.id}`
+          // Counted per failed attempt: the run shows how often the CRM made it wait, and why.
+          const limited = error.status === 429
+          await sql`
+            update crm_sync_runs set status = ${limited ? 'rate_limited' : 'retrying'}, retries = retries + 1, rate_limited = rate_limited + ${limited ? 1 : 0},
+              last_error = ${error.retryAfterMs ? `${error.message} (retry after ${Math.round(error.retryAfterMs / 1000)} s)` : error.message}
+            where id = ${run.id}`
           throw ApplicationFailure.create({ message: error.message, type: 'CrmUnavailable', nextRetryDelay: error.retryAfterMs ?? undefined })
         }
         if (error instanceof CrmRefused) {
@@ -159,7 +164,7 @@ async function applyPage(sql: Sql, runId: string, accountId: string, stream: Exc
     const following = changes.nextPage ? stream : nextStream(stream)
     if (!changes.nextPage) await saveCursor(tx, accountId, stream, changes.nextCursor)
     await sql`
-      update crm_sync_runs set records_in = records_in + ${recordsIn}, conflicts = conflicts + ${conflicts}, status = 'running',
+      update crm_sync_runs set records_in = records_in + ${recordsIn}, conflicts = conflicts + ${conflicts}, status = 'running', pages = pages + 1,
         stream = ${following}, page = ${changes.nextPage ? sql.json(changes.nextPage as never) : null}
       where id = ${runId}`
   })
@@ -232,7 +237,7 @@ async function pushPage(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, a
   const last = rows.at(-1)
   const done = rows.length < (deps.pageSize ?? 100)
   await sql`
-    update crm_sync_runs set stream = ${done ? null : 'out'}, page = ${done ? null : sql.json({ afterContactId: last!.contact_id })}, status = 'running'
+    update crm_sync_runs set stream = ${done ? null : 'out'}, page = ${done ? null : sql.json({ afterContactId: last!.contact_id })}, status = 'running', pages = pages + 1
     where id = ${runId}`
 }
 

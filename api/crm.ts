@@ -60,7 +60,7 @@ export function crmRoutes(deps: { sql: Sql; client: Client; taskQueue: string; c
   route(router, crm.runs, async ({ who }) => {
     const runs = await recentSyncRuns(sql, who.acc)
     return { status: 200, body: {
-      runs: runs.map((r) => ({ id: r.id, trigger: r.trigger, status: r.status, stream: r.stream, recordsIn: r.records_in, recordsOut: r.records_out, conflicts: r.conflicts, errors: r.errors, lastError: r.last_error, startedAt: r.started_at, finishedAt: r.finished_at })),
+      runs: runs.map((r) => ({ id: r.id, trigger: r.trigger, status: r.status, stream: r.stream, recordsIn: r.records_in, recordsOut: r.records_out, conflicts: r.conflicts, errors: r.errors, retries: r.retries, rateLimited: r.rate_limited, pages: r.pages, lastError: r.last_error, startedAt: r.started_at, finishedAt: r.finished_at })),
     } }
   })
 

@@ -107,9 +107,28 @@ describe('from the CRM into campaigns and back', () => {
     await expect.poll(async () => (await system.sql`select 1 from handovers where contact_id = ${contactId}`).length, { timeout: 30_000 }).toBe(1)
     await expect.poll(async () => (await system.sql<{ crm_status: string }[]>`select crm_status from handovers where contact_id = ${contactId}`)[0]!.crm_status, { timeout: 30_000 }).toBe('delivered')
 
+    // Jana tells the website what she does: she matches the Peter Produzent persona and her profile score moves.
+    const visit = await system.api('/api/events', { body: { type: 'page_view', contact: { email: 'Jana.Kraemer@kraemer-pressen.example', attributes: { position: 'Produktionsleiterin', industry: 'Werkzeugmaschinen', employees: 120, interests: ['hydraulik-komponenten'] } }, properties: { url: 'https://kessler.example/hydraulik' } } })
+    expect(visit.status).toBe(202)
+    await expect.poll(async () => (await system.sql`select 1 from contact_personas where contact_id = ${contactId} and match_percent >= 70`).length, { timeout: 30_000 }).toBe(1)
+
     const run = await syncNow()
     expect(run.recordsOut).toBeGreaterThanOrEqual(1)
     const record = await crmContact(crmId)
+    // Scores, persona matches and lifecycle as the product holds them, read back through BottleCRM's own API.
+    const [scores] = await system.sql<{ grade: string; level: number; personas: string }[]>`
+      select s.profile_grade as grade, s.activity_level as level,
+        (select string_agg(p.name || ' ' || cp.match_percent || '%', ', ') from contact_personas cp join personas p on p.id = cp.persona_id where cp.contact_id = s.contact_id) as personas
+      from contact_scores s where s.contact_id = ${contactId}`
+    expect(scores!.grade).toMatch(/^[A-D]$/)
+    expect(scores!.level).toBeGreaterThanOrEqual(1)
+    expect(record.custom_fields).toMatchObject({
+      kessler_profile_grade: scores!.grade,
+      kessler_activity_level: String(scores!.level),
+      kessler_score_cell: `${scores!.grade}${scores!.level}`,
+      kessler_personas: expect.stringMatching(/^Peter Produzent \d+%$/),
+    })
+    expect(record.custom_fields.kessler_personas).toBe(scores!.personas)
     // "Which customer clicked which content": the clicked link's content tag (its URL when untagged).
     const [clicked] = await system.sql<{ label: string }[]>`select coalesce(properties->>'tag', properties->>'url') as label from events where contact_id = ${contactId} and type = 'click'`
     expect(record.custom_fields.kessler_content_clicked).toBe(clicked!.label)
