@@ -230,26 +230,36 @@ async function pushPage(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, a
     order by l.contact_id limit ${deps.pageSize ?? 100}`
   // A few writes in flight at once: the CRM answers each in tens of milliseconds, mostly waiting.
   const queue = [...rows]
+  let pushed = 0
   const worker = async () => {
-    for (let row = queue.shift(); row; row = queue.shift()) await pushContact(deps, adapter, runId, accountId, row, mappings, enrichment)
+    for (let row = queue.shift(); row; row = queue.shift()) if (await pushContact(deps, adapter, runId, accountId, row, mappings, enrichment)) pushed++
   }
-  await Promise.all(Array.from({ length: PUSH_CONCURRENCY }, worker))
+  const settled = await Promise.allSettled(Array.from({ length: PUSH_CONCURRENCY }, worker))
+  // Counted once per page, not per record: every writer updating the run's one row queued them behind its lock
+  // (the outbound profile). What was pushed before a failure is counted too; the retry skips it by its hash.
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
+  if (failed) {
+    if (pushed) await sql`update crm_sync_runs set records_out = records_out + ${pushed} where id = ${runId}`
+    throw failed.reason
+  }
   const last = rows.at(-1)
   const done = rows.length < (deps.pageSize ?? 100)
   await sql`
-    update crm_sync_runs set stream = ${done ? null : 'out'}, page = ${done ? null : sql.json({ afterContactId: last!.contact_id })}, status = 'running', pages = pages + 1
+    update crm_sync_runs set stream = ${done ? null : 'out'}, page = ${done ? null : sql.json({ afterContactId: last!.contact_id })}, status = 'running', pages = pages + 1,
+      records_out = records_out + ${pushed}
     where id = ${runId}`
 }
 
 const PUSH_CONCURRENCY = 4
 
-async function pushContact(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, accountId: string, row: OutboundContact, mappings: FieldMappings, enrichment: EnrichmentField[]): Promise<void> {
+/** Pushes one contact's values when they changed since the last push; answers whether it wrote anything. */
+async function pushContact(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, accountId: string, row: OutboundContact, mappings: FieldMappings, enrichment: EnrichmentField[]): Promise<boolean> {
   const { sql } = deps
   const write = outboundWrite(row, mappings, enrichment)
   // The hash covers what campaigns learned; person fields go out only while they differ from the last
   // synced values (which the push then updates), so a repeat of either writes nothing.
   const hash = createHash('sha256').update(JSON.stringify(write.custom ?? {})).digest('hex')
-  if (hash === row.pushed_hash && !write.person) return
+  if (hash === row.pushed_hash && !write.person) return false
   // Memberships go out when the set of campaigns changed since the last push (a tag per campaign in
   // BottleCRM); the custom field above keeps each membership's status, which a tag cannot carry.
   const memberships = (row.campaign_names ?? []).join('\n')
@@ -260,17 +270,15 @@ async function pushContact(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string
   } catch (error) {
     if (!(error instanceof CrmRefused)) throw error
     await sql`update crm_sync_runs set errors = errors + 1, last_error = ${`${row.email}: ${error.message}`} where id = ${runId}`
-    return
+    return false
   }
   const synced = {
     ...row.crm_values,
     ...Object.fromEntries(Object.entries(write.person ?? {}).map(([field, value]) => [field, normaliseValue(field, value ?? null)])),
     ...(membershipsChanged ? { campaignMemberships: memberships } : {}),
   }
-  await sql.begin(async (sql) => {
-    await sql`update crm_links set pushed_hash = ${hash}, pushed_at = now(), crm_values = ${sql.json(synced as never)} where account_id = ${accountId} and object_type = 'contact' and crm_id = ${row.crm_id}`
-    await sql`update crm_sync_runs set records_out = records_out + 1, status = 'running' where id = ${runId}`
-  })
+  await sql`update crm_links set pushed_hash = ${hash}, pushed_at = now(), crm_values = ${sql.json(synced as never)} where account_id = ${accountId} and object_type = 'contact' and crm_id = ${row.crm_id}`
+  return true
 }
 
 function outboundWrite(row: OutboundContact, mappings: FieldMappings, enrichment: EnrichmentField[]): CrmWrite {

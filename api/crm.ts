@@ -39,6 +39,10 @@ export function crmRoutes(deps: { sql: Sql; client: Client; taskQueue: string; c
       // Leads carry consent too (the opt-in fields come with every ensure): a lead's consent arrives like a contact's.
       await adapter.ensureCustomFields('lead', [])
     } catch (error) {
+      // A wrong or revoked token is the usual mistake: say so plainly, without the CRM's raw answer.
+      if (error instanceof CrmRefused && (error.status === 401 || error.status === 403)) {
+        return { status: 422, code: 'crm_refused', field: 'token', message: `token: ${body.url} does not accept this API token (it answered ${error.status}). Copy a valid personal access token (bcrm_pat_…) from the CRM and try again.` }
+      }
       if (error instanceof CrmRefused) return { status: 422, code: 'crm_refused', field: 'token', message: `token: the CRM refused these credentials (${error.message})` }
       if (error instanceof CrmUnavailable) return { status: 422, code: 'crm_unreachable', field: 'url', message: `url: ${error.message}` }
       throw error

@@ -4,6 +4,7 @@ import { startCrmFaultProxy, type CrmFaultProxy } from '../helpers/crm-fault-pro
 import { connectCrm, syncNow as syncCrmNow } from '../helpers/crm-sync'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 import { startProductProcess, WORKER_COMMAND, type ProductProcess } from '../helpers/topology'
+import { artifact, launchChromium } from '../helpers/browser'
 
 // The sync under faults, against a real BottleCRM (tools/bottlecrm) behind a small fault-injecting proxy
 // (test/helpers/crm-fault-proxy.ts): the CRM answering 429 and 503, a worker process killed with SIGKILL
@@ -122,4 +123,46 @@ describe('a worker killed while an inbound sync is between pages', () => {
     expect(await arrived('crash')).toEqual({ contacts: 60, emails: 60, links: 60, created: 60 })
     expect(await arrived('limited')).toEqual({ contacts: 45, emails: 45, links: 45, created: 45 })
   }, 600_000)
+})
+
+describe('the CRM connection form', () => {
+  it('an admin sees the connection and the runs with their retries, is told plainly when the token is wrong, and saves a good one sealed', async () => {
+    const browser = await launchChromium()
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+      await page.goto(`${system.baseUrl}/?view=crm&lang=en#token=${adminToken}`)
+      const address = page.getByLabel('CRM address')
+      await expect.poll(() => address.inputValue(), { timeout: 30_000 }).toBe(proxy.url)
+      await expect.poll(() => page.getByText('A token is stored (encrypted)').count()).toBe(1)
+      // The run the CRM rate-limited says so in its row.
+      await expect.poll(() => page.getByText('3 retries, 2 rate-limited').count(), { timeout: 10_000 }).toBe(1)
+      await page.screenshot({ path: artifact('crm-connection-runs.png'), fullPage: true })
+
+      const [before] = await system.sql<{ credentials_encrypted: string; base_url: string }[]>`select credentials_encrypted, base_url from crm_connections`
+      await address.fill(crm.url)
+      await page.getByLabel('API token').fill('bcrm_pat_this-is-not-the-token')
+      await page.getByRole('button', { name: 'Save and check' }).click()
+      const alert = page.getByRole('alert')
+      await expect.poll(() => alert.innerText(), { timeout: 30_000 }).toMatch(/does not accept this API token \(it answered 40[13]\)/)
+      await page.screenshot({ path: artifact('crm-connection-wrong-token.png'), fullPage: true })
+      // Refused: what was stored stays as it was.
+      expect((await system.sql`select credentials_encrypted, base_url from crm_connections`)[0]).toEqual(before)
+
+      await page.getByLabel('API token').fill(crm.token)
+      await page.getByRole('button', { name: 'Save and check' }).click()
+      await expect.poll(() => alert.count(), { timeout: 30_000 }).toBe(0)
+      await expect.poll(async () => (await system.sql<{ base_url: string }[]>`select base_url from crm_connections`)[0]!.base_url, { timeout: 30_000 }).toBe(crm.url)
+      const [saved] = await system.sql<{ credentials_encrypted: string }[]>`select credentials_encrypted from crm_connections`
+      expect(saved!.credentials_encrypted).not.toBe(before!.credentials_encrypted)
+      expect(saved!.credentials_encrypted).toMatch(/^v1\./)
+      expect(saved!.credentials_encrypted).not.toContain(crm.token.slice(9))
+      // The token field is emptied once the CRM accepted it: the secret does not stay in the page.
+      await expect.poll(() => page.getByLabel('API token').inputValue()).toBe('')
+      expect(await page.content()).not.toContain(crm.token)
+      expect(await page.getByText('A token is stored (encrypted)').count()).toBe(1)
+      await page.screenshot({ path: artifact('crm-connection-saved.png'), fullPage: true })
+    } finally {
+      await browser.close()
+    }
+  }, 300_000)
 })

@@ -206,6 +206,8 @@ function CrmView({ token }: { token: string | null }) {
   const save = async () => {
     try {
       await api('/api/crm/connection', { method: 'PUT', body: { kind: 'bottlecrm', ...form } })
+      // Stored sealed: the secret does not stay in the page once the CRM accepted it.
+      setForm((f) => ({ ...f, token: '' }))
       setError(null)
       await load()
     } catch (e) {
