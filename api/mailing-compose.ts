@@ -7,6 +7,7 @@ import type { WebVersionPayload } from '../activities/mailing-send'
 import type { TokenSigner } from '../tracking/tokens'
 import { audienceCounts as countAudience, poolSampleContact, updateMailingDraft, type MailingRow } from '../db/mailings'
 import { mailingAsSent } from '../db/messages'
+import { contactWithSubsidiary } from '../db/contact-lookups'
 import { contentChecks, linkChecks, plainTextCheck, type ChecklistItem } from '../mailings/checklist'
 import { mailingLocales, type MailingContent } from '../mailings/model'
 import { mailingTemplates, recipientLocale, renderMailing, type RenderPins } from '../mailings/render'
@@ -177,7 +178,7 @@ export function mailingWebVersionRoutes(deps: MailingComposeDeps): Router {
     if (!payload) return void res.status(400).type('text/plain').send('This link is invalid or has been altered.')
     const row = await mailingAsSent(deps.sql, { accountId: payload.a, mailingId: payload.l, contactId: payload.c })
     if (!row) return void res.status(404).type('text/plain').send('This mail is not available.')
-    const [contact] = await deps.sql`select email, first_name, last_name, salutation, company, attributes from contacts where id = ${payload.c}`
+    const contact = await contactWithSubsidiary(deps.sql, payload.a, { id: payload.c })
     if (!contact) return void res.status(404).type('text/plain').send('This mail is not available.')
     const { set } = await mailingTemplates(deps, row, row.render_pins ?? null)
     const mail = await renderMailing(
