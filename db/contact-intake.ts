@@ -67,3 +67,58 @@ export async function upsertImportedContact(
     returning id, consent_status`
   return contact!
 }
+
+// Contacts named by events of the API (api/events.ts one at a time, api/event-batch.ts in batches).
+
+/** A contact an event names: its address as stored, the lower-case key it was found by, its subsidiary's code. */
+export interface EventContactRow {
+  id: string
+  key: string
+  email: string
+  subsidiary_code: string
+}
+
+/** The account's contacts with these lower-case addresses, locked (in id order, so concurrent batches do not deadlock). */
+export function lockContactsByEmail(sql: ISql, accountId: string, keys: string[]) {
+  return (sql as Sql)<EventContactRow[]>`
+    select c.id, lower(c.email) as key, c.email, s.code as subsidiary_code from contacts c join subsidiaries s on s.id = c.subsidiary_id
+    where c.account_id = ${accountId} and lower(c.email) = any(${keys}::text[])
+    order by c.id for update of c`
+}
+
+/** What an event says about its contact; null leaves a field as it is, attributes are merged. */
+export interface EventContactFields {
+  first_name: string | null
+  last_name: string | null
+  salutation: string | null
+  company: string | null
+  locale: string | null
+  attributes: Record<string, unknown>
+}
+
+/** New contacts from events, with the ids the caller minted; the ids inserted (fewer when an address arrived meanwhile). */
+export async function insertEventContacts(sql: ISql, accountId: string, rows: (EventContactFields & { id: string; subsidiary_id: string; email: string })[]): Promise<string[]> {
+  const inserted = await (sql as Sql)<{ id: string }[]>`
+    insert into contacts (id, account_id, subsidiary_id, email, first_name, last_name, salutation, company, locale, attributes)
+    select v.id, ${accountId}, v.subsidiary_id, v.email, v.first_name, v.last_name, v.salutation, v.company, v.locale, coalesce(v.attributes, '{}')
+    from jsonb_to_recordset(${(sql as Sql).json(rows as never)}) as v(id uuid, subsidiary_id uuid, email text, first_name text, last_name text, salutation text, company text, locale text, attributes jsonb)
+    on conflict (account_id, lower(email)) do nothing
+    returning id`
+  return inserted.map((row) => row.id)
+}
+
+/** Known contacts take the fields their events sent (only those sent; attributes merged, so nothing known is lost). */
+export async function updateFromEvents(sql: ISql, rows: (EventContactFields & { id: string })[]): Promise<void> {
+  await (sql as Sql)`
+    update contacts c set
+      first_name = coalesce(v.first_name, c.first_name),
+      last_name = coalesce(v.last_name, c.last_name),
+      salutation = coalesce(v.salutation, c.salutation),
+      company = coalesce(v.company, c.company),
+      locale = coalesce(v.locale, c.locale),
+      attributes = c.attributes || coalesce(v.attributes, '{}'),
+      updated_at = now()
+    from jsonb_to_recordset(${(sql as Sql).json(rows as never)})
+      as v(id uuid, first_name text, last_name text, salutation text, company text, locale text, attributes jsonb)
+    where c.id = v.id`
+}
