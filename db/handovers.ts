@@ -1,0 +1,46 @@
+import type { Fragment, ISql, Sql } from 'postgres'
+
+// Handovers to sales (migration 009): one row per lead handed over, with its rep, decision and CRM
+// delivery. Here the reads of the handover list and of one handover; `visible` is the caller's view as a
+// condition on the handover's contact `c` (its subsidiaries and, for a sales rep, only their own leads).
+
+/** A handover as the list shows it (camel-case, as the API answers it). */
+export interface HandoverSummaryRow {
+  id: string
+  contactId: string
+  email: string
+  qualification: number
+  cell: string
+  status: string
+  source: string
+  repEmail: string | null
+  routedBy: string | null
+  crmStatus: string | null
+  crmAttempts: number
+  crmError: string | null
+  remindersSent: number
+  escalatedAt: Date | null
+  createdAt: Date
+  decidedAt: Date | null
+  reason: string | null
+}
+
+/** The account's latest 500 handovers the caller sees, newest first, optionally of one status (Row: the shape the caller serialises them as). */
+export function listHandovers<Row extends object = HandoverSummaryRow>(sql: ISql, accountId: string, visible: Fragment, status?: string) {
+  const q = sql as Sql
+  return q<Row[]>`
+    select h.id, h.contact_id as "contactId", c.email, h.qualification, h.cell, h.status, h.source, r.email as "repEmail", h.routed_by as "routedBy",
+           h.crm_status as "crmStatus", h.crm_attempts as "crmAttempts", h.crm_error as "crmError", h.reminders_sent as "remindersSent",
+           h.escalated_at as "escalatedAt", h.created_at as "createdAt", h.decided_at as "decidedAt", h.decision_reason as "reason"
+    from handovers h join contacts c on c.id = h.contact_id left join sales_reps r on r.id = h.rep_id
+    where h.account_id = ${accountId} and ${visible} ${status ? q`and h.status = ${status}` : q``}
+    order by h.created_at desc limit 500`
+}
+
+/** The handover, when the caller sees it; null otherwise. */
+export async function visibleHandover(sql: ISql, accountId: string, handoverId: string, visible: Fragment): Promise<{ id: string; contact_id: string; qualification: number } | null> {
+  const [row] = await (sql as Sql)<{ id: string; contact_id: string; qualification: number }[]>`
+    select h.id, h.contact_id, h.qualification from handovers h join contacts c on c.id = h.contact_id
+    where h.id = ${handoverId} and h.account_id = ${accountId} and ${visible}`
+  return row ?? null
+}
