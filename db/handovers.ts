@@ -44,3 +44,21 @@ export async function visibleHandover(sql: ISql, accountId: string, handoverId: 
     where h.id = ${handoverId} and h.account_id = ${accountId} and ${visible}`
   return row ?? null
 }
+
+/**
+ * A sales pipeline: leads handed over in the period (a rep's own when `repEmail` is given), with their
+ * stage and the open and won amounts of their deals, newest first (camel-case, as the API answers).
+ */
+export function pipeline(sql: ISql, input: { accountId: string; from: string; to: string; subsidiaryIds: string[] | '*'; repEmail?: string }) {
+  const q = sql as Sql
+  return q<Record<string, any>[]>`
+    select c.id, c.email, c.first_name as "firstName", c.last_name as "lastName", c.company, c.lifecycle_stage as stage, h.status as "handoverStatus",
+           h.created_at as "handedOverAt", r.email as rep,
+           (select coalesce(sum(o.amount_net), 0)::float8 from opportunities o where o.contact_id = c.id and o.stage = 'open') as "openAmount",
+           (select coalesce(sum(o.amount_net), 0)::float8 from opportunities o where o.contact_id = c.id and o.stage = 'won') as "wonAmount"
+    from handovers h join contacts c on c.id = h.contact_id join sales_reps r on r.id = h.rep_id
+    where h.account_id = ${input.accountId} ${input.repEmail ? q`and lower(r.email) = lower(${input.repEmail})` : q``}
+      ${input.subsidiaryIds === '*' ? q`` : q`and c.subsidiary_id = any(${input.subsidiaryIds}::uuid[])`}
+      and h.created_at >= ${input.from}::date and h.created_at < ${input.to}::date + 1
+    order by h.created_at desc limit 1000`
+}
