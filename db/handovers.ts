@@ -62,3 +62,43 @@ export function pipeline(sql: ISql, input: { accountId: string; from: string; to
       and h.created_at >= ${input.from}::date and h.created_at < ${input.to}::date + 1
     order by h.created_at desc limit 1000`
 }
+
+// What the handover workflow's activities read (activities/handover-*.ts).
+
+/** The handover's status and the sender its mails go out as (the contact's subsidiary's); null when gone. */
+export async function handoverSender(sql: ISql, handoverId: string): Promise<{ status: string; sender_name: string; sender_email: string } | null> {
+  const [row] = await (sql as Sql)<{ status: string; sender_name: string; sender_email: string }[]>`
+    select h.status, s.sender_name, s.sender_email from handovers h join contacts c on c.id = h.contact_id join subsidiaries s on s.id = c.subsidiary_id
+    where h.id = ${handoverId}`
+  return row ?? null
+}
+
+/** A handover to route, with its contact's attributes and subsidiary. */
+export interface HandoverToRouteRow {
+  rep_id: string | null
+  routed_by: string | null
+  account_id: string
+  attributes: Record<string, unknown>
+  subsidiary_id: string
+  subsidiary_code: string
+}
+
+/** The handover locked for its routing's transaction; null when gone. */
+export async function lockHandoverToRoute(sql: ISql, handoverId: string): Promise<HandoverToRouteRow | null> {
+  const [row] = await (sql as Sql)<HandoverToRouteRow[]>`
+    select h.rep_id, h.routed_by, h.account_id, c.attributes, c.subsidiary_id, s.code as subsidiary_code
+    from handovers h join contacts c on c.id = h.contact_id join subsidiaries s on s.id = c.subsidiary_id
+    where h.id = ${handoverId} for update of h`
+  return row ?? null
+}
+
+/** The handover (every column) with its contact, subsidiary, rep, manager and campaign, as the dossier starts from; null when gone. */
+export async function handoverForDossier(sql: ISql, handoverId: string) {
+  const [row] = await (sql as Sql)<any[]>`
+    select h.*, c.email, c.first_name, c.last_name, c.company, c.locale, c.attributes, c.lifecycle_stage, s.code as subsidiary_code,
+           s.locale as subsidiary_locale, r.name as rep_name, r.email as rep_email, r.manager_name, r.manager_email, k.name as campaign_name
+    from handovers h join contacts c on c.id = h.contact_id join subsidiaries s on s.id = c.subsidiary_id
+    left join sales_reps r on r.id = h.rep_id left join campaigns k on k.id = h.campaign_id
+    where h.id = ${handoverId}`
+  return row ?? null
+}
