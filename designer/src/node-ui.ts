@@ -19,7 +19,7 @@ const generalPath = (path: string) => path.replace(/(^|\.)\d+(?=\.|$)/g, '$1*')
 /**
  * A field's UI at a path of the node's config: the most specific entry wins ("audience.attribute" over
  * "attribute"). Undefined for list items (they are numbered) and for fields the module forgot, which
- * test/unit/node-ui.test.ts does not let happen.
+ * designer/src/node-ui.test.ts does not let happen.
  */
 export function fieldUi(type: NodeType, path: string): FieldUi | undefined {
   const general = generalPath(path)
@@ -39,14 +39,13 @@ export function choiceLabel(ui: FieldUi | undefined, option: string, language: L
 
 /** The canvas line in the language: the module's frame around its language-neutral values. */
 export function summaryText(type: NodeType, config: unknown, language: Language): string {
-  const values = type.summaryValues?.(config as never)
-  return values ? fill(say(type.ui.summary, language), values) : say(type.ui.summary, language)
+  return fill(say(type.ui.summary, language), type.summaryValues?.(config as never) ?? {}, language)
 }
 
 /** An output's label in the language: the module's words for a fixed output, else its own name (branches, arms). */
 export function outputText(type: NodeType | undefined, output: NodeOutput, language: Language): string {
   const text = output.label && type?.ui.outputs && Object.hasOwn(type.ui.outputs, output.id) ? type.ui.outputs[output.id] : undefined
-  return text ? fill(say(text, language), output.values) : output.label
+  return text ? fill(say(text, language), output.values ?? {}, language) : output.label
 }
 
 /** The event type a step's filter is about: its top-level field whose widget is "event-type". */
