@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { dkimVerify } from 'mailauth/lib/dkim/verify'
+import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMailingActivities } from '../../activities/mailing-send'
 import { createRelayPool, type RelayPool } from '../../mailings/relay-pool'
@@ -11,6 +15,7 @@ import { startTestSystem, type TestSystem } from '../helpers/system'
 //  2. consent and unsubscribes count when each mail leaves, not when the recipients were fixed;
 //  3. each recipient's mail is due inside the mailing's window and the account's quiet hours on their clock;
 //  4. HQ's block changed after scheduling is in the mail in every language; the mail as sent stays frozen.
+//  5. DKIM: the signature of a mail captured over SMTP verifies (mailauth) against the published key, d= the subsidiary's domain.
 
 const BLOCK = 'product-news-hydrostat-3000'
 const CLAIRE = 'claire.dupont@dupont-industrie.example'
@@ -264,5 +269,119 @@ describe('global blocks and the mail as sent', () => {
     }
     // A tampered link shows nothing.
     expect((await fetch(`${webLinks.get('fr')!.slice(0, -3)}xyz`)).status).toBe(400)
+  })
+})
+
+describe('DKIM', () => {
+  it('signs each mail so that it verifies against the published key, with d= the sending subsidiary\'s domain', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const selector = 'mail2026'
+    // The TXT record a subsidiary publishes at <selector>._domainkey.<its sender domain>.
+    const record = `v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`
+    const lookups: string[] = []
+    const resolver = async (name: string, rrtype: string) => {
+      lookups.push(`${rrtype} ${name}`)
+      if (rrtype === 'TXT' && /^mail2026\._domainkey\.(fr|it)\.kessler-hydraulik\.example$/.test(name)) return [[record]]
+      throw Object.assign(new Error(`no ${rrtype} record for ${name}`), { code: 'ENOTFOUND' })
+    }
+    // A relay that keeps each message byte for byte, as it came over SMTP.
+    const raw: Buffer[] = []
+    const capture = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = []
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+        stream.on('end', () => (raw.push(Buffer.concat(chunks)), callback()))
+      },
+    })
+    await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve))
+    const captureRelay = createRelayPool(`smtp://127.0.0.1:${(capture.server.address() as AddressInfo).port}`, system.config.mailings.relay)
+    try {
+      const signing = createMailingActivities({
+        sql: system.sql,
+        renderer: system.renderer,
+        templateStore: system.templateStore,
+        tokens: system.tokens,
+        publicUrl: system.url,
+        mailDomain: system.config.mailDomain,
+        relay: captureRelay,
+        dkim: { selector, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string },
+        verpSecret: deriveSecret(system.config.appSecret!, 'verp'),
+      })
+      // A French mailing (by FR's marketer) and an Italian one (by HQ).
+      const frId = await createMailing(simple('Signé en France'))
+      await schedule(frId, { mode: 'now' })
+      const itCreated = await system.api('/api/mailings', { body: { name: 'Firmato', subsidiary: 'IT', content: { subject: { it: 'Firmato' }, blocks: [{ kind: 'local', id: 'testo', body: { it: '<mj-text>Buongiorno {{ contact.firstName }}.</mj-text>' } }] } } })
+      expect((await system.api(`/api/mailings/${itCreated.body.id}/schedule`, { body: { mode: 'now' } })).status).toBe(202)
+      for (const id of [frId, itCreated.body.id as string]) {
+        await signing.prepareMailingRecipients({ mailingId: id })
+        let round = await signing.sendMailingRound({ mailingId: id })
+        while (round.handled > 0) round = await signing.sendMailingRound({ mailingId: id })
+      }
+      expect(raw.length).toBeGreaterThanOrEqual(4) // three FR contacts, at least one IT contact
+
+      for (const message of raw) {
+        const from = /^From: .*<[^@>]+@([^>]+)>/m.exec(message.toString('latin1'))![1]!
+        const { results } = await dkimVerify(message, { resolver })
+        expect(results).toHaveLength(1)
+        expect(results[0]).toMatchObject({ signingDomain: from, selector, status: { result: 'pass' } })
+        // Tampered in transit (one byte of the body): the signature no longer verifies.
+        const tampered = Buffer.from(message.toString('latin1').replace(/(\r\n\r\n[\s\S]*?)Bonjour|(\r\n\r\n[\s\S]*?)Buongiorno/, (match) => match.replace(/Bonjour|Buongiorno/, 'Bonsoir')), 'latin1')
+        expect(tampered.equals(message)).toBe(false)
+        // mailauth reports a body that no longer matches its hash as "neutral" with that comment (RFC 6376 6.1.3).
+        expect((await dkimVerify(tampered, { resolver })).results[0]!.status).toMatchObject({ result: 'neutral', comment: expect.stringMatching(/body hash/) })
+      }
+      const domains = new Set(raw.map((message) => /^From: .*@([^>]+)>/m.exec(message.toString('latin1'))![1]))
+      expect([...domains].sort()).toEqual(['fr.kessler-hydraulik.example', 'it.kessler-hydraulik.example'])
+      expect(lookups).toContain('TXT mail2026._domainkey.fr.kessler-hydraulik.example')
+      expect(lookups).toContain('TXT mail2026._domainkey.it.kessler-hydraulik.example')
+    } finally {
+      captureRelay.close()
+      await new Promise<void>((resolve) => capture.close(() => resolve()))
+    }
+  })
+})
+
+describe('the checklist before sending', () => {
+  it('lists each problem of a mailing: missing translation, dead link, missing plain text, a block that does not render, and who is left out', async () => {
+    // Links that answer and one that does not, on a local web server.
+    const { createServer } = await import('node:http')
+    const web = createServer((req, res) => void res.writeHead(req.url === '/gone' ? 404 : 200).end('ok'))
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(web.address() as AddressInfo).port}`
+    try {
+      await system.sql`update contacts set consent_status = 'none' where email = ${JULIEN}`
+      const id = await createMailing({
+        name: 'Liste de contrôle',
+        content: {
+          subject: { fr: 'Nouveautés', de: 'Neuheiten' },
+          preheader: { fr: 'Le HydroStat 3000 est là', de: 'Der HydroStat 3000 ist da' },
+          blocks: [
+            { kind: 'local', id: 'photo', name: 'Photo', body: { fr: `<mj-image src="${base}/hydrostat.jpg" alt="" />`, de: `<mj-image src="${base}/hydrostat.jpg" alt="" />` } },
+            { kind: 'local', id: 'lien', name: 'Lien', body: { fr: `<mj-button href="${base}/gone">Voir</mj-button>`, de: `<mj-button href="${base}/ok">Ansehen</mj-button>` } },
+            { kind: 'local', id: 'remise', name: 'Remise', body: { fr: '<mj-text>Votre remise</mj-text>', de: '<mj-text>Ihr Rabatt: {{ contact.attributes.discount </mj-text>' } },
+            { kind: 'local', id: 'salutations', body: { fr: '<mj-text>Cordialement</mj-text>' } },
+          ],
+        },
+      })
+      const checklist = (await system.api(`/api/mailings/${id}/checklist`, { token: fr() })).body
+      const kinds = (kind: string) => checklist.items.filter((item: { kind: string }) => item.kind === kind)
+      // The German text of the last block is missing (the French one is used).
+      expect(kinds('missing_translation')).toContainEqual(expect.objectContaining({ locale: 'de', block: 'salutations', severity: 'warning' }))
+      // The French button's link answers 404; the image and the German link answer.
+      expect(kinds('unresolvable_link')).toEqual([expect.objectContaining({ url: `${base}/gone`, message: expect.stringContaining('answers 404') })])
+      // The French mail has (next to) no text of its own: only an image, a button and two words.
+      expect(kinds('missing_plain_text').map((item: { locale: string }) => item.locale)).toEqual(['fr'])
+      // The German discount block's Liquid is broken: named, with its line; sending is refused.
+      expect(kinds('render_error')).toEqual([expect.objectContaining({ locale: 'de', block: 'remise', severity: 'error', message: expect.stringMatching(/^block "Remise" \(remise\) does not render in de: line 1/) })])
+      expect(checklist.ready).toBe(false)
+      // Julien has no consent: in the audience, left out and counted.
+      expect(checklist.recipients).toEqual({ total: 3, noConsent: 1, undeliverable: 0, sendable: 2 })
+    } finally {
+      web.close()
+      await system.sql`update contacts set consent_status = 'granted' where email = ${JULIEN}`
+    }
   })
 })
