@@ -133,3 +133,70 @@ it('pauses, resumes and cancels a scheduled mailing, each time saying how many r
   expect(system.sink!.mails().filter((mail) => mail.subject === 'Invitation au salon')).toEqual([])
   expect(errors, errors.join('\n')).toEqual([])
 })
+
+it('holds the French marketer\'s mailing for HQ\'s approval: HQ approves one with the button and it goes out, refuses another saying why', async () => {
+  await system.sql`update accounts set mailing_approval_required = true, frequency_cap_per_week = 100`
+  const signIn = async (email: string) => {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } }) // its own context: its own session
+    await page.goto(system.baseUrl + '/')
+    await page.locator('input[name=email]').fill(email)
+    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
+    await page.locator('form[data-testid=sign-in] button[type=submit]').click()
+    await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 })
+    await page.goto(`${system.baseUrl}/?view=mailings`)
+    return page
+  }
+  const errors: string[] = []
+  try {
+    const fr = system.token({ sub: 'sophie.fr', role: 'marketer', subs: ['FR'] })
+    for (const name of ['Invitation atelier', 'Prix 2027']) {
+      const created = await system.api('/api/mailings', { token: fr, body: { name, subsidiary: 'FR', content: { subject: { fr: name }, blocks: [{ kind: 'local', id: 'texte', body: { fr: '<mj-text>Bonjour {{ contact.firstName }}, nous vous invitons à notre atelier HydroStat.</mj-text>' } }] } } })
+      expect(created.body).toMatchObject({ approvalRequired: true, status: 'draft' })
+    }
+    // Sophie schedules the first one for now: it is held, and she has no button to let it go herself.
+    const sophie = await signIn('sophie.marchand@fr.kessler-hydraulik.example')
+    sophie.on('pageerror', (error) => errors.push(error.message))
+    await sophie.locator('[data-testid=mailing-item][data-name="Invitation atelier"]').click()
+    await sophie.getByTestId('schedule-mode-now').check()
+    await sophie.getByTestId('schedule-mailing').click()
+    await expect.poll(() => sophie.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('En attente de validation par le siège')
+    expect(await sophie.getByTestId('approval').textContent()).toContain('En attente de validation par le siège')
+    expect(await sophie.getByTestId('approve').count()).toBe(0)
+    await sophie.screenshot({ path: artifact('mailing-approval-held.png'), fullPage: true })
+    expect(system.sink!.mails().filter((mail) => mail.subject === 'Invitation atelier')).toEqual([])
+
+    // Katrin (HQ, in German) approves it with the button: it goes out to the FR contacts.
+    const katrin = await signIn('katrin.weiss@kessler-hydraulik.example')
+    katrin.on('pageerror', (error) => errors.push(error.message))
+    await katrin.locator('[data-testid=mailing-item][data-name="Invitation atelier"]').click()
+    await expect.poll(() => katrin.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Wartet auf Freigabe durch HQ')
+    await katrin.screenshot({ path: artifact('mailing-approval-hq.png'), fullPage: true })
+    await katrin.getByTestId('approve').click()
+    const mails = await system.sink!.waitFor((mail) => mail.subject === 'Invitation atelier', 3, 60_000)
+    expect(mails.map((mail) => mail.to[0]).sort()).toEqual(['claire.dupont@dupont-industrie.example', 'elodie.bernard@bernard-plasturgie.example', 'julien.martin@martin-mecanique.example'])
+    await expect.poll(() => katrin.getByTestId('mailing-status').textContent(), { timeout: 30_000 }).toBe('Versendet')
+    await expect.poll(() => katrin.getByTestId('progress-sent').textContent(), { timeout: 30_000 }).toBe('3')
+    await katrin.screenshot({ path: artifact('mailing-approval-sent.png'), fullPage: true })
+
+    // The second one: held, then refused by Katrin with a reason; Sophie reads it on her draft.
+    const second = (await system.api('/api/mailings', { token: fr })).body.mailings.find((m: { name: string }) => m.name === 'Prix 2027')
+    expect((await system.api(`/api/mailings/${second.id}/schedule`, { token: fr, body: { mode: 'now' } })).body.status).toBe('awaiting_approval')
+    await katrin.reload()
+    await katrin.locator('[data-testid=mailing-item][data-name="Prix 2027"]').click()
+    await expect.poll(() => katrin.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Wartet auf Freigabe durch HQ')
+    expect(await katrin.getByTestId('refuse').isDisabled()).toBe(true) // not without a reason
+    await katrin.getByTestId('refuse-reason').fill('Les prix 2027 ne sont pas encore validés par la direction.')
+    await katrin.getByTestId('refuse').click()
+    await expect.poll(() => katrin.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Entwurf')
+    await sophie.reload()
+    await sophie.locator('[data-testid=mailing-item][data-name="Prix 2027"]').click()
+    await expect.poll(() => sophie.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Brouillon')
+    await expect.poll(() => sophie.getByTestId('refusal').textContent(), { timeout: 15_000 }).toMatch(/^Refusé par .+ : Les prix 2027 ne sont pas encore validés par la direction\.$/)
+    await sophie.screenshot({ path: artifact('mailing-approval-refused.png'), fullPage: true })
+    expect(system.sink!.mails().filter((mail) => mail.subject === 'Prix 2027')).toEqual([])
+    expect((await system.api(`/api/mailings/${second.id}`, { token: fr })).body).toMatchObject({ status: 'draft', refusalReason: 'Les prix 2027 ne sont pas encore validés par la direction.', refusedBy: expect.any(String) })
+    expect(errors, errors.join('\n')).toEqual([])
+  } finally {
+    await system.sql`update accounts set mailing_approval_required = false`
+  }
+})

@@ -288,8 +288,17 @@ describe('controls and approval', () => {
     const scheduled = await system.api(`/api/mailings/${id}/schedule`, { token: itToken, body: { mode: 'recipient_window', window: { days, from: '09:00', until: '10:00' } } })
     expect(scheduled.body).toMatchObject({ status: 'awaiting_approval' })
     expect((await system.api(`/api/mailings/${id}/approve`, { method: 'POST', token: itToken })).status).toBe(403)
+    // Refusing: HQ only, with a reason; a refused mailing is a draft again that says who refused it and why.
+    expect((await system.api(`/api/mailings/${id}/refuse`, { token: itToken, body: { reason: 'Mi approvo da sola.' } })).status).toBe(403)
+    expect(await system.api(`/api/mailings/${id}/refuse`, { body: {} })).toMatchObject({ status: 400, body: { error: { field: 'reason' } } })
+    expect(await system.api(`/api/mailings/${id}/refuse`, { body: { reason: 'La data della fiera è cambiata.' } })).toMatchObject({ status: 200, body: { status: 'draft', reason: 'La data della fiera è cambiata.' } })
+    expect((await system.api(`/api/mailings/${id}`, { token: itToken })).body).toMatchObject({ status: 'draft', refusalReason: 'La data della fiera è cambiata.', refusedBy: expect.any(String) })
+    expect((await system.api(`/api/mailings/${id}/refuse`, { body: { reason: 'Ancora no.' } })).status).toBe(409) // not awaiting approval any more
+    expect((await system.api(`/api/mailings/${id}/schedule`, { token: itToken, body: { mode: 'recipient_window', window: { days, from: '09:00', until: '10:00' } } })).body).toMatchObject({ status: 'awaiting_approval' })
     const approved = await system.api(`/api/mailings/${id}/approve`, { method: 'POST' })
     expect(approved.status).toBe(202)
+    // Approved: the earlier refusal is gone.
+    expect((await system.api(`/api/mailings/${id}`, { token: itToken })).body).toMatchObject({ refusalReason: null, refusedBy: null, approvedBy: expect.any(String) })
     await expect.poll(async () => (await system.api(`/api/mailings/${id}/progress`)).body, { timeout: 20_000 }).toMatchObject({ status: 'sending', total: 2, remaining: 2 })
 
     const paused = await system.api(`/api/mailings/${id}/pause`, { method: 'POST', token: itToken })
