@@ -148,6 +148,9 @@ it('holds the French marketer\'s mailing for HQ\'s approval: HQ approves one wit
   }
   const errors: string[] = []
   try {
+    // A fourth FR contact whose mailbox the relay refuses for good (550): the progress view counts it failed.
+    await system.api('/api/events', { body: { type: 'signup', contact: { email: 'ancien.contact@rejected.invalid', subsidiary: 'FR', firstName: 'Ancien' } } })
+    await system.sql`update contacts set consent_status = 'granted' where email = 'ancien.contact@rejected.invalid'`
     const fr = system.token({ sub: 'sophie.fr', role: 'marketer', subs: ['FR'] })
     for (const name of ['Invitation atelier', 'Prix 2027']) {
       const created = await system.api('/api/mailings', { token: fr, body: { name, subsidiary: 'FR', content: { subject: { fr: name }, blocks: [{ kind: 'local', id: 'texte', body: { fr: '<mj-text>Bonjour {{ contact.firstName }}, nous vous invitons à notre atelier HydroStat.</mj-text>' } }] } } })
@@ -162,6 +165,7 @@ it('holds the French marketer\'s mailing for HQ\'s approval: HQ approves one wit
     await expect.poll(() => sophie.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('En attente de validation par le siège')
     expect(await sophie.getByTestId('approval').textContent()).toContain('En attente de validation par le siège')
     expect(await sophie.getByTestId('approve').count()).toBe(0)
+    await expect.poll(() => sophie.getByTestId('progress-remaining').textContent(), { timeout: 10_000 }).toBe('4') // held: all four FR contacts remain
     await sophie.screenshot({ path: artifact('mailing-approval-held.png'), fullPage: true })
     expect(system.sink!.mails().filter((mail) => mail.subject === 'Invitation atelier')).toEqual([])
 
@@ -176,6 +180,11 @@ it('holds the French marketer\'s mailing for HQ\'s approval: HQ approves one wit
     expect(mails.map((mail) => mail.to[0]).sort()).toEqual(['claire.dupont@dupont-industrie.example', 'elodie.bernard@bernard-plasturgie.example', 'julien.martin@martin-mecanique.example'])
     await expect.poll(() => katrin.getByTestId('mailing-status').textContent(), { timeout: 30_000 }).toBe('Versendet')
     await expect.poll(() => katrin.getByTestId('progress-sent').textContent(), { timeout: 30_000 }).toBe('3')
+    // The progress view: 3 sent, none remaining, 1 failed (refused by the relay), and the bar shows them.
+    expect(await katrin.getByTestId('progress-remaining').textContent()).toBe('0')
+    expect(await katrin.getByTestId('progress-failed').textContent()).toBe('1')
+    expect(await katrin.locator('.mailing-progress__failed').evaluate((bar) => (bar as HTMLElement).style.width)).toBe('25%')
+    expect(await katrin.locator('[role=progressbar]').getAttribute('aria-valuenow')).toBe('3')
     await katrin.screenshot({ path: artifact('mailing-approval-sent.png'), fullPage: true })
 
     // The second one: held, then refused by Katrin with a reason; Sophie reads it on her draft.
