@@ -82,6 +82,8 @@ export function plainTextCheck(text: string, locale: string): ChecklistItem[] {
  */
 export function renderErrorItems(content: MailingContent, locale: string, issues: readonly TemplateIssue[]): ChecklistItem[] {
   return issues.map((issue) => {
+    // LiquidJS ends its message with the position in the joined body; the item gives the one in the block.
+    issue = { ...issue, message: issue.message.replace(/, line:\d+, col:\d+$/, '') }
     const at = issue.field === `body.${issue.locale ?? locale}` ? blockAtLine(content, locale, issue.line) : null
     if (at?.block.kind === 'local') {
       const name = at.block.name ? `"${at.block.name}" (${at.block.id})` : `"${at.block.id}"`

@@ -209,3 +209,54 @@ it('holds the French marketer\'s mailing for HQ\'s approval: HQ approves one wit
     await system.sql`update accounts set mailing_approval_required = false`
   }
 })
+
+it('shows each checklist item in the marketer\'s language: missing translation, dead link, empty plain text, the block that does not render, who is left out', async () => {
+  const { createServer } = await import('node:http')
+  const web = createServer((req, res) => void res.writeHead(req.url === '/gone' ? 404 : 200).end('ok'))
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve))
+  const base = `http://127.0.0.1:${(web.address() as { port: number }).port}`
+  await system.sql`update contacts set consent_status = 'none' where email = 'julien.martin@martin-mecanique.example'`
+  try {
+    const fr = system.token({ sub: 'sophie.fr', role: 'marketer', subs: ['FR'] })
+    const created = await system.api('/api/mailings', {
+      token: fr,
+      body: {
+        name: 'À vérifier',
+        subsidiary: 'FR',
+        content: {
+          subject: { fr: 'Nouveautés', de: 'Neuheiten' },
+          preheader: { fr: 'Le HydroStat 3000', de: 'Der HydroStat 3000' },
+          blocks: [
+            { kind: 'local', id: 'lien', body: { fr: `<mj-button href="${base}/gone">Voir</mj-button>`, de: `<mj-button href="${base}/ok">Ansehen</mj-button>` } },
+            { kind: 'local', id: 'remise', name: 'Remise', body: { fr: '<mj-text>Votre remise</mj-text>', de: '<mj-text>Ihr Rabatt: {{ contact.attributes.discount </mj-text>' } },
+            { kind: 'local', id: 'salutations', body: { fr: '<mj-text>Cordialement</mj-text>' } },
+          ],
+        },
+      },
+    })
+    expect(created.status).toBe(201)
+    const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } })
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(system.baseUrl + '/')
+    await page.locator('input[name=email]').fill('sophie.marchand@fr.kessler-hydraulik.example')
+    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
+    await page.locator('form[data-testid=sign-in] button[type=submit]').click()
+    await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 })
+    await page.goto(`${system.baseUrl}/?view=mailings`)
+    await page.locator('[data-testid=mailing-item][data-name="À vérifier"]').click()
+    await page.getByTestId('run-checklist').click()
+    await page.getByTestId('checklist').waitFor({ timeout: 30_000 })
+    const item = (kind: string) => page.locator(`[data-testid=checklist-item][data-kind=${kind}]`)
+    expect(await item('missing_translation').allTextContents()).toContain('Traduction manquante (DE) · bloc salutations')
+    expect(await item('unresolvable_link').allTextContents()).toEqual([`Lien injoignable · ${base}/gone answers 404`])
+    expect(await item('missing_plain_text').allTextContents()).toEqual(['Version texte (presque) vide (FR)'])
+    expect(await item('render_error').allTextContents()).toEqual([expect.stringMatching(/^Erreur de rendu \(DE\) · bloc remise: line 1, column \d+: .*not closed/)])
+    expect(await page.getByTestId('checklist-recipients').textContent()).toMatch(/^\d+ destinataires sur \d+ le recevront ; 1 sans consentement et 0 injoignables sont exclus\.$/)
+    await page.screenshot({ path: artifact('mailing-checklist.png'), fullPage: true })
+    expect(errors, errors.join('\n')).toEqual([])
+  } finally {
+    web.close()
+    await system.sql`update contacts set consent_status = 'granted' where email = 'julien.martin@martin-mecanique.example'`
+  }
+})

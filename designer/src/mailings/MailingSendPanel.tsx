@@ -117,8 +117,13 @@ export function MailingSendPanel({ api, mailing, locale, onChanged }: { api: Mai
               ) : (
                 <ul>
                   {checklist.items.map((item, i) => (
-                    <li key={i} className={`mailing-checklist__${item.severity}`} data-testid="checklist-item" data-kind={item.kind}>
-                      {item.message}
+                    <li key={i} className={`mailing-checklist__${item.severity}`} data-testid="checklist-item" data-kind={item.kind} title={item.message}>
+                      {/* What is wrong in the UI's language; the server's detail only where it is technical (a link's answer, a Liquid error). */}
+                      <strong>{t(`check.${item.kind}`)}</strong>
+                      {item.locale && ` (${item.locale.toUpperCase()})`}
+                      {item.block && ` · ${t('check.block', { block: item.block })}`}
+                      {item.kind === 'unresolvable_link' && ` · ${item.message}`}
+                      {item.kind === 'render_error' && `: ${item.message.replace(/^.*? does not render in \w+: /, '')}`}
                     </li>
                   ))}
                 </ul>
