@@ -14,6 +14,8 @@ export interface BenchOptions {
   mjmlRecipients: number
   template: string
   events: number
+  /** Ingestion: events per side and batch size in the batch part. */
+  batchEvents: number
   eventConcurrency: number
   handoverContacts: number
   handoverConcurrency: number
@@ -47,7 +49,8 @@ export const USAGE = `npm run bench -- [options]
   --recipients N        rendering: recipients rendered by the product's renderer (10000: a campaign step's audience; four MJML compiles are a fixed cost)
   --mjml-recipients N   rendering: recipients compiled by raw mjml2html (300)
   --template ID         rendering: mail template (onboarding-welcome)
-  --events N            ingestion: events posted to each endpoint after 200 warm-up requests, singly and again in batches of 100 and of 500 (3000)
+  --events N            ingestion: events posted singly to each endpoint after 200 warm-up requests (3000)
+  --batch-events N      ingestion: events posted per side in batches of 100 and again of 500 (10000)
   --event-concurrency N ingestion: requests in flight (16)
   --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
   --handover-concurrency N handover: leads in flight (4)
@@ -95,6 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     mjmlRecipients: 300,
     template: 'onboarding-welcome',
     events: 3_000,
+    batchEvents: 10_000,
     eventConcurrency: 16,
     handoverContacts: 100,
     handoverConcurrency: 4,
@@ -162,6 +166,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--events':
         options.events = positive(flag, value())
+        break
+      case '--batch-events':
+        options.batchEvents = positive(flag, value())
         break
       case '--event-concurrency':
         options.eventConcurrency = positive(flag, value())
