@@ -8,6 +8,8 @@ export interface BenchOptions {
   benchmarks: Benchmark[]
   contacts: number
   enrolPaths: EnrolPath[]
+  /** Enrolment: the bench campaign's first step (mail, or a wait before the mail). */
+  enrolFirstStep: 'mail' | 'wait'
   concurrency: number
   rawMails: number
   recipients: number
@@ -44,6 +46,7 @@ export const USAGE = `npm run bench -- [options]
   --skip a,b            run all but these
   --contacts N          enrolment: contacts enrolled, and empty workflows of the raw baseline (10000)
   --enrol-path P        enrolment: job (CSV upload → enrolmentJob workflow), direct (enrolContact, as the dispatcher), both (job)
+  --enrol-first S       enrolment: the campaign's first step, mail (mail, then wait) or wait (wait, then mail: no mail goes out meanwhile) (mail)
   --concurrency N       enrolment: in flight for raw workflow starts, raw mails and direct enrolment (50)
   --mails N             enrolment: mails nodemailer sends to the sink for the raw mail baseline (2000)
   --recipients N        rendering: recipients rendered by the product's renderer (10000: a campaign step's audience; four MJML compiles are a fixed cost)
@@ -92,6 +95,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     benchmarks: BENCHMARKS.filter((name) => name !== 'reporting' && name !== 'crm'),
     contacts: 10_000,
     enrolPaths: ['job'],
+    enrolFirstStep: 'mail',
     concurrency: 50,
     rawMails: 2_000,
     recipients: 10_000,
@@ -143,6 +147,12 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       case '--contacts':
         options.contacts = positive(flag, value())
         break
+      case '--enrol-first': {
+        const step = value()
+        if (step !== 'mail' && step !== 'wait') throw new Error(`--enrol-first is mail or wait; got ${step}`)
+        options.enrolFirstStep = step
+        break
+      }
       case '--enrol-path': {
         const path = value()
         if (!['job', 'direct', 'both'].includes(path)) throw new Error(`--enrol-path is job, direct or both; got ${path}`)

@@ -79,7 +79,7 @@ function rows(results: Results): Row[] {
   if (enrolment) {
     const { rawTemporal, rawMail } = enrolment
     for (const product of enrolment.product) {
-      const label = `enrolment, ${product.path} (${formatNumber(product.contacts)})`
+      const label = `enrolment, ${product.path} (${formatNumber(product.contacts)}${enrolment.firstStep === 'wait' ? ', wait first' : ''})`
       out.push({
         benchmark: label,
         measure: 'enrolments/s vs empty-workflow starts/s',

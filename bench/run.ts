@@ -152,6 +152,7 @@ async function main(): Promise<number> {
             runEnrolment(system, {
               contacts: options.contacts,
               paths: options.enrolPaths,
+              firstStep: options.enrolFirstStep,
               concurrency: options.concurrency,
               rawMails: options.rawMails,
               timeoutMs: options.timeoutMs,
