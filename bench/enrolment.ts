@@ -132,7 +132,7 @@ async function enrolByJob(bench: BenchSystem, campaignId: string, contacts: { em
   const enrolledMs = job?.finished_at ? job.finished_at.getTime() - dbStart.getTime() : null
   return summarise(bench, campaignId, contacts.length, dbStart, enrolledMs, finished, cpuBusy, {
     path: 'job',
-    description: 'CSV upload to POST /api/campaigns/:id/enrolments → enrolmentJob workflow → enrolJobBatch activities → enrolContact (200 rows per batch, 4 at a time)',
+    description: 'CSV upload to POST /api/campaigns/:id/enrolments → enrolmentJob workflow → enrolJobBatch activities → enrolContact (200 rows per batch, 32 at a time)',
   })
 }
 
