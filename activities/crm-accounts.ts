@@ -35,12 +35,17 @@ export async function applyAccount(sql: ISql, accountId: string, record: CrmReco
 
 const hashOf = (fields: CompanyFields) => createHash('sha256').update(JSON.stringify(fields)).digest('hex')
 
+/** Companies written at once: the CRM answers each in tens of milliseconds, mostly waiting. */
+const PUSH_CONCURRENCY = 4
+
 /**
  * One page of companies out, in id order (the page is the last id done). Before the first page, linked
- * contacts that name a company get one. A company without a CRM account gets one (found by name first, so
- * a repeat makes no second); a linked company whose values differ from the last ones synced is updated.
+ * contacts that name a company get one. A company without a CRM account gets one (found by name first, so a
+ * repeat or a second attempt running beside the first makes no second); a linked company whose values differ
+ * from the last ones synced is updated. Heartbeats after every company, so a slow but live attempt is not
+ * taken for dead and run twice at once.
  */
-export async function pushCompaniesPage(sql: Sql, adapter: CrmAdapter, input: { runId: string; accountId: string; page: CrmCursor | null; pageSize: number }): Promise<{ done: boolean; nextPage: CrmCursor | null }> {
+export async function pushCompaniesPage(sql: Sql, adapter: CrmAdapter, input: { runId: string; accountId: string; page: CrmCursor | null; pageSize: number; heartbeat?: () => void }): Promise<{ done: boolean; nextPage: CrmCursor | null }> {
   if (!input.page) await attachCompaniesByName(sql, input.accountId)
   const after = String(input.page?.afterCompanyId ?? '00000000-0000-0000-0000-000000000000')
   const rows = await sql<(CompanyRow & { crm_id: string | null; pushed_hash: string | null })[]>`
@@ -50,10 +55,10 @@ export async function pushCompaniesPage(sql: Sql, adapter: CrmAdapter, input: { 
       and (l.crm_id is not null or exists (select 1 from contacts c join crm_links cl on cl.contact_id = c.id and cl.object_type = 'contact' where c.company_id = co.id))
     order by co.id limit ${input.pageSize}`
   let out = 0
-  for (const company of rows) {
+  const push = async (company: (typeof rows)[number]) => {
     const fields = companyFields(company)
     const hash = hashOf(fields)
-    if (company.crm_id && hash === company.pushed_hash) continue
+    if (company.crm_id && hash === company.pushed_hash) return
     try {
       const { id } = await adapter.upsert('account', company.crm_id, { account: fields })
       await saveLinkedCompany(sql, { accountId: input.accountId, crmId: id, companyId: company.id, crmUpdatedAt: null, pushedHash: hash })
@@ -63,7 +68,17 @@ export async function pushCompaniesPage(sql: Sql, adapter: CrmAdapter, input: { 
       await sql`update crm_sync_runs set errors = errors + 1, last_error = ${`company ${company.name}: ${error.message}`} where id = ${input.runId}`
     }
   }
+  const queue = [...rows]
+  const settled = await Promise.allSettled(Array.from({ length: PUSH_CONCURRENCY }, async () => {
+    for (let company = queue.shift(); company; company = queue.shift()) {
+      await push(company)
+      input.heartbeat?.()
+    }
+  }))
+  // What was pushed before a failure is counted too; the retry skips it by its hash.
   if (out) await sql`update crm_sync_runs set records_out = records_out + ${out} where id = ${input.runId}`
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
+  if (failed) throw failed.reason
   const done = rows.length < input.pageSize
   return { done, nextPage: done ? null : { afterCompanyId: rows.at(-1)!.id } }
 }

@@ -73,7 +73,7 @@ export function createCrmSyncActivities(deps: CrmSyncDeps): CrmSyncActivities {
       try {
         if (stream === 'out') await pushPage(deps, adapter, run.id, run.account_id, mappings, run.page)
         else if (stream === 'account_out') {
-          const pushed = await pushCompaniesPage(sql, adapter, { runId: run.id, accountId: run.account_id, page: run.page, pageSize: deps.pageSize ?? 100 })
+          const pushed = await pushCompaniesPage(sql, adapter, { runId: run.id, accountId: run.account_id, page: run.page, pageSize: deps.pageSize ?? 100, heartbeat: () => Context.current().heartbeat() })
           await sql`update crm_sync_runs set stream = ${pushed.done ? nextStream(stream) : stream}, page = ${pushed.nextPage ? sql.json(pushed.nextPage as never) : null}, status = 'running', pages = pages + 1 where id = ${run.id}`
         } else await pullPage(sql, adapter, run.id, run.account_id, stream, mappings, run.page)
         Context.current().heartbeat()

@@ -108,6 +108,14 @@ export async function runCrm(options: { contacts: number; pageSize: number; dire
     await handle.terminate('bench: inbound measured')
     runId = (await system.sql<{ id: string }[]>`select id from crm_sync_runs order by started_at desc limit 1`)[0]!.id
   } else runId = ((await handle.result()) as { runId: string }).runId
+  // The workflow's history (what `temporal workflow show` prints): a page activity started again, and why.
+  // A retried attempt is recorded once, when it closes, with its attempt number and the failure before it.
+  const retried: string[] = []
+  for (const event of (await handle.fetchHistory()).events ?? []) {
+    const started = event.activityTaskStartedEventAttributes
+    if (started && (started.attempt ?? 1) > 1) retried.push(`attempt ${started.attempt} after "${started.lastFailure?.message ?? '?'}"`)
+  }
+  log(`page activities retried: ${retried.length ? retried.join('; ') : 'none'}`)
   const finished = now()
   clearInterval(watch)
   globalThis.fetch = plainFetch

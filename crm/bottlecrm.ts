@@ -118,6 +118,51 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
     }
   }
 
+  // The org's accounts by lower-cased name, listed once per adapter (a sync page) instead of one search per
+  // company: a new company then costs one POST, not a GET and a POST (the outbound profile).
+  let accountIds: Map<string, string> | null = null
+  async function knownAccounts(): Promise<Map<string, string>> {
+    if (accountIds) return accountIds
+    const found = new Map<string, string>()
+    for (let offset = 0; ; offset += pageSize) {
+      const { json } = await call('GET', `accounts/?limit=${pageSize}&offset=${offset}`)
+      const open = json.active_accounts?.open_accounts ?? []
+      const closed = json.closed_accounts?.close_accounts ?? []
+      for (const row of [...open, ...closed]) found.set(String(row.name).trim().toLowerCase(), String(row.id))
+      if (open.length < pageSize && closed.length < pageSize) break
+    }
+    accountIds = found
+    return found
+  }
+  async function accountNamed(name: string): Promise<string | undefined> {
+    const { json } = await call('GET', `accounts/?limit=20&name=${encodeURIComponent(name)}`)
+    const row = rowsOf('account', json).find((r) => String(r.name).trim().toLowerCase() === name.trim().toLowerCase())
+    return row ? String(row.id) : undefined
+  }
+  async function upsertAccountByName(name: string, body: Record<string, unknown>): Promise<{ id: string; created: boolean }> {
+    const key = name.trim().toLowerCase()
+    const known = (await knownAccounts()).get(key)
+    if (known) {
+      await call('PATCH', `accounts/${known}/`, body)
+      return { id: known, created: false }
+    }
+    try {
+      const { json } = await call('POST', 'accounts/', body)
+      accountIds!.set(key, String(json.id))
+      return { id: String(json.id), created: true }
+    } catch (error) {
+      // "Account already exists with this name" (400), or a 500 when two creates of one name race past that
+      // check into the database's unique index: made since the listing by a parallel attempt or a CRM user.
+      // That account is the one to link, so it is looked up and updated, not counted as an error.
+      if (!(error instanceof CrmRefused) && !(error instanceof CrmUnavailable && error.status === 500)) throw error
+      const existing = await accountNamed(name)
+      if (!existing) throw error
+      accountIds!.set(key, existing)
+      await call('PATCH', `accounts/${existing}/`, body)
+      return { id: existing, created: false }
+    }
+  }
+
   const listPath: Record<'lead' | 'contact' | 'account' | 'opportunity', string> = {
     contact: 'contacts/',
     lead: 'leads/',
@@ -195,15 +240,9 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
         await call('PATCH', `${listPath[type]}${id}/`, body)
         return { id, created: false }
       }
-      // Account names are unique per organisation: a create repeated after a lost answer finds the first.
-      if (type === 'account' && write.account) {
-        const { json } = await call('GET', `accounts/?limit=20&name=${encodeURIComponent(write.account.name)}`)
-        const earlier = rowsOf('account', json).find((row) => String(row.name).toLowerCase() === write.account!.name.trim().toLowerCase())
-        if (earlier) {
-          await call('PATCH', `accounts/${earlier.id}/`, body)
-          return { id: String(earlier.id), created: false }
-        }
-      }
+      // Account names are unique per organisation: a create repeated after a lost answer, or made by a second
+      // attempt of the same page beside the first, finds the account instead of being refused.
+      if (type === 'account' && write.account) return upsertAccountByName(write.account.name, body)
       // A create repeated after a lost answer finds the first one by our key instead of making a second.
       if (write.externalKey && type === 'lead') {
         const email = p.email ? `&email=${encodeURIComponent(p.email)}` : ''

@@ -4,6 +4,8 @@ import { startBottleCrm, type BottleCrm } from '../helpers/bottlecrm'
 import { artifact, launchChromium } from '../helpers/browser'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 import { connectCrm, syncNow as syncCrmNow } from '../helpers/crm-sync'
+import { pushCompaniesPage } from '../../activities/crm-accounts'
+import { createBottleCrmAdapter } from '../../crm/bottlecrm'
 
 // Companies (BottleCRM accounts) both ways and the conflict queue end to end, against a real BottleCRM
 // (tools/bottlecrm): accounts made in the CRM arrive as companies with their contacts linked; a company only
@@ -87,6 +89,39 @@ describe('companies both ways', () => {
     expect(record.account_detail).toEqual({ id: moved.id, name: 'Vogt Hydraulik KG' })
     expect(record.organization).toBe('Vogt Hydraulik KG')
     expect(await crmAccountsNamed('Vogt Antriebe AG')).toHaveLength(1)
+  })
+})
+
+describe('two attempts pushing the same companies at once', () => {
+  // What a heartbeat or start-to-close timeout does to a slow page: Temporal starts a second attempt while the
+  // first is still creating accounts. Both walk the same new companies against the real BottleCRM.
+  it('leaves exactly one CRM account per company, no errors, and every contact linked to its account', async () => {
+    const names = Array.from({ length: 6 }, (_, i) => `Parallel Pumpen ${i + 1} GmbH`)
+    const crmIds: string[] = []
+    for (const [i, name] of names.entries()) {
+      crmIds.push((await crm.api('POST', 'contacts/', { first_name: 'Pia', last_name: `Paral${i}`, email: `pia.paral${i}@${name.split(' ')[2]}.parallel.example`, country: 'DE' })).id)
+    }
+    expect(await syncNow()).toMatchObject({ status: 'done', errors: 0 })
+    // The product learns their companies (a form, an import); the CRM has no such accounts yet.
+    for (const [i, crmId] of crmIds.entries()) await system.sql`update contacts set company = ${names[i]!}, company_id = null where id = ${(await contactOf(crmId)).id}`
+    const { account_id: accountId } = (await system.sql<{ account_id: string }[]>`select account_id from crm_connections limit 1`)[0]!
+    const { id: runId } = (await system.sql<{ id: string }[]>`select id from crm_sync_runs order by started_at desc limit 1`)[0]!
+    const attempt = () => pushCompaniesPage(system.sql, createBottleCrmAdapter({ baseUrl: crm.url, token: crm.token }), { runId, accountId, page: null, pageSize: 50 })
+    await Promise.all([attempt(), attempt()])
+    expect(await system.sql`select errors, last_error from crm_sync_runs where id = ${runId}`).toEqual([{ errors: 0, last_error: null }])
+
+    for (const [i, name] of names.entries()) {
+      const accounts = await crmAccountsNamed(name)
+      expect(accounts, name).toHaveLength(1)
+      const contact = await contactOf(crmIds[i]!)
+      expect(await system.sql`select crm_id from crm_links where object_type = 'account' and company_id = ${contact.company_id}`).toEqual([{ crm_id: accounts[0].id }])
+    }
+    // The next sync carries the links out: every contact's CRM record names its one account.
+    expect(await syncNow()).toMatchObject({ status: 'done', errors: 0 })
+    for (const [i, name] of names.entries()) {
+      const [account] = await crmAccountsNamed(name)
+      expect((await crmContact(crmIds[i]!)).account_detail).toEqual({ id: account.id, name })
+    }
   })
 })
 
