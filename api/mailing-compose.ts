@@ -8,7 +8,7 @@ import type { TokenSigner } from '../tracking/tokens'
 import { audienceCounts as countAudience, poolSampleContact, updateMailingDraft, type MailingRow } from '../db/mailings'
 import { mailingAsSent } from '../db/messages'
 import { contactWithSubsidiary } from '../db/contact-lookups'
-import { contentChecks, linkChecks, plainTextCheck, type ChecklistItem } from '../mailings/checklist'
+import { blocksText, contentChecks, linkChecks, plainTextCheck, renderErrorItems, type ChecklistItem } from '../mailings/checklist'
 import { mailingLocales, type MailingContent } from '../mailings/model'
 import { mailingTemplates, recipientLocale, renderMailing, type RenderPins } from '../mailings/render'
 import { DeepLError, translateMailingTexts } from '../mailings/translate'
@@ -89,11 +89,12 @@ export function mailingComposeRoutes(deps: MailingComposeDeps): Router {
       if (!row.content.blocks.length) break
       try {
         const { mail } = await preview(row, { locale })
-        items.push(...plainTextCheck(mail.text, locale))
+        // The template's header and footer are text in every mail: measured is what the blocks say.
+        items.push(...plainTextCheck(blocksText(row.content, set, locale), locale))
         if (locale === subsidiary.locale && query.links !== 'false') items.push(...(await linkChecks(mail.html)))
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error
-        items.push({ kind: 'render_error', severity: 'error', locale, message: error.issues.map((issue) => `${issue.field ?? issue.region ?? ''} ${issue.line}:${issue.column} ${issue.message}`).join('; ') })
+        items.push(...renderErrorItems(row.content, locale, error.issues))
       }
     }
     const recipients = await audienceCounts(row)

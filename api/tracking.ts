@@ -53,10 +53,12 @@ export function trackingRoutes(deps: TrackingDeps): Router {
   }
 
   async function insertEvent(type: string, payload: TrackingPayload, properties: Record<string, unknown>, verdict: MachineVerdict, db: Sql | TransactionSql = sql) {
-    await db`
+    const [stored] = await db<{ id: string; properties: Record<string, unknown>; occurred_at: Date }[]>`
       insert into events (account_id, contact_id, type, properties, source, suspected_machine)
       values (${payload.a}, ${payload.c}, ${type},
-              ${db.json({ ...properties, ...(verdict.machine ? { machineReason: verdict.reason } : {}) } as never)}, 'tracking', ${verdict.machine})`
+              ${db.json({ ...properties, ...(verdict.machine ? { machineReason: verdict.reason } : {}) } as never)}, 'tracking', ${verdict.machine})
+      returning id, properties, occurred_at`
+    return { ...stored!, contact_id: payload.c, type }
   }
 
   async function recordClick(req: Request, payload: TrackingPayload, url: string) {
@@ -77,8 +79,8 @@ export function trackingRoutes(deps: TrackingDeps): Router {
     )
     const properties = { ...mailFacts(payload), url, ...(payload.g ? { tag: payload.g } : {}) }
     const asset = downloadAsset(url, payload.g)
-    await sql.begin(async (sql) => {
-      await insertEvent('click', payload, properties, verdict, sql)
+    const click = await sql.begin(async (sql) => {
+      const click = await insertEvent('click', payload, properties, verdict, sql)
       if (asset) await insertEvent('download', payload, { ...properties, asset }, verdict, sql)
       // The burst shows the earlier clicks were the scanner's too; scoring reads the flag from here on.
       if (verdict.machine && verdict.reason === 'clicked_many_links_at_once') {
@@ -86,8 +88,16 @@ export function trackingRoutes(deps: TrackingDeps): Router {
           update events set suspected_machine = true, properties = properties || ${sql.json({ machineReason: verdict.reason })}
           where id = any(${others.map((row) => row.id)}) and not suspected_machine`
       }
+      return click
     })
-    dispatcher.kick()
+    // Committed: a waiting enrolment gets the click now (its branch's mail follows in one signal, not after
+    // the dispatcher's round); the round still dispatches the event, and is what guarantees it. It is kicked
+    // once the signal is in, so its repeat (dropped by the workflow) does not queue ahead of the branch.
+    if (verdict.machine) return void dispatcher.kick()
+    void dispatcher
+      .signalNow(click)
+      .catch((error) => deps.log(`click ${click.id} not signalled at once (the dispatcher will): ${error}`))
+      .finally(() => dispatcher.kick())
   }
 
   router.get('/t/c/:token', async (req, res) => {

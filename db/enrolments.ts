@@ -129,12 +129,11 @@ export async function sendRecipient(sql: ISql, input: { enrolmentId: string; acc
   return row ?? null
 }
 
-/** Consent, deliverability and campaign state as they are just before the SMTP transaction; the contact row is read FOR SHARE, so an unsubscribe arriving meanwhile waits. */
-export async function shareSendState(sql: ISql, contactId: string, campaignId: string) {
+/** Consent, deliverability and campaign state as they are just before the SMTP transaction (one statement). */
+export async function sendState(sql: ISql, contactId: string, campaignId: string) {
   const [row] = await (sql as Sql)<{ consent_status: string; undeliverable: boolean; campaign_status: RecipientRow['campaign_status'] }[]>`
     select c.consent_status, c.undeliverable_at is not null as undeliverable, ca.status as campaign_status
     from contacts c, campaigns ca
-    where c.id = ${contactId} and ca.id = ${campaignId}
-    for share of c`
+    where c.id = ${contactId} and ca.id = ${campaignId}`
   return row ?? null
 }
