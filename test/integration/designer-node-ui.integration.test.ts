@@ -58,6 +58,7 @@ describe('the designer in German', () => {
     await expect.poll(() => panel.getAttribute('data-node-id')).toBe('wait-for-event-1')
     expect(await page.getByTestId('config-title').textContent()).toBe(waitForEvent.ui.label.de)
     expect(await page.getByTestId('config-description').textContent()).toBe(waitForEvent.ui.description.de)
+    expect(await panel.locator('[data-testid="config-field"][data-field=""] > .field__label').textContent()).toBe('einstellungen') // shown capitalised
     const fields = waitForEvent.ui.fields
     for (const name of ['eventType', 'filter', 'timeout', 'anyCampaign'] as const) {
       const field = panel.locator(`[data-testid="config-field"][data-field="${name}"]`)

@@ -49,6 +49,7 @@ export const es: Record<CoreMessageKey, string> = {
   'config.linkTag': 'enlace',
   'config.chooseLinkTag': 'Elija un enlace…',
   'config.linkIn': 'en {mails}',
+  'config.settings': 'ajustes',
   'versions.empty': 'Aún no publicada: publique el borrador para crear la versión 1.',
   'versions.live': 'activa',
   'versions.open': 'Abrir',

@@ -49,6 +49,7 @@ export const fr: Record<CoreMessageKey, string> = {
   'config.linkTag': 'lien',
   'config.chooseLinkTag': 'Choisir un lien…',
   'config.linkIn': 'dans {mails}',
+  'config.settings': 'réglages',
   'versions.empty': 'Pas encore publiée : publiez le brouillon pour créer la version 1.',
   'versions.live': 'en ligne',
   'versions.open': 'Ouvrir',

@@ -49,6 +49,7 @@ export const it: Record<CoreMessageKey, string> = {
   'config.linkTag': 'link',
   'config.chooseLinkTag': 'Scegli un link…',
   'config.linkIn': 'in {mails}',
+  'config.settings': 'impostazioni',
   'versions.empty': 'Non ancora pubblicata: pubblica la bozza per creare la versione 1.',
   'versions.live': 'attiva',
   'versions.open': 'Apri',

@@ -93,7 +93,7 @@ export function ConfigPanel() {
       <FieldContext.Provider value={context}>
         <EventTypeList />
         <SchemaField
-          name="settings"
+          name={t('config.settings')}
           schema={type.configSchema}
           value={node.data.config}
           path=""
