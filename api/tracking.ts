@@ -2,6 +2,7 @@ import { Router, urlencoded, type Request } from 'express'
 import type { Sql, TransactionSql } from 'postgres'
 import type { TrackingPayload, UnsubscribePayload } from '../activities/send-campaign-email'
 import type { TokenSigner } from '../tracking/tokens'
+import { withdrawConsent } from '../db/contact-consent'
 import type { EventDispatcher } from '../engine/dispatcher'
 import type { TrackingConfig } from '../server/config'
 import { rejectUnstorableBody } from './input-guard'
@@ -52,10 +53,12 @@ export function trackingRoutes(deps: TrackingDeps): Router {
   }
 
   async function insertEvent(type: string, payload: TrackingPayload, properties: Record<string, unknown>, verdict: MachineVerdict, db: Sql | TransactionSql = sql) {
-    await db`
+    const [stored] = await db<{ id: string; properties: Record<string, unknown>; occurred_at: Date }[]>`
       insert into events (account_id, contact_id, type, properties, source, suspected_machine)
       values (${payload.a}, ${payload.c}, ${type},
-              ${db.json({ ...properties, ...(verdict.machine ? { machineReason: verdict.reason } : {}) } as never)}, 'tracking', ${verdict.machine})`
+              ${db.json({ ...properties, ...(verdict.machine ? { machineReason: verdict.reason } : {}) } as never)}, 'tracking', ${verdict.machine})
+      returning id, properties, occurred_at`
+    return { ...stored!, contact_id: payload.c, type }
   }
 
   async function recordClick(req: Request, payload: TrackingPayload, url: string) {
@@ -76,8 +79,8 @@ export function trackingRoutes(deps: TrackingDeps): Router {
     )
     const properties = { ...mailFacts(payload), url, ...(payload.g ? { tag: payload.g } : {}) }
     const asset = downloadAsset(url, payload.g)
-    await sql.begin(async (sql) => {
-      await insertEvent('click', payload, properties, verdict, sql)
+    const click = await sql.begin(async (sql) => {
+      const click = await insertEvent('click', payload, properties, verdict, sql)
       if (asset) await insertEvent('download', payload, { ...properties, asset }, verdict, sql)
       // The burst shows the earlier clicks were the scanner's too; scoring reads the flag from here on.
       if (verdict.machine && verdict.reason === 'clicked_many_links_at_once') {
@@ -85,8 +88,16 @@ export function trackingRoutes(deps: TrackingDeps): Router {
           update events set suspected_machine = true, properties = properties || ${sql.json({ machineReason: verdict.reason })}
           where id = any(${others.map((row) => row.id)}) and not suspected_machine`
       }
+      return click
     })
-    dispatcher.kick()
+    // Committed: a waiting enrolment gets the click now (its branch's mail follows in one signal, not after
+    // the dispatcher's round); the round still dispatches the event, and is what guarantees it. It is kicked
+    // once the signal is in, so its repeat (dropped by the workflow) does not queue ahead of the branch.
+    if (verdict.machine) return void dispatcher.kick()
+    void dispatcher
+      .signalNow(click)
+      .catch((error) => deps.log(`click ${click.id} not signalled at once (the dispatcher will): ${error}`))
+      .finally(() => dispatcher.kick())
   }
 
   router.get('/t/c/:token', async (req, res) => {
@@ -115,7 +126,7 @@ export function trackingRoutes(deps: TrackingDeps): Router {
     const payload = tokens.verify<UnsubscribePayload>('unsubscribe', token)
     if (!payload) return false
     await sql.begin(async (sql) => {
-      await sql`update contacts set consent_status = 'revoked', consent_source = 'unsubscribe link', consent_at = now(), updated_at = now() where id = ${payload.c} and account_id = ${payload.a}`
+      await withdrawConsent(sql, { accountId: payload.a, contactId: payload.c, source: 'unsubscribe link' })
       await sql`insert into events (account_id, contact_id, type, properties, source) values (${payload.a}, ${payload.c}, 'unsubscribe', ${sql.json({ messageId: payload.m })}, 'tracking')`
     })
     dispatcher.kick()

@@ -29,10 +29,19 @@ export interface BranchingResult {
   load: [number, number, number]
   /** Click until the branch's mail arrived at the SMTP sink. */
   product: LatencySummary
-  /** Click (event stored) until the dispatcher marked it dispatched (signal delivered), from Postgres' clock. */
+  /** Click (event stored) until the dispatcher's round marked it dispatched (signal repeated, scored), from Postgres' clock. */
   eventToSignal: LatencySummary
   /** nodemailer send until arrival at the sink. */
   raw: LatencySummary
+  /**
+   * Where the time goes, per click, from each stage's own timestamp (wall clock of this machine; Postgres
+   * runs on it too): the tracking route storing the event; the signal (sent by the route right after the
+   * commit), the workflow task and the step-recording activity until the "clicked" step is entered; the
+   * send activity's message row (the workflow task scheduling it, its pickup); its 'sending' mark
+   * (consent, cap, render done); arrival at the sink. 'sent' is recorded after the relay's answer, so
+   * after the arrival; the dispatcher's round (storedToDispatched) runs beside this path, no longer on it.
+   */
+  stages: Record<'clickToStored' | 'storedToStep' | 'stepToMessage' | 'messageToSending' | 'sendingToSink' | 'storedToDispatched', LatencySummary>
 }
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
@@ -96,6 +105,8 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
 
   const firstMails = new Map(sink.mails().filter(isFirst).map((mail) => [mail.to[0]!, mail]))
   const latencies: number[] = []
+  const clickedAt = new Map<string, number>()
+  const arrivedAt = new Map<string, number>()
   log(`branching: clicking ${count} tracked links, ${concurrency} at a time`)
   await inFlight(count, concurrency, async (i) => {
     const email = emails[i]!
@@ -103,11 +114,32 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
     if (!token) throw new Error(`no tracked link in ${email}'s first mail`)
     const arrived = sink.waitFor((mail) => mail.to[0] === email && mail.messageId.includes('.clicked.'), 1, 60_000)
     const began = now()
+    clickedAt.set(email, Date.now())
     const response = await fetch(`${bench.baseUrl}/t/c/${token}`, { redirect: 'manual', headers: { 'user-agent': BROWSER } })
     if (response.status !== 302) throw new Error(`the tracked link answered ${response.status}`)
     await arrived
+    arrivedAt.set(email, Date.now())
     latencies.push(now() - began)
   })
+  const stageRows = await sql<{ email: string; received: Date; dispatched: Date | null; step: Date | null; message: Date | null; sending: Date | null }[]>`
+    select c.email, e.received_at as received, e.dispatched_at as dispatched, s.entered_at as step,
+           m.created_at as message, m.sending_at as sending
+    from events e join contacts c on c.id = e.contact_id
+    join enrolments n on n.contact_id = c.id and n.campaign_id = ${campaignId}
+    left join enrolment_steps s on s.enrolment_id = n.id and s.node_id = 'clicked'
+    left join messages m on m.enrolment_id = n.id and m.node_id = 'clicked'
+    where e.type = 'click' and c.email like 'branch-%@bench.example'`
+  const gap = (from: Date | number | null | undefined, to: Date | number | null | undefined) =>
+    from == null || to == null ? [] : [Number(to) - Number(from)]
+  const stages: BranchingResult['stages'] = {
+    clickToStored: summary(stageRows.flatMap((r) => gap(clickedAt.get(r.email), r.received))),
+    storedToStep: summary(stageRows.flatMap((r) => gap(r.received, r.step))),
+    stepToMessage: summary(stageRows.flatMap((r) => gap(r.step, r.message))),
+    messageToSending: summary(stageRows.flatMap((r) => gap(r.message, r.sending))),
+    sendingToSink: summary(stageRows.flatMap((r) => gap(r.sending, arrivedAt.get(r.email)))),
+    storedToDispatched: summary(stageRows.flatMap((r) => gap(r.received, r.dispatched))),
+  }
+  for (const [stage, figures] of Object.entries(stages)) log(`branching: stage ${stage}: p50 ${figures.p50Ms.toFixed(0)} ms, p99 ${figures.p99Ms.toFixed(0)} ms`)
   const signalled = await sql<{ ms: number }[]>`
     select extract(epoch from (e.dispatched_at - e.received_at)) * 1000 as ms
     from events e join contacts c on c.id = e.contact_id
@@ -129,7 +161,7 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
   } finally {
     transport.close()
   }
-  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw) }
+  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw), stages }
   log(`branching: click → next mail p50 ${result.product.p50Ms.toFixed(0)} ms, p99 ${result.product.p99Ms.toFixed(0)} ms; event → signal p50 ${result.eventToSignal.p50Ms.toFixed(0)} ms, p99 ${result.eventToSignal.p99Ms.toFixed(0)} ms`)
   return result
 }

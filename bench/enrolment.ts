@@ -19,6 +19,12 @@ export interface EnrolmentOptions {
   concurrency: number
   /** Mails nodemailer sends for the raw mail baseline. */
   rawMails: number
+  /**
+   * The campaign's first step: `mail` (mail, then wait 1d) or `wait` (wait 1d, then mail): with `wait` the
+   * started enrolments only record their step and rest on a timer, like the raw side's empty workflows, so
+   * the difference between the two is what the first mails cost the enrolment rate.
+   */
+  firstStep?: 'mail' | 'wait'
   timeoutMs: number
   log: (message: string) => void
 }
@@ -47,14 +53,19 @@ export interface EnrolmentResult {
   rawTemporal: RawTemporalResult
   rawMail: RawMailResult
   product: ProductEnrolmentResult[]
+  firstStep: 'mail' | 'wait'
 }
 
-/** trigger → send_email → wait 1d → end: every enrolment sends one mail, then rests on a durable timer. */
-export function benchCampaignGraph(template: string): CampaignGraph {
+/**
+ * trigger → send_email → wait 1d → end: every enrolment sends one mail, then rests on a durable timer.
+ * With `firstStep: 'wait'` the wait comes before the mail, so no mail is sent within the benchmark.
+ */
+export function benchCampaignGraph(template: string, firstStep: 'mail' | 'wait' = 'mail'): CampaignGraph {
+  const mail = { id: 'mail', type: 'send_email', config: { template } }
+  const wait = { id: 'wait', type: 'wait', config: { duration: '1d' } }
   const nodes = [
     { id: 'entry', type: 'trigger', config: { eventType: 'bench_enrol', filter: {} } },
-    { id: 'mail', type: 'send_email', config: { template } },
-    { id: 'wait', type: 'wait', config: { duration: '1d' } },
+    ...(firstStep === 'wait' ? [wait, mail] : [mail, wait]),
     { id: 'end', type: 'end', config: {} },
   ].map((node, i) => ({ ...node, position: { x: 0, y: i * 120 } }))
   const edges = nodes.slice(1).map((node, i) => ({ id: `e${i}`, source: nodes[i]!.id, sourceHandle: 'next', target: node.id }))
@@ -73,10 +84,10 @@ export async function runEnrolment(bench: BenchSystem, options: EnrolmentOptions
 
   const product: ProductEnrolmentResult[] = []
   for (const path of options.paths) {
-    const campaignId = await publishCampaign(bench, `Bench enrolment (${path})`)
+    const campaignId = await publishCampaign(bench, `Bench enrolment (${path})`, options.firstStep ?? 'mail')
     product.push(path === 'job' ? await enrolByJob(bench, campaignId, contacts, options) : await enrolDirectly(bench, campaignId, contacts, options))
   }
-  return { contacts: options.contacts, insertContactsMs, rawTemporal, rawMail, product }
+  return { contacts: options.contacts, insertContactsMs, rawTemporal, rawMail, product, firstStep: options.firstStep ?? 'mail' }
 }
 
 /** N contacts of the demo account with consent, spread over the four subsidiaries, in one statement. */
@@ -93,8 +104,8 @@ async function insertContacts(bench: BenchSystem, count: number): Promise<{ id: 
     returning id, email`
 }
 
-async function publishCampaign(bench: BenchSystem, name: string): Promise<string> {
-  const created = await bench.api('/api/campaigns', { body: { name, kind: 'custom', graph: benchCampaignGraph('onboarding-welcome') } })
+async function publishCampaign(bench: BenchSystem, name: string, firstStep: 'mail' | 'wait'): Promise<string> {
+  const created = await bench.api('/api/campaigns', { body: { name, kind: 'custom', graph: benchCampaignGraph('onboarding-welcome', firstStep) } })
   if (created.status !== 201) throw new Error(`creating the benchmark campaign: ${created.status} ${JSON.stringify(created.body)}`)
   const published = await bench.api(`/api/campaigns/${created.body.id}/publish`, { method: 'POST' })
   if (published.status !== 201) throw new Error(`publishing the benchmark campaign: ${published.status} ${JSON.stringify(published.body)}`)
@@ -121,7 +132,7 @@ async function enrolByJob(bench: BenchSystem, campaignId: string, contacts: { em
   const enrolledMs = job?.finished_at ? job.finished_at.getTime() - dbStart.getTime() : null
   return summarise(bench, campaignId, contacts.length, dbStart, enrolledMs, finished, cpuBusy, {
     path: 'job',
-    description: 'CSV upload to POST /api/campaigns/:id/enrolments → enrolmentJob workflow → enrolJobBatch activities → enrolContact (200 rows per batch, 4 at a time)',
+    description: 'CSV upload to POST /api/campaigns/:id/enrolments → enrolmentJob workflow → enrolJobBatch activities → enrolContact (200 rows per batch, 32 at a time)',
   })
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { loadavg } from 'node:os'
 import type { Server } from 'node:http'
 import express, { json } from 'express'
 import type { Sql } from 'postgres'
@@ -20,6 +21,8 @@ export interface IngestionOptions {
   contacts: number
   /** Events per batch request in the batch part (100 and 500). */
   batchSizes?: number[]
+  /** Events posted per side and batch size in the batch part (10,000: 20 requests of 500 are too few to time). */
+  batchEvents?: number
   /** Batch requests in flight (4). */
   batchConcurrency?: number
   log: (message: string) => void
@@ -137,17 +140,22 @@ async function driveBatches(sender: BatchSender, count: number, offset: number, 
   return { ms: now() - began, errors, firstError }
 }
 
-async function measureBatches(label: string, sender: BatchSender, url: string, options: IngestionOptions, run: string, size: number, concurrency: number): Promise<IngestionFigures> {
+async function measureBatches(label: string, sender: BatchSender, url: string, options: IngestionOptions, run: string, size: number, concurrency: number, settle: () => Promise<void>): Promise<IngestionFigures> {
   // Offsets beyond the single-event part's, so every batch event has an id of its own.
   const offset = WARMUP + options.events
-  options.log(`ingestion: ${label}: ${WARMUP} warm-up events, then ${options.events} in batches of ${size}, ${concurrency} batches in flight`)
+  const count = options.batchEvents ?? 10_000
+  options.log(`ingestion: ${label}: ${WARMUP} warm-up events, then ${count} in batches of ${size}, ${concurrency} batches in flight`)
   const warmup = await driveBatches(sender, WARMUP, offset, size, concurrency, options, run, null)
+  // Both sides start with the dispatcher idle: what it still had to hand on from an earlier part (thousands
+  // of events, at a few hundred per second) would take the measured side's CPU and Postgres.
+  await settle()
   const latencies: number[] = []
   const cpu = cpuMeter()
-  const { ms, errors, firstError } = await driveBatches(sender, options.events, offset + WARMUP, size, concurrency, options, run, latencies)
+  const load = loadavg()[0]!
+  const { ms, errors, firstError } = await driveBatches(sender, count, offset + WARMUP, size, concurrency, options, run, latencies)
   if (firstError) options.log(`ingestion: ${label}: ${errors} event(s) not acknowledged, the first failed batch with ${firstError}`)
-  const figures = { url, requests: latencies.length, acknowledged: WARMUP - warmup.errors + options.events - errors, ms, eventsPerSecond: perSecond(options.events, ms), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors, cpuBusy: cpu.busy() }
-  options.log(`ingestion: ${label}: ${figures.eventsPerSecond.toFixed(0)} events/s, p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms per batch`)
+  const figures = { url, requests: latencies.length, acknowledged: WARMUP - warmup.errors + count - errors, ms, eventsPerSecond: perSecond(count, ms), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors, cpuBusy: cpu.busy() }
+  options.log(`ingestion: ${label}: ${figures.eventsPerSecond.toFixed(0)} events/s, p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms per batch (load ${load.toFixed(1)} → ${loadavg()[0]!.toFixed(1)})`)
   return figures
 }
 
@@ -207,12 +215,18 @@ export async function runIngestion(bench: BenchSystem, options: IngestionOptions
     const { sql } = bench.system
     const [home] = await sql<{ id: string; subsidiary_id: string }[]>`
       select a.id, s.id as subsidiary_id from accounts a join subsidiaries s on s.account_id = a.id and s.code = 'DE' where a.id = ${bench.system.demoAccountId!}`
+    const undispatched = async () =>
+      (await sql<{ n: number }[]>`select count(*)::int as n from events where dispatched_at is null and dispatch_error is null`)[0]!.n
+    const settle = async () => {
+      const waited = await pollUntil({ read: undispatched, done: (n) => n === 0, describe: (n) => `ingestion: waiting for the dispatcher to hand on ${n} earlier events`, log: options.log, intervalMs: 250, maxPolls: 480, reportMs: 10_000 })
+      if (!waited.finished) options.log(`ingestion: the dispatcher still has ${waited.value} events to hand on; measuring anyway`)
+    }
     const batches: BatchIngestionResult[] = []
     for (const size of options.batchSizes ?? [100, 500]) {
       const productUrl = `${bench.baseUrl}/api/events`
-      const rawBatch = await measureBatches('bare express, batches', postBatch(`http://127.0.0.1:${port}/batch`, {}), `http://127.0.0.1:${port}/batch`, options, run, size, batchConcurrency)
-      const rawPostgres = await measureBatches('postgres.js bulk insert, batches', bulkInsertBatch(sql, home!.id, home!.subsidiary_id), 'postgres.js', options, run, size, batchConcurrency)
-      const productBatch = await measureBatches('product POST /api/events, batches', postBatch(productUrl, { authorization: `Bearer ${bench.token}` }), productUrl, options, run, size, batchConcurrency)
+      const rawBatch = await measureBatches('bare express, batches', postBatch(`http://127.0.0.1:${port}/batch`, {}), `http://127.0.0.1:${port}/batch`, options, run, size, batchConcurrency, settle)
+      const rawPostgres = await measureBatches('postgres.js bulk insert, batches', bulkInsertBatch(sql, home!.id, home!.subsidiary_id), 'postgres.js', options, run, size, batchConcurrency, settle)
+      const productBatch = await measureBatches('product POST /api/events, batches', postBatch(productUrl, { authorization: `Bearer ${bench.token}` }), productUrl, options, run, size, batchConcurrency, settle)
       const ratioOf = (base: IngestionFigures) => ({ throughput: productBatch.eventsPerSecond / base.eventsPerSecond, p50: productBatch.p50Ms / base.p50Ms, p99: productBatch.p99Ms / base.p99Ms })
       batches.push({ batchSize: size, concurrency: batchConcurrency, raw: rawBatch, rawPostgres, product: productBatch, ratio: ratioOf(rawBatch), ratioPostgres: ratioOf(rawPostgres), overSingle: productBatch.eventsPerSecond / product.eventsPerSecond })
     }

@@ -8,12 +8,16 @@ export interface BenchOptions {
   benchmarks: Benchmark[]
   contacts: number
   enrolPaths: EnrolPath[]
+  /** Enrolment: the bench campaign's first step (mail, or a wait before the mail). */
+  enrolFirstStep: 'mail' | 'wait'
   concurrency: number
   rawMails: number
   recipients: number
   mjmlRecipients: number
   template: string
   events: number
+  /** Ingestion: events per side and batch size in the batch part. */
+  batchEvents: number
   eventConcurrency: number
   handoverContacts: number
   handoverConcurrency: number
@@ -42,12 +46,14 @@ export const USAGE = `npm run bench -- [options]
   --skip a,b            run all but these
   --contacts N          enrolment: contacts enrolled, and empty workflows of the raw baseline (10000)
   --enrol-path P        enrolment: job (CSV upload → enrolmentJob workflow), direct (enrolContact, as the dispatcher), both (job)
+  --enrol-first S       enrolment: the campaign's first step, mail (mail, then wait) or wait (wait, then mail: no mail goes out meanwhile) (mail)
   --concurrency N       enrolment: in flight for raw workflow starts, raw mails and direct enrolment (50)
   --mails N             enrolment: mails nodemailer sends to the sink for the raw mail baseline (2000)
   --recipients N        rendering: recipients rendered by the product's renderer (10000: a campaign step's audience; four MJML compiles are a fixed cost)
   --mjml-recipients N   rendering: recipients compiled by raw mjml2html (300)
   --template ID         rendering: mail template (onboarding-welcome)
-  --events N            ingestion: events posted to each endpoint after 200 warm-up requests, singly and again in batches of 100 and of 500 (3000)
+  --events N            ingestion: events posted singly to each endpoint after 200 warm-up requests (3000)
+  --batch-events N      ingestion: events posted per side in batches of 100 and again of 500 (10000)
   --event-concurrency N ingestion: requests in flight (16)
   --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
   --handover-concurrency N handover: leads in flight (4)
@@ -89,12 +95,14 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     benchmarks: BENCHMARKS.filter((name) => name !== 'reporting' && name !== 'crm'),
     contacts: 10_000,
     enrolPaths: ['job'],
+    enrolFirstStep: 'mail',
     concurrency: 50,
     rawMails: 2_000,
     recipients: 10_000,
     mjmlRecipients: 300,
     template: 'onboarding-welcome',
     events: 3_000,
+    batchEvents: 10_000,
     eventConcurrency: 16,
     handoverContacts: 100,
     handoverConcurrency: 4,
@@ -139,6 +147,12 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       case '--contacts':
         options.contacts = positive(flag, value())
         break
+      case '--enrol-first': {
+        const step = value()
+        if (step !== 'mail' && step !== 'wait') throw new Error(`--enrol-first is mail or wait; got ${step}`)
+        options.enrolFirstStep = step
+        break
+      }
       case '--enrol-path': {
         const path = value()
         if (!['job', 'direct', 'both'].includes(path)) throw new Error(`--enrol-path is job, direct or both; got ${path}`)
@@ -162,6 +176,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--events':
         options.events = positive(flag, value())
+        break
+      case '--batch-events':
+        options.batchEvents = positive(flag, value())
         break
       case '--event-concurrency':
         options.eventConcurrency = positive(flag, value())

@@ -152,6 +152,7 @@ async function main(): Promise<number> {
             runEnrolment(system, {
               contacts: options.contacts,
               paths: options.enrolPaths,
+              firstStep: options.enrolFirstStep,
               concurrency: options.concurrency,
               rawMails: options.rawMails,
               timeoutMs: options.timeoutMs,
@@ -165,7 +166,7 @@ async function main(): Promise<number> {
         if (wants('ingestion')) {
           const system = bench
           results.ingestion = await attempt('ingestion', () =>
-            runIngestion(system, { events: options.events, concurrency: options.eventConcurrency, contacts: 500, log, cleanup }),
+            runIngestion(system, { events: options.events, batchEvents: options.batchEvents, concurrency: options.eventConcurrency, contacts: 500, log, cleanup }),
           )
         }
         if (wants('designer')) {

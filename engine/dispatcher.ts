@@ -9,7 +9,7 @@ import { startPendingHandovers } from './scoring/handover-client'
 import { eventEntersCampaign, eventOccasion } from './triggers'
 import { versionGraph } from '../db/campaign-versions'
 
-interface EventRow {
+export interface EventRow {
   id: string
   account_id: string
   contact_id: string
@@ -25,6 +25,13 @@ const DISPATCH_PARALLEL = 16
 export interface EventDispatcher {
   /** Asks for a dispatch round now (coalesced); the API calls it after storing events. */
   kick(): void
+  /**
+   * Signals a just-committed event to the contact's running enrolments at once, without waiting for a
+   * round (a click on a waiting enrolment takes its branch in one signal). Only a shortcut: the event stays
+   * undispatched, and the round that dispatches it signals again (the workflow drops a repeated event id),
+   * so an event is never lost when this fails.
+   */
+  signalNow(event: Pick<EventRow, 'id' | 'contact_id' | 'type' | 'properties' | 'occurred_at'>): Promise<void>
   /** Runs one round: every stored, undispatched event is handed to Temporal. Returns how many were dispatched. */
   dispatchPending(): Promise<number>
   stop(): Promise<void>
@@ -66,11 +73,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     // Opens and clicks of privacy proxies and link scanners are kept for the record but move no
     // enrolment: a scanner must not take a "clicked" branch, reach a goal or enter a campaign.
     if (event.suspected_machine) return
-    const tracked = { eventId: event.id, type: event.type, properties: event.properties, occurredAt: event.occurred_at.toISOString() }
-    const enrolled = await sql<{ workflow_id: string }[]>`
-      select workflow_id from enrolments
-      where contact_id = ${event.contact_id} and status = 'active' and trigger_event_id is distinct from ${event.id}`
-    for (const { workflow_id } of enrolled) await signalEnrolment(client, workflow_id, tracked)
+    await signalRunning(event)
 
     // A paused campaign still takes entries (their mail waits for the resume); a stopped one takes none.
     for (const campaign of campaigns.get(event.account_id) ?? []) {
@@ -86,6 +89,15 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     }
     // Lead scoring, and the sales handover when the event qualifies the contact (engine/scoring).
     await scoreDispatchedEvent({ sql, client, taskQueue }, event)
+  }
+
+  /** The contact's running enrolments (but the one this event started) get the event as a signal. */
+  async function signalRunning(event: Pick<EventRow, 'id' | 'contact_id' | 'type' | 'properties' | 'occurred_at'>): Promise<void> {
+    const tracked = { eventId: event.id, type: event.type, properties: event.properties, occurredAt: event.occurred_at.toISOString() }
+    const enrolled = await sql<{ workflow_id: string }[]>`
+      select workflow_id from enrolments
+      where contact_id = ${event.contact_id} and status = 'active' and trigger_event_id is distinct from ${event.id}`
+    for (const { workflow_id } of enrolled) await signalEnrolment(client, workflow_id, tracked)
   }
 
   async function publishedGraph(versionId: string): Promise<CampaignGraph> {
@@ -152,6 +164,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
 
   return {
     kick: rounds.kick,
+    signalNow: signalRunning,
     dispatchPending: rounds.run,
     stop: rounds.stop,
   }
