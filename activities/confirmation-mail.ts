@@ -3,6 +3,7 @@ import { Readable } from 'node:stream'
 import type { Transporter } from 'nodemailer'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Sql } from 'postgres'
+import { submissionToMail } from '../db/form-submissions'
 import { escapeHtml, textsFor } from '../templates/confirmation-texts'
 import type { TokenSigner } from '../tracking/tokens'
 import type { ConsentActivities, SendConfirmationMailInput, ConfirmationMailOutcome } from '../engine/workflows/activity-types'
@@ -22,19 +23,6 @@ export interface ConfirmPayload {
   x: number
 }
 
-interface SubmissionRow {
-  confirmation_status: string
-  confirmed_at: Date | null
-  email: string
-  first_name: string | null
-  last_name: string | null
-  consent_status: string
-  form_name: string
-  locale: string
-  sender_name: string
-  sender_email: string
-}
-
 /**
  * Sends the double opt-in mail of one form submission. Side effects: one SMTP transaction and the
  * submission's confirmation_status; idempotency key: the submission (one per form and request id), also
@@ -43,14 +31,7 @@ interface SubmissionRow {
  */
 export async function sendConfirmationMail(deps: ConsentMailDeps, input: SendConfirmationMailInput): Promise<ConfirmationMailOutcome> {
   const { sql } = deps
-  const [row] = await sql<SubmissionRow[]>`
-    select fs.confirmation_status, fs.confirmed_at, c.email, c.first_name, c.last_name, c.consent_status, f.name as form_name,
-           coalesce(s.locale, 'de') as locale, s.sender_name, s.sender_email
-    from form_submissions fs
-    join web_forms f on f.id = fs.form_id
-    join contacts c on c.id = fs.contact_id
-    join subsidiaries s on s.id = c.subsidiary_id
-    where fs.id = ${input.submissionId}`
+  const row = await submissionToMail(sql, input.submissionId)
   if (!row) throw ApplicationFailure.nonRetryable(`form submission ${input.submissionId} or its contact no longer exists`, 'SubmissionGone')
   if (row.confirmation_status === 'sent') return 'already_sent'
   if (row.confirmation_status === 'unknown') return 'unknown'

@@ -1,4 +1,4 @@
-import { segmentCondition, scopeCondition } from '../db/segments'
+import { addSegmentMembers, openJobItems } from '../db/enrolment-jobs'
 import { enrolContact, loadEnteringCampaign } from '../engine/enrol'
 import type { SegmentFilter } from '../engine/segment-filter'
 import { manualOccasion } from '../engine/triggers'
@@ -17,11 +17,6 @@ interface JobRow {
   segment_id: string | null
   subsidiaries: string[] | null
   prepared_at: Date | null
-}
-
-interface ItemRow {
-  line: number
-  contact_id: string | null
 }
 
 interface Outcome {
@@ -53,12 +48,7 @@ export function enrolmentJobActivities(deps: EntryActivityDeps) {
         if (!job.prepared_at && job.source === 'segment' && job.segment_id) {
           const [segment] = await sql<{ filter: SegmentFilter }[]>`select filter from segments where id = ${job.segment_id}`
           if (segment) {
-            await sql`
-              insert into enrolment_job_items (job_id, line, email, contact_id)
-              select ${job.id}, row_number() over (order by c.id), c.email, c.id
-              from contacts c
-              where c.account_id = ${job.account_id} and (${segmentCondition(sql, segment.filter)})
-                and ${scopeCondition(sql, job.subsidiaries ?? '*')}`
+            await addSegmentMembers(sql, job, segment.filter)
           }
         }
         await sql`update enrolment_jobs set prepared_at = coalesce(prepared_at, now()), status = 'running' where id = ${job.id} and status <> 'done'`
@@ -83,18 +73,7 @@ export function enrolmentJobActivities(deps: EntryActivityDeps) {
       }
       // CSV rows name an e-mail address; it is resolved now, within the requester's subsidiaries, so a
       // contact they may not see is as unknown to them as one that does not exist.
-      const items =
-        job.source === 'csv'
-          ? await sql<ItemRow[]>`
-              select i.line, c.id as contact_id from enrolment_job_items i
-              left join contacts c on c.account_id = ${job.account_id} and lower(c.email) = lower(i.email)
-                and ${scopeCondition(sql, job.subsidiaries ?? '*')}
-              where i.job_id = ${job.id} and i.outcome is null and i.line > ${input.after}
-              order by i.line limit ${input.limit}`
-          : await sql<ItemRow[]>`
-              select line, contact_id from enrolment_job_items
-              where job_id = ${job.id} and outcome is null and line > ${input.after}
-              order by line limit ${input.limit}`
+      const items = await openJobItems(sql, job, input.after, input.limit)
       const outcomes: Outcome[] = []
       const enrol = enrolDeps(deps)
       // 32 in flight: each enrolment waits on a workflow start round trip, which overlaps; the database work is

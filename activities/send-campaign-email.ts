@@ -3,7 +3,7 @@ import { Readable } from 'node:stream'
 import type { Transporter } from 'nodemailer'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Sql } from 'postgres'
-import { campaignFairJoin } from '../db/fairs'
+import { sendRecipient, sendState, type RecipientRow } from '../db/enrolments'
 import { settleInterruptedSend, type RelayReceipts } from '../db/messages'
 import type { EnrolmentRef } from '../engine/nodes'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
@@ -51,35 +51,6 @@ export interface UnsubscribePayload {
   m: string
 }
 
-interface RecipientRow {
-  email: string
-  first_name: string | null
-  last_name: string | null
-  salutation: 'mr' | 'ms' | 'none' | null
-  company: string | null
-  attributes: Record<string, unknown>
-  consent_status: string
-  subsidiary_code: string
-  subsidiary_locale: string
-  subsidiary_name: string
-  sender_name: string
-  sender_email: string
-  trigger_properties: Record<string, unknown> | null
-  campaign_status: 'draft' | 'live' | 'paused' | 'stopped'
-  frequency_cap_per_week: number
-  send_window: SendWindow | null
-  time_zone: string | null
-  subsidiary_time_zone: string | null
-  template_pins: Record<string, number> | null
-  earlier_status: string | null
-  earlier_reason: string | null
-  fair_id: string | null
-  fair_name: string | null
-  fair_place: string | null
-  fair_stand: string | null
-  fair_starts_on: string | null
-  fair_ends_on: string | null
-}
 
 /** The fair the campaign invites to (db/fairs.ts campaignFairJoin), with this contact's own signed link to the booking page (as POST /api/fairs/:id/booking-links gives). */
 function fairVariables(deps: MailDeps, contactId: string, r: RecipientRow) {
@@ -105,25 +76,7 @@ export function campaignMessageId(input: Pick<SendCampaignEmailInput, 'enrolment
 export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmailInput): Promise<SendOutcome> {
   const { sql } = deps
   const messageId = campaignMessageId(input, deps.mailDomain)
-  const [recipient] = await sql<RecipientRow[]>`
-    select c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.consent_status,
-           s.code as subsidiary_code, s.locale as subsidiary_locale, s.name as subsidiary_name,
-           s.sender_name, s.sender_email, e.properties as trigger_properties,
-           ca.status as campaign_status, a.frequency_cap_per_week, a.send_window, c.time_zone, s.time_zone as subsidiary_time_zone,
-           cv.template_pins, m.status as earlier_status, m.reason as earlier_reason,
-           f.id as fair_id, f.name as fair_name, f.place as fair_place, f.stand as fair_stand, f.starts_on as fair_starts_on, f.ends_on as fair_ends_on
-    from enrolments en
-    left join campaign_versions cv on cv.id = en.version_id
-    join contacts c on c.id = en.contact_id
-    join subsidiaries s on s.id = c.subsidiary_id
-    join campaigns ca on ca.id = en.campaign_id
-    join accounts a on a.id = en.account_id
-    left join events e on e.id = en.trigger_event_id
-    -- What an earlier attempt of this send left in the log, read in the same round trip.
-    left join messages m on m.message_id = ${messageId}
-    -- The fair the campaign invites to (or is the campaign of), for an invitation's {{ fair.bookingUrl }}.
-    ${campaignFairJoin(sql, 'en.campaign_id')}
-    where en.id = ${input.enrolmentId} and en.account_id = ${input.accountId}`
+  const recipient = await sendRecipient(sql, { enrolmentId: input.enrolmentId, accountId: input.accountId, messageId })
   if (!recipient) throw ApplicationFailure.nonRetryable(`enrolment ${input.enrolmentId} or its contact no longer exists`, 'EnrolmentGone')
 
   const earlier = recipient.earlier_status === null ? undefined : { status: recipient.earlier_status, reason: recipient.earlier_reason }
@@ -301,10 +254,7 @@ async function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: str
  * campaign leaves the row as it is, and the workflow asks again after the resume.
  */
 async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: string): Promise<SendOutcome | null> {
-  const [now] = await sql<{ consent_status: string; undeliverable: boolean; campaign_status: RecipientRow['campaign_status'] }[]>`
-    select c.consent_status, c.undeliverable_at is not null as undeliverable, ca.status as campaign_status
-    from contacts c, campaigns ca
-    where c.id = ${input.contactId} and ca.id = ${input.campaignId}`
+  const now = await sendState(sql, input.contactId, input.campaignId)
   if (!now) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} or campaign ${input.campaignId} no longer exists`, 'EnrolmentGone')
   if (now.campaign_status === 'paused') return { outcome: 'paused', messageId }
   const suppressed =

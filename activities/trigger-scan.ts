@@ -1,3 +1,4 @@
+import { contactsWithAttribute, contactsWithLastActivity } from '../db/contact-scans'
 import { refreshSegmentMembers } from '../db/segments'
 import type { CampaignGraph } from '../engine/campaign/graph'
 import { enrolContact, loadEnteringCampaign, type EnteringCampaign, type SkipReason } from '../engine/enrol'
@@ -14,14 +15,6 @@ export type { TriggerScanPlan, TriggerCandidate, CandidatePage, EnrolledPage }
 // the last id looked at, so a scan that resumes (after a crash, or as a new run) continues where it was.
 
 const FIRST_ID = '00000000-0000-0000-0000-000000000000'
-
-interface ScannedContactRow {
-  id: string
-  attributes: Record<string, unknown>
-  time_zone: string | null
-  subsidiary_time_zone: string | null
-  last_active_at?: Date
-}
 
 export function triggerScanActivities(deps: EntryActivityDeps) {
   const { sql } = deps
@@ -89,17 +82,8 @@ export function triggerScanActivities(deps: EntryActivityDeps) {
 
       const rows =
         trigger.kind === 'date'
-          ? await sql<ScannedContactRow[]>`
-              select c.id, c.attributes, c.time_zone, s.time_zone as subsidiary_time_zone
-              from contacts c join subsidiaries s on s.id = c.subsidiary_id
-              where c.account_id = ${plan.accountId} and c.attributes ? ${trigger.attribute} and c.id > ${after}
-              order by c.id limit ${limit}`
-          : await sql<ScannedContactRow[]>`
-              select c.id, c.attributes, c.time_zone, s.time_zone as subsidiary_time_zone,
-                     coalesce((select max(e.occurred_at) from events e where e.contact_id = c.id and e.type = any(${trigger.eventTypes}::text[])), c.created_at) as last_active_at
-              from contacts c join subsidiaries s on s.id = c.subsidiary_id
-              where c.account_id = ${plan.accountId} and c.id > ${after}
-              order by c.id limit ${limit}`
+          ? await contactsWithAttribute(sql, { accountId: plan.accountId, attribute: trigger.attribute, after, limit })
+          : await contactsWithLastActivity(sql, { accountId: plan.accountId, eventTypes: trigger.eventTypes, after, limit })
       const candidates: TriggerCandidate[] = []
       for (const row of rows) {
         const contact = { attributes: row.attributes, timeZone: resolveTimeZone(row.time_zone, row.subsidiary_time_zone) }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity'
+import { contactWithSubsidiary } from '../db/contact-lookups'
 import type { Sql } from 'postgres'
 import type { EnrolmentRef } from '../engine/nodes'
 import { cancellationSignal, currentAttempt, startHeartbeat } from './activity-context'
@@ -42,16 +43,6 @@ export function webhookIdempotencyKey(input: Pick<CallWebhookInput, 'enrolmentId
   return `${input.enrolmentId}.${input.nodeId}.${input.visit}`
 }
 
-interface ContactRow {
-  email: string
-  first_name: string | null
-  last_name: string | null
-  company: string | null
-  locale: string | null
-  subsidiary_code: string
-  subsidiary_locale: string
-}
-
 /**
  * Calls the step's URL with the enrolment and the contact's basics as signed JSON. Side effect: one
  * HTTP request per attempt, all carrying the same Idempotency-Key (enrolment + step + pass) and the
@@ -62,10 +53,7 @@ interface ContactRow {
 export async function callWebhook(deps: WebhookDeps, input: CallWebhookInput): Promise<WebhookOutcome> {
   // Without a key nothing may be sent unsigned: the call waits, retrying, until the worker has one.
   if (!deps.webhookSecret) throw ApplicationFailure.retryable('no webhook secret is configured (ActivityDeps.webhookSecret)', 'WebhookSecretMissing')
-  const [contact] = await deps.sql<ContactRow[]>`
-    select c.email, c.first_name, c.last_name, c.company, c.locale, s.code as subsidiary_code, s.locale as subsidiary_locale
-    from contacts c join subsidiaries s on s.id = c.subsidiary_id
-    where c.id = ${input.contactId} and c.account_id = ${input.accountId}`
+  const contact = await contactWithSubsidiary(deps.sql, input.accountId, { id: input.contactId })
   if (!contact) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} no longer exists`, 'ContactGone')
 
   const idempotencyKey = webhookIdempotencyKey(input)

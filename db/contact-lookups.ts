@@ -6,7 +6,7 @@ import type { ContactRow } from './contacts'
 // db/contacts.ts so that module stays the table's core (facts, changes) and both stay small.
 
 /** One contact with its subsidiary (code, language, name). */
-export type ContactWithSubsidiaryRow = Pick<ContactRow, 'id' | 'email' | 'first_name' | 'last_name' | 'salutation' | 'company' | 'attributes' | 'subsidiary_id' | 'consent_status'> & {
+export type ContactWithSubsidiaryRow = Pick<ContactRow, 'id' | 'email' | 'first_name' | 'last_name' | 'salutation' | 'company' | 'attributes' | 'subsidiary_id' | 'consent_status' | 'locale'> & {
   salutation: 'mr' | 'ms' | 'none' | null
   subsidiary_code: string
   subsidiary_locale: string
@@ -22,7 +22,7 @@ export type ContactKey = { id: string } | { email: string }
  */
 export async function contactWithSubsidiary(sql: ISql, accountId: string, key: ContactKey, pool?: Fragment): Promise<ContactWithSubsidiaryRow | null> {
   const [row] = await (sql as Sql)<ContactWithSubsidiaryRow[]>`
-    select c.id, c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.subsidiary_id, c.consent_status,
+    select c.id, c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.subsidiary_id, c.consent_status, c.locale,
       s.code as subsidiary_code, s.locale as subsidiary_locale, s.name as subsidiary_name
     from contacts c join subsidiaries s on s.id = c.subsidiary_id
     where c.account_id = ${accountId} and ${'id' in key ? (sql as Sql)`c.id = ${key.id}` : (sql as Sql)`lower(c.email) = lower(${key.email})`}

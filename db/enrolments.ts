@@ -1,4 +1,6 @@
 import type { ISql, Sql } from 'postgres'
+import type { SendWindow } from '../engine/nodes/zoned-time'
+import { campaignFairJoin } from './fairs'
 
 // Enrolments (one contact's run through one campaign version) as the campaign's live view reads them,
 // with their contact, its subsidiary and the version number. `subsidiaries` are the codes the caller
@@ -67,5 +69,71 @@ export async function enrolmentWithContact(sql: ISql, accountId: string, enrolme
     join contacts c on c.id = e.contact_id join subsidiaries s on s.id = c.subsidiary_id
     join campaign_versions v on v.id = e.version_id
     where e.id = ${enrolmentId} and e.account_id = ${accountId}`
+  return row ?? null
+}
+
+// What a campaign's send step reads (activities/send-campaign-email.ts).
+
+/** The recipient of a send: contact, subsidiary (sender, language, time zone), campaign state, the pinned templates and what an earlier attempt left. */
+export interface RecipientRow {
+  email: string
+  first_name: string | null
+  last_name: string | null
+  salutation: 'mr' | 'ms' | 'none' | null
+  company: string | null
+  attributes: Record<string, unknown>
+  consent_status: string
+  subsidiary_code: string
+  subsidiary_locale: string
+  subsidiary_name: string
+  sender_name: string
+  sender_email: string
+  trigger_properties: Record<string, unknown> | null
+  campaign_status: 'draft' | 'live' | 'paused' | 'stopped'
+  frequency_cap_per_week: number
+  send_window: SendWindow | null
+  time_zone: string | null
+  subsidiary_time_zone: string | null
+  template_pins: Record<string, number> | null
+  earlier_status: string | null
+  earlier_reason: string | null
+  fair_id: string | null
+  fair_name: string | null
+  fair_place: string | null
+  fair_stand: string | null
+  fair_starts_on: string | null
+  fair_ends_on: string | null
+}
+
+/** The send's recipient in one round trip (with the message an earlier attempt logged under messageId); null when the enrolment or its contact is gone. */
+export async function sendRecipient(sql: ISql, input: { enrolmentId: string; accountId: string; messageId: string }): Promise<RecipientRow | null> {
+  const [row] = await (sql as Sql)<RecipientRow[]>`
+    select c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, c.consent_status,
+           s.code as subsidiary_code, s.locale as subsidiary_locale, s.name as subsidiary_name,
+           s.sender_name, s.sender_email, e.properties as trigger_properties,
+           ca.status as campaign_status, a.frequency_cap_per_week, a.send_window, c.time_zone, s.time_zone as subsidiary_time_zone,
+           cv.template_pins, m.status as earlier_status, m.reason as earlier_reason,
+           f.id as fair_id, f.name as fair_name, f.place as fair_place, f.stand as fair_stand, f.starts_on as fair_starts_on, f.ends_on as fair_ends_on
+    from enrolments en
+    left join campaign_versions cv on cv.id = en.version_id
+    join contacts c on c.id = en.contact_id
+    join subsidiaries s on s.id = c.subsidiary_id
+    join campaigns ca on ca.id = en.campaign_id
+    join accounts a on a.id = en.account_id
+    left join events e on e.id = en.trigger_event_id
+    -- What an earlier attempt of this send left in the log, read in the same round trip.
+    left join messages m on m.message_id = ${input.messageId}
+    -- The fair the campaign invites to (or is the campaign of), for an invitation's {{ fair.bookingUrl }}.
+    ${campaignFairJoin(sql as Sql, 'en.campaign_id')}
+    where en.id = ${input.enrolmentId} and en.account_id = ${input.accountId}`
+  return row ?? null
+}
+
+/** Consent, deliverability and campaign state as they are just before the SMTP transaction (one statement). */
+export async function sendState(sql: ISql, contactId: string, campaignId: string) {
+  const [row] = await (sql as Sql)<{ consent_status: string; undeliverable: boolean; campaign_status: RecipientRow['campaign_status'] }[]>`
+    select c.consent_status, c.undeliverable_at is not null as undeliverable, ca.status as campaign_status
+    from contacts c, campaigns ca
+    where c.id = ${contactId} and ca.id = ${campaignId}`
   return row ?? null
 }

