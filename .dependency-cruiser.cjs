@@ -54,7 +54,7 @@ module.exports = {
       comment: 'The browser bundle takes shapes from the server (the API contract) as types; runtime code only from its own folder and pure schema modules.',
       severity: 'error',
       from: { path: '^designer/src/', pathNot: '\\.test\\.tsx?$' },
-      to: { path: '^(api|engine|activities|db|server|templates|tracking|reporting|crm|people)/', pathNot: '^(api/contract/|api/input-schemas|engine/nodes/|engine/campaign/|engine/segment-filter|engine/personas|engine/scoring/model|reporting/kpis|reporting/csv-values|templates/design-sections)', dependencyTypesNot: ['type-only'] },
+      to: { path: '^(api|engine|activities|db|server|templates|tracking|reporting|crm|people)/', pathNot: '^(api/contract/|api/input-schemas|engine/nodes/|engine/events/catalogue|engine/campaign/|engine/segment-filter|engine/personas|engine/scoring/model|reporting/kpis|reporting/csv-values|templates/design-sections)', dependencyTypesNot: ['type-only'] },
     },
   ],
   options: {

@@ -200,6 +200,17 @@ async function applyConsent(sql: Tx, accountId: string, contact: Pick<ContactSta
 const LIFECYCLE_OF_STAGE: Record<string, 'sql' | 'opportunity'> = { PROSPECTING: 'sql', QUALIFICATION: 'sql' }
 
 /**
+ * When a won or lost deal closed: the CRM keeps a day, attribution needs a moment (touches before it are
+ * credited). The end of that day, since the day's touches led up to it, but never later than the CRM's
+ * stage change: a deal marked won today with a close date next week closed today, and reporting shows it now.
+ */
+function closingMoment(closeDate: string | null, stageChangedAt: Date): Date {
+  if (!closeDate) return stageChangedAt
+  const endOfDay = new Date(`${closeDate.slice(0, 10)}T23:59:59.999Z`)
+  return Number.isNaN(endOfDay.getTime()) || endOfDay > stageChangedAt ? stageChangedAt : endOfDay
+}
+
+/**
  * An opportunity from the CRM: its revenue row (upsertOpportunity by CRM id, so a second sync updates it)
  * and the contact's lifecycle (SQL, opportunity, won, lost). Returns whether anything changed.
  */
@@ -209,9 +220,14 @@ export async function applyOpportunity(sql: Tx, ctx: ApplyContext, record: CrmRe
   const [owner] = contactId
     ? await sql<{ subsidiary_id: string; company: string | null; lifecycle_stage: string }[]>`select subsidiary_id, company, lifecycle_stage from contacts where id = ${contactId}`
     : await sql<{ subsidiary_id: string; company: string | null; lifecycle_stage: string }[]>`select id as subsidiary_id, null as company, 'lead' as lifecycle_stage from subsidiaries where account_id = ${ctx.accountId} and is_headquarters`
-  const [before] = await sql<{ stage: string; amount_net: string; crm_stage: string | null }[]>`
-    select stage, amount_net, crm_stage from opportunities where account_id = ${ctx.accountId} and source = 'crm' and source_id = ${record.id}`
-  if (before && before.crm_stage === opportunity.stage && Number(before.amount_net) === opportunity.amount) return { applied: false, conflicts: 0, contactId }
+  const closedOn = opportunity.outcome === 'open' ? null : closingMoment(opportunity.closeDate, record.changedAt)
+  const [before] = await sql<{ name: string; amount_net: string; crm_stage: string | null; products: string[]; closed_on: string | null; created_on: Date; contact_id: string | null }[]>`
+    select name, amount_net, crm_stage, products, to_char(closed_on at time zone 'UTC', 'YYYY-MM-DD') as closed_on, created_on, contact_id from opportunities
+    where account_id = ${ctx.accountId} and source = 'crm' and source_id = ${record.id}`
+  // Every walk hands over every opportunity (BottleCRM gives them no change stamp): only a real change counts.
+  const same = before && before.crm_stage === opportunity.stage && Number(before.amount_net) === opportunity.amount && before.name === opportunity.name &&
+    JSON.stringify(before.products ?? []) === JSON.stringify(opportunity.products) && before.closed_on === (closedOn ? closedOn.toISOString().slice(0, 10) : null) && before.contact_id === contactId
+  if (same) return { applied: false, conflicts: 0, contactId }
   await upsertOpportunity(sql as unknown as Sql, {
     accountId: ctx.accountId,
     subsidiaryId: owner!.subsidiary_id,
@@ -222,7 +238,9 @@ export async function applyOpportunity(sql: Tx, ctx: ApplyContext, record: CrmRe
     products: opportunity.products,
     stage: opportunity.outcome,
     crmStage: opportunity.stage,
-    closedOn: opportunity.outcome === 'open' ? null : opportunity.closeDate ? new Date(opportunity.closeDate) : record.changedAt,
+    closedOn,
+    // Kept from the first sync: the sales cycle counts from when the deal appeared, not from its last change.
+    createdOn: before?.created_on,
     source: 'crm',
     sourceId: record.id,
   })

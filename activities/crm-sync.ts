@@ -74,12 +74,17 @@ export function createCrmSyncActivities(deps: CrmSyncDeps): CrmSyncActivities {
         if (stream === 'out') await pushPage(deps, adapter, run.id, run.account_id, mappings, run.page)
         else if (stream === 'account_out') {
           const pushed = await pushCompaniesPage(sql, adapter, { runId: run.id, accountId: run.account_id, page: run.page, pageSize: deps.pageSize ?? 100 })
-          await sql`update crm_sync_runs set stream = ${pushed.done ? nextStream(stream) : stream}, page = ${pushed.nextPage ? sql.json(pushed.nextPage as never) : null}, status = 'running' where id = ${run.id}`
+          await sql`update crm_sync_runs set stream = ${pushed.done ? nextStream(stream) : stream}, page = ${pushed.nextPage ? sql.json(pushed.nextPage as never) : null}, status = 'running', pages = pages + 1 where id = ${run.id}`
         } else await pullPage(sql, adapter, run.id, run.account_id, stream, mappings, run.page)
         Context.current().heartbeat()
       } catch (error) {
         if (error instanceof CrmUnavailable) {
-          await sql`update crm_sync_runs set status = 'retrying', last_error = ${error.message} where id = ${run.id}`
+          // Counted per failed attempt: the run shows how often the CRM made it wait, and why.
+          const limited = error.status === 429
+          await sql`
+            update crm_sync_runs set status = ${limited ? 'rate_limited' : 'retrying'}, retries = retries + 1, rate_limited = rate_limited + ${limited ? 1 : 0},
+              last_error = ${error.retryAfterMs ? `${error.message} (retry after ${Math.round(error.retryAfterMs / 1000)} s)` : error.message}
+            where id = ${run.id}`
           throw ApplicationFailure.create({ message: error.message, type: 'CrmUnavailable', nextRetryDelay: error.retryAfterMs ?? undefined })
         }
         if (error instanceof CrmRefused) {
@@ -159,7 +164,7 @@ async function applyPage(sql: Sql, runId: string, accountId: string, stream: Exc
     const following = changes.nextPage ? stream : nextStream(stream)
     if (!changes.nextPage) await saveCursor(tx, accountId, stream, changes.nextCursor)
     await sql`
-      update crm_sync_runs set records_in = records_in + ${recordsIn}, conflicts = conflicts + ${conflicts}, status = 'running',
+      update crm_sync_runs set records_in = records_in + ${recordsIn}, conflicts = conflicts + ${conflicts}, status = 'running', pages = pages + 1,
         stream = ${following}, page = ${changes.nextPage ? sql.json(changes.nextPage as never) : null}
       where id = ${runId}`
   })
@@ -225,26 +230,36 @@ async function pushPage(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, a
     order by l.contact_id limit ${deps.pageSize ?? 100}`
   // A few writes in flight at once: the CRM answers each in tens of milliseconds, mostly waiting.
   const queue = [...rows]
+  let pushed = 0
   const worker = async () => {
-    for (let row = queue.shift(); row; row = queue.shift()) await pushContact(deps, adapter, runId, accountId, row, mappings, enrichment)
+    for (let row = queue.shift(); row; row = queue.shift()) if (await pushContact(deps, adapter, runId, accountId, row, mappings, enrichment)) pushed++
   }
-  await Promise.all(Array.from({ length: PUSH_CONCURRENCY }, worker))
+  const settled = await Promise.allSettled(Array.from({ length: PUSH_CONCURRENCY }, worker))
+  // Counted once per page, not per record: every writer updating the run's one row queued them behind its lock
+  // (the outbound profile). What was pushed before a failure is counted too; the retry skips it by its hash.
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
+  if (failed) {
+    if (pushed) await sql`update crm_sync_runs set records_out = records_out + ${pushed} where id = ${runId}`
+    throw failed.reason
+  }
   const last = rows.at(-1)
   const done = rows.length < (deps.pageSize ?? 100)
   await sql`
-    update crm_sync_runs set stream = ${done ? null : 'out'}, page = ${done ? null : sql.json({ afterContactId: last!.contact_id })}, status = 'running'
+    update crm_sync_runs set stream = ${done ? null : 'out'}, page = ${done ? null : sql.json({ afterContactId: last!.contact_id })}, status = 'running', pages = pages + 1,
+      records_out = records_out + ${pushed}
     where id = ${runId}`
 }
 
 const PUSH_CONCURRENCY = 4
 
-async function pushContact(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, accountId: string, row: OutboundContact, mappings: FieldMappings, enrichment: EnrichmentField[]): Promise<void> {
+/** Pushes one contact's values when they changed since the last push; answers whether it wrote anything. */
+async function pushContact(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, accountId: string, row: OutboundContact, mappings: FieldMappings, enrichment: EnrichmentField[]): Promise<boolean> {
   const { sql } = deps
   const write = outboundWrite(row, mappings, enrichment)
   // The hash covers what campaigns learned; person fields go out only while they differ from the last
   // synced values (which the push then updates), so a repeat of either writes nothing.
   const hash = createHash('sha256').update(JSON.stringify(write.custom ?? {})).digest('hex')
-  if (hash === row.pushed_hash && !write.person) return
+  if (hash === row.pushed_hash && !write.person) return false
   // Memberships go out when the set of campaigns changed since the last push (a tag per campaign in
   // BottleCRM); the custom field above keeps each membership's status, which a tag cannot carry.
   const memberships = (row.campaign_names ?? []).join('\n')
@@ -255,17 +270,15 @@ async function pushContact(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string
   } catch (error) {
     if (!(error instanceof CrmRefused)) throw error
     await sql`update crm_sync_runs set errors = errors + 1, last_error = ${`${row.email}: ${error.message}`} where id = ${runId}`
-    return
+    return false
   }
   const synced = {
     ...row.crm_values,
     ...Object.fromEntries(Object.entries(write.person ?? {}).map(([field, value]) => [field, normaliseValue(field, value ?? null)])),
     ...(membershipsChanged ? { campaignMemberships: memberships } : {}),
   }
-  await sql.begin(async (sql) => {
-    await sql`update crm_links set pushed_hash = ${hash}, pushed_at = now(), crm_values = ${sql.json(synced as never)} where account_id = ${accountId} and object_type = 'contact' and crm_id = ${row.crm_id}`
-    await sql`update crm_sync_runs set records_out = records_out + 1, status = 'running' where id = ${runId}`
-  })
+  await sql`update crm_links set pushed_hash = ${hash}, pushed_at = now(), crm_values = ${sql.json(synced as never)} where account_id = ${accountId} and object_type = 'contact' and crm_id = ${row.crm_id}`
+  return true
 }
 
 function outboundWrite(row: OutboundContact, mappings: FieldMappings, enrichment: EnrichmentField[]): CrmWrite {

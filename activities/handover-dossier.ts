@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres'
+import { handoverForDossier } from '../db/handovers'
 import { activityLevel, activityPoints, cellOf, profileGrade } from '../engine/scoring/compute'
 import { currentScoringModel } from '../engine/scoring/model-store'
 import type { ReceiverContact } from './webhook'
@@ -25,12 +26,7 @@ export interface LeadDossier {
 const TIMELINE_LENGTH = 25
 
 export async function loadDossier(sql: Sql, handoverId: string): Promise<LeadDossier | null> {
-  const [h] = await sql<any[]>`
-    select h.*, c.email, c.first_name, c.last_name, c.company, c.locale, c.attributes, c.lifecycle_stage, s.code as subsidiary_code,
-           s.locale as subsidiary_locale, r.name as rep_name, r.email as rep_email, r.manager_name, r.manager_email, k.name as campaign_name
-    from handovers h join contacts c on c.id = h.contact_id join subsidiaries s on s.id = c.subsidiary_id
-    left join sales_reps r on r.id = h.rep_id left join campaigns k on k.id = h.campaign_id
-    where h.id = ${handoverId}`
+  const h = await handoverForDossier(sql, handoverId)
   if (!h) return null
   const events = await sql<{ id: string; type: string; occurred_at: Date; properties: Record<string, unknown> }[]>`
     select id, type, occurred_at, properties from events where contact_id = ${h.contact_id} and not suspected_machine

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Transporter } from 'nodemailer'
 import type { Sql } from 'postgres'
+import { handoverSender } from '../db/handovers'
 import type { LeadDossier } from './handover-dossier'
 import { loadDossier } from './handover-dossier'
 import type { HandoverMailKind } from '../engine/workflows/activity-types'
@@ -49,9 +50,7 @@ export function dossierText(d: LeadDossier, publicUrl: string): string {
 export async function sendHandoverMail(deps: HandoverMailDeps, input: { handoverId: string; kind: HandoverMailKind }): Promise<{ sent: number }> {
   const dossier = await loadDossier(deps.sql, input.handoverId)
   if (!dossier) throw new Error(`handover ${input.handoverId} does not exist`)
-  const [status] = await deps.sql<{ status: string; sender_name: string; sender_email: string }[]>`
-    select h.status, s.sender_name, s.sender_email from handovers h join contacts c on c.id = h.contact_id join subsidiaries s on s.id = c.subsidiary_id
-    where h.id = ${input.handoverId}`
+  const status = await handoverSender(deps.sql, input.handoverId)
   if (input.kind !== 'report' && status!.status !== 'open') return { sent: 0 }
   const recipients =
     input.kind === 'report' ? [dossier.rep, dossier.manager] : input.kind === 'reminder' ? [dossier.rep] : [dossier.manager]

@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres'
+import { lockHandoverToRoute } from '../db/handovers'
 
 export interface TerritoryRule {
   country: string
@@ -30,10 +31,7 @@ export function territoryRep(rules: TerritoryRule[], country: string, postalCode
  */
 export async function routeHandover(sql: Sql, handoverId: string): Promise<{ repId: string | null; routedBy: string | null }> {
   return sql.begin(async (sql) => {
-    const [handover] = await sql<{ rep_id: string | null; routed_by: string | null; account_id: string; attributes: Record<string, unknown>; subsidiary_id: string; subsidiary_code: string }[]>`
-      select h.rep_id, h.routed_by, h.account_id, c.attributes, c.subsidiary_id, s.code as subsidiary_code
-      from handovers h join contacts c on c.id = h.contact_id join subsidiaries s on s.id = c.subsidiary_id
-      where h.id = ${handoverId} for update of h`
+    const handover = await lockHandoverToRoute(sql, handoverId)
     if (!handover) throw new Error(`handover ${handoverId} does not exist`)
     if (handover.rep_id) return { repId: handover.rep_id, routedBy: handover.routed_by }
     const attributes = handover.attributes

@@ -24,6 +24,8 @@ import { nextInWindows } from '../mailings/model'
 import type { RelayPool } from '../mailings/relay-pool'
 import { mailingTemplates, recipientLocale, renderMailing, type MailingRenderDeps } from '../mailings/render'
 import { verpAddress } from '../mailings/verp'
+import type { RenderedMail } from '../templates/renderer'
+import type { TemplateSet } from '../templates/template-set'
 import { startHeartbeat } from './activity-context'
 import { microBatch } from './micro-batch'
 import type { TrackingPayload, UnsubscribePayload } from './send-campaign-email'
@@ -96,6 +98,38 @@ export const senderDomain = (row: { sender_domain: string | null; sender_email: 
 
 type Candidate = DueRecipientRow
 
+/**
+ * One recipient's mail as it leaves: the mailing rendered in their language with their tracked, signed
+ * links (clicks, opens, unsubscribe, web version). The benchmark's raw side sends this same mail.
+ */
+export async function renderRecipientMail(
+  deps: Pick<MailingSendDeps, 'renderer' | 'templateStore' | 'tokens' | 'publicUrl' | 'mailDomain'>,
+  mailing: MailingForSend,
+  set: TemplateSet,
+  recipient: Pick<Candidate, 'contact_id' | 'email' | 'first_name' | 'last_name' | 'salutation' | 'company' | 'attributes' | 'locale'>,
+): Promise<{ mail: RenderedMail; messageId: string; unsubscribeUrl: string }> {
+  const messageId = mailingMessageId(mailing.id, recipient.contact_id, deps.mailDomain)
+  const a = mailing.account_id
+  const c = recipient.contact_id
+  const tracking: MailingTrackingPayload = { a, c, e: '', p: '', n: '', m: messageId, l: mailing.id }
+  const unsubscribeUrl = `${deps.publicUrl}/u/${deps.tokens.sign('unsubscribe', { a, c, m: messageId } satisfies UnsubscribePayload)}`
+  const mail = await renderMailing(
+    deps.renderer,
+    set,
+    mailing,
+    { code: mailing.code, locale: mailing.locale, name: mailing.subsidiary_name },
+    { email: recipient.email, firstName: recipient.first_name, lastName: recipient.last_name, salutation: recipient.salutation, company: recipient.company, attributes: recipient.attributes },
+    {
+      locale: recipientLocale(mailing.content, mailing.locale, recipient.locale),
+      trackLink: (url, tag) => `${deps.publicUrl}/t/c/${deps.tokens.sign('click', { ...tracking, u: url, ...(tag ? { g: tag } : {}) })}`,
+      openPixelUrl: `${deps.publicUrl}/t/o/${deps.tokens.sign('open', tracking)}`,
+      unsubscribeUrl,
+      webVersionUrl: `${deps.publicUrl}/m/${deps.tokens.sign('web_version', { a, c, l: mailing.id, m: messageId } satisfies WebVersionPayload)}`,
+    },
+  )
+  return { mail, messageId, unsubscribeUrl }
+}
+
 export function createMailingActivities(deps: MailingSendDeps): MailingActivities {
   const { sql } = deps
   const batchSize = deps.batchSize ?? 500
@@ -104,10 +138,11 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
   const clock = deps.clock ?? Date.now
   const now = () => new Date(clock())
 
-  // The moment the relay takes the envelope, the mail is marked "sending" (see relay-pool.ts): rows of
-  // many connections in one statement. Only a row still pending (or failed before) may be taken, and only
-  // while the contact's consent stands and the address is deliverable: read in the same statement, at
-  // the last moment before the body leaves (an unsubscribe a second earlier stops the mail).
+  // While the relay takes the envelope, the mail is marked "sending" (see relay-pool.ts: the body waits for
+  // the commit, which no longer holds the connection on its own): rows of many connections in one
+  // statement. Only a row still pending (or failed before) may be taken, and only while the contact's
+  // consent stands and the address is deliverable: read in the same statement, moments before the body
+  // leaves (an unsubscribe a second earlier stops the mail).
   const markSending = microBatch(async (items: { id: string; subject: string; locale: string; pins: unknown }[]) => {
     const taken = await markMailingSending(sql, items)
     return items.map((item) => taken.has(item.id))
@@ -285,30 +320,11 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
     candidate: Candidate,
     rowId: string,
   ): Promise<'done' | 'retry'> {
-    const messageId = mailingMessageId(mailing.id, candidate.contact_id, deps.mailDomain)
-    const a = mailing.account_id
-    const c = candidate.contact_id
-    const tracking: MailingTrackingPayload = { a, c, e: '', p: '', n: '', m: messageId, l: mailing.id }
-    const unsubscribeUrl = `${deps.publicUrl}/u/${deps.tokens.sign('unsubscribe', { a, c, m: messageId } satisfies UnsubscribePayload)}`
-    const locale = recipientLocale(mailing.content, mailing.locale, candidate.locale)
     let message: Buffer
     let subject: string
     let renderedLocale: string
     try {
-      const mail = await renderMailing(
-        deps.renderer,
-        set,
-        mailing,
-        { code: mailing.code, locale: mailing.locale, name: mailing.subsidiary_name },
-        { email: candidate.email, firstName: candidate.first_name, lastName: candidate.last_name, salutation: candidate.salutation, company: candidate.company, attributes: candidate.attributes },
-        {
-          locale,
-          trackLink: (url, tag) => `${deps.publicUrl}/t/c/${deps.tokens.sign('click', { ...tracking, u: url, ...(tag ? { g: tag } : {}) })}`,
-          openPixelUrl: `${deps.publicUrl}/t/o/${deps.tokens.sign('open', tracking)}`,
-          unsubscribeUrl,
-          webVersionUrl: `${deps.publicUrl}/m/${deps.tokens.sign('web_version', { a, c, l: mailing.id, m: messageId } satisfies WebVersionPayload)}`,
-        },
-      )
+      const { mail, messageId, unsubscribeUrl } = await renderRecipientMail(deps, mailing, set, candidate)
       subject = mail.subject
       renderedLocale = mail.locale
       message = await buildMailingMessage(

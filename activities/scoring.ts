@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres'
 import { scoreContact } from '../engine/scoring/score-contact'
-import { contactIdsAfter } from '../db/contacts'
+import { contactIdsAfter, countContactsOfAccountRow } from '../db/contacts'
 
 const PAGE_SIZE = 200
 
@@ -30,7 +30,7 @@ export async function createDecayJobs(sql: Sql): Promise<string[]> {
   const rows = await sql<{ id: string }[]>`
     insert into scoring_jobs (account_id, kind, model_version, total)
     select a.id, 'decay', coalesce((select max(version) from scoring_models m where m.account_id = a.id), 0),
-           (select count(*) from contacts c where c.account_id = a.id)
+           ${countContactsOfAccountRow(sql)}
     from accounts a returning id`
   return rows.map((row) => row.id)
 }

@@ -292,32 +292,30 @@ async function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: str
 
 /**
  * The last word before the SMTP transaction: the contact's consent and the campaign's state as they are
- * now. The contact row is read FOR SHARE, so an unsubscribe committed before this point is seen and one
- * arriving meanwhile waits until the attempt is recorded as started ("sending"). Withdrawn consent or a
+ * now, in one statement (no transaction: a row lock here would end with it, before the mail leaves, so it
+ * would hold nothing back). An unsubscribe committed before this point is seen. Withdrawn consent or a
  * stopped campaign records the message as suppressed (which frees its frequency-cap slot); a paused
  * campaign leaves the row as it is, and the workflow asks again after the resume.
  */
 async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: string): Promise<SendOutcome | null> {
-  return sql.begin(async (sql) => {
-    const [now] = await sql<{ consent_status: string; undeliverable: boolean; campaign_status: RecipientRow['campaign_status'] }[]>`
-      select c.consent_status, c.undeliverable_at is not null as undeliverable, ca.status as campaign_status
-      from contacts c, campaigns ca
-      where c.id = ${input.contactId} and ca.id = ${input.campaignId}
-      for share of c`
-    if (!now) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} or campaign ${input.campaignId} no longer exists`, 'EnrolmentGone')
-    if (now.campaign_status === 'paused') return { outcome: 'paused', messageId } as const
-    const suppressed =
-      now.consent_status !== 'granted' ? { reason: 'no_consent', detail: `no_consent: consent is ${now.consent_status}` }
-      : now.campaign_status === 'stopped' ? { reason: 'campaign_stopped', detail: 'campaign_stopped: the campaign was stopped before the mail left' }
-      // A hard bounce (or soft bounces over the threshold) made the address undeliverable (docs/mailings.md).
-      : now.undeliverable ? { reason: 'undeliverable', detail: 'undeliverable: the address bounced' }
-      : null
-    if (suppressed) {
-      await sql`update messages set status = 'suppressed', reason = ${suppressed.detail} where message_id = ${messageId}`
-      return { outcome: 'suppressed', messageId, reason: suppressed.reason } as const
-    }
-    // 'sending' (and the attempt) is recorded only just before the message's final "." (below), so that a
-    // worker killed before it leaves a row the retry may send again.
-    return null
-  })
+  const [now] = await sql<{ consent_status: string; undeliverable: boolean; campaign_status: RecipientRow['campaign_status'] }[]>`
+    select c.consent_status, c.undeliverable_at is not null as undeliverable, ca.status as campaign_status
+    from contacts c, campaigns ca
+    where c.id = ${input.contactId} and ca.id = ${input.campaignId}`
+  if (!now) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} or campaign ${input.campaignId} no longer exists`, 'EnrolmentGone')
+  if (now.campaign_status === 'paused') return { outcome: 'paused', messageId }
+  const suppressed =
+    now.consent_status !== 'granted' ? { reason: 'no_consent', detail: `no_consent: consent is ${now.consent_status}` }
+    : now.campaign_status === 'stopped' ? { reason: 'campaign_stopped', detail: 'campaign_stopped: the campaign was stopped before the mail left' }
+    // A hard bounce (or soft bounces over the threshold) made the address undeliverable (docs/mailings.md).
+    : now.undeliverable ? { reason: 'undeliverable', detail: 'undeliverable: the address bounced' }
+    : null
+  if (suppressed) {
+    // Only a row no attempt has marked 'sending' (a concurrent attempt may have started meanwhile).
+    await sql`update messages set status = 'suppressed', reason = ${suppressed.detail} where message_id = ${messageId} and status in ('pending', 'failed')`
+    return { outcome: 'suppressed', messageId, reason: suppressed.reason }
+  }
+  // 'sending' (and the attempt) is recorded only just before the message's final "." (above), so that a
+  // worker killed before it leaves a row the retry may send again.
+  return null
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express'
 import type { Sql } from 'postgres'
 import type { Client } from '@temporalio/client'
-import { publishCampaignDraft } from '../db/campaigns'
+import { listCampaigns, publishCampaignDraft } from '../db/campaigns'
 import { syncCampaignScheduleFromDb } from '../engine/entry-client'
 import { countActive } from '../engine/lifecycle'
 import { parseDraftGraph } from '../engine/campaign/validate'
@@ -22,10 +22,7 @@ export function campaignRoutes(deps: { sql: Sql; renderer: TemplateRenderer; cli
   const router = Router()
 
   route(router, campaigns.list, async ({ who }) => {
-    const rows = await sql`
-      select c.id, c.name, c.kind, c.status, c.draft_updated_at, v.version as live_version
-      from campaigns c left join campaign_versions v on v.id = c.live_version_id
-      where c.account_id = ${who.acc} order by c.created_at, c.name`
+    const rows = await listCampaigns(sql, who.acc)
     return {
       status: 200,
       body: { campaigns: rows.map((row) => ({ id: row.id, name: row.name, kind: row.kind, status: row.status, liveVersion: row.live_version ?? null, draftUpdatedAt: row.draft_updated_at })) },

@@ -1,5 +1,7 @@
 import { Router, urlencoded, type Request, type Response } from 'express'
 import type { Sql } from 'postgres'
+import { setConsent } from '../db/contacts'
+import { lockSubmissionToConfirm, submissionLocale } from '../db/form-submissions'
 import type { ConfirmPayload } from '../activities/confirmation-mail'
 import { escapeHtml, publicPage, textsFor } from '../templates/confirmation-texts'
 import { formAsset, judgeTrackingRequest } from '../tracking/machine'
@@ -30,10 +32,9 @@ export function confirmRoutes(deps: ConfirmDeps): Router {
       return void res.status(400).type('html').send(publicPage('de', de.invalidTitle, [de.invalidBody]))
     }
     if (payload.x * 1000 < Date.now()) {
-      const [row] = await deps.sql<{ locale: string }[]>`
-        select s.locale from form_submissions fs join contacts c on c.id = fs.contact_id join subsidiaries s on s.id = c.subsidiary_id where fs.id = ${payload.s}`
-      const t = textsFor(row?.locale)
-      return void res.status(410).type('html').send(publicPage(row?.locale ?? 'de', t.expiredTitle, [t.expiredBody]))
+      const locale = await submissionLocale(deps.sql, payload.s)
+      const t = textsFor(locale ?? undefined)
+      return void res.status(410).type('html').send(publicPage(locale ?? 'de', t.expiredTitle, [t.expiredBody]))
     }
     if (req.method !== 'POST') {
       const verdict = judgeTrackingRequest(
@@ -57,15 +58,7 @@ export function confirmRoutes(deps: ConfirmDeps): Router {
 
 async function confirm(sql: Sql, submissionId: string, request: { ip: string | null; userAgent: string | null }): Promise<Confirmation> {
   return sql.begin(async (sql) => {
-    const [row] = await sql<{ account_id: string; contact_id: string | null; form_id: string; public_key: string; consent_purpose: string; consent_text_id: string | null; version: number | null; created_at: Date; ip: string | null; user_agent: string | null; confirmed_at: Date | null; locale: string; asset_url: string | null }[]>`
-      select fs.account_id, fs.contact_id, fs.form_id, f.public_key, f.asset_url, f.consent_purpose, fs.consent_text_id, ct.version, fs.created_at, fs.ip, fs.user_agent, fs.confirmed_at, s.locale
-      from form_submissions fs
-      join web_forms f on f.id = fs.form_id
-      join contacts c on c.id = fs.contact_id
-      join subsidiaries s on s.id = c.subsidiary_id
-      left join consent_texts ct on ct.id = fs.consent_text_id
-      where fs.id = ${submissionId}
-      for update of fs`
+    const row = await lockSubmissionToConfirm(sql, submissionId)
     if (!row?.contact_id || !row.consent_text_id) return { outcome: 'gone' }
     const base = { locale: row.locale, accountId: row.account_id, contactId: row.contact_id }
     if (row.confirmed_at) return { outcome: 'already_confirmed', ...base }
@@ -76,9 +69,7 @@ async function confirm(sql: Sql, submissionId: string, request: { ip: string | n
       values (${row.account_id}, ${row.contact_id}, ${submissionId}, ${row.consent_purpose}, 'granted', ${source}, ${row.consent_text_id},
               ${row.created_at}, ${row.ip}, ${row.user_agent}, ${request.ip}, ${request.userAgent})`
     await sql`update form_submissions set confirmed_at = now() where id = ${submissionId}`
-    await sql`
-      update contacts set consent_status = 'granted', consent_source = ${`double opt-in (${source}, consent text v${row.version})`}, consent_at = now(), updated_at = now()
-      where id = ${row.contact_id}`
+    await setConsent(sql, row.contact_id, 'granted', `double opt-in (${source}, consent text v${row.version})`)
     await sql`
       insert into events (account_id, contact_id, type, properties, source)
       values (${row.account_id}, ${row.contact_id}, 'double_opt_in_confirmed',

@@ -6,17 +6,12 @@ import type { Caller } from './auth'
 import { consent } from './contract/consent'
 import { route } from './contract/mount'
 import { recordAudit } from '../db/audit'
+import { anonymiseContact, contactConsent, contactRecord } from '../db/contact-consent'
+import { lockContact } from '../db/contacts'
 import { notFound } from './errors'
 
 /** The contact, if it exists in the caller's account and one of their subsidiaries. */
-async function visibleContact(sql: Sql, who: Caller, contactId: string) {
-  const [row] = await sql<{ id: string; email: string; consent_status: 'none' | 'pending' | 'granted' | 'revoked'; consent_source: string | null; consent_at: Date | null; subsidiary: string }[]>`
-    select c.id, c.email, c.consent_status, c.consent_source, c.consent_at, s.code as subsidiary
-    from contacts c join subsidiaries s on s.id = c.subsidiary_id
-    where c.id = ${contactId} and c.account_id = ${who.acc}
-      ${who.subs === '*' ? sql`` : sql`and s.code = any(${who.subs})`}`
-  return row ?? null
-}
+const visibleContact = (sql: Sql, who: Caller, contactId: string) => contactConsent(sql, { accountId: who.acc, contactId, subsidiaries: who.subs })
 
 /**
  * Consent and GDPR, behind the API token: the proof of a contact's consent (which text, where, when,
@@ -60,7 +55,7 @@ export function consentRoutes(deps: { sql: Sql; client: Client; log?: (message: 
     const contact = await visibleContact(sql, who, params.id)
     if (!contact) return notFound('contact')
     const c = contact.id
-    const [profile] = await sql<Record<string, unknown>[]>`select * from contacts where id = ${c}`
+    const profile = await contactRecord(sql, c)
     const data = {
       contact: profile!,
       events: await sql`select id, type, properties, source, occurred_at, suspected_machine from events where contact_id = ${c} order by occurred_at`,
@@ -81,7 +76,7 @@ export function consentRoutes(deps: { sql: Sql; client: Client; log?: (message: 
     if (!contact) return notFound('contact')
     const c = contact.id
     const counts = await sql.begin(async (sql) => {
-      await sql`select id from contacts where id = ${c} for update`
+      await lockContact(sql, c)
       const visits = await sql`delete from web_visits where visitor_id in (select id from web_visitors where contact_id = ${c})`
       await sql`delete from web_visitors where contact_id = ${c}`
       await sql`update enrolments set trigger_event_id = null where contact_id = ${c}`
@@ -98,10 +93,7 @@ export function consentRoutes(deps: { sql: Sql; client: Client; log?: (message: 
       // The edit history holds the old values: it goes with them.
       await sql`delete from contact_history where contact_id = ${c}`
       await sql`update consent_records set requested_ip = null, requested_user_agent = null, confirmed_ip = null, confirmed_user_agent = null where contact_id = ${c}`
-      await sql`
-        update contacts set email = ${`erased-${c}@erased.invalid`}, first_name = null, last_name = null, salutation = null, company = null,
-          attributes = '{}', tags = '{}', time_zone = null, consent_status = 'revoked', consent_source = 'erased on request', consent_at = now(), updated_at = now()
-        where id = ${c}`
+      await anonymiseContact(sql, c)
       const details = { eventsDeleted: events.count, visitsDeleted: visits.count, enrolmentsStopped: stopped.length }
       await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'contact.erased', target: c, details })
       const [audit] = await sql<{ id: string }[]>`

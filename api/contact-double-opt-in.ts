@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client'
 import type { Router } from 'express'
 import type { Sql } from 'postgres'
+import { contactWithSubsidiary } from '../db/contact-lookups'
 import { doubleOptInWorkflowId, type doubleOptInMail } from '../engine/workflows/double-opt-in'
 import type { TrackingConfig } from '../server/config'
 import { poolFilter } from './contact-edits'
@@ -26,9 +27,7 @@ export function contactDoubleOptInRoutes(router: Router, deps: DoubleOptInDeps):
   const validForMs = (deps.tracking ?? DEFAULT_TRACKING).doubleOptInValidForMs
 
   route(router, contactData.doubleOptIn, async ({ params, body, who, req }) => {
-    const [contact] = await sql<{ id: string; email: string; consent_status: string; subsidiary_id: string }[]>`
-      select c.id, c.email, c.consent_status, c.subsidiary_id from contacts c
-      where c.id = ${params.id} and c.account_id = ${who.acc} and ${poolFilter(sql, who)}`
+    const contact = await contactWithSubsidiary(sql, who.acc, { id: params.id }, poolFilter(sql, who))
     if (!contact) return notFound('contact')
     if (contact.consent_status === 'revoked') {
       return { status: 409, code: 'consent_revoked', field: 'id', message: 'id: this contact unsubscribed; only they can give consent again (through a form)' }

@@ -1,6 +1,8 @@
 import type { Router } from 'express'
 import type { ISql, Sql } from 'postgres'
 import { recordAudit } from '../db/audit'
+import { addressTakenByOther, editableContact, writeContactEdit, type EditableContactRow } from '../db/contact-pool'
+import { lockContact } from '../db/contacts'
 import { recordProvenance } from '../db/duplicates'
 import { contactHistory, recordContactChange, withContactScope, type ContactScope } from '../db/workspaces'
 import type { Caller } from './auth'
@@ -23,19 +25,7 @@ export function poolFilter(sql: ISql, who: Caller) {
   return sql`exists (select 1 from subsidiaries ss where ss.id = c.subsidiary_id and ss.code = any(${who.subs}::text[]))`
 }
 
-interface ContactRecord {
-  id: string
-  email: string
-  first_name: string | null
-  last_name: string | null
-  company: string | null
-  salutation: string | null
-  locale: string | null
-  subsidiary: string
-  attributes: Record<string, unknown>
-  tags: string[]
-  consent_status: string
-}
+type ContactRecord = EditableContactRow
 
 const COLUMNS: Record<'email' | 'firstName' | 'lastName' | 'company' | 'salutation', keyof ContactRecord> = { email: 'email', firstName: 'first_name', lastName: 'last_name', company: 'company', salutation: 'salutation' }
 
@@ -56,15 +46,11 @@ const view = (c: ContactRecord) => ({
 const emailTaken = () => ({ status: 409 as const, code: 'email_taken', field: 'email', message: 'email: another contact has this address; merge the two under Duplicates' })
 
 export function contactEditRoutes(router: Router, sql: Sql): void {
-  const find = (sql: ISql, who: Caller, id: string) =>
-    (sql as Sql)<ContactRecord[]>`
-      select c.id, c.email, c.first_name, c.last_name, c.company, c.salutation, c.locale, s.code as subsidiary, c.attributes, c.tags, c.consent_status
-      from contacts c join subsidiaries s on s.id = c.subsidiary_id
-      where c.id = ${id} and c.account_id = ${who.acc} and ${poolFilter(sql, who)}`
+  const find = (sql: ISql, who: Caller, id: string) => editableContact(sql, who.acc, id, poolFilter(sql, who))
 
   route(router, contacts.open, async ({ params, who }) => {
     const found = await withContactScope(sql, scopeOf(who), async (sql) => {
-      const [contact] = await find(sql, who, params.id)
+      const contact = await find(sql, who, params.id)
       return contact ? { contact, history: await contactHistory(sql, contact.id) } : null
     })
     if (!found) return notFound('contact')
@@ -81,12 +67,11 @@ export function contactEditRoutes(router: Router, sql: Sql): void {
     // An address that already belongs to another contact (in any pool, hence asked outside the scope): one
     // person twice, which a merge settles; the edit would otherwise make a second identity collide.
     if (change.email) {
-      const [other] = await sql<{ id: string }[]>`select id from contacts where account_id = ${who.acc} and lower(email) = lower(${change.email}) and id <> ${params.id}`
-      if (other) return emailTaken()
+      if (await addressTakenByOther(sql, who.acc, change.email, params.id)) return emailTaken()
     }
     const result = await withContactScope(sql, scopeOf(who), async (sql) => {
-      await sql`select 1 from contacts where id = ${params.id} for update`
-      const [before] = await find(sql, who, params.id)
+      await lockContact(sql, params.id)
+      const before = await find(sql, who, params.id)
       if (!before) return null
       const changes: Record<string, { from: unknown; to: unknown }> = {}
       const columns: Record<string, unknown> = {}
@@ -108,14 +93,14 @@ export function contactEditRoutes(router: Router, sql: Sql): void {
         else attributes[name] = to
       }
       if (!Object.keys(changes).length) return { contact: before, changes }
-      await sql`update contacts set ${sql({ ...columns, attributes: sql.json(attributes as never), updated_at: new Date() } as never)} where id = ${before.id}`
+      await writeContactEdit(sql, before.id, columns, attributes)
       // Where each value came from, and when: the CRM sync's "most recent change wins" compares these times.
       for (const [field, column] of Object.entries(COLUMNS)) {
         if (column in columns && field !== 'salutation') await recordProvenance(sql, { accountId: who.acc, contactId: before.id, attribute: field, source: 'api', value: (columns[column] as string | null) ?? null })
       }
       await recordContactChange(sql, { accountId: who.acc, contactId: before.id, actor: who.sub, actorName: who.name, workspace: who.workspace, changes })
       await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'contact.edited', target: before.email, details: { contactId: before.id, changes }, ip: req.ip })
-      const [after] = await find(sql, who, before.id)
+      const after = await find(sql, who, before.id)
       return { contact: after ?? before, changes }
     }).catch((error: { code?: string; constraint_name?: string }) => {
       // The same address given to another contact at this very moment.

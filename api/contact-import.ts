@@ -2,6 +2,8 @@ import type { Sql } from 'postgres'
 import { z } from 'zod'
 import { importBody, type ImportReasonCode } from './contract/contact-data'
 import { findContactMatch, normaliseEmail, recordProvenance, suggestDuplicate } from '../db/duplicates'
+import { upsertImportedContact } from '../db/contact-intake'
+import { setConsent } from '../db/contacts'
 import { detectSeparator, records } from './enrolment-csv'
 
 // CSV import of contacts: a dry run classifies every row (new, updated, duplicate, rejected with the
@@ -119,19 +121,16 @@ export async function commitImport(sql: Sql, input: { importId: string; accountI
       for (const row of todo) {
         const v = row.values
         const attributes = Object.fromEntries(Object.entries({ postal_code: v.postalCode, country: v.country }).filter(([, value]) => value))
-        const [contact] = await tx<{ id: string; consent_status: string }[]>`
-          insert into contacts (account_id, subsidiary_id, email, first_name, last_name, company, attributes)
-          values (${input.accountId}, ${bySubsidiary.get(v.subsidiary ?? v.country ?? '') ?? hq!.id}, ${v.email}, ${v.firstName}, ${v.lastName}, ${v.company}, ${tx.json(attributes as never)})
-          on conflict (account_id, lower(email)) do update set first_name = coalesce(excluded.first_name, contacts.first_name),
-            last_name = coalesce(excluded.last_name, contacts.last_name), company = coalesce(excluded.company, contacts.company),
-            attributes = contacts.attributes || excluded.attributes, updated_at = now()
-          returning id, consent_status`
+        const contact = await upsertImportedContact(tx, {
+          accountId: input.accountId, subsidiaryId: bySubsidiary.get(v.subsidiary ?? v.country ?? '') ?? hq!.id,
+          email: v.email, firstName: v.firstName, lastName: v.lastName, company: v.company, attributes,
+        })
         for (const [attribute, value] of Object.entries({ firstName: v.firstName, lastName: v.lastName, company: v.company, postalCode: v.postalCode, country: v.country })) {
           if (value) await recordProvenance(tx, { accountId: input.accountId, contactId: contact!.id, attribute, source: 'csv', value })
         }
         if (v.consent && contact!.consent_status !== 'granted' && contact!.consent_status !== 'revoked') {
           const source = `csv import (obtained outside: ${v.consentSource})`
-          await tx`update contacts set consent_status = 'granted', consent_source = ${source}, consent_at = now() where id = ${contact!.id}`
+          await setConsent(tx, contact.id, 'granted', source)
           await tx`insert into consent_records (account_id, contact_id, purpose, status, source) values (${input.accountId}, ${contact!.id}, 'marketing_email', 'granted', ${source})`
         }
         if (row.duplicateOf) await suggestDuplicate(tx, { accountId: input.accountId, a: contact!.id, b: row.duplicateOf, rule: 'fuzzy', score: 0.8, evidence: { import: input.importId, line: row.line, name: [v.firstName, v.lastName].join(' '), company: v.company, postalCode: v.postalCode } })

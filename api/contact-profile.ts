@@ -1,7 +1,9 @@
 import { Router } from 'express'
 import type { Sql } from 'postgres'
 import { recordAudit } from '../db/audit'
-import { mergeContacts, scanLookAlikes } from '../db/duplicates'
+import { contactConsent } from '../db/contact-consent'
+import { contactProfileHead, contactsForExport } from '../db/contact-pool'
+import { mergeContacts, openSuggestions, openSuggestionsOf, scanLookAlikes } from '../db/duplicates'
 import { opportunitiesOfContact } from '../db/opportunities'
 import { scoreContact } from '../engine/scoring/score-contact'
 import type { Caller } from './auth'
@@ -14,29 +16,18 @@ import { notFound } from './errors'
 // The contact's 360° profile, the duplicates view with merge and the pool scan, CSV import (dry run,
 // commit, progress) and CSV export; all within the caller's subsidiaries. Declared in ./contract/contact-data.
 
-const visible = (sql: Sql, who: Caller) => (who.subs === '*' ? sql`true` : sql`s.code = any(${who.subs})`)
-
 export function contactProfileRoutes(deps: DoubleOptInDeps): Router {
   const { sql } = deps
   const router = Router()
   contactDoubleOptInRoutes(router, deps)
 
-  async function visibleContact(who: Caller, id: string) {
-    const [row] = await sql<{ id: string; subsidiary: string }[]>`
-      select c.id, s.code as subsidiary from contacts c join subsidiaries s on s.id = c.subsidiary_id
-      where c.id = ${id} and c.account_id = ${who.acc} and ${visible(sql, who)}`
-    return row ?? null
-  }
+  const visibleContact = (who: Caller, id: string) => contactConsent(sql, { accountId: who.acc, contactId: id, subsidiaries: who.subs })
 
   route(router, contactData.profile, async ({ params, who }) => {
     const found = await visibleContact(who, params.id)
     if (!found) return notFound('contact')
     const id = found.id
-    const [contact] = await sql`select c.id, c.email, c.first_name as "firstName", c.last_name as "lastName", c.company, c.locale, c.tags, c.attributes, c.lifecycle_stage as "lifecycleStage",
-      c.consent_status as "consentStatus", c.consent_source as "consentSource", c.consent_at as "consentAt", c.created_at as "createdAt", s.code as subsidiary,
-      case when co.id is null then null else json_build_object('id', co.id, 'name', co.name, 'website', co.website, 'industry', co.industry, 'city', co.city, 'country', co.country,
-        'crmId', (select l.crm_id from crm_links l where l.object_type = 'account' and l.company_id = co.id)) end as "companyRecord"
-      from contacts c join subsidiaries s on s.id = c.subsidiary_id left join companies co on co.id = c.company_id where c.id = ${id}`
+    const contact = await contactProfileHead(sql, id)
     const [provenance, consent, scores, timeline, campaigns, handovers, duplicates, merges, crm, score] = await Promise.all([
       sql`select attribute, source, value, changed_at as "changedAt" from attribute_sources where contact_id = ${id} order by attribute`,
       sql`select id, purpose, status, source, confirmed_at as "at", requested_at as "requestedAt", consent_text_id as "consentTextId", submission_id is not null as "doubleOptIn" from consent_records where contact_id = ${id} order by confirmed_at desc`,
@@ -46,9 +37,7 @@ export function contactProfileRoutes(deps: DoubleOptInDeps): Router {
             (select coalesce(json_agg(json_build_object('node', st.node_id, 'at', st.entered_at, 'output', st.output) order by st.entered_at), '[]') from enrolment_steps st where st.enrolment_id = e.id) as path
           from enrolments e join campaigns g on g.id = e.campaign_id where e.contact_id = ${id} order by e.started_at desc`,
       sql`select h.id, h.cell, h.status, h.crm_status as "crmStatus", h.created_at as "createdAt", r.name as rep from handovers h left join sales_reps r on r.id = h.rep_id where h.contact_id = ${id} order by h.created_at desc`,
-      sql`select d.id, d.rule, d.score::float, d.evidence, case when d.contact_a = ${id} then d.contact_b else d.contact_a end as "otherId", o.email as "otherEmail"
-          from duplicate_suggestions d join contacts o on o.id = (case when d.contact_a = ${id} then d.contact_b else d.contact_a end)
-          where (d.contact_a = ${id} or d.contact_b = ${id}) and d.status = 'open'`,
+      openSuggestionsOf(sql, id),
       sql`select id, merged_contact_id as "mergedContactId", rule, evidence, merged_snapshot->>'email' as "mergedEmail", moved, merged_by as "mergedBy", merged_at as "mergedAt" from contact_merges where kept_contact_id = ${id} order by merged_at desc`,
       sql`select object_type as "type", crm_id as "crmId", crm_updated_at as "crmUpdatedAt", pushed_at as "pushedAt" from crm_links where contact_id = ${id}`,
       sql`select profile_grade as grade, activity_level as level, scored_at as "scoredAt" from contact_scores where contact_id = ${id}`,
@@ -66,7 +55,7 @@ export function contactProfileRoutes(deps: DoubleOptInDeps): Router {
       consent,
       // A contact without consent (from the CRM, an import, an event) can be asked for it with a double
       // opt-in mail; one who unsubscribed cannot, and granted consent needs no asking.
-      offerDoubleOptIn: contact!.consentStatus === 'none' || contact!.consentStatus === 'pending',
+      offerDoubleOptIn: contact.consentStatus === 'none' || contact!.consentStatus === 'pending',
       consentRequest: consentRequest ? { status: consentRequest.status, at: consentRequest.at.toISOString(), form: consentRequest.form } : null,
       scoreHistory: scores,
       timeline,
@@ -80,14 +69,7 @@ export function contactProfileRoutes(deps: DoubleOptInDeps): Router {
   })
 
   route(router, contactData.duplicates, async ({ who }) => {
-    const rows = await sql`
-      select d.id, d.rule, d.score::float, d.evidence, d.created_at as "createdAt",
-        json_build_object('id', a.id, 'email', a.email, 'name', concat_ws(' ', a.first_name, a.last_name), 'company', a.company, 'postalCode', a.attributes->>'postal_code', 'createdAt', a.created_at) as a,
-        json_build_object('id', b.id, 'email', b.email, 'name', concat_ws(' ', b.first_name, b.last_name), 'company', b.company, 'postalCode', b.attributes->>'postal_code', 'createdAt', b.created_at) as b
-      from duplicate_suggestions d join contacts a on a.id = d.contact_a join contacts b on b.id = d.contact_b
-        join subsidiaries s on s.id = a.subsidiary_id join subsidiaries s2 on s2.id = b.subsidiary_id
-      where d.account_id = ${who.acc} and d.status = 'open' and ${visible(sql, who)} and ${who.subs === '*' ? sql`true` : sql`s2.code = any(${who.subs})`}
-      order by d.created_at`
+    const rows = await openSuggestions(sql, who.acc, who.subs)
     return { status: 200, body: { suggestions: rows as never } }
   })
 
@@ -142,9 +124,7 @@ export function contactProfileRoutes(deps: DoubleOptInDeps): Router {
 
   // The caller's subsidiaries, one row per contact.
   route(router, contactData.exportCsv, async ({ who, req, res }) => {
-    const rows = await sql<{ email: string; first_name: string | null; last_name: string | null; company: string | null; subsidiary: string; postal_code: string | null; lifecycle_stage: string; consent_status: string; consent_source: string | null }[]>`
-      select c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, c.attributes->>'postal_code' as postal_code, c.lifecycle_stage, c.consent_status, c.consent_source
-      from contacts c join subsidiaries s on s.id = c.subsidiary_id where c.account_id = ${who.acc} and ${visible(sql, who)} order by lower(c.email)`
+    const rows = await contactsForExport(sql, who.acc, who.subs)
     // Personal data leaving the product: who took how many contacts of which subsidiaries, in the audit log.
     await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'contacts.exported_csv', target: 'contacts.csv', details: { contacts: rows.length, subsidiaries: who.subs }, ip: req.ip })
     const cell = (value: string | null) => (value === null ? '' : /[",\n;]/.test(value) || /^[=+\-@]/.test(value) ? `"${value.replace(/^([=+\-@])/, "'$1").replace(/"/g, '""')}"` : value)

@@ -39,6 +39,10 @@ export function crmRoutes(deps: { sql: Sql; client: Client; taskQueue: string; c
       // Leads carry consent too (the opt-in fields come with every ensure): a lead's consent arrives like a contact's.
       await adapter.ensureCustomFields('lead', [])
     } catch (error) {
+      // A wrong or revoked token is the usual mistake: say so plainly, without the CRM's raw answer.
+      if (error instanceof CrmRefused && (error.status === 401 || error.status === 403)) {
+        return { status: 422, code: 'crm_refused', field: 'token', message: `token: ${body.url} does not accept this API token (it answered ${error.status}). Copy a valid personal access token (bcrm_pat_…) from the CRM and try again.` }
+      }
       if (error instanceof CrmRefused) return { status: 422, code: 'crm_refused', field: 'token', message: `token: the CRM refused these credentials (${error.message})` }
       if (error instanceof CrmUnavailable) return { status: 422, code: 'crm_unreachable', field: 'url', message: `url: ${error.message}` }
       throw error
@@ -60,7 +64,7 @@ export function crmRoutes(deps: { sql: Sql; client: Client; taskQueue: string; c
   route(router, crm.runs, async ({ who }) => {
     const runs = await recentSyncRuns(sql, who.acc)
     return { status: 200, body: {
-      runs: runs.map((r) => ({ id: r.id, trigger: r.trigger, status: r.status, stream: r.stream, recordsIn: r.records_in, recordsOut: r.records_out, conflicts: r.conflicts, errors: r.errors, lastError: r.last_error, startedAt: r.started_at, finishedAt: r.finished_at })),
+      runs: runs.map((r) => ({ id: r.id, trigger: r.trigger, status: r.status, stream: r.stream, recordsIn: r.records_in, recordsOut: r.records_out, conflicts: r.conflicts, errors: r.errors, retries: r.retries, rateLimited: r.rate_limited, pages: r.pages, lastError: r.last_error, startedAt: r.started_at, finishedAt: r.finished_at })),
     } }
   })
 

@@ -1,6 +1,7 @@
 import { Router } from 'express'
 import type { Client } from '@temporalio/client'
 import type { Sql } from 'postgres'
+import { campaignEnrolments, enrolmentWithContact, stepCounts } from '../db/enrolments'
 import { unresolvedMessages } from '../db/messages'
 import { controlCampaign } from '../engine/lifecycle'
 import type { CampaignStatus } from './contract/campaigns'
@@ -25,18 +26,7 @@ export function enrolmentRoutes(deps: { sql: Sql; client: Client; taskQueue: str
 
   route(router, enrolments.list, async ({ params, query, who }) => {
     const { step, status, limit } = query
-    const rows = await sql`
-      select e.id, e.status, e.current_node_id, e.exit_reason, e.started_at, e.finished_at, v.version,
-             c.id as contact_id, c.email, c.first_name, c.last_name, s.code as subsidiary
-      from enrolments e
-      join contacts c on c.id = e.contact_id
-      join subsidiaries s on s.id = c.subsidiary_id
-      join campaign_versions v on v.id = e.version_id
-      where e.campaign_id = ${params.id} and e.account_id = ${who.acc}
-        ${who.subs === '*' ? sql`` : sql`and s.code = any(${who.subs})`}
-        ${step ? sql`and e.current_node_id = ${step}` : sql``}
-        ${status ? sql`and e.status = ${status}` : sql``}
-      order by e.started_at desc limit ${limit}`
+    const rows = await campaignEnrolments(sql, { accountId: who.acc, campaignId: params.id, subsidiaries: who.subs, step, status, limit })
     const list = rows.map((row) => ({
       id: row.id,
       status: row.status,
@@ -55,21 +45,7 @@ export function enrolmentRoutes(deps: { sql: Sql; client: Client; taskQueue: str
   route(router, enrolments.steps, async ({ params, query, who }) => {
     const [campaign] = await sql`select id from campaigns where id = ${params.id} and account_id = ${who.acc}`
     if (!campaign) return notFound('campaign')
-    const scope = sql`
-      from enrolments e
-      join contacts c on c.id = e.contact_id
-      join subsidiaries s on s.id = c.subsidiary_id
-      join campaign_versions v on v.id = e.version_id
-      where e.campaign_id = ${params.id}
-        ${who.subs === '*' ? sql`` : sql`and s.code = any(${who.subs})`}
-        ${query.version ? sql`and v.version = ${query.version}` : sql``}`
-    const [passes, waiting, statuses] = await Promise.all([
-      sql<{ node_id: string; output: string | null; n: number }[]>`
-        select st.node_id, st.output, count(*)::int as n from enrolment_steps st join (select e.id ${scope}) x on x.id = st.enrolment_id
-        group by st.node_id, st.output`,
-      sql<{ node_id: string; n: number }[]>`select e.current_node_id as node_id, count(*)::int as n ${scope} and e.status = 'active' and e.current_node_id is not null group by e.current_node_id`,
-      sql<{ status: string; n: number }[]>`select e.status, count(*)::int as n ${scope} group by e.status`,
-    ])
+    const { passes, waiting, statuses } = await stepCounts(sql, { campaignId: params.id, subsidiaries: who.subs, version: query.version })
     const steps: Record<string, { entered: number; waiting: number; outputs: Record<string, number> }> = {}
     const step = (nodeId: string) => (steps[nodeId] ??= { entered: 0, waiting: 0, outputs: {} })
     for (const row of passes) {
@@ -102,11 +78,7 @@ export function enrolmentRoutes(deps: { sql: Sql; client: Client; taskQueue: str
   })
 
   route(router, enrolments.get, async ({ params, who }) => {
-    const [row] = await sql`
-      select e.*, s.code as subsidiary, c.email, v.version from enrolments e
-      join contacts c on c.id = e.contact_id join subsidiaries s on s.id = c.subsidiary_id
-      join campaign_versions v on v.id = e.version_id
-      where e.id = ${params.id} and e.account_id = ${who.acc}`
+    const row = await enrolmentWithContact(sql, who.acc, params.id)
     if (!row || !(who.subs === '*' || who.subs.includes(row.subsidiary))) return notFound('enrolment')
     const [steps, messages] = await Promise.all([
       sql`select node_id, visit, entered_at, output from enrolment_steps where enrolment_id = ${row.id} order by entered_at, visit`,

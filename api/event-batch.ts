@@ -4,6 +4,8 @@ import type { z } from 'zod'
 import { seesSubsidiary, type Caller } from './auth'
 import type { eventInputSchema } from './contract/events'
 import type { ApiError } from './errors'
+import { insertEventContacts, lockContactsByEmail, updateFromEvents } from '../db/contact-intake'
+import { eventsByClientIds } from '../db/events'
 
 type EventInput = z.output<typeof eventInputSchema>
 
@@ -65,24 +67,18 @@ async function decideAndStore(sql: TransactionSql, who: Caller, items: { index: 
   const earlier = new Map<string, { id: string; contact_id: string; type: string; email: string; code: string }>()
   if (clientIds.length) {
     await sql`select pg_advisory_xact_lock(hashtext(${who.acc} || ':' || k)) from unnest(${clientIds}::text[]) with ordinality as t(k, n) order by n`
-    const rows = await sql<{ id: string; contact_id: string; type: string; client_id: string; email: string; code: string }[]>`
-      select e.id, e.contact_id, e.type, e.client_id, c.email, s.code
-      from events e join contacts c on c.id = e.contact_id join subsidiaries s on s.id = c.subsidiary_id
-      where e.account_id = ${who.acc} and e.client_id = any(${clientIds}::text[])`
-    for (const row of rows) earlier.set(row.client_id, row)
+    const rows = await eventsByClientIds(sql, who.acc, clientIds)
+    for (const row of rows) earlier.set(row.client_id, { ...row, code: row.subsidiary_code })
   }
 
   const keys = [...new Set(items.map(({ input }) => input.contact.email.toLowerCase()))]
   const [subsidiaries, existing] = await Promise.all([
     sql<{ id: string; code: string; is_headquarters: boolean }[]>`select id, code, is_headquarters from subsidiaries where account_id = ${who.acc}`,
-    sql<{ id: string; key: string; email: string; code: string }[]>`
-      select c.id, lower(c.email) as key, c.email, s.code from contacts c join subsidiaries s on s.id = c.subsidiary_id
-      where c.account_id = ${who.acc} and lower(c.email) = any(${keys}::text[])
-      order by c.id for update of c`,
+    lockContactsByEmail(sql, who.acc, keys),
   ])
   const contacts = new Map<string, ContactState>()
   for (const row of existing) {
-    contacts.set(row.key, { id: row.id, code: row.code, created: false, email: row.email, touched: false, fields: { first_name: null, last_name: null, salutation: null, company: null, locale: null, attributes: {} } })
+    contacts.set(row.key, { id: row.id, code: row.subsidiary_code, created: false, email: row.email, touched: false, fields: { first_name: null, last_name: null, salutation: null, company: null, locale: null, attributes: {} } })
   }
 
   const events: { id: string; contact_id: string; type: string; properties: unknown; occurred_at: string; client_id: string | null }[] = []
@@ -153,28 +149,12 @@ async function decideAndStore(sql: TransactionSql, who: Caller, items: { index: 
   const fresh = touched.filter((c) => c.created).sort((a, b) => (a.email.toLowerCase() < b.email.toLowerCase() ? -1 : 1))
   const known = touched.filter((c) => !c.created)
   if (fresh.length) {
-    const rows = fresh.map((c) => ({ id: c.id, subsidiary_id: c.subsidiaryId, email: c.email, ...c.fields }))
-    const inserted = await sql`
-      insert into contacts (id, account_id, subsidiary_id, email, first_name, last_name, salutation, company, locale, attributes)
-      select v.id, ${who.acc}, v.subsidiary_id, v.email, v.first_name, v.last_name, v.salutation, v.company, v.locale, coalesce(v.attributes, '{}')
-      from jsonb_to_recordset(${sql.json(rows as never)}) as v(id uuid, subsidiary_id uuid, email text, first_name text, last_name text, salutation text, company text, locale text, attributes jsonb)
-      on conflict (account_id, lower(email)) do nothing
-      returning id`
+    const rows = fresh.map((c) => ({ id: c.id, subsidiary_id: c.subsidiaryId!, email: c.email, ...c.fields }))
+    const inserted = await insertEventContacts(sql, who.acc, rows)
     if (inserted.length !== fresh.length) throw new ContactRace()
   }
   if (known.length) {
-    await sql`
-      update contacts c set
-        first_name = coalesce(v.first_name, c.first_name),
-        last_name = coalesce(v.last_name, c.last_name),
-        salutation = coalesce(v.salutation, c.salutation),
-        company = coalesce(v.company, c.company),
-        locale = coalesce(v.locale, c.locale),
-        attributes = c.attributes || coalesce(v.attributes, '{}'),
-        updated_at = now()
-      from jsonb_to_recordset(${sql.json(known.map((c) => ({ id: c.id, ...c.fields })) as never)})
-        as v(id uuid, first_name text, last_name text, salutation text, company text, locale text, attributes jsonb)
-      where c.id = v.id`
+    await updateFromEvents(sql, known.map((c) => ({ id: c.id, ...c.fields })))
   }
   if (events.length) {
     // received_at a microsecond apart in batch order: the dispatcher hands a contact's events on in that order.

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import type { Sql, TransactionSql } from 'postgres'
 import type { z } from 'zod'
 import type { EventDispatcher } from '../engine/dispatcher'
 import { caller, seesSubsidiary } from './auth'
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability'
+import { insertEventContacts, lockContactsByEmail, updateFromEvents, type EventContactFields } from '../db/contact-intake'
+import { eventsByClientIds } from '../db/events'
 import { eventInputSchema, events, MAX_BATCH } from './contract/events'
 import { route } from './contract/mount'
 import { storeEventBatch, type StoredEvent } from './event-batch'
@@ -107,10 +110,7 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
 async function earlierEvent(sql: TransactionSql, who: ReturnType<typeof caller>, input: EventInput & { id: string }): Promise<ApiError | StoredEvent | null> {
   // Concurrent resends of one id serialise here, so exactly one of them stores the event.
   await sql`select pg_advisory_xact_lock(hashtext(${who.acc + ':' + input.id}))`
-  const [earlier] = await sql<{ id: string; contact_id: string; type: string; email: string; subsidiary_code: string }[]>`
-    select e.id, e.contact_id, e.type, c.email, s.code as subsidiary_code
-    from events e join contacts c on c.id = e.contact_id join subsidiaries s on s.id = c.subsidiary_id
-    where e.account_id = ${who.acc} and e.client_id = ${input.id}`
+  const [earlier] = await eventsByClientIds(sql, who.acc, [input.id])
   if (!earlier) return null
   const same = earlier.type === input.type && earlier.email.toLowerCase() === input.contact.email.toLowerCase() && seesSubsidiary(who, earlier.subsidiary_code)
   if (!same) return { status: 409, code: 'conflict', field: 'id', message: `id: "${input.id}" already names a different event; give each event its own id` }
@@ -124,11 +124,7 @@ async function storeEvent(sql: Sql, who: ReturnType<typeof caller>, input: Event
       const earlier = await earlierEvent(sql, who, { ...input, id: input.id })
       if (earlier) return earlier
     }
-    const findContact = async () =>
-      (await sql<{ id: string; subsidiary_code: string }[]>`
-        select c.id, s.code as subsidiary_code from contacts c join subsidiaries s on s.id = c.subsidiary_id
-        where c.account_id = ${who.acc} and lower(c.email) = lower(${contact.email})
-        for update of c`)[0]
+    const findContact = async () => (await lockContactsByEmail(sql, who.acc, [contact.email.toLowerCase()]))[0]
     let existing = await findContact()
     let contactId: string | undefined
     if (!existing) {
@@ -140,14 +136,8 @@ async function storeEvent(sql: Sql, who: ReturnType<typeof caller>, input: Event
       if (!seesSubsidiary(who, subsidiary.code)) return { status: 403, code: 'forbidden', field: 'contact.subsidiary', message: `contact.subsidiary: you may not add contacts to ${subsidiary.code}` } as ApiError
       // Concurrent first events for one new address: one insert creates the contact, the others wait
       // for it on the unique index and then take the contact it created (below), instead of failing.
-      const [created] = await sql<{ id: string }[]>`
-        insert into contacts (account_id, subsidiary_id, email, first_name, last_name, salutation, company, locale, attributes)
-        values (${who.acc}, ${subsidiary.id}, ${contact.email}, ${contact.firstName ?? null}, ${contact.lastName ?? null},
-                ${contact.salutation ?? null}, ${contact.company ?? null}, ${contact.locale ?? null},
-                ${sql.json((contact.attributes ?? {}) as Record<string, never>)})
-        on conflict (account_id, lower(email)) do nothing
-        returning id`
-      if (created) contactId = created.id
+      const [created] = await insertEventContacts(sql, who.acc, [{ id: randomUUID(), subsidiary_id: subsidiary.id, email: contact.email, ...sentFields(contact) }])
+      if (created) contactId = created
       else existing = await findContact()
     }
     if (existing) {
@@ -157,16 +147,7 @@ async function storeEvent(sql: Sql, who: ReturnType<typeof caller>, input: Event
         return { status: 409, code: 'conflict', field: 'contact.subsidiary', message: `contact.subsidiary: the contact belongs to ${existing.subsidiary_code}; moving contacts between subsidiaries is not done through events` } as ApiError
       }
       // Only the fields sent are changed; attributes are merged, so nothing already known is lost.
-      await sql`
-        update contacts set
-          first_name = coalesce(${contact.firstName ?? null}, first_name),
-          last_name = coalesce(${contact.lastName ?? null}, last_name),
-          salutation = coalesce(${contact.salutation ?? null}, salutation),
-          company = coalesce(${contact.company ?? null}, company),
-          locale = coalesce(${contact.locale ?? null}, locale),
-          attributes = attributes || ${sql.json((contact.attributes ?? {}) as Record<string, never>)},
-          updated_at = now()
-        where id = ${existing.id}`
+      await updateFromEvents(sql, [{ id: existing.id, ...sentFields(contact) }])
       contactId = existing.id
     }
     if (!contactId) throw new Error(`contact ${contact.email} neither created nor found`)
@@ -177,4 +158,16 @@ async function storeEvent(sql: Sql, who: ReturnType<typeof caller>, input: Event
       returning id`
     return { eventId: event!.id, contactId, contactCreated: !existing, duplicate: false }
   })
+}
+
+/** The contact fields an event sent (null: not sent, left as it is). */
+function sentFields(contact: EventInput['contact']): EventContactFields {
+  return {
+    first_name: contact.firstName ?? null,
+    last_name: contact.lastName ?? null,
+    salutation: contact.salutation ?? null,
+    company: contact.company ?? null,
+    locale: contact.locale ?? null,
+    attributes: contact.attributes ?? {},
+  }
 }

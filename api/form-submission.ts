@@ -1,4 +1,6 @@
 import type { Sql } from 'postgres'
+import { fillFromForm, insertFormContact, lockContactByEmail } from '../db/contact-intake'
+import { earlierSubmission } from '../db/form-submissions'
 import { downloadAsset, formAsset } from '../tracking/machine'
 import type { ApiError } from './errors'
 import { z } from 'zod'
@@ -76,10 +78,7 @@ export async function storeSubmission(
   return sql.begin(async (sql) => {
     // Concurrent posts of the same request serialise here, so only one stores anything.
     await sql`select pg_advisory_xact_lock(hashtext(${form.id + request.requestId}))`
-    const [earlier] = await sql<{ id: string; contact_id: string; created_at: Date; confirmation_status: string; consent_text_id: string | null; consent_status: string; locale: string }[]>`
-      select fs.id, fs.contact_id, fs.created_at, fs.confirmation_status, fs.consent_text_id, c.consent_status, s.locale
-      from form_submissions fs join contacts c on c.id = fs.contact_id join subsidiaries s on s.id = c.subsidiary_id
-      where fs.form_id = ${form.id} and fs.request_id = ${request.requestId}`
+    const earlier = await earlierSubmission(sql, form.id, request.requestId)
     if (earlier) {
       const consentRequested = earlier.consent_text_id !== null
       return {
@@ -102,37 +101,26 @@ export async function storeSubmission(
       consentTextId = text.id
     }
 
-    const findContact = async () =>
-      (await sql<{ id: string; consent_status: string; locale: string }[]>`
-        select c.id, c.consent_status, s.locale from contacts c join subsidiaries s on s.id = c.subsidiary_id
-        where c.account_id = ${form.account_id} and lower(c.email) = lower(${input.email}) for update of c`)[0]
+    const findContact = () => lockContactByEmail(sql, form.account_id, input.email)
     let existing = await findContact()
     let contactId: string | undefined
     let locale = form.locale
     if (!existing) {
       // Two first submissions for one new address at once: one creates the contact, the other takes it.
-      const [created] = await sql<{ id: string }[]>`
-        insert into contacts (account_id, subsidiary_id, email, first_name, last_name, salutation, company, locale, consent_status)
-        values (${form.account_id}, ${form.subsidiary_id}, ${input.email}, ${input.firstName ?? null}, ${input.lastName ?? null},
-                ${input.salutation ?? null}, ${input.company ?? null}, ${form.locale}, ${input.consent ? 'pending' : 'none'})
-        on conflict (account_id, lower(email)) do nothing
-        returning id`
-      if (created) contactId = created.id
+      const created = await insertFormContact(sql, {
+        accountId: form.account_id, subsidiaryId: form.subsidiary_id, email: input.email, locale: form.locale, consentRequested: input.consent,
+        firstName: input.firstName ?? null, lastName: input.lastName ?? null, salutation: input.salutation ?? null, company: input.company ?? null,
+      })
+      if (created) contactId = created
       else existing = await findContact()
     }
     const alreadyGranted = existing?.consent_status === 'granted'
     if (existing) {
       contactId = existing.id
       locale = existing.locale
-      await sql`
-        update contacts set
-          first_name = coalesce(first_name, ${input.firstName ?? null}),
-          last_name = coalesce(last_name, ${input.lastName ?? null}),
-          company = coalesce(company, ${input.company ?? null}),
-          salutation = coalesce(salutation, ${input.salutation ?? null}),
-          consent_status = case when ${input.consent} and consent_status <> 'granted' then 'pending' else consent_status end,
-          updated_at = now()
-        where id = ${existing.id}`
+      await fillFromForm(sql, existing.id, {
+        firstName: input.firstName ?? null, lastName: input.lastName ?? null, salutation: input.salutation ?? null, company: input.company ?? null, consentRequested: input.consent,
+      })
     }
     if (!contactId) throw new Error(`contact ${input.email} neither created nor found`)
 

@@ -5,6 +5,9 @@ import type { Sql } from 'postgres'
 import type { z } from 'zod'
 import { loadDossier } from '../activities/handover-dossier'
 import { scopeCondition } from '../db/segments'
+import { setLifecycleStage } from '../db/contacts'
+import { listHandovers, visibleHandover } from '../db/handovers'
+import { leadOfContact } from '../db/leads'
 import type { EventDispatcher } from '../engine/dispatcher'
 import { handoverWorkflowId } from '../engine/scoring/handover-client'
 import { handoverDecisionSignal, type HandoverDecision } from '../engine/workflows/handover'
@@ -32,21 +35,12 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
   const router = Router()
 
   route(router, handovers.list, async ({ query, who }) => {
-    const rows = await sql<z.infer<typeof handoverSummarySchema>[]>`
-      select h.id, h.contact_id as "contactId", c.email, h.qualification, h.cell, h.status, h.source, r.email as "repEmail", h.routed_by as "routedBy",
-             h.crm_status as "crmStatus", h.crm_attempts as "crmAttempts", h.crm_error as "crmError", h.reminders_sent as "remindersSent",
-             h.escalated_at as "escalatedAt", h.created_at as "createdAt", h.decided_at as "decidedAt", h.decision_reason as "reason"
-      from handovers h join contacts c on c.id = h.contact_id left join sales_reps r on r.id = h.rep_id
-      where h.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)} ${query.status ? sql`and h.status = ${query.status}` : sql``}
-      order by h.created_at desc limit 500`
+    const rows = await listHandovers<z.infer<typeof handoverSummarySchema>>(sql, who.acc, sql`${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}`, query.status)
     return { status: 200, body: { handovers: rows } }
   })
 
   const findHandover = async (accountId: string, subs: Caller['subs'], id: string, owner?: Caller) => {
-    const [row] = await sql<{ id: string; contact_id: string; qualification: number }[]>`
-      select h.id, h.contact_id, h.qualification from handovers h join contacts c on c.id = h.contact_id
-      where h.id = ${id} and h.account_id = ${accountId} and ${scopeCondition(sql, subs)} ${owner ? ownLeadsOnly(sql, owner) : sql``}`
-    return row
+    return visibleHandover(sql, accountId, id, sql`${scopeCondition(sql, subs)} ${owner ? ownLeadsOnly(sql, owner) : sql``}`)
   }
 
   route(router, handovers.get, async ({ params, who }) => {
@@ -69,7 +63,7 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
         where id = ${handover.id} and status = 'open' returning id`
       if (!updated) return 'decided already' as const
       const stage = decision === 'accepted' ? 'sal' : 'nurture'
-      await sql`update contacts set lifecycle_stage = ${stage}, lifecycle_stage_at = now(), updated_at = now() where id = ${handover.contact_id}`
+      await setLifecycleStage(sql, handover.contact_id, stage)
       await sql`insert into lifecycle_changes (account_id, contact_id, stage, reason, changed_by) values (${who.acc}, ${handover.contact_id}, ${stage}, ${reason ?? 'accepted by sales'}, ${who.sub})`
       // Back to nurture: an event, so that a campaign triggered by handover_rejected takes the lead (through the outbox: never lost).
       if (decision === 'rejected') {
@@ -93,14 +87,14 @@ export function handoverRoutes(deps: { sql: Sql; client: Client; dispatcher: Eve
 
   route(router, leads.stage, async ({ params, body, who }) => {
     const contactId = params.contactId
-    const [contact] = await sql<{ lifecycle_stage: string }[]>`select c.lifecycle_stage from contacts c where c.id = ${contactId} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}`
+    const contact = await leadOfContact(sql, who.acc, contactId, sql`${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}`)
     if (!contact) return notFound('contact')
     const { stage, reason } = body
     if (!(NEXT_STAGES[contact.lifecycle_stage] ?? []).includes(stage)) {
       return { status: 409, code: 'conflict', field: 'stage', message: `stage: a lead in stage ${contact.lifecycle_stage} cannot move to ${stage}` }
     }
     await sql.begin(async (sql) => {
-      await sql`update contacts set lifecycle_stage = ${stage}, lifecycle_stage_at = now(), updated_at = now() where id = ${contactId}`
+      await setLifecycleStage(sql, contactId, stage)
       await sql`insert into lifecycle_changes (account_id, contact_id, stage, reason, changed_by) values (${who.acc}, ${contactId}, ${stage}, ${reason ?? null}, ${who.sub})`
     })
     return { status: 200, body: { contactId, stage } }

@@ -1,6 +1,7 @@
 import { Router } from 'express'
 import type { z } from 'zod'
 import type { Sql } from 'postgres'
+import { leadCountsByCell, leadOfContact, leadsInCell, type LeadRow as StoredLead } from '../db/leads'
 import { scopeCondition } from '../db/segments'
 import { CELLS } from '../engine/scoring/model'
 import { currentScoringModel } from '../engine/scoring/model-store'
@@ -16,20 +17,7 @@ import { notFound } from './errors'
 // subsidiaries. Counts read the stored cells (kept current by events, attribute changes, model changes
 // and the daily decay pass).
 
-interface LeadRow {
-  contact_id: string
-  email: string
-  first_name: string | null
-  last_name: string | null
-  company: string | null
-  subsidiary: string
-  profile_grade: string
-  activity_level: number
-  profile_points: string
-  activity_points: string
-  lifecycle_stage: (typeof LIFECYCLE_STAGES)[number]
-  scored_at: Date
-}
+type LeadRow = StoredLead & { lifecycle_stage: (typeof LIFECYCLE_STAGES)[number] }
 
 const leadView = (r: LeadRow) => ({
   contactId: r.contact_id,
@@ -44,14 +32,10 @@ const leadView = (r: LeadRow) => ({
   scoredAt: r.scored_at,
 })
 
-async function leadsInCell(sql: Sql, who: Caller, cell: string, limit: number): Promise<LeadRow[]> {
-  return sql<LeadRow[]>`
-    select c.id as contact_id, c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, cs.profile_grade, cs.activity_level,
-           cs.profile_points, cs.activity_points, c.lifecycle_stage, cs.scored_at
-    from contact_scores cs join contacts c on c.id = cs.contact_id join subsidiaries s on s.id = c.subsidiary_id
-    where cs.account_id = ${who.acc} and cs.profile_grade = ${cell[0]!} and cs.activity_level = ${Number(cell[1])} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}
-    order by cs.activity_points desc, c.email limit ${limit}`
-}
+/** The caller's view of leads: their subsidiaries, and for a sales rep only the leads handed over to them. */
+const visibleLeads = (sql: Sql, who: Caller) => sql`${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}`
+
+const leadsOfCell = async (sql: Sql, who: Caller, cell: string, limit: number) => (await leadsInCell(sql, who.acc, cell, visibleLeads(sql, who), limit)) as LeadRow[]
 
 const csvField = (value: unknown) => {
   const text = value === null || value === undefined ? '' : String(value)
@@ -65,10 +49,7 @@ export function leadRoutes(deps: { sql: Sql }): Router {
   const router = Router()
 
   route(router, leads.matrix, async ({ who }) => {
-    const rows = await sql<{ cell: string; n: number }[]>`
-      select cs.profile_grade || cs.activity_level as cell, count(*)::int as n
-      from contact_scores cs join contacts c on c.id = cs.contact_id
-      where cs.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} group by 1`
+    const rows = await leadCountsByCell(sql, who.acc, scopeCondition(sql, who.subs))
     const cells = Object.fromEntries(CELLS.map((cell) => [cell, 0])) as Record<string, number>
     for (const row of rows) cells[row.cell] = row.n
     const { model, version } = await currentScoringModel(sql, who.acc)
@@ -76,12 +57,12 @@ export function leadRoutes(deps: { sql: Sql }): Router {
   })
 
   route(router, leads.list, async ({ query, who }) => {
-    const rows = await leadsInCell(sql, who, query.cell, query.limit)
+    const rows = await leadsOfCell(sql, who, query.cell, query.limit)
     return { status: 200, body: { cell: query.cell, leads: rows.map(leadView) } }
   })
 
   route(router, leads.exportCsv, async ({ query, who, res }) => {
-    const rows = (await leadsInCell(sql, who, query.cell, query.limit)).map(leadView)
+    const rows = (await leadsOfCell(sql, who, query.cell, query.limit)).map(leadView)
     const header = ['email', 'name', 'company', 'subsidiary', 'cell', 'profilePoints', 'activityPoints', 'lifecycleStage']
     const lines = [header.join(','), ...rows.map((r) => header.map((key) => csvField(r[key as keyof typeof r])).join(','))]
     await recordAudit(sql, { accountId: who.acc, actor: who.sub, actorName: who.name, workspace: who.workspace, action: 'leads.exported', target: query.cell, details: { rows: rows.length } })
@@ -92,11 +73,7 @@ export function leadRoutes(deps: { sql: Sql }): Router {
   route(router, leads.get, async ({ params, who }) => {
     const contactId = params.contactId
     type Detail = z.infer<typeof leadDetailSchema>
-    const [row] = await sql<(LeadRow & { lifecycle_stage_at: Date | null })[]>`
-      select c.id as contact_id, c.email, c.first_name, c.last_name, c.company, s.code as subsidiary, cs.profile_grade, cs.activity_level,
-             cs.profile_points, cs.activity_points, c.lifecycle_stage, c.lifecycle_stage_at, cs.scored_at
-      from contacts c join subsidiaries s on s.id = c.subsidiary_id left join contact_scores cs on cs.contact_id = c.id
-      where c.id = ${contactId} and c.account_id = ${who.acc} and ${scopeCondition(sql, who.subs)} ${ownLeadsOnly(sql, who)}`
+    const row = (await leadOfContact(sql, who.acc, contactId, visibleLeads(sql, who))) as (LeadRow & { lifecycle_stage_at: Date | null }) | null
     if (!row) return notFound('contact')
     const personas = await sql<Detail['personas']>`
       select p.slug, p.name, cp.match_percent as "match", cp.match_percent >= p.threshold as matches

@@ -7,7 +7,8 @@ import type { WebVersionPayload } from '../activities/mailing-send'
 import type { TokenSigner } from '../tracking/tokens'
 import { audienceCounts as countAudience, poolSampleContact, updateMailingDraft, type MailingRow } from '../db/mailings'
 import { mailingAsSent } from '../db/messages'
-import { contentChecks, linkChecks, plainTextCheck, type ChecklistItem } from '../mailings/checklist'
+import { contactWithSubsidiary } from '../db/contact-lookups'
+import { blocksText, contentChecks, linkChecks, plainTextCheck, renderErrorItems, type ChecklistItem } from '../mailings/checklist'
 import { mailingLocales, type MailingContent } from '../mailings/model'
 import { mailingTemplates, recipientLocale, renderMailing, type RenderPins } from '../mailings/render'
 import { DeepLError, translateMailingTexts } from '../mailings/translate'
@@ -88,11 +89,12 @@ export function mailingComposeRoutes(deps: MailingComposeDeps): Router {
       if (!row.content.blocks.length) break
       try {
         const { mail } = await preview(row, { locale })
-        items.push(...plainTextCheck(mail.text, locale))
+        // The template's header and footer are text in every mail: measured is what the blocks say.
+        items.push(...plainTextCheck(blocksText(row.content, set, locale), locale))
         if (locale === subsidiary.locale && query.links !== 'false') items.push(...(await linkChecks(mail.html)))
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error
-        items.push({ kind: 'render_error', severity: 'error', locale, message: error.issues.map((issue) => `${issue.field ?? issue.region ?? ''} ${issue.line}:${issue.column} ${issue.message}`).join('; ') })
+        items.push(...renderErrorItems(row.content, locale, error.issues))
       }
     }
     const recipients = await audienceCounts(row)
@@ -177,7 +179,7 @@ export function mailingWebVersionRoutes(deps: MailingComposeDeps): Router {
     if (!payload) return void res.status(400).type('text/plain').send('This link is invalid or has been altered.')
     const row = await mailingAsSent(deps.sql, { accountId: payload.a, mailingId: payload.l, contactId: payload.c })
     if (!row) return void res.status(404).type('text/plain').send('This mail is not available.')
-    const [contact] = await deps.sql`select email, first_name, last_name, salutation, company, attributes from contacts where id = ${payload.c}`
+    const contact = await contactWithSubsidiary(deps.sql, payload.a, { id: payload.c })
     if (!contact) return void res.status(404).type('text/plain').send('This mail is not available.')
     const { set } = await mailingTemplates(deps, row, row.render_pins ?? null)
     const mail = await renderMailing(

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client'
 import { Router } from 'express'
 import type { Sql } from 'postgres'
-import { audienceCounts, cancelQueuedRecipients, findMailing, insertMailing, listMailings, mailingProgress, moveMailingStatus, queuedRecipients, segmentFilterOf, updateMailingDraft, type MailingProgress, type MailingRow } from '../db/mailings'
+import { audienceCounts, cancelQueuedRecipients, findMailing, insertMailing, listMailings, mailingProgress, moveMailingStatus, queuedRecipients, refuseMailing, segmentFilterOf, updateMailingDraft, type MailingProgress, type MailingRow } from '../db/mailings'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import { instantOf, readDateAttribute } from '../engine/nodes/zoned-time'
 import { mailingControlSignal, mailingWorkflowId, type mailingSend, type MailingControl } from '../engine/workflows/mailing'
@@ -32,6 +32,9 @@ export const viewMailing = (row: MailingRow) => ({
   approvalRequired: row.approval_required,
   approvedBy: row.approved_by,
   approvedAt: row.approved_at,
+  refusedBy: row.refused_by,
+  refusedAt: row.refused_at,
+  refusalReason: row.refusal_reason,
   sendAt: row.send_at,
   createdBy: row.created_by,
   createdAt: row.created_at,
@@ -178,6 +181,13 @@ export function mailingRoutes(deps: MailingApiDeps): Router {
     await moveMailingStatus(sql, row.id, ['awaiting_approval'], 'awaiting_approval', { approvedBy: who.sub })
     await startSending(row, row.schedule, sendAt)
     return { status: 202, body: { status: 'scheduled' as const, sendAt, approvedBy: who.sub } }
+  })
+
+  route(router, mailings.refuse, async ({ params, body, who }) => {
+    const row = await loadMailing(sql, who, params.id)
+    if (!row) return notFound('mailing')
+    if (!(await refuseMailing(sql, row.id, { by: who.sub, reason: body.reason }))) return conflict(`the mailing is ${row.status}, not awaiting approval`)
+    return { status: 200, body: { status: 'draft' as const, refusedBy: who.sub, reason: body.reason } }
   })
 
   for (const action of ['pause', 'resume', 'cancel'] as const) {

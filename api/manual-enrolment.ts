@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client'
 import { Router, text, type ErrorRequestHandler } from 'express'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
+import { contactWithSubsidiary } from '../db/contact-lookups'
 import { enrolContact, loadEnteringCampaign, type SkipReason } from '../engine/enrol'
 import { startEnrolmentJob } from '../engine/entry-client'
 import { manualOccasion } from '../engine/triggers'
@@ -89,9 +90,7 @@ export function manualEnrolmentRoutes(deps: { sql: Sql; client: Client; taskQueu
         return jobAnswer(job.created, await jobSummary(sql, job.id))
       }
 
-      const [contact] = await sql<{ id: string; subsidiary_code: string }[]>`
-        select c.id, s.code as subsidiary_code from contacts c join subsidiaries s on s.id = c.subsidiary_id
-        where c.account_id = ${who.acc} and ${'email' in input ? sql`lower(c.email) = lower(${input.email})` : sql`c.id = ${input.contactId}`}`
+      const contact = await contactWithSubsidiary(sql, who.acc, 'email' in input ? { email: input.email } : { id: input.contactId })
       // Not "forbidden": a caller must not learn that a contact of another subsidiary exists.
       if (!contact || !seesSubsidiary(who, contact.subsidiary_code)) {
         return { status: 404, code: 'not_found', field: 'email' in input ? 'email' : 'contactId', message: `${'email' in input ? 'email' : 'contactId'}: ${SKIP_MESSAGES.unknown_contact}` }

@@ -2,6 +2,7 @@ import { Router, text } from 'express'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
 import { startRecompute } from '../db/attribution'
+import { contactWithSubsidiary } from '../db/contact-lookups'
 import { productCosts, setProductCost, upsertOpportunity, type OpportunityInput } from '../db/opportunities'
 import type { AttributionRefresher } from '../reporting/attribution-refresher'
 import { parseAmount, parseDay } from '../reporting/csv-values'
@@ -25,8 +26,7 @@ async function resolve(sql: Sql, who: Caller, scope: SubsidiaryScope, body: Oppo
   let subsidiaryId = body.subsidiary ? scope.byCode.get(body.subsidiary) : undefined
   if (body.subsidiary && !subsidiaryId) return { status: 400, code: 'invalid_input', field: `${prefix}subsidiary`, message: `${prefix}subsidiary: no subsidiary ${body.subsidiary}` }
   if (body.contactEmail) {
-    const [contact] = await sql<{ id: string; subsidiary_id: string }[]>`
-      select id, subsidiary_id from contacts where account_id = ${who.acc} and lower(email) = lower(${body.contactEmail})`
+    const contact = await contactWithSubsidiary(sql, who.acc, { email: body.contactEmail })
     if (!contact || !seesSubsidiaryId(scope, contact.subsidiary_id)) return { status: 400, code: 'invalid_input', field: `${prefix}contactEmail`, message: `${prefix}contactEmail: no contact ${body.contactEmail}` }
     contactId = contact.id
     subsidiaryId ??= contact.subsidiary_id

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client'
 import { Router } from 'express'
 import type { Sql } from 'postgres'
+import { personasWithMatches } from '../db/personas'
 import { scopeCondition } from '../db/segments'
 import { startRescoreJob } from '../engine/scoring/jobs-client'
 import { currentScoringModel } from '../engine/scoring/model-store'
@@ -14,11 +15,7 @@ export function personaRoutes(deps: { sql: Sql; client: Client; taskQueue: strin
   const router = Router()
 
   route(router, personas.list, async ({ who }) => {
-    const rows = await sql<{ id: string; slug: string; name: string; criteria: never; threshold: number; updated_at: Date; matching: number }[]>`
-      select p.id, p.slug, p.name, p.criteria, p.threshold, p.updated_at,
-        (select count(*)::int from contact_personas cp join contacts c on c.id = cp.contact_id
-         where cp.persona_id = p.id and cp.match_percent >= p.threshold and ${scopeCondition(sql, who.subs)}) as matching
-      from personas p where p.account_id = ${who.acc} order by p.slug`
+    const rows = await personasWithMatches(sql, who.acc, scopeCondition(sql, who.subs))
     return { status: 200, body: { personas: rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, criteria: r.criteria, threshold: r.threshold, updatedAt: r.updated_at, matchingContacts: r.matching })) } }
   })
 

@@ -2,6 +2,8 @@ import { Router, type Request, type Response } from 'express'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
 import { attributionJob, attributionSettings, startRecompute } from '../db/attribution'
+import { pipeline } from '../db/handovers'
+import { contactsReachingStage, creditedDeals, firstTouchedContacts } from '../db/report-drills'
 import {
   attributionBacklog, campaignTotals, mailLinks, mailSeries, mailTotals, NO_CAMPAIGN, revenueByModel, salesCycles, stepStats, trends, wonRevenue,
   type ReportFilter,
@@ -214,15 +216,8 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
     // A page on screen (?limit, 200); the CSV export takes up to 1,000 rows, as it always did.
     const pageSize = q.format === 'csv' ? 1000 : (q.limit ?? 200)
     if (!q.stage) return send(res, { status: 400, code: 'invalid_input', field: 'stage', message: 'stage: name the figure (leads, mql, sal, rejected, sql, opportunity, won or revenue)' })
-    const scoped = f.subsidiaryIds === '*' ? sql`` : sql`and c.subsidiary_id = any(${f.subsidiaryIds}::uuid[])`
     if (q.stage === 'revenue') {
-      const deals = await sql<Record<string, any>[]>`
-        select o.id, o.name, o.company, c.email, o.amount_net::float8 as "amountNet", o.production_cost::float8 as "productionCost", o.closed_on as "closedOn",
-               a.campaign_id as "campaignId", (a.revenue_cents / 100.0)::float8 as credited, a.share::float8 as share
-        from attribution_credits a join opportunities o on o.id = a.opportunity_id left join contacts c on c.id = o.contact_id
-        where a.account_id = ${f.accountId} and a.model = ${q.model} and a.day between ${f.from} and ${f.to}
-          ${f.subsidiaryIds === '*' ? sql`` : sql`and a.subsidiary_id = any(${f.subsidiaryIds}::uuid[])`} ${f.campaignId ? sql`and a.campaign_id = ${f.campaignId}` : sql``}
-        order by o.closed_on desc limit ${pageSize}`
+      const deals = await creditedDeals(sql, f, q.model, pageSize)
       const rows: Record<string, any>[] = deals.map((d) => ({ ...d, campaign: names.get(d.campaignId) ?? d.campaignId }))
       return reply(res, q, { stage: q.stage, model: q.model, opportunities: rows }, () => ({
         name: 'revenue-deals', header: ['deal', 'company', 'contact', 'amount_net', 'production_cost', 'closed', 'campaign', 'credited', 'share'],
@@ -230,18 +225,8 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
       }))
     }
     const contacts: Record<string, any>[] = q.stage === 'leads'
-      ? await sql`
-          select c.id, c.email, c.first_name as "firstName", c.last_name as "lastName", c.company, c.lifecycle_stage as "stage", k.campaign_id as "campaignId", k.first_touch_at as at
-          from campaign_contacts k join contacts c on c.id = k.contact_id
-          where c.account_id = ${f.accountId} and k.first_touch_at >= ${f.from}::date and k.first_touch_at < ${f.to}::date + 1 ${scoped}
-            ${f.campaignId ? sql`and k.campaign_id = ${f.campaignId}` : sql``}
-          order by k.first_touch_at desc limit ${pageSize}`
-      : await sql`
-          select c.id, c.email, c.first_name as "firstName", c.last_name as "lastName", c.company, c.lifecycle_stage as "stage", e.campaign_id as "campaignId", e.${sql(`${q.stage}_at`)} as at
-          from funnel_entries e join contacts c on c.id = e.contact_id
-          where e.account_id = ${f.accountId} and e.${sql(`${q.stage}_at`)} >= ${f.from}::date and e.${sql(`${q.stage}_at`)} < ${f.to}::date + 1 ${scoped}
-            ${f.campaignId ? (f.campaignId === NO_CAMPAIGN ? sql`and e.campaign_id is null` : sql`and e.campaign_id = ${f.campaignId}`) : sql``}
-          order by at desc limit ${pageSize}`
+      ? await firstTouchedContacts(sql, f, pageSize)
+      : await contactsReachingStage(sql, f, q.stage, pageSize)
     const rows: Record<string, any>[] = contacts.map((c) => ({ ...c, campaign: c.campaignId ? (names.get(c.campaignId) ?? c.campaignId) : '(no campaign)' }))
     reply(res, q, { stage: q.stage, contacts: rows }, () => ({
       name: `contacts-${q.stage}`, header: ['email', 'first_name', 'last_name', 'company', 'current_stage', 'campaign', 'at'],
@@ -254,16 +239,7 @@ export function reportRoutes(deps: { sql: Sql; attribution?: AttributionRefreshe
     const ctx = await filterOf(req, res, 'reports.pipeline')
     if (!ctx) return
     const { who, q } = ctx
-    const mine = who.role === 'sales_rep' ? sql`and lower(r.email) = lower(${who.sub})` : sql``
-    const leads = await sql`
-      select c.id, c.email, c.first_name as "firstName", c.last_name as "lastName", c.company, c.lifecycle_stage as stage, h.status as "handoverStatus",
-             h.created_at as "handedOverAt", r.email as rep,
-             (select coalesce(sum(o.amount_net), 0)::float8 from opportunities o where o.contact_id = c.id and o.stage = 'open') as "openAmount",
-             (select coalesce(sum(o.amount_net), 0)::float8 from opportunities o where o.contact_id = c.id and o.stage = 'won') as "wonAmount"
-      from handovers h join contacts c on c.id = h.contact_id join sales_reps r on r.id = h.rep_id
-      where h.account_id = ${who.acc} ${mine} ${ctx.f.subsidiaryIds === '*' ? sql`` : sql`and c.subsidiary_id = any(${ctx.f.subsidiaryIds}::uuid[])`}
-        and h.created_at >= ${ctx.f.from}::date and h.created_at < ${ctx.f.to}::date + 1
-      order by h.created_at desc limit 1000`
+    const leads = await pipeline(sql, { accountId: who.acc, from: ctx.f.from, to: ctx.f.to, subsidiaryIds: ctx.f.subsidiaryIds, repEmail: who.role === 'sales_rep' ? who.sub : undefined })
     reply(res, q, { leads }, () => ({
       name: 'pipeline', header: ['email', 'first_name', 'last_name', 'company', 'stage', 'handover', 'handed_over_at', 'rep', 'open_amount', 'won_amount'],
       rows: leads.map((l) => [l.email, l.firstName, l.lastName, l.company, l.stage, l.handoverStatus, l.handedOverAt, l.rep, l.openAmount, l.wonAmount]),

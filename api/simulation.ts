@@ -15,6 +15,7 @@ import { describeRuleSet } from '../engine/nodes/contact-rules'
 import { inAudience } from '../engine/nodes/trigger'
 import { campaignTrigger } from '../engine/triggers'
 import { campaignGraphs } from '../db/campaign-versions'
+import { contactWithSubsidiary } from '../db/contact-lookups'
 
 /** POST /api/campaigns/:id/simulate: the campaign's timeline for a sample contact and scripted behaviour, with time skipped. */
 export function simulationRoutes(deps: { sql: Sql; simulator: CampaignSimulator; renderer: TemplateRenderer; templateStore?: TemplateStore }): Router {
@@ -69,10 +70,7 @@ export function simulationRoutes(deps: { sql: Sql; simulator: CampaignSimulator;
 }
 
 async function sampleContact(sql: Sql, accountId: string, by: { id?: string; email?: string }): Promise<SimulatedContact | null> {
-  const [row] = await sql`
-    select c.id, c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, s.code, s.locale, s.name
-    from contacts c join subsidiaries s on s.id = c.subsidiary_id
-    where c.account_id = ${accountId} and ${by.id ? sql`c.id = ${by.id}` : sql`lower(c.email) = lower(${by.email!})`}`
+  const row = await contactWithSubsidiary(sql, accountId, by.id ? { id: by.id } : { email: by.email! })
   if (!row) return null
   return {
     id: row.id,
@@ -80,6 +78,6 @@ async function sampleContact(sql: Sql, accountId: string, by: { id?: string; ema
     // Persona matches as entry judges them (engine/enrol.ts): from the attributes as they are now.
     facts: (await readContactFacts(sql, { accountId, contactId: row.id }, { livePersonas: true }))!,
     mail: { email: row.email, firstName: row.first_name, lastName: row.last_name, salutation: row.salutation, company: row.company, attributes: row.attributes },
-    subsidiary: { code: row.code, locale: row.locale, name: row.name },
+    subsidiary: { code: row.subsidiary_code, locale: row.subsidiary_locale, name: row.subsidiary_name },
   }
 }

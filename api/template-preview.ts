@@ -5,6 +5,7 @@ import type { MailContact } from '../templates/renderer'
 import { TemplateError } from '../templates/template-errors'
 import { knownVariables, unknownVariables } from '../templates/variables'
 import { contactAttributeKeys } from '../db/templates'
+import { contactWithSubsidiary } from '../db/contact-lookups'
 import { fontFaces } from '../db/template-fonts'
 import { fontWarnings } from '../templates/fonts'
 import { contentSchemas, withItem, type TemplateSet } from '../templates/template-set'
@@ -97,10 +98,7 @@ export function templatePreviewRoutes(deps: TemplateApiDeps): Router {
 }
 
 async function storedContact(sql: Sql, accountId: string, email: string): Promise<(MailContact & { subsidiary: string }) | null> {
-  const [row] = await sql`
-    select c.email, c.first_name, c.last_name, c.salutation, c.company, c.attributes, s.code
-    from contacts c join subsidiaries s on s.id = c.subsidiary_id
-    where c.account_id = ${accountId} and lower(c.email) = lower(${email})`
+  const row = await contactWithSubsidiary(sql, accountId, { email })
   if (!row) return null
-  return { email: row.email, firstName: row.first_name, lastName: row.last_name, salutation: row.salutation, company: row.company, attributes: row.attributes, subsidiary: row.code }
+  return { email: row.email, firstName: row.first_name, lastName: row.last_name, salutation: row.salutation, company: row.company, attributes: row.attributes, subsidiary: row.subsidiary_code }
 }

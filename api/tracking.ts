@@ -2,6 +2,7 @@ import { Router, urlencoded, type Request } from 'express'
 import type { Sql, TransactionSql } from 'postgres'
 import type { TrackingPayload, UnsubscribePayload } from '../activities/send-campaign-email'
 import type { TokenSigner } from '../tracking/tokens'
+import { withdrawConsent } from '../db/contact-consent'
 import type { EventDispatcher } from '../engine/dispatcher'
 import type { TrackingConfig } from '../server/config'
 import { rejectUnstorableBody } from './input-guard'
@@ -125,7 +126,7 @@ export function trackingRoutes(deps: TrackingDeps): Router {
     const payload = tokens.verify<UnsubscribePayload>('unsubscribe', token)
     if (!payload) return false
     await sql.begin(async (sql) => {
-      await sql`update contacts set consent_status = 'revoked', consent_source = 'unsubscribe link', consent_at = now(), updated_at = now() where id = ${payload.c} and account_id = ${payload.a}`
+      await withdrawConsent(sql, { accountId: payload.a, contactId: payload.c, source: 'unsubscribe link' })
       await sql`insert into events (account_id, contact_id, type, properties, source) values (${payload.a}, ${payload.c}, 'unsubscribe', ${sql.json({ messageId: payload.m })}, 'tracking')`
     })
     dispatcher.kick()

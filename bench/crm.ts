@@ -75,6 +75,7 @@ export async function runCrm(options: { contacts: number; pageSize: number; dire
     void system.sql<{ stream: string | null; records_in: number; records_out: number }[]>`select stream, records_in, records_out from crm_sync_runs order by started_at desc limit 1`.then(([row]) => {
       if (row && !(String(row.stream) in marks)) {
         marks[String(row.stream)] = now()
+        currentStream = String(row.stream)
         // The inbound figure's load is the one while it ran, not at the end of the whole run.
         if (!inLoad && ['account_out', 'out', 'null'].includes(String(row.stream))) inLoad = loadAverage()
       }
@@ -85,6 +86,19 @@ export async function runCrm(options: { contacts: number; pageSize: number; dire
       }
     }, () => {})
   }, 100)
+  // HTTP requests the product makes to the CRM, by stream (the product runs in this process): requests per record.
+  const requests: Record<string, number> = {}
+  const plainFetch = globalThis.fetch
+  let currentStream = 'account'
+  globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    if (url.startsWith(crm.url)) {
+      const key = `${currentStream} ${init?.method ?? 'GET'}`
+      requests[key] = (requests[key] ?? 0) + 1
+    }
+    return plainFetch(input, init)
+  }) as typeof fetch
+  cleanup.add('fetch counter', async () => void (globalThis.fetch = plainFetch))
   started = now()
   const handle = await system.client.workflow.start('crmSync', { taskQueue: config.temporal.taskQueue, workflowId: `crm-bench-${Date.now()}`, args: [{ accountId, trigger: 'manual' }] })
   const outBegan = () => marks.account_out ?? marks.out ?? marks.null
@@ -96,6 +110,8 @@ export async function runCrm(options: { contacts: number; pageSize: number; dire
   } else runId = ((await handle.result()) as { runId: string }).runId
   const finished = now()
   clearInterval(watch)
+  globalThis.fetch = plainFetch
+  log(`HTTP requests to the CRM by stream and method (a 100 ms watch attributes them, so edges blur): ${Object.entries(requests).map(([key, n]) => `${key} ${n}`).join('; ')}`)
   const [counts] = await system.sql<{ records_in: number; records_out: number; errors: number }[]>`select records_in, records_out, errors from crm_sync_runs where id = ${runId}`
   const outStarted = outBegan() ?? finished
   const inSeconds = (outStarted - started) / 1000
@@ -110,16 +126,25 @@ export async function runCrm(options: { contacts: number; pageSize: number; dire
 
   const outSeconds = (finished - outStarted) / 1000
   const outLoad = loadAverage()
-  // Raw out: the same custom-field PATCH straight to the CRM, as many in flight as the sync, on a sample.
-  const ids = (await system.sql<{ crm_id: string }[]>`select crm_id from crm_links where object_type = 'contact' limit ${options.rawOutSample}`).map((r) => r.crm_id)
+  // Raw out: the PATCH the sync makes, straight to the CRM, as many in flight as the sync, on a sample: the
+  // account link and the seven custom fields (scores, score cell, personas, lifecycle, campaigns, content clicked).
+  const sample = await system.sql<{ crm_id: string; account: string | null }[]>`
+    select l.crm_id, la.crm_id as account from crm_links l join contacts c on c.id = l.contact_id
+      left join crm_links la on la.account_id = l.account_id and la.object_type = 'account' and la.company_id = c.company_id
+    where l.object_type = 'contact' limit ${options.rawOutSample}`
+  const custom = { kessler_profile_grade: 'B', kessler_activity_level: '3', kessler_score_cell: 'B3', kessler_personas: 'Peter Produzent 85%', kessler_lifecycle: 'lead', kessler_campaigns: 'Cross-sell (active)', kessler_content_clicked: 'https://kessler.example/hydraulik' }
   started = now()
-  const queue = [...ids]
+  const queue = [...sample]
   await Promise.all(Array.from({ length: OUT_IN_FLIGHT }, async () => {
-    for (let id = queue.shift(); id; id = queue.shift()) await crm.api('PATCH', `contacts/${id}/`, { custom_fields: { kessler_score_cell: 'B3', kessler_lifecycle: 'lead' } })
+    for (let row = queue.shift(); row; row = queue.shift()) await crm.api('PATCH', `contacts/${row.crm_id}/`, { ...(row.account ? { account: row.account } : {}), custom_fields: custom })
   }))
-  const rawOut = { records: ids.length, seconds: (now() - started) / 1000, perSecond: 0 }
+  const withAccount = sample.filter((row) => row.account).length
+  log(`raw out: ${sample.length} PATCHes (${withAccount} with the account link, 7 custom fields each)`)
+  const rawOut = { records: sample.length, seconds: (now() - started) / 1000, perSecond: 0 }
   rawOut.perSecond = rawOut.records / rawOut.seconds
   const outbound = { records: counts!.records_out, seconds: outSeconds, perSecond: counts!.records_out / outSeconds, errors: counts!.errors, raw: rawOut, ratio: counts!.records_out / outSeconds / rawOut.perSecond, load: outLoad }
+  const outRequests = Object.entries(requests).filter(([key]) => key.startsWith('out ')).reduce((sum, [, n]) => sum + n, 0)
+  log(`outbound HTTP requests per record pushed: ${(outRequests / Math.max(1, outbound.records)).toFixed(2)} (${outRequests} for ${outbound.records})`)
   log(`product out: ${outbound.records} in ${outSeconds.toFixed(1)} s = ${outbound.perSecond.toFixed(1)}/s (errors ${outbound.errors}); raw ${rawOut.perSecond.toFixed(1)}/s; ratio ${outbound.ratio.toFixed(3)}; load ${outLoad.join(', ')}`)
   return { contacts: options.contacts, pageSize: options.pageSize, in: inbound, out: outbound }
 }

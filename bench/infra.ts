@@ -86,6 +86,8 @@ export interface BenchSystem {
   /** The app on loopback, e.g. http://127.0.0.1:41234. */
   baseUrl: string
   taskQueue: string
+  /** The product's MAIL_DOMAIN (Message-IDs, tracking). */
+  mailDomain: string
   /** An HQ marketer's API token for the demo account. */
   token: string
   /** JSON (or a raw body with its content type) against the app's API, as the HQ marketer. */
@@ -129,6 +131,7 @@ export async function startBenchSystem(options: {
     system,
     baseUrl,
     taskQueue,
+    mailDomain: config.mailDomain,
     token,
     api: async (path, init = {}) => {
       const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...init.headers }

@@ -124,7 +124,8 @@ export interface CrmAdapter {
 
 /** The CRM did not answer, or answered 429/5xx: worth retrying, after retryAfterMs when it said so. */
 export class CrmUnavailable extends Error {
-  constructor(message: string, readonly retryAfterMs: number | null = null) {
+  /** status: the HTTP status when the CRM answered (429: it asked us to slow down), null when it did not. */
+  constructor(message: string, readonly retryAfterMs: number | null = null, readonly status: number | null = null) {
     super(message)
     this.name = 'CrmUnavailable'
   }

@@ -67,7 +67,7 @@ export function createBottleCrmAdapter(options: BottleCrmOptions): CrmAdapter {
     const rate: RateLimitHint = { remaining: null, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null }
     const text = await response.text()
     if (response.status === 429 || response.status === 408 || response.status >= 500) {
-      throw new CrmUnavailable(`BottleCRM answered ${response.status} to ${method} ${path}`, rate.retryAfterMs)
+      throw new CrmUnavailable(`BottleCRM answered ${response.status} to ${method} ${path}`, rate.retryAfterMs, response.status)
     }
     if (response.status >= 400) throw new CrmRefused(`BottleCRM refused ${method} ${path} (${response.status}): ${text.slice(0, 300)}`, response.status)
     let json: Json = null

@@ -40,3 +40,21 @@ export async function publishCampaignDraft(
   })
   return { ok: true, version: { id: version.id, version: version.version, publishedAt: version.published_at } }
 }
+
+/** A campaign as the list shows it, with the number of its live version (null before the first publish). */
+export interface CampaignListRow {
+  id: string
+  name: string
+  kind: 'nurture' | 'onboarding' | 'cross_sell' | 'upsell' | 'loyalty' | 'custom'
+  status: 'draft' | 'live' | 'paused' | 'stopped'
+  draft_updated_at: Date
+  live_version: number | null
+}
+
+/** The account's campaigns in the order they were created. */
+export function listCampaigns(sql: Sql, accountId: string) {
+  return sql<CampaignListRow[]>`
+    select c.id, c.name, c.kind, c.status, c.draft_updated_at, v.version as live_version
+    from campaigns c left join campaign_versions v on v.id = c.live_version_id
+    where c.account_id = ${accountId} order by c.created_at, c.name`
+}

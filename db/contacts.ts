@@ -134,6 +134,9 @@ export async function setConsent(sql: ISql, contactId: string, status: 'granted'
   await (sql as Sql)`update contacts set consent_status = ${status}, consent_source = ${source}, consent_at = now(), updated_at = now() where id = ${contactId}`
 }
 
+/** How many contacts the account row `a` of the surrounding query has (the daily decay jobs' totals). */
+export const countContactsOfAccountRow = (sql: ISql) => (sql as Sql)`(select count(*) from contacts c where c.account_id = a.id)`
+
 /** How many contacts the account has (a rescore's total). */
 export const countContactsSql = (sql: ISql, accountId: string) => (sql as Sql)`(select count(*) from contacts where account_id = ${accountId})`
 

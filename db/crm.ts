@@ -37,9 +37,13 @@ export interface CrmSyncRunRow {
   id: string
   account_id: string
   trigger: 'schedule' | 'manual'
-  status: 'running' | 'retrying' | 'done' | 'failed'
+  status: 'running' | 'rate_limited' | 'retrying' | 'done' | 'failed'
   stream: string | null
   page: CrmCursor | null
+  /** Attempts the CRM turned away (429/5xx/no answer), of which rate_limited were 429s; pages committed. */
+  retries: number
+  rate_limited: number
+  pages: number
   records_in: number
   records_out: number
   conflicts: number
@@ -120,7 +124,7 @@ export async function recentSyncRuns(sql: Db, accountId: string, limit = 20): Pr
 
 export async function activeSyncRun(sql: Db, accountId: string): Promise<CrmSyncRunRow | null> {
   const [row] = await sql<CrmSyncRunRow[]>`
-    select * from crm_sync_runs where account_id = ${accountId} and status in ('running', 'retrying') order by started_at desc limit 1`
+    select * from crm_sync_runs where account_id = ${accountId} and status in ('running', 'rate_limited', 'retrying') order by started_at desc limit 1`
   return row ?? null
 }
 

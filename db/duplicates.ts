@@ -223,3 +223,25 @@ export function strongerConsent(a: ConsentState, b: ConsentState): ConsentState 
   if (latestRevocation && (!latestGrant || (latestRevocation.consent_at?.getTime() ?? 0) >= (latestGrant.consent_at?.getTime() ?? 0))) return latestRevocation
   return [a, b].filter((c) => c.consent_status !== 'revoked').sort((x, y) => (CONSENT_RANK[y.consent_status] ?? 0) - (CONSENT_RANK[x.consent_status] ?? 0))[0] ?? a
 }
+
+/** The open suggestions that name this contact, with the other contact's address (its profile lists them). */
+export function openSuggestionsOf(sql: Tx, contactId: string) {
+  return (sql as Sql)`
+    select d.id, d.rule, d.score::float, d.evidence, case when d.contact_a = ${contactId} then d.contact_b else d.contact_a end as "otherId", o.email as "otherEmail"
+    from duplicate_suggestions d join contacts o on o.id = (case when d.contact_a = ${contactId} then d.contact_b else d.contact_a end)
+    where (d.contact_a = ${contactId} or d.contact_b = ${contactId}) and d.status = 'open'`
+}
+
+/** The account's open suggestions whose two contacts both belong to these subsidiaries ('*': all), oldest first. */
+export function openSuggestions(sql: Tx, accountId: string, subsidiaries: '*' | string[]) {
+  const q = sql as Sql
+  return q`
+    select d.id, d.rule, d.score::float, d.evidence, d.created_at as "createdAt",
+      json_build_object('id', a.id, 'email', a.email, 'name', concat_ws(' ', a.first_name, a.last_name), 'company', a.company, 'postalCode', a.attributes->>'postal_code', 'createdAt', a.created_at) as a,
+      json_build_object('id', b.id, 'email', b.email, 'name', concat_ws(' ', b.first_name, b.last_name), 'company', b.company, 'postalCode', b.attributes->>'postal_code', 'createdAt', b.created_at) as b
+    from duplicate_suggestions d join contacts a on a.id = d.contact_a join contacts b on b.id = d.contact_b
+      join subsidiaries s on s.id = a.subsidiary_id join subsidiaries s2 on s2.id = b.subsidiary_id
+    where d.account_id = ${accountId} and d.status = 'open'
+      and ${subsidiaries === '*' ? q`true` : q`s.code = any(${subsidiaries}) and s2.code = any(${subsidiaries})`}
+    order by d.created_at`
+}

@@ -21,6 +21,9 @@ export interface MailingRow {
   approval_required: boolean
   approved_by: string | null
   approved_at: Date | null
+  refused_by: string | null
+  refused_at: Date | null
+  refusal_reason: string | null
   send_at: Date | null
   workflow_id: string | null
   created_by: string
@@ -73,6 +76,15 @@ export async function updateMailingDraft(sql: Sql, id: string, change: { name: s
   return updated.count === 1
 }
 
+/** HQ refuses a mailing awaiting its approval: back to draft, with who refused it and why. False when it was not awaiting approval. */
+export async function refuseMailing(sql: Sql, id: string, refusal: { by: string; reason: string }): Promise<boolean> {
+  const updated = await sql`
+    update mailings set status = 'draft', refused_by = ${refusal.by}, refused_at = now(), refusal_reason = ${refusal.reason},
+      approved_by = null, approved_at = null, updated_at = now()
+    where id = ${id} and status = 'awaiting_approval'`
+  return updated.count === 1
+}
+
 /** Moves the status only from one of `from`; false when the mailing was elsewhere (a race, or a repeated call). */
 export async function moveMailingStatus(
   sql: Sql,
@@ -86,7 +98,7 @@ export async function moveMailingStatus(
       ${extra.schedule ? sql`, schedule = ${sql.json(extra.schedule as never)}` : sql``}
       ${extra.sendAt ? sql`, send_at = ${extra.sendAt}` : sql``}
       ${extra.workflowId ? sql`, workflow_id = ${extra.workflowId}` : sql``}
-      ${extra.approvedBy ? sql`, approved_by = ${extra.approvedBy}, approved_at = now()` : sql``}
+      ${extra.approvedBy ? sql`, approved_by = ${extra.approvedBy}, approved_at = now(), refused_by = null, refused_at = null, refusal_reason = null` : sql``}
       ${to === 'sent' || to === 'cancelled' ? sql`, finished_at = now()` : sql``}
     where id = ${id} and status = any(${from}::text[])`
   return updated.count === 1

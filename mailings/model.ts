@@ -73,15 +73,30 @@ export function mailingAsMailTemplate(name: string, content: MailingContent): Ve
   // gets HQ's blocks in that language and the local blocks' fallback, not an empty body.
   const locales = [...new Set([...mailingLocales(content), ...LOCALES])]
   const body: Record<string, string> = {}
-  for (const locale of locales) {
-    body[locale] = content.blocks
-      .map((block) => (block.kind === 'global' ? `[% block ${block.block} %]` : (block.body[locale] ?? Object.values(block.body)[0] ?? '')))
-      .join('\n')
-  }
+  for (const locale of locales) body[locale] = content.blocks.map((block) => blockSource(block, locale)).join('\n')
   const mail: MailTemplate = { name, subject: { ...content.subject }, body }
   // The content's hash as the ref: the renderer compiles once per content, derived template, master,
   // strings, blocks and language, and a changed global block makes a new compile on its own.
   return { ref: contentRef('mailing', mail), version: 1, content: mail }
+}
+
+/** One block's part of the mailing's body in a language (see mailingAsMailTemplate). */
+function blockSource(block: MailingBlock, locale: string): string {
+  return block.kind === 'global' ? `[% block ${block.block} %]` : (block.body[locale] ?? Object.values(block.body)[0] ?? '')
+}
+
+/**
+ * The block at `line` (1-based) of the mailing's body in `locale`, and the line within that block: a
+ * render error in the body names the block the marketer wrote, not a line of the joined body.
+ */
+export function blockAtLine(content: MailingContent, locale: string, line: number): { block: MailingBlock; line: number } | null {
+  let start = 1
+  for (const block of content.blocks) {
+    const lines = blockSource(block, locale).split('\n').length
+    if (line < start + lines) return line >= start ? { block, line: line - start + 1 } : null
+    start += lines
+  }
+  return null
 }
 
 /** The first instant at or after `from` inside every given window on the clock of `zone`. */

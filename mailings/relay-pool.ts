@@ -3,10 +3,10 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection'
 
 /**
  * A pool of SMTP connections to one relay that respects its limits: at most `maxConnections` at once and
- * at most `perSecond` mails a second. Unlike nodemailer's pool it tells the caller the moment the relay
- * accepted the envelope and is about to receive the body (`beforeBody`): the send log marks the mail
- * "sending" only then, so a worker that dies earlier leaves a mail that certainly did not leave (sent
- * again on retry) and one that dies later leaves one that almost certainly did (never sent twice).
+ * at most `perSecond` mails a second. Unlike nodemailer's pool it lets the caller hold the body back
+ * (`beforeBody`): the send log marks the mail "sending" while the relay takes the envelope, and no byte of
+ * the body leaves before that mark is committed, so a worker that dies earlier leaves a mail that
+ * certainly did not leave (sent again on retry) and one that dies later is settled with the relay.
  */
 export interface RelayLimits {
   maxConnections: number
@@ -18,7 +18,12 @@ export interface Delivery {
   from: string
   to: string
   message: Buffer
-  /** Runs after the relay accepted sender and recipient, before the first byte of the message goes. */
+  /**
+   * Starts as this mail's SMTP transaction starts (it has a connection and its turn under the rate limit)
+   * and runs while the relay answers sender and recipients; the first byte of the message goes only after
+   * it resolved, and none goes if it rejects. deliver() returns only once it has finished either way.
+   * Started with the envelope rather than after it, its database commit no longer holds the connection.
+   */
   beforeBody?: () => Promise<void>
 }
 
@@ -114,20 +119,25 @@ export function createRelayPool(url: string, limits: RelayLimits): RelayPool {
       if (closed) throw new Error('the relay pool is closed')
       const slot = await acquire()
       let bodyHandedOver = false
+      // Settles (never rejects) once beforeBody has finished, so no mark lands after deliver() returned.
+      let gateDone: Promise<unknown> = Promise.resolve()
       try {
         await throttle()
         const connection = slot.connection ?? (slot.connection = await connect(slot))
+        const gate = delivery.beforeBody ? delivery.beforeBody() : Promise.resolve()
+        gateDone = gate.catch(() => {})
         let started = false
         const body = new Readable({
           read() {
             if (started) return
             started = true
-            const go = () => {
-              this.push(delivery.message)
-              this.push(null)
-            }
-            if (!delivery.beforeBody) return go()
-            delivery.beforeBody().then(go, (error: Error) => this.destroy(error))
+            gate.then(
+              () => {
+                this.push(delivery.message)
+                this.push(null)
+              },
+              (error: Error) => this.destroy(error),
+            )
           },
         })
         body.once('end', () => (bodyHandedOver = true))
@@ -142,6 +152,7 @@ export function createRelayPool(url: string, limits: RelayLimits): RelayPool {
           const connection = slot.connection
           await new Promise<void>((resolve) => connection.reset((resetError) => (resetError && drop(slot), resolve())))
         } else drop(slot)
+        await gateDone
         return { ok: false, error: e, bodyHandedOver }
       } finally {
         release(slot)

@@ -45,6 +45,12 @@ export async function startSmtpSink(options: { port: number; keep?: number; rece
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     banner: 'Kessler Campaigns SMTP sink',
+    // A relay refuses some mailboxes for good: the sink does so for the reserved domain rejected.invalid,
+    // so the demo and tests can show a failed mail without a real relay.
+    onRcptTo(address, _session, callback) {
+      if (/@rejected\.invalid$/i.test(address.address)) return callback(Object.assign(new Error('5.1.1 mailbox unknown (the sink refuses rejected.invalid)'), { responseCode: 550 }))
+      callback()
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {

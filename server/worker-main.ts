@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker'
 import { Client, Connection } from '@temporalio/client'
 import { createActivities } from '../activities'
+import { createSecretBox } from '../crm/secret-box'
 import { connectDatabase, surviveDatabaseOutages } from '../db/availability'
 import { createTokenSigner, deriveSecret } from '../tracking/tokens'
 import { createCampaignWorker, installWorkerRuntime, loadCampaignWorkflowBundle } from './campaign-worker'
@@ -45,6 +46,9 @@ const worker = await createCampaignWorker({
     mailDomain: config.mailDomain,
     relay: relaySettlement({ receiptsUrl: config.smtpReceiptsUrl }),
     webhookSecret: config.webhookSecret ?? deriveSecret(config.appSecret!, 'webhook'),
+    // CRM sync pages and handover leads run on any worker: without these a scaled-out worker had no CRM activities.
+    crmSecrets: createSecretBox(config.appSecret!),
+    crmPageSize: config.crmPageSize,
     // Handover steps start handover workflows; handovers signal nurture enrolments.
     mailings: {
       relay: createRelayPool(config.smtpUrl!, config.mailings.relay),

@@ -31,13 +31,19 @@ const connectionSchema = z.object({
 const runSchema = z.object({
   id: z.uuid(),
   trigger: z.enum(['schedule', 'manual']),
-  status: z.enum(['running', 'retrying', 'done', 'failed']),
+  /** rate_limited: the CRM answered 429 and the run waits as it asked; retrying: it is down or answered 5xx. */
+  status: z.enum(['running', 'rate_limited', 'retrying', 'done', 'failed']),
   /** Where the run is: account, contact, lead, opportunity (in), account_out, out; null when through. */
   stream: z.string().nullable(),
   recordsIn: z.number().int(),
   recordsOut: z.number().int(),
   conflicts: z.number().int(),
   errors: z.number().int(),
+  /** Attempts the CRM turned away (each retried with backoff), of which rateLimited were 429s. */
+  retries: z.number().int(),
+  rateLimited: z.number().int(),
+  /** Pages the run has committed (a resumed run goes on counting from where it was). */
+  pages: z.number().int(),
   lastError: z.string().nullable(),
   startedAt: timestamp,
   finishedAt: timestamp.nullable(),

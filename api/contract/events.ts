@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CATALOGUED_EVENT_TYPES, EVENT_CATALOGUE } from '../../engine/events/catalogue'
 import { eventTypeSchema } from '../../engine/nodes/property-filter'
 import { defineRoute } from './route'
 import { emailAddress } from '../input-schemas'
@@ -20,10 +21,20 @@ export const contactInputSchema = z.strictObject({
   attributes: z.record(z.string().min(1).max(100), z.unknown()).optional(),
 })
 
+/**
+ * An event's type: one of the event catalogue's (engine/events/catalogue.ts), whose meaning campaigns,
+ * scoring and reporting know, or any other name your sources send (Segment's "Order Completed" arrives as
+ * order_completed), which campaigns can trigger on and wait for.
+ */
+export const eventTypeInputSchema = eventTypeSchema.meta({
+  description: `The event type. Catalogued: ${CATALOGUED_EVENT_TYPES.map((type) => `\`${type}\` (${EVENT_CATALOGUE[type].meaning.en})`).join('; ')}. Any other lower-case name is stored as your own event type.`,
+  examples: [...CATALOGUED_EVENT_TYPES],
+})
+
 export const eventInputSchema = z.strictObject({
   /** The client's own id for the event; sending it again answers the stored event instead of storing a second. */
   id: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters').optional(),
-  type: eventTypeSchema,
+  type: eventTypeInputSchema,
   contact: contactInputSchema,
   properties: z.record(z.string().min(1).max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).default({}),
   occurredAt: z.iso.datetime({ offset: true }).optional(),

@@ -31,6 +31,10 @@ export const translateBody = z.strictObject({
   /** One local block's id; without it the whole mailing (subject, preheader, every local block). */
   block: z.string().max(40).optional(),
 })
+export const refuseBody = z.strictObject({
+  /** Why HQ refuses: what the subsidiary's marketer reads on the mailing. */
+  reason: z.string().trim().min(3, 'say why, in a few words').max(2_000),
+})
 export const checklistQuery = z.strictObject({ links: z.enum(['true', 'false']).optional() })
 
 export const mailingProgressSchema = z.object({
@@ -54,6 +58,10 @@ export const mailingSchema = z.object({
   approvalRequired: z.boolean(),
   approvedBy: z.string().nullable(),
   approvedAt: timestamp.nullable(),
+  /** The last refusal by HQ, until HQ approves: who, when and why. */
+  refusedBy: z.string().nullable(),
+  refusedAt: timestamp.nullable(),
+  refusalReason: z.string().nullable(),
   sendAt: timestamp.nullable(),
   createdBy: z.string(),
   createdAt: timestamp,
@@ -139,6 +147,17 @@ export const mailings = {
     params: idParams,
     notFound: 'mailing',
     responses: { 202: z.object({ status: mailingStatus, sendAt: timestamp, approvedBy: z.string() }) },
+    errors: { 409: ['conflict'] },
+  }),
+  refuse: defineRoute({
+    method: 'post',
+    path: '/mailings/:id/refuse',
+    summary: 'HQ refuses a subsidiary’s mailing awaiting approval, saying why; it goes back to draft with the reason',
+    permission: 'mailings.approve',
+    params: idParams,
+    notFound: 'mailing',
+    body: refuseBody,
+    responses: { 200: z.object({ status: mailingStatus, refusedBy: z.string(), reason: z.string() }) },
     errors: { 409: ['conflict'] },
   }),
   pause: control('pause', 'Hold the mails not yet sent; answers how many are held'),

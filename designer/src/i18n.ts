@@ -1,14 +1,13 @@
 import { create } from 'zustand'
-import { es, esSteps } from './locales/es'
-import { fr, frSteps } from './locales/fr'
-import { it, itSteps } from './locales/it'
+import { es } from './locales/es'
+import { fr } from './locales/fr'
+import { it } from './locales/it'
 import { PEOPLE_MESSAGES, type PeopleMessageKey } from './locales/people'
 import { MAILING_MESSAGES, type MailingMessageKey } from './locales/mailings'
 import { FAIR_MESSAGES, type FairMessageKey } from './locales/fair'
 
-// A tiny dictionary: English and German for the designer's own words. Step labels come from the engine's
-// node modules (English); German names for them live here, keyed by step type, so the registry stays the
-// one list of step types and an untranslated new type simply shows its English label.
+// A tiny dictionary: English and German for the designer's own words. Everything about a node type (its
+// label, fields, outputs) comes from the node module's ui in every language (node-ui.ts), not from here.
 
 // English, German, French, Italian and Spanish (issue 14): French, Italian and Spanish and the words of
 // signing in and administration live in ./locales; test/unit/i18n.test.ts fails on any missing key.
@@ -328,27 +327,6 @@ const de: Record<CoreMessageKey, string> = {
   'tpl.leaveUnsaved': 'Diese Vorlage hat ungespeicherte Änderungen. Verwerfen?',
 }
 
-/** German names of the engine's step types and categories; anything missing falls back to English. */
-const deSteps: Record<string, string> = {
-  trigger: 'Auslöser',
-  send_email: 'E-Mail senden',
-  wait: 'Warten',
-  wait_for_event: 'Auf Verhalten warten',
-  wait_until: 'Warten bis',
-  condition: 'Bedingung',
-  ab_split: 'A/B-Test',
-  update_contact: 'Kontakt ändern',
-  webhook: 'Webhook',
-  handover: 'An den Vertrieb übergeben',
-  end: 'Ende',
-  goal: 'Ziel',
-  'category.entry': 'Einstieg',
-  'category.message': 'Nachrichten',
-  'category.timing': 'Zeit',
-  'category.flow': 'Ablauf',
-  'category.goal': 'Ziele',
-}
-
 /** Every language's messages: the designer's own and those of signing in and administration. */
 export const dictionaries: Record<Language, Record<MessageKey, string>> = {
   en: { ...en, ...PEOPLE_MESSAGES.en, ...MAILING_MESSAGES.en, ...FAIR_MESSAGES.en },
@@ -357,9 +335,6 @@ export const dictionaries: Record<Language, Record<MessageKey, string>> = {
   it: { ...it, ...PEOPLE_MESSAGES.it, ...MAILING_MESSAGES.it, ...FAIR_MESSAGES.it },
   es: { ...es, ...PEOPLE_MESSAGES.es, ...MAILING_MESSAGES.es, ...FAIR_MESSAGES.es },
 }
-
-/** Step type and category names per language beyond English (which the node modules give). */
-export const stepNames: Record<Exclude<Language, 'en'>, Record<string, string>> = { de: deSteps, fr: frSteps, it: itSteps, es: esSteps }
 
 /** The browser's preferred language if we speak it, else English. */
 export function preferredLanguage(languages: readonly string[] | undefined): Language {
@@ -373,11 +348,6 @@ export function preferredLanguage(languages: readonly string[] | undefined): Lan
 export function translate(language: Language, key: MessageKey, values: Record<string, string | number> = {}): string {
   const text = dictionaries[language][key] ?? dictionaries.en[key]
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole))
-}
-
-/** A step type's (or "category.x") name in the language, or the English fallback given. */
-export function stepName(language: Language, key: string, english: string): string {
-  return language === 'en' ? english : (stepNames[language][key] ?? english)
 }
 
 const STORAGE_KEY = 'kessler.designer.language'

@@ -1,22 +1,16 @@
 import { findNodeType, nodeTypes, type NodeOutput, type NodeType } from '../../engine/nodes'
+import type { Language } from './i18n'
+import { categoryLabel, nodeDescription, nodeLabel, outputText, summaryText } from './node-ui'
 
 // Everything the canvas shows about a step (label, summary, handles, branch labels) is read from the
-// engine's node type registry, so a new node type appears in the designer without designer changes.
+// engine's node type registry and each module's ui words, so a new node type appears in the designer,
+// in every language, without designer changes.
 
 export type StepCategory = NodeType['category']
 /** Canvas node kinds: one per registry category, plus steps whose type the registry does not know. */
 export type CanvasCategory = StepCategory | 'unknown'
 
 export const CATEGORY_ORDER: readonly StepCategory[] = ['entry', 'message', 'timing', 'flow', 'goal']
-
-export const CATEGORY_LABELS: Record<CanvasCategory, string> = {
-  entry: 'Entry',
-  message: 'Messages',
-  timing: 'Timing',
-  flow: 'Flow',
-  goal: 'Goals',
-  unknown: 'Unknown',
-}
 
 export interface StepView {
   stepType: string
@@ -53,7 +47,8 @@ export function parseStepConfig(type: NodeType, config: unknown): { config: unkn
   return { config: fallback.success ? fallback.data : type.defaults, valid: false }
 }
 
-export function describeStep(stepType: string, config: unknown): StepView {
+/** The step as the canvas shows it, in the language (English unless told). */
+export function describeStep(stepType: string, config: unknown, language: Language = 'en'): StepView {
   const type = findNodeType(stepType)
   if (!type) {
     return {
@@ -72,12 +67,12 @@ export function describeStep(stepType: string, config: unknown): StepView {
   return {
     stepType,
     known: true,
-    label: type.label,
-    description: type.description,
+    label: nodeLabel(type, language),
+    description: nodeDescription(type, language),
     category: type.category,
     hasInput: type.hasInput,
-    summary: type.summary(parsed.config),
-    outputs: type.outputs(parsed.config),
+    summary: summaryText(type, parsed.config, language),
+    outputs: type.outputs(parsed.config).map((output) => ({ id: output.id, label: outputText(type, output, language) })),
     configValid: parsed.valid,
   }
 }
@@ -89,7 +84,6 @@ export function outputLabel(view: StepView, outputId: string): string {
 
 export interface PaletteGroup {
   category: StepCategory
-  label: string
   types: NodeType[]
 }
 
@@ -98,10 +92,11 @@ export function paletteGroups(): PaletteGroup[] {
   const all = Object.values(nodeTypes)
   return CATEGORY_ORDER.map((category) => ({
     category,
-    label: CATEGORY_LABELS[category],
     types: all.filter((type) => type.category === category),
   })).filter((group) => group.types.length > 0)
 }
+
+export { categoryLabel }
 
 /** A fresh config for a new step: a copy of the type's defaults, so steps never share objects. */
 export function defaultConfig(type: NodeType): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineNodeType } from './node-type'
 import { duplicateNameIssues, outputNameSchema } from './output-name'
+import { words } from './ui'
 
 const config = z.strictObject({
   arms: z
@@ -46,8 +47,40 @@ export function chooseArm(arms: readonly { name: string; weight: number }[], key
 /** Splits contacts into test arms (A/B/C …) by weight. The arm taken is the step's output in the enrolment's path. */
 export const abSplit = defineNodeType({
   type: 'ab_split',
-  label: 'A/B split',
-  description: 'Sends each contact down one of several arms at random, by weight, e.g. half to A and half to B.',
+  ui: {
+    label: words('A/B split', 'A/B-Test', 'Test A/B', 'Test A/B', 'Test A/B'),
+    description: words(
+      'Sends each contact down one of several arms at random, by weight, e.g. half to A and half to B.',
+      'Schickt jeden Kontakt zufällig nach Gewicht in einen von mehreren Zweigen, z. B. die Hälfte zu A und die Hälfte zu B.',
+      'Envoie chaque contact au hasard dans l’une de plusieurs branches, selon leur poids, p. ex. moitié A, moitié B.',
+      'Manda ogni contatto a caso in uno di più rami, secondo il peso, ad es. metà ad A e metà a B.',
+      'Envía cada contacto al azar por una de varias ramas, según su peso, p. ej. la mitad a A y la mitad a B.',
+    ),
+    summary: words('{arms}', '{arms}', '{arms}', '{arms}', '{arms}'),
+    fields: {
+      arms: {
+        label: words('arms', 'Zweige', 'branches', 'rami', 'ramas'),
+        help: words(
+          'Each arm is an output; the weights add up to 100%.',
+          'Jeder Zweig ist ein Ausgang; die Gewichte ergeben zusammen 100 %.',
+          'Chaque branche est une sortie ; les poids font 100 % au total.',
+          'Ogni ramo è un’uscita; i pesi sommano a 100%.',
+          'Cada rama es una salida; los pesos suman 100 %.',
+        ),
+        widget: 'list',
+      },
+      name: {
+        label: words('name', 'Name', 'nom', 'nome', 'nombre'),
+        help: words('Also the output’s name on the canvas.', 'Zugleich der Name des Ausgangs auf der Fläche.', 'Aussi le nom de la sortie sur le canevas.', 'Anche il nome dell’uscita sulla tela.', 'También el nombre de la salida en el lienzo.'),
+        widget: 'text',
+      },
+      weight: {
+        label: words('weight in %', 'Gewicht in %', 'poids en %', 'peso in %', 'peso en %'),
+        help: words('A whole percentage from 1 to 100.', 'Ein ganzer Prozentsatz von 1 bis 100.', 'Un pourcentage entier de 1 à 100.', 'Una percentuale intera da 1 a 100.', 'Un porcentaje entero de 1 a 100.'),
+        widget: 'number',
+      },
+    },
+  },
   category: 'flow',
   configSchema: config,
   defaults: {
@@ -59,7 +92,7 @@ export const abSplit = defineNodeType({
   hasInput: true,
   waits: false,
   outputs: (c) => c.arms.map((arm) => ({ id: arm.name, label: `${arm.name} (${arm.weight}%)` })),
-  summary: (c) => c.arms.map((arm) => `${arm.name} ${arm.weight}%`).join(' / '),
+  summaryValues: (c) => ({ arms: c.arms.map((arm) => `${arm.name} ${arm.weight}%`).join(' / ') }),
   validate: (c) => {
     const total = c.arms.reduce((sum, arm) => sum + arm.weight, 0)
     const weights = total === 100 ? [] : [{ field: 'arms', message: `the weights add up to ${total}%; make them add up to 100%` }]

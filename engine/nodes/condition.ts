@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import type { ContactFacts } from './contact-facts'
 import { describeRuleSet, ruleSetHolds, ruleSetIssues, ruleSetShape } from './contact-rules'
-import { defineNodeType, type NodeOutput } from './node-type'
+import { defineNodeType, type DeclaredOutput } from './node-type'
+import { RULE_FIELDS } from './contact-rules-ui'
 import { duplicateNameIssues, outputNameSchema } from './output-name'
+import { perLanguage, words } from './ui'
 
 const config = z.discriminatedUnion('mode', [
   // One rule set: the contact goes "yes" or "no".
@@ -16,9 +18,11 @@ const config = z.discriminatedUnion('mode', [
 
 export type ConditionConfig = z.output<typeof config>
 
-const YES: NodeOutput = { id: 'yes', label: 'yes' }
-const NO: NodeOutput = { id: 'no', label: 'no' }
-const ELSE: NodeOutput = { id: 'else', label: 'else' }
+// Fixed outputs: their labels are the module's ui.outputs words.
+const YES: DeclaredOutput = { id: 'yes' }
+const NO: DeclaredOutput = { id: 'no' }
+const ELSE: DeclaredOutput = { id: 'else' }
+const IF = words('if', 'wenn', 'si', 'se', 'si')
 
 /** The output a contact with these facts takes. Pure, so the designer could preview it and tests need no workflow. */
 export function chooseConditionOutput(c: ConditionConfig, facts: ContactFacts): string {
@@ -29,8 +33,56 @@ export function chooseConditionOutput(c: ConditionConfig, facts: ContactFacts): 
 /** Branches on what is known about the contact now: attributes, tags, consent, subsidiary. */
 export const condition = defineNodeType({
   type: 'condition',
-  label: 'Condition',
-  description: 'Sends the contact down a branch depending on their attributes, tags, consent or subsidiary.',
+  ui: {
+    label: words('Condition', 'Bedingung', 'Condition', 'Condizione', 'Condición'),
+    description: words(
+      'Sends the contact down a branch depending on their attributes, tags, consent or subsidiary.',
+      'Schickt den Kontakt je nach Attributen, Tags, Einwilligung oder Niederlassung in einen Zweig.',
+      'Envoie le contact dans une branche selon ses attributs, tags, consentement ou filiale.',
+      'Manda il contatto in un ramo secondo attributi, tag, consenso o filiale.',
+      'Envía al contacto por una rama según sus atributos, etiquetas, consentimiento o filial.',
+    ),
+    summary: words('{rules}', '{rules}', '{rules}', '{rules}', '{rules}'),
+    outputs: {
+      yes: words('yes', 'ja', 'oui', 'sì', 'sí'),
+      no: words('no', 'nein', 'non', 'no', 'no'),
+      else: words('else', 'sonst', 'sinon', 'altrimenti', 'si no'),
+    },
+    fields: {
+      ...RULE_FIELDS,
+      mode: {
+        label: words('branch by', 'verzweigen nach', 'bifurquer par', 'dirama per', 'bifurcar por'),
+        help: words(
+          'Yes/no on one rule set, or named branches checked in order.',
+          'Ja/nein nach einem Regelsatz oder benannte Zweige, der Reihe nach geprüft.',
+          'Oui/non sur un jeu de règles, ou branches nommées vérifiées dans l’ordre.',
+          'Sì/no su un insieme di regole, o rami con nome verificati in ordine.',
+          'Sí/no con un conjunto de reglas, o ramas con nombre comprobadas en orden.',
+        ),
+        widget: 'variant',
+        choices: {
+          yes_no: words('yes / no', 'ja / nein', 'oui / non', 'sì / no', 'sí / no'),
+          branches: words('named branches', 'benannte Zweige', 'branches nommées', 'rami con nome', 'ramas con nombre'),
+        },
+      },
+      branches: {
+        label: words('branches', 'Zweige', 'branches', 'rami', 'ramas'),
+        help: words(
+          'The first branch whose rules hold wins; everyone else goes to "else".',
+          'Der erste Zweig, dessen Regeln zutreffen, gewinnt; alle anderen gehen zu „sonst“.',
+          'La première branche dont les règles sont vraies l’emporte ; les autres vont à « sinon ».',
+          'Vince il primo ramo le cui regole valgono; tutti gli altri vanno ad «altrimenti».',
+          'Gana la primera rama cuyas reglas se cumplen; los demás van a «si no».',
+        ),
+        widget: 'list',
+      },
+      name: {
+        label: words('name', 'Name', 'nom', 'nome', 'nombre'),
+        help: words('Also the output’s name on the canvas.', 'Zugleich der Name des Ausgangs auf der Fläche.', 'Aussi le nom de la sortie sur le canevas.', 'Anche il nome dell’uscita sulla tela.', 'También el nombre de la salida en el lienzo.'),
+        widget: 'text',
+      },
+    },
+  },
   category: 'flow',
   configSchema: config,
   defaults: { mode: 'yes_no', match: 'all', rules: [{ kind: 'consent', operator: 'is', status: 'granted' }] },
@@ -39,8 +91,12 @@ export const condition = defineNodeType({
   readsAttributes: (c) =>
     (c.mode === 'yes_no' ? c.rules : c.branches.flatMap((branch) => branch.rules)).flatMap((rule) => (rule.kind === 'attribute' ? [rule.attribute] : [])),
   outputs: (c) => (c.mode === 'yes_no' ? [YES, NO] : [...c.branches.map((branch) => ({ id: branch.name, label: branch.name })), ELSE]),
-  summary: (c) =>
-    c.mode === 'yes_no' ? `if ${describeRuleSet(c)}` : c.branches.map((branch) => `${branch.name}: ${describeRuleSet(branch)}`).join('; '),
+  // The rules themselves read in English in every language (describeRuleSet); only the frame is translated.
+  summaryValues: (c) => ({
+    rules: perLanguage((language) =>
+      c.mode === 'yes_no' ? `${IF[language]} ${describeRuleSet(c)}` : c.branches.map((branch) => `${branch.name}: ${describeRuleSet(branch)}`).join('; '),
+    ),
+  }),
   validate: (c) => {
     if (c.mode === 'yes_no') return ruleSetIssues(c, '')
     const issues = c.branches.flatMap((branch, i) => ruleSetIssues(branch, `branches.${i}`).map((issue) => ({ ...issue, message: `branch "${branch.name}", ${issue.message}` })))

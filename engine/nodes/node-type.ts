@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { GraphIssue } from '../campaign/graph'
 import type { EnrolmentRef, StepActivities as CampaignActivities } from './step-activities'
+import { fill, type NodeUi, type UiValue } from './ui'
 
 export type { EnrolmentRef }
 
@@ -9,8 +10,14 @@ export type StepActivities = CampaignActivities
 
 export interface NodeOutput {
   id: string
+  /** English label: the node's ui.outputs words for a fixed output, else the name marketers gave it (branch, arm). */
   label: string
+  /** Values for the placeholders of the output's words ({happened}, {timeout}); the designer fills them per language. */
+  values?: Record<string, UiValue>
 }
+
+/** An output as a node module declares it: a fixed output takes its label from the module's ui.outputs. */
+export type DeclaredOutput = Omit<NodeOutput, 'label'> & { label?: string }
 
 /** A behaviour or business event as the enrolment workflow receives it (signal payload). */
 export interface TrackedEvent {
@@ -56,8 +63,11 @@ export interface ValidationContext {
 
 export interface NodeType<Schema extends z.ZodType = z.ZodType> {
   type: string
+  /** English label and description, read from `ui` (the API, the simulation and docs speak English). */
   label: string
   description: string
+  /** Everything the designer shows of this node, in every UI language (./ui.ts). */
+  ui: NodeUi
   /** entry: where contacts come in (one per campaign); goal: stands apart from the flow and ends it when reached. */
   category: 'entry' | 'message' | 'timing' | 'flow' | 'goal'
   configSchema: Schema
@@ -67,8 +77,10 @@ export interface NodeType<Schema extends z.ZodType = z.ZodType> {
   /** Spends time (a timer or a wait for behaviour): the only kind of node allowed to close a loop. */
   waits: boolean
   outputs(config: z.output<Schema>): NodeOutput[]
-  /** One line for the canvas, e.g. `purchase where product = HydroStat 2000`. */
+  /** One line for the canvas in English, e.g. `purchase where product = HydroStat 2000` (ui.summary.en filled). */
   summary(config: z.output<Schema>): string
+  /** Values for the placeholders of ui.summary: the same in every language, or Words of their own. */
+  summaryValues?(config: z.output<Schema>): Record<string, UiValue>
   /** Contact attributes the node reads: publish refuses names the account has never seen (a typo, usually). */
   readsAttributes?(config: z.output<Schema>): string[]
   /** Contact attributes the node sets: a later step of the same campaign may read them. */
@@ -79,8 +91,24 @@ export interface NodeType<Schema extends z.ZodType = z.ZodType> {
   step?(config: z.output<Schema>, context: StepContext): Promise<StepResult>
 }
 
-export function defineNodeType<Schema extends z.ZodType>(definition: NodeType<Schema>): NodeType<Schema> {
-  return definition
+type NodeDefinition<Schema extends z.ZodType> = Omit<NodeType<Schema>, 'label' | 'description' | 'summary' | 'outputs'> & {
+  outputs(config: z.output<Schema>): DeclaredOutput[]
+}
+
+/** A node type from its module's definition: its English label, description, summary and output labels are read from its ui. */
+export function defineNodeType<Schema extends z.ZodType>(definition: NodeDefinition<Schema>): NodeType<Schema> {
+  const { ui } = definition
+  return {
+    ...definition,
+    label: ui.label.en,
+    description: ui.description.en,
+    summary: (config) => fill(ui.summary.en, definition.summaryValues?.(config) ?? {}),
+    outputs: (config) =>
+      definition.outputs(config).map((output) => {
+        const text = ui.outputs && Object.hasOwn(ui.outputs, output.id) ? ui.outputs[output.id]!.en : undefined
+        return { ...output, label: output.label ?? (text === undefined ? '' : fill(text, output.values ?? {})) }
+      }),
+  }
 }
 
 export const NEXT: NodeOutput = { id: 'next', label: '' }

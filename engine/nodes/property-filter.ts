@@ -21,3 +21,4 @@ export function describePropertyFilter(filter: PropertyFilter): string {
 
 export const EVENT_TYPE = /^[a-z][a-z0-9_.-]{0,63}$/
 export const eventTypeSchema = z.string().regex(EVENT_TYPE, 'event type is lower-case letters, digits, "_", "." or "-"')
+

@@ -1,10 +1,12 @@
 import { z } from 'zod'
 import { describeDateOffset, isCalendarOffset, parseDateOffset } from '../campaign/date-offset'
-import { formatDuration } from '../campaign/duration'
 import { defineNodeType, NEXT } from './node-type'
-import { describePropertyFilter, eventTypeSchema, matchesPropertyFilter, propertyFilterSchema } from './property-filter'
+import { eventTypeSchema, matchesPropertyFilter, propertyFilterSchema } from './property-filter'
 import { durationSchema } from './wait'
 import type { ContactFacts } from './contact-facts'
+import { triggerUi } from './trigger-ui'
+import { durationWords, fill, filterWords, perLanguage, words, type UiLanguage } from './ui'
+import { ACTIVITY_EVENT_TYPES } from '../events/catalogue'
 import { contactRuleSchema, describeRuleSet, ruleSetHolds, ruleSetIssues } from './contact-rules'
 
 // How a contact enters the campaign. "event" reacts to one event as the dispatcher hands it over; the
@@ -34,7 +36,8 @@ const calendarOffset = (signed: boolean) =>
     .string()
     .refine((text) => isCalendarOffsetText(text) && (signed || !/^\s*[+-]/.test(text)), signed ? 'offset is e.g. -60d, +2w or +1y' : 'a number of days, weeks or years, e.g. 7d')
 
-export const TRACKED_ACTIVITY = ['click', 'open', 'visit', 'download', 'form'] as const
+/** What an inactivity trigger counts as activity unless it names its own events (the event catalogue says). */
+export const TRACKED_ACTIVITY = ACTIVITY_EVENT_TYPES
 
 const eventTrigger = z.strictObject({
   // Optional so that graphs saved before trigger kinds existed still read as event triggers.
@@ -82,10 +85,19 @@ export type TriggerConfig = z.output<typeof config>
 export type ScannedTriggerConfig = Exclude<TriggerConfig, { kind: 'event' }>
 export type EntryRules = Pick<TriggerConfig, 'reEntry' | 'coolDown' | 'audience'>
 
-function describeEntry(c: EntryRules): string {
-  const audience = c.audience.length > 0 ? `, only if ${describeRuleSet({ match: 'all', rules: c.audience })}` : ''
-  if (c.reEntry === 'never') return `${audience}, once per contact`
-  if (c.reEntry === 'after' && c.coolDown) return `${audience}, again ${formatDuration(c.coolDown)} after entering`
+// The summary's words; rules and date offsets read in English in every language (describeRuleSet, describeDateOffset).
+const SAY = {
+  onlyIf: words(', only if {rules}', ', nur wenn {rules}', ', seulement si {rules}', ', solo se {rules}', ', solo si {rules}'),
+  once: words(', once per contact', ', einmal pro Kontakt', ', une fois par contact', ', una volta per contatto', ', una vez por contacto'),
+  again: words(', again {coolDown} after entering', ', erneut {coolDown} nach Eintritt', ', à nouveau {coolDown} après l’entrée', ', di nuovo {coolDown} dopo l’ingresso', ', de nuevo {coolDown} tras entrar'),
+  quiet: words('no {events} for {period}', '{period} lang kein {events}', 'aucun {events} pendant {period}', 'nessun {events} per {period}', 'ningún {events} durante {period}'),
+  segment: words('enters a saved segment', 'kommt in ein gespeichertes Segment', 'entre dans un segment enregistré', 'entra in un segmento salvato', 'entra en un segmento guardado'),
+}
+
+function describeEntry(c: EntryRules, language: UiLanguage): string {
+  const audience = c.audience.length > 0 ? fill(SAY.onlyIf[language], { rules: describeRuleSet({ match: 'all', rules: c.audience }) }) : ''
+  if (c.reEntry === 'never') return `${audience}${SAY.once[language]}`
+  if (c.reEntry === 'after' && c.coolDown) return `${audience}${fill(SAY.again[language], { coolDown: durationWords(c.coolDown) }, language)}`
   return audience
 }
 
@@ -94,24 +106,23 @@ export function inAudience(c: Pick<EntryRules, 'audience'>, facts: ContactFacts)
   return ruleSetHolds({ match: 'all', rules: c.audience }, facts)
 }
 
-function describeTrigger(c: TriggerConfig): string {
+function describeTrigger(c: TriggerConfig, language: UiLanguage): string {
   switch (c.kind) {
     case 'event':
-      return `${c.eventType}${describePropertyFilter(c.filter)}`
+      return `${c.eventType}${filterWords(c.filter)[language]}`
     case 'date':
-      return `${describeDateOffset(c.offset, c.attribute)}${describePropertyFilter(c.filter)}`
+      return `${language === 'en' ? describeDateOffset(c.offset, c.attribute) : `${c.attribute} ${c.offset}`}${filterWords(c.filter)[language]}`
     case 'inactivity':
-      return `no ${c.eventTypes.join(', ')} for ${formatDuration(c.period)}${describePropertyFilter(c.filter)}`
+      return `${fill(SAY.quiet[language], { events: c.eventTypes.join(', '), period: durationWords(c.period) }, language)}${filterWords(c.filter)[language]}`
     case 'segment':
-      return 'enters a saved segment'
+      return SAY.segment[language]
   }
 }
 
 /** Starts an enrolment: on an event, a date coming near, a contact going quiet, or a contact entering a segment. */
 export const trigger = defineNodeType({
   type: 'trigger',
-  label: 'Trigger',
-  description: 'Enrols a contact when an event happens, a date comes near (maintenance due), they go quiet, or they enter a segment.',
+  ui: triggerUi,
   category: 'entry',
   configSchema: config,
   defaults: { kind: 'event', eventType: 'purchase', filter: {}, reEntry: 'always' },
@@ -124,7 +135,7 @@ export const trigger = defineNodeType({
   hasInput: false,
   waits: false,
   outputs: () => [NEXT],
-  summary: (c) => `${describeTrigger(c)}${describeEntry(c)}`,
+  summaryValues: (c) => ({ detail: perLanguage((language) => `${describeTrigger(c, language)}${describeEntry(c, language)}`) }),
   // The trigger already happened when the workflow starts: its step only leads on.
   step: async () => ({ next: NEXT.id }),
 })

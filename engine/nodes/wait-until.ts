@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { describeDateOffset, parseDateOffset } from '../campaign/date-offset'
 import { attributeNameSchema } from './contact-rules'
-import { defineNodeType, NEXT, type NodeOutput } from './node-type'
+import { defineNodeType, NEXT, type DeclaredOutput } from './node-type'
+import { perLanguage, words, type UiLanguage } from './ui'
 import { dateAttributeTarget, minutesOfDay, nextSendWindowStart, TIME_OF_DAY, WEEKDAYS } from './zoned-time'
 
 const timeOfDay = z.string().regex(TIME_OF_DAY, 'a time of day such as 08:00')
@@ -27,15 +28,25 @@ const config = z.discriminatedUnion('mode', [
 
 export type WaitUntilConfig = z.output<typeof config>
 
-const MISSING = (attribute: string): NodeOutput => ({ id: 'missing', label: `no ${attribute}` })
-const DAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' }
+const DAYS = {
+  mon: words('Mon', 'Mo', 'lun', 'lun', 'lun'),
+  tue: words('Tue', 'Di', 'mar', 'mar', 'mar'),
+  wed: words('Wed', 'Mi', 'mer', 'mer', 'mié'),
+  thu: words('Thu', 'Do', 'jeu', 'gio', 'jue'),
+  fri: words('Fri', 'Fr', 'ven', 'ven', 'vie'),
+  sat: words('Sat', 'Sa', 'sam', 'sab', 'sáb'),
+  sun: words('Sun', 'So', 'dim', 'dom', 'dom'),
+}
+const MISSING = (attribute: string): DeclaredOutput => ({ id: 'missing', values: { attribute } })
+const CONTACTS_TIME = words('contact’s time', 'Zeit des Kontakts', 'heure du contact', 'ora del contatto', 'hora del contacto')
 
-function describeDays(days: readonly (typeof WEEKDAYS)[number][]): string {
+function describeDays(days: readonly (typeof WEEKDAYS)[number][], language: UiLanguage): string {
   const week = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
+  const name = (day: (typeof week)[number]) => DAYS[day][language]
   const chosen = week.filter((day) => days.includes(day))
   const first = week.indexOf(chosen[0]!)
   const consecutive = chosen.length > 2 && chosen.every((day, i) => week.indexOf(day) === first + i)
-  return consecutive ? `${DAY_NAMES[chosen[0]!]}–${DAY_NAMES[chosen.at(-1)!]}` : chosen.map((day) => DAY_NAMES[day]).join(', ')
+  return consecutive ? `${name(chosen[0]!)}–${name(chosen.at(-1)!)}` : chosen.map(name).join(', ')
 }
 
 // If the date moves while the contact waits (a service was rescheduled), the step waits on; this bounds
@@ -49,8 +60,69 @@ const MAX_DATE_CHECKS = 20
  */
 export const waitUntil = defineNodeType({
   type: 'wait_until',
-  label: 'Wait until',
-  description: 'Waits until a date of the contact (e.g. 60 days before maintenance is due) or their next business hours.',
+  ui: {
+    label: words('Wait until', 'Warten bis', 'Attendre jusqu’à', 'Attendi fino a', 'Esperar hasta'),
+    description: words(
+      'Waits until a date of the contact (e.g. 60 days before maintenance is due) or their next business hours.',
+      'Wartet bis zu einem Datum des Kontakts (z. B. 60 Tage vor der fälligen Wartung) oder bis zu seinen nächsten Geschäftszeiten.',
+      'Attend une date du contact (p. ex. 60 jours avant l’entretien prévu) ou ses prochaines heures ouvrées.',
+      'Attende una data del contatto (ad es. 60 giorni prima della manutenzione) o il suo prossimo orario lavorativo.',
+      'Espera hasta una fecha del contacto (p. ej. 60 días antes del mantenimiento) o su próximo horario laboral.',
+    ),
+    summary: words('until {until}', 'bis {until}', 'jusqu’à {until}', 'fino a {until}', 'hasta {until}'),
+    outputs: {
+      missing: words('no {attribute}', 'kein {attribute}', 'pas de {attribute}', 'nessun {attribute}', 'sin {attribute}'),
+    },
+    fields: {
+      mode: {
+        label: words('wait until', 'warten bis', 'attendre jusqu’à', 'attendi fino a', 'esperar hasta'),
+        help: words(
+          'A date the contact carries, or their next business hours.',
+          'Ein Datum des Kontakts oder seine nächsten Geschäftszeiten.',
+          'Une date du contact, ou ses prochaines heures ouvrées.',
+          'Una data del contatto, o il suo prossimo orario lavorativo.',
+          'Una fecha del contacto, o su próximo horario laboral.',
+        ),
+        widget: 'variant',
+        choices: {
+          date: words('a date of the contact', 'ein Datum des Kontakts', 'une date du contact', 'una data del contatto', 'una fecha del contacto'),
+          send_window: words('business hours', 'Geschäftszeiten', 'heures ouvrées', 'orario lavorativo', 'horario laboral'),
+        },
+      },
+      attribute: {
+        label: words('date attribute', 'Datumsattribut', 'attribut de date', 'attributo data', 'atributo de fecha'),
+        help: words(
+          'A date of the contact, e.g. maintenance_due.',
+          'Ein Datum des Kontakts, z. B. maintenance_due.',
+          'Une date du contact, p. ex. maintenance_due.',
+          'Una data del contatto, ad es. maintenance_due.',
+          'Una fecha del contacto, p. ej. maintenance_due.',
+        ),
+        widget: 'text',
+      },
+      offset: {
+        label: words('when, relative to that date', 'wann, bezogen auf dieses Datum', 'quand, par rapport à cette date', 'quando, rispetto a quella data', 'cuándo, respecto a esa fecha'),
+        help: words('E.g. -60d, +2w or 0d.', 'Z. B. -60d, +2w oder 0d.', 'P. ex. -60d, +2w ou 0d.', 'Ad es. -60d, +2w o 0d.', 'P. ej. -60d, +2w o 0d.'),
+        widget: 'duration',
+      },
+      days: {
+        label: words('weekdays', 'Wochentage', 'jours de semaine', 'giorni', 'días'),
+        help: words('Days on which the contact may go on.', 'Tage, an denen es weitergehen darf.', 'Jours où le contact peut continuer.', 'Giorni in cui il contatto può proseguire.', 'Días en que el contacto puede seguir.'),
+        widget: 'choices',
+        choices: DAYS,
+      },
+      from: {
+        label: words('from', 'von', 'de', 'dalle', 'desde'),
+        help: words('On the contact’s clock, e.g. 08:00.', 'Nach der Uhr des Kontakts, z. B. 08:00.', 'À l’heure du contact, p. ex. 08:00.', 'Secondo l’ora del contatto, ad es. 08:00.', 'Según la hora del contacto, p. ej. 08:00.'),
+        widget: 'time',
+      },
+      until: {
+        label: words('until', 'bis', 'à', 'alle', 'hasta'),
+        help: words('On the contact’s clock, e.g. 17:00.', 'Nach der Uhr des Kontakts, z. B. 17:00.', 'À l’heure du contact, p. ex. 17:00.', 'Secondo l’ora del contatto, ad es. 17:00.', 'Según la hora del contacto, p. ej. 17:00.'),
+        widget: 'time',
+      },
+    },
+  },
   category: 'timing',
   configSchema: config,
   defaults: { mode: 'send_window', days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', until: '17:00' },
@@ -58,8 +130,14 @@ export const waitUntil = defineNodeType({
   waits: true,
   readsAttributes: (c) => (c.mode === 'date' ? [c.attribute] : []),
   outputs: (c) => (c.mode === 'date' ? [{ id: NEXT.id, label: describeDateOffset(c.offset, c.attribute) }, MISSING(c.attribute)] : [NEXT]),
-  summary: (c) =>
-    c.mode === 'date' ? `until ${describeDateOffset(c.offset, c.attribute)}` : `until ${describeDays(c.days)} ${c.from}–${c.until}, contact’s time`,
+  // A date offset reads in English only ("60 days before maintenance_due"); other languages show it as written.
+  summaryValues: (c) => ({
+    until: perLanguage((language) =>
+      c.mode === 'date'
+        ? language === 'en' ? describeDateOffset(c.offset, c.attribute) : `${c.attribute} ${c.offset}`
+        : `${describeDays(c.days, language)} ${c.from}–${c.until}, ${CONTACTS_TIME[language]}`,
+    ),
+  }),
   validate: (c) =>
     c.mode === 'send_window' && minutesOfDay(c.from) >= minutesOfDay(c.until)
       ? [{ field: 'until', message: `the window ends (${c.until}) before it starts (${c.from})` }]

@@ -1,7 +1,11 @@
 import { z } from 'zod'
 import { parseDuration } from '../campaign/duration'
+import { DEFAULT_EVENT_POINTS } from '../events/catalogue'
 import { contactRuleSchema } from '../nodes/contact-rules'
 import { personaSlugSchema } from '../personas'
+
+/** A visit of a pricing page (model.activity.pricingPaths): a stronger sign than any other visit. */
+export const PRICING_VISIT_POINTS = 10
 
 // The scoring model of an account: how the profile grade (A–D, fit) and the activity level (1–4,
 // behaviour) are computed, and which cells of the matrix hand a lead to sales. Stored versioned in
@@ -40,17 +44,8 @@ export const scoringModelSchema = z.strictObject({
   activity: z
     .strictObject({
       // Points per event type; a page visit whose path contains one of pricingPaths counts as pricing_visit.
-      weights: z.record(z.string().min(1).max(64), weight).default({
-        open: 1,
-        click: 3,
-        download: 8,
-        visit: 2,
-        pricing_visit: 10,
-        form: 10,
-        form_submitted: 10,
-        double_opt_in_confirmed: 5,
-        purchase: 15,
-      }),
+      // The defaults are the event catalogue's scoring points; a model may weigh any event type.
+      weights: z.record(z.string().min(1).max(64), weight).default({ ...DEFAULT_EVENT_POINTS, pricing_visit: PRICING_VISIT_POINTS }),
       pricingPaths: z.array(z.string().min(1).max(200)).max(20).default(['/pricing', '/preise', '/prix', '/prezzi', '/precios']),
       // An event's points halve every halfLife.
       halfLife: duration.default('30d'),

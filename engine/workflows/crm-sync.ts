@@ -8,6 +8,8 @@ export interface CrmSyncInputV1 {
   runId?: string
   /** Longest wait between retries while the CRM is down (tests shorten it). */
   maxRetryInterval?: string
+  /** How soon a page whose worker died is given to another worker (tests shorten it; default 2 minutes). */
+  heartbeatTimeout?: string
 }
 
 const PAGES_PER_RUN = 300
@@ -22,7 +24,7 @@ export async function crmSync(input: CrmSyncInputV1): Promise<{ runId: string | 
   const { startCrmSyncRun, finishCrmSyncRun } = proxyActivities<CrmSyncActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '30 seconds' } })
   const { syncCrmPage } = proxyActivities<CrmSyncActivities>({
     startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: '2 minutes',
+    heartbeatTimeout: input.heartbeatTimeout ?? '2 minutes',
     scheduleToCloseTimeout: '1 day',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: input.maxRetryInterval ?? '2 minutes', nonRetryableErrorTypes: ['CrmRefused'] },
   })

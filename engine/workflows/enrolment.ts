@@ -17,6 +17,7 @@ import type { CampaignGraph } from '../campaign/graph'
 import { findNodeType, type EnrolmentRef, type StepContext, type StepResult, type TrackedEvent } from '../nodes'
 import { eventReachesGoal, type GoalConfig } from '../nodes/goal'
 import { ENROLMENT_STEP } from '../search-attributes'
+import { ENDING_EVENTS } from '../events/catalogue'
 
 /** Input of one contact's run through one published campaign version. Versioned: add V2 rather than change V1. */
 export interface EnrolmentInputV1 {
@@ -94,7 +95,8 @@ const PATH_KEPT = 50
 const RECENT_EVENT_IDS_KEPT = 500
 // A resume signal may be missed (sent while the worker was away, before this wait began): look again now and then.
 const PAUSE_RECHECK_MS = 6 * 3_600_000
-const LEAVING_EVENTS: Record<string, string> = { unsubscribe: 'unsubscribed', bounce: 'bounced', complaint: 'complained' }
+// Which events end every enrolment, and with which reason, is the event catalogue's to say.
+const LEAVING_EVENTS = ENDING_EVENTS
 
 /**
  * One contact in one campaign: walks the published graph node by node. Side effects through activities:

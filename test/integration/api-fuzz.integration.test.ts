@@ -122,6 +122,7 @@ const SAMPLES: Record<string, () => unknown> = {
   'POST /api/mailings/:id/translate': () => ({ targetLocale: 'de', sourceLocale: 'fr' }),
   'POST /api/mailings/:id/schedule': () => ({ mode: 'at', localTime: '2030-01-07T09:00' }),
   'POST /api/mailings/:id/approve': () => ({}),
+  'POST /api/mailings/:id/refuse': () => ({ reason: 'The price in the second block is last year’s.' }),
   'POST /api/mailings/:id/pause': () => ({}),
   'POST /api/mailings/:id/resume': () => ({}),
   'POST /api/mailings/:id/cancel': () => ({}),

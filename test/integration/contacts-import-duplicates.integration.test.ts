@@ -89,11 +89,42 @@ describe('a CSV with duplicates imports cleanly', () => {
 
     const lookAlikeId = [suggestion.a.id, suggestion.b.id].find((id: string) => id !== mariaId)
     await post('m.weber@weber-hydraulik.example', 'click')
+    // The look-alike is in a campaign whose handover step handed it to sales: an enrolment and a handover to keep.
+    const graph = {
+      nodes: [
+        { id: 'asked', type: 'trigger', position: { x: 0, y: 0 }, config: { kind: 'event', eventType: 'demo_request', filter: {} } },
+        { id: 'to-sales', type: 'handover', position: { x: 0, y: 120 }, config: {} },
+      ],
+      edges: [{ id: 'e0', source: 'asked', sourceHandle: 'next', target: 'to-sales' }],
+    }
+    const campaign = await system.api('/api/campaigns', { body: { name: 'Demo requests to sales (merge test)', kind: 'custom', graph } })
+    expect(campaign.status, JSON.stringify(campaign.body)).toBe(201)
+    expect((await system.api(`/api/campaigns/${campaign.body.id}/publish`, { body: {} })).status).toBe(201)
+    await post('m.weber@weber-hydraulik.example', 'demo_request')
+    await expect.poll(async () => (await system.sql`select 1 from handovers where contact_id = ${lookAlikeId}`).length, { timeout: 60_000 }).toBe(1)
+    const enrolments = await system.sql<{ id: string }[]>`select id from enrolments where contact_id = ${lookAlikeId}`
+    const handovers = await system.sql<{ id: string }[]>`select id from handovers where contact_id = ${lookAlikeId}`
+    expect(enrolments).toHaveLength(1)
+    // Maria gave her own consent on the phone (a second import): two proofs, one from each contact.
+    const phone = await system.api('/api/contact-imports', { body: { csv: `${CSV.split('\r\n')[0]}\r\nmaria.weber@weber-hydraulik.example;Maria;Weber;Weber Hydraulik GmbH;70173;ja;Telefonat`, mapping: MAPPING } })
+    expect(phone.status, JSON.stringify(phone.body)).toBe(201)
+    expect((await system.api(`/api/contact-imports/${phone.body.import.id}/commit`, { method: 'POST' })).status).toBe(200)
+    const proofs = await system.sql<{ id: string }[]>`select id from consent_records where contact_id = any(${[mariaId, lookAlikeId]})`
+    expect((await system.sql`select 1 from consent_records where contact_id = ${mariaId}`).length).toBeGreaterThanOrEqual(1)
+    expect((await system.sql`select 1 from consent_records where contact_id = ${lookAlikeId}`).length).toBeGreaterThanOrEqual(1)
+    const [activityBefore] = await system.sql<{ points: number }[]>`select activity_points::float as points from contact_scores where contact_id = ${mariaId}`
     const events = (await system.sql`select count(*)::int as n from events where contact_id = any(${[mariaId, lookAlikeId]})`)[0]!.n
     const merged = await system.api(`/api/duplicates/${suggestion.id}/merge`, { body: { keep: mariaId } })
     expect(merged.status, JSON.stringify(merged.body)).toBe(200)
     expect(merged.body.merge).toMatchObject({ keptContactId: mariaId, consent: 'granted' })
     expect((await system.sql`select count(*)::int as n from events where contact_id = ${mariaId}`)[0]!.n).toBe(events)
+    // Every consent proof, the enrolment and the handover now belong to Maria; none was dropped.
+    expect((await system.sql<{ id: string }[]>`select id from consent_records where contact_id = ${mariaId}`).map((r) => r.id).sort()).toEqual(proofs.map((r) => r.id).sort())
+    expect((await system.sql<{ id: string }[]>`select id from enrolments where contact_id = ${mariaId}`).map((r) => r.id)).toEqual(expect.arrayContaining(enrolments.map((r) => r.id)))
+    expect((await system.sql<{ id: string }[]>`select id from handovers where contact_id = ${mariaId}`).map((r) => r.id)).toEqual(handovers.map((r) => r.id))
+    // Rescored with the look-alike's activity (its click and demo request now count for Maria).
+    const [activityAfter] = await system.sql<{ points: number }[]>`select activity_points::float as points from contact_scores where contact_id = ${mariaId}`
+    expect(activityAfter!.points).toBeGreaterThan(activityBefore?.points ?? 0)
     expect((await system.sql`select 1 from contacts where id = ${lookAlikeId}`).length).toBe(0)
     const profile = await system.api(`/api/contacts/${mariaId}/profile`)
     expect(profile.status).toBe(200)

@@ -49,6 +49,8 @@ describe('from the CRM into campaigns and back', () => {
   let contactId: string
   let crmId: string
   let campaignId: string
+  let ottoCrmId: string
+  let ottoId: string
 
   it('a contact created in BottleCRM is in the cross-sell campaign after the next sync, mailed only with consent', async () => {
     const graph = {
@@ -87,6 +89,8 @@ describe('from the CRM into campaigns and back', () => {
     await system.sink!.waitFor(to('Jana.Kraemer@kraemer-pressen.example'), 1, 30_000)
     // Otto is in the campaign too, but without consent in the CRM no mail goes out: suppressed, not sent.
     const [otto] = await system.sql<{ id: string }[]>`select l.contact_id as id from crm_links l where l.crm_id = ${without.id}`
+    ottoCrmId = without.id
+    ottoId = otto!.id
     await expect.poll(async () => (await system.sql<{ status: string }[]>`select status from messages where contact_id = ${otto!.id}`).map((m) => m.status), { timeout: 30_000 }).toEqual(['suppressed'])
     const profile = await system.api(`/api/contacts/${contactId}/profile`)
     expect(profile.body.provenance.find((p: { attribute: string }) => p.attribute === 'company')).toMatchObject({ source: 'crm' })
@@ -103,9 +107,28 @@ describe('from the CRM into campaigns and back', () => {
     await expect.poll(async () => (await system.sql`select 1 from handovers where contact_id = ${contactId}`).length, { timeout: 30_000 }).toBe(1)
     await expect.poll(async () => (await system.sql<{ crm_status: string }[]>`select crm_status from handovers where contact_id = ${contactId}`)[0]!.crm_status, { timeout: 30_000 }).toBe('delivered')
 
+    // Jana tells the website what she does: she matches the Peter Produzent persona and her profile score moves.
+    const visit = await system.api('/api/events', { body: { type: 'page_view', contact: { email: 'Jana.Kraemer@kraemer-pressen.example', attributes: { position: 'Produktionsleiterin', industry: 'Werkzeugmaschinen', employees: 120, interests: ['hydraulik-komponenten'] } }, properties: { url: 'https://kessler.example/hydraulik' } } })
+    expect(visit.status).toBe(202)
+    await expect.poll(async () => (await system.sql`select 1 from contact_personas where contact_id = ${contactId} and match_percent >= 70`).length, { timeout: 30_000 }).toBe(1)
+
     const run = await syncNow()
     expect(run.recordsOut).toBeGreaterThanOrEqual(1)
     const record = await crmContact(crmId)
+    // Scores, persona matches and lifecycle as the product holds them, read back through BottleCRM's own API.
+    const [scores] = await system.sql<{ grade: string; level: number; personas: string }[]>`
+      select s.profile_grade as grade, s.activity_level as level,
+        (select string_agg(p.name || ' ' || cp.match_percent || '%', ', ') from contact_personas cp join personas p on p.id = cp.persona_id where cp.contact_id = s.contact_id) as personas
+      from contact_scores s where s.contact_id = ${contactId}`
+    expect(scores!.grade).toMatch(/^[A-D]$/)
+    expect(scores!.level).toBeGreaterThanOrEqual(1)
+    expect(record.custom_fields).toMatchObject({
+      kessler_profile_grade: scores!.grade,
+      kessler_activity_level: String(scores!.level),
+      kessler_score_cell: `${scores!.grade}${scores!.level}`,
+      kessler_personas: expect.stringMatching(/^Peter Produzent \d+%$/),
+    })
+    expect(record.custom_fields.kessler_personas).toBe(scores!.personas)
     // "Which customer clicked which content": the clicked link's content tag (its URL when untagged).
     const [clicked] = await system.sql<{ label: string }[]>`select coalesce(properties->>'tag', properties->>'url') as label from events where contact_id = ${contactId} and type = 'click'`
     expect(record.custom_fields.kessler_content_clicked).toBe(clicked!.label)
@@ -123,18 +146,46 @@ describe('from the CRM into campaigns and back', () => {
     expect((await syncNow()).recordsOut).toBe(0)
   })
 
-  it('moving its opportunity to won in the CRM brings the revenue and the lifecycle back', async () => {
+  it('moving its opportunity to won in the CRM makes its revenue appear in the campaign report; a lost one makes the contact lost', async () => {
+    const today = new Date().toISOString().slice(0, 10)
+    // The campaign cost something, so the manager reads a return on investment beside the revenue.
+    expect((await system.api(`/api/campaigns/${campaignId}/costs`, { body: { category: 'agency', amount: 2000, date: today, subsidiary: 'DE' } })).status).toBe(201)
     const deal = await crm.api('POST', 'opportunities/', { name: 'Krämer service kit', stage: 'NEGOTIATION', amount: '18500', contacts: [crmId], closed_on: '2026-12-20' })
+    // Its products, as a CRM user enters them: line items priced so the deal's amount stays what it was.
+    await crm.api('POST', `opportunities/${deal.id}/line-items/`, { name: 'Seal kit SK-40', quantity: 1, unit_price: '12500' })
+    await crm.api('POST', `opportunities/${deal.id}/line-items/`, { name: 'Service visit', quantity: 1, unit_price: '6000' })
+    const lostDeal = await crm.api('POST', 'opportunities/', { name: 'Ohne press line', stage: 'NEGOTIATION', amount: '40000', contacts: [ottoCrmId], closed_on: '2026-12-31' })
     await syncNow()
-    expect((await system.sql`select stage, amount_net::float as amount from opportunities where source_id = ${deal.id}`)[0]).toMatchObject({ stage: 'open', amount: 18500 })
+    const open = await system.sql`select stage, amount_net::float as amount, products, to_char(closed_on, 'YYYY-MM-DD') as closed from opportunities where source_id = ${deal.id}`
+    expect(open).toEqual([{ stage: 'open', amount: 18500, products: ['Seal kit SK-40', 'Service visit'], closed: null }])
     expect((await system.sql`select lifecycle_stage from contacts where id = ${contactId}`)[0]!.lifecycle_stage).toBe('opportunity')
+    const report = async () => {
+      await system.attribution.drain()
+      const overview = await system.api(`/api/reports/overview?campaign=${campaignId}`)
+      expect(overview.status, JSON.stringify(overview.body)).toBe(200)
+      return overview.body.campaigns.find((c: { campaignId: string }) => c.campaignId === campaignId)
+    }
+    // An open deal is pipeline, not revenue.
+    expect(await report()).toMatchObject({ revenue: 0, won: 0, cost: 2000 })
 
-    await crm.api('PATCH', `opportunities/${deal.id}/`, { stage: 'CLOSED_WON' })
+    await crm.api('PATCH', `opportunities/${deal.id}/`, { stage: 'CLOSED_WON', closed_on: today })
+    await crm.api('PATCH', `opportunities/${lostDeal.id}/`, { stage: 'CLOSED_LOST', closed_on: today })
     await syncNow()
-    const rows = await system.sql`select stage, crm_stage, amount_net::float as amount, contact_id, closed_on from opportunities where source_id = ${deal.id}`
-    expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ stage: 'won', crm_stage: 'CLOSED_WON', amount: 18500, contact_id: contactId })
+    const rows = await system.sql`select stage, crm_stage, amount_net::float as amount, contact_id, products, to_char(closed_on, 'YYYY-MM-DD') as closed from opportunities where source_id = ${deal.id}`
+    expect(rows).toEqual([{ stage: 'won', crm_stage: 'CLOSED_WON', amount: 18500, contact_id: contactId, products: ['Seal kit SK-40', 'Service visit'], closed: today }])
     expect((await system.sql`select lifecycle_stage from contacts where id = ${contactId}`)[0]!.lifecycle_stage).toBe('won')
+    expect((await system.sql`select stage from opportunities where source_id = ${lostDeal.id}`)[0]!.stage).toBe('lost')
+    expect((await system.sql`select lifecycle_stage from contacts where id = ${ottoId}`)[0]!.lifecycle_stage).toBe('lost')
+
+    // What the manager reads: the campaign that touched Jana is credited with the deal, and its ROI follows.
+    const credited = await report()
+    expect(credited).toMatchObject({ won: 1, revenue: 18500, cost: 2000 })
+    expect(credited.kpis.roi).toBeCloseTo((18500 - credited.production - 2000) / 2000, 5)
+    const drill = await system.api(`/api/reports/drill?campaign=${campaignId}&stage=revenue`)
+    expect(drill.body.opportunities).toEqual([expect.objectContaining({ name: 'Krämer service kit', amountNet: 18500, credited: 18500 })])
+    // A sync with nothing changed in the CRM leaves the deal (and its revenue) as it was: counted once.
+    await syncNow()
+    expect((await report()).revenue).toBe(18500)
   })
 
   it('an e-mail change in the CRM keeps one contact, with the new address', async () => {

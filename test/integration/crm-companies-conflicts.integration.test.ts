@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBottleCrm, type BottleCrm } from '../helpers/bottlecrm'
 import { artifact, launchChromium } from '../helpers/browser'
 import { startTestSystem, type TestSystem } from '../helpers/system'
-import { syncNow as syncCrmNow } from '../helpers/crm-sync'
+import { connectCrm, syncNow as syncCrmNow } from '../helpers/crm-sync'
 
 // Companies (BottleCRM accounts) both ways and the conflict queue end to end, against a real BottleCRM
 // (tools/bottlecrm): accounts made in the CRM arrive as companies with their contacts linked; a company only
@@ -19,12 +19,7 @@ beforeAll(async () => {
   adminToken = await system.token({ sub: 'hq-admin', role: 'admin', subs: '*' })
   // "Most recent change wins" for the job title: the product does not know when an edit made it, so a title
   // both sides changed is for a person to decide.
-  const saved = await system.api('/api/crm/connection', {
-    method: 'PUT',
-    token: adminToken,
-    body: { kind: 'bottlecrm', url: crm.url, token: crm.token, syncEvery: 'off', fieldMappings: { title: { direction: 'both', policy: 'latest' } } },
-  })
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200)
+  await connectCrm(system, adminToken, crm, { fieldMappings: { title: { direction: 'both', policy: 'latest' } } })
 }, 600_000)
 afterAll(async () => {
   await browser?.close()

@@ -5,7 +5,7 @@ import { doubleOptInWorkflowId } from '../../engine/workflows/double-opt-in'
 import { startBottleCrm, type BottleCrm } from '../helpers/bottlecrm'
 import { artifact, launchChromium } from '../helpers/browser'
 import { startTestSystem, type TestSystem } from '../helpers/system'
-import { syncNow as syncCrmNow } from '../helpers/crm-sync'
+import { connectCrm, syncNow as syncCrmNow } from '../helpers/crm-sync'
 
 // Against a real BottleCRM (tools/bottlecrm), the parts of the CRM sync a person meets around consent and
 // identity: a lead made in the CRM arrives in the pool with its subsidiary and the CRM's consent (or none,
@@ -21,8 +21,7 @@ const CAMPAIGN = 'Welcome for new CRM leads (test)'
 beforeAll(async () => {
   ;[crm, system, browser] = await Promise.all([startBottleCrm(), startTestSystem({ env: { CRM_PAGE_SIZE: '50' } }), launchChromium()])
   adminToken = await system.token({ sub: 'hq-admin', role: 'admin', subs: '*' })
-  const saved = await system.api('/api/crm/connection', { method: 'PUT', token: adminToken, body: { kind: 'bottlecrm', url: crm.url, token: crm.token, syncEvery: 'off' } })
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200)
+  await connectCrm(system, adminToken, crm)
 }, 600_000)
 afterAll(async () => {
   await browser?.close()
@@ -209,8 +208,7 @@ describe('campaign memberships', () => {
 
 describe('syncing on a schedule', () => {
   it('an admin sets "every 30m": a Temporal schedule runs the sync (never two at once); "off" removes it', async () => {
-    const saved = await system.api('/api/crm/connection', { method: 'PUT', token: adminToken, body: { kind: 'bottlecrm', url: crm.url, token: crm.token, syncEvery: '30m' } })
-    expect(saved.status, JSON.stringify(saved.body)).toBe(200)
+    await connectCrm(system, adminToken, crm, { syncEvery: '30m' })
     const schedule = system.client.schedule.getHandle(`crm-sync-${system.config.temporal.taskQueue}-${system.demoAccountId}`)
     const described = await schedule.describe()
     expect(described.spec.intervals?.[0]?.every).toBe(30 * 60_000)
@@ -220,7 +218,7 @@ describe('syncing on a schedule', () => {
     await schedule.trigger()
     await expect.poll(async () => (await system.api('/api/crm/runs')).body.runs.filter((r: { trigger: string; status: string }) => r.trigger === 'schedule' && r.status === 'done').length, { timeout: 60_000 }).toBe(1)
     expect((await system.api('/api/crm/runs')).body.runs.length).toBe(before + 1)
-    expect((await system.api('/api/crm/connection', { method: 'PUT', token: adminToken, body: { kind: 'bottlecrm', url: crm.url, token: crm.token, syncEvery: 'off' } })).status).toBe(200)
+    await connectCrm(system, adminToken, crm)
     await expect(schedule.describe()).rejects.toThrow(/not found/i)
   })
 })

@@ -133,3 +133,130 @@ it('pauses, resumes and cancels a scheduled mailing, each time saying how many r
   expect(system.sink!.mails().filter((mail) => mail.subject === 'Invitation au salon')).toEqual([])
   expect(errors, errors.join('\n')).toEqual([])
 })
+
+it('holds the French marketer\'s mailing for HQ\'s approval: HQ approves one with the button and it goes out, refuses another saying why', async () => {
+  await system.sql`update accounts set mailing_approval_required = true, frequency_cap_per_week = 100`
+  const signIn = async (email: string) => {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } }) // its own context: its own session
+    await page.goto(system.baseUrl + '/')
+    await page.locator('input[name=email]').fill(email)
+    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
+    await page.locator('form[data-testid=sign-in] button[type=submit]').click()
+    await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 })
+    await page.goto(`${system.baseUrl}/?view=mailings`)
+    return page
+  }
+  const errors: string[] = []
+  try {
+    // A fourth FR contact whose mailbox the relay refuses for good (550): the progress view counts it failed.
+    await system.api('/api/events', { body: { type: 'signup', contact: { email: 'ancien.contact@rejected.invalid', subsidiary: 'FR', firstName: 'Ancien' } } })
+    await system.sql`update contacts set consent_status = 'granted' where email = 'ancien.contact@rejected.invalid'`
+    const fr = system.token({ sub: 'sophie.fr', role: 'marketer', subs: ['FR'] })
+    for (const name of ['Invitation atelier', 'Prix 2027']) {
+      const created = await system.api('/api/mailings', { token: fr, body: { name, subsidiary: 'FR', content: { subject: { fr: name }, blocks: [{ kind: 'local', id: 'texte', body: { fr: '<mj-text>Bonjour {{ contact.firstName }}, nous vous invitons à notre atelier HydroStat.</mj-text>' } }] } } })
+      expect(created.body).toMatchObject({ approvalRequired: true, status: 'draft' })
+    }
+    // Sophie schedules the first one for now: it is held, and she has no button to let it go herself.
+    const sophie = await signIn('sophie.marchand@fr.kessler-hydraulik.example')
+    sophie.on('pageerror', (error) => errors.push(error.message))
+    await sophie.locator('[data-testid=mailing-item][data-name="Invitation atelier"]').click()
+    await sophie.getByTestId('schedule-mode-now').check()
+    await sophie.getByTestId('schedule-mailing').click()
+    await expect.poll(() => sophie.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('En attente de validation par le siège')
+    expect(await sophie.getByTestId('approval').textContent()).toContain('En attente de validation par le siège')
+    expect(await sophie.getByTestId('approve').count()).toBe(0)
+    await expect.poll(() => sophie.getByTestId('progress-remaining').textContent(), { timeout: 10_000 }).toBe('4') // held: all four FR contacts remain
+    await sophie.screenshot({ path: artifact('mailing-approval-held.png'), fullPage: true })
+    expect(system.sink!.mails().filter((mail) => mail.subject === 'Invitation atelier')).toEqual([])
+
+    // Katrin (HQ, in German) approves it with the button: it goes out to the FR contacts.
+    const katrin = await signIn('katrin.weiss@kessler-hydraulik.example')
+    katrin.on('pageerror', (error) => errors.push(error.message))
+    await katrin.locator('[data-testid=mailing-item][data-name="Invitation atelier"]').click()
+    await expect.poll(() => katrin.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Wartet auf Freigabe durch HQ')
+    await katrin.screenshot({ path: artifact('mailing-approval-hq.png'), fullPage: true })
+    await katrin.getByTestId('approve').click()
+    const mails = await system.sink!.waitFor((mail) => mail.subject === 'Invitation atelier', 3, 60_000)
+    expect(mails.map((mail) => mail.to[0]).sort()).toEqual(['claire.dupont@dupont-industrie.example', 'elodie.bernard@bernard-plasturgie.example', 'julien.martin@martin-mecanique.example'])
+    await expect.poll(() => katrin.getByTestId('mailing-status').textContent(), { timeout: 30_000 }).toBe('Versendet')
+    await expect.poll(() => katrin.getByTestId('progress-sent').textContent(), { timeout: 30_000 }).toBe('3')
+    // The progress view: 3 sent, none remaining, 1 failed (refused by the relay), and the bar shows them.
+    expect(await katrin.getByTestId('progress-remaining').textContent()).toBe('0')
+    expect(await katrin.getByTestId('progress-failed').textContent()).toBe('1')
+    expect(await katrin.locator('.mailing-progress__failed').evaluate((bar) => (bar as HTMLElement).style.width)).toBe('25%')
+    expect(await katrin.locator('[role=progressbar]').getAttribute('aria-valuenow')).toBe('3')
+    await katrin.screenshot({ path: artifact('mailing-approval-sent.png'), fullPage: true })
+
+    // The second one: held, then refused by Katrin with a reason; Sophie reads it on her draft.
+    const second = (await system.api('/api/mailings', { token: fr })).body.mailings.find((m: { name: string }) => m.name === 'Prix 2027')
+    expect((await system.api(`/api/mailings/${second.id}/schedule`, { token: fr, body: { mode: 'now' } })).body.status).toBe('awaiting_approval')
+    await katrin.reload()
+    await katrin.locator('[data-testid=mailing-item][data-name="Prix 2027"]').click()
+    await expect.poll(() => katrin.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Wartet auf Freigabe durch HQ')
+    expect(await katrin.getByTestId('refuse').isDisabled()).toBe(true) // not without a reason
+    await katrin.getByTestId('refuse-reason').fill('Les prix 2027 ne sont pas encore validés par la direction.')
+    await katrin.getByTestId('refuse').click()
+    await expect.poll(() => katrin.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Entwurf')
+    await sophie.reload()
+    await sophie.locator('[data-testid=mailing-item][data-name="Prix 2027"]').click()
+    await expect.poll(() => sophie.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Brouillon')
+    await expect.poll(() => sophie.getByTestId('refusal').textContent(), { timeout: 15_000 }).toMatch(/^Refusé par .+ : Les prix 2027 ne sont pas encore validés par la direction\.$/)
+    await sophie.screenshot({ path: artifact('mailing-approval-refused.png'), fullPage: true })
+    expect(system.sink!.mails().filter((mail) => mail.subject === 'Prix 2027')).toEqual([])
+    expect((await system.api(`/api/mailings/${second.id}`, { token: fr })).body).toMatchObject({ status: 'draft', refusalReason: 'Les prix 2027 ne sont pas encore validés par la direction.', refusedBy: expect.any(String) })
+    expect(errors, errors.join('\n')).toEqual([])
+  } finally {
+    await system.sql`update accounts set mailing_approval_required = false`
+  }
+})
+
+it('shows each checklist item in the marketer\'s language: missing translation, dead link, empty plain text, the block that does not render, who is left out', async () => {
+  const { createServer } = await import('node:http')
+  const web = createServer((req, res) => void res.writeHead(req.url === '/gone' ? 404 : 200).end('ok'))
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve))
+  const base = `http://127.0.0.1:${(web.address() as { port: number }).port}`
+  await system.sql`update contacts set consent_status = 'none' where email = 'julien.martin@martin-mecanique.example'`
+  try {
+    const fr = system.token({ sub: 'sophie.fr', role: 'marketer', subs: ['FR'] })
+    const created = await system.api('/api/mailings', {
+      token: fr,
+      body: {
+        name: 'À vérifier',
+        subsidiary: 'FR',
+        content: {
+          subject: { fr: 'Nouveautés', de: 'Neuheiten' },
+          preheader: { fr: 'Le HydroStat 3000', de: 'Der HydroStat 3000' },
+          blocks: [
+            { kind: 'local', id: 'lien', body: { fr: `<mj-button href="${base}/gone">Voir</mj-button>`, de: `<mj-button href="${base}/ok">Ansehen</mj-button>` } },
+            { kind: 'local', id: 'remise', name: 'Remise', body: { fr: '<mj-text>Votre remise</mj-text>', de: '<mj-text>Ihr Rabatt: {{ contact.attributes.discount </mj-text>' } },
+            { kind: 'local', id: 'salutations', body: { fr: '<mj-text>Cordialement</mj-text>' } },
+          ],
+        },
+      },
+    })
+    expect(created.status).toBe(201)
+    const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } })
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(system.baseUrl + '/')
+    await page.locator('input[name=email]').fill('sophie.marchand@fr.kessler-hydraulik.example')
+    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
+    await page.locator('form[data-testid=sign-in] button[type=submit]').click()
+    await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 })
+    await page.goto(`${system.baseUrl}/?view=mailings`)
+    await page.locator('[data-testid=mailing-item][data-name="À vérifier"]').click()
+    await page.getByTestId('run-checklist').click()
+    await page.getByTestId('checklist').waitFor({ timeout: 30_000 })
+    const item = (kind: string) => page.locator(`[data-testid=checklist-item][data-kind=${kind}]`)
+    expect(await item('missing_translation').allTextContents()).toContain('Traduction manquante (DE) · bloc salutations')
+    expect(await item('unresolvable_link').allTextContents()).toEqual([`Lien injoignable · ${base}/gone answers 404`])
+    expect(await item('missing_plain_text').allTextContents()).toEqual(['Version texte (presque) vide (FR)'])
+    expect(await item('render_error').allTextContents()).toEqual([expect.stringMatching(/^Erreur de rendu \(DE\) · bloc remise: line 1, column \d+: .*not closed/)])
+    expect(await page.getByTestId('checklist-recipients').textContent()).toMatch(/^\d+ destinataires sur \d+ le recevront ; 1 sans consentement et 0 injoignables sont exclus\.$/)
+    await page.screenshot({ path: artifact('mailing-checklist.png'), fullPage: true })
+    expect(errors, errors.join('\n')).toEqual([])
+  } finally {
+    web.close()
+    await system.sql`update contacts set consent_status = 'granted' where email = 'julien.martin@martin-mecanique.example'`
+  }
+})

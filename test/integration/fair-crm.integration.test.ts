@@ -4,6 +4,7 @@ import { contactPushWorkflowId, startContactPush } from '../../engine/crm-client
 import { DEMO_FAIR_REPS } from '../../server/seed-fair'
 import { startBottleCrm, type BottleCrm } from '../helpers/bottlecrm'
 import { startTestSystem, type TestSystem } from '../helpers/system'
+import { connectCrm } from '../helpers/crm-sync'
 
 // A visitor captured at the fair's stand reaches a connected CRM (a real BottleCRM, tools/bottlecrm) as
 // soon as the capture syncs: no scheduled sync runs here (syncEvery "off"), and syncing the capture again,
@@ -17,8 +18,7 @@ let adminToken: string
 beforeAll(async () => {
   ;[crm, system] = await Promise.all([startBottleCrm(), startTestSystem({ seedFair: true })])
   adminToken = await system.token({ sub: 'hq-admin', role: 'admin', subs: '*' })
-  const saved = await system.api('/api/crm/connection', { method: 'PUT', token: adminToken, body: { kind: 'bottlecrm', url: crm.url, token: crm.token, syncEvery: 'off' } })
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200)
+  await connectCrm(system, adminToken, crm)
   rep = await system.signIn(DEMO_FAIR_REPS[0]!.email)
   fairId = (await repApi('/api/fairs')).body.fairs[0].id
 }, 600_000)

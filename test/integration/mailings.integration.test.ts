@@ -7,6 +7,7 @@ import { requireCaller } from '../../api/auth'
 import { mailingComposeRoutes } from '../../api/mailing-compose'
 import { wallClock } from '../../engine/nodes/zoned-time'
 import { abuseReport, deliverReport, deliveryStatusNotification } from '../helpers/mail-reports'
+import { linearCampaign } from '../helpers/graphs'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // The issue's French scenario through the API and real services: a FR marketer composes a mailing from
@@ -172,6 +173,24 @@ describe('a French subsidiary mailing', () => {
     expect(again).not.toContain(later)
   })
 
+  // Julien and Claire wait in a campaign (a 30-day wait) while the mailing's mail comes back.
+  let waitingCampaign: string
+  const enrolmentOf = async (email: string) =>
+    (await system.sql`select e.status, e.exit_reason, e.current_node_id from enrolments e join contacts c on c.id = e.contact_id where c.email = ${email} and e.campaign_id = ${waitingCampaign}`)[0]
+
+  it('has Julien and Claire waiting in a campaign', async () => {
+    const created = await system.api('/api/campaigns', {
+      body: { name: 'Wartungsvertrag (wartet)', graph: linearCampaign({ kind: 'event', eventType: 'maintenance_interest', filter: {} }, [{ id: 'wait', type: 'wait', config: { duration: '30d' } }]) },
+    })
+    expect(created.status).toBe(201)
+    waitingCampaign = created.body.id
+    expect((await system.api(`/api/campaigns/${waitingCampaign}/publish`, { body: {} })).status).toBe(201)
+    for (const email of ['julien.martin@martin-mecanique.example', 'claire.dupont@dupont-industrie.example']) {
+      expect((await system.api('/api/events', { body: { type: 'maintenance_interest', contact: { email } } })).status).toBeLessThan(300)
+      await expect.poll(async () => (await enrolmentOf(email))?.current_node_id, { timeout: 20_000 }).toBe('wait')
+    }
+  })
+
   it('takes a hard bounce at the return path: the contact becomes undeliverable, a bounce event is recorded', async () => {
     const julien = system.sink!.mails().find((mail) => frRecipients(mail) && mail.to[0] === 'julien.martin@martin-mecanique.example')!
     const returnPath = julien.headers['return-path']!.slice(1, -1)
@@ -181,6 +200,9 @@ describe('a French subsidiary mailing', () => {
     expect(contact!.undeliverable_reason).toBe('hard bounce 5.1.1')
     const [event] = await system.sql`select properties from events where contact_id = ${contact!.id} and type = 'bounce'`
     expect(event!.properties).toMatchObject({ severity: 'hard', status: '5.1.1', mailingId, messageId: julien.messageId })
+    // The campaign sees the bounce: Julien leaves the enrolment he was waiting in; Claire keeps waiting.
+    await expect.poll(() => enrolmentOf('julien.martin@martin-mecanique.example'), { timeout: 20_000 }).toMatchObject({ status: 'exited', exit_reason: 'bounced' })
+    expect(await enrolmentOf('claire.dupont@dupont-industrie.example')).toMatchObject({ status: 'active', current_node_id: 'wait' })
 
     // Soft bounces only count toward the threshold (5): one leaves Élodie deliverable.
     const elodie = system.sink!.mails().find((mail) => frRecipients(mail) && mail.to[0]!.startsWith('elodie'))!
@@ -219,6 +241,11 @@ describe('a French subsidiary mailing', () => {
     expect(contact).toMatchObject({ consent_status: 'revoked', consent_source: 'complaint' })
     const [event] = await system.sql`select properties from events where contact_id = ${contact!.id} and type = 'complaint'`
     expect(event!.properties).toMatchObject({ feedbackType: 'abuse', mailingId })
+    // The campaign sees the complaint: Claire leaves the enrolment she was waiting in.
+    await expect.poll(() => enrolmentOf(claire.to[0]!), { timeout: 20_000 }).toMatchObject({ status: 'exited', exit_reason: 'complained' })
+    // The mail statistics count the mailing's hard bounce (Julien) and complaint (Claire) against its mail.
+    await expect.poll(async () => (await system.api(`/api/reports/mail?template=${encodeURIComponent(`mailing:${mailingId}`)}`)).body.mails?.[0], { timeout: 20_000 })
+      .toMatchObject({ template: `mailing:${mailingId}`, sent: 4, hardBounces: 1, complaints: 1 })
   })
 })
 
@@ -261,8 +288,17 @@ describe('controls and approval', () => {
     const scheduled = await system.api(`/api/mailings/${id}/schedule`, { token: itToken, body: { mode: 'recipient_window', window: { days, from: '09:00', until: '10:00' } } })
     expect(scheduled.body).toMatchObject({ status: 'awaiting_approval' })
     expect((await system.api(`/api/mailings/${id}/approve`, { method: 'POST', token: itToken })).status).toBe(403)
+    // Refusing: HQ only, with a reason; a refused mailing is a draft again that says who refused it and why.
+    expect((await system.api(`/api/mailings/${id}/refuse`, { token: itToken, body: { reason: 'Mi approvo da sola.' } })).status).toBe(403)
+    expect(await system.api(`/api/mailings/${id}/refuse`, { body: {} })).toMatchObject({ status: 400, body: { error: { field: 'reason' } } })
+    expect(await system.api(`/api/mailings/${id}/refuse`, { body: { reason: 'La data della fiera è cambiata.' } })).toMatchObject({ status: 200, body: { status: 'draft', reason: 'La data della fiera è cambiata.' } })
+    expect((await system.api(`/api/mailings/${id}`, { token: itToken })).body).toMatchObject({ status: 'draft', refusalReason: 'La data della fiera è cambiata.', refusedBy: expect.any(String) })
+    expect((await system.api(`/api/mailings/${id}/refuse`, { body: { reason: 'Ancora no.' } })).status).toBe(409) // not awaiting approval any more
+    expect((await system.api(`/api/mailings/${id}/schedule`, { token: itToken, body: { mode: 'recipient_window', window: { days, from: '09:00', until: '10:00' } } })).body).toMatchObject({ status: 'awaiting_approval' })
     const approved = await system.api(`/api/mailings/${id}/approve`, { method: 'POST' })
     expect(approved.status).toBe(202)
+    // Approved: the earlier refusal is gone.
+    expect((await system.api(`/api/mailings/${id}`, { token: itToken })).body).toMatchObject({ refusalReason: null, refusedBy: null, approvedBy: expect.any(String) })
     await expect.poll(async () => (await system.api(`/api/mailings/${id}/progress`)).body, { timeout: 20_000 }).toMatchObject({ status: 'sending', total: 2, remaining: 2 })
 
     const paused = await system.api(`/api/mailings/${id}/pause`, { method: 'POST', token: itToken })

@@ -30,7 +30,7 @@ describe('update_contact configuration', () => {
 describe('wait_until configuration', () => {
   it('labels the date outputs and describes both modes', () => {
     const date = waitUntil.configSchema.parse({ mode: 'date', attribute: 'maintenance_due', offset: '-60d' })
-    expect(waitUntil.outputs(date)).toEqual([
+    expect(waitUntil.outputs(date).map(({ id, label }) => ({ id, label }))).toEqual([
       { id: 'next', label: '60 days before maintenance_due' },
       { id: 'missing', label: 'no maintenance_due' },
     ])

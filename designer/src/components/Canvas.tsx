@@ -15,9 +15,9 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react'
 import { useDesigner } from '../designer-context'
 import { connectionProblem, isValidConnection, type CampaignFlowEdge, type CampaignFlowNode } from '../graph-mapping'
-import { useT } from '../i18n'
+import { useLanguage, useT } from '../i18n'
 import { branchShare } from '../live'
-import { describeStep } from '../steps'
+import { describeStep, type StepView } from '../steps'
 import { CanvasToolbar } from './CanvasToolbar'
 import { Palette, STEP_DRAG_TYPE } from './Palette'
 import { CATEGORY_COLOURS, flowNodeTypes } from './StepNodes'
@@ -32,10 +32,28 @@ const FAR_ZOOM = 0.35
 const isFar = (state: { transform: [number, number, number] }) => state.transform[2] < FAR_ZOOM
 const minimapColour = (node: CampaignFlowNode) => CATEGORY_COLOURS[node.type ?? 'unknown']
 
-/** Edges as drawn: branch splits of the live view in the label, a highlighted path in colour. */
-function useDisplayedEdges(edges: CampaignFlowEdge[], nodes: CampaignFlowNode[]): CampaignFlowEdge[] {
+/** Edges as drawn: branch labels in the chosen language, branch splits of the live view, a highlighted path in colour. */
+function useDisplayedEdges(stored: CampaignFlowEdge[], nodes: CampaignFlowNode[]): CampaignFlowEdge[] {
   const live = useDesigner((state) => (state.readOnly ? null : state.live))
   const highlight = useDesigner((state) => state.highlight)
+  const language = useLanguage((state) => state.language)
+  // The store keeps English labels (graph-mapping.ts); another language relabels them from the node modules.
+  // Views are cached per step data, so dragging (new node objects, same data) describes nothing again.
+  const views = useMemo(() => new WeakMap<object, StepView>(), [language])
+  const edges = useMemo(() => {
+    if (language === 'en') return stored
+    const byId = new Map(nodes.map((node) => [node.id, node.data]))
+    const viewOf = (data: CampaignFlowNode['data']) => {
+      let view = views.get(data)
+      if (!view) views.set(data, (view = describeStep(data.stepType, data.config, language)))
+      return view
+    }
+    return stored.map((edge) => {
+      const data = edge.label ? byId.get(edge.source) : undefined
+      const label = data && viewOf(data).outputs.find((output) => output.id === (edge.sourceHandle ?? 'next'))?.label
+      return label && label !== edge.label ? { ...edge, label } : edge
+    })
+  }, [stored, nodes, language, views])
   const outputCount = useMemo(() => {
     if (!live) return null
     return new Map(nodes.map((node) => [node.id, describeStep(node.data.stepType, node.data.config).outputs.length]))

@@ -1,6 +1,7 @@
 import { memo, type DragEvent } from 'react'
-import { stepName, useLanguage, useT } from '../i18n'
-import { paletteGroups } from '../steps'
+import { useLanguage, useT } from '../i18n'
+import { nodeDescription, nodeLabel } from '../node-ui'
+import { categoryLabel, paletteGroups } from '../steps'
 
 // Built once from the registry: a node type added to engine/nodes shows up here by itself.
 const groups = paletteGroups()
@@ -23,7 +24,7 @@ export const Palette = memo(function Palette({ onAdd, disabled }: { onAdd: (step
       </div>
       {groups.map((group) => (
         <div key={group.category} className="palette__group">
-          <div className="palette__group-label">{stepName(language, `category.${group.category}`, group.label)}</div>
+          <div className="palette__group-label">{categoryLabel(group.category, language)}</div>
           {group.types.map((type) => (
             <button
               key={type.type}
@@ -31,13 +32,13 @@ export const Palette = memo(function Palette({ onAdd, disabled }: { onAdd: (step
               className={`palette__item palette__item--${group.category}`}
               data-testid="palette-item"
               data-step-type={type.type}
-              title={type.description}
+              title={nodeDescription(type, language)}
               disabled={disabled}
               draggable={!disabled}
               onDragStart={(event) => startDrag(event, type.type)}
               onClick={() => onAdd(type.type)}
             >
-              {stepName(language, type.type, type.label)}
+              {nodeLabel(type, language)}
             </button>
           ))}
         </div>

@@ -3,13 +3,13 @@ import { memo, useMemo } from 'react'
 import type { NodeOutput } from '../../../engine/nodes'
 import type { CampaignFlowNode, EntryStepNode, FlowStepNode, GoalStepNode, MessageStepNode, TimingStepNode, UnknownStepNode } from '../graph-mapping'
 import { useDesigner } from '../designer-context'
-import { stepName, translate, useLanguage } from '../i18n'
+import { translate, useLanguage } from '../i18n'
 import { passedThrough } from '../live'
 import { StepRates } from '../reports/StepRates'
 import { describeStep, type CanvasCategory } from '../steps'
 
 // One component per step category. Label, summary, input handle and the labelled output handles all
-// come from the node type registry (describeStep), so the node shows exactly what the engine will run.
+// come from the node type registry (describeStep) in the chosen language, so the node shows exactly what the engine will run.
 
 function OutputHandle({ output }: { output: NodeOutput }) {
   // One edge per output: a connected output stops offering new connections.
@@ -50,8 +50,8 @@ function LiveCounts({ id }: { id: string }) {
 }
 
 function StepCard({ id, data, selected, category, fallbackOutputs = [] }: StepCardProps) {
-  const view = useMemo(() => describeStep(data.stepType, data.config), [data.stepType, data.config])
   const language = useLanguage((state) => state.language)
+  const view = useMemo(() => describeStep(data.stepType, data.config, language), [data.stepType, data.config, language])
   // Joined into one string so that each step re-renders only when its own issues change.
   const issues = useDesigner((state) => state.check.byNode[id]?.join('\n') ?? '')
   const highlighted = useDesigner((state) => state.highlight?.nodeIds.includes(id) ?? false)
@@ -69,7 +69,7 @@ function StepCard({ id, data, selected, category, fallbackOutputs = [] }: StepCa
       {view.hasInput && <Handle type="target" position={Position.Top} className="step__handle" />}
       <div className="step__body">
         <div className="step__label">
-          {stepName(language, data.stepType, view.label)}
+          {view.label}
           <span className="step__id">{id}</span>
         </div>
         <div className="step__summary">{view.summary}</div>

@@ -206,6 +206,8 @@ function CrmView({ token }: { token: string | null }) {
   const save = async () => {
     try {
       await api('/api/crm/connection', { method: 'PUT', body: { kind: 'bottlecrm', ...form } })
+      // Stored sealed: the secret does not stay in the page once the CRM accepted it.
+      setForm((f) => ({ ...f, token: '' }))
       setError(null)
       await load()
     } catch (e) {
@@ -245,7 +247,7 @@ function CrmView({ token }: { token: string | null }) {
       {error && <p role="alert" className="message--error">{error}</p>}
       <h2>{t('crm.runs')}</h2>
       <table className="people__table"><tbody>
-        {runs.map((r) => <tr key={r.id}><td>{new Date(r.startedAt).toLocaleString()}</td><td>{t(`crm.status.${r.status}` as 'crm.status.done')}</td><td>{r.recordsIn} {t('crm.in')}</td><td>{r.recordsOut} {t('crm.out')}</td><td>{r.conflicts} {t('crm.conflicts')}</td><td>{r.errors} {t('crm.errors')}</td><td className="people__muted">{r.lastError}</td></tr>)}
+        {runs.map((r) => <tr key={r.id}><td>{new Date(r.startedAt).toLocaleString()}</td><td>{t(`crm.status.${r.status}` as 'crm.status.done')}</td><td>{r.recordsIn} {t('crm.in')}</td><td>{r.recordsOut} {t('crm.out')}</td><td>{r.conflicts} {t('crm.conflicts')}</td><td>{r.errors} {t('crm.errors')}</td><td>{r.retries} {t('crm.retries', { limited: r.rateLimited })}</td><td className="people__muted">{r.lastError}</td></tr>)}
       </tbody></table>
       <h2>{t('crm.conflictQueue')}</h2>
       {conflicts.length === 0 && <p>{t('crm.noConflicts')}</p>}

@@ -156,23 +156,3 @@ export const es: Record<CoreMessageKey, string> = {
   'tpl.sent': '«{subject}» enviado a {to} ({locale}).',
   'tpl.leaveUnsaved': 'Esta plantilla tiene cambios sin guardar. ¿Descartarlos?',
 }
-
-export const esSteps: Record<string, string> = {
-  trigger: 'Disparador',
-  send_email: 'Enviar correo',
-  wait: 'Esperar',
-  wait_for_event: 'Esperar un comportamiento',
-  wait_until: 'Esperar hasta',
-  condition: 'Condición',
-  ab_split: 'Test A/B',
-  update_contact: 'Modificar contacto',
-  webhook: 'Webhook',
-  handover: 'Pasar a ventas',
-  end: 'Fin',
-  goal: 'Objetivo',
-  'category.entry': 'Entrada',
-  'category.message': 'Mensajes',
-  'category.timing': 'Tiempo',
-  'category.flow': 'Flujo',
-  'category.goal': 'Objetivos',
-}

@@ -156,23 +156,3 @@ export const fr: Record<CoreMessageKey, string> = {
   'tpl.sent': '« {subject} » envoyé à {to} ({locale}).',
   'tpl.leaveUnsaved': 'Ce modèle a des modifications non enregistrées. Les abandonner ?',
 }
-
-export const frSteps: Record<string, string> = {
-  trigger: 'Déclencheur',
-  send_email: 'Envoyer un e-mail',
-  wait: 'Attendre',
-  wait_for_event: 'Attendre un comportement',
-  wait_until: 'Attendre jusqu’à',
-  condition: 'Condition',
-  ab_split: 'Test A/B',
-  update_contact: 'Modifier le contact',
-  webhook: 'Webhook',
-  handover: 'Transmettre aux ventes',
-  end: 'Fin',
-  goal: 'Objectif',
-  'category.entry': 'Entrée',
-  'category.message': 'Messages',
-  'category.timing': 'Temps',
-  'category.flow': 'Déroulement',
-  'category.goal': 'Objectifs',
-}

@@ -156,23 +156,3 @@ export const it: Record<CoreMessageKey, string> = {
   'tpl.sent': '«{subject}» inviato a {to} ({locale}).',
   'tpl.leaveUnsaved': 'Questo modello ha modifiche non salvate. Abbandonarle?',
 }
-
-export const itSteps: Record<string, string> = {
-  trigger: 'Trigger',
-  send_email: 'Invia e-mail',
-  wait: 'Attendi',
-  wait_for_event: 'Attendi un comportamento',
-  wait_until: 'Attendi fino a',
-  condition: 'Condizione',
-  ab_split: 'Test A/B',
-  update_contact: 'Modifica contatto',
-  webhook: 'Webhook',
-  handover: 'Passa alle vendite',
-  end: 'Fine',
-  goal: 'Obiettivo',
-  'category.entry': 'Ingresso',
-  'category.message': 'Messaggi',
-  'category.timing': 'Tempo',
-  'category.flow': 'Flusso',
-  'category.goal': 'Obiettivi',
-}

@@ -20,6 +20,12 @@ export function MailingSendPanel({ api, mailing, locale, onChanged }: { api: Mai
   const [from, setFrom] = useState('09:00')
   const [until, setUntil] = useState('11:00')
   const [progress, setProgress] = useState<MailingProgress | null>(mailing.progress ?? null)
+  // Approve and refuse only for those who may (HQ); the others see that it waits.
+  const [mayApprove, setMayApprove] = useState(false)
+  const [refusal, setRefusal] = useState('')
+  useEffect(() => {
+    api.me().then((me) => setMayApprove(me.permissions?.includes('mailings.approve') ?? false), () => {})
+  }, [api])
   const zone = ZONES[mailing.subsidiary] ?? 'Europe/Berlin'
   const running = ['scheduled', 'sending', 'paused'].includes(mailing.status)
 
@@ -69,6 +75,12 @@ export function MailingSendPanel({ api, mailing, locale, onChanged }: { api: Mai
 
   return (
     <div className="mailing-send">
+      {/* HQ's refusal first: it is what the marketer has to act on. */}
+      {mailing.status === 'draft' && mailing.refusalReason && (
+        <p className="message--error" data-testid="refusal">
+          {t('refused', { by: mailing.refusedBy ?? '', reason: mailing.refusalReason })}
+        </p>
+      )}
       {mailing.status === 'draft' && (
         <>
           <h3>{t('testSend')}</h3>
@@ -105,8 +117,13 @@ export function MailingSendPanel({ api, mailing, locale, onChanged }: { api: Mai
               ) : (
                 <ul>
                   {checklist.items.map((item, i) => (
-                    <li key={i} className={`mailing-checklist__${item.severity}`} data-testid="checklist-item" data-kind={item.kind}>
-                      {item.message}
+                    <li key={i} className={`mailing-checklist__${item.severity}`} data-testid="checklist-item" data-kind={item.kind} title={item.message}>
+                      {/* What is wrong in the UI's language; the server's detail only where it is technical (a link's answer, a Liquid error). */}
+                      <strong>{t(`check.${item.kind}`)}</strong>
+                      {item.locale && ` (${item.locale.toUpperCase()})`}
+                      {item.block && ` · ${t('check.block', { block: item.block })}`}
+                      {item.kind === 'unresolvable_link' && ` · ${item.message}`}
+                      {item.kind === 'render_error' && `: ${item.message.replace(/^.*? does not render in \w+: /, '')}`}
                     </li>
                   ))}
                 </ul>
@@ -144,12 +161,20 @@ export function MailingSendPanel({ api, mailing, locale, onChanged }: { api: Mai
         </>
       )}
       {mailing.status === 'awaiting_approval' && (
-        <p>
-          {t('awaiting')}{' '}
-          <button type="button" className="button" data-testid="approve" onClick={() => void act(async () => (await api.approve(mailing.id), null))}>
-            {t('approve')}
-          </button>
-        </p>
+        <div data-testid="approval">
+          <p>{t('awaiting')}</p>
+          {mayApprove && (
+            <div className="mailing-row">
+              <button type="button" className="button button--primary" data-testid="approve" onClick={() => void act(async () => (await api.approve(mailing.id), null))}>
+                {t('approve')}
+              </button>
+              <input aria-label={t('refuseReason')} placeholder={t('refuseReason')} data-testid="refuse-reason" value={refusal} onChange={(event) => setRefusal(event.target.value)} />
+              <button type="button" className="button" data-testid="refuse" disabled={refusal.trim().length < 3} onClick={() => void act(async () => (await api.refuse(mailing.id, refusal.trim()), setRefusal(''), null))}>
+                {t('refuse')}
+              </button>
+            </div>
+          )}
+        </div>
       )}
       {mailing.status !== 'draft' && progress && (
         <div className="mailing-progress" data-testid="progress">

@@ -17,6 +17,8 @@ export interface Mailing {
   schedule: MailingSchedule | null
   status: MailingStatus
   approvalRequired: boolean
+  refusedBy?: string | null
+  refusalReason?: string | null
   sendAt: string | null
   progress?: MailingProgress
 }
@@ -71,10 +73,11 @@ export function createMailingsApi(token: string | null) {
     translate: (id: string, input: { targetLocale: string; sourceLocale?: string; block?: string }) => call<{ mailing: Mailing }>(`/mailings/${id}/translate`, { body: input }),
     schedule: (id: string, schedule: MailingSchedule) => call<{ status: MailingStatus; sendAt: string; timeZone: string }>(`/mailings/${id}/schedule`, { body: schedule }),
     approve: (id: string) => call<{ status: MailingStatus }>(`/mailings/${id}/approve`, { method: 'POST' }),
+    refuse: (id: string, reason: string) => call<{ status: MailingStatus; refusedBy: string; reason: string }>(`/mailings/${id}/refuse`, { body: { reason } }),
     control: (id: string, action: 'pause' | 'resume' | 'cancel') => call<{ status: MailingStatus; affected: number; progress: MailingProgress }>(`/mailings/${id}/${action}`, { method: 'POST' }),
     progress: (id: string) => call<MailingProgress & { status: MailingStatus; sendAt: string | null }>(`/mailings/${id}/progress`),
     blocks: () => call<{ blocks: { key: string; name: string; locales: string[] }[] }>('/templates/overview').then((body) => body.blocks),
-    me: () => call<{ subsidiaries: string[] | '*' }>('/me'),
+    me: () => call<{ subsidiaries: string[] | '*'; permissions?: string[] }>('/me'),
   }
 }
 export type MailingsApi = ReturnType<typeof createMailingsApi>

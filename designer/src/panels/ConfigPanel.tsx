@@ -2,9 +2,18 @@ import { useEffect, useMemo, useState } from 'react'
 import { findNodeType } from '../../../engine/nodes'
 import type { LinkTags, PersonaOption, Segment } from '../api'
 import { useApi, useDesigner } from '../designer-context'
-import { stepName, useLanguage, useT } from '../i18n'
+import { eventKind } from '../../../engine/events/catalogue'
+import { useLanguage, useT } from '../i18n'
+import { fieldUi, nodeDescription, nodeLabel, stepEventType, usesWidget } from '../node-ui'
 import { fieldMessages } from '../schema-form'
 import { EventTypeList, FieldContext, SchemaField } from './SchemaField'
+
+/** The mail templates a step names: its top-level fields edited as a template. */
+function templatesOf(stepType: string, config: Record<string, unknown>): string[] {
+  const type = findNodeType(stepType)
+  if (!type) return []
+  return Object.entries(config).flatMap(([name, value]) => (typeof value === 'string' && value && fieldUi(type, name)?.widget === 'template' ? [value] : []))
+}
 
 /** The selected step's settings, generated from its node type's schema, with the issues publishing would raise. */
 export function ConfigPanel() {
@@ -27,36 +36,37 @@ export function ConfigPanel() {
   const [linkTags, setLinkTags] = useState<LinkTags | null>(null)
   // The mails this campaign sends, joined so the panel re-renders only when they change.
   const campaignTemplateList = useDesigner((state) =>
-    [...new Set(state.nodes.flatMap((candidate) => (candidate.data.stepType === 'send_email' && typeof candidate.data.config.template === 'string' ? [candidate.data.config.template] : [])))].join('\n'),
+    [...new Set(state.nodes.flatMap((candidate) => templatesOf(candidate.data.stepType, candidate.data.config)))].join('\n'),
   )
   const campaignTemplates = useMemo(() => (campaignTemplateList ? campaignTemplateList.split('\n') : []), [campaignTemplateList])
-  const eventType = typeof node?.data.config.eventType === 'string' ? node.data.config.eventType : null
   const type = node ? findNodeType(node.data.stepType) : undefined
+  const eventType = type && node ? stepEventType(type, node.data.config) : null
 
-  // Saved segments are only needed by a segment trigger; asked for once.
-  const wantsSegments = node?.data.stepType === 'trigger' && node.data.config.kind === 'segment'
+  // Which lists the panel needs follows from the widgets the node module declares, not from step types.
+  // Saved segments: only once the step shows a segment field (a trigger of kind "segment"); asked for once.
+  const wantsSegments = !!type && !!node && Object.keys(node.data.config).some((name) => fieldUi(type, name)?.widget === 'segment')
   useEffect(() => {
     if (!wantsSegments || segments) return
     api.listSegments().then(setSegments, () => setSegments([]))
   }, [api, wantsSegments, segments])
 
   // Personas are named by rules (a trigger's audience, a condition); asked for once.
-  const wantsPersonas = node?.data.stepType === 'trigger' || node?.data.stepType === 'condition'
+  const wantsPersonas = !!type && usesWidget(type, 'persona')
   useEffect(() => {
     if (!wantsPersonas || personas) return
     api.listPersonas().then(setPersonas, () => setPersonas([]))
   }, [api, wantsPersonas, personas])
 
-  // Link tags are only needed to branch on which link was clicked; asked for once.
-  const wantsLinkTags = eventType === 'click'
+  // Link tags are only needed to branch on which link was clicked (an event whose catalogue entry has a link-tag property); asked for once.
+  const wantsLinkTags = !!eventType && !!eventKind(eventType)?.properties.some((property) => property.linkTag)
   useEffect(() => {
     if (!wantsLinkTags || linkTags) return
     api.listLinkTags().then(setLinkTags, () => setLinkTags([]))
   }, [api, wantsLinkTags, linkTags])
 
   const context = useMemo(
-    () => ({ templates, segments, personas, linkTags, campaignTemplates, eventType, messages: fieldMessages(issues ?? []), readOnly }),
-    [templates, segments, personas, linkTags, campaignTemplates, eventType, issues, readOnly],
+    () => ({ nodeType: type, templates, segments, personas, linkTags, campaignTemplates, eventType, messages: fieldMessages(issues ?? []), readOnly }),
+    [type, templates, segments, personas, linkTags, campaignTemplates, eventType, issues, readOnly],
   )
 
   if (!node) return <p className="panel__empty">{t('config.none')}</p>
@@ -64,8 +74,8 @@ export function ConfigPanel() {
 
   return (
     <div className="config" data-testid="config-panel" data-node-id={node.id}>
-      <h3 className="config__title">{stepName(language, type.type, type.label)}</h3>
-      <p className="config__description">{type.description}</p>
+      <h3 className="config__title" data-testid="config-title">{nodeLabel(type, language)}</h3>
+      <p className="config__description" data-testid="config-description">{nodeDescription(type, language)}</p>
       <p className="config__id">
         <code>{node.id}</code>
       </p>

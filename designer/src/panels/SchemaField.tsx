@@ -1,15 +1,21 @@
 import { createContext, useContext, useId } from 'react'
 import type { z } from 'zod'
+import { CATALOGUED_EVENT_TYPES, EVENT_CATALOGUE, eventKind } from '../../../engine/events/catalogue'
+import type { NodeType } from '../../../engine/nodes'
+import type { FieldUi, Widget } from '../../../engine/nodes/ui'
 import type { LinkTags, PersonaOption, Segment, TemplateSummary } from '../api'
-import { configChoiceLabel, configFieldLabel, EVENT_PROPERTIES } from '../field-labels'
 import { useLanguage, useT } from '../i18n'
-import { emptyValue, parseScalar, shapeOf, switchVariant, type FieldShape } from '../schema-form'
+import { choiceLabel, fieldUi, say } from '../node-ui'
+import { emptyValue, fieldLabel, parseScalar, shapeOf, switchVariant, type FieldShape } from '../schema-form'
 
-// One widget per kind of schema (schema-form.ts), recursing through objects, variants, lists and pairs.
-// A few field names get a richer widget with data the schema cannot know: the template list, saved
-// segments, common event types.
+// The schema (schema-form.ts) gives the structure: objects, variants, lists and pairs recurse. What a
+// field is called, its help and how it is edited come from the node module's ui (engine/nodes/ui.ts):
+// a "template" field gets the template list, a "segment" field the saved segments, an "event-type"
+// field the event catalogue, whatever the field is named.
 
 export interface FieldContextValue {
+  /** The step's node type: its ui names and places every field. */
+  nodeType?: NodeType
   templates: TemplateSummary[] | null
   segments: Segment[] | null
   /** The account's personas, for rules that name one. */
@@ -27,21 +33,21 @@ export interface FieldContextValue {
 
 export const FieldContext = createContext<FieldContextValue>({ templates: null, segments: null, messages: new Map(), readOnly: false })
 
-const EVENT_TYPES = ['purchase', 'click', 'open', 'visit', 'download', 'form', 'onboarding_completed']
 export const EVENT_LIST_ID = 'known-event-types'
 
+/** The event catalogue as suggestions for event-type fields, each with what it means in the language. */
 export function EventTypeList() {
+  const language = useLanguage((state) => state.language)
   return (
     <datalist id={EVENT_LIST_ID}>
-      {EVENT_TYPES.map((type) => (
-        <option key={type} value={type} />
+      {CATALOGUED_EVENT_TYPES.map((type) => (
+        <option key={type} value={type} label={`${say(EVENT_CATALOGUE[type].label, language)}: ${say(EVENT_CATALOGUE[type].meaning, language)}`} />
       ))}
     </datalist>
   )
 }
 
 const join = (path: string, name: string | number) => (path ? `${path}.${name}` : String(name))
-const isEventField = (name: string) => name === 'eventType' || name === 'eventTypes' || name === 'type'
 
 function Messages({ path }: { path: string }) {
   const { messages } = useContext(FieldContext)
@@ -59,44 +65,52 @@ interface Props {
   schema: z.ZodType
   value: unknown
   path: string
+  /** A list item's widget, from its list's ui (items have no ui of their own). */
+  widget?: Widget
   onChange(value: unknown): void
 }
 
-/** One field with its label and errors. */
-export function SchemaField({ name, schema, value, path, onChange }: Props) {
+/** One field with its label, help and errors. */
+export function SchemaField({ name, schema, value, path, widget, onChange }: Props) {
+  const { nodeType } = useContext(FieldContext)
   const shape = shapeOf(schema)
   const id = useId()
   const language = useLanguage((state) => state.language)
   if (shape.kind === 'fixed' || shape.kind === 'unknown') return null
+  const ui = nodeType ? fieldUi(nodeType, path) : undefined
   const nested = shape.kind === 'object' || shape.kind === 'variant' || shape.kind === 'list' || shape.kind === 'pairs'
+  // List items are numbered; every named field has its words in the node module (node-ui.test.ts).
+  const label = ui ? say(ui.label, language) : /^\d+$/.test(name) ? name : fieldLabel(name)
+  const help = ui && say(ui.help, language)
   return (
-    <div className={`field${nested ? ' field--nested' : ''}`} data-testid="config-field" data-field={path}>
-      <label className="field__label" htmlFor={id}>
-        {configFieldLabel(language, name, path)}
+    <div className={`field${nested ? ' field--nested' : ''}`} data-testid="config-field" data-field={path} data-widget={ui?.widget ?? widget}>
+      <label className="field__label" htmlFor={id} title={help || undefined}>
+        {label}
       </label>
-      <Widget id={id} name={name} shape={shape} schema={schema} value={value} path={path} onChange={onChange} />
+      {help && !path.includes('.') && <p className="field__help">{help}</p>}
+      <Widget id={id} name={name} ui={ui} widget={ui?.widget ?? widget} shape={shape} schema={schema} value={value} path={path} onChange={onChange} />
       <Messages path={path} />
     </div>
   )
 }
 
-function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id: string; shape: FieldShape }) {
-  const { templates, segments, personas, readOnly } = useContext(FieldContext)
+function Widget({ id, ui, widget, shape, schema, value, path, onChange }: Props & { id: string; ui: FieldUi | undefined; shape: FieldShape }) {
+  const { nodeType, templates, segments, personas, readOnly } = useContext(FieldContext)
   const t = useT()
   const language = useLanguage((state) => state.language)
   const testId = `config-input-${path}`
   switch (shape.kind) {
     case 'text':
-      if (name === 'template') {
+      if (widget === 'template') {
         const placeholder = templates?.length === 0 ? t('config.noTemplates') : t('config.chooseTemplate')
         const options = (templates ?? []).map((template) => ({ value: template.id, label: `${template.name} (${template.id})` }))
         return <ListSelect id={id} testId={testId} readOnly={readOnly} value={value} placeholder={placeholder} options={options} keepUnknown onChange={onChange} />
       }
-      if (name === 'persona' && personas && personas.length > 0) {
+      if (widget === 'persona' && personas && personas.length > 0) {
         const options = personas.map((persona) => ({ value: persona.slug, label: persona.name }))
         return <ListSelect id={id} testId={testId} readOnly={readOnly} value={value} placeholder="—" options={options} keepUnknown onChange={onChange} />
       }
-      if (name === 'segmentId') {
+      if (widget === 'segment') {
         const options = (segments ?? []).map((segment) => ({ value: segment.id, label: segment.name }))
         return <ListSelect id={id} testId={testId} readOnly={readOnly} value={value} placeholder="—" options={options} onChange={onChange} />
       }
@@ -106,7 +120,7 @@ function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id
           data-testid={testId}
           type="text"
           readOnly={readOnly}
-          list={isEventField(name) ? EVENT_LIST_ID : undefined}
+          list={widget === 'event-type' ? EVENT_LIST_ID : undefined}
           value={value === undefined || value === null ? '' : String(value)}
           // An optional field left empty is removed, not stored as "".
           onChange={(event) => onChange(event.target.value === '' && emptyValue(schema) === undefined ? undefined : event.target.value)}
@@ -148,7 +162,7 @@ function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id
         <select id={id} data-testid={testId} disabled={readOnly} value={String(value ?? '')} onChange={(event) => onChange(event.target.value)}>
           {shape.options.map((option) => (
             <option key={option} value={option}>
-              {configChoiceLabel(language, name, option)}
+              {choiceLabel(ui, option, language)}
             </option>
           ))}
         </select>
@@ -159,6 +173,7 @@ function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id
       const current = (value ?? {}) as Record<string, unknown>
       const chosen = shape.options.find((option) => option.value === current[shape.discriminator]) ?? shape.options[0]
       const inner = chosen && shapeOf(chosen.schema)
+      const discriminatorUi = nodeType ? fieldUi(nodeType, join(path, shape.discriminator)) : undefined
       return (
         <div className="field__group">
           <select
@@ -170,7 +185,7 @@ function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id
           >
             {shape.options.map((option) => (
               <option key={option.value} value={option.value}>
-                {configChoiceLabel(language, shape.discriminator, option.value)}
+                {choiceLabel(discriminatorUi, option.value, language)}
               </option>
             ))}
           </select>
@@ -179,9 +194,9 @@ function Widget({ id, name, shape, schema, value, path, onChange }: Props & { id
       )
     }
     case 'list':
-      return <ListField id={id} item={shape.item} value={Array.isArray(value) ? value : []} path={path} onChange={onChange} />
+      return <ListField id={id} ui={ui} item={shape.item} value={Array.isArray(value) ? value : []} path={path} onChange={onChange} />
     case 'pairs':
-      return <PairsField value={(value ?? {}) as Record<string, unknown>} valueSchema={shape.value} path={path} onChange={onChange} />
+      return <PairsField eventProperties={widget === 'event-filter'} value={(value ?? {}) as Record<string, unknown>} valueSchema={shape.value} path={path} onChange={onChange} />
     default:
       return null
   }
@@ -241,7 +256,8 @@ function ObjectFields({ shape, value, path, onChange, skip }: { shape: Extract<F
   )
 }
 
-function ListField({ id, item, value, path, onChange }: { id: string; item: z.ZodType; value: unknown[]; path: string; onChange(value: unknown): void }) {
+function ListField({ id, ui, item, value, path, onChange }: { id: string; ui: FieldUi | undefined; item: z.ZodType; value: unknown[]; path: string; onChange(value: unknown): void }) {
+  const language = useLanguage((state) => state.language)
   const { readOnly } = useContext(FieldContext)
   const t = useT()
   const itemShape = shapeOf(item)
@@ -258,7 +274,7 @@ function ListField({ id, item, value, path, onChange }: { id: string; item: z.Zo
               checked={value.includes(option)}
               onChange={(event) => onChange(event.target.checked ? [...value, option] : value.filter((entry) => entry !== option))}
             />
-            {option}
+            {choiceLabel(ui, option, language)}
           </label>
         ))}
       </div>
@@ -270,6 +286,7 @@ function ListField({ id, item, value, path, onChange }: { id: string; item: z.Zo
         <div key={index} className="field__row">
           <SchemaField
             name={`${index + 1}`}
+            widget={ui?.item}
             schema={item}
             value={entry}
             path={join(path, index)}
@@ -323,12 +340,16 @@ function LinkTagSelect({ value, testId, onChange }: { value: string; testId: str
   )
 }
 
-function PairsField({ value, valueSchema, path, onChange }: { value: Record<string, unknown>; valueSchema: z.ZodType; path: string; onChange(value: unknown): void }) {
+function PairsField(props: { eventProperties: boolean; value: Record<string, unknown>; valueSchema: z.ZodType; path: string; onChange(value: unknown): void }) {
+  const { eventProperties, value, valueSchema, path, onChange } = props
   const { readOnly, eventType, linkTags } = useContext(FieldContext)
   const t = useT()
   const listId = useId()
   const entries = Object.entries(value)
-  const known = (eventType && EVENT_PROPERTIES[eventType]) || []
+  // An event filter suggests the properties the catalogue lists for the step's event type.
+  const catalogued = eventProperties && eventType ? eventKind(eventType)?.properties : undefined
+  const known = catalogued?.map((property) => property.name) ?? []
+  const isLinkTag = (key: string) => !!catalogued?.some((property) => property.name === key && property.linkTag)
   const rebuild = (index: number, key: string, next: unknown) =>
     onChange(Object.fromEntries(entries.map(([oldKey, oldValue], i) => (i === index ? [key, next] : [oldKey, oldValue]))))
   return (
@@ -354,7 +375,7 @@ function PairsField({ value, valueSchema, path, onChange }: { value: Record<stri
           />
           <span>=</span>
           {/* Which link was clicked: chosen among the tags the mails' links carry, not typed from memory. */}
-          {key === 'tag' && linkTags && shapeOf(valueSchema).kind !== 'number' ? (
+          {isLinkTag(key) && linkTags && shapeOf(valueSchema).kind !== 'number' ? (
             <LinkTagSelect value={entry === null || entry === undefined ? '' : String(entry)} testId={`config-value-${path}-${index}`} onChange={(next) => rebuild(index, key, next)} />
           ) : (
             <input
