@@ -167,24 +167,25 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   const withheld = await startAttempt(sql, input, messageId)
   if (withheld) return withheld
   // A server accepts a message only with its final "." (sent when this stream ends). Until then a crash
-  // delivers nothing and leaves the row pending or failed, so the retry sends again; 'sending' is committed
-  // just before the "." goes out, so only a crash between that commit and the server's answer leaves a
-  // message to be settled with the relay (workers SIGKILLed every few seconds: production-topology test).
+  // delivers nothing; 'sending' is committed before the "." goes out, so a crash after that commit leaves a
+  // message to be settled with the relay (workers SIGKILLed every few seconds: production-topology test),
+  // and one before it leaves the row pending or failed, so the retry sends again. The mark starts as the
+  // body is first asked for and commits while the body travels: its fsync does not hold the connection
+  // on its own. The stream ends (the ".") only once it has committed.
   let bodyHandedOver = false
-  let bodyPushed = false
   let attemptCounted = false
+  let marked: Promise<unknown> | null = null
   const raw = new Readable({
     read() {
-      if (!bodyPushed) {
-        bodyPushed = true
+      if (!marked) {
+        marked = sql`update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale} where message_id = ${messageId}`.then(() => (attemptCounted = true))
+        // Handled here and below: a failed mark destroys the stream when its end is asked for.
+        marked.catch(() => {})
         this.push(message)
         return
       }
-      sql`update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale} where message_id = ${messageId}`.then(
-        () => {
-          attemptCounted = true
-          this.push(null)
-        },
+      marked.then(
+        () => this.push(null),
         (error: Error) => this.destroy(error),
       )
     },
@@ -195,6 +196,8 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     await sql`update messages set status = 'sent', sent_at = now(), smtp_response = ${String(info.response ?? '')} where message_id = ${messageId}`
     return { outcome: 'sent', messageId }
   } catch (error) {
+    // A mark still under way lands first, so the outcome recorded below is not overwritten by it.
+    await (marked as Promise<unknown> | null)?.catch(() => {})
     const e = error as { message?: string; responseCode?: number }
     const reason = e.message ?? String(error)
     if (typeof e.responseCode === 'number' && e.responseCode >= 500) {

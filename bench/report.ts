@@ -165,7 +165,7 @@ function rows(results: Results): Row[] {
   if (results.sending) {
     const { sending } = results
     out.push({
-      benchmark: `sending (${sending.concurrency} in flight, ${sending.connections} SMTP connections, load ${sending.load.join(', ')})`,
+      benchmark: `sending (${sending.concurrency} in flight, ${sending.connections} SMTP connections, load ${sending.load[0]} → ${sending.loadAtEnd[0]})`,
       measure: 'send activity mails/s vs raw pooled nodemailer',
       product: `${formatNumber(sending.product.mailsPerSecond)} (${formatNumber(sending.mails)})`,
       raw: `${formatNumber(sending.raw.mailsPerSecond)} (${formatNumber(sending.mails)})`,

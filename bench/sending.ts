@@ -27,8 +27,9 @@ export interface SendingResult {
   mails: number
   concurrency: number
   connections: number
-  /** The machine's load average when the benchmark began. */
+  /** The machine's load average when the benchmark began and when it ended. */
   load: [number, number, number]
+  loadAtEnd: [number, number, number]
   product: SendingSide
   raw: SendingSide
   ratio: number
@@ -97,12 +98,12 @@ export async function runSending(bench: BenchSystem, options: SendingOptions): P
         sides[label].ms += now() - began
         sides[label].cpu += cpu.busy() / ROUNDS
       }
-      log(`sending: round ${round + 1}/${ROUNDS}: raw ${perSecond(from + size, sides.raw.ms).toFixed(0)} mails/s, product ${perSecond(from + size, sides.product.ms).toFixed(0)} mails/s so far`)
+      log(`sending: round ${round + 1}/${ROUNDS}: raw ${perSecond(from + size, sides.raw.ms).toFixed(0)} mails/s, product ${perSecond(from + size, sides.product.ms).toFixed(0)} mails/s so far (load ${loadAverage().join(', ')})`)
     }
     const side = (label: 'raw' | 'product'): SendingSide => ({ mails: count, ms: sides[label].ms, mailsPerSecond: perSecond(count, sides[label].ms), cpuBusy: Math.round(sides[label].cpu * 100) / 100 })
     const rawSide = side('raw')
     const productSide = side('product')
-    return { mails: count, concurrency, connections: SMTP_POOL_CONNECTIONS, load, product: productSide, raw: rawSide, ratio: productSide.mailsPerSecond / rawSide.mailsPerSecond }
+    return { mails: count, concurrency, connections: SMTP_POOL_CONNECTIONS, load, loadAtEnd: loadAverage(), product: productSide, raw: rawSide, ratio: productSide.mailsPerSecond / rawSide.mailsPerSecond }
   } finally {
     raw.close()
     mailer.close()

@@ -36,6 +36,8 @@ export function coalescedRounds(round: () => Promise<number>, options: { interva
   }
 
   function kick(): void {
+    // Stopped (shutting down): a late request's kick must not start a round on a closing pool.
+    if (stopped) return
     run().catch(options.onError)
   }
 

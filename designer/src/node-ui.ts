@@ -1,7 +1,7 @@
 import type { NodeOutput, NodeType } from '../../engine/nodes'
 import { CATEGORY_WORDS, fill, type FieldUi, type Widget, type Words } from '../../engine/nodes/ui'
 import type { Language } from './i18n'
-import type { StepCategory } from './steps'
+// The category type is the node type's own, so this module does not lean on steps.ts (which reads words from here).
 
 // Every word the designer shows about a node comes from its module's `ui` (engine/nodes/ui.ts): label,
 // description, summary, output labels, and per field its label, help, widget and choice words. The
@@ -11,7 +11,7 @@ export const say = (text: Words, language: Language): string => text[language] |
 
 export const nodeLabel = (type: NodeType, language: Language) => say(type.ui.label, language)
 export const nodeDescription = (type: NodeType, language: Language) => say(type.ui.description, language)
-export const categoryLabel = (category: StepCategory, language: Language) => say(CATEGORY_WORDS[category], language)
+export const categoryLabel = (category: NodeType['category'], language: Language) => say(CATEGORY_WORDS[category], language)
 
 /** "audience.0.attribute" → "audience.*.attribute": the field's place without list positions. */
 const generalPath = (path: string) => path.replace(/(^|\.)\d+(?=\.|$)/g, '$1*')

@@ -185,3 +185,24 @@ describe('events API batches', () => {
     expect(tooMany.body.error.field).toBe('events')
   })
 })
+
+// Last in this file: it stops the dispatcher.
+describe('a click on a waiting enrolment', () => {
+  it('takes the "clicked" branch straight from the tracking route, without a dispatcher round', async () => {
+    const email = 'javier.garcia@garcia-prensas.example'
+    const purchase = await system.api('/api/events', { body: { type: 'purchase', contact: { email }, properties: { product: 'HydroStat 2000' } } })
+    expect(purchase.status).toBe(202)
+    const [welcome] = await system.sink!.waitFor(to(email), 1, 30_000)
+    // The reader comes back a minute after delivery (a scanner's instant click takes no branch, see above).
+    await system.sql`update messages set sent_at = now() - interval '1 minute' where message_id = ${welcome!.messageId}`
+    await system.dispatcher.stop()
+    const click = await fetch(trackedLinks(welcome!)[0]!, { redirect: 'manual', headers: { 'user-agent': CHROME } })
+    expect(click.status).toBe(302)
+    const mails = await system.sink!.waitFor(to(email), 2, 30_000)
+    expect(mails[1]!.messageId).toContain('.care-tips.')
+    // No round handed it on: the route's signal did. The event waits for the next round, which guarantees it.
+    const [event] = await system.sql<{ dispatched_at: Date | null; suspected_machine: boolean }[]>`
+      select dispatched_at, suspected_machine from events where contact_id = ${purchase.body.contactId} and type = 'click'`
+    expect(event).toEqual({ dispatched_at: null, suspected_machine: false })
+  })
+})
