@@ -193,3 +193,24 @@ export async function contactToPush(sql: Db, accountId: string, contactId: strin
     where c.account_id = ${accountId} and c.id = ${contactId}`
   return row ?? null
 }
+
+/** An open conflict in the caller's subsidiaries, locked while a person resolves it. */
+export interface ConflictToResolve {
+  contact_id: string
+  field: string
+  crm_value: string | null
+  product_value: string | null
+}
+
+export async function lockOpenConflict(sql: Db, accountId: string, conflictId: string, subsidiaryCodes: string[] | '*'): Promise<ConflictToResolve | null> {
+  const [row] = await sql<ConflictToResolve[]>`
+    select k.contact_id, k.field, k.crm_value, k.product_value from crm_conflicts k join contacts c on c.id = k.contact_id join subsidiaries s on s.id = c.subsidiary_id
+    where k.id = ${conflictId} and k.account_id = ${accountId} and k.status = 'open' and (${subsidiaryCodes === '*'} or s.code = any(${subsidiaryCodes === '*' ? [] : subsidiaryCodes})) for update of k`
+  return row ?? null
+}
+
+/** The chosen value becomes the links' "last synced" one, and the conflict is closed with who chose what. */
+export async function closeConflict(sql: Db, input: { conflictId: string; contactId: string; field: string; syncedValue: string | null; keep: 'product' | 'crm'; resolvedBy: string }): Promise<void> {
+  await sql`update crm_links set crm_values = crm_values || ${sql.json({ [input.field]: input.syncedValue } as never)} where contact_id = ${input.contactId} and object_type in ('contact', 'lead')`
+  await sql`update crm_conflicts set status = 'resolved', resolution = ${input.keep}, resolved_by = ${input.resolvedBy}, resolved_at = now() where id = ${input.conflictId}`
+}
