@@ -25,3 +25,24 @@ export async function takePersonValues(sql: ISql, contactId: string, columns: Pa
       attributes = attributes || ${db.json(attributes as never)}, updated_at = now()
     where id = ${contactId}`
 }
+
+/** A contact new in the pool because the CRM has the person; its id. */
+export async function insertContactFromCrm(
+  sql: ISql,
+  input: { accountId: string; subsidiaryId: string; email: string; firstName: string | null; lastName: string | null; company: string | null; attributes: Record<string, unknown> },
+): Promise<string> {
+  const db = sql as Sql
+  const [created] = await db<{ id: string }[]>`
+    insert into contacts (account_id, subsidiary_id, email, first_name, last_name, company, attributes)
+    values (${input.accountId}, ${input.subsidiaryId}, ${input.email}, ${input.firstName}, ${input.lastName}, ${input.company}, ${db.json(input.attributes as never)})
+    returning id`
+  return created!.id
+}
+
+/** Where a CRM deal's contact sits: its subsidiary, company and lifecycle stage (the deal takes the first two). */
+export type DealContactRow = Pick<ContactRow, 'subsidiary_id' | 'company' | 'lifecycle_stage'>
+
+export async function dealContact(sql: ISql, contactId: string): Promise<DealContactRow | null> {
+  const [row] = await (sql as Sql)<DealContactRow[]>`select subsidiary_id, company, lifecycle_stage from contacts where id = ${contactId}`
+  return row ?? null
+}
