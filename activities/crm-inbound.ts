@@ -5,6 +5,7 @@ import { setContactCompany } from '../db/companies'
 import { recordConflict, saveLink, type CrmLinkRow } from '../db/crm'
 import { findContactMatch, normaliseEmail, recordProvenance, recordProvenanceMany, suggestDuplicate } from '../db/duplicates'
 import { upsertOpportunity } from '../db/opportunities'
+import { contactForCrm, dealContact, insertContactFromCrm, takePersonValues, type CrmContactRow, type PersonColumn } from '../db/contact-crm'
 import { contactsByEmail as contactIdsByEmail, setConsent, setLifecycleStage } from '../db/contacts'
 
 type Tx = TransactionSql | Sql
@@ -39,20 +40,10 @@ export interface ApplyOutcome {
 }
 
 /** Person fields the product keeps as columns; the rest live in attributes under these keys. */
-const COLUMN: Partial<Record<PersonField, 'email' | 'first_name' | 'last_name' | 'company'>> = { email: 'email', firstName: 'first_name', lastName: 'last_name', company: 'company' }
+const COLUMN: Partial<Record<PersonField, PersonColumn>> = { email: 'email', firstName: 'first_name', lastName: 'last_name', company: 'company' }
 const ATTRIBUTE: Partial<Record<PersonField, string>> = { title: 'job_title', phone: 'phone', postalCode: 'postal_code', city: 'city', country: 'country' }
 
-interface ContactState {
-  id: string
-  email: string
-  first_name: string | null
-  last_name: string | null
-  company: string | null
-  attributes: Record<string, unknown>
-  consent_status: string
-  consent_source: string | null
-  updated_at: Date
-}
+type ContactState = CrmContactRow
 
 export function productValue(contact: Pick<ContactState, 'email' | 'first_name' | 'last_name' | 'company' | 'attributes'>, field: PersonField): string | null {
   const column = COLUMN[field]
@@ -89,11 +80,11 @@ export async function applyPerson(sql: Tx, ctx: ApplyContext, record: CrmRecord,
   const person = record.fields.person
   const objectType = record.type === 'lead' ? 'lead' : 'contact'
   let contact: ContactState | undefined
-  if (link?.contact_id) [contact] = await sql<ContactState[]>`select id, email, first_name, last_name, company, attributes, consent_status, consent_source, updated_at from contacts where id = ${link.contact_id}`
+  if (link?.contact_id) contact = (await contactForCrm(sql, link.contact_id)) ?? undefined
   if (!contact && person.email) {
     const known = ctx.contactsByEmail
     const matchId = known ? (known.get(person.email.trim().toLowerCase()) ?? known.get(normaliseEmail(person.email)) ?? null) : ((await findContactMatch(sql, ctx.accountId, { email: person.email }))?.contactId ?? null)
-    if (matchId) [contact] = await sql<ContactState[]>`select id, email, first_name, last_name, company, attributes, consent_status, consent_source, updated_at from contacts where id = ${matchId}`
+    if (matchId) contact = (await contactForCrm(sql, matchId)) ?? undefined
   }
   if (!contact) {
     if (!person.email) return { applied: false, conflicts: 0, contactId: null }
@@ -105,7 +96,7 @@ export async function applyPerson(sql: Tx, ctx: ApplyContext, record: CrmRecord,
   }
 
   let conflicts = 0
-  const columns: Record<string, string | null> = {}
+  const columns: Partial<Record<PersonColumn, string | null>> = {}
   const attributes: Record<string, string | null> = {}
   const last = link?.crm_values ?? null
   const changedAt = new Map((await sql<{ attribute: string; changed_at: Date }[]>`select attribute, changed_at from attribute_sources where contact_id = ${contact.id}`).map((row) => [row.attribute, row.changed_at]))
@@ -133,12 +124,7 @@ export async function applyPerson(sql: Tx, ctx: ApplyContext, record: CrmRecord,
     await recordProvenance(sql, { accountId: ctx.accountId, contactId: contact.id, attribute: field, source: 'crm', value: decision.value })
   }
   const changed = Object.keys(columns).length + Object.keys(attributes).length > 0
-  if (changed) {
-    await sql`
-      update contacts set ${Object.keys(columns).length ? sql(columns) : sql`email = email`},
-        attributes = attributes || ${sql.json(attributes as never)}, updated_at = now()
-      where id = ${contact.id}`
-  }
+  if (changed) await takePersonValues(sql, contact.id, columns, attributes)
   const consentChanged = await applyConsent(sql, ctx.accountId, contact, person)
   const companyChanged = await applyCompany(sql, ctx, contact.id, person)
   // What the outbound side last set that no CRM field shows (the campaign memberships) stays known.
@@ -160,11 +146,7 @@ async function createFromCrm(sql: Tx, ctx: ApplyContext, record: CrmRecord, pers
   const attributes = Object.fromEntries(
     (Object.entries(ATTRIBUTE) as [PersonField, string][]).filter(([field]) => person[field]).map(([field, key]) => [key, person[field]]),
   )
-  const [created] = await sql<{ id: string }[]>`
-    insert into contacts (account_id, subsidiary_id, email, first_name, last_name, company, attributes)
-    values (${ctx.accountId}, ${subsidiaryId}, ${person.email!.trim()}, ${person.firstName}, ${person.lastName}, ${person.company}, ${sql.json(attributes as never)})
-    returning id`
-  const contactId = created!.id
+  const contactId = await insertContactFromCrm(sql, { accountId: ctx.accountId, subsidiaryId, email: person.email!.trim(), firstName: person.firstName, lastName: person.lastName, company: person.company, attributes })
   await recordProvenanceMany(sql, { accountId: ctx.accountId, contactId, source: 'crm', values: Object.fromEntries(PERSON_FIELDS.filter((field) => person[field]).map((field) => [field, person[field]])) })
   await applyConsent(sql, ctx.accountId, { id: contactId, consent_status: 'none', consent_source: null }, person)
   // A look-alike (same name, company and postal code, another address) is for a person to confirm.
@@ -218,7 +200,7 @@ export async function applyOpportunity(sql: Tx, ctx: ApplyContext, record: CrmRe
   const opportunity = (record.fields as { opportunity: CrmOpportunity }).opportunity
   const contactId = opportunity.contactIds.map((id) => contactLinks.get(id)?.contact_id).find(Boolean) ?? null
   const [owner] = contactId
-    ? await sql<{ subsidiary_id: string; company: string | null; lifecycle_stage: string }[]>`select subsidiary_id, company, lifecycle_stage from contacts where id = ${contactId}`
+    ? [await dealContact(sql, contactId)]
     : await sql<{ subsidiary_id: string; company: string | null; lifecycle_stage: string }[]>`select id as subsidiary_id, null as company, 'lead' as lifecycle_stage from subsidiaries where account_id = ${ctx.accountId} and is_headquarters`
   const closedOn = opportunity.outcome === 'open' ? null : closingMoment(opportunity.closeDate, record.changedAt)
   const [before] = await sql<{ name: string; amount_net: string; crm_stage: string | null; products: string[]; closed_on: string | null; created_on: Date; contact_id: string | null }[]>`

@@ -5,7 +5,7 @@ import { CrmRefused, CrmUnavailable, type ChangePage, type CrmAdapter, type CrmC
 import { createBottleCrmAdapter } from '../crm/bottlecrm'
 import { DEFAULT_MAPPINGS, ENRICHMENT_KEYS, normaliseValue, PERSON_FIELDS, type EnrichmentField, type FieldMappings, type PersonField } from '../crm/mapping'
 import type { SecretBox } from '../crm/secret-box'
-import { activeSyncRun, crmConnection, cursorOf, linksByCrmIds, saveCursor, syncRun, type CrmConnectionRow, type CrmLinkRow } from '../db/crm'
+import { activeSyncRun, crmConnection, cursorOf, linkedContactsToPush, linksByCrmIds, saveCursor, syncRun, type CrmConnectionRow, type CrmLinkRow, type OutboundContactRow as OutboundContact } from '../db/crm'
 import { applyAccount, pushCompaniesPage } from './crm-accounts'
 import { applyOpportunity, applyPerson, contactsByEmail, productValue } from './crm-inbound'
 import type { CrmSyncActivities } from '../engine/workflows/activity-types'
@@ -178,33 +178,6 @@ function sameAsSynced(record: CrmRecord, link: CrmLinkRow): boolean {
   return PERSON_FIELDS.every((field) => normaliseValue(field, person[field] ?? null) === (link.crm_values[field] ?? null))
 }
 
-interface OutboundContact {
-  contact_id: string
-  crm_id: string
-  pushed_hash: string | null
-  crm_values: Record<string, string | null>
-  email: string
-  first_name: string | null
-  last_name: string | null
-  company: string | null
-  attributes: Record<string, unknown>
-  consent_status: string
-  consent_source: string | null
-  updated_at: Date
-  lifecycle_stage: string
-  profile_grade: string | null
-  activity_level: number | null
-  personas: string | null
-  campaigns: string | null
-  /** The campaigns the contact is enrolled in, by name (memberships: BottleCRM tags, Salesforce CampaignMember). */
-  campaign_names: string[] | null
-  clicked: string | null
-  /** The CRM account of the contact's company, when it has one. */
-  company_crm_id: string | null
-  /** Fields waiting in the conflict queue: neither side's value goes anywhere until a person decides. */
-  open_conflicts: string[] | null
-}
-
 /**
  * Pushes what campaigns learned about linked contacts onto their CRM records, a page of contacts at a
  * time in id order (the page is the last id done). A contact whose values hash like the last push is
@@ -215,19 +188,7 @@ async function pushPage(deps: CrmSyncDeps, adapter: CrmAdapter, runId: string, a
   const enrichment = (Object.keys(ENRICHMENT_KEYS) as EnrichmentField[]).filter((field) => mappings[field]?.direction === 'to_crm')
   if (!page) await adapter.ensureCustomFields('contact', enrichment.map((field) => ({ ...ENRICHMENT_KEYS[field], type: 'text' as const })))
   const after = String(page?.afterContactId ?? '00000000-0000-0000-0000-000000000000')
-  const rows = await sql<OutboundContact[]>`
-    select l.contact_id, l.crm_id, l.pushed_hash, l.crm_values, c.email, c.first_name, c.last_name, c.company, c.attributes, c.consent_status,
-      c.consent_source, c.updated_at, c.lifecycle_stage, s.profile_grade, s.activity_level,
-      (select string_agg(p.name || ' ' || cp.match_percent || '%', ', ' order by cp.match_percent desc) from contact_personas cp join personas p on p.id = cp.persona_id where cp.contact_id = c.id) as personas,
-      (select string_agg(distinct g.name || ' (' || e.status || ')', ', ') from enrolments e join campaigns g on g.id = e.campaign_id where e.contact_id = c.id) as campaigns,
-      (select array_agg(distinct g.name order by g.name) from enrolments e join campaigns g on g.id = e.campaign_id where e.contact_id = c.id) as campaign_names,
-      (select string_agg(x.label, ', ') from (select coalesce(v.properties->>'tag', v.properties->>'url') as label, max(v.occurred_at) as at from events v
-         where v.contact_id = c.id and v.type = 'click' and not v.suspected_machine group by 1 order by 2 desc limit 10) x) as clicked,
-      (select la.crm_id from crm_links la where la.account_id = l.account_id and la.object_type = 'account' and la.company_id = c.company_id) as company_crm_id,
-      (select array_agg(k.field) from crm_conflicts k where k.contact_id = c.id and k.status = 'open') as open_conflicts
-    from crm_links l join contacts c on c.id = l.contact_id left join contact_scores s on s.contact_id = c.id
-    where l.account_id = ${accountId} and l.object_type = 'contact' and l.contact_id > ${after}
-    order by l.contact_id limit ${deps.pageSize ?? 100}`
+  const rows = await linkedContactsToPush(sql, accountId, after, deps.pageSize ?? 100)
   // A few writes in flight at once: the CRM answers each in tens of milliseconds, mostly waiting.
   const queue = [...rows]
   let pushed = 0

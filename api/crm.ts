@@ -5,7 +5,8 @@ import { crmAdapter } from '../activities/crm-sync'
 import { CrmRefused, CrmUnavailable } from '../crm/adapter'
 import { DEFAULT_MAPPINGS, ENRICHMENT_KEYS } from '../crm/mapping'
 import type { SecretBox } from '../crm/secret-box'
-import { activeSyncRun, crmConnection, openConflicts, recentSyncRuns, saveCrmConnection } from '../db/crm'
+import { takePersonValues, type PersonColumn } from '../db/contact-crm'
+import { activeSyncRun, closeConflict, crmConnection, lockOpenConflict, openConflicts, recentSyncRuns, saveCrmConnection } from '../db/crm'
 import { recordProvenance } from '../db/duplicates'
 import { syncCrmSchedule, startCrmSync } from '../engine/crm-client'
 import { crm } from './contract/crm'
@@ -76,20 +77,17 @@ export function crmRoutes(deps: { sql: Sql; client: Client; taskQueue: string; c
   // The chosen value becomes the contact's; the next sync carries it to the CRM.
   route(router, crm.resolve, async ({ params, body, who }) => {
     const outcome = await sql.begin(async (sql) => {
-      const [conflict] = await sql<{ contact_id: string; field: string; crm_value: string | null; product_value: string | null }[]>`
-        select k.contact_id, k.field, k.crm_value, k.product_value from crm_conflicts k join contacts c on c.id = k.contact_id join subsidiaries s on s.id = c.subsidiary_id
-        where k.id = ${params.id} and k.account_id = ${who.acc} and k.status = 'open' and (${who.subs === '*'} or s.code = any(${who.subs === '*' ? [] : who.subs})) for update of k`
+      const conflict = await lockOpenConflict(sql, who.acc, params.id, who.subs)
       if (!conflict) return null
       const value = body.keep === 'crm' ? conflict.crm_value : conflict.product_value
-      const column = ({ email: 'email', firstName: 'first_name', lastName: 'last_name', company: 'company' } as Record<string, string>)[conflict.field]
+      const column = ({ email: 'email', firstName: 'first_name', lastName: 'last_name', company: 'company' } as Record<string, PersonColumn>)[conflict.field]
       const attribute = ({ title: 'job_title', phone: 'phone', postalCode: 'postal_code', city: 'city', country: 'country' } as Record<string, string>)[conflict.field]
-      if (column) await sql`update contacts set ${sql({ [column]: value })}, updated_at = now() where id = ${conflict.contact_id}`
-      else if (attribute) await sql`update contacts set attributes = attributes || ${sql.json({ [attribute]: value } as never)}, updated_at = now() where id = ${conflict.contact_id}`
+      if (column) await takePersonValues(sql, conflict.contact_id, { [column]: value }, {})
+      else if (attribute) await takePersonValues(sql, conflict.contact_id, {}, { [attribute]: value })
       await recordProvenance(sql, { accountId: who.acc, contactId: conflict.contact_id, attribute: conflict.field, source: body.keep === 'crm' ? 'crm' : 'conflict_resolution', value })
       // The CRM's value becomes "last synced", so the next sync carries the choice over instead of asking again.
       const normalised = conflict.crm_value === null ? null : conflict.field === 'email' ? conflict.crm_value.trim().toLowerCase() : conflict.crm_value.trim()
-      await sql`update crm_links set crm_values = crm_values || ${sql.json({ [conflict.field]: normalised } as never)} where contact_id = ${conflict.contact_id} and object_type in ('contact', 'lead')`
-      await sql`update crm_conflicts set status = 'resolved', resolution = ${body.keep}, resolved_by = ${who.sub}, resolved_at = now() where id = ${params.id}`
+      await closeConflict(sql, { conflictId: params.id, contactId: conflict.contact_id, field: conflict.field, syncedValue: normalised, keep: body.keep, resolvedBy: who.sub })
       return { contactId: conflict.contact_id, field: conflict.field, value }
     })
     if (!outcome) return notFound('open conflict')

@@ -193,3 +193,69 @@ export async function contactToPush(sql: Db, accountId: string, contactId: strin
     where c.account_id = ${accountId} and c.id = ${contactId}`
   return row ?? null
 }
+
+/** An open conflict in the caller's subsidiaries, locked while a person resolves it. */
+export interface ConflictToResolve {
+  contact_id: string
+  field: string
+  crm_value: string | null
+  product_value: string | null
+}
+
+export async function lockOpenConflict(sql: Db, accountId: string, conflictId: string, subsidiaryCodes: string[] | '*'): Promise<ConflictToResolve | null> {
+  const [row] = await sql<ConflictToResolve[]>`
+    select k.contact_id, k.field, k.crm_value, k.product_value from crm_conflicts k join contacts c on c.id = k.contact_id join subsidiaries s on s.id = c.subsidiary_id
+    where k.id = ${conflictId} and k.account_id = ${accountId} and k.status = 'open' and (${subsidiaryCodes === '*'} or s.code = any(${subsidiaryCodes === '*' ? [] : subsidiaryCodes})) for update of k`
+  return row ?? null
+}
+
+/** The chosen value becomes the links' "last synced" one, and the conflict is closed with who chose what. */
+export async function closeConflict(sql: Db, input: { conflictId: string; contactId: string; field: string; syncedValue: string | null; keep: 'product' | 'crm'; resolvedBy: string }): Promise<void> {
+  await sql`update crm_links set crm_values = crm_values || ${sql.json({ [input.field]: input.syncedValue } as never)} where contact_id = ${input.contactId} and object_type in ('contact', 'lead')`
+  await sql`update crm_conflicts set status = 'resolved', resolution = ${input.keep}, resolved_by = ${input.resolvedBy}, resolved_at = now() where id = ${input.conflictId}`
+}
+
+/** A linked CRM contact as the outbound push needs it: its values, scores, personas, campaigns and clicks, and the last push. */
+export interface OutboundContactRow {
+  contact_id: string
+  crm_id: string
+  pushed_hash: string | null
+  crm_values: Record<string, string | null>
+  email: string
+  first_name: string | null
+  last_name: string | null
+  company: string | null
+  attributes: Record<string, unknown>
+  consent_status: string
+  consent_source: string | null
+  updated_at: Date
+  lifecycle_stage: string
+  profile_grade: string | null
+  activity_level: number | null
+  personas: string | null
+  campaigns: string | null
+  /** The campaigns the contact is enrolled in, by name (memberships: BottleCRM tags, Salesforce CampaignMember). */
+  campaign_names: string[] | null
+  clicked: string | null
+  /** The CRM account of the contact's company, when it has one. */
+  company_crm_id: string | null
+  /** Fields waiting in the conflict queue: neither side's value goes anywhere until a person decides. */
+  open_conflicts: string[] | null
+}
+
+/** A page of linked contacts to push, in contact id order after afterContactId (the page's cursor). */
+export async function linkedContactsToPush(sql: Db, accountId: string, afterContactId: string, limit: number): Promise<OutboundContactRow[]> {
+  return sql<OutboundContactRow[]>`
+    select l.contact_id, l.crm_id, l.pushed_hash, l.crm_values, c.email, c.first_name, c.last_name, c.company, c.attributes, c.consent_status,
+      c.consent_source, c.updated_at, c.lifecycle_stage, s.profile_grade, s.activity_level,
+      (select string_agg(p.name || ' ' || cp.match_percent || '%', ', ' order by cp.match_percent desc) from contact_personas cp join personas p on p.id = cp.persona_id where cp.contact_id = c.id) as personas,
+      (select string_agg(distinct g.name || ' (' || e.status || ')', ', ') from enrolments e join campaigns g on g.id = e.campaign_id where e.contact_id = c.id) as campaigns,
+      (select array_agg(distinct g.name order by g.name) from enrolments e join campaigns g on g.id = e.campaign_id where e.contact_id = c.id) as campaign_names,
+      (select string_agg(x.label, ', ') from (select coalesce(v.properties->>'tag', v.properties->>'url') as label, max(v.occurred_at) as at from events v
+         where v.contact_id = c.id and v.type = 'click' and not v.suspected_machine group by 1 order by 2 desc limit 10) x) as clicked,
+      (select la.crm_id from crm_links la where la.account_id = l.account_id and la.object_type = 'account' and la.company_id = c.company_id) as company_crm_id,
+      (select array_agg(k.field) from crm_conflicts k where k.contact_id = c.id and k.status = 'open') as open_conflicts
+    from crm_links l join contacts c on c.id = l.contact_id left join contact_scores s on s.contact_id = c.id
+    where l.account_id = ${accountId} and l.object_type = 'contact' and l.contact_id > ${afterContactId}
+    order by l.contact_id limit ${limit}`
+}
