@@ -154,11 +154,13 @@ describe('from the CRM into campaigns and back', () => {
     // Its products, as a CRM user enters them: line items priced so the deal's amount stays what it was.
     await crm.api('POST', `opportunities/${deal.id}/line-items/`, { name: 'Seal kit SK-40', quantity: 1, unit_price: '12500' })
     await crm.api('POST', `opportunities/${deal.id}/line-items/`, { name: 'Service visit', quantity: 1, unit_price: '6000' })
-    const lostDeal = await crm.api('POST', 'opportunities/', { name: 'Ohne press line', stage: 'NEGOTIATION', amount: '40000', contacts: [ottoCrmId], closed_on: '2026-12-31' })
+    // Otto's deal is still being qualified in the CRM: he is a sales-qualified lead, not yet an opportunity.
+    const lostDeal = await crm.api('POST', 'opportunities/', { name: 'Ohne press line', stage: 'QUALIFICATION', amount: '40000', contacts: [ottoCrmId], closed_on: '2026-12-31' })
     await syncNow()
     const open = await system.sql`select stage, amount_net::float as amount, products, to_char(closed_on, 'YYYY-MM-DD') as closed from opportunities where source_id = ${deal.id}`
     expect(open).toEqual([{ stage: 'open', amount: 18500, products: ['Seal kit SK-40', 'Service visit'], closed: null }])
     expect((await system.sql`select lifecycle_stage from contacts where id = ${contactId}`)[0]!.lifecycle_stage).toBe('opportunity')
+    expect((await system.sql`select lifecycle_stage from contacts where id = ${ottoId}`)[0]!.lifecycle_stage).toBe('sql')
     const report = async () => {
       await system.attribution.drain()
       const overview = await system.api(`/api/reports/overview?campaign=${campaignId}`)
