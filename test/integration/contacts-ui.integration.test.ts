@@ -40,6 +40,9 @@ describe('duplicates and the 360° profile', () => {
     expect(text).toContain('gleicher Name, Firma und PLZ')
     expect(text).toContain('l.lang@lang-antriebe.example')
     expect(text).toContain('80331')
+    // Lena's 360° profile lists the same suggestion, with the look-alike's address, while it is open.
+    const before = await system.api(`/api/contacts/${lenaId}/profile`)
+    expect(before.body.duplicates).toEqual([expect.objectContaining({ rule: 'fuzzy', otherEmail: 'l.lang@lang-antriebe.example' })])
     await page.screenshot({ path: artifact('duplicates-view.png'), fullPage: true })
     // Keep the contact with the history (the first card of the pair whose e-mail is Lena's main address).
     const keep = suggestion.locator('.people__candidate', { hasText: 'lena.lang@lang-antriebe.example' }).getByRole('button', { name: 'Diesen behalten' })
@@ -52,6 +55,7 @@ describe('duplicates and the 360° profile', () => {
     await expect.poll(() => profile.innerText(), { timeout: 10_000 }).toContain('Attributs et leur origine')
     const shown = await profile.innerText()
     expect(shown).toContain('Fusionnés dans ce contact')
+    expect((await system.api(`/api/contacts/${lenaId}/profile`)).body.duplicates).toEqual([])
     expect(shown).toContain('l.lang@lang-antriebe.example')
     // Where each value came from: the look-alike's imported values came along with the merge, marked CSV.
     expect(shown).toMatch(/postalCode\s+80331\s+csv/i)
