@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { ISql, Sql } from 'postgres'
 import { CrmRefused, type CrmAccount, type CrmAdapter, type CrmCursor, type CrmRecord } from '../crm/adapter'
-import { attachCompaniesByName, companyByName, companyFields, createCompany, updateCompany, type CompanyFields, type CompanyRow } from '../db/companies'
+import { attachCompaniesByName, companiesToPush, companyByName, companyFields, createCompany, updateCompany, type CompanyFields, type CompanyRow } from '../db/companies'
 import { saveLinkedCompany, type CrmLinkRow } from '../db/crm'
 
 // Companies both ways: a CRM account becomes (or updates) the company of that name in the pool; a company
@@ -48,12 +48,7 @@ const PUSH_CONCURRENCY = 4
 export async function pushCompaniesPage(sql: Sql, adapter: CrmAdapter, input: { runId: string; accountId: string; page: CrmCursor | null; pageSize: number; heartbeat?: () => void }): Promise<{ done: boolean; nextPage: CrmCursor | null }> {
   if (!input.page) await attachCompaniesByName(sql, input.accountId)
   const after = String(input.page?.afterCompanyId ?? '00000000-0000-0000-0000-000000000000')
-  const rows = await sql<(CompanyRow & { crm_id: string | null; pushed_hash: string | null })[]>`
-    select co.*, l.crm_id, l.pushed_hash from companies co
-      left join crm_links l on l.account_id = co.account_id and l.object_type = 'account' and l.company_id = co.id
-    where co.account_id = ${input.accountId} and co.id > ${after}
-      and (l.crm_id is not null or exists (select 1 from contacts c join crm_links cl on cl.contact_id = c.id and cl.object_type = 'contact' where c.company_id = co.id))
-    order by co.id limit ${input.pageSize}`
+  const rows = await companiesToPush(sql, input.accountId, after, input.pageSize)
   let out = 0
   const push = async (company: (typeof rows)[number]) => {
     const fields = companyFields(company)

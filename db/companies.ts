@@ -102,3 +102,17 @@ export async function attachCompaniesByName(sql: ISql, accountId: string): Promi
       and exists (select 1 from crm_links l where l.contact_id = c.id and l.account_id = ${accountId} and l.object_type = 'contact')`
   return attached.count
 }
+
+/**
+ * One page of companies for the outbound push, in id order after `afterId`: those already linked to a CRM
+ * account (to update) and those a CRM-linked contact works for (to create), with their link and the hash
+ * of the values last pushed, so unchanged ones are skipped.
+ */
+export function companiesToPush(sql: ISql, accountId: string, afterId: string, limit: number) {
+  return sql<(CompanyRow & { crm_id: string | null; pushed_hash: string | null })[]>`
+    select co.*, l.crm_id, l.pushed_hash from companies co
+      left join crm_links l on l.account_id = co.account_id and l.object_type = 'account' and l.company_id = co.id
+    where co.account_id = ${accountId} and co.id > ${afterId}
+      and (l.crm_id is not null or exists (select 1 from contacts c join crm_links cl on cl.contact_id = c.id and cl.object_type = 'contact' where c.company_id = co.id))
+    order by co.id limit ${limit}`
+}
