@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { nodeTypes } from '../../engine/nodes'
 import { CATEGORY_WORDS, UI_LANGUAGES, WIDGETS, type FieldUi, type Widget, type Words } from '../../engine/nodes/ui'
 import { fieldUi } from './node-ui'
+import { describeStep } from './steps'
 import { shapeOf, type FieldShape } from './schema-form'
 
 // Every registered node type describes itself in every UI language, and every field of its schema (at
@@ -92,5 +93,18 @@ describe('node modules describe their UI', () => {
     expect(fieldGaps('trigger catchUp', fieldUi(without, 'catchUp'), { kind: 'text' }, false)).toEqual(['trigger catchUp help: no it'])
     expect(fieldGaps('x', undefined, { kind: 'text' }, false)).toEqual(['x: no ui'])
     expect(fieldGaps('x', { ...trigger.ui.fields.segmentId!, widget: 'checkbox' }, { kind: 'text' }, false)).toEqual(['x: widget checkbox cannot edit a text'])
+  })
+})
+
+describe('summaries and labels built from a step’s settings', () => {
+  it('speak the chosen language: the rules, the date offsets and a date wait’s way on', () => {
+    const condition = describeStep('condition', { mode: 'yes_no', match: 'all', rules: [{ kind: 'tag', operator: 'has', tag: 'vip' }, { kind: 'consent', operator: 'is', status: 'granted' }] }, 'de')
+    expect(condition.summary).toContain('markiert vip und Einwilligung granted')
+    const wait = describeStep('wait_until', { mode: 'date', attribute: 'maintenance_due', offset: '-60d' }, 'fr')
+    expect(wait.summary).toContain('60 jours avant maintenance_due')
+    expect(wait.outputs.map((output) => output.label)).toEqual(['60 jours avant maintenance_due', 'pas de maintenance_due'])
+    expect(describeStep('wait_until', { mode: 'date', attribute: 'maintenance_due', offset: '-60d' }, 'en').outputs[0]!.label).toBe('60 days before maintenance_due')
+    expect(describeStep('wait_until', { mode: 'send_window', days: ['mon'], from: '08:00', until: '17:00' }, 'it').outputs.map((output) => output.label)).toEqual([''])
+    expect(describeStep('gone_step', {}, 'es').label).toBe('Paso desconocido «gone_step»')
   })
 })

@@ -47,6 +47,18 @@ export function parseStepConfig(type: NodeType, config: unknown): { config: unkn
   return { config: fallback.success ? fallback.data : type.defaults, valid: false }
 }
 
+// A step whose type no module registers (a removed node type in an old version): said in every language.
+const UNKNOWN_STEP: Record<'label' | 'description', Record<Language, string>> = {
+  label: { en: 'Unknown step “{type}”', de: 'Unbekannter Schritt „{type}“', fr: 'Étape inconnue « {type} »', it: 'Passo sconosciuto «{type}»', es: 'Paso desconocido «{type}»' },
+  description: {
+    en: 'This step type does not exist (any more); replace or remove it before publishing.',
+    de: 'Diesen Schritttyp gibt es nicht (mehr); vor dem Veröffentlichen ersetzen oder entfernen.',
+    fr: 'Ce type d’étape n’existe pas (ou plus) ; remplacez-la ou supprimez-la avant de publier.',
+    it: 'Questo tipo di passo non esiste (più); sostituiscilo o rimuovilo prima di pubblicare.',
+    es: 'Este tipo de paso no existe (ya); sustitúyelo o elimínalo antes de publicar.',
+  },
+}
+
 /** The step as the canvas shows it, in the language (English unless told). */
 export function describeStep(stepType: string, config: unknown, language: Language = 'en'): StepView {
   const type = findNodeType(stepType)
@@ -54,8 +66,8 @@ export function describeStep(stepType: string, config: unknown, language: Langua
     return {
       stepType,
       known: false,
-      label: `Unknown step “${stepType}”`,
-      description: 'This step type does not exist (any more); replace or remove it before publishing.',
+      label: UNKNOWN_STEP.label[language].replace('{type}', stepType),
+      description: UNKNOWN_STEP.description[language],
       category: 'unknown',
       hasInput: true,
       summary: stepType,

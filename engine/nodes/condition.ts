@@ -91,10 +91,9 @@ export const condition = defineNodeType({
   readsAttributes: (c) =>
     (c.mode === 'yes_no' ? c.rules : c.branches.flatMap((branch) => branch.rules)).flatMap((rule) => (rule.kind === 'attribute' ? [rule.attribute] : [])),
   outputs: (c) => (c.mode === 'yes_no' ? [YES, NO] : [...c.branches.map((branch) => ({ id: branch.name, label: branch.name })), ELSE]),
-  // The rules themselves read in English in every language (describeRuleSet); only the frame is translated.
   summaryValues: (c) => ({
     rules: perLanguage((language) =>
-      c.mode === 'yes_no' ? `${IF[language]} ${describeRuleSet(c)}` : c.branches.map((branch) => `${branch.name}: ${describeRuleSet(branch)}`).join('; '),
+      c.mode === 'yes_no' ? `${IF[language]} ${describeRuleSet(c, language)}` : c.branches.map((branch) => `${branch.name}: ${describeRuleSet(branch, language)}`).join('; '),
     ),
   }),
   validate: (c) => {

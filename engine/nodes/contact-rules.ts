@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CONSENT_STATUSES, type ContactFacts } from './contact-facts'
+import { words, type UiLanguage, type Words } from './ui'
 
 // Rules a condition step checks against a contact's facts. Each kind is one schema in the union; kinds
 // that later issues bring (persona, score, segment) already have their place, so stored drafts keep
@@ -123,37 +124,57 @@ export function ruleSetHolds(set: RuleSet, facts: ContactFacts): boolean {
   return set.match === 'all' ? set.rules.every((rule) => ruleHolds(rule, facts)) : set.rules.some((rule) => ruleHolds(rule, facts))
 }
 
-const OPERATOR_WORDS: Record<(typeof ATTRIBUTE_OPERATORS)[number], string> = {
-  equals: '=',
-  not_equals: '≠',
-  exists: 'is set',
-  not_exists: 'is not set',
-  greater_than: '>',
-  less_than: '<',
-  contains: 'contains',
+// A rule as marketers say it, in the designer's language: the attribute names, values, tags, codes and
+// personas stay as written; only the words around them are translated.
+const RULE_WORDS = {
+  is_set: words('is set', 'ist gesetzt', 'est renseigné', 'è impostato', 'está definido'),
+  is_not_set: words('is not set', 'ist nicht gesetzt', 'n’est pas renseigné', 'non è impostato', 'no está definido'),
+  contains: words('contains', 'enthält', 'contient', 'contiene', 'contiene'),
+  not: words('not', 'nicht', 'pas', 'non', 'no'),
+  tagged: words('tagged', 'markiert', 'étiqueté', 'etichettato', 'etiquetado'),
+  consent: words('consent', 'Einwilligung', 'consentement', 'consenso', 'consentimiento'),
+  subsidiary: words('subsidiary', 'Niederlassung', 'filiale', 'filiale', 'filial'),
+  persona: words('persona', 'Persona', 'persona', 'persona', 'persona'),
+  score: words('score', 'Score', 'score', 'punteggio', 'puntuación'),
+  in: words('in', 'in', 'dans', 'in', 'en'),
+  or: words('or', 'oder', 'ou', 'o', 'o'),
+  and: words('and', 'und', 'et', 'e', 'y'),
+  planned: words('not available yet', 'noch nicht verfügbar', 'pas encore disponible', 'non ancora disponibile', 'aún no disponible'),
 }
 
-/** One rule as marketers would say it: `industry = automotive`, `tagged vip`, `subsidiary FR or IT`. */
-export function describeRule(rule: ContactRule): string {
-  if (isPlanned(rule)) return `${rule.kind} (not available yet)`
+const OPERATOR_WORDS: Record<(typeof ATTRIBUTE_OPERATORS)[number], Words> = {
+  equals: words('=', '=', '=', '=', '='),
+  not_equals: words('≠', '≠', '≠', '≠', '≠'),
+  exists: RULE_WORDS.is_set,
+  not_exists: RULE_WORDS.is_not_set,
+  greater_than: words('>', '>', '>', '>', '>'),
+  less_than: words('<', '<', '<', '<', '<'),
+  contains: RULE_WORDS.contains,
+}
+
+/** One rule as marketers would say it: `industry = automotive`, `tagged vip`, `subsidiary FR or IT` (or in German, …). */
+export function describeRule(rule: ContactRule, language: UiLanguage = 'en'): string {
+  const say = (key: keyof typeof RULE_WORDS) => RULE_WORDS[key][language]
+  const not = (negated: boolean) => (negated ? `${say('not')} ` : '')
+  if (isPlanned(rule)) return `${rule.kind} (${say('planned')})`
   switch (rule.kind) {
     case 'attribute':
-      return [rule.attribute, OPERATOR_WORDS[rule.operator], rule.operator.endsWith('exists') ? undefined : rule.value].filter((part) => part !== undefined).join(' ')
+      return [rule.attribute, OPERATOR_WORDS[rule.operator][language], rule.operator.endsWith('exists') ? undefined : rule.value].filter((part) => part !== undefined).join(' ')
     case 'tag':
-      return `${rule.operator === 'has' ? '' : 'not '}tagged ${rule.tag}`
+      return `${not(rule.operator !== 'has')}${say('tagged')} ${rule.tag}`
     case 'consent':
-      return `consent ${rule.operator === 'is' ? '' : 'not '}${rule.status}`
+      return `${say('consent')} ${not(rule.operator !== 'is')}${rule.status}`
     case 'subsidiary':
-      return `subsidiary ${rule.operator === 'is' ? '' : 'not '}${rule.codes.join(' or ')}`
+      return `${say('subsidiary')} ${not(rule.operator !== 'is')}${rule.codes.join(` ${say('or')} `)}`
     case 'persona':
-      return `${rule.operator === 'matches' ? '' : 'not '}persona ${rule.persona}`
+      return `${not(rule.operator !== 'matches')}${say('persona')} ${rule.persona}`
     case 'score':
-      return `score ${rule.operator === 'in' ? '' : 'not '}in ${rule.cells.join(', ')}`
+      return `${say('score')} ${not(rule.operator !== 'in')}${say('in')} ${rule.cells.join(', ')}`
   }
 }
 
-export function describeRuleSet(set: RuleSet): string {
-  return set.rules.map(describeRule).join(set.match === 'all' ? ' and ' : ' or ')
+export function describeRuleSet(set: RuleSet, language: UiLanguage = 'en'): string {
+  return set.rules.map((rule) => describeRule(rule, language)).join(` ${RULE_WORDS[set.match === 'all' ? 'and' : 'or'][language]} `)
 }
 
 export interface RuleIssue {

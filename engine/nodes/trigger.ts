@@ -85,7 +85,7 @@ export type TriggerConfig = z.output<typeof config>
 export type ScannedTriggerConfig = Exclude<TriggerConfig, { kind: 'event' }>
 export type EntryRules = Pick<TriggerConfig, 'reEntry' | 'coolDown' | 'audience'>
 
-// The summary's words; rules and date offsets read in English in every language (describeRuleSet, describeDateOffset).
+// The summary's words; rules and date offsets speak the language too (describeRuleSet, describeDateOffset).
 const SAY = {
   onlyIf: words(', only if {rules}', ', nur wenn {rules}', ', seulement si {rules}', ', solo se {rules}', ', solo si {rules}'),
   once: words(', once per contact', ', einmal pro Kontakt', ', une fois par contact', ', una volta per contatto', ', una vez por contacto'),
@@ -95,7 +95,7 @@ const SAY = {
 }
 
 function describeEntry(c: EntryRules, language: UiLanguage): string {
-  const audience = c.audience.length > 0 ? fill(SAY.onlyIf[language], { rules: describeRuleSet({ match: 'all', rules: c.audience }) }) : ''
+  const audience = c.audience.length > 0 ? fill(SAY.onlyIf[language], { rules: describeRuleSet({ match: 'all', rules: c.audience }, language) }) : ''
   if (c.reEntry === 'never') return `${audience}${SAY.once[language]}`
   if (c.reEntry === 'after' && c.coolDown) return `${audience}${fill(SAY.again[language], { coolDown: durationWords(c.coolDown) }, language)}`
   return audience
@@ -111,7 +111,7 @@ function describeTrigger(c: TriggerConfig, language: UiLanguage): string {
     case 'event':
       return `${c.eventType}${filterWords(c.filter)[language]}`
     case 'date':
-      return `${language === 'en' ? describeDateOffset(c.offset, c.attribute) : `${c.attribute} ${c.offset}`}${filterWords(c.filter)[language]}`
+      return `${describeDateOffset(c.offset, c.attribute, language)}${filterWords(c.filter)[language]}`
     case 'inactivity':
       return `${fill(SAY.quiet[language], { events: c.eventTypes.join(', '), period: durationWords(c.period) }, language)}${filterWords(c.filter)[language]}`
     case 'segment':

@@ -71,6 +71,8 @@ export const waitUntil = defineNodeType({
     ),
     summary: words('until {until}', 'bis {until}', 'jusqu’à {until}', 'fino a {until}', 'hasta {until}'),
     outputs: {
+      // Only a date wait labels its way on ("60 days before maintenance_due"); a send-window wait leaves it unlabelled.
+      next: words('{when}', '{when}', '{when}', '{when}', '{when}'),
       missing: words('no {attribute}', 'kein {attribute}', 'pas de {attribute}', 'nessun {attribute}', 'sin {attribute}'),
     },
     fields: {
@@ -129,12 +131,11 @@ export const waitUntil = defineNodeType({
   hasInput: true,
   waits: true,
   readsAttributes: (c) => (c.mode === 'date' ? [c.attribute] : []),
-  outputs: (c) => (c.mode === 'date' ? [{ id: NEXT.id, label: describeDateOffset(c.offset, c.attribute) }, MISSING(c.attribute)] : [NEXT]),
-  // A date offset reads in English only ("60 days before maintenance_due"); other languages show it as written.
+  outputs: (c) => (c.mode === 'date' ? [{ id: NEXT.id, values: { when: perLanguage((language) => describeDateOffset(c.offset, c.attribute, language)) } }, MISSING(c.attribute)] : [NEXT]),
   summaryValues: (c) => ({
     until: perLanguage((language) =>
       c.mode === 'date'
-        ? language === 'en' ? describeDateOffset(c.offset, c.attribute) : `${c.attribute} ${c.offset}`
+        ? describeDateOffset(c.offset, c.attribute, language)
         : `${describeDays(c.days, language)} ${c.from}–${c.until}, ${CONTACTS_TIME[language]}`,
     ),
   }),
