@@ -1,5 +1,5 @@
 import { RULE_FIELDS } from './contact-rules-ui'
-import { COMMON_FIELDS, words, type NodeUi } from './ui'
+import { COMMON_FIELDS, DATE_ATTRIBUTE_FIELD, words, type NodeUi } from './ui'
 
 // The trigger's words in the designer (trigger.ts holds its schema and behaviour).
 
@@ -87,17 +87,7 @@ export const triggerUi: NodeUi = {
       ),
       widget: 'list',
     },
-    attribute: {
-      label: words('date attribute', 'Datumsattribut', 'attribut de date', 'attributo data', 'atributo de fecha'),
-      help: words(
-        'A date of the contact, e.g. maintenance_due.',
-        'Ein Datum des Kontakts, z. B. maintenance_due.',
-        'Une date du contact, p. ex. maintenance_due.',
-        'Una data del contatto, ad es. maintenance_due.',
-        'Una fecha del contacto, p. ej. maintenance_due.',
-      ),
-      widget: 'text',
-    },
+    attribute: DATE_ATTRIBUTE_FIELD,
     offset: {
       label: words('when, relative to that date', 'wann, bezogen auf dieses Datum', 'quand, par rapport à cette date', 'quando, rispetto a quella data', 'cuándo, respecto a esa fecha'),
       help: words('E.g. -60d, +2w or +1y.', 'Z. B. -60d, +2w oder +1y.', 'P. ex. -60d, +2w ou +1y.', 'Ad es. -60d, +2w o +1y.', 'P. ej. -60d, +2w o +1y.'),

@@ -119,6 +119,19 @@ export const CATEGORY_WORDS: Record<'entry' | 'message' | 'timing' | 'flow' | 'g
 }
 
 /** Fields several node types share (event type and filter, durations, entry rules). */
+/** The contact's date a date trigger and a date wait both count from (one grammar: engine/campaign/date-offset.ts). */
+export const DATE_ATTRIBUTE_FIELD: FieldUi = {
+  label: words('date attribute', 'Datumsattribut', 'attribut de date', 'attributo data', 'atributo de fecha'),
+  help: words(
+    'A date of the contact, e.g. maintenance_due.',
+    'Ein Datum des Kontakts, z. B. maintenance_due.',
+    'Une date du contact, p. ex. maintenance_due.',
+    'Una data del contatto, ad es. maintenance_due.',
+    'Una fecha del contacto, p. ej. maintenance_due.',
+  ),
+  widget: 'text',
+}
+
 export const COMMON_FIELDS = {
   eventType: {
     label: words('event', 'Ereignis', 'événement', 'evento', 'evento'),

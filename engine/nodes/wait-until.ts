@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { describeDateOffset, parseDateOffset } from '../campaign/date-offset'
 import { attributeNameSchema } from './contact-rules'
 import { defineNodeType, NEXT, type DeclaredOutput } from './node-type'
-import { perLanguage, words, type UiLanguage } from './ui'
+import { DATE_ATTRIBUTE_FIELD, perLanguage, words, type UiLanguage } from './ui'
 import { dateAttributeTarget, minutesOfDay, nextSendWindowStart, TIME_OF_DAY, WEEKDAYS } from './zoned-time'
 
 const timeOfDay = z.string().regex(TIME_OF_DAY, 'a time of day such as 08:00')
@@ -91,17 +91,7 @@ export const waitUntil = defineNodeType({
           send_window: words('business hours', 'Geschäftszeiten', 'heures ouvrées', 'orario lavorativo', 'horario laboral'),
         },
       },
-      attribute: {
-        label: words('date attribute', 'Datumsattribut', 'attribut de date', 'attributo data', 'atributo de fecha'),
-        help: words(
-          'A date of the contact, e.g. maintenance_due.',
-          'Ein Datum des Kontakts, z. B. maintenance_due.',
-          'Une date du contact, p. ex. maintenance_due.',
-          'Una data del contatto, ad es. maintenance_due.',
-          'Una fecha del contacto, p. ej. maintenance_due.',
-        ),
-        widget: 'text',
-      },
+      attribute: DATE_ATTRIBUTE_FIELD,
       offset: {
         label: words('when, relative to that date', 'wann, bezogen auf dieses Datum', 'quand, par rapport à cette date', 'quando, rispetto a quella data', 'cuándo, respecto a esa fecha'),
         help: words('E.g. -60d, +2w or 0d.', 'Z. B. -60d, +2w oder 0d.', 'P. ex. -60d, +2w ou 0d.', 'Ad es. -60d, +2w o 0d.', 'P. ej. -60d, +2w o 0d.'),
