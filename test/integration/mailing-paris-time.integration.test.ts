@@ -5,14 +5,13 @@ import { Worker } from '@temporalio/worker'
 import express from 'express'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { temporalClock } from '../../activities/activity-context'
-import { createMailingActivities } from '../../activities/mailing-send'
-import { deriveSecret } from '../../tracking/tokens'
 import { requireCaller } from '../../api/auth'
 import { mailingRoutes } from '../../api/mailings'
 import { requirePermission } from '../../api/route-permissions'
 import type { mailingSend } from '../../engine/workflows/mailing'
 import { createRelayPool, type RelayPool } from '../../mailings/relay-pool'
 import { startTimeSkippingServer, type TimeSkippingServer } from '../../server/time-skipping-server'
+import { mailingActivitiesFor } from '../helpers/mailing-activities'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 import { workflowBundle } from '../helpers/workflow-bundle'
 
@@ -40,18 +39,7 @@ beforeAll(async () => {
     connection: temporal.env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createMailingActivities({
-      sql: system.sql,
-      renderer: system.renderer,
-      templateStore: system.templateStore,
-      tokens: system.tokens,
-      publicUrl: system.url,
-      mailDomain: system.config.mailDomain,
-      relay,
-      dkim: null,
-      verpSecret: deriveSecret(system.config.appSecret!, 'verp'),
-      clock: temporalClock,
-    }),
+    activities: mailingActivitiesFor(system, { relay, clock: temporalClock }),
   })
   running = worker.run()
   // The API's mailing routes behind the same sign-in and permission table as in the app, starting the

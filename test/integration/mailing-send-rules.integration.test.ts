@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { dkimVerify } from 'mailauth/lib/dkim/verify'
 import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMailingActivities } from '../../activities/mailing-send'
 import { createRelayPool, type RelayPool } from '../../mailings/relay-pool'
-import { deriveSecret } from '../../tracking/tokens'
+import { mailingActivitiesFor } from '../helpers/mailing-activities'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // Who a mailing reaches, when, and with what, through the product's mailing activities on a clock the test
@@ -28,24 +27,13 @@ let relay: RelayPool
 let now: number | null = null
 /** Runs just before the relay gets the body of a mail to this address (a consent withdrawn at the last moment). */
 let beforeDelivery: (to: string) => Promise<void> = async () => {}
-let activities: ReturnType<typeof createMailingActivities>
+let activities: ReturnType<typeof mailingActivitiesFor>
 
 beforeAll(async () => {
   system = await startTestSystem({ runWorker: false })
   relay = createRelayPool(system.sink!.url, system.config.mailings.relay)
   const watched: RelayPool = { limits: relay.limits, close: () => relay.close(), deliver: async (delivery) => (await beforeDelivery(delivery.to), relay.deliver(delivery)) }
-  activities = createMailingActivities({
-    sql: system.sql,
-    renderer: system.renderer,
-    templateStore: system.templateStore,
-    tokens: system.tokens,
-    publicUrl: system.url,
-    mailDomain: system.config.mailDomain,
-    relay: watched,
-    dkim: null,
-    verpSecret: deriveSecret(system.config.appSecret!, 'verp'),
-    clock: () => now ?? Date.now(),
-  })
+  activities = mailingActivitiesFor(system, { relay: watched, clock: () => now ?? Date.now() })
   // Every mailing below reaches Claire: the weekly cap is not what these tests are about.
   await system.sql`update accounts set frequency_cap_per_week = 100`
 }, 120_000)
@@ -299,17 +287,7 @@ describe('DKIM', () => {
     await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve))
     const captureRelay = createRelayPool(`smtp://127.0.0.1:${(capture.server.address() as AddressInfo).port}`, system.config.mailings.relay)
     try {
-      const signing = createMailingActivities({
-        sql: system.sql,
-        renderer: system.renderer,
-        templateStore: system.templateStore,
-        tokens: system.tokens,
-        publicUrl: system.url,
-        mailDomain: system.config.mailDomain,
-        relay: captureRelay,
-        dkim: { selector, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string },
-        verpSecret: deriveSecret(system.config.appSecret!, 'verp'),
-      })
+      const signing = mailingActivitiesFor(system, { relay: captureRelay, dkim: { selector, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string } })
       // A French mailing (by FR's marketer) and an Italian one (by HQ).
       const frId = await createMailing(simple('Signé en France'))
       await schedule(frId, { mode: 'now' })
