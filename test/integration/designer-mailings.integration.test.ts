@@ -30,18 +30,26 @@ const parisTime = (ms: number) => {
   return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`
 }
 
-it('composes, checks, schedules and follows a French mailing', async () => {
+const SOPHIE = 'sophie.marchand@fr.kessler-hydraulik.example'
+
+/** A new page (its own context, so its own session) signed in as a seeded user, on the Mailings view; its page errors go to `errors`. */
+async function openMailingsAs(email: string, errors: string[]): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } })
-  const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
-  // Sophie Marchand, the French subsidiary's marketer (a seeded user), signs in; she chose French, so the
-  // designer speaks it.
   await page.goto(system.baseUrl + '/')
-  await page.locator('input[name=email]').fill('sophie.marchand@fr.kessler-hydraulik.example')
+  await page.locator('input[name=email]').fill(email)
   await page.locator('input[name=password]').fill(DEMO_PASSWORD)
   await page.locator('form[data-testid=sign-in] button[type=submit]').click()
   await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 })
   await page.goto(`${system.baseUrl}/?view=mailings`)
+  return page
+}
+
+it('composes, checks, schedules and follows a French mailing', async () => {
+  // Sophie Marchand, the French subsidiary's marketer (a seeded user), signs in; she chose French, so the
+  // designer speaks it.
+  const errors: string[] = []
+  const page = await openMailingsAs(SOPHIE, errors)
 
   // Composing, in French: a new mailing for FR, HQ's product news and an own block.
   await page.getByTestId('new-mailing-name').fill('Newsletter de décembre')
@@ -102,17 +110,10 @@ it('pauses, resumes and cancels a scheduled mailing, each time saying how many r
   const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(Date.now() + 86_400_000)
   expect((await system.api(`/api/mailings/${created.body.id}/schedule`, { token: fr, body: { mode: 'at', localTime: `${tomorrow}T09:00` } })).status).toBe(202)
 
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } })
   const errors: string[] = []
-  page.on('pageerror', (error) => errors.push(error.message))
+  const page = await openMailingsAs(SOPHIE, errors)
   const dialogs: string[] = []
   page.on('dialog', (dialog) => void (dialogs.push(dialog.message()), dialog.accept()))
-  await page.goto(system.baseUrl + '/')
-  await page.locator('input[name=email]').fill('sophie.marchand@fr.kessler-hydraulik.example')
-  await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-  await page.locator('form[data-testid=sign-in] button[type=submit]').click()
-  await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 })
-  await page.goto(`${system.baseUrl}/?view=mailings`)
   await page.locator('[data-testid=mailing-item][data-name="Invitation salon"]').click()
 
   // Before 9:00 tomorrow nobody has been sent anything: the three FR contacts are what remains.
@@ -136,16 +137,6 @@ it('pauses, resumes and cancels a scheduled mailing, each time saying how many r
 
 it('holds the French marketer\'s mailing for HQ\'s approval: HQ approves one with the button and it goes out, refuses another saying why', async () => {
   await system.sql`update accounts set mailing_approval_required = true, frequency_cap_per_week = 100`
-  const signIn = async (email: string) => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } }) // its own context: its own session
-    await page.goto(system.baseUrl + '/')
-    await page.locator('input[name=email]').fill(email)
-    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-    await page.locator('form[data-testid=sign-in] button[type=submit]').click()
-    await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 })
-    await page.goto(`${system.baseUrl}/?view=mailings`)
-    return page
-  }
   const errors: string[] = []
   try {
     // A fourth FR contact whose mailbox the relay refuses for good (550): the progress view counts it failed.
@@ -157,8 +148,7 @@ it('holds the French marketer\'s mailing for HQ\'s approval: HQ approves one wit
       expect(created.body).toMatchObject({ approvalRequired: true, status: 'draft' })
     }
     // Sophie schedules the first one for now: it is held, and she has no button to let it go herself.
-    const sophie = await signIn('sophie.marchand@fr.kessler-hydraulik.example')
-    sophie.on('pageerror', (error) => errors.push(error.message))
+    const sophie = await openMailingsAs(SOPHIE, errors)
     await sophie.locator('[data-testid=mailing-item][data-name="Invitation atelier"]').click()
     await sophie.getByTestId('schedule-mode-now').check()
     await sophie.getByTestId('schedule-mailing').click()
@@ -170,8 +160,7 @@ it('holds the French marketer\'s mailing for HQ\'s approval: HQ approves one wit
     expect(system.sink!.mails().filter((mail) => mail.subject === 'Invitation atelier')).toEqual([])
 
     // Katrin (HQ, in German) approves it with the button: it goes out to the FR contacts.
-    const katrin = await signIn('katrin.weiss@kessler-hydraulik.example')
-    katrin.on('pageerror', (error) => errors.push(error.message))
+    const katrin = await openMailingsAs('katrin.weiss@kessler-hydraulik.example', errors)
     await katrin.locator('[data-testid=mailing-item][data-name="Invitation atelier"]').click()
     await expect.poll(() => katrin.getByTestId('mailing-status').textContent(), { timeout: 15_000 }).toBe('Wartet auf Freigabe durch HQ')
     await katrin.screenshot({ path: artifact('mailing-approval-hq.png'), fullPage: true })
@@ -235,15 +224,8 @@ it('shows each checklist item in the marketer\'s language: missing translation, 
       },
     })
     expect(created.status).toBe(201)
-    const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } })
     const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(system.baseUrl + '/')
-    await page.locator('input[name=email]').fill('sophie.marchand@fr.kessler-hydraulik.example')
-    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-    await page.locator('form[data-testid=sign-in] button[type=submit]').click()
-    await page.getByTestId('signed-in-as').waitFor({ timeout: 15_000 })
-    await page.goto(`${system.baseUrl}/?view=mailings`)
+    const page = await openMailingsAs(SOPHIE, errors)
     await page.locator('[data-testid=mailing-item][data-name="À vérifier"]').click()
     await page.getByTestId('run-checklist').click()
     await page.getByTestId('checklist').waitFor({ timeout: 30_000 })
