@@ -4,7 +4,7 @@ import type { Transporter } from 'nodemailer'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type { Sql } from 'postgres'
 import { sendRecipient, sendState, type RecipientRow } from '../db/enrolments'
-import { settleInterruptedSend, type RelayReceipts } from '../db/messages'
+import { claimSendSlot, markCampaignMailsSent, settleInterruptedSend, type RelayReceipts } from '../db/messages'
 import type { EnrolmentRef } from '../engine/nodes'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import { nextSendWindowStart, type SendWindow } from '../engine/nodes/zoned-time'
@@ -13,7 +13,7 @@ import type { TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import { startHeartbeat } from './activity-context'
 import type { TokenSigner } from '../tracking/tokens'
-import { lockContact } from '../db/contacts'
+import { microBatch } from './micro-batch'
 import type { SendCampaignEmailInput, SendOutcome } from '../engine/nodes/step-activities'
 export type { SendCampaignEmailInput, SendOutcome }
 
@@ -193,7 +193,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   const stopHeartbeat = startHeartbeat()
   try {
     const info = await deps.mailer.sendMail({ envelope: { from: recipient.sender_email, to: [recipient.email] }, raw })
-    await sql`update messages set status = 'sent', sent_at = now(), smtp_response = ${String(info.response ?? '')} where message_id = ${messageId}`
+    await markSent(sql, { messageId, response: String(info.response ?? '') })
     return { outcome: 'sent', messageId }
   } catch (error) {
     // A mark still under way lands first, so the outcome recorded below is not overwritten by it.
@@ -220,30 +220,37 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   }
 }
 
-/**
- * Takes one of the contact's mail slots for this message, or tells when the next one frees up. The row
- * lock on the contact makes concurrent sends from several campaigns count one after the other, so the
- * cap holds across campaigns. Returns null when the slot was taken (the message row now exists).
- */
-async function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: string, recipient: RecipientRow): Promise<Date | null> {
-  return sql.begin(async (sql) => {
-    await lockContact(sql, input.contactId)
-    const recent = await sql<{ created_at: Date }[]>`
-      select created_at from messages
-      where contact_id = ${input.contactId} and status in ('pending', 'sending', 'sent', 'unknown')
-        and created_at > now() - interval '7 days'
-      order by created_at desc limit ${recipient.frequency_cap_per_week}`
-    if (recent.length >= recipient.frequency_cap_per_week) {
-      // The slot of the oldest of the last N mails frees up when that mail is a week old.
-      return new Date(recent.at(-1)!.created_at.getTime() + 7 * 86_400_000)
-    }
-    await sql`
-      insert into messages (account_id, enrolment_id, contact_id, campaign_id, node_id, visit, message_id, template, recipient)
-      values (${input.accountId}, ${input.enrolmentId}, ${input.contactId}, ${input.campaignId}, ${input.nodeId}, ${input.visit},
-              ${messageId}, ${input.template}, ${recipient.email})
-      on conflict (enrolment_id, node_id, visit) do nothing`
-    return null
+/** The contact's frequency-cap slot for this message (db/messages.ts claimSendSlot: lock, count, insert in one round trip). */
+function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: string, recipient: RecipientRow): Promise<Date | null> {
+  return claimSendSlot(sql, {
+    accountId: input.accountId,
+    enrolmentId: input.enrolmentId,
+    contactId: input.contactId,
+    campaignId: input.campaignId,
+    nodeId: input.nodeId,
+    visit: input.visit,
+    messageId,
+    template: input.template,
+    recipient: recipient.email,
+    capPerWeek: recipient.frequency_cap_per_week,
   })
+}
+
+// The 'sent' marks of the sends running at once on one database go out as one statement (about 4 per
+// statement at 32 sends in flight). Each send still waits for its own mark's durable commit before it
+// reports 'sent', so a crash can only lose a mark whose activity has not completed: its retry finds the row
+// 'sending' and settles it with the relay, never sending twice.
+const sentMarks = new WeakMap<Sql, (mark: { messageId: string; response: string }) => Promise<void>>()
+function markSent(sql: Sql, mark: { messageId: string; response: string }): Promise<void> {
+  let batch = sentMarks.get(sql)
+  if (!batch) {
+    batch = microBatch(async (rows: { messageId: string; response: string }[]) => {
+      await markCampaignMailsSent(sql, rows)
+      return rows.map(() => undefined)
+    })
+    sentMarks.set(sql, batch)
+  }
+  return batch(mark)
 }
 
 /**

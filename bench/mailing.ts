@@ -3,6 +3,7 @@ import { listId, renderRecipientMail, senderDomain } from '../activities/mailing
 import { mailingForSend, type DueRecipientRow } from '../db/mailings'
 import { mailingTemplates } from '../mailings/render'
 import type { BenchSystem } from './infra'
+import { cpuAccount, cpuProfiler, type CpuSpent } from './cpu-account'
 import { cpuMeter, formatNumber, inFlight, loadAverage, now, perSecond, pollUntil } from './measure'
 
 // One mailing to N recipients into the SMTP sink, against raw pooled nodemailer sending the same mail
@@ -13,13 +14,30 @@ import { cpuMeter, formatNumber, inFlight, loadAverage, now, perSecond, pollUnti
 export interface MailingBenchResult {
   recipients: number
   connections: number
-  product: { mailsPerSecond: number; ms: number; sent: number; cpu: number; peakRssMb: number; peakHeapMb: number }
-  raw: { mailsPerSecond: number; ms: number; sent: number; cpu: number; peakRssMb: number; peakHeapMb: number }
+  product: MailingSide
+  raw: MailingSide
   ratio: number
   compiles: { before: number; after: number }
   /** The machine's 1-minute load average as each side began and when the product finished. */
   load: { raw: number; product: number; end: number }
 }
+
+interface MailingSide {
+  mailsPerSecond: number
+  ms: number
+  sent: number
+  cpu: number
+  peakRssMb: number
+  peakHeapMb: number
+  /** This process's and its Postgres backends' CPU per mail (ms). */
+  nodeMsPerMail: number
+  postgresMsPerMail: number
+}
+
+const perMail = (spent: CpuSpent, mails: number) => ({
+  nodeMsPerMail: Math.round((spent.nodeMs / Math.max(1, mails)) * 100) / 100,
+  postgresMsPerMail: Math.round((spent.postgresMs / Math.max(1, mails)) * 100) / 100,
+})
 
 function memoryMeter() {
   let rss = 0
@@ -34,7 +52,7 @@ function memoryMeter() {
   return { stop: () => (clearInterval(timer), sample(), { peakRssMb: Math.round(rss / 2 ** 20), peakHeapMb: Math.round(heap / 2 ** 20) }) }
 }
 
-export async function runMailing(bench: BenchSystem, options: { recipients: number; log: (message: string) => void }): Promise<MailingBenchResult> {
+export async function runMailing(bench: BenchSystem, options: { recipients: number; cpuProfile?: string; log: (message: string) => void }): Promise<MailingBenchResult> {
   const { system } = bench
   const sink = system.sink!
   const [fr] = await system.sql<{ id: string; account_id: string }[]>`select id, account_id from subsidiaries where code = 'FR'`
@@ -80,8 +98,12 @@ export async function runMailing(bench: BenchSystem, options: { recipients: numb
   const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, pool: true, maxConnections: connections, maxMessages: Infinity })
   const seqAtRawStart = sink.mails().at(-1)?.seq ?? 0
   const load = { raw: loadAverage()[0], product: 0, end: 0 }
+  const profiler = cpuProfiler(options.cpuProfile)
+  await profiler.start()
   const rawCpu = cpuMeter()
+  const rawAccount = await cpuAccount(system.sql)
   const rawMemory = memoryMeter()
+  await profiler.resume()
   const rawStart = now()
   await inFlight(options.recipients, connections * 20, async (index) => {
     await mailer.sendMail({
@@ -100,7 +122,9 @@ export async function runMailing(bench: BenchSystem, options: { recipients: numb
     })
   })
   const rawMs = now() - rawStart
+  await profiler.pause('mailing-raw')
   const rawBusy = rawCpu.busy()
+  const rawSpent = await rawAccount.stop()
   const rawMem = rawMemory.stop()
   mailer.close()
   const rawSent = (sink.mails().at(-1)?.seq ?? 0) - seqAtRawStart
@@ -110,7 +134,9 @@ export async function runMailing(bench: BenchSystem, options: { recipients: numb
   const compilesBefore = system.renderer.stats().mjmlCompilations
   load.product = loadAverage()[0]
   const productCpu = cpuMeter()
+  const productAccount = await cpuAccount(system.sql)
   const productMemory = memoryMeter()
+  await profiler.resume()
   const productStart = now()
   const scheduled = await bench.api(`/api/mailings/${id}/schedule`, { body: { mode: 'now' } })
   if (scheduled.status !== 202) throw new Error(`mailing not scheduled: ${JSON.stringify(scheduled.body)}`)
@@ -125,12 +151,16 @@ export async function runMailing(bench: BenchSystem, options: { recipients: numb
     reportMs: 10_000,
   })
   const productMs = now() - productStart
+  await profiler.pause('mailing-product')
+  profiler.stop()
   const productBusy = productCpu.busy()
+  const productSpent = await productAccount.stop()
   const productMem = productMemory.stop()
   load.end = loadAverage()[0]
   if (!finished) throw new Error(`the mailing did not finish within 60 minutes: ${JSON.stringify(value)}`)
-  const product = { mailsPerSecond: perSecond(value.sent, productMs), ms: productMs, sent: value.sent, cpu: productBusy, ...productMem }
-  const raw = { mailsPerSecond: perSecond(rawSent, rawMs), ms: rawMs, sent: rawSent, cpu: rawBusy, ...rawMem }
+  const product = { mailsPerSecond: perSecond(value.sent, productMs), ms: productMs, sent: value.sent, cpu: productBusy, ...productMem, ...perMail(productSpent, value.sent) }
+  const raw = { mailsPerSecond: perSecond(rawSent, rawMs), ms: rawMs, sent: rawSent, cpu: rawBusy, ...rawMem, ...perMail(rawSpent, rawSent) }
+  options.log(`mailing: CPU per mail: raw ${raw.nodeMsPerMail} ms node + ${raw.postgresMsPerMail} ms postgres, product ${product.nodeMsPerMail} + ${product.postgresMsPerMail}`)
   options.log(`mailing: product ${formatNumber(product.mailsPerSecond)} mails/s (${formatNumber(productMs / 1000)} s, ${formatNumber(value.sent)} sent), peak RSS ${productMem.peakRssMb} MB; ${formatNumber(product.mailsPerSecond / raw.mailsPerSecond)}× raw; load ${load.raw} (raw) / ${load.product} (product) / ${load.end} (end)`)
   return {
     recipients: options.recipients,

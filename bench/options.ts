@@ -37,6 +37,8 @@ export interface BenchOptions {
   crmPageSize: number
   crmDirection: 'in' | 'both'
   crmRawOutSample: number
+  /** Sending, mailing: a folder for CPU profiles of each side (bench/profile-summary.ts reads them). */
+  cpuProfile?: string
   out: string
 }
 
@@ -71,6 +73,7 @@ export const USAGE = `npm run bench -- [options]
   --crm-page-size N     crm: records per page, both directions (200)
   --crm-direction D     crm: in (stop where the push begins) or both (both)
   --crm-raw-out N       crm: contacts PATCHed straight to BottleCRM for the raw outbound figure (500)
+  --cpu-profile DIR     sending, mailing: write a CPU profile of each side there (bench/profile-summary.ts)
   --out FILE            where the JSON goes (bench/results/latest.json)
 
 Environment: DATABASE_URL (a Postgres server: the benchmark creates and drops a database on it;
@@ -188,6 +191,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--designer-nodes':
         options.designerNodes = positive(flag, value())
+        break
+      case '--cpu-profile':
+        options.cpuProfile = value()
         break
       case '--send-mails':
         options.sendMails = positive(flag, value())

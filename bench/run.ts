@@ -175,7 +175,7 @@ async function main(): Promise<number> {
         }
         if (wants('sending')) {
           const system = bench
-          results.sending = await attempt('sending', () => runSending(system, { mails: options.sendMails, concurrency: options.sendConcurrency, log }))
+          results.sending = await attempt('sending', () => runSending(system, { mails: options.sendMails, concurrency: options.sendConcurrency, cpuProfile: options.cpuProfile, log }))
         }
         if (wants('branching')) {
           const system = bench
@@ -187,7 +187,7 @@ async function main(): Promise<number> {
         }
         if (wants('mailing')) {
           const system = bench
-          results.mailing = await attempt('mailing', () => runMailing(system, { recipients: options.mailingRecipients, log }))
+          results.mailing = await attempt('mailing', () => runMailing(system, { recipients: options.mailingRecipients, cpuProfile: options.cpuProfile, log }))
         }
       }
     }

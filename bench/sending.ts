@@ -3,6 +3,7 @@ import { createActivities } from '../activities'
 import { createMailTransport, SMTP_POOL_CONNECTIONS } from '../server/mail-transport'
 import { benchCampaignGraph } from './enrolment'
 import type { BenchSystem } from './infra'
+import { cpuAccount, cpuProfiler } from './cpu-account'
 import { cpuMeter, inFlight, loadAverage, now, perSecond } from './measure'
 
 // Sending: the product's send activity (activities/send-campaign-email.ts: send log, consent, frequency
@@ -13,6 +14,8 @@ import { cpuMeter, inFlight, loadAverage, now, perSecond } from './measure'
 export interface SendingOptions {
   mails: number
   concurrency: number
+  /** A folder for each side's CPU profile (bench/cpu-account.ts). */
+  cpuProfile?: string
   log: (message: string) => void
 }
 
@@ -21,6 +24,9 @@ export interface SendingSide {
   ms: number
   mailsPerSecond: number
   cpuBusy: number
+  /** This process's and its Postgres backends' CPU per mail (ms), summed over the rounds. */
+  nodeMsPerMail: number
+  postgresMsPerMail: number
 }
 
 export interface SendingResult {
@@ -86,21 +92,38 @@ export async function runSending(bench: BenchSystem, options: SendingOptions): P
     await inFlight(WARM_UP, concurrency, (i) => productSend(count + i))
     // The shared machine's load swings within seconds: the two paths take turns in rounds, and each side's
     // figure is its mails over its own time summed across the rounds.
-    const sides = { raw: { ms: 0, cpu: 0 }, product: { ms: 0, cpu: 0 } }
+    const sides = { raw: { ms: 0, cpu: 0, nodeMs: 0, postgresMs: 0 }, product: { ms: 0, cpu: 0, nodeMs: 0, postgresMs: 0 } }
+    const profiler = cpuProfiler(options.cpuProfile)
+    await profiler.start()
     const perRound = Math.ceil(count / ROUNDS)
     for (let round = 0; round < ROUNDS; round++) {
       const from = round * perRound
       const size = Math.min(perRound, count - from)
       for (const [label, send] of [['raw', rawSend], ['product', productSend]] as const) {
         const cpu = cpuMeter()
+        const account = await cpuAccount(bench.system.sql)
+        await profiler.resume()
         const began = now()
         await inFlight(size, concurrency, (i) => send(from + i).then(() => {}))
         sides[label].ms += now() - began
+        await profiler.pause(`sending-${label}-${round + 1}`)
         sides[label].cpu += cpu.busy() / ROUNDS
+        const spent = await account.stop()
+        sides[label].nodeMs += spent.nodeMs
+        sides[label].postgresMs += spent.postgresMs
       }
+      log(`sending: CPU per mail so far: raw ${(sides.raw.nodeMs / (from + size)).toFixed(2)} ms node + ${(sides.raw.postgresMs / (from + size)).toFixed(2)} ms postgres, product ${(sides.product.nodeMs / (from + size)).toFixed(2)} + ${(sides.product.postgresMs / (from + size)).toFixed(2)}`)
       log(`sending: round ${round + 1}/${ROUNDS}: raw ${perSecond(from + size, sides.raw.ms).toFixed(0)} mails/s, product ${perSecond(from + size, sides.product.ms).toFixed(0)} mails/s so far (load ${loadAverage().join(', ')})`)
     }
-    const side = (label: 'raw' | 'product'): SendingSide => ({ mails: count, ms: sides[label].ms, mailsPerSecond: perSecond(count, sides[label].ms), cpuBusy: Math.round(sides[label].cpu * 100) / 100 })
+    profiler.stop()
+    const side = (label: 'raw' | 'product'): SendingSide => ({
+      mails: count,
+      ms: sides[label].ms,
+      mailsPerSecond: perSecond(count, sides[label].ms),
+      cpuBusy: Math.round(sides[label].cpu * 100) / 100,
+      nodeMsPerMail: Math.round((sides[label].nodeMs / count) * 100) / 100,
+      postgresMsPerMail: Math.round((sides[label].postgresMs / count) * 100) / 100,
+    })
     const rawSide = side('raw')
     const productSide = side('product')
     return { mails: count, concurrency, connections: SMTP_POOL_CONNECTIONS, load, loadAtEnd: loadAverage(), product: productSide, raw: rawSide, ratio: productSide.mailsPerSecond / rawSide.mailsPerSecond }

@@ -75,6 +75,44 @@ async function changed(sql: Sql, messageId: string): Promise<SettledSend> {
   return { verdict: 'changed', status: row?.status ?? 'missing' }
 }
 
+/** What a campaign mail's frequency-cap slot is claimed for (activities/send-campaign-email.ts). */
+export interface SendSlotClaim {
+  accountId: string
+  enrolmentId: string
+  contactId: string
+  campaignId: string
+  nodeId: string
+  visit: number
+  messageId: string
+  template: string
+  recipient: string
+  capPerWeek: number
+}
+
+/**
+ * Takes one of the contact's weekly mail slots for a campaign mail (its pending row), or tells when the
+ * next one frees up: one round trip (migration 037, claim_send_slot). The contact's row lock makes
+ * concurrent sends from several campaigns and mailings count one after the other, so the cap holds across
+ * them. Returns null when the slot was taken (the row exists).
+ */
+export async function claimSendSlot(sql: Sql, claim: SendSlotClaim): Promise<Date | null> {
+  const [row] = await sql<{ next: Date | null }[]>`
+    select claim_send_slot(${claim.contactId}::uuid, ${claim.capPerWeek}::int, ${claim.accountId}::uuid, ${claim.enrolmentId}::uuid, ${claim.campaignId}::uuid,
+                           ${claim.nodeId}::text, ${claim.visit}::int, ${claim.messageId}::text, ${claim.template}::text, ${claim.recipient}::text) as next`
+  return row!.next
+}
+
+/**
+ * Records campaign mails sent, with the relay's answers, in one statement (the marks of concurrent sends,
+ * activities/micro-batch.ts), each committed durably before its send reports back.
+ */
+export async function markCampaignMailsSent(sql: Sql, rows: { messageId: string; response: string }[]): Promise<void> {
+  await sql`
+    update messages m set status = 'sent', sent_at = now(), smtp_response = v.response
+    from (select unnest(${rows.map((r) => r.messageId)}::text[]) as message_id, unnest(${rows.map((r) => r.response)}::text[]) as response) v
+    where m.message_id = v.message_id`
+}
+
 export interface UnresolvedMessageRow {
   message_id: string
   enrolment_id: string | null

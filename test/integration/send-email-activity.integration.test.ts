@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:net'
 import nodemailer from 'nodemailer'
+import postgres from 'postgres'
 import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sendCampaignEmail, type MailDeps, type SendCampaignEmailInput } from '../../activities/send-campaign-email'
+import { campaignMessageId, sendCampaignEmail, type MailDeps, type SendCampaignEmailInput } from '../../activities/send-campaign-email'
 import { WEEKDAYS } from '../../engine/nodes/zoned-time'
 import { httpRelayReceipts } from '../../server/relay-receipts'
 import { startSmtpSink, type SmtpSink } from '../../server/smtp-sink'
@@ -38,6 +39,7 @@ async function enrolment(email: string): Promise<SendCampaignEmailInput> {
 }
 const messageRow = async (input: SendCampaignEmailInput) =>
   (await system.sql`select status, attempts, reason from messages where enrolment_id = ${input.enrolmentId} and node_id = ${input.nodeId} and visit = ${input.visit}`)[0]
+const campaignMessageIdOf = (input: SendCampaignEmailInput) => campaignMessageId(input, 'test.example')
 const sinkCount = (messageId: string) => system.sink!.mails().filter((mail) => mail.messageId === messageId).length
 
 /** An SMTP server that takes the whole message and then drops the connection without answering. */
@@ -78,6 +80,43 @@ describe('sending a campaign mail', () => {
     await system.sink!.waitFor((mail) => mail.messageId === first.messageId)
     expect(sinkCount(first.messageId)).toBe(1)
     expect(await messageRow(input)).toMatchObject({ status: 'sent', attempts: 1 })
+  })
+
+  it('keeps the weekly frequency cap when several sends to one contact run at once', async () => {
+    const email = 'elodie.bernard@bernard-plasturgie.example'
+    const base = await enrolment(email)
+    const inputs = ['cap-a', 'cap-b', 'cap-c', 'cap-d', 'cap-e', 'cap-f'].map((nodeId) => ({ ...base, nodeId }))
+    const earlier = (await system.sql<{ n: number }[]>`
+      select count(*)::int as n from messages where contact_id = ${inputs[0]!.contactId} and status in ('pending', 'sending', 'sent', 'unknown') and created_at > now() - interval '7 days'`)[0]!.n
+    await system.sql`update accounts set frequency_cap_per_week = ${earlier + 2} where id = ${base.accountId}`
+    try {
+      // Another send holds her lock and is about to commit her last two slots of the week, while six steps
+      // want to mail her at the same moment (as several campaigns' steps would): they wait for the lock and
+      // must then count the two mails it committed, so none of them goes.
+      // Its own connections: the sends may take every connection of the system's pool while they wait.
+      const other = postgres(system.databaseUrl, { max: 2, onnotice: () => {} })
+      let sends: Promise<Awaited<ReturnType<typeof sendCampaignEmail>>[]> | undefined
+      await other.begin(async (tx) => {
+        await tx`select 1 from contacts where id = ${base.contactId} for update`
+        sends = Promise.all(inputs.map((input) => sendCampaignEmail(deps, input)))
+        await expect.poll(async () => (await other`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`).length, { timeout: 5_000 }).toBeGreaterThan(0)
+        await tx`
+          insert into messages (account_id, enrolment_id, contact_id, campaign_id, node_id, visit, message_id, template, status)
+          select ${base.accountId}, ${base.enrolmentId}, ${base.contactId}, ${campaignId}, 'cap-other-' || i, 1, '<cap-other-' || i || '-' || ${base.enrolmentId} || '@test.example>', 'onboarding-welcome', 'sent'
+          from generate_series(1, 2) i`
+      }).finally(() => other.end())
+      // Committed: the lock is released and the sends count.
+      const outcomes = await sends!
+      expect(outcomes.map((o) => o.outcome)).toEqual(Array(6).fill('deferred'))
+      expect(inputs.map((input) => sinkCount(campaignMessageIdOf(input))).reduce((a, b) => a + b, 0)).toBe(0)
+      // One more slot: exactly one of the six goes, however they race.
+      await system.sql`update accounts set frequency_cap_per_week = ${earlier + 3} where id = ${base.accountId}`
+      const again = await Promise.all(inputs.map((input) => sendCampaignEmail(deps, input)))
+      expect(again.filter((o) => o.outcome === 'sent')).toHaveLength(1)
+      expect(again.filter((o) => o.outcome === 'deferred' && o.reason === 'frequency_cap')).toHaveLength(5)
+    } finally {
+      await system.sql`update accounts set frequency_cap_per_week = 5 where id = ${base.accountId}`
+    }
   })
 
   it('records an attempt that died mid-transaction as unknown instead of mailing again', async () => {

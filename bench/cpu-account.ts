@@ -1,0 +1,79 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector'
+import { join } from 'node:path'
+import type { Sql } from 'postgres'
+
+// Where a benchmark side's CPU goes, for the sending and mailing benchmarks: this process's own CPU time
+// (app, worker and, where it runs here, the SMTP sink) and that of the benchmark database's Postgres
+// backends (read from /proc), per mail. On a shared machine a side's wall time swings with the others'
+// load; its CPU per mail does much less, so it tells which side does more work and where.
+
+export interface CpuSpent {
+  /** This Node process, user + system, ms. */
+  nodeMs: number
+  /** The benchmark database's Postgres backends, user + system, ms (0 where /proc cannot be read). */
+  postgresMs: number
+}
+
+const TICK_MS = 10 // USER_HZ is 100 on Linux
+
+async function backendTicks(sql: Sql): Promise<Map<number, number>> {
+  const pids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`
+  const ticks = new Map<number, number>()
+  for (const { pid } of pids) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]))
+    } catch {
+      // Another machine's Postgres, or a backend that just ended: not counted.
+    }
+  }
+  return ticks
+}
+
+/** Starts counting; `stop()` gives the CPU spent since. */
+export async function cpuAccount(sql: Sql): Promise<{ stop(): Promise<CpuSpent> }> {
+  const before = await backendTicks(sql)
+  const node = process.cpuUsage()
+  return {
+    async stop() {
+      const used = process.cpuUsage(node)
+      const after = await backendTicks(sql)
+      let ticks = 0
+      for (const [pid, now] of after) ticks += now - (before.get(pid) ?? 0)
+      return { nodeMs: (used.user + used.system) / 1000, postgresMs: ticks * TICK_MS }
+    },
+  }
+}
+
+/**
+ * A sampling CPU profile of this process through the inspector (what `node --cpu-prof` writes), for the
+ * phases the caller brackets: `pause()` and `resume()` keep one side's time out of the other's profile.
+ * Without a folder it does nothing.
+ */
+export function cpuProfiler(folder: string | undefined) {
+  const session = folder ? new Session() : null
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))))
+  return {
+    async start() {
+      if (!session) return
+      session.connect()
+      await post('Profiler.enable')
+      await post('Profiler.setSamplingInterval', { interval: 500 })
+    },
+    async resume() {
+      if (session) await post('Profiler.start')
+    },
+    async pause(name: string) {
+      if (!session) return
+      const { profile } = await post('Profiler.stop')
+      await writeFile(join(folder!, `${name}.cpuprofile`), JSON.stringify(profile))
+    },
+    stop() {
+      session?.disconnect()
+    },
+  }
+}
