@@ -24,7 +24,7 @@ import { nextInWindows } from '../mailings/model'
 import type { RelayPool } from '../mailings/relay-pool'
 import { mailingTemplates, recipientLocale, renderMailing, type MailingRenderDeps } from '../mailings/render'
 import { verpAddress } from '../mailings/verp'
-import type { RenderedMail } from '../templates/renderer'
+import { mailContactOf, type RenderedMail } from '../templates/renderer'
 import type { TemplateSet } from '../templates/template-set'
 import { startHeartbeat } from './activity-context'
 import { microBatch } from './micro-batch'
@@ -118,7 +118,7 @@ export async function renderRecipientMail(
     set,
     mailing,
     { code: mailing.code, locale: mailing.locale, name: mailing.subsidiary_name },
-    { email: recipient.email, firstName: recipient.first_name, lastName: recipient.last_name, salutation: recipient.salutation, company: recipient.company, attributes: recipient.attributes },
+    mailContactOf(recipient),
     {
       locale: recipientLocale(mailing.content, mailing.locale, recipient.locale),
       trackLink: (url, tag) => `${deps.publicUrl}/t/c/${deps.tokens.sign('click', { ...tracking, u: url, ...(tag ? { g: tag } : {}) })}`,

@@ -9,7 +9,7 @@ import type { EnrolmentRef } from '../engine/nodes'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import { nextSendWindowStart, type SendWindow } from '../engine/nodes/zoned-time'
 import { bookingTokenExpiry, signFairToken } from '../fairs/tokens'
-import type { TemplateRenderer } from '../templates/renderer'
+import { mailContactOf, type TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import { startHeartbeat } from './activity-context'
 import type { TokenSigner } from '../tracking/tokens'
@@ -132,14 +132,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     // The template versions the campaign version was published with, so a later edit does not change it.
     templates: (await deps.templateStore?.set(input.accountId, recipient.template_pins)) ?? undefined,
     subsidiary: { code: recipient.subsidiary_code, locale: recipient.subsidiary_locale, name: recipient.subsidiary_name },
-    contact: {
-      email: recipient.email,
-      firstName: recipient.first_name,
-      lastName: recipient.last_name,
-      salutation: recipient.salutation,
-      company: recipient.company,
-      attributes: recipient.attributes,
-    },
+    contact: mailContactOf(recipient),
     variables: { event: recipient.trigger_properties ?? {}, ...(recipient.fair_id ? { fair: fairVariables(deps, input.contactId, recipient) } : {}) },
     trackLink: (url, tag) => `${deps.publicUrl}/t/c/${deps.tokens.sign('click', { ...tracking, u: url, ...(tag ? { g: tag } : {}) })}`,
     openPixelUrl: `${deps.publicUrl}/t/o/${deps.tokens.sign('open', tracking)}`,

@@ -14,7 +14,7 @@ import { mailingTemplates, recipientLocale, renderMailing, type RenderPins } fro
 import { DeepLError, translateMailingTexts } from '../mailings/translate'
 import type { SegmentFilter } from '../engine/segment-filter'
 import type { DeepLConfig } from '../templates/deepl'
-import type { MailContact, TemplateRenderer } from '../templates/renderer'
+import { mailContactOf, type MailContact, type TemplateRenderer } from '../templates/renderer'
 import { TemplateError } from '../templates/template-errors'
 import type { TemplateStore } from '../templates/template-store'
 import { mailings, type previewBody } from './contract/mailings'
@@ -55,7 +55,7 @@ export function mailingComposeRoutes(deps: MailingComposeDeps): Router {
   async function sampleContact(row: MailingRow, email?: string): Promise<MailContact & { locale: string | null }> {
     const contact = await poolSampleContact(sql, { account_id: row.account_id, code: row.subsidiary_code }, email)
     if (!contact) return { ...SAMPLE, ...(email ? { email } : {}), locale: null }
-    return { email: contact.email, firstName: contact.first_name, lastName: contact.last_name, salutation: contact.salutation as MailContact['salutation'], company: contact.company, attributes: contact.attributes, locale: contact.locale }
+    return { ...mailContactOf(contact), locale: contact.locale }
   }
 
   async function preview(row: MailingRow, input: z.infer<typeof previewBody>, pins: RenderPins | null = null) {
@@ -187,7 +187,7 @@ export function mailingWebVersionRoutes(deps: MailingComposeDeps): Router {
       set,
       row,
       { code: row.code, locale: row.sub_locale, name: row.sub_name },
-      { email: contact.email, firstName: contact.first_name, lastName: contact.last_name, salutation: contact.salutation, company: contact.company, attributes: contact.attributes },
+      mailContactOf(contact),
       { locale: row.locale ?? row.sub_locale, unsubscribeUrl: `/u/${deps.tokens.sign('unsubscribe', { a: payload.a, c: payload.c, m: payload.m })}` },
     )
     res.set('Cache-Control', 'private, no-store').type('html').send(mail.html)

@@ -5,7 +5,7 @@ import type { CampaignGraph } from '../engine/campaign/graph'
 import { validateForPublish } from '../engine/campaign/validate'
 import type { CampaignSimulator, SimulatedContact } from '../server/campaign-simulator'
 import { TIME_SKIPPING_HELP } from '../engine/simulator-unavailable'
-import type { TemplateRenderer } from '../templates/renderer'
+import { mailContactOf, type TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import { seesSubsidiary } from './auth'
 import { route } from './contract/mount'
@@ -77,7 +77,7 @@ async function sampleContact(sql: Sql, accountId: string, by: { id?: string; ema
     accountId,
     // Persona matches as entry judges them (engine/enrol.ts): from the attributes as they are now.
     facts: (await readContactFacts(sql, { accountId, contactId: row.id }, { livePersonas: true }))!,
-    mail: { email: row.email, firstName: row.first_name, lastName: row.last_name, salutation: row.salutation, company: row.company, attributes: row.attributes },
+    mail: mailContactOf(row),
     subsidiary: { code: row.subsidiary_code, locale: row.subsidiary_locale, name: row.subsidiary_name },
   }
 }

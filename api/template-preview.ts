@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Router } from 'express'
 import type { Sql } from 'postgres'
-import type { MailContact } from '../templates/renderer'
+import { mailContactOf, type MailContact } from '../templates/renderer'
 import { TemplateError } from '../templates/template-errors'
 import { knownVariables, unknownVariables } from '../templates/variables'
 import { contactAttributeKeys } from '../db/templates'
@@ -100,5 +100,5 @@ export function templatePreviewRoutes(deps: TemplateApiDeps): Router {
 async function storedContact(sql: Sql, accountId: string, email: string): Promise<(MailContact & { subsidiary: string }) | null> {
   const row = await contactWithSubsidiary(sql, accountId, { email })
   if (!row) return null
-  return { email: row.email, firstName: row.first_name, lastName: row.last_name, salutation: row.salutation, company: row.company, attributes: row.attributes, subsidiary: row.subsidiary_code }
+  return { ...mailContactOf(row), subsidiary: row.subsidiary_code }
 }

@@ -18,6 +18,21 @@ export interface MailContact {
   attributes: Record<string, unknown>
 }
 
+/** The columns of a contact row that a mail is personalised from. */
+export interface MailContactRow {
+  email: string
+  first_name: string | null
+  last_name: string | null
+  salutation: string | null
+  company: string | null
+  attributes: Record<string, unknown>
+}
+
+/** A contact row as the renderer takes it (one mapping for every sender and preview). */
+export function mailContactOf(row: MailContactRow): MailContact {
+  return { email: row.email, firstName: row.first_name, lastName: row.last_name, salutation: row.salutation as MailContact['salutation'], company: row.company, attributes: row.attributes }
+}
+
 export interface MailSubsidiary {
   code: string // 'DE' | 'FR' | 'IT' | 'ES'
   locale: string // 'de' | 'fr' | 'it' | 'es'
