@@ -29,7 +29,8 @@ export function eventsByClientIds(sql: ISql, accountId: string, clientIds: strin
  */
 export function lockClientIds(sql: ISql, accountId: string, clientIds: string[]) {
   return Promise.all([
-    (sql as Sql)`select pg_advisory_xact_lock(hashtext(${accountId} || ':' || k)) from unnest(${clientIds}::text[]) with ordinality as t(k, n) order by n`,
+    // Sent at once (postgres.js sends a query when first awaited), so the locks go first in the pipeline.
+    (sql as Sql)`select pg_advisory_xact_lock(hashtext(${accountId} || ':' || k)) from unnest(${clientIds}::text[]) with ordinality as t(k, n) order by n`.execute(),
     eventsByClientIds(sql, accountId, clientIds),
   ])
 }

@@ -69,18 +69,34 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     return byAccount
   }
 
-  async function dispatchEvent(event: EventRow, campaigns: LiveCampaigns): Promise<void> {
+  /** Running enrolments per contact, read once per claimed batch; a contact this batch enrols is read again. */
+  type Running = Map<string, { workflow_id: string; trigger_event_id: string | null }[]>
+  async function runningEnrolments(contactIds: string[]): Promise<Running> {
+    const rows = await sql<{ contact_id: string; workflow_id: string; trigger_event_id: string | null }[]>`
+      select contact_id, workflow_id, trigger_event_id from enrolments where contact_id = any(${contactIds}::uuid[]) and status = 'active'`
+    const byContact: Running = new Map(contactIds.map((id) => [id, []]))
+    for (const row of rows) byContact.get(row.contact_id)!.push(row)
+    return byContact
+  }
+
+  async function dispatchEvent(event: EventRow, campaigns: LiveCampaigns, running: Running): Promise<void> {
     // Opens and clicks of privacy proxies and link scanners are kept for the record but move no
     // enrolment: a scanner must not take a "clicked" branch, reach a goal or enter a campaign.
     if (event.suspected_machine) return
-    await signalRunning(event)
+    const enrolled = running.get(event.contact_id)
+    if (enrolled) {
+      const tracked = { eventId: event.id, type: event.type, properties: event.properties, occurredAt: event.occurred_at.toISOString() }
+      for (const { workflow_id, trigger_event_id } of enrolled) if (trigger_event_id !== event.id) await signalEnrolment(client, workflow_id, tracked)
+    } else await signalRunning(event)
 
     // A paused campaign still takes entries (their mail waits for the resume); a stopped one takes none.
     for (const campaign of campaigns.get(event.account_id) ?? []) {
       const graph = await publishedGraph(campaign.version_id)
       if (!eventEntersCampaign(graph, event)) continue
       // Entry rules, the one-active-enrolment rule and "this event enrols once" live in enrolContact; a
-      // contact already in this campaign through an earlier event stays on its path.
+      // contact already in this campaign through an earlier event stays on its path. The contact's next
+      // event of this batch reads its running enrolments again, so it reaches the one this may start.
+      running.delete(event.contact_id)
       await enrolContact(
         { sql, client, taskQueue },
         { accountId: event.account_id, campaignId: campaign.campaign_id, versionId: campaign.version_id, graph },
@@ -133,20 +149,26 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
       for (const event of batch) byContact.set(event.contact_id, [...(byContact.get(event.contact_id) ?? []), event])
       const queues = [...byContact.values()]
       // The campaigns as they are when the batch is claimed (one query per round rather than per event).
-      const campaigns = await liveCampaigns([...new Set(batch.map((event) => event.account_id))])
+      // The same for the contacts' running enrolments: one query per batch, not one per event.
+      const [campaigns, running] = await Promise.all([liveCampaigns([...new Set(batch.map((event) => event.account_id))]), runningEnrolments([...byContact.keys()])])
+      const handedOn: string[] = []
       const lane = async () => {
         for (let queue = queues.shift(); queue; queue = queues.shift()) {
-          for (const event of queue) if (await dispatchOne(event, campaigns)) dispatched++
+          for (const event of queue) if (await dispatchOne(event, campaigns, running)) handedOn.push(event.id)
         }
       }
       await Promise.all(Array.from({ length: Math.min(DISPATCH_PARALLEL, queues.length) }, lane))
+      // Marked in one statement once the batch is through. A crash before it leaves the batch's events to be
+      // handed on again after their lease, which is safe: signals carry the event id, enrolments are unique
+      // per occasion, an event's score change is recorded once.
+      if (handedOn.length) await sql`update events set dispatched_at = now(), dispatch_error = null where id = any(${handedOn}::uuid[])`
+      dispatched += handedOn.length
     }
   }
 
-  async function dispatchOne(event: EventRow, campaigns: LiveCampaigns): Promise<boolean> {
+  async function dispatchOne(event: EventRow, campaigns: LiveCampaigns, running: Running): Promise<boolean> {
     try {
-      await dispatchEvent(event, campaigns)
-      await sql`update events set dispatched_at = now(), dispatch_error = null where id = ${event.id}`
+      await dispatchEvent(event, campaigns, running)
       return true
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
