@@ -21,6 +21,12 @@ export interface EventRow {
 
 /** Contacts whose events one round hands on at once (each contact's events stay in order). */
 const DISPATCH_PARALLEL = 16
+/**
+ * Lanes a round keeps while the API stores event batches: each event handed on costs a dozen small
+ * statements (signal check, scoring), so 16 lanes would take most of the pool and of Postgres from a
+ * burst of batches. Never none, so sustained ingestion is still handed on, only more slowly.
+ */
+const BURST_LANES = 2
 
 export interface EventDispatcher {
   /** Asks for a dispatch round now (coalesced); the API calls it after storing events. */
@@ -32,6 +38,11 @@ export interface EventDispatcher {
    * so an event is never lost when this fails.
    */
   signalNow(event: Pick<EventRow, 'id' | 'contact_id' | 'type' | 'properties' | 'occurred_at'>): Promise<void>
+  /**
+   * Stores a batch of events (the API's batch path): while any is being stored, rounds hand on with fewer
+   * lanes. Clicks do not wait for it: the tracking route signals them itself (signalNow).
+   */
+  whileStoring<T>(store: () => Promise<T>): Promise<T>
   /** Runs one round: every stored, undispatched event is handed to Temporal. Returns how many were dispatched. */
   dispatchPending(): Promise<number>
   stop(): Promise<void>
@@ -57,6 +68,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
   const { sql, client, taskQueue } = options
   const log = options.log ?? (() => {})
   const graphs = new Map<string, CampaignGraph>() // published versions never change, so caching is safe
+  let storing = 0 // event batches the API is storing right now
 
   type LiveCampaigns = Map<string, { campaign_id: string; version_id: string }[]>
   /** The campaigns taking entries, per account: read once per claimed batch, not once per event. */
@@ -152,12 +164,13 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
       // The same for the contacts' running enrolments: one query per batch, not one per event.
       const [campaigns, running] = await Promise.all([liveCampaigns([...new Set(batch.map((event) => event.account_id))]), runningEnrolments([...byContact.keys()])])
       const handedOn: string[] = []
-      const lane = async () => {
-        for (let queue = queues.shift(); queue; queue = queues.shift()) {
+      const lane = async (n: number) => {
+        // A lane beyond the burst's few stops taking contacts while batches are stored; the others finish the batch.
+        for (let queue = queues.shift(); queue; queue = n < BURST_LANES || storing === 0 ? queues.shift() : undefined) {
           for (const event of queue) if (await dispatchOne(event, campaigns, running)) handedOn.push(event.id)
         }
       }
-      await Promise.all(Array.from({ length: Math.min(DISPATCH_PARALLEL, queues.length) }, lane))
+      await Promise.all(Array.from({ length: Math.min(storing > 0 ? BURST_LANES : DISPATCH_PARALLEL, queues.length) }, (_, n) => lane(n)))
       // Marked in one statement once the batch is through. A crash before it leaves the batch's events to be
       // handed on again after their lease, which is safe: signals carry the event id, enrolments are unique
       // per occasion, an event's score change is recorded once.
@@ -187,6 +200,14 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
   return {
     kick: rounds.kick,
     signalNow: signalRunning,
+    whileStoring: async (store) => {
+      storing++
+      try {
+        return await store()
+      } finally {
+        storing--
+      }
+    },
     dispatchPending: rounds.run,
     stop: rounds.stop,
   }
