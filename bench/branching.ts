@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer'
+import type { Client } from '@temporalio/client'
 import { SMTP_POOL_CONNECTIONS } from '../server/mail-transport'
 import type { ReceivedMail } from '../server/smtp-sink'
 import type { BenchSystem } from './infra'
@@ -42,6 +43,8 @@ export interface BranchingResult {
    * after the arrival; the dispatcher's round (storedToDispatched) runs beside this path, no longer on it.
    */
   stages: Record<'clickToStored' | 'storedToStep' | 'stepToMessage' | 'messageToSending' | 'sendingToSink' | 'storedToDispatched', LatencySummary>
+  /** One click as Temporal recorded it: each history event from the click's first signal to the send's start, ms after the signal. */
+  clickHistory: { event: string; afterSignalMs: number }[]
 }
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
@@ -65,6 +68,28 @@ function branchGraph() {
       { id: 'e5', source: 'clicked', sourceHandle: 'next', target: 'end' },
     ],
   }
+}
+
+/**
+ * What Temporal did between the click's signal and the send activity's start, from one enrolment's history
+ * (server timestamps): how many workflow tasks and activity tasks lie on the path, and how long each took.
+ */
+export async function historyOfClick(client: Client, workflowId: string): Promise<{ event: string; afterSignalMs: number }[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory()
+  const events = history.events ?? []
+  const signalled = events.findIndex((event) => event.workflowExecutionSignaledEventAttributes)
+  if (signalled < 0) return []
+  const at = (event: (typeof events)[number]) => Number(event.eventTime?.seconds ?? 0) * 1000 + Math.round((event.eventTime?.nanos ?? 0) / 1e6)
+  const start = at(events[signalled]!)
+  const steps: { event: string; afterSignalMs: number }[] = []
+  for (const event of events.slice(signalled)) {
+    const kind = Object.keys(event).find((key) => key.endsWith('EventAttributes') && (event as Record<string, unknown>)[key]) ?? 'unknown'
+    const activity = event.activityTaskScheduledEventAttributes?.activityType?.name
+    const marker = event.markerRecordedEventAttributes?.markerName
+    steps.push({ event: kind.replace(/EventAttributes$/, '') + (activity ? ` ${activity}` : marker ? ` ${marker}` : ''), afterSignalMs: at(event) - start })
+    if (event.activityTaskStartedEventAttributes || event.activityTaskCompletedEventAttributes) break
+  }
+  return steps
 }
 
 const summary = (values: number[]): LatencySummary => ({ count: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99), maxMs: Math.max(...values) })
@@ -140,6 +165,11 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
     storedToDispatched: summary(stageRows.flatMap((r) => gap(r.received, r.dispatched))),
   }
   for (const [stage, figures] of Object.entries(stages)) log(`branching: stage ${stage}: p50 ${figures.p50Ms.toFixed(0)} ms, p99 ${figures.p99Ms.toFixed(0)} ms`)
+  const [sampled] = await sql<{ workflow_id: string }[]>`
+    select n.workflow_id from enrolments n join contacts c on c.id = n.contact_id
+    where n.campaign_id = ${campaignId} and c.email = ${emails[Math.floor(count / 2)]!}`
+  const clickHistory = sampled ? await historyOfClick(bench.system.client, sampled.workflow_id) : []
+  for (const step of clickHistory) log(`branching: history of one click: +${step.afterSignalMs} ms ${step.event}`)
   const signalled = await sql<{ ms: number }[]>`
     select extract(epoch from (e.dispatched_at - e.received_at)) * 1000 as ms
     from events e join contacts c on c.id = e.contact_id
@@ -161,7 +191,7 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
   } finally {
     transport.close()
   }
-  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw), stages }
+  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw), stages, clickHistory }
   log(`branching: click → next mail p50 ${result.product.p50Ms.toFixed(0)} ms, p99 ${result.product.p99Ms.toFixed(0)} ms; event → signal p50 ${result.eventToSignal.p50Ms.toFixed(0)} ms, p99 ${result.eventToSignal.p99Ms.toFixed(0)} ms`)
   return result
 }
