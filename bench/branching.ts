@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import nodemailer from 'nodemailer'
 import type { Client } from '@temporalio/client'
 import { SMTP_POOL_CONNECTIONS } from '../server/mail-transport'
@@ -44,6 +45,11 @@ export interface BranchingResult {
    * began before session 9 record the step in a local activity of the workflow task instead.)
    */
   stages: Record<'clickToStored' | 'storedToStep' | 'stepToMessage' | 'messageToSending' | 'sendingToSink' | 'storedToDispatched', LatencySummary>
+  /**
+   * The one Node thread that runs the app, the dispatcher, the worker's activities and the SMTP sink,
+   * while the clicks were measured: how busy it was (0–1) and how long callbacks waited for it.
+   */
+  eventLoop: { utilisation: number; delayP50Ms: number; delayP99Ms: number }
   /** One click as Temporal recorded it: each history event from the click's first signal to the send's start, ms after the signal. */
   clickHistory: { event: string; afterSignalMs: number }[]
 }
@@ -134,6 +140,9 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
   const clickedAt = new Map<string, number>()
   const arrivedAt = new Map<string, number>()
   log(`branching: clicking ${count} tracked links, ${concurrency} at a time`)
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 })
+  loopDelay.enable()
+  const loopBefore = performance.eventLoopUtilization()
   await inFlight(count, concurrency, async (i) => {
     const email = emails[i]!
     const token = firstMails.get(email)!.html.match(/\/t\/c\/([A-Za-z0-9._~-]+)/)?.[1]
@@ -147,6 +156,9 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
     arrivedAt.set(email, Date.now())
     latencies.push(now() - began)
   })
+  const eventLoop = { utilisation: performance.eventLoopUtilization(loopBefore).utilization, delayP50Ms: loopDelay.percentile(50) / 1e6, delayP99Ms: loopDelay.percentile(99) / 1e6 }
+  loopDelay.disable()
+  log(`branching: event loop ${(eventLoop.utilisation * 100).toFixed(0)} % busy during the clicks, callbacks waited p50 ${eventLoop.delayP50Ms.toFixed(1)} / p99 ${eventLoop.delayP99Ms.toFixed(1)} ms`)
   const stageRows = await sql<{ email: string; received: Date; dispatched: Date | null; step: Date | null; message: Date | null; sending: Date | null }[]>`
     select c.email, e.received_at as received, e.dispatched_at as dispatched, s.entered_at as step,
            m.created_at as message, m.sending_at as sending
@@ -205,7 +217,7 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
   } finally {
     transport.close()
   }
-  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw), stages, clickHistory }
+  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw), stages, eventLoop, clickHistory }
   log(`branching: click → next mail p50 ${result.product.p50Ms.toFixed(0)} ms, p99 ${result.product.p99Ms.toFixed(0)} ms; event → signal p50 ${result.eventToSignal.p50Ms.toFixed(0)} ms, p99 ${result.eventToSignal.p99Ms.toFixed(0)} ms`)
   return result
 }
