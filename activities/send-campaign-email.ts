@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity'
-import { Readable } from 'node:stream'
+import { Transform } from 'node:stream'
 import type { Transporter } from 'nodemailer'
-import MailComposer from 'nodemailer/lib/mail-composer'
+import type Mail from 'nodemailer/lib/mailer'
 import type { Sql } from 'postgres'
 import { sendRecipient, sendState, type RecipientRow } from '../db/enrolments'
 import { claimSendSlot, markCampaignMailsSent, settleInterruptedSend, type RelayReceipts } from '../db/messages'
@@ -139,53 +139,45 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     unsubscribeUrl,
   })
 
-  // The MIME message is built here and handed to SMTP as a stream, so we know whether the server can
-  // have received all of it: it cannot accept a message whose end (the final ".") was never sent.
-  const message = await new MailComposer({
-    from: { name: recipient.sender_name, address: recipient.sender_email },
-    to: recipient.email,
-    subject: mail.subject,
-    html: mail.html,
-    text: mail.text,
-    messageId,
-    headers: {
-      'List-Unsubscribe': `<${unsubscribeUrl}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-    },
-  })
-    .compile()
-    .build()
   // Consent and the campaign are read again at the moment the attempt starts, not when the mail was first
   // planned: an unsubscribe during an SMTP outage, a pause, quiet hours or a frequency-cap wait stops it here.
   const withheld = await startAttempt(sql, input, messageId)
   if (withheld) return withheld
-  // A server accepts a message only with its final "." (sent when this stream ends). Until then a crash
-  // delivers nothing; 'sending' is committed before the "." goes out, so a crash after that commit leaves a
-  // message to be settled with the relay (workers SIGKILLed every few seconds: production-topology test),
-  // and one before it leaves the row pending or failed, so the retry sends again. The mark starts as the
-  // body is first asked for and commits while the body travels: its fsync does not hold the connection
-  // on its own. The stream ends (the ".") only once it has committed.
+  // A server accepts a message only with its final "." (sent when the message stream ends). Until then a
+  // crash delivers nothing; 'sending' is committed before the "." goes out, so a crash after that commit
+  // leaves a message to be settled with the relay (workers SIGKILLed every few seconds: production-topology
+  // test), and one before it leaves the row pending or failed, so the retry sends again. The mark starts as
+  // nodemailer first streams the message (its connection's transaction has begun) and commits while the
+  // body travels: its fsync does not hold the connection on its own. The stream ends (the ".") only once it
+  // has committed (the gate below, a transform at the end of nodemailer's own MIME stream, so the message
+  // is built once).
   let bodyHandedOver = false
   let attemptCounted = false
   let marked: Promise<unknown> | null = null
-  const raw = new Readable({
-    read() {
-      if (!marked) {
-        marked = sql`update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale} where message_id = ${messageId}`.then(() => (attemptCounted = true))
-        // Handled here and below: a failed mark destroys the stream when its end is asked for.
-        marked.catch(() => {})
-        this.push(message)
-        return
-      }
-      marked.then(
-        () => this.push(null),
-        (error: Error) => this.destroy(error),
-      )
+  const gate: SendingGate = {
+    start: () => {
+      marked ??= sql`update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale} where message_id = ${messageId}`.then(() => (attemptCounted = true))
+      // Handled here and in finish: a failed mark fails the stream before its end.
+      marked.catch(() => {})
     },
-  }).once('end', () => (bodyHandedOver = true))
+    finish: () => (gate.start(), marked!),
+    handedOver: () => (bodyHandedOver = true),
+  }
   const stopHeartbeat = startHeartbeat()
   try {
-    const info = await deps.mailer.sendMail({ envelope: { from: recipient.sender_email, to: [recipient.email] }, raw })
+    const info = await sendGated(deps.mailer, {
+      from: { name: recipient.sender_name, address: recipient.sender_email },
+      to: recipient.email,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      messageId,
+      headers: {
+        'List-Unsubscribe': `<${unsubscribeUrl}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+      envelope: { from: recipient.sender_email, to: [recipient.email] },
+    }, gate)
     await markSent(sql, { messageId, response: String(info.response ?? '') })
     return { outcome: 'sent', messageId }
   } catch (error) {
@@ -244,6 +236,47 @@ function markSent(sql: Sql, mark: { messageId: string; response: string }): Prom
     sentMarks.set(sql, batch)
   }
   return batch(mark)
+}
+
+/** Holds a message's end until its 'sending' mark has committed (see sendCampaignEmail). */
+interface SendingGate {
+  /** The message has begun to stream: the mark starts. */
+  start(): void
+  /** Resolves once the mark has committed; the end of the message waits for it. */
+  finish(): Promise<unknown>
+  /** The whole message went to the connection. */
+  handedOver(): void
+}
+
+const gated = new WeakSet<Transporter>()
+/**
+ * Sends through the transporter with the gate as the last transform of nodemailer's MIME stream (a
+ * 'stream' plugin, registered once per transporter, acting only on mails that carry a gate).
+ */
+function sendGated(mailer: Transporter, mail: Mail.Options, gate: SendingGate) {
+  if (!gated.has(mailer)) {
+    gated.add(mailer)
+    mailer.use('stream', (message, done) => {
+      const own = (message.data as { sendingGate?: SendingGate }).sendingGate
+      if (own) {
+        message.message.transform(() => {
+          const stream = new Transform({
+            transform(chunk, _encoding, callback) {
+              own.start()
+              callback(null, chunk)
+            },
+            flush(callback) {
+              own.finish().then(() => callback(), (error: Error) => callback(error))
+            },
+          })
+          stream.once('end', () => own.handedOver())
+          return stream
+        })
+      }
+      done()
+    })
+  }
+  return mailer.sendMail({ ...mail, sendingGate: gate } as Mail.Options)
 }
 
 /**
