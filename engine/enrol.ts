@@ -66,7 +66,8 @@ export async function loadEnteringCampaign(sql: Sql, accountId: string, campaign
   return live ? { accountId, campaignId, ...live } : null
 }
 
-interface Decision {
+/** What the entry transaction decided for one entry. */
+export interface Decision {
   enrolmentId: string
   versionId: string
   /** Still running: its workflow must be (re)started. */
@@ -137,22 +138,25 @@ export async function enrolContact(deps: EnrolDeps, campaign: EnteringCampaign, 
   })
 
   if (typeof decision === 'string') return { outcome: 'skipped', reason: decision }
-  if (decision.active) {
-    const graph = decision.versionId === campaign.versionId ? campaign.graph : await versionGraph(sql, decision.versionId)
-    const input: EnrolmentInputV1 = {
-      enrolment: {
-        enrolmentId: decision.enrolmentId,
-        accountId: campaign.accountId,
-        campaignId: campaign.campaignId,
-        versionId: decision.versionId,
-        contactId: entry.contactId,
-      },
-      graph,
-      ...(entry.triggerEventId ? { triggerEventId: entry.triggerEventId } : {}),
-    }
-    await startWorkflow(deps, input, decision.enteredBefore)
-  }
+  if (decision.active) await startDecidedEnrolment(deps, campaign, entry, decision)
   return { outcome: 'enrolled', enrolmentId: decision.enrolmentId, repeated: decision.repeated }
+}
+
+/** Starts (or makes sure of) the workflow of an enrolment the entry transaction decided on. */
+export async function startDecidedEnrolment(deps: EnrolDeps, campaign: EnteringCampaign, entry: Entry, decision: Decision): Promise<void> {
+  const graph = decision.versionId === campaign.versionId ? campaign.graph : await versionGraph(deps.sql, decision.versionId)
+  const input: EnrolmentInputV1 = {
+    enrolment: {
+      enrolmentId: decision.enrolmentId,
+      accountId: campaign.accountId,
+      campaignId: campaign.campaignId,
+      versionId: decision.versionId,
+      contactId: entry.contactId,
+    },
+    graph,
+    ...(entry.triggerEventId ? { triggerEventId: entry.triggerEventId } : {}),
+  }
+  await startWorkflow(deps, input, decision.enteredBefore)
 }
 
 const PREVIOUS_RUN_GRACE_MS = 10_000
