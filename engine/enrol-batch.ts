@@ -8,7 +8,7 @@ import { campaignTrigger } from './triggers'
 // (engine/enrol.ts), decided for the whole batch in one transaction: the advisory locks of every campaign
 // and contact in one statement (in one order, so two batches cannot deadlock), then one read each for the
 // occasions, the contacts and the earlier enrolments, and one insert of every new enrolment and occasion.
-// Profiled on 1,000 rows, enrolContact per row made four round trips and held a pooled connection per row,
+// Profiled on 1,000 rows, enrolContact per row (four round trips then) held a pooled connection per row,
 // so the batch's starts queued behind the database; now a batch of 200 makes five, and only the workflow
 // starts (the same call as the raw side's) run `width` at a time. The workflows start after the commit, as
 // in enrolContact, so a crash in between is repaired the same way: the retry finds the occasion taken by a
@@ -33,11 +33,12 @@ export async function enrolContacts(deps: EnrolDeps, campaign: EnteringCampaign,
   const coolDownMs = rules.reEntry === 'after' && rules.coolDown ? parseDuration(rules.coolDown)! : 0
   const { campaignId, accountId, versionId } = campaign
   const contactIds = [...new Set(entries.map((entry) => entry.contactId))]
-  const lockKeys = contactIds.map((contactId) => `enrol:${campaignId}:${contactId}`).sort()
+  // The same lock key as enrol_entry (migration 036), built by Postgres from the uuids so both spell it alike.
+  const lockedIds = [...contactIds].sort()
 
   const decisions = await deps.sql.begin(async (sql) => {
     const [, taken, known, history] = await Promise.all([
-      sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${lockKeys}::text[]) with ordinality as l(k, n) order by n`,
+      sql`select pg_advisory_xact_lock(hashtextextended('enrol:' || ${campaignId}::uuid::text || ':' || c::text, 0)) from unnest(${lockedIds}::uuid[]) with ordinality as l(c, n) order by n`,
       sql<{ contact_id: string; occasion: string; enrolment_id: string; version_id: string; status: string }[]>`
         select o.contact_id, o.occasion, o.enrolment_id, e.version_id, e.status from trigger_occasions o join enrolments e on e.id = o.enrolment_id
         where o.campaign_id = ${campaignId} and o.contact_id = any(${contactIds}::uuid[])
