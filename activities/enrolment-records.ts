@@ -2,18 +2,22 @@ import type { Sql } from 'postgres'
 import type { RecordStepInput, FinishEnrolmentInput, RecordConversionInput } from '../engine/nodes/step-activities'
 export type { RecordStepInput, FinishEnrolmentInput, RecordConversionInput }
 
-/** Notes that the enrolment entered a step (for the enrolment's history and the live view). Idempotent per step and pass. */
+/**
+ * Notes that the enrolment entered a step (for the enrolment's history and the live view). Idempotent per
+ * step and pass. One statement, so one round trip and one commit: it runs on the path of every step.
+ */
 export async function recordStep(sql: Sql, input: RecordStepInput): Promise<void> {
+  const previous = input.previous
   await sql`
-    insert into enrolment_steps (enrolment_id, node_id, visit, account_id)
-    values (${input.enrolmentId}, ${input.nodeId}, ${input.visit}, ${input.accountId})
-    on conflict do nothing`
-  if (input.previous) {
-    await sql`
-      update enrolment_steps set output = ${input.previous.output}
-      where enrolment_id = ${input.enrolmentId} and node_id = ${input.previous.nodeId} and visit = ${input.previous.visit}`
-  }
-  await sql`update enrolments set current_node_id = ${input.nodeId} where id = ${input.enrolmentId} and status = 'active'`
+    with entered as (
+      insert into enrolment_steps (enrolment_id, node_id, visit, account_id)
+      values (${input.enrolmentId}, ${input.nodeId}, ${input.visit}, ${input.accountId})
+      on conflict do nothing
+    )${previous ? sql`, left_step as (
+      update enrolment_steps set output = ${previous.output}
+      where enrolment_id = ${input.enrolmentId} and node_id = ${previous.nodeId} and visit = ${previous.visit}
+    )` : sql``}
+    update enrolments set current_node_id = ${input.nodeId} where id = ${input.enrolmentId} and status = 'active'`
 }
 
 /** Closes the enrolment row so the contact may enter the campaign again. Idempotent: only an active row changes. */

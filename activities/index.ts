@@ -1,4 +1,5 @@
 import { finishEnrolment, recordConversion, recordStep, type FinishEnrolmentInput, type RecordConversionInput, type RecordStepInput } from './enrolment-records'
+import { enterMailStepWith } from './mail-step'
 import { sendCampaignEmail, type MailDeps, type SendCampaignEmailInput } from './send-campaign-email'
 import { loadContactFacts, updateContact, type ContactRef, type UpdateContactInput } from './contacts'
 import { callWebhook, type CallWebhookInput } from './webhook'
@@ -31,9 +32,13 @@ export type ActivityDeps = MailDeps & {
  * Postgres, SMTP transport and renderer; tests pass their own. Workflows import only the type.
  */
 export function createActivities(deps: ActivityDeps): StepActivities & EntryActivities & ConsentActivities & LeadActivities & CrmSyncActivities & MailingActivities {
-  return {
+  const steps = {
     sendCampaignEmail: (input: SendCampaignEmailInput) => sendCampaignEmail(deps, input),
     recordStep: (input: RecordStepInput) => recordStep(deps.sql, input),
+  }
+  return {
+    ...steps,
+    enterMailStep: enterMailStepWith(steps),
     finishEnrolment: (input: FinishEnrolmentInput) => finishEnrolment(deps.sql, input),
     recordConversion: (input: RecordConversionInput) => recordConversion(deps.sql, input),
     loadContactFacts: (input: ContactRef) => loadContactFacts(deps.sql, input),

@@ -1,4 +1,6 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import nodemailer from 'nodemailer'
+import type { Client } from '@temporalio/client'
 import { SMTP_POOL_CONNECTIONS } from '../server/mail-transport'
 import type { ReceivedMail } from '../server/smtp-sink'
 import type { BenchSystem } from './infra'
@@ -6,9 +8,9 @@ import { inFlight, loadAverage, now, percentile, pollUntil } from './measure'
 
 // Behaviour → branch: contacts wait in a "clicked within 1 day?" step after their first mail; each one's
 // tracked link is clicked (as a browser would) and the time until the "clicked" branch's mail is in the
-// SMTP sink is measured: tracking route → event stored → dispatcher (kicked, not a polling round) →
-// Temporal signal → workflow → send activity → SMTP. Raw: pooled nodemailer's send → sink arrival at the
-// same concurrency, the last leg alone.
+// SMTP sink is measured: tracking route → event stored → Temporal signal from the route (the dispatcher's
+// round repeats it beside the path) → workflow task → the mail step's activity → SMTP. Raw: pooled,
+// warmed-up nodemailer sending the same mails → sink arrival at the same concurrency, the last leg alone.
 
 export interface BranchingOptions {
   contacts: number
@@ -36,12 +38,20 @@ export interface BranchingResult {
   /**
    * Where the time goes, per click, from each stage's own timestamp (wall clock of this machine; Postgres
    * runs on it too): the tracking route storing the event; the signal (sent by the route right after the
-   * commit), the workflow task and the step-recording activity until the "clicked" step is entered; the
-   * send activity's message row (the workflow task scheduling it, its pickup); its 'sending' mark
-   * (consent, cap, render done); arrival at the sink. 'sent' is recorded after the relay's answer, so
-   * after the arrival; the dispatcher's round (storedToDispatched) runs beside this path, no longer on it.
+   * commit), the workflow task and the pickup of the mail step's activity (enterMailStep), which records
+   * the "clicked" step first; the same activity's message row; its 'sending' mark (consent, cap, render
+   * done); arrival at the sink. 'sent' is recorded after the relay's answer, so after the arrival; the
+   * dispatcher's round (storedToDispatched) runs beside this path, no longer on it. (Enrolments that
+   * began before session 9 record the step in a local activity of the workflow task instead.)
    */
   stages: Record<'clickToStored' | 'storedToStep' | 'stepToMessage' | 'messageToSending' | 'sendingToSink' | 'storedToDispatched', LatencySummary>
+  /**
+   * The one Node thread that runs the app, the dispatcher, the worker's activities and the SMTP sink,
+   * while the clicks were measured: how busy it was (0–1) and how long callbacks waited for it.
+   */
+  eventLoop: { utilisation: number; delayP50Ms: number; delayP99Ms: number }
+  /** One click as Temporal recorded it: each history event from the click's first signal to the send's start, ms after the signal. */
+  clickHistory: { event: string; afterSignalMs: number }[]
 }
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
@@ -65,6 +75,28 @@ function branchGraph() {
       { id: 'e5', source: 'clicked', sourceHandle: 'next', target: 'end' },
     ],
   }
+}
+
+/**
+ * What Temporal did between the click's signal and the send activity's start, from one enrolment's history
+ * (server timestamps): how many workflow tasks and activity tasks lie on the path, and how long each took.
+ */
+export async function historyOfClick(client: Client, workflowId: string): Promise<{ event: string; afterSignalMs: number }[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory()
+  const events = history.events ?? []
+  const signalled = events.findIndex((event) => event.workflowExecutionSignaledEventAttributes)
+  if (signalled < 0) return []
+  const at = (event: (typeof events)[number]) => Number(event.eventTime?.seconds ?? 0) * 1000 + Math.round((event.eventTime?.nanos ?? 0) / 1e6)
+  const start = at(events[signalled]!)
+  const steps: { event: string; afterSignalMs: number }[] = []
+  for (const event of events.slice(signalled)) {
+    const kind = Object.keys(event).find((key) => key.endsWith('EventAttributes') && (event as Record<string, unknown>)[key]) ?? 'unknown'
+    const activity = event.activityTaskScheduledEventAttributes?.activityType?.name
+    const marker = event.markerRecordedEventAttributes?.markerName
+    steps.push({ event: kind.replace(/EventAttributes$/, '') + (activity ? ` ${activity}` : marker ? ` ${marker}` : ''), afterSignalMs: at(event) - start })
+    if (event.activityTaskStartedEventAttributes || event.activityTaskCompletedEventAttributes) break
+  }
+  return steps
 }
 
 const summary = (values: number[]): LatencySummary => ({ count: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99), maxMs: Math.max(...values) })
@@ -108,6 +140,9 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
   const clickedAt = new Map<string, number>()
   const arrivedAt = new Map<string, number>()
   log(`branching: clicking ${count} tracked links, ${concurrency} at a time`)
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 })
+  loopDelay.enable()
+  const loopBefore = performance.eventLoopUtilization()
   await inFlight(count, concurrency, async (i) => {
     const email = emails[i]!
     const token = firstMails.get(email)!.html.match(/\/t\/c\/([A-Za-z0-9._~-]+)/)?.[1]
@@ -121,6 +156,9 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
     arrivedAt.set(email, Date.now())
     latencies.push(now() - began)
   })
+  const eventLoop = { utilisation: performance.eventLoopUtilization(loopBefore).utilization, delayP50Ms: loopDelay.percentile(50) / 1e6, delayP99Ms: loopDelay.percentile(99) / 1e6 }
+  loopDelay.disable()
+  log(`branching: event loop ${(eventLoop.utilisation * 100).toFixed(0)} % busy during the clicks, callbacks waited p50 ${eventLoop.delayP50Ms.toFixed(1)} / p99 ${eventLoop.delayP99Ms.toFixed(1)} ms`)
   const stageRows = await sql<{ email: string; received: Date; dispatched: Date | null; step: Date | null; message: Date | null; sending: Date | null }[]>`
     select c.email, e.received_at as received, e.dispatched_at as dispatched, s.entered_at as step,
            m.created_at as message, m.sending_at as sending
@@ -140,28 +178,46 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
     storedToDispatched: summary(stageRows.flatMap((r) => gap(r.received, r.dispatched))),
   }
   for (const [stage, figures] of Object.entries(stages)) log(`branching: stage ${stage}: p50 ${figures.p50Ms.toFixed(0)} ms, p99 ${figures.p99Ms.toFixed(0)} ms`)
+  const [sampled] = await sql<{ workflow_id: string }[]>`
+    select n.workflow_id from enrolments n join contacts c on c.id = n.contact_id
+    where n.campaign_id = ${campaignId} and c.email = ${emails[Math.floor(count / 2)]!}`
+  const clickHistory = sampled ? await historyOfClick(bench.system.client, sampled.workflow_id) : []
+  for (const step of clickHistory) log(`branching: history of one click: +${step.afterSignalMs} ms ${step.event}`)
   const signalled = await sql<{ ms: number }[]>`
     select extract(epoch from (e.dispatched_at - e.received_at)) * 1000 as ms
     from events e join contacts c on c.id = e.contact_id
     where e.type = 'click' and c.email like 'branch-%@bench.example' and e.dispatched_at is not null`
 
   log(`branching: raw nodemailer → sink latency, ${count} mails, ${concurrency} at a time`)
+  // Fair in both directions: the raw side sends the very mails the product's branch sent (the care tips,
+  // not the shorter welcome mail), and its pool is warm before timing starts, as the product's is by the
+  // first mails (a cold pool's connection set-up was most of the raw p99 at 100 mails).
+  const clickedMails = sink.mails().filter((mail) => mail.to[0]!.startsWith('branch-') && mail.messageId.includes('.clicked.'))
   const transport = nodemailer.createTransport({ url: sink.url, pool: true, maxConnections: SMTP_POOL_CONNECTIONS, maxMessages: Infinity })
   const raw: number[] = []
   try {
-    const html = [...firstMails.values()][0]!.html
+    const rawMail = (i: number, messageId: string) => {
+      const mail = clickedMails[i % clickedMails.length]!
+      return { from: 'news@kessler-hydraulik.example', to: `raw-branch-${i}@bench.example`, subject: mail.subject, html: mail.html, text: mail.text, messageId }
+    }
+    await inFlight(SMTP_POOL_CONNECTIONS, SMTP_POOL_CONNECTIONS, async (i) => {
+      const messageId = `<raw-branch-warm-${i}@bench.example>`
+      const arrived = sink.waitFor((mail) => mail.messageId === messageId, 1, 60_000)
+      await transport.sendMail(rawMail(i, messageId))
+      await arrived
+    })
     await inFlight(count, concurrency, async (i) => {
       const messageId = `<raw-branch-${i}@bench.example>`
       const arrived = sink.waitFor((mail) => mail.messageId === messageId, 1, 60_000)
       const began = now()
-      await transport.sendMail({ from: 'news@kessler-hydraulik.example', to: `raw-branch-${i}@bench.example`, subject: 'Pflegetipps', html, messageId })
+      await transport.sendMail(rawMail(i, messageId))
       await arrived
       raw.push(now() - began)
     })
   } finally {
     transport.close()
   }
-  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw), stages }
+  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw), stages, eventLoop, clickHistory }
   log(`branching: click → next mail p50 ${result.product.p50Ms.toFixed(0)} ms, p99 ${result.product.p99Ms.toFixed(0)} ms; event → signal p50 ${result.eventToSignal.p50Ms.toFixed(0)} ms, p99 ${result.eventToSignal.p99Ms.toFixed(0)} ms`)
   return result
 }

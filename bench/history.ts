@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { withMailStep } from '../activities/mail-step'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -177,7 +178,7 @@ async function runScenario(env: TestWorkflowEnvironment, example: string, graph:
   const facts = sampleFacts(graph, entryMs)
   const behaviour = awaitedBehaviour(graph)
   let mails = 0
-  const activities: CampaignActivities = {
+  const activities: CampaignActivities = withMailStep({
     sendCampaignEmail: async (input) => {
       mails++
       if (scenario === 'engaged') {
@@ -202,7 +203,7 @@ async function runScenario(env: TestWorkflowEnvironment, example: string, graph:
       facts.tags = [...new Set([...facts.tags, ...input.addTags])].filter((tag) => !input.removeTags.includes(tag))
     },
     callWebhook: async () => ({ outcome: 'delivered', status: 200 }),
-  }
+  })
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, activities, workflowBundle: options.workflowBundle })
   const input: EnrolmentInputV1 = {
     enrolment: { enrolmentId: randomUUID(), accountId: 'bench-account', campaignId: 'bench-campaign', versionId: 'bench-version', contactId: 'bench-contact' },

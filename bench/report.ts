@@ -156,8 +156,8 @@ function rows(results: Results): Row[] {
       const stage = (name: string, figures: { p50Ms: number; p99Ms: number }) =>
         out.push({ benchmark: label, measure: `stage ${name} p50 / p99 ms`, product: `${formatNumber(figures.p50Ms)} / ${formatNumber(figures.p99Ms)}`, raw: '', ratio: '', cpu: '' })
       stage('click → event stored', b.stages.clickToStored)
-      stage('stored → "clicked" step entered (signal, workflow task, step activity)', b.stages.storedToStep)
-      stage('step → message row (workflow task, send activity picked up)', b.stages.stepToMessage)
+      stage('stored → "clicked" step entered (signal, workflow task, the mail step\'s activity picked up)', b.stages.storedToStep)
+      stage('step → message row (inside the mail step\'s activity)', b.stages.stepToMessage)
       stage('message row → sending (consent, cap, render)', b.stages.messageToSending)
       stage('sending → in the sink (SMTP)', b.stages.sendingToSink)
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { withMailStep } from '../activities/mail-step'
 import type { TestWorkflowEnvironment } from '@temporalio/testing'
 import type { TimeSkippingServer } from './time-skipping-server'
 import { Worker } from '@temporalio/worker'
@@ -95,7 +96,7 @@ export function createCampaignSimulator(options: { renderer: TemplateRenderer; t
   async function simulateOn(env: TestWorkflowEnvironment, request: SimulationRequest, began: number): Promise<SimulationResult> {
     const recorded: Recorded[] = []
     const facts: ContactFacts = structuredClone(request.contact.facts)
-    const activities: CampaignActivities = {
+    const activities: CampaignActivities = withMailStep({
       sendCampaignEmail: async (input) => {
         const mail = await options.renderer.render({
           templateId: input.template,
@@ -127,7 +128,7 @@ export function createCampaignSimulator(options: { renderer: TemplateRenderer; t
       },
       // The handover step: nothing is handed to sales in a simulation; the outcome shows "handed_over".
       requestHandover: async () => ({ handoverId: null }),
-    }
+    })
     const taskQueue = `simulation-${randomUUID()}`
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, activities, workflowBundle: await (bundle ??= bundleCampaignWorkflows()) })
     const events: TimelineEntry[] = []

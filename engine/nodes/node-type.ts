@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { GraphIssue } from '../campaign/graph'
-import type { EnrolmentRef, StepActivities as CampaignActivities } from './step-activities'
+import type { EnrolmentRef, RecordStepInput, StepActivities as CampaignActivities } from './step-activities'
 import { fill, type NodeUi, type UiValue } from './ui'
 
 export type { EnrolmentRef }
@@ -42,6 +42,11 @@ export interface StepContext {
   /** 1 on the first pass through this node; loops count up, so each pass has its own idempotency key. */
   visit: number
   activities: StepActivities
+  /**
+   * The step's entry, not yet recorded: for a node type that recordsOwnEntry, its first activity must
+   * record it (null when the workflow recorded it already, e.g. in an enrolment that began before this).
+   */
+  entry: RecordStepInput | null
   /** Workflow time in epoch ms (deterministic; moves with timers, not with the wall clock). */
   now(): number
   sleep(ms: number): Promise<void>
@@ -87,6 +92,11 @@ export interface NodeType<Schema extends z.ZodType = z.ZodType> {
   writesAttributes?(config: z.output<Schema>): string[]
   /** Checks beyond the schema that need the rest of the product (templates that exist, ...). */
   validate?(config: z.output<Schema>, context: ValidationContext): Omit<GraphIssue, 'nodeId'>[]
+  /**
+   * The step records its own entry with its first activity (context.entry), e.g. a mail step in its send:
+   * one activity task instead of the workflow's step record and then the step's activity.
+   */
+  recordsOwnEntry?: boolean
   /** The workflow step. Deterministic: everything with a side effect goes through context.activities. */
   step?(config: z.output<Schema>, context: StepContext): Promise<StepResult>
 }

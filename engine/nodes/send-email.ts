@@ -40,16 +40,21 @@ export const sendEmail = defineNodeType({
   defaults: { template: '' },
   hasInput: true,
   waits: false,
+  recordsOwnEntry: true,
   outputs: () => [NEXT],
   summaryValues: (c) => ({ template: c.template || NO_TEMPLATE }),
   validate: (c, context) =>
     context.templateIds.has(c.template) ? [] : [{ field: 'template', message: `template "${c.template}" does not exist` }],
   step: async (c, context) => {
     const { enrolment, nodeId, visit } = context
+    // The first send records the step's entry too (one activity task); a send after a pause or deferral only sends.
+    let entry = context.entry
     for (;;) {
       const resumesBefore = context.resumeCount()
       context.startMailAttribution()
-      const result = await context.activities.sendCampaignEmail({ ...enrolment, nodeId, visit, template: c.template })
+      const mail = { ...enrolment, nodeId, visit, template: c.template }
+      const result = entry ? await context.activities.enterMailStep({ entry, mail }) : await context.activities.sendCampaignEmail(mail)
+      entry = null
       switch (result.outcome) {
         case 'paused': // the campaign is paused: the mail waits here until it is resumed
           await context.waitForResume(resumesBefore)

@@ -51,6 +51,12 @@ export interface RecordStepInput {
   previous?: { nodeId: string; visit: number; output: string }
 }
 
+/** A mail step's entry and its mail, handled by one activity task (see StepActivities.enterMailStep). */
+export interface EnterMailStepInput {
+  entry: RecordStepInput
+  mail: SendCampaignEmailInput
+}
+
 export interface FinishEnrolmentInput {
   enrolmentId: string
   accountId: string
@@ -95,6 +101,8 @@ export interface RequestHandoverInput {
 export interface StepActivities {
   sendCampaignEmail(input: SendCampaignEmailInput): Promise<SendOutcome>
   recordStep(input: RecordStepInput): Promise<void>
+  /** recordStep, then sendCampaignEmail, in one activity task: a mail step's first send saves a workflow task round trip. */
+  enterMailStep(input: EnterMailStepInput): Promise<SendOutcome>
   finishEnrolment(input: FinishEnrolmentInput): Promise<void>
   recordConversion(input: RecordConversionInput): Promise<void>
   loadContactFacts(input: ContactRef): Promise<ContactFacts>

@@ -5,6 +5,7 @@ import {
   defineQuery,
   defineSignal,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -12,7 +13,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow'
-import type { StepActivities as CampaignActivities } from '../nodes/step-activities'
+import type { StepActivities as CampaignActivities, RecordStepInput } from '../nodes/step-activities'
 import type { CampaignGraph } from '../campaign/graph'
 import { findNodeType, type EnrolmentRef, type StepContext, type StepResult, type TrackedEvent } from '../nodes'
 import { eventReachesGoal, type GoalConfig } from '../nodes/goal'
@@ -95,6 +96,9 @@ const PATH_KEPT = 50
 const RECENT_EVENT_IDS_KEPT = 500
 // A resume signal may be missed (sent while the worker was away, before this wait began): look again now and then.
 const PAUSE_RECHECK_MS = 6 * 3_600_000
+// Session 9: a step whose node type records its own entry (a mail step: in the send's activity task) no
+// longer gets the workflow's recordStep local activity first. Histories from before replay the old way.
+const STEP_RECORDS_OWN_ENTRY = 'step-records-own-entry'
 // Which events end every enrolment, and with which reason, is the event catalogue's to say.
 const LEAVING_EVENTS = ENDING_EVENTS
 
@@ -142,11 +146,12 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
   })
   setHandler(enrolmentStateQuery, () => state)
 
-  const context = (nodeId: string, visit: number): StepContext => ({
+  const context = (nodeId: string, visit: number, entry: RecordStepInput | null): StepContext => ({
     enrolment,
     nodeId,
     visit,
     activities: shieldedActivities,
+    entry,
     now: () => Date.now(),
     sleep: (ms) => sleep(Math.max(ms, 1)),
     startMailAttribution: () => {
@@ -188,20 +193,23 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
     state.path.push(entry)
     if (state.path.length > PATH_KEPT * 2) state.path.splice(0, state.path.length - PATH_KEPT)
     if (!input.simulation) upsertSearchAttributes([{ key: ENROLMENT_STEP, value: node.id }])
-    await recordStep({
+    const record: RecordStepInput = {
       enrolmentId: enrolment.enrolmentId,
       accountId: enrolment.accountId,
       nodeId: node.id,
       visit,
       previous: previous?.output ? { nodeId: previous.nodeId, visit: previous.visit, output: previous.output } : undefined,
-    })
+    }
+    // patched() only where it matters, so histories of other steps carry no marker.
+    const recordedByStep = type.recordsOwnEntry === true && patched(STEP_RECORDS_OWN_ENTRY)
+    if (!recordedByStep) await recordStep(record)
 
     const current = node
     let result: StepResult
     try {
       result = await CancellationScope.cancellable(async () => {
         stepScope = CancellationScope.current()
-        return type.step!(current.config, context(current.id, visit))
+        return type.step!(current.config, context(current.id, visit, recordedByStep ? record : null))
       })
     } catch (error) {
       if (leavingNow() && isCancellation(error)) break

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { withMailStep } from '../../activities/mail-step'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { inject } from 'vitest'
@@ -9,7 +10,7 @@ import { workflowBundle } from './workflow-bundle'
  * Activities that do nothing, for workflow tests to override what they record or script. Contact and
  * webhook steps answer as for a consenting German contact and a receiver that accepts.
  */
-export const inertActivities: CampaignActivities = {
+export const inertActivities: CampaignActivities = withMailStep({
   sendCampaignEmail: async (input) => ({ outcome: 'sent', messageId: `<${input.enrolmentId}.${input.nodeId}.${input.visit}@test>` }),
   recordStep: async () => {},
   finishEnrolment: async () => {},
@@ -17,7 +18,7 @@ export const inertActivities: CampaignActivities = {
   loadContactFacts: async () => ({ attributes: {}, tags: [], consent: 'granted', subsidiary: 'DE', timeZone: 'Europe/Berlin' }),
   updateContact: async () => {},
   callWebhook: async () => ({ outcome: 'delivered', status: 200 }),
-}
+})
 
 export interface WorkflowWorker {
   client: Client
@@ -34,7 +35,9 @@ export async function startWorkflowWorker(activities: CampaignActivities | Parti
   const address = inject('temporalAddress')
   const taskQueue = `workflow-test-${randomUUID()}`
   const connection = await NativeConnection.connect({ address })
-  const worker = await Worker.create({ connection, taskQueue, activities, workflowBundle: await workflowBundle() })
+  // A test that fakes sendCampaignEmail or recordStep fakes the mail step's joined activity with them.
+  const registered = 'sendCampaignEmail' in activities ? withMailStep(activities) : activities
+  const worker = await Worker.create({ connection, taskQueue, activities: registered, workflowBundle: await workflowBundle() })
   const running = worker.run()
   const client = new Client({ connection: await Connection.connect({ address }) })
   return {
