@@ -4,8 +4,8 @@ import type { z } from 'zod'
 import { seesSubsidiary, type Caller } from './auth'
 import type { eventInputSchema } from './contract/events'
 import type { ApiError } from './errors'
-import { insertEventContacts, lockContactsByEmail, updateFromEvents } from '../db/contact-intake'
-import { eventsByClientIds } from '../db/events'
+import { lockContactsByEmail } from '../db/contact-intake'
+import { lockClientIds, storeEventsWithContacts } from '../db/events'
 
 type EventInput = z.output<typeof eventInputSchema>
 
@@ -23,9 +23,6 @@ export interface BatchOutcome {
   refused: { index: number; error: ApiError }[]
 }
 
-/** A concurrent request created one of this batch's new contacts first: the batch is decided again. */
-class ContactRace extends Error {}
-
 /**
  * Stores a batch of valid events in one transaction: the events' ids checked against earlier ones in one
  * query, the contacts found (locked in id order), created and updated in bulk, the events inserted in one
@@ -39,8 +36,9 @@ export async function storeEventBatch(sql: Sql, who: Caller, items: { index: num
     try {
       return await sql.begin((sql) => decideAndStore(sql, who, items))
     } catch (error) {
-      // Two batches creating the same new contact or locking contacts in one order: decide again.
-      const retry = error instanceof ContactRace || (error as { code?: string }).code === '40P01'
+      // Two batches creating the same new contact (23505 on its address) or locking contacts in another order: decide again.
+      const code = (error as { code?: string }).code
+      const retry = code === '23505' || code === '40P01'
       if (!retry || attempt >= 5) throw error
     }
   }
@@ -62,20 +60,20 @@ async function decideAndStore(sql: TransactionSql, who: Caller, items: { index: 
   const refuse = (index: number, error: ApiError) =>
     refused.push({ index, error: { ...error, field: `events.${index}.${error.field}`, message: `events.${index}.${error.message}` } })
 
-  // Client ids: concurrent resends of one id serialise on its lock (taken in one order), so exactly one stores it.
+  // One round trip for every read: the client-id locks, the events stored under those ids, the
+  // subsidiaries and the contacts (locked) are pipelined on the transaction's connection. Postgres runs
+  // them in this order and each statement takes its snapshot when it starts, so the lookup of earlier ids
+  // sees whatever a concurrent resend committed before its lock was released, exactly as if awaited one
+  // by one. Concurrent resends of one id serialise on its lock (taken in one order), so one stores it.
   const clientIds = [...new Set(items.flatMap(({ input }) => (input.id ? [input.id] : [])))].sort()
-  const earlier = new Map<string, { id: string; contact_id: string; type: string; email: string; code: string }>()
-  if (clientIds.length) {
-    await sql`select pg_advisory_xact_lock(hashtext(${who.acc} || ':' || k)) from unnest(${clientIds}::text[]) with ordinality as t(k, n) order by n`
-    const rows = await eventsByClientIds(sql, who.acc, clientIds)
-    for (const row of rows) earlier.set(row.client_id, { ...row, code: row.subsidiary_code })
-  }
-
   const keys = [...new Set(items.map(({ input }) => input.contact.email.toLowerCase()))]
-  const [subsidiaries, existing] = await Promise.all([
+  const [earlierRows, subsidiaries, existing] = await Promise.all([
+    clientIds.length ? lockClientIds(sql, who.acc, clientIds).then(([, rows]) => rows) : [],
     sql<{ id: string; code: string; is_headquarters: boolean }[]>`select id, code, is_headquarters from subsidiaries where account_id = ${who.acc}`,
     lockContactsByEmail(sql, who.acc, keys),
   ])
+  const earlier = new Map<string, { id: string; contact_id: string; type: string; email: string; code: string }>()
+  for (const row of earlierRows) earlier.set(row.client_id, { ...row, code: row.subsidiary_code })
   const contacts = new Map<string, ContactState>()
   for (const row of existing) {
     contacts.set(row.key, { id: row.id, code: row.subsidiary_code, created: false, email: row.email, touched: false, fields: { first_name: null, last_name: null, salutation: null, company: null, locale: null, attributes: {} } })
@@ -146,23 +144,18 @@ async function decideAndStore(sql: TransactionSql, who: Caller, items: { index: 
   }
 
   const touched = [...contacts.values()].filter((c) => c.touched)
+  // New contacts in address order, so two batches creating the same ones wait on each other instead of deadlocking.
   const fresh = touched.filter((c) => c.created).sort((a, b) => (a.email.toLowerCase() < b.email.toLowerCase() ? -1 : 1))
   const known = touched.filter((c) => !c.created)
-  if (fresh.length) {
-    const rows = fresh.map((c) => ({ id: c.id, subsidiary_id: c.subsidiaryId!, email: c.email, ...c.fields }))
-    const inserted = await insertEventContacts(sql, who.acc, rows)
-    if (inserted.length !== fresh.length) throw new ContactRace()
-  }
-  if (known.length) {
-    await updateFromEvents(sql, known.map((c) => ({ id: c.id, ...c.fields })))
-  }
-  if (events.length) {
-    // received_at a microsecond apart in batch order: the dispatcher hands a contact's events on in that order.
-    await sql`
-      insert into events (id, account_id, contact_id, type, properties, occurred_at, received_at, source, client_id)
-      select v.id, ${who.acc}, v.contact_id, v.type, coalesce(v.properties, '{}'), v.occurred_at, now() + v.n * interval '1 microsecond', 'api', v.client_id
-      from (select r.*, o.n from jsonb_array_elements(${sql.json(events as never)}) with ordinality as o(e, n),
-            jsonb_to_record(o.e) as r(id uuid, contact_id uuid, type text, properties jsonb, occurred_at timestamptz, client_id text)) v`
+  if (events.length || known.length) {
+    // Contacts created and updated and the events inserted in one statement (one round trip). A concurrent
+    // batch that created one of the new addresses first makes it fail on the unique address (23505): the
+    // transaction rolls back and the batch is decided again, now finding that contact.
+    await storeEventsWithContacts(sql, who.acc, {
+      fresh: fresh.map((c) => ({ id: c.id, subsidiary_id: c.subsidiaryId!, email: c.email, ...c.fields })),
+      known: known.map((c) => ({ id: c.id, ...c.fields })),
+      events,
+    })
   }
   return { accepted, refused }
 }

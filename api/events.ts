@@ -84,7 +84,8 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
   if (valid.length) {
     try {
       // One transaction for the whole batch (api/event-batch.ts): contacts upserted and events inserted in bulk.
-      const outcome = await storeEventBatch(deps.sql, who, valid)
+      // The dispatcher hands on with fewer lanes meanwhile, so a burst of batches is stored first (engine/dispatcher.ts).
+      const outcome = await deps.dispatcher.whileStoring(() => storeEventBatch(deps.sql, who, valid))
       accepted = outcome.accepted
       for (const { index, error } of outcome.refused) rejected.push({ index, status: error.status, code: error.code, field: error.field!, message: error.message })
     } catch (error) {

@@ -3,7 +3,7 @@ import type { EnrolmentResult } from './enrolment'
 import { handoverRows, type HandoverResult } from './handover'
 import { mailingRows, type MailingBenchResult } from './mailing'
 import type { HistoryResult } from './history'
-import type { IngestionResult } from './ingestion'
+import type { IngestionFigures, IngestionResult } from './ingestion'
 import { formatNumber } from './measure'
 import type { RenderingResult } from './rendering'
 import type { SendingResult } from './sending'
@@ -128,6 +128,13 @@ function rows(results: Results): Row[] {
       }
       out.push({ benchmark: batchLabel, measure: 'events/s in batches vs bare express', product: formatNumber(batch.product.eventsPerSecond), raw: formatNumber(batch.raw.eventsPerSecond), ratio: times(batch.ratio.throughput), cpu: batchCpu })
       out.push({ benchmark: batchLabel, measure: 'batch latency p50 ms (ratio: × slower)', product: formatNumber(batch.product.p50Ms), raw: formatNumber(batch.raw.p50Ms), ratio: times(batch.ratio.p50), cpu: batchCpu })
+      if (batch.rawPostgres?.load && batch.product.load) {
+        const load = (f: IngestionFigures) => `${f.load.before.toFixed(1)}→${f.load.after.toFixed(1)}`
+        out.push({ benchmark: batchLabel, measure: 'load average while timed (1 min, start→end)', product: load(batch.product), raw: load(batch.rawPostgres), ratio: '', cpu: '' })
+      }
+      if (batch.product.dispatchedMeanwhile !== undefined) {
+        out.push({ benchmark: batchLabel, measure: 'product: events its dispatcher handed on meanwhile (no raw: marked dispatched)', product: formatNumber(batch.product.dispatchedMeanwhile), raw: '', ratio: '', cpu: '' })
+      }
       out.push({ benchmark: batchLabel, measure: 'product: batch events/s over single events/s', product: `${batch.overSingle.toFixed(2)}×`, raw: '', ratio: '', cpu: '' })
     }
     out.push({

@@ -21,6 +21,12 @@ export interface EventRow {
 
 /** Contacts whose events one round hands on at once (each contact's events stay in order). */
 const DISPATCH_PARALLEL = 16
+/**
+ * Lanes a round keeps while the API stores event batches: each event handed on costs a dozen small
+ * statements (signal check, scoring), so 16 lanes would take most of the pool and of Postgres from a
+ * burst of batches. Never none, so sustained ingestion is still handed on, only more slowly.
+ */
+const BURST_LANES = 2
 
 export interface EventDispatcher {
   /** Asks for a dispatch round now (coalesced); the API calls it after storing events. */
@@ -32,6 +38,11 @@ export interface EventDispatcher {
    * so an event is never lost when this fails.
    */
   signalNow(event: Pick<EventRow, 'id' | 'contact_id' | 'type' | 'properties' | 'occurred_at'>): Promise<void>
+  /**
+   * Stores a batch of events (the API's batch path): while any is being stored, rounds hand on with fewer
+   * lanes. Clicks do not wait for it: the tracking route signals them itself (signalNow).
+   */
+  whileStoring<T>(store: () => Promise<T>): Promise<T>
   /** Runs one round: every stored, undispatched event is handed to Temporal. Returns how many were dispatched. */
   dispatchPending(): Promise<number>
   stop(): Promise<void>
@@ -57,6 +68,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
   const { sql, client, taskQueue } = options
   const log = options.log ?? (() => {})
   const graphs = new Map<string, CampaignGraph>() // published versions never change, so caching is safe
+  let storing = 0 // event batches the API is storing right now
 
   type LiveCampaigns = Map<string, { campaign_id: string; version_id: string }[]>
   /** The campaigns taking entries, per account: read once per claimed batch, not once per event. */
@@ -69,18 +81,34 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     return byAccount
   }
 
-  async function dispatchEvent(event: EventRow, campaigns: LiveCampaigns): Promise<void> {
+  /** Running enrolments per contact, read once per claimed batch; a contact this batch enrols is read again. */
+  type Running = Map<string, { workflow_id: string; trigger_event_id: string | null }[]>
+  async function runningEnrolments(contactIds: string[]): Promise<Running> {
+    const rows = await sql<{ contact_id: string; workflow_id: string; trigger_event_id: string | null }[]>`
+      select contact_id, workflow_id, trigger_event_id from enrolments where contact_id = any(${contactIds}::uuid[]) and status = 'active'`
+    const byContact: Running = new Map(contactIds.map((id) => [id, []]))
+    for (const row of rows) byContact.get(row.contact_id)!.push(row)
+    return byContact
+  }
+
+  async function dispatchEvent(event: EventRow, campaigns: LiveCampaigns, running: Running): Promise<void> {
     // Opens and clicks of privacy proxies and link scanners are kept for the record but move no
     // enrolment: a scanner must not take a "clicked" branch, reach a goal or enter a campaign.
     if (event.suspected_machine) return
-    await signalRunning(event)
+    const enrolled = running.get(event.contact_id)
+    if (enrolled) {
+      const tracked = { eventId: event.id, type: event.type, properties: event.properties, occurredAt: event.occurred_at.toISOString() }
+      for (const { workflow_id, trigger_event_id } of enrolled) if (trigger_event_id !== event.id) await signalEnrolment(client, workflow_id, tracked)
+    } else await signalRunning(event)
 
     // A paused campaign still takes entries (their mail waits for the resume); a stopped one takes none.
     for (const campaign of campaigns.get(event.account_id) ?? []) {
       const graph = await publishedGraph(campaign.version_id)
       if (!eventEntersCampaign(graph, event)) continue
       // Entry rules, the one-active-enrolment rule and "this event enrols once" live in enrolContact; a
-      // contact already in this campaign through an earlier event stays on its path.
+      // contact already in this campaign through an earlier event stays on its path. The contact's next
+      // event of this batch reads its running enrolments again, so it reaches the one this may start.
+      running.delete(event.contact_id)
       await enrolContact(
         { sql, client, taskQueue },
         { accountId: event.account_id, campaignId: campaign.campaign_id, versionId: campaign.version_id, graph },
@@ -113,12 +141,14 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     let dispatched = 0
     for (;;) {
       // Claiming with a lease lets several app instances share the work; a crashed claimer's lease runs out.
+      // During a burst (2 lanes) a smaller claim keeps a batch well inside its 30 s lease on a starved machine.
+      const claim = storing > 0 ? BURST_LANES * 10 : 100
       const batch = await sql<EventRow[]>`
         update events set dispatch_claimed_until = now() + interval '30 seconds', dispatch_attempts = dispatch_attempts + 1
         where id in (
           select id from events
           where dispatched_at is null and (dispatch_claimed_until is null or dispatch_claimed_until < now())
-          order by received_at, id limit 100
+          order by received_at, id limit ${claim}
           for update skip locked)
         returning id, account_id, contact_id, type, properties, occurred_at, suspected_machine`
       if (batch.length === 0) {
@@ -133,20 +163,27 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
       for (const event of batch) byContact.set(event.contact_id, [...(byContact.get(event.contact_id) ?? []), event])
       const queues = [...byContact.values()]
       // The campaigns as they are when the batch is claimed (one query per round rather than per event).
-      const campaigns = await liveCampaigns([...new Set(batch.map((event) => event.account_id))])
-      const lane = async () => {
-        for (let queue = queues.shift(); queue; queue = queues.shift()) {
-          for (const event of queue) if (await dispatchOne(event, campaigns)) dispatched++
+      // The same for the contacts' running enrolments: one query per batch, not one per event.
+      const [campaigns, running] = await Promise.all([liveCampaigns([...new Set(batch.map((event) => event.account_id))]), runningEnrolments([...byContact.keys()])])
+      const handedOn: string[] = []
+      const lane = async (n: number) => {
+        // A lane beyond the burst's few stops taking contacts while batches are stored; the others finish the batch.
+        for (let queue = queues.shift(); queue; queue = n < BURST_LANES || storing === 0 ? queues.shift() : undefined) {
+          for (const event of queue) if (await dispatchOne(event, campaigns, running)) handedOn.push(event.id)
         }
       }
-      await Promise.all(Array.from({ length: Math.min(DISPATCH_PARALLEL, queues.length) }, lane))
+      await Promise.all(Array.from({ length: Math.min(storing > 0 ? BURST_LANES : DISPATCH_PARALLEL, queues.length) }, (_, n) => lane(n)))
+      // Marked in one statement once the batch is through. A crash before it leaves the batch's events to be
+      // handed on again after their lease, which is safe: signals carry the event id, enrolments are unique
+      // per occasion, an event's score change is recorded once.
+      if (handedOn.length) await sql`update events set dispatched_at = now(), dispatch_error = null where id = any(${handedOn}::uuid[])`
+      dispatched += handedOn.length
     }
   }
 
-  async function dispatchOne(event: EventRow, campaigns: LiveCampaigns): Promise<boolean> {
+  async function dispatchOne(event: EventRow, campaigns: LiveCampaigns, running: Running): Promise<boolean> {
     try {
-      await dispatchEvent(event, campaigns)
-      await sql`update events set dispatched_at = now(), dispatch_error = null where id = ${event.id}`
+      await dispatchEvent(event, campaigns, running)
       return true
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
@@ -165,6 +202,14 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
   return {
     kick: rounds.kick,
     signalNow: signalRunning,
+    whileStoring: async (store) => {
+      storing++
+      try {
+        return await store()
+      } finally {
+        storing--
+      }
+    },
     dispatchPending: rounds.run,
     stop: rounds.stop,
   }

@@ -54,19 +54,30 @@ export async function scoreContact(sql: Sql, request: ScoreRequest, now = new Da
 
 export async function scoreContactIn(sql: TransactionSql, request: ScoreRequest, now: Date): Promise<ScoreOutcome | null> {
   const { accountId, contactId } = request
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`score:${contactId}`}, 0))`
-  const contact = await readScoringContact(sql, { accountId, contactId })
+  // The lock and every read that does not depend on another are pipelined (one round trip): Postgres runs
+  // them in order and each read takes its snapshot when it starts, i.e. after the lock is held, so they see
+  // what a concurrent scoring of this contact committed, as if awaited one by one. The dispatcher scores
+  // every event it hands on, so round trips here bound its rate.
+  // (postgres.js sends a query when it is first awaited: `execute()` puts the lock first in the pipeline.)
+  const locked = sql`select pg_advisory_xact_lock(hashtextextended(${`score:${contactId}`}, 0))`.execute()
+  const [, contact, { version, model }, personas, [previous]] = await Promise.all([
+    locked,
+    readScoringContact(sql, { accountId, contactId }),
+    currentScoringModel(sql, accountId),
+    accountPersonas(sql, accountId),
+    sql<ScoreRow[]>`
+      select profile_grade, activity_level, profile_points, activity_points, qualified from contact_scores where contact_id = ${contactId}`,
+  ])
   if (!contact) return null
-  const { version, model } = await currentScoringModel(sql, accountId)
 
   const matches: Record<string, number> = {}
-  const personas = await accountPersonas(sql, accountId)
   for (const persona of personas) matches[persona.slug] = personaMatch(persona.criteria, contact.attributes)
-  if (personas.length) {
-    await sql`
+  // Written with the score below (one round trip for the writes).
+  const personasWritten = personas.length
+    ? sql`
       insert into contact_personas ${sql(personas.map((p) => ({ contact_id: contactId, persona_id: p.id, account_id: accountId, match_percent: matches[p.slug]!, computed_at: now })))}
       on conflict (contact_id, persona_id) do update set match_percent = excluded.match_percent, computed_at = excluded.computed_at`
-  }
+    : null
   const facts: ContactFacts = {
     attributes: contact.attributes,
     tags: contact.tags,
@@ -87,8 +98,6 @@ export async function scoreContactIn(sql: TransactionSql, request: ScoreRequest,
   const grade = profileGrade(model, profile)
   const cell = cellOf(grade, level)
 
-  const [previous] = await sql<ScoreRow[]>`
-    select profile_grade, activity_level, profile_points, activity_points, qualified from contact_scores where contact_id = ${contactId}`
   const cellChanged = !previous || previous.profile_grade !== grade || previous.activity_level !== level
   const pointsChanged = !previous || Number(previous.profile_points) !== profile || Number(previous.activity_points) !== activity
   // Decay moves points every day: only a change of cell is worth a record then.
@@ -102,18 +111,19 @@ export async function scoreContactIn(sql: TransactionSql, request: ScoreRequest,
     qualified = handover !== null
   }
 
-  await sql`
+  const scoreWritten = sql`
     insert into contact_scores (contact_id, account_id, profile_points, profile_grade, activity_points, activity_level, model_version, scored_at, qualified)
     values (${contactId}, ${accountId}, ${profile}, ${grade}, ${activity}, ${level}, ${version}, ${now}, ${qualified})
     on conflict (contact_id) do update set profile_points = excluded.profile_points, profile_grade = excluded.profile_grade,
       activity_points = excluded.activity_points, activity_level = excluded.activity_level, model_version = excluded.model_version,
       scored_at = excluded.scored_at, qualified = excluded.qualified`
-  if (changed) {
-    await sql`
+  const changeRecorded = changed
+    ? sql`
       insert into score_changes (account_id, contact_id, cause, event_id, model_version, profile_before, profile_after, activity_before, activity_after, profile_points, activity_points, changed_at)
       values (${accountId}, ${contactId}, ${previous || request.cause === 'event' ? request.cause : 'initial'}, ${request.eventId ?? null}, ${version}, ${previous?.profile_grade ?? null}, ${grade},
               ${previous?.activity_level ?? null}, ${level}, ${profile}, ${activity}, ${now})
       on conflict (contact_id, event_id) where event_id is not null do nothing`
-  }
+    : null
+  await Promise.all([personasWritten, scoreWritten, changeRecorded])
   return { grade, level, cell, activityPoints: activity, profilePoints: profile, changed, handover }
 }

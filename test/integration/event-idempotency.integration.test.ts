@@ -138,4 +138,25 @@ describe('events API idempotency', () => {
     const stored = await system.sql`select e.properties->>'page' as page from events e join contacts c on c.id = e.contact_id where lower(c.email) = ${email} order by e.received_at, e.id`
     expect(stored.map((row) => row.page)).toEqual(['/a', '/b'])
   })
+
+  it('stores concurrent batches about the same new addresses once each, and a batch resent while the first is in flight once', async () => {
+    const emails = Array.from({ length: 5 }, (_, i) => `gleichzeitig-${i}@race.example`)
+    const batch = (name: string) => ({
+      events: Array.from({ length: 20 }, (_, i) => ({ id: `race-${name}-${i}`, type: 'visit', contact: { email: emails[i % emails.length]!, attributes: { [name]: i } }, properties: { page: `/${name}/${i}` } })),
+    })
+    // Three different batches and one resent (a client retrying after a timeout) all at once: each first
+    // event of an address races the others to create its contact.
+    const answers = await Promise.all([post(batch('a')), post(batch('b')), post(batch('c')), post(batch('a'))])
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202])
+    const [resent, first] = [answers[3]!.body.accepted, answers[0]!.body.accepted]
+    // One of the two copies stored the events, the other was answered with them.
+    expect(resent.map((a: any) => a.eventId)).toEqual(first.map((a: any) => a.eventId))
+    expect([...resent, ...first].filter((a: any) => a.duplicate)).toHaveLength(20)
+    const contacts = await system.sql<{ email: string; attributes: Record<string, number> }[]>`select email, attributes from contacts where email like '%@race.example' order by email`
+    expect(contacts.map((c) => c.email)).toEqual(emails)
+    // Every batch's fields arrived: nothing of a batch that lost the race to create a contact was dropped.
+    expect(Object.keys(contacts[0]!.attributes).sort()).toEqual(['a', 'b', 'c'])
+    const [stored] = await system.sql<{ n: number }[]>`select count(*)::int as n from events where client_id like 'race-%'`
+    expect(stored!.n).toBe(60)
+  })
 })
