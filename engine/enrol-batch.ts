@@ -3,22 +3,19 @@ import { enrolmentWorkflowId } from './client'
 import { enrolContact, startDecidedEnrolment, type Decision, type EnrolDeps, type EnrolOutcome, type EnteringCampaign, type Entry, type SkipReason } from './enrol'
 import { inParallel } from './in-parallel'
 import { campaignTrigger } from './triggers'
+import { insertBatchEntries, readBatchEntry, type BatchPrior } from '../db/enrolment-entry'
 
 // Bulk enrolment (CSV and segment jobs) of many contacts into one campaign. The same rules as enrolContact
 // (engine/enrol.ts), decided for the whole batch in one transaction: the advisory locks of every campaign
 // and contact in one statement (in one order, so two batches cannot deadlock), then one read each for the
 // occasions, the contacts and the earlier enrolments, and one insert of every new enrolment and occasion.
 // Profiled on 1,000 rows, enrolContact per row (four round trips then) held a pooled connection per row,
-// so the batch's starts queued behind the database; now a batch of 200 makes five, and only the workflow
+// so the batch's starts queued behind the database; now a batch (500 rows, engine/entry-client.ts) makes five, and only the workflow
 // starts (the same call as the raw side's) run `width` at a time. The workflows start after the commit, as
 // in enrolContact, so a crash in between is repaired the same way: the retry finds the occasion taken by a
 // still-active enrolment and starts its workflow then.
 
-interface Prior {
-  active: boolean
-  entered_before: boolean
-  cooling: boolean
-}
+type Prior = Omit<BatchPrior, 'contact_id'>
 
 /** Enrols each entry as enrolContact would (outcomes in the entries' order), starting `width` workflows at a time. */
 export async function enrolContacts(deps: EnrolDeps, campaign: EnteringCampaign, entries: readonly Entry[], width: number): Promise<EnrolOutcome[]> {
@@ -37,18 +34,7 @@ export async function enrolContacts(deps: EnrolDeps, campaign: EnteringCampaign,
   const lockedIds = [...contactIds].sort()
 
   const decisions = await deps.sql.begin(async (sql) => {
-    const [, taken, known, history] = await Promise.all([
-      sql`select pg_advisory_xact_lock(hashtextextended('enrol:' || ${campaignId}::uuid::text || ':' || c::text, 0)) from unnest(${lockedIds}::uuid[]) with ordinality as l(c, n) order by n`,
-      sql<{ contact_id: string; occasion: string; enrolment_id: string; version_id: string; status: string }[]>`
-        select o.contact_id, o.occasion, o.enrolment_id, e.version_id, e.status from trigger_occasions o join enrolments e on e.id = o.enrolment_id
-        where o.campaign_id = ${campaignId} and o.contact_id = any(${contactIds}::uuid[])
-          and o.occasion = any(${[...new Set(entries.map((entry) => entry.occasion))]}::text[])`,
-      sql<{ id: string }[]>`select id from contacts where account_id = ${accountId} and id = any(${contactIds}::uuid[])`,
-      sql<(Prior & { contact_id: string })[]>`
-        select contact_id, bool_or(status = 'active') as active, true as entered_before,
-               coalesce(max(started_at) > now() - ${coolDownMs} * interval '1 millisecond', false) as cooling
-        from enrolments where campaign_id = ${campaignId} and contact_id = any(${contactIds}::uuid[]) group by contact_id`,
-    ])
+    const { taken, known, history } = await readBatchEntry(sql, { accountId, campaignId, contactIds, lockedIds, occasions: [...new Set(entries.map((entry) => entry.occasion))], coolDownMs })
     const occasions = new Map(taken.map((row) => [`${row.contact_id}\n${row.occasion}`, row]))
     const exists = new Set(known.map((row) => row.id))
     const priors = new Map<string, Prior>(history.map((row) => [row.contact_id, row]))
@@ -88,20 +74,12 @@ export async function enrolContacts(deps: EnrolDeps, campaign: EnteringCampaign,
     })
     if (fresh.length === 0) return decided
 
-    const created = await sql<{ id: string; contact_id: string }[]>`
-      with rows as (
-        select * from unnest(${fresh.map((f) => f.entry.contactId)}::uuid[], ${fresh.map((f) => enrolmentWorkflowId(campaignId, f.entry.contactId))}::text[],
-                             ${fresh.map((f) => f.entry.triggerEventId ?? null)}::uuid[], ${fresh.map((f) => f.entry.occasion)}::text[])
-          as r(contact_id, workflow_id, trigger_event_id, occasion)),
-      created as (
-        insert into enrolments (account_id, campaign_id, version_id, contact_id, workflow_id, trigger_event_id)
-        select ${accountId}, ${campaignId}, ${versionId}, contact_id, workflow_id, trigger_event_id from rows
-        on conflict (campaign_id, contact_id) where status = 'active' do nothing
-        returning id, contact_id),
-      occasion as (
-        insert into trigger_occasions (campaign_id, contact_id, occasion, account_id, enrolment_id)
-        select ${campaignId}, created.contact_id, rows.occasion, ${accountId}, created.id from created join rows using (contact_id))
-      select id, contact_id from created`
+    const created = await insertBatchEntries(sql, {
+      accountId,
+      campaignId,
+      versionId,
+      rows: fresh.map((f) => ({ contactId: f.entry.contactId, workflowId: enrolmentWorkflowId(campaignId, f.entry.contactId), triggerEventId: f.entry.triggerEventId ?? null, occasion: f.entry.occasion })),
+    })
     const ids = new Map(created.map((row) => [row.contact_id, row.id]))
     for (const { index, entry } of fresh) {
       const id = ids.get(entry.contactId)
