@@ -1,8 +1,9 @@
 import { addSegmentMembers, openJobItems } from '../db/enrolment-jobs'
-import { enrolContact, loadEnteringCampaign } from '../engine/enrol'
+import { loadEnteringCampaign } from '../engine/enrol'
+import { enrolContacts } from '../engine/enrol-batch'
 import type { SegmentFilter } from '../engine/segment-filter'
 import { manualOccasion } from '../engine/triggers'
-import { enrolDeps, inParallel, type EntryActivityDeps } from './entry-context'
+import { enrolDeps, type EntryActivityDeps } from './entry-context'
 
 // The activities of a bulk enrolment job (engine/workflows/enrolment-job.ts). The job's rows live in
 // enrolment_job_items, one per CSV line or segment member; each gets its outcome once processed, so the
@@ -74,16 +75,17 @@ export function enrolmentJobActivities(deps: EntryActivityDeps) {
       // CSV rows name an e-mail address; it is resolved now, within the requester's subsidiaries, so a
       // contact they may not see is as unknown to them as one that does not exist.
       const items = await openJobItems(sql, job, input.after, input.limit)
-      const outcomes: Outcome[] = []
-      const enrol = enrolDeps(deps)
-      // 32 in flight: each enrolment waits on a workflow start round trip, which overlaps; the database work is
-      // four round trips on one of the pool's 8 connections, none held across the start. With 4 the job ran at
-      // a fifth of raw starts, with 16 at 0.6x (wait first, load 15) while the dispatcher's path made 0.9x at 50.
-      await inParallel(items, 32, async (item) => {
-        if (!item.contact_id) return void outcomes.push({ line: item.line, contactId: null, outcome: 'skipped', reason: 'unknown_contact' })
-        const result = await enrolContact(enrol, campaign, { contactId: item.contact_id, occasion: manualOccasion(job.key) })
-        outcomes.push({ line: item.line, contactId: item.contact_id, outcome: result.outcome, reason: result.outcome === 'skipped' ? result.reason : null })
-      })
+      // One entry transaction for the batch (engine/enrol-batch.ts), then 50 workflow starts in flight, as
+      // many as the dispatcher's path and the raw baseline; rows without a contact are skipped here.
+      const rows = items.filter((item) => item.contact_id)
+      const results = await enrolContacts(enrolDeps(deps), campaign, rows.map((item) => ({ contactId: item.contact_id!, occasion: manualOccasion(job.key) })), 50)
+      const outcomes: Outcome[] = [
+        ...items.filter((item) => !item.contact_id).map((item) => ({ line: item.line, contactId: null, outcome: 'skipped' as const, reason: 'unknown_contact' })),
+        ...rows.map((item, i) => {
+          const result = results[i]!
+          return { line: item.line, contactId: item.contact_id, outcome: result.outcome, reason: result.outcome === 'skipped' ? result.reason : null }
+        }),
+      ]
       if (outcomes.length) {
         await sql`
           update enrolment_job_items i set outcome = o.outcome, reason = o.reason, contact_id = coalesce(i.contact_id, o.contact_id)

@@ -114,7 +114,7 @@ async function publishCampaign(bench: BenchSystem, name: string, firstStep: 'mai
 
 /**
  * The product's bulk enrolment: a CSV upload to POST /api/campaigns/:id/enrolments, which stores the rows
- * and starts an enrolmentJob workflow; its activities enrol each row through engine/enrol.ts enrolContact.
+ * and starts an enrolmentJob workflow; its activities enrol each batch of rows through engine/enrol-batch.ts (the rules of enrolContact, decided for the whole batch).
  */
 async function enrolByJob(bench: BenchSystem, campaignId: string, contacts: { email: string }[], options: EnrolmentOptions): Promise<ProductEnrolmentResult> {
   const { log } = options
@@ -132,7 +132,7 @@ async function enrolByJob(bench: BenchSystem, campaignId: string, contacts: { em
   const enrolledMs = job?.finished_at ? job.finished_at.getTime() - dbStart.getTime() : null
   return summarise(bench, campaignId, contacts.length, dbStart, enrolledMs, finished, cpuBusy, {
     path: 'job',
-    description: 'CSV upload to POST /api/campaigns/:id/enrolments → enrolmentJob workflow → enrolJobBatch activities → enrolContact (200 rows per batch, 32 at a time)',
+    description: 'CSV upload to POST /api/campaigns/:id/enrolments → enrolmentJob workflow → enrolJobBatch activities (500 rows per batch, each decided in one transaction by engine/enrol-batch.ts, then 50 workflow starts in flight)',
   })
 }
 

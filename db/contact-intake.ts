@@ -107,17 +107,23 @@ export async function insertEventContacts(sql: ISql, accountId: string, rows: (E
   return inserted.map((row) => row.id)
 }
 
+/**
+ * What an event's contact fields do to a known contact `c` from the row `v`: only the fields sent change,
+ * attributes are merged, so nothing known is lost (a fragment for the single and the batch path).
+ */
+export const eventFieldsOverKnown = (sql: Sql) => sql`
+  first_name = coalesce(v.first_name, c.first_name),
+  last_name = coalesce(v.last_name, c.last_name),
+  salutation = coalesce(v.salutation, c.salutation),
+  company = coalesce(v.company, c.company),
+  locale = coalesce(v.locale, c.locale),
+  attributes = c.attributes || coalesce(v.attributes, '{}'),
+  updated_at = now()`
+
 /** Known contacts take the fields their events sent (only those sent; attributes merged, so nothing known is lost). */
 export async function updateFromEvents(sql: ISql, rows: (EventContactFields & { id: string })[]): Promise<void> {
   await (sql as Sql)`
-    update contacts c set
-      first_name = coalesce(v.first_name, c.first_name),
-      last_name = coalesce(v.last_name, c.last_name),
-      salutation = coalesce(v.salutation, c.salutation),
-      company = coalesce(v.company, c.company),
-      locale = coalesce(v.locale, c.locale),
-      attributes = c.attributes || coalesce(v.attributes, '{}'),
-      updated_at = now()
+    update contacts c set ${eventFieldsOverKnown(sql as Sql)}
     from jsonb_to_recordset(${(sql as Sql).json(rows as never)})
       as v(id uuid, first_name text, last_name text, salutation text, company text, locale text, attributes jsonb)
     where c.id = v.id`

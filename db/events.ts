@@ -1,5 +1,5 @@
 import type { ISql, Sql } from 'postgres'
-import type { EventContactFields } from './contact-intake'
+import { eventFieldsOverKnown, type EventContactFields } from './contact-intake'
 
 // Events (the table of migration 001): what contacts did, as the API, tracking and forms stored it. Here
 // the reads the events API needs to answer a resent event (one the client sent before under its own id).
@@ -66,14 +66,7 @@ export async function storeEventsWithContacts(
       from jsonb_to_recordset(${s.json(batch.fresh as never)}) as v(id uuid, subsidiary_id uuid, email text, first_name text, last_name text, salutation text, company text, locale text, attributes jsonb)
       returning id
     ), known as (
-      update contacts c set
-        first_name = coalesce(v.first_name, c.first_name),
-        last_name = coalesce(v.last_name, c.last_name),
-        salutation = coalesce(v.salutation, c.salutation),
-        company = coalesce(v.company, c.company),
-        locale = coalesce(v.locale, c.locale),
-        attributes = c.attributes || coalesce(v.attributes, '{}'),
-        updated_at = now()
+      update contacts c set ${eventFieldsOverKnown(s)}
       from jsonb_to_recordset(${s.json(batch.known as never)})
         as v(id uuid, first_name text, last_name text, salutation text, company text, locale text, attributes jsonb)
       where c.id = v.id

@@ -103,13 +103,19 @@ export async function syncAllCampaignSchedules(sql: Sql, client: Client, options
 
 export const enrolmentJobWorkflowId = (jobId: string) => `enrolment-job-${jobId}`
 
+// Rows per batch activity. A batch is one entry transaction and then its workflow starts 50 at a time
+// (engine/enrol-batch.ts); between batches the job waits for a workflow task (1-2 s at load 5-8), which
+// 200-row batches paid five times per 1,000 rows. A batch of 500 took 6-10 s in the benchmark at load 5-8,
+// far inside the activity's 5-minute timeout.
+const JOB_BATCH_ROWS = 500
+
 /** Starts the job's workflow, or leaves the running one alone (a repeated request, a retry after a crash). */
 export async function startEnrolmentJob(client: Client, taskQueue: string, input: EnrolmentJobInputV1): Promise<void> {
   try {
     await client.workflow.start<typeof enrolmentJob>('enrolmentJob', {
       taskQueue,
       workflowId: enrolmentJobWorkflowId(input.jobId),
-      args: [input],
+      args: [{ batchSize: JOB_BATCH_ROWS, ...input }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       // A finished job is not run again: its rows all have outcomes, so a second run would only re-read them.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -5,6 +5,12 @@ import type { CampaignActivities } from '../activities'
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../engine/workflows/index.ts', import.meta.url))
 
+// The reusable V8 context gives every workflow run its own module cache, so each new enrolment ran every
+// module of the bundle again: the node registry's zod schemas took 12 of the 15 ms per new workflow
+// (profiled in docs/benchmarks.md), on the worker's one workflow thread. The node modules are pure (no
+// state per run, no @temporalio/workflow), so they are loaded once per context and shared, frozen.
+const SHARED_MODULES = [fileURLToPath(new URL('../engine/nodes/index.ts', import.meta.url))]
+
 /** The workflow code as the worker runs it (webpack output with inline source maps). */
 export interface CampaignWorkflowBundle {
   code: string
@@ -12,7 +18,7 @@ export interface CampaignWorkflowBundle {
 
 /** Bundles the workflow code (2-5 s); tests build it once per run and share it across their workers. */
 export async function bundleCampaignWorkflows(): Promise<CampaignWorkflowBundle> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: SHARED_MODULES, logger: quietBundlerLogger })
   return { code }
 }
 
