@@ -7,6 +7,7 @@ import { fairFigures } from '../db/fair-figures'
 import { fairInvitee } from '../db/contacts'
 import { appointmentsOn, findFair, isOnDuty, linkFairCampaign, listFairs, type FairRow } from '../db/fairs'
 import type { EventDispatcher } from '../engine/dispatcher'
+import { localDate } from '../engine/nodes/zoned-time'
 import { rejectedCapture, syncCapture, type SubmitConsent } from '../fairs/sync'
 import { bookingTokenExpiry, signFairToken } from '../fairs/tokens'
 import type { AttributionRefresher } from '../reporting/attribution-refresher'
@@ -31,8 +32,6 @@ export interface FairDeps {
 
 const fairBody = (f: FairRow) => ({ id: f.id, name: f.name, place: f.place, stand: f.stand, subsidiary: f.subsidiary, campaignId: f.campaign_id, startsOn: f.starts_on, endsOn: f.ends_on, timeZone: f.time_zone })
 
-/** Today in the fair's time zone (YYYY-MM-DD). */
-const localDay = (timeZone: string, at = new Date()) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
 
 /** Sales reps work only at the fairs they are on duty at; everyone else at the fairs of their subsidiaries. */
 async function visibleFair(sql: Sql, who: Caller, id: string): Promise<FairRow | null> {
@@ -54,7 +53,7 @@ export function fairRoutes(deps: FairDeps): Router {
   route(router, fairs.day, async ({ params, query, who }) => {
     const fair = await visibleFair(sql, who, params.id)
     if (!fair) return notFound('fair')
-    const day = query.day ?? localDay(fair.time_zone)
+    const day = query.day ?? localDate(Date.now(), fair.time_zone)
     const appointments = await appointmentsOn(sql, fair, day)
     const ids = [...new Set([...appointments.map((a) => a.contact_id), ...(await capturedContactIds(sql, fair.id))])]
     const profiles = await visitorProfiles(sql, fair.account_id, fair.id, ids)

@@ -20,7 +20,7 @@ export interface FairFigureRow {
   costs: number
 }
 
-export async function fairFigures(sql: Tx, fair: { id: string; account_id: string; campaign_id: string; starts_on: string }): Promise<FairFigureRow> {
+export async function fairFigures(sql: Tx, fair: { id: string; account_id: string; campaign_id: string; starts_on: string; time_zone: string }): Promise<FairFigureRow> {
   const [f] = await sql<{ visitors: number; leads: number; booked: number; held: number; consents: number; handovers: number }[]>`
     select (select count(*)::int from fair_captures where fair_id = ${fair.id}) as visitors,
            (select count(*)::int from fair_captures where fair_id = ${fair.id} and source = 'form') as leads,
@@ -28,10 +28,10 @@ export async function fairFigures(sql: Tx, fair: { id: string; account_id: strin
            (select count(*)::int from fair_meetings where fair_id = ${fair.id} and held_at is not null) as held,
            (select count(*)::int from fair_captures where fair_id = ${fair.id} and consent is not null) as consents,
            (select count(*)::int from fair_captures where fair_id = ${fair.id} and handover_id is not null) as handovers`
-  // Deals with the fair's visitors since the fair began; won revenue as reporting attributes it to the fair's campaign.
+  // Deals with the fair's visitors since the fair began (midnight at the fair, not in UTC); won revenue as reporting attributes it to the fair's campaign.
   const [o] = await sql<{ opportunities: number; pipeline: string }[]>`
     select count(*)::int as opportunities, coalesce(sum(o.amount_net) filter (where o.stage = 'open'), 0) as pipeline
-    from opportunities o where o.account_id = ${fair.account_id} and o.created_on >= ${fair.starts_on}::date
+    from opportunities o where o.account_id = ${fair.account_id} and o.created_on >= (${fair.starts_on}::date::timestamp at time zone ${fair.time_zone})
       and o.contact_id in (select contact_id from fair_captures where fair_id = ${fair.id})`
   const [credited] = await sql<{ cents: string }[]>`
     select coalesce(sum(revenue_cents), 0) as cents from attribution_credits where campaign_id = ${fair.campaign_id} and model = 'linear'`

@@ -8,6 +8,7 @@ import { FAIR_FOLLOW_UP_CAMPAIGN, fairFollowUpGraph, type FairFollowUpOptions } 
 import { LOYALTY_CAMPAIGN } from '../engine/examples/loyalty'
 import { sendMeetingConfirmation } from '../fairs/meeting-mail'
 import { hashPassword } from '../people/secrets'
+import { localDate } from '../engine/nodes/zoned-time'
 import { DEMO_PASSWORD } from './seed-people'
 
 // The demo's trade fair (issue 17): the company's stand at "maintenance" in Dortmund, today and tomorrow,
@@ -22,6 +23,9 @@ export const DEMO_FAIR_REPS = [
   { email: 'sabine.vogel@kessler-hydraulik.example', name: 'Sabine Vogel' },
   { email: 'tobias.krueger@kessler-hydraulik.example', name: 'Tobias Krüger' },
 ]
+
+/** Messe Dortmund's zone: the demo fair's days, slots and "today". */
+const FAIR_TIME_ZONE = 'Europe/Berlin'
 
 export interface FairSeedDeps {
   tokens: TokenSigner
@@ -55,11 +59,13 @@ export async function seedFair(sql: Sql, accountId: string, deps: FairSeedDeps):
     values (${accountId}, ${de.id}, ${DEMO_FAIR_FORM_KEY}, 'Messestand maintenance Dortmund', 'marketing', true)
     on conflict (public_key) do update set name = excluded.name returning id`
 
-  const today = (deps.today ?? new Date()).toISOString().slice(0, 10)
+  // Dortmund's today, not UTC's: from 22:00/23:00 UTC on, UTC's date is already yesterday at the stand, and
+  // the booked meeting fell on a day the fair's "today" no longer shows.
+  const today = localDate((deps.today ?? new Date()).getTime(), FAIR_TIME_ZONE)
   const tomorrow = new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10)
   const fairId = await insertFair(sql, {
     accountId, subsidiaryId: de.id, campaignId: campaign!.id, name: DEMO_FAIR_NAME, place: 'Messe Dortmund, Halle 4', stand: '4.C12',
-    startsOn: today, endsOn: tomorrow, webFormId: form!.id,
+    startsOn: today, endsOn: tomorrow, timeZone: FAIR_TIME_ZONE, webFormId: form!.id,
   })
 
   // The loyalty campaign's fair invitation (with the example campaigns) offers a meeting at this stand: its booking links name this fair.
@@ -72,13 +78,13 @@ export async function seedFair(sql: Sql, accountId: string, deps: FairSeedDeps):
     const [user] = await sql<{ id: string }[]>`select id from users where account_id = ${accountId} and lower(email) = ${rep.email}`
     await addFairRep(sql, fairId, user!.id)
     // Half-hour slots from 10:00 to 17:00 Dortmund time on both days.
-    await addDailySlots(sql, { fairId, userId: user!.id, days: [today, tomorrow], timeZone: 'Europe/Berlin' })
+    await addDailySlots(sql, { fairId, userId: user!.id, days: [today, tomorrow], timeZone: FAIR_TIME_ZONE })
   }
 
   const [visitor] = await sql<{ id: string }[]>`select id from contacts where account_id = ${accountId} and email = ${DEMO_BOOKED_VISITOR}`
   const [slot] = await sql<{ id: string }[]>`
     select sl.id from fair_slots sl join users u on u.id = sl.user_id
-    where sl.fair_id = ${fairId} and u.email = ${DEMO_FAIR_REPS[0]!.email} and (sl.starts_at at time zone 'Europe/Berlin')::date = ${today}::date
+    where sl.fair_id = ${fairId} and u.email = ${DEMO_FAIR_REPS[0]!.email} and (sl.starts_at at time zone ${FAIR_TIME_ZONE})::date = ${today}::date
     order by sl.starts_at offset 8 limit 1`
   if (visitor && slot) {
     const booked = await bookSlot(sql, { accountId, fairId, slotId: slot.id, contactId: visitor.id })

@@ -51,6 +51,12 @@ export function wallClock(ms: number, zone: string): WallClock {
   return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! }
 }
 
+/** The date (YYYY-MM-DD) the calendar in `zone` shows at the instant `ms`: a fair's "today" in Dortmund. */
+export function localDate(ms: number, zone: string): string {
+  const { year, month, day } = wallClock(ms, zone)
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+}
+
 const asUtc = (wall: WallClock) => Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second)
 
 /** How far the zone's clock is ahead of UTC at the instant `ms`, in milliseconds. */
