@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseDateOffset } from '../../engine/campaign/date-offset'
-import { dateAttributeTarget, instantOf, nextSendWindowStart, readDateAttribute, wallClock, type SendWindow } from '../../engine/nodes/zoned-time'
+import { dateAttributeTarget, instantOf, localDate, nextSendWindowStart, readDateAttribute, wallClock, type SendWindow } from '../../engine/nodes/zoned-time'
 
 const at = (iso: string) => Date.parse(iso)
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -14,6 +14,13 @@ describe('wall-clock time in a zone', () => {
     expect(wallClock(at('2026-01-01T23:30:00Z'), 'Europe/Berlin')).toMatchObject({ year: 2026, month: 1, day: 2, hour: 0, minute: 30 })
     expect(iso(instantOf({ year: 2026, month: 7, day: 1, hour: 9, minute: 0, second: 0 }, 'Europe/Madrid'))).toBe('2026-07-01T07:00:00.000Z')
     expect(iso(instantOf({ year: 2026, month: 12, day: 1, hour: 9, minute: 0, second: 0 }, 'Europe/Madrid'))).toBe('2026-12-01T08:00:00.000Z')
+  })
+
+  it("gives a zone's date, which is tomorrow in Berlin an hour before UTC's midnight in winter and two in summer", () => {
+    expect(localDate(at('2026-12-03T23:30:00Z'), 'Europe/Berlin')).toBe('2026-12-04')
+    expect(localDate(at('2026-12-03T22:59:59Z'), 'Europe/Berlin')).toBe('2026-12-03')
+    expect(localDate(at('2026-07-03T22:00:00Z'), 'Europe/Berlin')).toBe('2026-07-04')
+    expect(localDate(at('2026-07-04T03:00:00Z'), 'America/New_York')).toBe('2026-07-03')
   })
 
   it('reads a time that does not exist (spring forward) an hour later, and a doubled one (autumn) as the earlier', () => {
