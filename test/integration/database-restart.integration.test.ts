@@ -73,6 +73,8 @@ describe('a database restart under load', () => {
       APP_SECRET: secret,
       DATA_DIR: await mkdtemp(join(tmpdir(), 'restart-test-')),
       PORT: '0',
+      // The bounce receiver on a port of its own: the default 2526 collides with any other product running here.
+      INBOUND_SMTP_PORT: '0',
       RUN_WORKER: 'false',
       SEED_DEMO: 'true',
     }
