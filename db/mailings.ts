@@ -2,6 +2,7 @@ import type { Sql, TransactionSql } from 'postgres'
 import type { SegmentFilter } from '../engine/segment-filter'
 import type { SendWindow } from '../engine/nodes/zoned-time'
 import type { MailingContent, MailingSchedule, MailingStatus } from '../mailings/model'
+import type { MailContactRow } from '../templates/renderer'
 import { segmentCondition } from './segments'
 import { withContactScope } from './workspaces'
 
@@ -163,13 +164,8 @@ export async function audienceCounts(sql: Sql, mailing: { account_id: string; co
   return { total: counts!.total, noConsent: counts!.no_consent, undeliverable: counts!.undeliverable, sendable: counts!.total - counts!.no_consent - counts!.undeliverable }
 }
 
-export interface SampleContactRow {
-  email: string
-  first_name: string | null
-  last_name: string | null
-  salutation: string | null
-  company: string | null
-  attributes: Record<string, unknown>
+/** A pool contact as previews read it: what a mail is personalised from, and the language it reads. */
+export interface SampleContactRow extends MailContactRow {
   locale: string | null
 }
 
