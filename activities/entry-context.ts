@@ -16,6 +16,3 @@ export function enrolDeps(deps: EntryActivityDeps): EnrolDeps {
   const context = Context.current()
   return { sql: deps.sql, client: context.client, taskQueue: context.info.taskQueue }
 }
-
-// Shared with engine/enrol-batch.ts, which starts a batch's workflows the same way.
-export { inParallel } from '../engine/in-parallel'

@@ -5,7 +5,8 @@ import { enrolContact, loadEnteringCampaign, type EnteringCampaign, type SkipRea
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import type { ScannedTriggerConfig } from '../engine/nodes/trigger'
 import { dateOccasion, inactivityOccasion, scannedTrigger, segmentEntryOccasion } from '../engine/triggers'
-import { enrolDeps, inParallel, type EntryActivityDeps } from './entry-context'
+import { enrolDeps, type EntryActivityDeps } from './entry-context'
+import { inParallel } from '../engine/in-parallel'
 import { versionGraph, watchingSegmentSince } from '../db/campaign-versions'
 import type { TriggerScanPlan, TriggerCandidate, CandidatePage, EnrolledPage } from '../engine/workflows/activity-types'
 export type { TriggerScanPlan, TriggerCandidate, CandidatePage, EnrolledPage }

@@ -112,12 +112,6 @@ export async function changeContact(sql: ISql, input: ContactChange): Promise<bo
   return Boolean(row)
 }
 
-/** Whether the contact exists in the account. */
-export async function contactExists(sql: ISql, input: ContactRef): Promise<boolean> {
-  const [row] = await (sql as Sql)<{ id: string }[]>`select id from contacts where id = ${input.contactId} and account_id = ${input.accountId}`
-  return Boolean(row)
-}
-
 /** Locks the contact's row for the caller's transaction (a send, a stage change); its stage, or null when gone. */
 export async function lockContact(sql: ISql, contactId: string): Promise<{ lifecycle_stage: string } | null> {
   const [row] = await (sql as Sql)<{ lifecycle_stage: string }[]>`select lifecycle_stage from contacts where id = ${contactId} for update`
