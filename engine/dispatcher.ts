@@ -8,6 +8,7 @@ import { scoreDispatchedEvent } from './scoring/dispatch'
 import { startPendingHandovers } from './scoring/handover-client'
 import { eventEntersCampaign, eventOccasion } from './triggers'
 import { versionGraph } from '../db/campaign-versions'
+import { markSignalledAhead } from '../db/events'
 
 export interface EventRow {
   id: string
@@ -17,7 +18,12 @@ export interface EventRow {
   properties: Record<string, unknown>
   occurred_at: Date
   suspected_machine: boolean
+  /** The workflows the tracking route already signalled this event to (migration 042); null when it signalled none. */
+  signalled_workflow_ids: string[] | null
 }
+
+/** What a signal of an event needs of it. */
+type SignalledEvent = Pick<EventRow, 'id' | 'contact_id' | 'type' | 'properties' | 'occurred_at'>
 
 /** Contacts whose events one round hands on at once (each contact's events stay in order). */
 const DISPATCH_PARALLEL = 16
@@ -34,10 +40,11 @@ export interface EventDispatcher {
   /**
    * Signals a just-committed event to the contact's running enrolments at once, without waiting for a
    * round (a click on a waiting enrolment takes its branch in one signal). Only a shortcut: the event stays
-   * undispatched, and the round that dispatches it signals again (the workflow drops a repeated event id),
-   * so an event is never lost when this fails.
+   * undispatched, and the round that dispatches it is what guarantees it. The workflows every signal reached
+   * are recorded on the event, and the round signals only the others; when a signal fails (Temporal
+   * unreachable) nothing is recorded and the round signals them all, as it would without this.
    */
-  signalNow(event: Pick<EventRow, 'id' | 'contact_id' | 'type' | 'properties' | 'occurred_at'>): Promise<void>
+  signalNow(event: SignalledEvent): Promise<void>
   /**
    * Stores a batch of events (the API's batch path): while any is being stored, rounds hand on with fewer
    * lanes. Clicks do not wait for it: the tracking route signals them itself (signalNow).
@@ -96,10 +103,14 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     // enrolment: a scanner must not take a "clicked" branch, reach a goal or enter a campaign.
     if (event.suspected_machine) return
     const enrolled = running.get(event.contact_id)
+    // Enrolments the tracking route signalled already are not signalled twice (a repeat cost the workflow a task).
+    const ahead = new Set(event.signalled_workflow_ids ?? [])
     if (enrolled) {
       const tracked = { eventId: event.id, type: event.type, properties: event.properties, occurredAt: event.occurred_at.toISOString() }
-      for (const { workflow_id, trigger_event_id } of enrolled) if (trigger_event_id !== event.id) await signalEnrolment(client, workflow_id, tracked)
-    } else await signalRunning(event)
+      for (const { workflow_id, trigger_event_id } of enrolled) {
+        if (trigger_event_id !== event.id && !ahead.has(workflow_id)) await signalEnrolment(client, workflow_id, tracked)
+      }
+    } else await signalRunning(event, ahead)
 
     // A paused campaign still takes entries (their mail waits for the resume); a stopped one takes none.
     for (const campaign of campaigns.get(event.account_id) ?? []) {
@@ -119,13 +130,25 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     await scoreDispatchedEvent({ sql, client, taskQueue }, event)
   }
 
-  /** The contact's running enrolments (but the one this event started) get the event as a signal. */
-  async function signalRunning(event: Pick<EventRow, 'id' | 'contact_id' | 'type' | 'properties' | 'occurred_at'>): Promise<void> {
+  /**
+   * The contact's running enrolments (but the one this event started, and those in `signalledAhead`) get the
+   * event as a signal. Returns the workflows it reached (not those that finished meanwhile).
+   */
+  async function signalRunning(event: SignalledEvent, signalledAhead: ReadonlySet<string> = new Set()): Promise<string[]> {
     const tracked = { eventId: event.id, type: event.type, properties: event.properties, occurredAt: event.occurred_at.toISOString() }
     const enrolled = await sql<{ workflow_id: string }[]>`
       select workflow_id from enrolments
       where contact_id = ${event.contact_id} and status = 'active' and trigger_event_id is distinct from ${event.id}`
-    for (const { workflow_id } of enrolled) await signalEnrolment(client, workflow_id, tracked)
+    const reached: string[] = []
+    for (const { workflow_id } of enrolled) {
+      if (!signalledAhead.has(workflow_id) && (await signalEnrolment(client, workflow_id, tracked))) reached.push(workflow_id)
+    }
+    return reached
+  }
+
+  async function signalNow(event: SignalledEvent): Promise<void> {
+    const reached = await signalRunning(event)
+    if (reached.length) await markSignalledAhead(sql, event.id, reached)
   }
 
   async function publishedGraph(versionId: string): Promise<CampaignGraph> {
@@ -150,7 +173,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
           where dispatched_at is null and (dispatch_claimed_until is null or dispatch_claimed_until < now())
           order by received_at, id limit ${claim}
           for update skip locked)
-        returning id, account_id, contact_id, type, properties, occurred_at, suspected_machine`
+        returning id, account_id, contact_id, type, properties, occurred_at, suspected_machine, signalled_workflow_ids`
       if (batch.length === 0) {
         // Handovers whose workflow a crashed round did not start yet get it now.
         await startPendingHandovers(sql, client, taskQueue).catch((error) => log(`handovers not started yet: ${error instanceof Error ? error.message : error}`))
@@ -201,7 +224,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
 
   return {
     kick: rounds.kick,
-    signalNow: signalRunning,
+    signalNow,
     whileStoring: async (store) => {
       storing++
       try {
