@@ -22,6 +22,9 @@ export interface EventRow {
   signalled_workflow_ids: string[] | null
 }
 
+/** How long this instance remembers a signal ahead of the round: twice a claim's lease. */
+const SIGNALLED_HERE_KEPT_MS = 60_000
+
 /** What a signal of an event needs of it. */
 type SignalledEvent = Pick<EventRow, 'id' | 'contact_id' | 'type' | 'properties' | 'occurred_at'>
 
@@ -76,6 +79,10 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
   const log = options.log ?? (() => {})
   const graphs = new Map<string, CampaignGraph>() // published versions never change, so caching is safe
   let storing = 0 // event batches the API is storing right now
+  // This instance's signals ahead of the round, by event: a round kicked by another click claims an event
+  // while its route's signal is still in flight, before the event records it, and waits for that signal
+  // instead of repeating it. Kept until a round dispatches the event (or the lease would long have run out).
+  const signalledHere = new Map<string, { reached: Promise<string[]>; at: number }>()
 
   type LiveCampaigns = Map<string, { campaign_id: string; version_id: string }[]>
   /** The campaigns taking entries, per account: read once per claimed batch, not once per event. */
@@ -104,7 +111,8 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     if (event.suspected_machine) return
     const enrolled = running.get(event.contact_id)
     // Enrolments the tracking route signalled already are not signalled twice (a repeat cost the workflow a task).
-    const ahead = new Set(event.signalled_workflow_ids ?? [])
+    const here = signalledHere.get(event.id)
+    const ahead = new Set([...(event.signalled_workflow_ids ?? []), ...(here ? await here.reached.catch(() => []) : [])])
     if (enrolled) {
       const tracked = { eventId: event.id, type: event.type, properties: event.properties, occurredAt: event.occurred_at.toISOString() }
       for (const { workflow_id, trigger_event_id } of enrolled) {
@@ -147,8 +155,10 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
   }
 
   async function signalNow(event: SignalledEvent): Promise<void> {
-    const reached = await signalRunning(event)
-    if (reached.length) await markSignalledAhead(sql, event.id, reached)
+    const reached = signalRunning(event)
+    signalledHere.set(event.id, { reached, at: Date.now() })
+    const workflowIds = await reached
+    if (workflowIds.length) await markSignalledAhead(sql, event.id, workflowIds)
   }
 
   async function publishedGraph(versionId: string): Promise<CampaignGraph> {
@@ -162,6 +172,8 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
 
   async function round(): Promise<number> {
     let dispatched = 0
+    // Events another instance dispatched: their signals ahead are long recorded, or were repeated anyway.
+    for (const [id, { at }] of signalledHere) if (at < Date.now() - SIGNALLED_HERE_KEPT_MS) signalledHere.delete(id)
     for (;;) {
       // Claiming with a lease lets several app instances share the work; a crashed claimer's lease runs out.
       // During a burst (2 lanes) a smaller claim keeps a batch well inside its 30 s lease on a starved machine.
@@ -200,6 +212,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
       // handed on again after their lease, which is safe: signals carry the event id, enrolments are unique
       // per occasion, an event's score change is recorded once.
       if (handedOn.length) await sql`update events set dispatched_at = now(), dispatch_error = null where id = any(${handedOn}::uuid[])`
+      for (const id of handedOn) signalledHere.delete(id)
       dispatched += handedOn.length
     }
   }

@@ -224,7 +224,7 @@ describe('a click on a waiting enrolment', () => {
     expect(event!.signalled_workflow_ids).toContain(onboarding!.workflow_id)
   })
 
-  it('has the round signal a click to the enrolments the route did not reach, and only to those', async () => {
+  it('has the round signal a click to the enrolments the route did not reach, and only to those, waiting for a signal in flight', async () => {
     // A contact waiting in an enrolment; its workflow is not running, so a signal is attempted and refused
     // (as for an enrolment that just finished), which is all the round's decision needs.
     const [subsidiary] = await system.sql<{ id: string }[]>`select id from subsidiaries where account_id = ${system.demoAccountId!} and code = 'DE'`
@@ -257,6 +257,13 @@ describe('a click on a waiting enrolment', () => {
       signals.push({ workflowId: id, eventId: event.eventId })
       await system.client.workflow.getHandle(id).signal(trackedEventSignal, event)
     })
+    // A route's signal that is accepted only when the test says so.
+    let accept!: () => void
+    const accepted = new Promise<void>((resolve) => (accept = resolve))
+    const slow = dispatcherWith(async (id, event) => {
+      signals.push({ workflowId: id, eventId: event.eventId })
+      await accepted
+    })
     try {
       // The route's signal failed: nothing is recorded, the round signals the enrolment.
       const notSignalled = await click()
@@ -272,8 +279,18 @@ describe('a click on a waiting enrolment', () => {
         { id: notSignalled.id, dispatched: true, signalled_workflow_ids: null },
         { id: signalled.id, dispatched: true, signalled_workflow_ids: [workflowId] },
       ])
+
+      // Another click's round claims this click while the route's signal is in flight (nothing recorded on
+      // the event yet): it waits for that signal instead of repeating it.
+      const inFlight = await click()
+      const routeSignal = slow.signalNow(inFlight)
+      const round = slow.dispatchPending()
+      await expect.poll(async () => (await system.sql`select 1 from events where id = ${inFlight.id} and dispatch_claimed_until is not null`).length).toBe(1)
+      accept()
+      await Promise.all([routeSignal, round])
+      expect(signals.filter((signal) => signal.eventId === inFlight.id)).toEqual([{ workflowId, eventId: inFlight.id }])
     } finally {
-      await Promise.all([unreachable.stop(), recording.stop()])
+      await Promise.all([unreachable.stop(), recording.stop(), slow.stop()])
     }
   })
 })
