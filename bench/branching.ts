@@ -9,7 +9,8 @@ import { inFlight, loadAverage, now, percentile, pollUntil } from './measure'
 // Behaviour → branch: contacts wait in a "clicked within 1 day?" step after their first mail; each one's
 // tracked link is clicked (as a browser would) and the time until the "clicked" branch's mail is in the
 // SMTP sink is measured: tracking route → event stored → Temporal signal from the route (the dispatcher's
-// round repeats it beside the path) → workflow task → the mail step's activity → SMTP. Raw: pooled,
+// round dispatches the event beside the path, without signalling it again) → workflow task → the mail
+// step's activity → SMTP. Raw: pooled,
 // warmed-up nodemailer sending the same mails → sink arrival at the same concurrency, the last leg alone.
 
 export interface BranchingOptions {
@@ -31,7 +32,7 @@ export interface BranchingResult {
   load: [number, number, number]
   /** Click until the branch's mail arrived at the SMTP sink. */
   product: LatencySummary
-  /** Click (event stored) until the dispatcher's round marked it dispatched (signal repeated, scored), from Postgres' clock. */
+  /** Click (event stored) until the dispatcher's round marked it dispatched (scored; signalled only where the route's signal did not reach), from Postgres' clock. */
   eventToSignal: LatencySummary
   /** nodemailer send until arrival at the sink. */
   raw: LatencySummary
