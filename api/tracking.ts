@@ -91,8 +91,9 @@ export function trackingRoutes(deps: TrackingDeps): Router {
       return click
     })
     // Committed: a waiting enrolment gets the click now (its branch's mail follows in one signal, not after
-    // the dispatcher's round); the round still dispatches the event, and is what guarantees it. It is kicked
-    // once the signal is in, so its repeat (dropped by the workflow) does not queue ahead of the branch.
+    // the dispatcher's round); the round still dispatches the event (entries, scoring), and is what
+    // guarantees it. It is kicked once the signal is in and recorded on the event, so it signals only the
+    // enrolments this signal did not reach (all of them if it failed).
     if (verdict.machine) return void dispatcher.kick()
     void dispatcher
       .signalNow(click)

@@ -9,7 +9,8 @@ import { inFlight, loadAverage, now, percentile, pollUntil } from './measure'
 // Behaviour → branch: contacts wait in a "clicked within 1 day?" step after their first mail; each one's
 // tracked link is clicked (as a browser would) and the time until the "clicked" branch's mail is in the
 // SMTP sink is measured: tracking route → event stored → Temporal signal from the route (the dispatcher's
-// round repeats it beside the path) → workflow task → the mail step's activity → SMTP. Raw: pooled,
+// round dispatches the event beside the path, without signalling it again) → workflow task → the mail
+// step's activity → SMTP. Raw: pooled,
 // warmed-up nodemailer sending the same mails → sink arrival at the same concurrency, the last leg alone.
 
 export interface BranchingOptions {
@@ -31,7 +32,7 @@ export interface BranchingResult {
   load: [number, number, number]
   /** Click until the branch's mail arrived at the SMTP sink. */
   product: LatencySummary
-  /** Click (event stored) until the dispatcher's round marked it dispatched (signal repeated, scored), from Postgres' clock. */
+  /** Click (event stored) until the dispatcher's round marked it dispatched (scored; signalled only where the route's signal did not reach), from Postgres' clock. */
   eventToSignal: LatencySummary
   /** nodemailer send until arrival at the sink. */
   raw: LatencySummary
@@ -45,6 +46,13 @@ export interface BranchingResult {
    * began before session 9 record the step in a local activity of the workflow task instead.)
    */
   stages: Record<'clickToStored' | 'storedToStep' | 'stepToMessage' | 'messageToSending' | 'sendingToSink' | 'storedToDispatched', LatencySummary>
+  /**
+   * storedToStep split by every click's enrolment history (Temporal's clock, the same machine's): event
+   * stored → the route's signal in the history → the workflow task that handles it started → completed
+   * (the mail step's activity scheduled with it) → that activity started → the step recorded by it.
+   * `signalsPerClick`: the click's signals in the history (the route's, and the round's if it repeated it).
+   */
+  temporal: Record<'storedToSignalled' | 'signalledToTaskStarted' | 'taskStartedToCompleted' | 'taskCompletedToActivityStarted' | 'activityStartedToStep' | 'signalsPerClick', LatencySummary>
   /**
    * The one Node thread that runs the app, the dispatcher, the worker's activities and the SMTP sink,
    * while the clicks were measured: how busy it was (0–1) and how long callbacks waited for it.
@@ -97,6 +105,33 @@ export async function historyOfClick(client: Client, workflowId: string): Promis
     if (event.activityTaskStartedEventAttributes || event.activityTaskCompletedEventAttributes) break
   }
   return steps
+}
+
+/** One click's way through Temporal, as server timestamps (ms since the epoch) from its enrolment's history. */
+interface ClickInTemporal {
+  signalled: number
+  taskStarted?: number
+  taskCompleted?: number
+  activityStarted?: number
+  signals: number
+}
+
+async function clickInTemporal(client: Client, workflowId: string): Promise<ClickInTemporal | null> {
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []
+  const at = (event: (typeof events)[number]) => Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6
+  const first = events.findIndex((event) => event.workflowExecutionSignaledEventAttributes)
+  if (first < 0) return null
+  const after = events.slice(first)
+  const started = after.find((event) => event.workflowTaskStartedEventAttributes)
+  const completed = after.find((event) => event.workflowTaskCompletedEventAttributes)
+  const activity = after.find((event) => event.activityTaskStartedEventAttributes)
+  return {
+    signalled: at(events[first]!),
+    taskStarted: started && at(started),
+    taskCompleted: completed && at(completed),
+    activityStarted: activity && at(activity),
+    signals: after.filter((event) => event.workflowExecutionSignaledEventAttributes).length,
+  }
 }
 
 const summary = (values: number[]): LatencySummary => ({ count: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99), maxMs: Math.max(...values) })
@@ -159,8 +194,8 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
   const eventLoop = { utilisation: performance.eventLoopUtilization(loopBefore).utilization, delayP50Ms: loopDelay.percentile(50) / 1e6, delayP99Ms: loopDelay.percentile(99) / 1e6 }
   loopDelay.disable()
   log(`branching: event loop ${(eventLoop.utilisation * 100).toFixed(0)} % busy during the clicks, callbacks waited p50 ${eventLoop.delayP50Ms.toFixed(1)} / p99 ${eventLoop.delayP99Ms.toFixed(1)} ms`)
-  const stageRows = await sql<{ email: string; received: Date; dispatched: Date | null; step: Date | null; message: Date | null; sending: Date | null }[]>`
-    select c.email, e.received_at as received, e.dispatched_at as dispatched, s.entered_at as step,
+  const stageRows = await sql<{ email: string; workflow_id: string; received: Date; dispatched: Date | null; step: Date | null; message: Date | null; sending: Date | null }[]>`
+    select c.email, n.workflow_id, e.received_at as received, e.dispatched_at as dispatched, s.entered_at as step,
            m.created_at as message, m.sending_at as sending
     from events e join contacts c on c.id = e.contact_id
     join enrolments n on n.contact_id = c.id and n.campaign_id = ${campaignId}
@@ -178,6 +213,20 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
     storedToDispatched: summary(stageRows.flatMap((r) => gap(r.received, r.dispatched))),
   }
   for (const [stage, figures] of Object.entries(stages)) log(`branching: stage ${stage}: p50 ${figures.p50Ms.toFixed(0)} ms, p99 ${figures.p99Ms.toFixed(0)} ms`)
+  const paths: { row: (typeof stageRows)[number]; click: ClickInTemporal }[] = []
+  await inFlight(stageRows.length, 8, async (i) => {
+    const click = await clickInTemporal(bench.system.client, stageRows[i]!.workflow_id)
+    if (click) paths.push({ row: stageRows[i]!, click })
+  })
+  const temporal: BranchingResult['temporal'] = {
+    storedToSignalled: summary(paths.flatMap(({ row, click }) => gap(row.received, click.signalled))),
+    signalledToTaskStarted: summary(paths.flatMap(({ click }) => gap(click.signalled, click.taskStarted))),
+    taskStartedToCompleted: summary(paths.flatMap(({ click }) => gap(click.taskStarted, click.taskCompleted))),
+    taskCompletedToActivityStarted: summary(paths.flatMap(({ click }) => gap(click.taskCompleted, click.activityStarted))),
+    activityStartedToStep: summary(paths.flatMap(({ row, click }) => gap(click.activityStarted, row.step))),
+    signalsPerClick: summary(paths.map(({ click }) => click.signals)),
+  }
+  for (const [stage, figures] of Object.entries(temporal)) log(`branching: temporal ${stage}: p50 ${figures.p50Ms.toFixed(0)}, p99 ${figures.p99Ms.toFixed(0)}, max ${figures.maxMs.toFixed(0)}`)
   const [sampled] = await sql<{ workflow_id: string }[]>`
     select n.workflow_id from enrolments n join contacts c on c.id = n.contact_id
     where n.campaign_id = ${campaignId} and c.email = ${emails[Math.floor(count / 2)]!}`
@@ -217,7 +266,7 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
   } finally {
     transport.close()
   }
-  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw), stages, eventLoop, clickHistory }
+  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw), stages, temporal, eventLoop, clickHistory }
   log(`branching: click → next mail p50 ${result.product.p50Ms.toFixed(0)} ms, p99 ${result.product.p99Ms.toFixed(0)} ms; event → signal p50 ${result.eventToSignal.p50Ms.toFixed(0)} ms, p99 ${result.eventToSignal.p99Ms.toFixed(0)} ms`)
   return result
 }

@@ -168,6 +168,16 @@ function rows(results: Results): Row[] {
       stage('message row → sending (consent, cap, render)', b.stages.messageToSending)
       stage('sending → in the sink (SMTP)', b.stages.sendingToSink)
     }
+    if (b.temporal) {
+      const split = (name: string, figures: { p50Ms: number; p99Ms: number }) =>
+        out.push({ benchmark: label, measure: `  stored → step: ${name} p50 / p99 ms`, product: `${formatNumber(figures.p50Ms)} / ${formatNumber(figures.p99Ms)}`, raw: '', ratio: '', cpu: '' })
+      split('event stored → route\'s signal in the history', b.temporal.storedToSignalled)
+      split('signal → workflow task started', b.temporal.signalledToTaskStarted)
+      split('workflow task started → completed', b.temporal.taskStartedToCompleted)
+      split('task completed → mail step\'s activity started', b.temporal.taskCompletedToActivityStarted)
+      split('activity started → step recorded', b.temporal.activityStartedToStep)
+      out.push({ benchmark: label, measure: 'signals of the click per enrolment p50 / max (the route\'s, and repeats)', product: `${formatNumber(b.temporal.signalsPerClick.p50Ms)} / ${formatNumber(b.temporal.signalsPerClick.maxMs)}`, raw: '', ratio: '', cpu: '' })
+    }
   }
   if (results.sending) {
     const { sending } = results

@@ -77,3 +77,11 @@ export async function storeEventsWithContacts(
     from (select r.*, o.n from jsonb_array_elements(${s.json(batch.events as never)}) with ordinality as o(e, n),
           jsonb_to_record(o.e) as r(id uuid, contact_id uuid, type text, properties jsonb, occurred_at timestamptz, client_id text)) v`
 }
+
+/**
+ * Records the enrolments' workflows an event was signalled to ahead of the dispatcher (the tracking route's
+ * click), so the round that dispatches it signals only the others. Not once dispatched: the round is done.
+ */
+export async function markSignalledAhead(sql: ISql, eventId: string, workflowIds: string[]): Promise<void> {
+  await (sql as Sql)`update events set signalled_workflow_ids = ${workflowIds}::text[] where id = ${eventId} and dispatched_at is null`
+}

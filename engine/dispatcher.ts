@@ -8,6 +8,7 @@ import { scoreDispatchedEvent } from './scoring/dispatch'
 import { startPendingHandovers } from './scoring/handover-client'
 import { eventEntersCampaign, eventOccasion } from './triggers'
 import { versionGraph } from '../db/campaign-versions'
+import { markSignalledAhead } from '../db/events'
 
 export interface EventRow {
   id: string
@@ -17,7 +18,15 @@ export interface EventRow {
   properties: Record<string, unknown>
   occurred_at: Date
   suspected_machine: boolean
+  /** The workflows the tracking route already signalled this event to (migration 042); null when it signalled none. */
+  signalled_workflow_ids: string[] | null
 }
+
+/** How long this instance remembers a signal ahead of the round: twice a claim's lease. */
+const SIGNALLED_HERE_KEPT_MS = 60_000
+
+/** What a signal of an event needs of it. */
+type SignalledEvent = Pick<EventRow, 'id' | 'contact_id' | 'type' | 'properties' | 'occurred_at'>
 
 /** Contacts whose events one round hands on at once (each contact's events stay in order). */
 const DISPATCH_PARALLEL = 16
@@ -34,10 +43,11 @@ export interface EventDispatcher {
   /**
    * Signals a just-committed event to the contact's running enrolments at once, without waiting for a
    * round (a click on a waiting enrolment takes its branch in one signal). Only a shortcut: the event stays
-   * undispatched, and the round that dispatches it signals again (the workflow drops a repeated event id),
-   * so an event is never lost when this fails.
+   * undispatched, and the round that dispatches it is what guarantees it. The workflows every signal reached
+   * are recorded on the event, and the round signals only the others; when a signal fails (Temporal
+   * unreachable) nothing is recorded and the round signals them all, as it would without this.
    */
-  signalNow(event: Pick<EventRow, 'id' | 'contact_id' | 'type' | 'properties' | 'occurred_at'>): Promise<void>
+  signalNow(event: SignalledEvent): Promise<void>
   /**
    * Stores a batch of events (the API's batch path): while any is being stored, rounds hand on with fewer
    * lanes. Clicks do not wait for it: the tracking route signals them itself (signalNow).
@@ -69,6 +79,10 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
   const log = options.log ?? (() => {})
   const graphs = new Map<string, CampaignGraph>() // published versions never change, so caching is safe
   let storing = 0 // event batches the API is storing right now
+  // This instance's signals ahead of the round, by event: a round kicked by another click claims an event
+  // while its route's signal is still in flight, before the event records it, and waits for that signal
+  // instead of repeating it. Kept until a round dispatches the event (or the lease would long have run out).
+  const signalledHere = new Map<string, { reached: Promise<string[]>; at: number }>()
 
   type LiveCampaigns = Map<string, { campaign_id: string; version_id: string }[]>
   /** The campaigns taking entries, per account: read once per claimed batch, not once per event. */
@@ -96,10 +110,15 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     // enrolment: a scanner must not take a "clicked" branch, reach a goal or enter a campaign.
     if (event.suspected_machine) return
     const enrolled = running.get(event.contact_id)
+    // Enrolments the tracking route signalled already are not signalled twice (a repeat cost the workflow a task).
+    const here = signalledHere.get(event.id)
+    const ahead = new Set([...(event.signalled_workflow_ids ?? []), ...(here ? await here.reached.catch(() => []) : [])])
     if (enrolled) {
       const tracked = { eventId: event.id, type: event.type, properties: event.properties, occurredAt: event.occurred_at.toISOString() }
-      for (const { workflow_id, trigger_event_id } of enrolled) if (trigger_event_id !== event.id) await signalEnrolment(client, workflow_id, tracked)
-    } else await signalRunning(event)
+      for (const { workflow_id, trigger_event_id } of enrolled) {
+        if (trigger_event_id !== event.id && !ahead.has(workflow_id)) await signalEnrolment(client, workflow_id, tracked)
+      }
+    } else await signalRunning(event, ahead)
 
     // A paused campaign still takes entries (their mail waits for the resume); a stopped one takes none.
     for (const campaign of campaigns.get(event.account_id) ?? []) {
@@ -119,13 +138,27 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
     await scoreDispatchedEvent({ sql, client, taskQueue }, event)
   }
 
-  /** The contact's running enrolments (but the one this event started) get the event as a signal. */
-  async function signalRunning(event: Pick<EventRow, 'id' | 'contact_id' | 'type' | 'properties' | 'occurred_at'>): Promise<void> {
+  /**
+   * The contact's running enrolments (but the one this event started, and those in `signalledAhead`) get the
+   * event as a signal. Returns the workflows it reached (not those that finished meanwhile).
+   */
+  async function signalRunning(event: SignalledEvent, signalledAhead: ReadonlySet<string> = new Set()): Promise<string[]> {
     const tracked = { eventId: event.id, type: event.type, properties: event.properties, occurredAt: event.occurred_at.toISOString() }
     const enrolled = await sql<{ workflow_id: string }[]>`
       select workflow_id from enrolments
       where contact_id = ${event.contact_id} and status = 'active' and trigger_event_id is distinct from ${event.id}`
-    for (const { workflow_id } of enrolled) await signalEnrolment(client, workflow_id, tracked)
+    const reached: string[] = []
+    for (const { workflow_id } of enrolled) {
+      if (!signalledAhead.has(workflow_id) && (await signalEnrolment(client, workflow_id, tracked))) reached.push(workflow_id)
+    }
+    return reached
+  }
+
+  async function signalNow(event: SignalledEvent): Promise<void> {
+    const reached = signalRunning(event)
+    signalledHere.set(event.id, { reached, at: Date.now() })
+    const workflowIds = await reached
+    if (workflowIds.length) await markSignalledAhead(sql, event.id, workflowIds)
   }
 
   async function publishedGraph(versionId: string): Promise<CampaignGraph> {
@@ -139,6 +172,8 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
 
   async function round(): Promise<number> {
     let dispatched = 0
+    // Events another instance dispatched: their signals ahead are long recorded, or were repeated anyway.
+    for (const [id, { at }] of signalledHere) if (at < Date.now() - SIGNALLED_HERE_KEPT_MS) signalledHere.delete(id)
     for (;;) {
       // Claiming with a lease lets several app instances share the work; a crashed claimer's lease runs out.
       // During a burst (2 lanes) a smaller claim keeps a batch well inside its 30 s lease on a starved machine.
@@ -150,7 +185,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
           where dispatched_at is null and (dispatch_claimed_until is null or dispatch_claimed_until < now())
           order by received_at, id limit ${claim}
           for update skip locked)
-        returning id, account_id, contact_id, type, properties, occurred_at, suspected_machine`
+        returning id, account_id, contact_id, type, properties, occurred_at, suspected_machine, signalled_workflow_ids`
       if (batch.length === 0) {
         // Handovers whose workflow a crashed round did not start yet get it now.
         await startPendingHandovers(sql, client, taskQueue).catch((error) => log(`handovers not started yet: ${error instanceof Error ? error.message : error}`))
@@ -177,6 +212,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
       // handed on again after their lease, which is safe: signals carry the event id, enrolments are unique
       // per occasion, an event's score change is recorded once.
       if (handedOn.length) await sql`update events set dispatched_at = now(), dispatch_error = null where id = any(${handedOn}::uuid[])`
+      for (const id of handedOn) signalledHere.delete(id)
       dispatched += handedOn.length
     }
   }
@@ -201,7 +237,7 @@ export function createEventDispatcher(options: DispatcherOptions): EventDispatch
 
   return {
     kick: rounds.kick,
-    signalNow: signalRunning,
+    signalNow,
     whileStoring: async (store) => {
       storing++
       try {

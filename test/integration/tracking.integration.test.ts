@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TrackingPayload } from '../../activities/send-campaign-email'
 import { onboardingGraph } from '../../engine/examples/onboarding'
 import type { ReceivedMail } from '../../server/smtp-sink'
+import { markSignalledAhead } from '../../db/events'
+import { createEventDispatcher } from '../../engine/dispatcher'
+import type { TrackedEvent } from '../../engine/nodes'
+import { trackedEventSignal } from '../../engine/workflows/enrolment'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
 // Website visits, identification, tracked downloads, machine opens and scanner clicks, and batched events
@@ -210,9 +214,89 @@ describe('a click on a waiting enrolment', () => {
     expect(careTips).toHaveLength(1)
     const ids = system.sink!.mails().filter(to(email)).map((mail) => mail.messageId)
     expect(ids.length, 'no mail twice').toBe(new Set(ids).size)
-    // No round handed it on: the route's signal did. The event waits for the next round, which guarantees it.
-    const [event] = await system.sql<{ dispatched_at: Date | null; suspected_machine: boolean }[]>`
-      select dispatched_at, suspected_machine from events where contact_id = ${purchase.body.contactId} and type = 'click'`
-    expect(event).toEqual({ dispatched_at: null, suspected_machine: false })
+    // No round handed it on: the route's signal did. The event waits for the next round, which guarantees it,
+    // and names the enrolment the route reached, which that round does not signal again.
+    const [event] = await system.sql<{ dispatched_at: Date | null; suspected_machine: boolean; signalled_workflow_ids: string[] | null }[]>`
+      select dispatched_at, suspected_machine, signalled_workflow_ids from events where contact_id = ${purchase.body.contactId} and type = 'click'`
+    const [onboarding] = await system.sql<{ workflow_id: string }[]>`
+      select n.workflow_id from enrolments n join messages m on m.enrolment_id = n.id where m.message_id = ${welcome!.messageId}`
+    expect(event).toMatchObject({ dispatched_at: null, suspected_machine: false })
+    expect(event!.signalled_workflow_ids).toContain(onboarding!.workflow_id)
+  })
+
+  it('has the round signal a click to the enrolments the route did not reach, and only to those, waiting for a signal in flight', async () => {
+    // A contact waiting in an enrolment; its workflow is not running, so a signal is attempted and refused
+    // (as for an enrolment that just finished), which is all the round's decision needs.
+    const [subsidiary] = await system.sql<{ id: string }[]>`select id from subsidiaries where account_id = ${system.demoAccountId!} and code = 'DE'`
+    const [contact] = await system.sql<{ id: string }[]>`
+      insert into contacts (account_id, subsidiary_id, email, consent_status) values (${system.demoAccountId!}, ${subsidiary!.id}, 'signal.once@example.de', 'granted') returning id`
+    const [campaign] = await system.sql<{ id: string; live_version_id: string }[]>`
+      select id, live_version_id from campaigns where account_id = ${system.demoAccountId!} and live_version_id is not null limit 1`
+    const workflowId = `waiting-${contact!.id}`
+    await system.sql`
+      insert into enrolments (account_id, campaign_id, version_id, contact_id, workflow_id)
+      values (${system.demoAccountId!}, ${campaign!.id}, ${campaign!.live_version_id}, ${contact!.id}, ${workflowId})`
+    const click = async () => {
+      const [row] = await system.sql<{ id: string; properties: Record<string, unknown>; occurred_at: Date }[]>`
+        insert into events (account_id, contact_id, type, source) values (${system.demoAccountId!}, ${contact!.id}, 'click', 'tracking') returning id, properties, occurred_at`
+      return { ...row!, contact_id: contact!.id, type: 'click' }
+    }
+    const signals: { workflowId: string; eventId: string }[] = []
+    const dispatcherWith = (signal: (workflowId: string, event: TrackedEvent) => Promise<void>) => {
+      const workflow = new Proxy(system.client.workflow, {
+        get: (target, key) =>
+          key === 'getHandle' ? (id: string) => ({ signal: (_: unknown, event: TrackedEvent) => signal(id, event) }) : bound(target, key),
+      })
+      const client = new Proxy(system.client, { get: (target, key) => (key === 'workflow' ? workflow : bound(target, key)) })
+      return createEventDispatcher({ sql: system.sql, client, taskQueue: system.config.temporal.taskQueue, sweepIntervalMs: 3_600_000 })
+    }
+    const unreachable = dispatcherWith(async () => {
+      throw new Error('Temporal is unreachable')
+    })
+    const recording = dispatcherWith(async (id, event) => {
+      signals.push({ workflowId: id, eventId: event.eventId })
+      await system.client.workflow.getHandle(id).signal(trackedEventSignal, event)
+    })
+    // A route's signal that is accepted only when the test says so.
+    let accept!: () => void
+    const accepted = new Promise<void>((resolve) => (accept = resolve))
+    const slow = dispatcherWith(async (id, event) => {
+      signals.push({ workflowId: id, eventId: event.eventId })
+      await accepted
+    })
+    try {
+      // The route's signal failed: nothing is recorded, the round signals the enrolment.
+      const notSignalled = await click()
+      await expect(unreachable.signalNow(notSignalled)).rejects.toThrow('unreachable')
+      // The route's signal reached the enrolment: the round leaves it alone.
+      const signalled = await click()
+      await markSignalledAhead(system.sql, signalled.id, [workflowId])
+      await recording.dispatchPending()
+      expect(signals.filter((signal) => signal.workflowId === workflowId)).toEqual([{ workflowId, eventId: notSignalled.id }])
+      const events = await system.sql<{ id: string; dispatched: boolean; signalled_workflow_ids: string[] | null }[]>`
+        select id, dispatched_at is not null as dispatched, signalled_workflow_ids from events where contact_id = ${contact!.id} order by received_at`
+      expect(events).toEqual([
+        { id: notSignalled.id, dispatched: true, signalled_workflow_ids: null },
+        { id: signalled.id, dispatched: true, signalled_workflow_ids: [workflowId] },
+      ])
+
+      // Another click's round claims this click while the route's signal is in flight (nothing recorded on
+      // the event yet): it waits for that signal instead of repeating it.
+      const inFlight = await click()
+      const routeSignal = slow.signalNow(inFlight)
+      const round = slow.dispatchPending()
+      await expect.poll(async () => (await system.sql`select 1 from events where id = ${inFlight.id} and dispatch_claimed_until is not null`).length).toBe(1)
+      accept()
+      await Promise.all([routeSignal, round])
+      expect(signals.filter((signal) => signal.eventId === inFlight.id)).toEqual([{ workflowId, eventId: inFlight.id }])
+    } finally {
+      await Promise.all([unreachable.stop(), recording.stop(), slow.stop()])
+    }
   })
 })
+
+/** A property of the real object, its methods bound to it (the proxies above replace only what they name). */
+function bound(target: object, key: string | symbol): unknown {
+  const value = Reflect.get(target, key, target)
+  return typeof value === 'function' ? value.bind(target) : value
+}
