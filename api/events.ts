@@ -29,17 +29,6 @@ interface Rejected {
 }
 
 /**
- * POST /api/events: one event, or a batch {"events": [...]} of up to 500. A single event is stored (with
- * its contact) in its own transaction; a batch in one transaction, contacts and events in bulk, every
- * event that is invalid or refused for what it says left out so that it never costs the others. Events
- * are acknowledged only once committed; if a batch's transaction fails, none of it is stored and every
- * event is answered "send again" (503 while the database is away). A batch answers 202 when every
- * event was stored, 207 when some were rejected (each named by index, field and message) and 400 when
- * none was; `accepted` and `rejected` list them. An event with an `id` (or a single event with an
- * Idempotency-Key header) seen before is answered from the store, marked `duplicate` (a single one with
- * 200 instead of 202), and nothing is stored or dispatched again: a client may resend after any error.
- */
-/**
  * The requests of these routes may take their API key from requireCaller's cache (AuthDeps
  * `keyConfirmedByRoute`): a batch confirms the key among its transaction's reads, at no round trip of its
  * own; a single event, and an answer that stores nothing, confirm it with a lookup as requireCaller would.
@@ -52,6 +41,17 @@ async function keyRevoked(sql: Sql, who: Caller): Promise<boolean> {
   return who.keyUnconfirmed === true && !(await apiKeyStillUsable(sql, who.keyId!))[0]!.usable
 }
 
+/**
+ * POST /api/events: one event, or a batch {"events": [...]} of up to 500. A single event is stored (with
+ * its contact) in its own transaction; a batch in one transaction, contacts and events in bulk, every
+ * event that is invalid or refused for what it says left out so that it never costs the others. Events
+ * are acknowledged only once committed; if a batch's transaction fails, none of it is stored and every
+ * event is answered "send again" (503 while the database is away). A batch answers 202 when every
+ * event was stored, 207 when some were rejected (each named by index, field and message) and 400 when
+ * none was; `accepted` and `rejected` list them. An event with an `id` (or a single event with an
+ * Idempotency-Key header) seen before is answered from the store, marked `duplicate` (a single one with
+ * 200 instead of 202), and nothing is stored or dispatched again: a client may resend after any error.
+ */
 export function eventRoutes(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (message: string) => void }): Router {
   const router = Router()
   const receive = async (req: Request, res: Response, raw: unknown) => {
