@@ -17,10 +17,10 @@ import { campaignRoutes } from './campaigns'
 import { contactRoutes } from './contacts'
 import { linkTagRoutes } from './link-tags'
 import { errorHandler, send } from './errors'
-import { rejectUnstorableBody, rejectUnstorableUrl } from './input-guard'
+import { noteEscapeFreeBody, rejectUnstorableBody, rejectUnstorableUrl } from './input-guard'
 import { readinessRoutes } from './readiness'
 import { enrolmentRoutes } from './enrolments'
-import { eventRoutes } from './events'
+import { confirmsApiKeyItself, eventRoutes } from './events'
 import { handoverRoutes } from './handovers'
 import { leadRoutes } from './leads'
 import { personaRoutes } from './personas'
@@ -112,10 +112,10 @@ export function createApp(deps: AppDeps) {
 
   const people = deps.people ?? DEFAULT_PEOPLE_CONFIG
   const api = Router()
-  api.use(requireCaller({ sql: deps.sql, sessions: { idleMs: people.sessionIdleMs, absoluteMs: people.sessionMaxMs } }))
+  api.use(requireCaller({ sql: deps.sql, sessions: { idleMs: people.sessionIdleMs, absoluteMs: people.sessionMaxMs }, keyConfirmedByRoute: confirmsApiKeyItself }))
   // The one permission table (api/permissions.ts): every route below asks it before its handler runs.
   api.use(requirePermission())
-  api.use(json({ limit: '1mb' }), rejectUnstorableBody)
+  api.use(json({ limit: '1mb', verify: noteEscapeFreeBody }), rejectUnstorableBody)
   api.use(peopleAdminRoutes(deps))
   api.use(eventRoutes(deps))
   api.use(campaignRoutes(deps))

@@ -5,7 +5,7 @@ import { liveSession, type SessionPolicy } from '../db/sessions'
 import { workspaceFor } from '../db/workspaces'
 import { sha256 } from '../people/secrets'
 import { readCookies } from '../tracking/visitors'
-import { send } from './errors'
+import { send, type ApiError } from './errors'
 import type { Role } from './permissions'
 
 export type { Role } from './permissions'
@@ -38,6 +38,11 @@ export interface Caller {
   locale: string | null
   /** The session's token hash (session callers), for sign-out and workspace switches. */
   session: string | null
+  /**
+   * The API key's row came from requireCaller's cache (see `keyConfirmedByRoute`): the route must confirm
+   * in its transaction that the key is not revoked (`apiKeyStillUsable`) before it stores anything.
+   */
+  keyUnconfirmed?: boolean
 }
 
 declare module 'express-serve-static-core' {
@@ -49,7 +54,22 @@ declare module 'express-serve-static-core' {
 export interface AuthDeps {
   sql: Sql
   sessions: SessionPolicy
+  /**
+   * Requests whose route confirms the API key itself, among the reads of its own transaction (the events
+   * API, where the key's lookup was a round trip of its own per batch): for these the key's row may come
+   * from a cache of recently seen keys, and the caller is marked `keyUnconfirmed`. Every other route
+   * looks the key up on each request, so a revocation takes effect at once everywhere.
+   */
+  keyConfirmedByRoute?: (req: Request) => boolean
 }
+
+/** The unauthenticated answer for a key that is unknown or revoked (also the events API's, once it confirmed a cached key). */
+export const UNUSABLE_KEY: ApiError = { status: 401, code: 'unauthenticated', field: 'Authorization', message: 'Authorization: the API key is unknown or has been revoked' }
+
+// A cached key is confirmed by its route anyway; the age limit keeps last_used_at (recorded at most once a
+// minute, on a lookup) current and the bound keeps a flood of distinct keys from growing the map.
+const CACHED_KEY_MS = 30_000
+const CACHED_KEYS_AT_MOST = 1_000
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -60,6 +80,7 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * from this origin: another site can make the browser send the cookie, but cannot read the token.
  */
 export function requireCaller(deps: AuthDeps) {
+  const recentKeys = new Map<string, { caller: Caller; until: number }>()
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const header = req.header('authorization') ?? ''
@@ -68,11 +89,22 @@ export function requireCaller(deps: AuthDeps) {
         const basic = /^Basic\s+(\S+)\s*$/i.exec(header)?.[1]
         const key = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? (basic ? Buffer.from(basic, 'base64').toString().split(':')[0] : undefined)
         if (!key) return send(res, { status: 401, code: 'unauthenticated', field: 'Authorization', message: 'Authorization: send "Bearer <API key>"' })
-        const row = await usableApiKey(deps.sql, sha256(key))
-        if (!row) return send(res, { status: 401, code: 'unauthenticated', field: 'Authorization', message: 'Authorization: the API key is unknown or has been revoked' })
+        const hash = sha256(key)
+        const cacheable = deps.keyConfirmedByRoute?.(req) ?? false
+        const recent = cacheable ? recentKeys.get(hash) : undefined
+        if (recent && recent.until > Date.now()) {
+          req.caller = { ...recent.caller, keyUnconfirmed: true }
+          return next()
+        }
+        const row = await usableApiKey(deps.sql, hash)
+        if (!row) return send(res, UNUSABLE_KEY)
         const subs = row.all_subsidiaries ? '*' : row.subsidiary_codes
         const workspace = subs !== '*' && subs.length === 1 && (await workspaceFor(deps.sql, row.account_id, subs[0]!)) ? subs[0]! : null
         req.caller = { sub: row.name, name: row.name, acc: row.account_id, role: row.role, subs, workspace, exp: null, via: 'api_key', userId: null, keyId: row.id, locale: null, session: null }
+        if (cacheable) {
+          if (recentKeys.size >= CACHED_KEYS_AT_MOST) recentKeys.clear()
+          recentKeys.set(hash, { caller: req.caller, until: Date.now() + CACHED_KEY_MS })
+        }
         return next()
       }
       const token = readCookies(req)[SESSION_COOKIE]

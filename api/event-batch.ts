@@ -6,6 +6,7 @@ import type { eventInputSchema } from './contract/events'
 import type { ApiError } from './errors'
 import { lockContactsByEmail } from '../db/contact-intake'
 import { lockClientIds, storeEventsWithContacts } from '../db/events'
+import { apiKeyStillUsable } from '../db/api-keys'
 
 type EventInput = z.output<typeof eventInputSchema>
 
@@ -21,6 +22,13 @@ export interface BatchOutcome {
   accepted: ({ index: number } & StoredEvent)[]
   /** Events refused for what they say (unknown subsidiary, another subsidiary's contact, an id reused). */
   refused: { index: number; error: ApiError }[]
+}
+
+/** The caller's API key, taken from requireCaller's cache, was revoked meanwhile: nothing of the batch is stored. */
+export class ApiKeyRevoked extends Error {
+  constructor() {
+    super('the API key has been revoked')
+  }
 }
 
 /**
@@ -65,13 +73,17 @@ async function decideAndStore(sql: TransactionSql, who: Caller, items: { index: 
   // them in this order and each statement takes its snapshot when it starts, so the lookup of earlier ids
   // sees whatever a concurrent resend committed before its lock was released, exactly as if awaited one
   // by one. Concurrent resends of one id serialise on its lock (taken in one order), so one stores it.
+  // A caller whose API key came from requireCaller's cache has it confirmed last in the pipeline, before
+  // anything is written: a revocation committed before then is seen, as the lookup per request saw it.
   const clientIds = [...new Set(items.flatMap(({ input }) => (input.id ? [input.id] : [])))].sort()
   const keys = [...new Set(items.map(({ input }) => input.contact.email.toLowerCase()))]
-  const [earlierRows, subsidiaries, existing] = await Promise.all([
+  const [earlierRows, subsidiaries, existing, key] = await Promise.all([
     clientIds.length ? lockClientIds(sql, who.acc, clientIds).then(([, rows]) => rows) : [],
     sql<{ id: string; code: string; is_headquarters: boolean }[]>`select id, code, is_headquarters from subsidiaries where account_id = ${who.acc}`,
     lockContactsByEmail(sql, who.acc, keys),
+    who.keyUnconfirmed ? apiKeyStillUsable(sql, who.keyId!) : [{ usable: true }],
   ])
+  if (!key[0]!.usable) throw new ApiKeyRevoked()
   const earlier = new Map<string, { id: string; contact_id: string; type: string; email: string; code: string }>()
   for (const row of earlierRows) earlier.set(row.client_id, { ...row, code: row.subsidiary_code })
   const contacts = new Map<string, ContactState>()

@@ -3,13 +3,14 @@ import { Router, type Request, type Response } from 'express'
 import type { Sql, TransactionSql } from 'postgres'
 import type { z } from 'zod'
 import type { EventDispatcher } from '../engine/dispatcher'
-import { caller, seesSubsidiary } from './auth'
+import { caller, seesSubsidiary, UNUSABLE_KEY, type Caller } from './auth'
+import { apiKeyStillUsable } from '../db/api-keys'
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/availability'
 import { insertEventContacts, lockContactsByEmail, updateFromEvents, type EventContactFields } from '../db/contact-intake'
 import { eventsByClientIds } from '../db/events'
 import { eventInputSchema, events, MAX_BATCH } from './contract/events'
 import { route } from './contract/mount'
-import { storeEventBatch, type StoredEvent } from './event-batch'
+import { ApiKeyRevoked, storeEventBatch, type StoredEvent } from './event-batch'
 import { fromSegment } from './segment'
 import { databaseUnavailable, invalidInput, send, type ApiError } from './errors'
 
@@ -25,6 +26,19 @@ interface Rejected {
   code: string
   field: string
   message: string
+}
+
+/**
+ * The requests of these routes may take their API key from requireCaller's cache (AuthDeps
+ * `keyConfirmedByRoute`): a batch confirms the key among its transaction's reads, at no round trip of its
+ * own; a single event, and an answer that stores nothing, confirm it with a lookup as requireCaller would.
+ */
+export const confirmsApiKeyItself = (req: Request) => req.method === 'POST' && EVENT_PATHS.has(req.path)
+const EVENT_PATHS = new Set<string>([events.send.path, events.segmentTrack.path, events.segmentIdentify.path, events.segmentBatch.path])
+
+/** Whether the caller's key, taken from requireCaller's cache, has been revoked since (a lookup of its own). */
+async function keyRevoked(sql: Sql, who: Caller): Promise<boolean> {
+  return who.keyUnconfirmed === true && !(await apiKeyStillUsable(sql, who.keyId!))[0]!.usable
 }
 
 /**
@@ -45,6 +59,7 @@ export function eventRoutes(deps: { sql: Sql; dispatcher: EventDispatcher; log?:
     if (segment && 'batch' in segment) return storeBatch(deps, req, res, segment.batch)
     const body = segment ? segment.single : raw
     if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) return storeBatch(deps, req, res, (body as { events: unknown }).events)
+    if (await keyRevoked(deps.sql, caller(req))) return send(res, UNUSABLE_KEY)
     const parsed = eventInput.safeParse(body)
     if (!parsed.success) return send(res, invalidInput(parsed.error))
     const header = req.header('idempotency-key')?.trim()
@@ -65,10 +80,12 @@ export function eventRoutes(deps: { sql: Sql; dispatcher: EventDispatcher; log?:
 }
 
 async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (message: string) => void }, req: Request, res: Response, events: unknown) {
-  if (!Array.isArray(events)) return send(res, { status: 400, code: 'invalid_input', field: 'events', message: 'events: must be an array of events' })
-  if (events.length === 0) return send(res, { status: 400, code: 'invalid_input', field: 'events', message: 'events: at least one event' })
-  if (events.length > MAX_BATCH) return send(res, { status: 413, code: 'too_large', field: 'events', message: `events: at most ${MAX_BATCH} per batch (got ${events.length}); split the batch` })
   const who = caller(req)
+  // An answer that stores nothing confirms a cached key first: a revoked key is told so, not what is wrong with the batch.
+  const refuse = async (error: ApiError) => send(res, (await keyRevoked(deps.sql, who)) ? UNUSABLE_KEY : error)
+  if (!Array.isArray(events)) return refuse({ status: 400, code: 'invalid_input', field: 'events', message: 'events: must be an array of events' })
+  if (events.length === 0) return refuse({ status: 400, code: 'invalid_input', field: 'events', message: 'events: at least one event' })
+  if (events.length > MAX_BATCH) return refuse({ status: 413, code: 'too_large', field: 'events', message: `events: at most ${MAX_BATCH} per batch (got ${events.length}); split the batch` })
   const rejected: Rejected[] = []
   const valid: { index: number; input: EventInput }[] = []
   for (const [index, raw] of events.entries()) {
@@ -80,6 +97,7 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
     }
     valid.push({ index, input: parsed.data })
   }
+  if (!valid.length && (await keyRevoked(deps.sql, who))) return send(res, UNUSABLE_KEY)
   let accepted: ({ index: number } & StoredEvent)[] = []
   if (valid.length) {
     try {
@@ -89,6 +107,7 @@ async function storeBatch(deps: { sql: Sql; dispatcher: EventDispatcher; log?: (
       accepted = outcome.accepted
       for (const { index, error } of outcome.refused) rejected.push({ index, status: error.status, code: error.code, field: error.field!, message: error.message })
     } catch (error) {
+      if (error instanceof ApiKeyRevoked) return send(res, UNUSABLE_KEY)
       // Nothing of the batch was stored (the transaction rolled back): every valid event may be sent again.
       deps.log?.(`a batch of ${valid.length} events not stored: ${error}`)
       const unavailable = isDatabaseUnavailable(error)

@@ -31,8 +31,23 @@ export function unstorableText(value: unknown, path: string, depth = 0): { field
   return null
 }
 
+// Bodies whose UTF-8 text holds no "\u" escape: JSON can carry a NUL or a lone surrogate only as such
+// an escape (a raw control character is not valid JSON, and the UTF-8 decoder turns malformed bytes,
+// encoded surrogates included, into U+FFFD), so their parsed values need no walk for unstorable text.
+// Other charsets (UTF-16 may decode to lone surrogates) are walked as before.
+const escapeFreeBodies = new WeakSet<object>()
+
+/** The JSON parser's `verify` hook: notes a UTF-8 body without any "\u" escape. */
+export function noteEscapeFreeBody(req: object, _res: unknown, raw: Buffer, encoding: string | null): void {
+  if (encoding === 'utf-8' && !raw.includes('\\u')) escapeFreeBodies.add(req)
+}
+
+/** Whether the request's body was noted escape-free by the JSON parser (no NUL, no lone surrogate possible). */
+export const bodyIsEscapeFree = (req: object) => escapeFreeBodies.has(req)
+
 /** After a body parser: refuses a body with text Postgres cannot store, naming the field. */
 export function rejectUnstorableBody<P>(req: Request<P>, res: Response, next: NextFunction): void {
+  if (bodyIsEscapeFree(req)) return next()
   const found = unstorableText(req.body, 'body')
   if (found) return send(res, { status: 400, code: 'invalid_input', ...found })
   next()

@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres'
+import type { ISql, Sql } from 'postgres'
 import type { Role } from '../people/roles'
 
 // API keys for integrations (migration 014): stored as SHA-256 of the key, which is shown once.
@@ -48,6 +48,13 @@ export async function usableApiKey(sql: Sql, hash: string): Promise<ApiKeyRow | 
   }
   return row
 }
+
+/**
+ * Whether the key is still unrevoked, as a statement a transaction can send among its other reads (no
+ * round trip of its own): a route that took the key's row from requireCaller's cache confirms it here.
+ */
+export const apiKeyStillUsable = (sql: ISql, keyId: string) =>
+  (sql as Sql)<{ usable: boolean }[]>`select exists(select 1 from api_keys where id = ${keyId} and revoked_at is null) as usable`
 
 export const listApiKeys = (sql: Sql, accountId: string) =>
   sql<ApiKeyRow[]>`select ${sql.unsafe(COLUMNS)} from api_keys where account_id = ${accountId} order by revoked_at nulls first, created_at desc`

@@ -78,12 +78,20 @@ export interface EventContactRow {
   subsidiary_code: string
 }
 
-/** The account's contacts with these lower-case addresses, locked (in id order, so concurrent batches do not deadlock). */
+/**
+ * The account's contacts with these lower-case addresses, locked (in id order, so concurrent batches do not
+ * deadlock). "No key update" is the lock the events' update of these contacts takes anyway (it changes
+ * neither id nor address): it still keeps other batches, edits, moves and deletions of the contact out
+ * until commit, but not the key-share locks of rows that merely reference the contact, above all the
+ * dispatcher scoring earlier events of the same contacts (contact_scores, score_changes,
+ * contact_personas). With "for update" a batch waited for every scoring transaction holding one of its
+ * contacts, and the scorings behind it for the batch.
+ */
 export function lockContactsByEmail(sql: ISql, accountId: string, keys: string[]) {
   return (sql as Sql)<EventContactRow[]>`
     select c.id, lower(c.email) as key, c.email, s.code as subsidiary_code from contacts c join subsidiaries s on s.id = c.subsidiary_id
     where c.account_id = ${accountId} and lower(c.email) = any(${keys}::text[])
-    order by c.id for update of c`
+    order by c.id for no key update of c`
 }
 
 /** What an event says about its contact; null leaves a field as it is, attributes are merged. */

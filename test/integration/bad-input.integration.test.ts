@@ -76,7 +76,22 @@ describe('bad input is a 4xx naming what is wrong, never a 500', () => {
     const path = await call('/api/personas/a%00b', { method: 'PUT', body: '{}' })
     expect(path.status).toBe(400)
     expect(path.body.error).toMatchObject({ field: 'path' })
+    // A body without "\u" escapes is not walked: only in another charset can raw bytes decode to a lone
+    // surrogate (UTF-16 here), and such a body is walked and refused as before.
+    const utf16 = await call('/api/events', {
+      body: Buffer.concat([Buffer.from('{"type":"purchase","contact":{"email":"utf16@example.com"},"properties":{"product":"Hydro', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('Stat"}}', 'utf16le')]),
+      headers: { 'content-type': 'application/json; charset=utf-16le' },
+    })
+    expect(utf16.status).toBe(400)
+    expect(utf16.body.error).toMatchObject({ field: 'properties.product' })
     expect(await counts()).toEqual(before)
+    // An encoded surrogate in UTF-8 (ED A0 80) is malformed: decoded to U+FFFD, stored.
+    const encoded = await call('/api/events', {
+      body: Buffer.concat([Buffer.from('{"type":"purchase","contact":{"email":"utf8.surrogate@example.com"},"properties":{"product":"Hydro'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('Stat"}}')]),
+    })
+    expect(encoded.status).toBe(202)
+    const [stored] = await system.sql<{ product: string }[]>`select properties->>'product' as product from events where id = ${encoded.body.eventId}`
+    expect(stored!.product).toBe('Hydro\ufffd\ufffd\ufffdStat')
   })
 
   it('refuses integers beyond Postgres int4 where the API takes an integer, naming the field', async () => {

@@ -159,4 +159,37 @@ describe('events API idempotency', () => {
     const [stored] = await system.sql<{ n: number }[]>`select count(*)::int as n from events where client_id like 'race-%'`
     expect(stored!.n).toBe(60)
   })
+
+  it('stores a batch while the scoring of its contact holds a key-share lock, and waits for an edit of the contact', async () => {
+    const contact = { email: 'gesperrt@lock.example', subsidiary: 'DE' }
+    expect((await post({ events: [{ id: 'lock-0', type: 'visit', contact, properties: {} }] })).status).toBe(202)
+    const [row] = await system.sql<{ id: string }[]>`select id from contacts where email = ${contact.email}`
+    // What the dispatcher's scoring holds while it inserts score_changes and contact_scores of the contact (their foreign keys).
+    const scoring = await system.sql.reserve()
+    try {
+      await scoring`begin`
+      await scoring`select 1 from contacts where id = ${row!.id} for key share`
+      // Under "for update" this batch waited for the scoring to commit (and never answered here).
+      expect((await post({ events: [{ id: 'lock-1', type: 'visit', contact: { ...contact, firstName: 'Greta' }, properties: {} }] })).status).toBe(202)
+      await scoring`commit`
+
+      // An edit of the contact (an update) still keeps the next batch out until it commits.
+      await scoring`begin`
+      await scoring`update contacts set last_name = 'Gesperrt' where id = ${row!.id}`
+      let answered = false
+      const waiting = post({ events: [{ id: 'lock-2', type: 'visit', contact: { ...contact, attributes: { after: 'edit' } }, properties: {} }] }).finally(() => (answered = true))
+      for (;;) {
+        const [blocked] = await system.sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%lower(c.email) as key%'`
+        if (blocked!.n > 0) break
+      }
+      expect(answered).toBe(false)
+      await scoring`commit`
+      expect((await waiting).status).toBe(202)
+    } finally {
+      await scoring`rollback`.catch(() => {})
+      scoring.release()
+    }
+    const [after] = await system.sql<{ first_name: string; last_name: string; attributes: Record<string, string> }[]>`select first_name, last_name, attributes from contacts where id = ${row!.id}`
+    expect(after).toMatchObject({ first_name: 'Greta', last_name: 'Gesperrt', attributes: { after: 'edit' } })
+  })
 })

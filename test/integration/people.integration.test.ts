@@ -164,6 +164,29 @@ describe('API keys', () => {
     expect(audit).toEqual(['api_key.revoked', 'api_key.created'])
   })
 
+  it('refuses a revoked key on the events API at once, though the events API keeps the keys it saw recently', async () => {
+    const admin = await system.signIn(ADMIN)
+    const created = await call('/api/admin/api-keys', { cookie: admin.cookie, csrf: admin.csrf, body: { name: 'Web shop', role: 'hq_marketer', subsidiaries: '*' } })
+    const key: string = created.body.key
+    const event = (n: number) => ({ id: `revoked-key-${n}`, type: 'visit', contact: { email: 'revoked.key@example.com', subsidiary: 'DE' }, properties: { n } })
+    // The first request looks the key up; the ones after it take the key from the cache.
+    expect((await call('/api/events', { bearer: key, body: { events: [event(1)] } })).status).toBe(202)
+    expect((await call('/api/events', { bearer: key, body: { events: [event(2)] } })).status).toBe(202)
+    expect((await call('/api/events', { bearer: key, body: event(3) })).status).toBe(202)
+
+    expect((await call(`/api/admin/api-keys/${created.body.apiKey.id}`, { method: 'DELETE', cookie: admin.cookie, csrf: admin.csrf })).status).toBe(200)
+    const refusedBatch = await call('/api/events', { bearer: key, body: { events: [event(4), event(5)] } })
+    expect(refusedBatch.status).toBe(401)
+    expect(refusedBatch.body.error.message).toBe('Authorization: the API key is unknown or has been revoked')
+    expect((await call('/api/events', { bearer: key, body: event(6) })).status).toBe(401)
+    // Answers that would store nothing say so too, not what is wrong with the events.
+    expect((await call('/api/events', { bearer: key, body: { events: [{ type: 'visit' }] } })).status).toBe(401)
+    expect((await call('/api/events', { bearer: key, body: { events: [] } })).status).toBe(401)
+    expect((await call('/api/segment/v1/batch', { bearer: key, body: { batch: [{ type: 'track', event: 'Visit', userId: 'revoked.key@example.com' }] } })).status).toBe(401)
+    const stored = await system.sql<{ client_id: string }[]>`select client_id from events where client_id like 'revoked-key-%' order by client_id`
+    expect(stored.map((row) => row.client_id)).toEqual(['revoked-key-1', 'revoked-key-2', 'revoked-key-3'])
+  })
+
   it('scopes a key to its role and subsidiaries', async () => {
     const admin = await system.signIn(ADMIN)
     const created = await call('/api/admin/api-keys', { cookie: admin.cookie, csrf: admin.csrf, body: { name: 'FR web forms', role: 'subsidiary_marketer', subsidiaries: ['FR'] } })
