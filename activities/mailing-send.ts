@@ -228,22 +228,32 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
       const started = Date.now()
       let handled = 0
       let mailing = await loadMailing(sql, input.mailingId)
+      // Batches still on the wire: their recipients are left out of the next claims until they are settled.
+      let flights: { contactIds: string[]; finished: Promise<void> }[] = []
       try {
-        // Pipelined: while one batch is delivered, the next is claimed (its send log rows written), so the
-        // relay's connections never wait for the database between batches.
+        // Pipelined: while one batch is delivered, the next is claimed (its send log rows written), and it
+        // starts as soon as the last mails of the one before are with the connections, so the relay's
+        // connections never wait for the database, a render or a mark between batches.
         let batch = mailing.status === 'sending' ? await prepareBatch(mailing, []) : null
         while (batch && batch.size > 0) {
           const current = batch
           const more = Date.now() - started < budgetMs
-          const following = more ? prepareBatch(mailing, current.contactIds) : Promise.resolve(null)
-          await deliverBatch(mailing, current)
+          const delivery = deliverBatch(mailing, current)
+          const flight = { contactIds: current.contactIds, finished: delivery.finished }
+          flights.push(flight)
+          void delivery.finished.then(() => (flights = flights.filter((other) => other !== flight)), () => {})
+          const following = more ? prepareBatch(mailing, flights.flatMap((other) => other.contactIds)) : Promise.resolve(null)
+          await delivery.handedOver
           handled += current.size
           batch = await following
           mailing = await loadMailing(sql, input.mailingId)
           // Paused or cancelled meanwhile: the claimed batch stays queued (its rows pending) for later.
           if (mailing.status !== 'sending') break
         }
+        await Promise.all(flights.map((flight) => flight.finished))
       } finally {
+        // Never back to the workflow while a mail of this round may still leave.
+        await Promise.allSettled(flights.map((flight) => flight.finished))
         stopHeartbeat()
       }
       const next = await nextDueAt(sql, mailing.id)
@@ -317,7 +327,15 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
    * built, then marked 'sending' in one durable commit (markWindow), and handed to the connections; the next
    * window is marked while this one is on its way, so no connection waits for a commit.
    */
-  async function deliverBatch(mailing: MailingForSend, batch: Batch): Promise<void> {
+  function deliverBatch(mailing: MailingForSend, batch: Batch): { handedOver: Promise<void>; finished: Promise<void> } {
+    let allHandedOver = () => {}
+    const handedOver = new Promise<void>((resolve) => (allHandedOver = resolve))
+    const finished = deliverWindows(mailing, batch, () => allHandedOver())
+    // Resolves once every mail of the batch is with a lane (the next batch may start), or with the batch's end.
+    return { handedOver: Promise.race([handedOver, finished]), finished }
+  }
+
+  async function deliverWindows(mailing: MailingForSend, batch: Batch, allHandedOver: () => void): Promise<void> {
     if (!batch.toSend.length) return
     const { set, pins } = await mailingTemplates(deps, mailing)
     const domain = senderDomain(mailing)
@@ -355,6 +373,7 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
       for (;;) {
         markNext()
         const item = ready.shift()
+        if (item && !ready.length && !marking && marked >= batch.toSend.length) allHandedOver()
         if (item) await outcome(item.candidate.contact_id, await deliver(item))
         else if (markFailure) throw markFailure.error
         else if (marking) await marking
