@@ -341,7 +341,10 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
     const domain = senderDomain(mailing)
     const retryLater: string[] = []
     let done: string[] = []
-    const windowSize = Math.max(8, deps.relay.limits.maxConnections * 4)
+    // Up to two windows wait for a connection: at the relay's rate that must stay well inside GO_WITHIN_MS,
+    // or the mails at the end of a window would each need a fresh durable mark.
+    const { maxConnections, perSecond } = deps.relay.limits
+    const windowSize = Math.max(1, Math.min(Math.max(8, maxConnections * 4), perSecond > 0 ? Math.floor(perSecond / 2) : Infinity))
     const ready: Held[] = []
     let marked = 0
     let marking: Promise<void> | null = null
