@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity'
 import type { Sql } from 'postgres'
-import { claimMailingSends, markMailingSending, markMailingSent, messageStatus, recordMailingOutcome, settleInterruptedSend, type RelayReceipts } from '../db/messages'
+import { claimMailingSends, mailingSendStates, markMailingSending, markMailingSent, recordMailingOutcome, renewMailingSending, settleInterruptedSend, type RelayReceipts } from '../db/messages'
 import {
   addRecipients,
   audience,
@@ -130,6 +130,33 @@ export async function renderRecipientMail(
   return { mail, messageId, unsubscribeUrl }
 }
 
+/**
+ * How long after its window's durable 'sending' mark a mail's body may still go without a fresh mark. A
+ * retry elsewhere settles a row left 'sending' only SETTLE_INTERRUPTED_SEND_MS (server/mail-transport.ts:
+ * the relay's answer timeout + 5 s) after that mark, so a body that goes within 2 s of it has had its
+ * answer by then, and the relay's record is complete when asked.
+ */
+const GO_WITHIN_MS = 2_000
+
+/** A recipient's mail as it will leave: rendered, built and signed. */
+interface Built {
+  candidate: Candidate
+  rowId: string
+  message: Buffer
+  returnPath: string
+  subject: string
+  locale: string
+}
+
+/** A built mail whose row its window's mark took: `attempts` is the hold, `markedAt` when the mark began. */
+interface Held extends Built {
+  attempts: number
+  markedAt: number
+}
+
+/** go: the body may leave; withdrawn: consent gone (or the address bounced); taken: another attempt holds the row. */
+type LastLook = 'go' | 'withdrawn' | 'taken'
+
 export function createMailingActivities(deps: MailingSendDeps): MailingActivities {
   const { sql } = deps
   const batchSize = deps.batchSize ?? 500
@@ -138,14 +165,26 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
   const clock = deps.clock ?? Date.now
   const now = () => new Date(clock())
 
-  // While the relay takes the envelope, the mail is marked "sending" (see relay-pool.ts: the body waits for
-  // the commit, which no longer holds the connection on its own): rows of many connections in one
-  // statement. Only a row still pending (or failed before) may be taken, and only while the contact's
-  // consent stands and the address is deliverable: read in the same statement, moments before the body
-  // leaves (an unsubscribe a second earlier stops the mail).
-  const markSending = microBatch(async (items: { id: string; subject: string; locale: string; pins: unknown }[]) => {
-    const taken = await markMailingSending(sql, items)
-    return items.map((item) => taken.has(item.id))
+  // The last look before a body leaves, while the relay takes its envelope (relay-pool.ts beforeBody): is
+  // the row still held by this attempt, and may the contact still be mailed (an unsubscribe a second
+  // earlier stops the mail)? A read of many connections' rows in one statement, with no commit to wait for:
+  // the durable 'sending' mark was made for the whole window before (markWindow).
+  const lastLook = microBatch(async (items: Held[]) => {
+    const states = await mailingSendStates(sql, items.map((item) => item.rowId))
+    return Promise.all(
+      items.map(async (item): Promise<LastLook> => {
+        const state = states.get(item.rowId)
+        if (!state || state.status !== 'sending' || state.attempts !== item.attempts) return 'taken'
+        if (!state.mayMail) return 'withdrawn'
+        if (Date.now() - item.markedAt <= GO_WITHIN_MS) return 'go'
+        // Held too long since its mark (a stalled worker): marked afresh, durably, so that a retry elsewhere
+        // still waits the full settling time from now before asking the relay.
+        const renewed = await renewMailingSending(sql, item.rowId, item.attempts)
+        if (renewed === null) return 'taken'
+        item.attempts = renewed
+        return 'go'
+      }),
+    )
   })
   const relaxed = deps.relaxedSql ?? sql
   const markSent = microBatch(async (items: { id: string; response: string }[]) => {
@@ -182,29 +221,39 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
      * Sends the mailing to its due recipients, round after round, for up to the activity budget.
      * Side effects: per recipient one `messages` row (idempotency key: mailing + contact; the Message-ID
      * too) and at most one SMTP transaction; recipients without consent, undeliverable or over the
-     * frequency cap are recorded as suppressed. Safe to repeat after a crash (see markSending).
+     * frequency cap are recorded as suppressed. Safe to repeat after a crash (see markWindow).
      */
     async sendMailingRound(input: { mailingId: string }): Promise<MailingRound> {
       const stopHeartbeat = startHeartbeat()
       const started = Date.now()
       let handled = 0
       let mailing = await loadMailing(sql, input.mailingId)
+      // Batches still on the wire: their recipients are left out of the next claims until they are settled.
+      let flights: { contactIds: string[]; finished: Promise<void> }[] = []
       try {
-        // Pipelined: while one batch is delivered, the next is claimed (its send log rows written), so the
-        // relay's connections never wait for the database between batches.
+        // Pipelined: while one batch is delivered, the next is claimed (its send log rows written), and it
+        // starts as soon as the last mails of the one before are with the connections, so the relay's
+        // connections never wait for the database, a render or a mark between batches.
         let batch = mailing.status === 'sending' ? await prepareBatch(mailing, []) : null
         while (batch && batch.size > 0) {
           const current = batch
           const more = Date.now() - started < budgetMs
-          const following = more ? prepareBatch(mailing, current.contactIds) : Promise.resolve(null)
-          await deliverBatch(mailing, current)
+          const delivery = deliverBatch(mailing, current)
+          const flight = { contactIds: current.contactIds, finished: delivery.finished }
+          flights.push(flight)
+          void delivery.finished.then(() => (flights = flights.filter((other) => other !== flight)), () => {})
+          const following = more ? prepareBatch(mailing, flights.flatMap((other) => other.contactIds)) : Promise.resolve(null)
+          await delivery.handedOver
           handled += current.size
           batch = await following
           mailing = await loadMailing(sql, input.mailingId)
           // Paused or cancelled meanwhile: the claimed batch stays queued (its rows pending) for later.
           if (mailing.status !== 'sending') break
         }
+        await Promise.all(flights.map((flight) => flight.finished))
       } finally {
+        // Never back to the workflow while a mail of this round may still leave.
+        await Promise.allSettled(flights.map((flight) => flight.finished))
         stopHeartbeat()
       }
       const next = await nextDueAt(sql, mailing.id)
@@ -239,12 +288,13 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
           break
         case 'pending':
         case 'failed':
-          // Never handed its body to the relay (see markSending): sending it now cannot make a second copy.
+          // Never handed its body to the relay (a hold released before the body is 'failed', see deliver):
+          // sending it now cannot make a second copy.
           toSend.push({ candidate, rowId: candidate.message_row_id! })
           break
         case 'sending':
-          // An attempt died (or lost its connection) after the relay took the envelope: whether the body
-          // arrived is the relay's to say, asked by Message-ID below.
+          // An attempt died (or lost its connection) after its window was marked: whether a body arrived
+          // is the relay's to say, asked by Message-ID below (a window marked but never sent: it did not).
           interrupted.push(candidate)
           break
         default:
@@ -272,26 +322,65 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
     return settleRecipients(relaxed, mailingId, contactIds)
   }
 
-  /** Renders and sends a batch over the relay's connections, a few mails ahead of each connection (not the whole batch at once). */
-  async function deliverBatch(mailing: MailingForSend, batch: Batch): Promise<void> {
+  /**
+   * Sends a batch over the relay's connections, window after window: a window's mails are rendered and
+   * built, then marked 'sending' in one durable commit (markWindow), and handed to the connections; the next
+   * window is marked while this one is on its way, so no connection waits for a commit.
+   */
+  function deliverBatch(mailing: MailingForSend, batch: Batch): { handedOver: Promise<void>; finished: Promise<void> } {
+    let allHandedOver = () => {}
+    const handedOver = new Promise<void>((resolve) => (allHandedOver = resolve))
+    const finished = deliverWindows(mailing, batch, () => allHandedOver())
+    // Resolves once every mail of the batch is with a lane (the next batch may start), or with the batch's end.
+    return { handedOver: Promise.race([handedOver, finished]), finished }
+  }
+
+  async function deliverWindows(mailing: MailingForSend, batch: Batch, allHandedOver: () => void): Promise<void> {
     if (!batch.toSend.length) return
     const { set, pins } = await mailingTemplates(deps, mailing)
     const domain = senderDomain(mailing)
     const retryLater: string[] = []
     let done: string[] = []
-    let next = 0
+    // Up to two windows wait for a connection: at the relay's rate that must stay well inside GO_WITHIN_MS,
+    // or the mails at the end of a window would each need a fresh durable mark.
+    const { maxConnections, perSecond } = deps.relay.limits
+    const windowSize = Math.max(1, Math.min(Math.max(8, maxConnections * 4), perSecond > 0 ? Math.floor(perSecond / 2) : Infinity))
+    const ready: Held[] = []
+    let marked = 0
+    let marking: Promise<void> | null = null
+    let markFailure: { error: unknown } | null = null
+    const outcome = async (contactId: string, result: 'done' | 'retry') => {
+      if (result === 'retry') retryLater.push(contactId)
+      else done.push(contactId)
+      // Settled in small groups, so the progress bar moves while a batch is on its way.
+      if (done.length >= 50) {
+        const group = done
+        done = []
+        await settle(mailing.id, group)
+      }
+    }
+    // One window marked at a time, the next as soon as fewer than a window's mails are waiting for a connection.
+    const markNext = () => {
+      if (marking || markFailure || ready.length >= windowSize || marked >= batch.toSend.length) return
+      const items = batch.toSend.slice(marked, marked + windowSize)
+      marked += items.length
+      marking = markWindow(mailing, set, pins, domain, items)
+        .then(async ({ held, settled }) => {
+          ready.push(...held)
+          for (const [contactId, result] of settled) await outcome(contactId, result)
+        })
+        .catch((error: unknown) => void (markFailure = { error }))
+        .finally(() => (marking = null))
+    }
     const lane = async () => {
-      while (next < batch.toSend.length) {
-        const { candidate, rowId } = batch.toSend[next++]!
-        const outcome = await deliver(mailing, set, pins, domain, candidate, rowId)
-        if (outcome === 'retry') retryLater.push(candidate.contact_id)
-        else done.push(candidate.contact_id)
-        // Settled in small groups, so the progress bar moves while a batch is on its way.
-        if (done.length >= 50) {
-          const group = done
-          done = []
-          await settle(mailing.id, group)
-        }
+      for (;;) {
+        markNext()
+        const item = ready.shift()
+        if (item && !ready.length && !marking && marked >= batch.toSend.length) allHandedOver()
+        if (item) await outcome(item.candidate.contact_id, await deliver(item))
+        else if (markFailure) throw markFailure.error
+        else if (marking) await marking
+        else if (marked >= batch.toSend.length) return
       }
     }
     await Promise.all(Array.from({ length: Math.max(1, deps.relay.limits.maxConnections * 2) }, lane))
@@ -312,75 +401,110 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
     return fresh.filter((c) => pending.has(c.contact_id)).map((candidate) => ({ candidate, rowId: pending.get(candidate.contact_id)! }))
   }
 
-  async function deliver(
+  /**
+   * Renders and builds a window's mails, then marks them 'sending' in one durable commit: from then on a
+   * worker that dies leaves them to be settled with the relay by Message-ID (prepareBatch), never sent twice.
+   * Those not taken are settled here: consent gone (suppressed), or another attempt holds them (later).
+   */
+  async function markWindow(
     mailing: MailingForSend,
-    set: Awaited<ReturnType<typeof mailingTemplates>>['set'],
+    set: TemplateSet,
     pins: Record<string, number>,
     domain: string,
-    candidate: Candidate,
-    rowId: string,
-  ): Promise<'done' | 'retry'> {
-    let message: Buffer
-    let subject: string
-    let renderedLocale: string
-    try {
-      const { mail, messageId, unsubscribeUrl } = await renderRecipientMail(deps, mailing, set, candidate)
-      subject = mail.subject
-      renderedLocale = mail.locale
-      message = await buildMailingMessage(
-        {
-          from: { name: mailing.sender_name, address: mailing.sender_email },
-          to: candidate.email,
-          subject: mail.subject,
-          html: mail.html,
-          text: mail.text,
-          messageId,
-          returnPath: verpAddress(deps.verpSecret, rowId, domain),
-          unsubscribeUrl,
-          listId: listId(mailing.name, mailing.code, domain),
-          dkimDomain: domain,
-          date: now(),
-        },
-        deps.dkim,
-      )
-    } catch (error) {
-      // A mailing that cannot render (a global block broken meanwhile) fails for everyone: not sent, retried later.
-      await recordMailingOutcome(sql, rowId, { status: 'failed', reason: `render: ${(error as Error).message}`, from: ['pending'] })
-      return 'retry'
+    items: Batch['toSend'],
+  ): Promise<{ held: Held[]; settled: [string, 'done' | 'retry'][] }> {
+    const settled: [string, 'done' | 'retry'][] = []
+    const built = await Promise.all(
+      items.map(async ({ candidate, rowId }) => {
+        try {
+          return await buildRecipientMessage(mailing, set, domain, candidate, rowId)
+        } catch (error) {
+          // A mailing that cannot render (a global block broken meanwhile) fails for everyone: not sent, retried later.
+          await recordMailingOutcome(sql, rowId, { status: 'failed', reason: `render: ${(error as Error).message}`, from: ['pending'] })
+          settled.push([candidate.contact_id, 'retry'])
+          return null
+        }
+      }),
+    )
+    const mails = built.filter((mail): mail is NonNullable<typeof mail> => mail !== null)
+    if (!mails.length) return { held: [], settled }
+    const markedAt = Date.now()
+    const taken = await markMailingSending(
+      sql,
+      mails.map((mail) => ({ id: mail.rowId, subject: mail.subject, locale: mail.locale, pins })),
+    )
+    const untaken = mails.filter((mail) => !taken.has(mail.rowId))
+    const states = untaken.length ? await mailingSendStates(sql, untaken.map((mail) => mail.rowId)) : new Map()
+    for (const mail of untaken) {
+      const status = states.get(mail.rowId)?.status
+      if (status === 'pending' || status === 'failed') {
+        // Consent withdrawn (or the address bounced) since the batch was claimed: recorded, never sent.
+        await recordMailingOutcome(sql, mail.rowId, { status: 'suppressed', reason: 'no_consent: withdrawn before the mail left', from: ['pending', 'failed'] })
+        settled.push([mail.candidate.contact_id, 'done'])
+      } else settled.push([mail.candidate.contact_id, 'retry']) // another attempt holds it (a stale activity still running)
     }
-    let mayGo = false
-    let withheld = false
+    const held = mails.filter((mail) => taken.has(mail.rowId)).map((mail) => ({ ...mail, attempts: taken.get(mail.rowId)!, markedAt }))
+    return { held, settled }
+  }
+
+  async function buildRecipientMessage(mailing: MailingForSend, set: TemplateSet, domain: string, candidate: Candidate, rowId: string): Promise<Built> {
+    const { mail, messageId, unsubscribeUrl } = await renderRecipientMail(deps, mailing, set, candidate)
+    const returnPath = verpAddress(deps.verpSecret, rowId, domain)
+    const message = await buildMailingMessage(
+      {
+        from: { name: mailing.sender_name, address: mailing.sender_email },
+        to: candidate.email,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+        messageId,
+        returnPath,
+        unsubscribeUrl,
+        listId: listId(mailing.name, mailing.code, domain),
+        dkimDomain: domain,
+        date: now(),
+      },
+      deps.dkim,
+    )
+    return { candidate, rowId, message, returnPath, subject: mail.subject, locale: mail.locale }
+  }
+
+  /** Hands one held mail to the relay; its body goes only if the last look says so. */
+  async function deliver(item: Held): Promise<'done' | 'retry'> {
+    let look: LastLook | undefined
     const result = await deps.relay.deliver({
-      from: verpAddress(deps.verpSecret, rowId, domain),
-      to: candidate.email,
-      message,
+      from: item.returnPath,
+      to: item.candidate.email,
+      message: item.message,
       beforeBody: async () => {
-        mayGo = await markSending({ id: rowId, subject, locale: renderedLocale, pins })
-        if (mayGo) return
-        // Consent gone, or another attempt holds this row (a stale activity still running): not sent.
-        const status = await messageStatus(sql, rowId)
-        withheld = status === 'pending' || status === 'failed'
-        throw new Error(withheld ? 'consent withdrawn before the mail left' : 'the mail is being sent by another attempt')
+        look = await lastLook(item)
+        if (look !== 'go') throw new Error(look === 'withdrawn' ? 'consent withdrawn before the mail left' : 'the mail is being sent by another attempt')
       },
     })
+    const { rowId, attempts } = item
     if (result.ok) {
       await markSent({ id: rowId, response: result.response ?? '' })
       return 'done'
     }
     const error = result.error!
     const reason = error.message ?? String(error)
-    if (!mayGo && withheld) {
-      // Consent withdrawn (or the address bounced) since the batch was claimed: recorded, never sent.
-      await recordMailingOutcome(sql, rowId, { status: 'suppressed', reason: 'no_consent: withdrawn before the mail left', from: ['pending', 'failed'] })
+    const refused = typeof error.responseCode === 'number' && error.responseCode >= 500
+    // Another attempt holds the row: it is that attempt's to record; the recipient stays queued.
+    if (look === 'taken') return 'retry'
+    if (look === 'withdrawn') {
+      // Consent withdrawn (or the address bounced) since the window was marked: recorded, never sent.
+      await recordMailingOutcome(sql, rowId, { status: 'suppressed', reason: 'no_consent: withdrawn before the mail left', from: ['sending'], attempts })
       return 'done'
     }
-    if (!mayGo) {
-      // Nothing of the body left: the row is still pending (or failed) and the recipient stays queued.
-      await recordMailingOutcome(sql, rowId, { status: 'failed', reason, from: ['pending', 'failed'] })
-      return typeof error.responseCode === 'number' && error.responseCode >= 500 ? (await rejectFor(rowId, reason), 'done') : 'retry'
+    if (look !== 'go') {
+      // Nothing of the body left (no connection, the envelope refused, the last look failed): the hold is
+      // released as failed, sent again later, or never if the relay refused the recipient for good.
+      await recordMailingOutcome(sql, rowId, { status: 'failed', reason: refused ? `rejected: ${reason}` : reason, from: ['sending'], attempts })
+      return refused ? 'done' : 'retry'
     }
-    if (typeof error.responseCode === 'number' && error.responseCode >= 500) {
-      await rejectFor(rowId, reason)
+    if (refused) {
+      // The relay refused for good (unknown mailbox, policy): the same mail would only be refused again.
+      await recordMailingOutcome(sql, rowId, { status: 'failed', reason: `rejected: ${reason}` })
       return 'done'
     }
     if (typeof error.responseCode === 'number' || !result.bodyHandedOver) {
@@ -392,11 +516,6 @@ export function createMailingActivities(deps: MailingSendDeps): MailingActivitie
     if (deps.settlement?.receipts) return 'retry'
     await recordMailingOutcome(sql, rowId, { status: 'unknown', reason })
     return 'done'
-  }
-
-  async function rejectFor(rowId: string, reason: string) {
-    // The relay refused for good (unknown mailbox, policy): the same mail would only be refused again.
-    await recordMailingOutcome(sql, rowId, { status: 'failed', reason: `rejected: ${reason}` })
   }
 }
 

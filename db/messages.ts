@@ -211,20 +211,49 @@ export async function claimMailingSends(sql: Sql, claim: MailingSendClaim): Prom
 }
 
 /**
- * Marks mailing rows 'sending' the moment the relay took their envelopes (rows of many connections in one
- * statement, committed durably). Only a row still pending (or failed before) is taken, and only while the
- * contact's consent stands and the address is deliverable, read in the same statement at the last moment
- * before the body leaves. Returns the ids taken: the others must not be sent.
+ * Marks a window of mailing rows 'sending' in one statement, committed durably, before any of their
+ * bodies goes to the relay (activities/mailing-send.ts). Only a row still pending (or failed before) is
+ * taken, and only while the contact's consent stands and the address is deliverable. Returns the rows taken
+ * with their attempt number, which is the hold: a row whose attempts moved on was taken by another attempt.
+ * The others must not be sent.
  */
-export async function markMailingSending(sql: Sql, rows: { id: string; subject: string; locale: string; pins: unknown }[]): Promise<Set<string>> {
-  const taken = await sql<{ id: string }[]>`
+export async function markMailingSending(sql: Sql, rows: { id: string; subject: string; locale: string; pins: unknown }[]): Promise<Map<string, number>> {
+  const taken = await sql<{ id: string; attempts: number }[]>`
     update messages m set status = 'sending', attempts = attempts + 1, subject = v.subject, locale = v.locale, render_pins = v.pins::jsonb
     from (select unnest(${rows.map((i) => i.id)}::uuid[]) as id, unnest(${rows.map((i) => i.subject)}::text[]) as subject,
                  unnest(${rows.map((i) => i.locale)}::text[]) as locale, unnest(${rows.map((i) => JSON.stringify(i.pins))}::text[]) as pins) v,
          contacts c
     where m.id = v.id and m.status in ('pending', 'failed') and c.id = m.contact_id and c.consent_status = 'granted' and c.undeliverable_at is null
-    returning m.id`
-  return new Set(taken.map((row) => row.id))
+    returning m.id, m.attempts`
+  return new Map(taken.map((row) => [row.id, row.attempts]))
+}
+
+/**
+ * Marks a row 'sending' again, durably, while `attempts` still holds it (its sending_at moves to now, see
+ * migration 023); the new attempt number, or null when another attempt took the row meanwhile.
+ */
+export async function renewMailingSending(sql: Sql, id: string, attempts: number): Promise<number | null> {
+  const [row] = await sql<{ attempts: number }[]>`
+    update messages set status = 'sending', attempts = attempts + 1 where id = ${id} and status = 'sending' and attempts = ${attempts} returning attempts`
+  return row?.attempts ?? null
+}
+
+/** Where mailing rows stand as their bodies are about to leave: status, attempt, and whether the contact may still be mailed (consent, deliverable). */
+export interface MailingSendState {
+  status: MessageStatus
+  attempts: number
+  mayMail: boolean
+}
+
+/**
+ * Reads (never writes) the rows' status and attempt with their contacts' consent and deliverability: the
+ * last look before a body goes, moments before it leaves, without a commit to wait for.
+ */
+export async function mailingSendStates(sql: Sql, ids: string[]): Promise<Map<string, MailingSendState>> {
+  const rows = await sql<({ id: string } & MailingSendState)[]>`
+    select m.id, m.status, m.attempts, (c.consent_status = 'granted' and c.undeliverable_at is null) as "mayMail"
+    from messages m join contacts c on c.id = m.contact_id where m.id = any(${ids}::uuid[])`
+  return new Map(rows.map(({ id, ...state }) => [id, state]))
 }
 
 /** Records mailing rows sent, with the relay's answer, at `at` (the sending's clock). */
@@ -235,15 +264,17 @@ export async function markMailingSent(sql: Sql, rows: { id: string; response: st
     where m.id = v.id`
 }
 
-/** Records how a mailing row ended for now (failed, suppressed, unknown) with the reason; with `from`, only while it is in one of those statuses. */
-export async function recordMailingOutcome(sql: Sql, rowId: string, outcome: { status: 'failed' | 'suppressed' | 'unknown'; reason: string; from?: MessageStatus[] }): Promise<void> {
+/**
+ * Records how a mailing row ended for now (failed, suppressed, unknown) with the reason; with `from`, only
+ * while it is in one of those statuses; with `attempts`, only while that attempt still holds it.
+ */
+export async function recordMailingOutcome(
+  sql: Sql,
+  rowId: string,
+  outcome: { status: 'failed' | 'suppressed' | 'unknown'; reason: string; from?: MessageStatus[]; attempts?: number },
+): Promise<void> {
   await sql`update messages set status = ${outcome.status}, reason = ${outcome.reason}
-    where id = ${rowId} ${outcome.from ? sql`and status = any(${outcome.from}::text[])` : sql``}`
-}
-
-export async function messageStatus(sql: Sql, rowId: string): Promise<MessageStatus | undefined> {
-  const [row] = await sql<{ status: MessageStatus }[]>`select status from messages where id = ${rowId}`
-  return row?.status
+    where id = ${rowId} ${outcome.from ? sql`and status = any(${outcome.from}::text[])` : sql``} ${outcome.attempts === undefined ? sql`` : sql`and attempts = ${outcome.attempts}`}`
 }
 
 export type MailingAsSentRow = MailingRow & { render_pins: Record<string, number> | null; locale: string | null; sub_locale: string; code: string; sub_name: string }

@@ -4,9 +4,8 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection'
 /**
  * A pool of SMTP connections to one relay that respects its limits: at most `maxConnections` at once and
  * at most `perSecond` mails a second. Unlike nodemailer's pool it lets the caller hold the body back
- * (`beforeBody`): the send log marks the mail "sending" while the relay takes the envelope, and no byte of
- * the body leaves before that mark is committed, so a worker that dies earlier leaves a mail that
- * certainly did not leave (sent again on retry) and one that dies later is settled with the relay.
+ * (`beforeBody`): the mailing sender takes its last look at the send log and the contact's consent while
+ * the relay takes the envelope, and no byte of the body leaves unless that look says so.
  */
 export interface RelayLimits {
   maxConnections: number
@@ -22,7 +21,7 @@ export interface Delivery {
    * Starts as this mail's SMTP transaction starts (it has a connection and its turn under the rate limit)
    * and runs while the relay answers sender and recipients; the first byte of the message goes only after
    * it resolved, and none goes if it rejects. deliver() returns only once it has finished either way.
-   * Started with the envelope rather than after it, its database commit no longer holds the connection.
+   * Started with the envelope rather than after it, its database round trip does not hold the connection.
    */
   beforeBody?: () => Promise<void>
 }
