@@ -28,8 +28,10 @@ const RECORDED = [
 ]
 
 const sentTemplates: string[] = []
+const recordedSteps: string[] = []
 const activities: CampaignActivities = {
   ...inertActivities,
+  recordStep: async (input) => void recordedSteps.push(`${input.enrolmentId}/${input.nodeId}`),
   sendCampaignEmail: async (input) => {
     sentTemplates.push(`${input.enrolmentId}/${input.template}`)
     return { outcome: 'sent', messageId: `<${input.enrolmentId}.${input.nodeId}.${input.visit}@test>` }
@@ -81,6 +83,8 @@ async function runClickBranch(start: 'product' | 'bare'): Promise<{ handle: Work
   const input: EnrolmentInputV1 = {
     enrolment: { enrolmentId, accountId: randomUUID(), campaignId: randomUUID(), versionId: randomUUID(), contactId: randomUUID() },
     graph: clickBranchGraph(),
+    // As engine/enrol.ts starts a new enrolment, whose entry recorded the trigger's step.
+    ...(start === 'product' ? { triggerStepRecorded: true } : {}),
   }
   const handle =
     start === 'product'
@@ -122,6 +126,7 @@ describe('enrolment histories replay on today’s workflow code', () => {
     // Today's mail steps record their entry in the send's activity task: no step-record local activity before them.
     const activityTypes = (history.events ?? []).flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [])
     expect(activityTypes).toEqual(['enterMailStep', 'enterMailStep', 'finishEnrolment'])
+    expect(recordedSteps.filter((step) => step.startsWith(enrolmentId))).toEqual(['entry', 'first', 'wait-click', 'clicked', 'end'].map((node) => `${enrolmentId}/${node}`))
     // Started without the product's start options, the run upserts its step at every step.
     expect(attributeWrites(history)).toEqual(['upsert entry', 'upsert first', 'patch step-records-own-entry', 'upsert wait-click', 'upsert clicked', 'upsert end'])
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, handle.workflowId)
@@ -138,6 +143,10 @@ describe('enrolment histories replay on today’s workflow code', () => {
     // Neither the trigger nor the first mail upserts its step, and one patch stands for both: one write
     // before the first mail instead of three.
     expect(attributeWrites(history)).toEqual(['start first', 'patch start-shows-first-step', 'upsert wait-click', 'upsert clicked', 'upsert end'])
+    // The entry recorded the trigger's step, so the first workflow task runs no local activity before the mail.
+    expect(recordedSteps.filter((step) => step.startsWith(enrolmentId))).toEqual(['first', 'wait-click', 'clicked', 'end'].map((node) => `${enrolmentId}/${node}`))
+    const firstTask = (history.events ?? []).slice(0, (history.events ?? []).findIndex((event) => event.activityTaskScheduledEventAttributes))
+    expect(firstTask.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toEqual([])
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, handle.workflowId)
   })
 
