@@ -4,7 +4,7 @@ import type { Transporter } from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer'
 import type { Sql } from 'postgres'
 import { sendRecipient, sendState, type RecipientRow } from '../db/enrolments'
-import { claimSendSlot, markCampaignMailSending, markCampaignMailsSent, settleInterruptedSend, type RelayReceipts } from '../db/messages'
+import { claimSendSlot, markCampaignMailsSending, markCampaignMailsSent, settleInterruptedSend, type RelayReceipts } from '../db/messages'
 import type { EnrolmentRef } from '../engine/nodes'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import { nextSendWindowStart, type SendWindow } from '../engine/nodes/zoned-time'
@@ -72,7 +72,7 @@ export function campaignMessageId(input: Pick<SendCampaignEmailInput, 'enrolment
  * (db/messages.ts settleInterruptedSend) and sends again only if the relay never accepted it; a relay that
  * cannot be asked leaves it unknown, never mailed twice. Contacts without consent are recorded as
  * suppressed, never mailed: consent is read again in the statement that marks the message 'sending', moments
- * before its final "." (markCampaignMailSending).
+ * before its final "." (db/messages.ts markCampaignMailsSending).
  */
 export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmailInput): Promise<SendOutcome> {
   const { sql } = deps
@@ -161,7 +161,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   let marked: Promise<unknown> | null = null
   const gate: SendingGate = {
     start: () => {
-      marked ??= markCampaignMailSending(sql, { messageId, subject: mail.subject, locale: mail.locale }).then((taken) => {
+      marked ??= markSending(sql, { messageId, subject: mail.subject, locale: mail.locale }).then((taken) => {
         refused = !taken
         if (refused) throw new Error(`message ${messageId} was withheld as it was about to leave`)
         attemptCounted = true
@@ -230,6 +230,23 @@ function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: string, r
     recipient: recipient.email,
     capPerWeek: recipient.frequency_cap_per_week,
   })
+}
+
+// The 'sending' marks of the sends running at once on one database go out as one statement, as the 'sent'
+// marks below. The same message twice in one statement (a stale attempt beside its retry, in one process)
+// is taken for the first only: the update would take its row once and report it to both.
+const sendingMarks = new WeakMap<Sql, (mark: { messageId: string; subject: string; locale: string }) => Promise<boolean>>()
+function markSending(sql: Sql, mark: { messageId: string; subject: string; locale: string }): Promise<boolean> {
+  let batch = sendingMarks.get(sql)
+  if (!batch) {
+    batch = microBatch(async (rows: { messageId: string; subject: string; locale: string }[]) => {
+      const taken = await markCampaignMailsSending(sql, rows)
+      const seen = new Set<string>()
+      return rows.map((row) => taken.has(row.messageId) && !seen.has(row.messageId) && !!seen.add(row.messageId))
+    })
+    sendingMarks.set(sql, batch)
+  }
+  return batch(mark)
 }
 
 // The 'sent' marks of the sends running at once on one database go out as one statement (about 4 per
