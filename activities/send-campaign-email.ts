@@ -4,7 +4,7 @@ import type { Transporter } from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer'
 import type { Sql } from 'postgres'
 import { sendRecipient, sendState, type RecipientRow } from '../db/enrolments'
-import { claimSendSlot, markCampaignMailsSent, settleInterruptedSend, type RelayReceipts } from '../db/messages'
+import { claimSendSlot, markCampaignMailsSending, markCampaignMailsSent, settleInterruptedSend, type RelayReceipts } from '../db/messages'
 import type { EnrolmentRef } from '../engine/nodes'
 import { resolveTimeZone } from '../engine/nodes/contact-facts'
 import { nextSendWindowStart, type SendWindow } from '../engine/nodes/zoned-time'
@@ -71,7 +71,8 @@ export function campaignMessageId(input: Pick<SendCampaignEmailInput, 'enrolment
  * final "." and the answer (or lost the connection there): the retry asks the relay by Message-ID
  * (db/messages.ts settleInterruptedSend) and sends again only if the relay never accepted it; a relay that
  * cannot be asked leaves it unknown, never mailed twice. Contacts without consent are recorded as
- * suppressed, never mailed: consent is read again as each SMTP attempt starts (startAttempt).
+ * suppressed, never mailed: consent is read again in the statement that marks the message 'sending', moments
+ * before its final "." (db/messages.ts markCampaignMailsSending).
  */
 export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmailInput): Promise<SendOutcome> {
   const { sql } = deps
@@ -124,13 +125,18 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     }
     // 'pending' or 'failed': an earlier attempt holds the slot and certainly delivered nothing; send now.
   }
+  // What the activity read as it began may already hold the mail back (an unsubscribe, a pause or a stop
+  // since an earlier attempt, a bounce): then no SMTP transaction begins. The 'sending' mark reads it all
+  // again at the last moment.
+  const withheld = await withhold(sql, messageId, recipient)
+  if (withheld) return withheld
 
   const tracking: TrackingPayload = { a: input.accountId, c: input.contactId, e: input.enrolmentId, p: input.campaignId, n: input.nodeId, m: messageId }
   const unsubscribeUrl = `${deps.publicUrl}/u/${deps.tokens.sign('unsubscribe', { a: input.accountId, c: input.contactId, m: messageId } satisfies UnsubscribePayload)}`
   const mail = await deps.renderer.render({
     templateId: input.template,
     // The template versions the campaign version was published with, so a later edit does not change it.
-    templates: (await deps.templateStore?.set(input.accountId, recipient.template_pins)) ?? undefined,
+    templates: (await deps.templateStore?.setOf(input.accountId, recipient.template_refs)) ?? undefined,
     subsidiary: { code: recipient.subsidiary_code, locale: recipient.subsidiary_locale, name: recipient.subsidiary_name },
     contact: mailContactOf(recipient),
     variables: { event: recipient.trigger_properties ?? {}, ...(recipient.fair_id ? { fair: fairVariables(deps, input.contactId, recipient) } : {}) },
@@ -139,10 +145,6 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
     unsubscribeUrl,
   })
 
-  // Consent and the campaign are read again at the moment the attempt starts, not when the mail was first
-  // planned: an unsubscribe during an SMTP outage, a pause, quiet hours or a frequency-cap wait stops it here.
-  const withheld = await startAttempt(sql, input, messageId)
-  if (withheld) return withheld
   // A server accepts a message only with its final "." (sent when the message stream ends). Until then a
   // crash delivers nothing; 'sending' is committed before the "." goes out, so a crash after that commit
   // leaves a message to be settled with the relay (workers SIGKILLed every few seconds: production-topology
@@ -150,13 +152,20 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   // nodemailer first streams the message (its connection's transaction has begun) and commits while the
   // body travels: its fsync does not hold the connection on its own. The stream ends (the ".") only once it
   // has committed (the gate below, a transform at the end of nodemailer's own MIME stream, so the message
-  // is built once).
+  // is built once). The mark takes only a row still pending or failed, and only while consent, the address
+  // and the campaign allow the mail, read in its own statement: an unsubscribe, a bounce, a pause or a stop
+  // committed before it stops the mail, which then fails its stream before the "." (refused below).
   let bodyHandedOver = false
+  let refused = false
   let attemptCounted = false
   let marked: Promise<unknown> | null = null
   const gate: SendingGate = {
     start: () => {
-      marked ??= sql`update messages set status = 'sending', attempts = attempts + 1, subject = ${mail.subject}, locale = ${mail.locale} where message_id = ${messageId}`.then(() => (attemptCounted = true))
+      marked ??= markSending(sql, { messageId, subject: mail.subject, locale: mail.locale }).then((taken) => {
+        refused = !taken
+        if (refused) throw new Error(`message ${messageId} was withheld as it was about to leave`)
+        attemptCounted = true
+      })
       // Handled here and in finish: a failed mark fails the stream before its end.
       marked.catch(() => {})
     },
@@ -183,6 +192,8 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   } catch (error) {
     // A mark still under way lands first, so the outcome recorded below is not overwritten by it.
     await (marked as Promise<unknown> | null)?.catch(() => {})
+    // Nothing was delivered and the row is as it was: the state now says why (refusedOutcome).
+    if (refused) return refusedOutcome(sql, input, messageId)
     const e = error as { message?: string; responseCode?: number }
     const reason = e.message ?? String(error)
     if (typeof e.responseCode === 'number' && e.responseCode >= 500) {
@@ -219,6 +230,23 @@ function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: string, r
     recipient: recipient.email,
     capPerWeek: recipient.frequency_cap_per_week,
   })
+}
+
+// The 'sending' marks of the sends running at once on one database go out as one statement, as the 'sent'
+// marks below. The same message twice in one statement (a stale attempt beside its retry, in one process)
+// is taken for the first only: the update would take its row once and report it to both.
+const sendingMarks = new WeakMap<Sql, (mark: { messageId: string; subject: string; locale: string }) => Promise<boolean>>()
+function markSending(sql: Sql, mark: { messageId: string; subject: string; locale: string }): Promise<boolean> {
+  let batch = sendingMarks.get(sql)
+  if (!batch) {
+    batch = microBatch(async (rows: { messageId: string; subject: string; locale: string }[]) => {
+      const taken = await markCampaignMailsSending(sql, rows)
+      const seen = new Set<string>()
+      return rows.map((row) => taken.has(row.messageId) && !seen.has(row.messageId) && !!seen.add(row.messageId))
+    })
+    sendingMarks.set(sql, batch)
+  }
+  return batch(mark)
 }
 
 // The 'sent' marks of the sends running at once on one database go out as one statement (about 4 per
@@ -279,16 +307,19 @@ function sendGated(mailer: Transporter, mail: Mail.Options, gate: SendingGate) {
   return mailer.sendMail({ ...mail, sendingGate: gate } as Mail.Options)
 }
 
+/** Consent, the address and the campaign as a send read them (db/enrolments.ts sendRecipient, sendState). */
+interface SendState {
+  consent_status: string
+  undeliverable: boolean
+  campaign_status: RecipientRow['campaign_status']
+}
+
 /**
- * The last word before the SMTP transaction: the contact's consent and the campaign's state as they are
- * now, in one statement (no transaction: a row lock here would end with it, before the mail leaves, so it
- * would hold nothing back). An unsubscribe committed before this point is seen. Withdrawn consent or a
- * stopped campaign records the message as suppressed (which frees its frequency-cap slot); a paused
- * campaign leaves the row as it is, and the workflow asks again after the resume.
+ * Whether the state holds the mail back: a paused campaign leaves the row as it is (the workflow asks
+ * again after the resume); withdrawn consent, an undeliverable address or a stopped campaign records the
+ * message as suppressed (which frees its frequency-cap slot).
  */
-async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: string): Promise<SendOutcome | null> {
-  const now = await sendState(sql, input.contactId, input.campaignId)
-  if (!now) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} or campaign ${input.campaignId} no longer exists`, 'EnrolmentGone')
+async function withhold(sql: Sql, messageId: string, now: SendState): Promise<SendOutcome | null> {
   if (now.campaign_status === 'paused') return { outcome: 'paused', messageId }
   const suppressed =
     now.consent_status !== 'granted' ? { reason: 'no_consent', detail: `no_consent: consent is ${now.consent_status}` }
@@ -296,12 +327,21 @@ async function startAttempt(sql: Sql, input: SendCampaignEmailInput, messageId: 
     // A hard bounce (or soft bounces over the threshold) made the address undeliverable (docs/mailings.md).
     : now.undeliverable ? { reason: 'undeliverable', detail: 'undeliverable: the address bounced' }
     : null
-  if (suppressed) {
-    // Only a row no attempt has marked 'sending' (a concurrent attempt may have started meanwhile).
-    await sql`update messages set status = 'suppressed', reason = ${suppressed.detail} where message_id = ${messageId} and status in ('pending', 'failed')`
-    return { outcome: 'suppressed', messageId, reason: suppressed.reason }
-  }
-  // 'sending' (and the attempt) is recorded only just before the message's final "." (above), so that a
-  // worker killed before it leaves a row the retry may send again.
-  return null
+  if (!suppressed) return null
+  // Only a row no attempt has marked 'sending' (a concurrent attempt may have started meanwhile).
+  await sql`update messages set status = 'suppressed', reason = ${suppressed.detail} where message_id = ${messageId} and status in ('pending', 'failed')`
+  return { outcome: 'suppressed', messageId, reason: suppressed.reason }
+}
+
+/**
+ * The 'sending' mark refused the mail as it was about to leave: consent, the address or the campaign
+ * changed since the activity began (then as withhold says), or another attempt took the row meanwhile
+ * (then this one waits its turn, and its retry finds what that attempt left).
+ */
+async function refusedOutcome(sql: Sql, input: SendCampaignEmailInput, messageId: string): Promise<SendOutcome> {
+  const now = await sendState(sql, { contactId: input.contactId, campaignId: input.campaignId, messageId })
+  if (!now) throw ApplicationFailure.nonRetryable(`contact ${input.contactId} or campaign ${input.campaignId} no longer exists`, 'EnrolmentGone')
+  const withheld = await withhold(sql, messageId, now)
+  if (withheld) return withheld
+  throw ApplicationFailure.retryable(`message ${messageId} was held back as it was about to leave (it is ${now.message_status ?? 'missing'} now): another attempt took it`, 'SendInProgress')
 }

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer'
+import type { Sql } from 'postgres'
 import { createActivities } from '../activities'
 import { createMailTransport, SMTP_POOL_CONNECTIONS } from '../server/mail-transport'
 import { benchCampaignGraph } from './enrolment'
@@ -27,6 +28,10 @@ export interface SendingSide {
   /** This process's and its Postgres backends' CPU per mail (ms), summed over the rounds. */
   nodeMsPerMail: number
   postgresMsPerMail: number
+  /** Statements the side sent to Postgres per mail (each one round trip for the send that waits on it; a micro-batched one is shared). */
+  statementsPerMail: number
+  /** The same per statement, most frequent first. */
+  statements: { statement: string; perMail: number }[]
 }
 
 export interface SendingResult {
@@ -91,6 +96,7 @@ export async function runSending(bench: BenchSystem, options: SendingOptions): P
     // The shared machine's load swings within seconds: the two paths take turns in rounds, and each side's
     // figure is its mails over its own time summed across the rounds.
     const sides = { raw: { ms: 0, cpu: 0, nodeMs: 0, postgresMs: 0 }, product: { ms: 0, cpu: 0, nodeMs: 0, postgresMs: 0 } }
+    const statements = { raw: new Map<string, number>(), product: new Map<string, number>() }
     const profiler = cpuProfiler(options.cpuProfile)
     await profiler.start()
     const perRound = Math.ceil(count / ROUNDS)
@@ -101,9 +107,11 @@ export async function runSending(bench: BenchSystem, options: SendingOptions): P
         const cpu = cpuMeter()
         const account = await cpuAccount(bench.system.sql)
         await profiler.resume()
+        const counting = countStatements(bench.system.sql, statements[label])
         const began = now()
         await inFlight(size, concurrency, (i) => send(from + i).then(() => {}))
         sides[label].ms += now() - began
+        counting.stop()
         await profiler.pause(`sending-${label}-${round + 1}`)
         sides[label].cpu += cpu.busy() / ROUNDS
         const spent = await account.stop()
@@ -121,9 +129,15 @@ export async function runSending(bench: BenchSystem, options: SendingOptions): P
       cpuBusy: Math.round(sides[label].cpu * 100) / 100,
       nodeMsPerMail: Math.round((sides[label].nodeMs / count) * 100) / 100,
       postgresMsPerMail: Math.round((sides[label].postgresMs / count) * 100) / 100,
+      statementsPerMail: Math.round(([...statements[label].values()].reduce((a, b) => a + b, 0) / count) * 100) / 100,
+      statements: [...statements[label]]
+        .sort((a, b) => b[1] - a[1])
+        .map(([statement, n]) => ({ statement, perMail: Math.round((n / count) * 100) / 100 })),
     })
     const rawSide = side('raw')
     const productSide = side('product')
+    log(`sending: statements per mail: raw ${rawSide.statementsPerMail}, product ${productSide.statementsPerMail}`)
+    for (const { statement, perMail } of productSide.statements) log(`sending:   ${perMail.toFixed(2)}  ${statement}`)
     return { mails: count, concurrency, connections: SMTP_POOL_CONNECTIONS, load, loadAtEnd: loadAverage(), product: productSide, raw: rawSide, ratio: productSide.mailsPerSecond / rawSide.mailsPerSecond }
   } finally {
     raw.close()
@@ -132,6 +146,21 @@ export async function runSending(bench: BenchSystem, options: SendingOptions): P
 }
 
 const WARM_UP = 100
+
+/**
+ * Counts the statements the product's pool sends until `stop()`, by their text (whitespace folded, cut
+ * short). postgres.js calls `options.debug` once for every statement it sends, reading it from the pool's
+ * own options object, so setting it here counts without wrapping the activities' `sql`.
+ */
+function countStatements(sql: Sql, into: Map<string, number>): { stop(): void } {
+  const options = sql.options as { debug: boolean | ((connection: number, query: string) => void) }
+  const before = options.debug
+  options.debug = (_connection, query) => {
+    const statement = query.replace(/\s+/g, ' ').trim().slice(0, 90)
+    into.set(statement, (into.get(statement) ?? 0) + 1)
+  }
+  return { stop: () => void (options.debug = before) }
+}
 const ROUNDS = 4
 
 /** Contacts with consent, each enrolled (rows only: the activity is called directly) in a published one-mail campaign. */

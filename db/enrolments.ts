@@ -1,6 +1,7 @@
 import type { ISql, Sql } from 'postgres'
 import type { SendWindow } from '../engine/nodes/zoned-time'
 import { campaignFairJoin } from './fairs'
+import { versionRefsOf, type TemplateVersionRef } from './templates'
 
 // Enrolments (one contact's run through one campaign version) as the campaign's live view reads them,
 // with their contact, its subsidiary and the version number. `subsidiaries` are the codes the caller
@@ -95,6 +96,9 @@ export interface RecipientRow {
   time_zone: string | null
   subsidiary_time_zone: string | null
   template_pins: Record<string, number> | null
+  template_refs: TemplateVersionRef[]
+  /** A hard bounce (or soft bounces over the threshold) made the address undeliverable. */
+  undeliverable: boolean
   earlier_status: string | null
   earlier_reason: string | null
   fair_id: string | null
@@ -112,7 +116,10 @@ export async function sendRecipient(sql: ISql, input: { enrolmentId: string; acc
            s.code as subsidiary_code, s.locale as subsidiary_locale, s.name as subsidiary_name,
            s.sender_name, s.sender_email, e.properties as trigger_properties,
            ca.status as campaign_status, a.frequency_cap_per_week, a.send_window, c.time_zone, s.time_zone as subsidiary_time_zone,
-           cv.template_pins, m.status as earlier_status, m.reason as earlier_reason,
+           cv.template_pins, m.status as earlier_status, m.reason as earlier_reason, c.undeliverable_at is not null as undeliverable,
+           -- The template versions the campaign version pins (templates/template-store.ts setOf), read here
+           -- rather than in a round trip of their own.
+           (select coalesce(json_agg(r), '[]') from (${versionRefsOf(sql as Sql, (sql as Sql)('en.account_id'), (sql as Sql)('cv.template_pins'))}) r) as template_refs,
            f.id as fair_id, f.name as fair_name, f.place as fair_place, f.stand as fair_stand, f.starts_on as fair_starts_on, f.ends_on as fair_ends_on
     from enrolments en
     left join campaign_versions cv on cv.id = en.version_id
@@ -129,11 +136,15 @@ export async function sendRecipient(sql: ISql, input: { enrolmentId: string; acc
   return row ?? null
 }
 
-/** Consent, deliverability and campaign state as they are just before the SMTP transaction (one statement). */
-export async function sendState(sql: ISql, contactId: string, campaignId: string) {
-  const [row] = await (sql as Sql)<{ consent_status: string; undeliverable: boolean; campaign_status: RecipientRow['campaign_status'] }[]>`
-    select c.consent_status, c.undeliverable_at is not null as undeliverable, ca.status as campaign_status
+/**
+ * Consent, deliverability and campaign state as they are now, and the message's status in the send log
+ * (one statement): why a 'sending' mark was refused (activities/send-campaign-email.ts).
+ */
+export async function sendState(sql: ISql, input: { contactId: string; campaignId: string; messageId: string }) {
+  const [row] = await (sql as Sql)<{ consent_status: string; undeliverable: boolean; campaign_status: RecipientRow['campaign_status']; message_status: string | null }[]>`
+    select c.consent_status, c.undeliverable_at is not null as undeliverable, ca.status as campaign_status,
+           (select status from messages where message_id = ${input.messageId}) as message_status
     from contacts c, campaigns ca
-    where c.id = ${contactId} and ca.id = ${campaignId}`
+    where c.id = ${input.contactId} and ca.id = ${input.campaignId}`
   return row ?? null
 }

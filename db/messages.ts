@@ -103,6 +103,26 @@ export async function claimSendSlot(sql: Sql, claim: SendSlotClaim): Promise<Dat
 }
 
 /**
+ * Marks campaign mails 'sending' as their bodies start to travel (activities/send-campaign-email.ts; the
+ * marks of concurrent sends in one statement, committed durably), each only while its row is pending (or
+ * failed before), the contact's consent stands, the address is deliverable and the campaign neither paused
+ * nor stopped: read in the same statement, at the last moment before the final ".", as markMailingSending
+ * does for mailings. Returns the Message-IDs taken: the others must not be sent (the caller reads why).
+ */
+export async function markCampaignMailsSending(sql: Sql, rows: { messageId: string; subject: string; locale: string }[]): Promise<Set<string>> {
+  const taken = await sql<{ message_id: string }[]>`
+    update messages m set status = 'sending', attempts = m.attempts + 1, subject = v.subject, locale = v.locale
+    from (select unnest(${rows.map((r) => r.messageId)}::text[]) as message_id, unnest(${rows.map((r) => r.subject)}::text[]) as subject,
+                 unnest(${rows.map((r) => r.locale)}::text[]) as locale) v,
+         contacts c, campaigns ca
+    where m.message_id = v.message_id and m.status in ('pending', 'failed')
+      and c.id = m.contact_id and c.consent_status = 'granted' and c.undeliverable_at is null
+      and ca.id = m.campaign_id and ca.status not in ('paused', 'stopped')
+    returning m.message_id`
+  return new Set(taken.map((row) => row.message_id))
+}
+
+/**
  * Records campaign mails sent, with the relay's answers, in one statement (the marks of concurrent sends,
  * activities/micro-batch.ts), each committed durably before its send reports back.
  */

@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres'
+import type { Fragment, Helper, Sql } from 'postgres'
 import type { TemplateKind } from '../templates/template-set'
 
 export interface TemplateVersionRow {
@@ -22,13 +22,18 @@ export type TemplatePins = Record<string, number>
  * Only ids: contents are immutable and cached by id (see templates/template-store.ts).
  */
 export async function versionRefs(sql: Sql, accountId: string, pins: TemplatePins | null): Promise<TemplateVersionRef[]> {
-  return sql<TemplateVersionRef[]>`
-    select distinct on (kind, key) id, kind, key, version from template_versions
-    where account_id = ${accountId}
-      and (${pins ? sql.json(pins) : null}::jsonb ->> (kind || ':' || key) is null
-           or version = (${pins ? sql.json(pins) : null}::jsonb ->> (kind || ':' || key))::int)
-    order by kind, key, version desc`
+  return sql<TemplateVersionRef[]>`${versionRefsOf(sql, sql`${accountId}::uuid`, sql`${pins ? sql.json(pins) : null}::jsonb`)}`
 }
+
+/**
+ * versionRefs as a fragment over SQL expressions for the account and the pins, so a query that already
+ * reads the campaign version (db/enrolments.ts sendRecipient) takes its refs in the same round trip.
+ */
+export const versionRefsOf = (sql: Sql, account: Fragment | Helper<string, []>, pins: Fragment | Helper<string, []>) => sql`
+    select distinct on (kind, key) id, kind, key, version from template_versions
+    where account_id = ${account}
+      and (${pins} ->> (kind || ':' || key) is null or version = (${pins} ->> (kind || ':' || key))::int)
+    order by kind, key, version desc`
 
 export async function versionContents(sql: Sql, ids: string[]): Promise<{ id: string; content: unknown }[]> {
   if (!ids.length) return []

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres'
-import { latestPins, seedBuiltInTemplates, versionContents, versionRefs, type TemplatePins } from '../db/templates'
+import { latestPins, seedBuiltInTemplates, versionContents, versionRefs, type TemplatePins, type TemplateVersionRef } from '../db/templates'
 import { contentSchemas, emptySet, setMap, TEMPLATE_KINDS, type TemplateKind, type TemplateSet } from './template-set'
 
 export interface TemplateStore {
@@ -8,6 +8,8 @@ export interface TemplateStore {
    * null when the account has no templates in the database (then the built-in files apply).
    */
   set(accountId: string, pins: TemplatePins | null): Promise<TemplateSet | null>
+  /** The same from the versions' refs a caller read already (db/templates.ts versionRefsOf). */
+  setOf(accountId: string, refs: TemplateVersionRef[]): Promise<TemplateSet | null>
   /** The newest version of every template: what a publish pins. */
   latestPins(accountId: string): Promise<TemplatePins>
   /** Loads the built-in templates into the account (idempotent). */
@@ -18,33 +20,36 @@ const SET_CACHE_LIMIT = 200
 
 /**
  * Template sets from Postgres. Versions are immutable, so contents are cached by version id for the
- * process's lifetime and a set by the ids it is made of; a render costs one small query for the ids.
+ * process's lifetime and a set by the ids it is made of; a render costs one small query for the ids, or
+ * none where the caller read them with its own query (setOf).
  */
 export function createTemplateStore(sql: Sql, options: { /** The app's public URL, once known: self-hosted fonts are served under it. */ publicUrl?: () => string | undefined } = {}): TemplateStore {
   const contents = new Map<string, unknown>()
   const sets = new Map<string, TemplateSet>()
 
+  async function setOf(accountId: string, refs: TemplateVersionRef[]): Promise<TemplateSet | null> {
+    if (!refs.length) return null
+    const cacheKey = `${options.publicUrl?.() ?? ''}|${refs.map((ref) => ref.id).join(',')}`
+    const cached = sets.get(cacheKey)
+    if (cached) return cached
+    for (const row of await versionContents(sql, refs.filter((ref) => !contents.has(ref.id)).map((ref) => ref.id))) {
+      contents.set(row.id, row.content)
+    }
+    const publicUrl = options.publicUrl?.()
+    const set: TemplateSet = { ...emptySet(), ...(publicUrl && { fontBase: `${publicUrl.replace(/\/$/, '')}/fonts/${accountId}` }) }
+    for (const ref of refs) {
+      // Parsed with the schema's defaults, so versions saved before a field existed still read.
+      const content = contentSchemas[ref.kind].parse(contents.get(ref.id))
+      setMap(set, ref.kind).set(ref.key, { ref: ref.id, version: ref.version, content: content as never })
+    }
+    if (sets.size >= SET_CACHE_LIMIT) sets.delete(sets.keys().next().value!)
+    sets.set(cacheKey, set)
+    return set
+  }
+
   return {
-    async set(accountId, pins) {
-      const refs = await versionRefs(sql, accountId, pins)
-      if (!refs.length) return null
-      const cacheKey = `${options.publicUrl?.() ?? ''}|${refs.map((ref) => ref.id).join(',')}`
-      const cached = sets.get(cacheKey)
-      if (cached) return cached
-      for (const row of await versionContents(sql, refs.filter((ref) => !contents.has(ref.id)).map((ref) => ref.id))) {
-        contents.set(row.id, row.content)
-      }
-      const publicUrl = options.publicUrl?.()
-      const set: TemplateSet = { ...emptySet(), ...(publicUrl && { fontBase: `${publicUrl.replace(/\/$/, '')}/fonts/${accountId}` }) }
-      for (const ref of refs) {
-        // Parsed with the schema's defaults, so versions saved before a field existed still read.
-        const content = contentSchemas[ref.kind].parse(contents.get(ref.id))
-        setMap(set, ref.kind).set(ref.key, { ref: ref.id, version: ref.version, content: content as never })
-      }
-      if (sets.size >= SET_CACHE_LIMIT) sets.delete(sets.keys().next().value!)
-      sets.set(cacheKey, set)
-      return set
-    },
+    set: async (accountId, pins) => setOf(accountId, await versionRefs(sql, accountId, pins)),
+    setOf,
     latestPins: (accountId) => latestPins(sql, accountId),
     seed: (accountId, builtIn) =>
       seedBuiltInTemplates(

@@ -241,6 +241,24 @@ describe('sending a campaign mail', () => {
     expect(sinkCount(later.messageId)).toBe(0)
     await system.sql`update contacts set consent_status = 'granted' where id = ${input.contactId}`
   })
+
+  it('suppresses a mail whose contact unsubscribed after the send began, as its body was about to leave', async () => {
+    const input = await enrolment('lukas.weber@weber-kunststoff.example')
+    // The unsubscribe lands once the activity has read the contact and rendered the mail, as nodemailer
+    // compiles it: only the statement that marks the mail 'sending' can still see it.
+    const unsubscribing = nodemailer.createTransport(system.sink!.url)
+    unsubscribing.use('compile', (_mail, done) => {
+      system.sql`update contacts set consent_status = 'revoked' where id = ${input.contactId}`.then(() => done(), done)
+    })
+    try {
+      const outcome = await sendCampaignEmail({ ...deps, mailer: unsubscribing }, input)
+      expect(outcome).toMatchObject({ outcome: 'suppressed', reason: 'no_consent' })
+      expect(await messageRow(input)).toMatchObject({ status: 'suppressed', attempts: 0, reason: 'no_consent: consent is revoked' })
+      expect(sinkCount(outcome.messageId)).toBe(0)
+    } finally {
+      await system.sql`update contacts set consent_status = 'granted' where id = ${input.contactId}`
+    }
+  })
 })
 
 // A relay that keeps a record of what it accepted (SMTP_RECEIPTS_URL; here the SMTP sink's): a send an
