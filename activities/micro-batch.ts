@@ -1,3 +1,5 @@
+import type { Sql } from 'postgres'
+
 /**
  * Collects calls made within one turn of the event loop (up to `max`) and runs them as one database
  * round trip: concurrent SMTP connections each mark their mail, and Postgres sees one statement.
@@ -23,4 +25,20 @@ export function microBatch<T, R>(run: (items: T[]) => Promise<R[]>, max = 500): 
         setImmediate(() => pending.length && flush())
       }
     })
+}
+
+/**
+ * One micro-batch per database handle: marks made on one sql go out together, on that sql (a send's
+ * database is its deps'; tests and the bench run several at once).
+ */
+export function microBatchPerSql<T, R>(run: (sql: Sql, items: T[]) => Promise<R[]>): (sql: Sql, item: T) => Promise<R> {
+  const batches = new WeakMap<Sql, (item: T) => Promise<R>>()
+  return (sql, item) => {
+    let batch = batches.get(sql)
+    if (!batch) {
+      batch = microBatch((items: T[]) => run(sql, items))
+      batches.set(sql, batch)
+    }
+    return batch(item)
+  }
 }

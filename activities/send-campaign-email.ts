@@ -13,7 +13,7 @@ import { mailContactOf, type TemplateRenderer } from '../templates/renderer'
 import type { TemplateStore } from '../templates/template-store'
 import { startHeartbeat } from './activity-context'
 import type { TokenSigner } from '../tracking/tokens'
-import { microBatch } from './micro-batch'
+import { microBatchPerSql } from './micro-batch'
 import type { SendCampaignEmailInput, SendOutcome } from '../engine/nodes/step-activities'
 export type { SendCampaignEmailInput, SendOutcome }
 
@@ -235,36 +235,20 @@ function claimSlot(sql: Sql, input: SendCampaignEmailInput, messageId: string, r
 // The 'sending' marks of the sends running at once on one database go out as one statement, as the 'sent'
 // marks below. The same message twice in one statement (a stale attempt beside its retry, in one process)
 // is taken for the first only: the update would take its row once and report it to both.
-const sendingMarks = new WeakMap<Sql, (mark: { messageId: string; subject: string; locale: string }) => Promise<boolean>>()
-function markSending(sql: Sql, mark: { messageId: string; subject: string; locale: string }): Promise<boolean> {
-  let batch = sendingMarks.get(sql)
-  if (!batch) {
-    batch = microBatch(async (rows: { messageId: string; subject: string; locale: string }[]) => {
-      const taken = await markCampaignMailsSending(sql, rows)
-      const seen = new Set<string>()
-      return rows.map((row) => taken.has(row.messageId) && !seen.has(row.messageId) && !!seen.add(row.messageId))
-    })
-    sendingMarks.set(sql, batch)
-  }
-  return batch(mark)
-}
+const markSending = microBatchPerSql(async (sql, rows: { messageId: string; subject: string; locale: string }[]) => {
+  const taken = await markCampaignMailsSending(sql, rows)
+  const seen = new Set<string>()
+  return rows.map((row) => taken.has(row.messageId) && !seen.has(row.messageId) && !!seen.add(row.messageId))
+})
 
 // The 'sent' marks of the sends running at once on one database go out as one statement (about 4 per
 // statement at 32 sends in flight). Each send still waits for its own mark's durable commit before it
 // reports 'sent', so a crash can only lose a mark whose activity has not completed: its retry finds the row
 // 'sending' and settles it with the relay, never sending twice.
-const sentMarks = new WeakMap<Sql, (mark: { messageId: string; response: string }) => Promise<void>>()
-function markSent(sql: Sql, mark: { messageId: string; response: string }): Promise<void> {
-  let batch = sentMarks.get(sql)
-  if (!batch) {
-    batch = microBatch(async (rows: { messageId: string; response: string }[]) => {
-      await markCampaignMailsSent(sql, rows)
-      return rows.map(() => undefined)
-    })
-    sentMarks.set(sql, batch)
-  }
-  return batch(mark)
-}
+const markSent = microBatchPerSql(async (sql, rows: { messageId: string; response: string }[]) => {
+  await markCampaignMailsSent(sql, rows)
+  return rows.map(() => undefined)
+})
 
 /** Holds a message's end until its 'sending' mark has committed (see sendCampaignEmail). */
 interface SendingGate {
