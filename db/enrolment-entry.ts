@@ -1,8 +1,9 @@
 import type { Sql, TransactionSql } from 'postgres'
 
-// The entry of contacts into a campaign (enrolments and trigger_occasions): one contact decided and written
-// by the enrol_entry function of migration 036 in one round trip, a batch by the reads and the insert below;
-// engine/enrol.ts and engine/enrol-batch.ts hold the rules' meaning.
+// The entry of contacts into a campaign (enrolments, trigger_occasions and the trigger's enrolment_steps
+// row): one contact decided and written by the enrol_entry function (migrations 036, 040) in one round
+// trip, a batch by the reads and the insert below; engine/enrol.ts and engine/enrol-batch.ts hold the
+// rules' meaning.
 
 export interface EntryRow {
   enrolment_id: string | null
@@ -16,11 +17,23 @@ export interface EntryRow {
 
 export async function enterCampaign(
   sql: Sql,
-  input: { accountId: string; campaignId: string; versionId: string; contactId: string; workflowId: string; triggerEventId: string | null; occasion: string; reEntry: string; coolDownMs: number },
+  input: {
+    accountId: string
+    campaignId: string
+    versionId: string
+    contactId: string
+    workflowId: string
+    triggerEventId: string | null
+    occasion: string
+    reEntry: string
+    coolDownMs: number
+    /** The trigger's node: a new enrolment's first step row is written with it (migration 040). */
+    triggerNodeId: string | null
+  },
 ): Promise<EntryRow> {
   const [row] = await sql<EntryRow[]>`
     select * from enrol_entry(${input.accountId}, ${input.campaignId}, ${input.versionId}, ${input.contactId}, ${input.workflowId},
-                              ${input.triggerEventId}, ${input.occasion}, ${input.reEntry}, ${input.coolDownMs})`
+                              ${input.triggerEventId}, ${input.occasion}, ${input.reEntry}, ${input.coolDownMs}, ${input.triggerNodeId})`
   if (!row) throw new Error('enrol_entry returned no row')
   return row
 }
@@ -57,12 +70,15 @@ export async function readBatchEntry(
   return { taken, known, history }
 }
 
-/** A bulk entry's new enrolments and their occasions in one statement; a contact already active gets none. */
+/**
+ * A bulk entry's new enrolments, their occasions and their trigger's step (as enrol_entry writes them) in one
+ * statement; a contact already active gets none.
+ */
 export async function insertBatchEntries(
   sql: TransactionSql,
-  input: { accountId: string; campaignId: string; versionId: string; rows: { contactId: string; workflowId: string; triggerEventId: string | null; occasion: string }[] },
+  input: { accountId: string; campaignId: string; versionId: string; triggerNodeId: string | null; rows: { contactId: string; workflowId: string; triggerEventId: string | null; occasion: string }[] },
 ) {
-  const { accountId, campaignId, versionId, rows } = input
+  const { accountId, campaignId, versionId, triggerNodeId, rows } = input
   return sql<{ id: string; contact_id: string }[]>`
     with rows as (
       select * from unnest(${rows.map((r) => r.contactId)}::uuid[], ${rows.map((r) => r.workflowId)}::text[],
@@ -75,6 +91,9 @@ export async function insertBatchEntries(
       returning id, contact_id),
     occasion as (
       insert into trigger_occasions (campaign_id, contact_id, occasion, account_id, enrolment_id)
-      select ${campaignId}, created.contact_id, rows.occasion, ${accountId}, created.id from created join rows using (contact_id))
+      select ${campaignId}, created.contact_id, rows.occasion, ${accountId}, created.id from created join rows using (contact_id)),
+    trigger_step as (
+      insert into enrolment_steps (enrolment_id, node_id, visit, account_id)
+      select created.id, ${triggerNodeId}::text, 1, ${accountId} from created where ${triggerNodeId}::text is not null)
     select id, contact_id from created`
 }

@@ -1,6 +1,6 @@
 import { parseDuration } from './campaign/duration'
 import { enrolmentWorkflowId } from './client'
-import { enrolContact, startDecidedEnrolment, type Decision, type EnrolDeps, type EnrolOutcome, type EnteringCampaign, type Entry, type SkipReason } from './enrol'
+import { enrolContact, startDecidedEnrolment, triggerNodeId, type Decision, type EnrolDeps, type EnrolOutcome, type EnteringCampaign, type Entry, type SkipReason } from './enrol'
 import { inParallel } from './in-parallel'
 import { campaignTrigger } from './triggers'
 import { insertBatchEntries, readBatchEntry, type BatchPrior } from '../db/enrolment-entry'
@@ -29,6 +29,7 @@ export async function enrolContacts(deps: EnrolDeps, campaign: EnteringCampaign,
   }
   const coolDownMs = rules.reEntry === 'after' && rules.coolDown ? parseDuration(rules.coolDown)! : 0
   const { campaignId, accountId, versionId } = campaign
+  const triggerNode = triggerNodeId(campaign)
   const contactIds = [...new Set(entries.map((entry) => entry.contactId))]
   // The same lock key as enrol_entry (migration 036), built by Postgres from the uuids so both spell it alike.
   const lockedIds = [...contactIds].sort()
@@ -49,10 +50,10 @@ export async function enrolContacts(deps: EnrolDeps, campaign: EnteringCampaign,
       const earlier = occasions.get(key)
       const repeatOf = byOccasion.get(key)
       if (earlier) {
-        decided.push({ enrolmentId: earlier.enrolment_id, versionId: earlier.version_id, active: earlier.status === 'active', repeated: true, enteredBefore: true })
+        decided.push({ enrolmentId: earlier.enrolment_id, versionId: earlier.version_id, active: earlier.status === 'active', repeated: true, enteredBefore: true, triggerStepRecorded: false })
       } else if (repeatOf !== undefined) {
         const first = decided[repeatOf]!
-        decided.push(typeof first === 'string' ? first : { ...first, repeated: true, active: false })
+        decided.push(typeof first === 'string' ? first : { ...first, repeated: true, active: false, triggerStepRecorded: false })
       } else {
         const prior = priors.get(entry.contactId)
         const reason: SkipReason | null = !exists.has(entry.contactId)
@@ -64,7 +65,7 @@ export async function enrolContacts(deps: EnrolDeps, campaign: EnteringCampaign,
               : prior?.cooling && rules.reEntry === 'after'
                 ? 'cooling_down'
                 : null
-        decided.push(reason ?? { enrolmentId: '', versionId, active: true, repeated: false, enteredBefore: Boolean(prior?.entered_before) })
+        decided.push(reason ?? { enrolmentId: '', versionId, active: true, repeated: false, enteredBefore: Boolean(prior?.entered_before), triggerStepRecorded: triggerNode !== null })
         if (!reason) {
           fresh.push({ index, entry, enteredBefore: Boolean(prior?.entered_before) })
           priors.set(entry.contactId, { active: true, entered_before: true, cooling: true })
@@ -78,6 +79,7 @@ export async function enrolContacts(deps: EnrolDeps, campaign: EnteringCampaign,
       accountId,
       campaignId,
       versionId,
+      triggerNodeId: triggerNode,
       rows: fresh.map((f) => ({ contactId: f.entry.contactId, workflowId: enrolmentWorkflowId(campaignId, f.entry.contactId), triggerEventId: f.entry.triggerEventId ?? null, occasion: f.entry.occasion })),
     })
     const ids = new Map(created.map((row) => [row.contact_id, row.id]))

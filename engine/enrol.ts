@@ -3,7 +3,7 @@ import type { Sql } from 'postgres'
 import type { CampaignGraph } from './campaign/graph'
 import { parseDuration } from './campaign/duration'
 import { enrolmentWorkflowId, startEnrolmentWorkflow } from './client'
-import type { EnrolmentInputV1 } from './workflows/enrolment'
+import { entryNode, type EnrolmentInputV1 } from './workflows/enrolment'
 import { campaignTrigger } from './triggers'
 import { readContactFacts } from './contact-facts-reader'
 import { inAudience } from './nodes/trigger'
@@ -75,7 +75,12 @@ export interface Decision {
   repeated: boolean
   /** The contact was in this campaign before, so the workflow id may still name that earlier run. */
   enteredBefore: boolean
+  /** This entry wrote the enrolment's trigger step (a new enrolment), so its workflow need not. */
+  triggerStepRecorded: boolean
 }
+
+/** The trigger node whose step a new enrolment's entry records (null: a graph without one records none). */
+export const triggerNodeId = (campaign: EnteringCampaign): string | null => entryNode(campaign.graph)?.id ?? null
 
 /**
  * Enrols the contact for this occasion unless the occasion was used already or the entry rules refuse;
@@ -111,10 +116,18 @@ export async function enrolContact(deps: EnrolDeps, campaign: EnteringCampaign, 
     occasion: entry.occasion,
     reEntry: rules.reEntry,
     coolDownMs,
+    triggerNodeId: triggerNodeId(campaign),
   })
   const decision: Decision | SkipReason = row.skipped
     ? (row.skipped as SkipReason)
-    : { enrolmentId: row.enrolment_id!, versionId: row.version_id!, active: row.active, repeated: row.repeated, enteredBefore: row.entered_before }
+    : {
+        enrolmentId: row.enrolment_id!,
+        versionId: row.version_id!,
+        active: row.active,
+        repeated: row.repeated,
+        enteredBefore: row.entered_before,
+        triggerStepRecorded: !row.repeated && triggerNodeId(campaign) !== null,
+      }
 
   if (typeof decision === 'string') return { outcome: 'skipped', reason: decision }
   if (decision.active) await startDecidedEnrolment(deps, campaign, entry, decision)
@@ -134,6 +147,7 @@ export async function startDecidedEnrolment(deps: EnrolDeps, campaign: EnteringC
     },
     graph,
     ...(entry.triggerEventId ? { triggerEventId: entry.triggerEventId } : {}),
+    ...(decision.triggerStepRecorded ? { triggerStepRecorded: true } : {}),
   }
   await startWorkflow(deps, input, decision.enteredBefore)
 }

@@ -17,6 +17,7 @@ import type { StepActivities as CampaignActivities, RecordStepInput } from '../n
 import type { CampaignGraph } from '../campaign/graph'
 import { findNodeType, type EnrolmentRef, type StepContext, type StepResult, type TrackedEvent } from '../nodes'
 import { eventReachesGoal, type GoalConfig } from '../nodes/goal'
+import { NEXT } from '../nodes/node-type'
 import { ENROLMENT_STEP } from '../search-attributes'
 import { ENDING_EVENTS } from '../events/catalogue'
 
@@ -32,6 +33,13 @@ export interface EnrolmentInputV1 {
   historyEventsPerRun?: number
   /** A simulation runs on the time-skipping test server, which has no custom search attributes. */
   simulation?: boolean
+  /**
+   * EnrolmentStep as the start set it (engine/client.ts): the step after the trigger, which the first run
+   * then upserts neither at the trigger nor at that step (behind patched(START_SHOWS_FIRST_STEP)).
+   */
+  stepShownAtStart?: string
+  /** The entry transaction recorded the trigger's step (migration 040): the first run does not record it again. */
+  triggerStepRecorded?: boolean
 }
 
 export interface EnrolmentCarryOver {
@@ -99,8 +107,26 @@ const PAUSE_RECHECK_MS = 6 * 3_600_000
 // Session 9: a step whose node type records its own entry (a mail step: in the send's activity task) no
 // longer gets the workflow's recordStep local activity first. Histories from before replay the old way.
 const STEP_RECORDS_OWN_ENTRY = 'step-records-own-entry'
+// Session 10: the start shows the step after the trigger (input.stepShownAtStart), so the first run upserts
+// EnrolmentStep neither at the trigger nor at that step, and when the entry recorded the trigger's step
+// (input.triggerStepRecorded) the run does not record it again. Every upsert is a history event and a
+// visibility write on the server, which the starts of the enrolments behind this one wait for; a patch
+// marker costs one too (TemporalChangeVersion), so this patch stands for STEP_RECORDS_OWN_ENTRY as well:
+// a run that has it was started by code that came after that one, and asks for that patch no more.
+const START_SHOWS_FIRST_STEP = 'start-shows-first-step'
 // Which events end every enrolment, and with which reason, is the event catalogue's to say.
 const LEAVING_EVENTS = ENDING_EVENTS
+
+/** The node a first run starts at: the trigger (publish guarantees exactly one). */
+export function entryNode(graph: CampaignGraph): CampaignGraph['nodes'][number] | undefined {
+  return graph.nodes.find((node) => findNodeType(node.type)?.category === 'entry')
+}
+
+/** The step an enrolment's first run goes to from its trigger, which only leads on (engine/nodes/trigger.ts). */
+export function stepAfterTrigger(graph: CampaignGraph): string | undefined {
+  const entry = entryNode(graph)
+  return entry && graph.edges.find((edge) => edge.source === entry.id && edge.sourceHandle === NEXT.id)?.target
+}
 
 /**
  * One contact in one campaign: walks the published graph node by node. Side effects through activities:
@@ -168,7 +194,10 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
     },
   })
 
-  let node = carryOver ? nodes.get(carryOver.nodeId) : graph.nodes.find((candidate) => findNodeType(candidate.type)?.category === 'entry')
+  // Asked only of a first run whose start showed its step, so other histories carry no marker for it.
+  const startShowedStep = !carryOver && !input.simulation && input.stepShownAtStart !== undefined && patched(START_SHOWS_FIRST_STEP)
+  let shownAtStart = startShowedStep ? input.stepShownAtStart : undefined
+  let node = carryOver ? nodes.get(carryOver.nodeId) : entryNode(graph)
   for (let steps = 0; node && !leavingNow() && steps < MAX_STEPS_PER_RUN; steps++) {
     if (workflowInfo().historyLength > (input.historyEventsPerRun ?? HISTORY_EVENTS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof campaignEnrolment>({
@@ -192,7 +221,9 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
     state.currentNodeId = node.id
     state.path.push(entry)
     if (state.path.length > PATH_KEPT * 2) state.path.splice(0, state.path.length - PATH_KEPT)
-    if (!input.simulation) upsertSearchAttributes([{ key: ENROLMENT_STEP, value: node.id }])
+    const shown = shownAtStart !== undefined && (type.category === 'entry' || node.id === shownAtStart)
+    if (node.id === shownAtStart) shownAtStart = undefined
+    if (!input.simulation && !shown) upsertSearchAttributes([{ key: ENROLMENT_STEP, value: node.id }])
     const record: RecordStepInput = {
       enrolmentId: enrolment.enrolmentId,
       accountId: enrolment.accountId,
@@ -201,8 +232,10 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
       previous: previous?.output ? { nodeId: previous.nodeId, visit: previous.visit, output: previous.output } : undefined,
     }
     // patched() only where it matters, so histories of other steps carry no marker.
-    const recordedByStep = type.recordsOwnEntry === true && patched(STEP_RECORDS_OWN_ENTRY)
-    if (!recordedByStep) await recordStep(record)
+    const recordedByStep = type.recordsOwnEntry === true && (startShowedStep || patched(STEP_RECORDS_OWN_ENTRY))
+    // The trigger's record was written with the enrolment: the first workflow task then has no local activity.
+    const recordedAtEntry = startShowedStep && input.triggerStepRecorded === true && type.category === 'entry'
+    if (!recordedByStep && !recordedAtEntry) await recordStep(record)
 
     const current = node
     let result: StepResult

@@ -55,6 +55,17 @@ it('enrols a batch as enrolContact would: entry rules, one enrolment per occasio
     const run = await system.client.workflow.getHandle(enrolmentWorkflowId(campaign.campaignId, contactId)).describe()
     expect((run.memo as { enrolmentId?: string }).enrolmentId).toBe((outcome as { enrolmentId: string }).enrolmentId)
   }
+  // The entry wrote each new enrolment's trigger step (the batch's insert, and enrol_entry for Bernd's
+  // earlier one), once, and the workflow's next step marked the output it took.
+  const steps = async () =>
+    system.sql<{ contact_id: string; node_id: string; visit: number; output: string | null }[]>`
+      select e.contact_id, s.node_id, s.visit, s.output from enrolment_steps s join enrolments e on e.id = s.enrolment_id
+      where e.campaign_id = ${campaign.campaignId} order by e.contact_id, s.entered_at, s.node_id`
+  const expected = [anna!, bernd!, carla!].sort().flatMap((contactId) => [
+    { contact_id: contactId, node_id: 'trigger', visit: 1, output: 'next' },
+    { contact_id: contactId, node_id: 'end', visit: 1, output: null },
+  ])
+  await expect.poll(steps, { timeout: 15_000 }).toEqual(expected)
 })
 
 it('refuses a contact who is in the campaign right now, and one cooling down', async () => {

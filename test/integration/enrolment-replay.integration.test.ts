@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CampaignActivities } from '../../activities'
 import type { CampaignGraph } from '../../engine/campaign/graph'
 import { validateForPublish } from '../../engine/campaign/validate'
+import { enrolmentWorkflowId, startEnrolmentWorkflow } from '../../engine/client'
+import { ENROLMENT_STEP } from '../../engine/search-attributes'
 import { enrolmentStateQuery, trackedEventSignal, type campaignEnrolment, type EnrolmentInputV1 } from '../../engine/workflows/enrolment'
 import { workflowBundle } from '../helpers/workflow-bundle'
 import { inertActivities, startWorkflowWorker } from '../helpers/workflow-worker'
@@ -20,11 +22,16 @@ const RECORDED = [
   // Session 9, before a mail step recorded its entry in the send activity (recordStep as a local
   // activity, then sendCampaignEmail): welcome mail, wait for a click, the click, the "clicked" mail.
   'enrolment-history-click-branch-2026-12-03.json',
+  // Session 10, before the start set EnrolmentStep to the step after the trigger (an upsert at every
+  // step, the trigger's and the first mail's included).
+  'enrolment-history-step-upserts-2026-12-04.json',
 ]
 
 const sentTemplates: string[] = []
+const recordedSteps: string[] = []
 const activities: CampaignActivities = {
   ...inertActivities,
+  recordStep: async (input) => void recordedSteps.push(`${input.enrolmentId}/${input.nodeId}`),
   sendCampaignEmail: async (input) => {
     sentTemplates.push(`${input.enrolmentId}/${input.template}`)
     return { outcome: 'sent', messageId: `<${input.enrolmentId}.${input.nodeId}.${input.visit}@test>` }
@@ -67,22 +74,50 @@ function clickBranchGraph(): CampaignGraph {
   return result.graph
 }
 
-/** One enrolment through the click branch on the dev server, with today's workflow code; returns its history. */
-async function runClickBranch(): Promise<{ handle: WorkflowHandle<typeof campaignEnrolment>; enrolmentId: string }> {
+/**
+ * One enrolment through the click branch on the dev server, with today's workflow code, started as the
+ * product starts it (engine/client.ts) or, `bare`, without the start's search attributes and step.
+ */
+async function runClickBranch(start: 'product' | 'bare'): Promise<{ handle: WorkflowHandle<typeof campaignEnrolment>; enrolmentId: string }> {
   const enrolmentId = randomUUID()
   const input: EnrolmentInputV1 = {
     enrolment: { enrolmentId, accountId: randomUUID(), campaignId: randomUUID(), versionId: randomUUID(), contactId: randomUUID() },
     graph: clickBranchGraph(),
+    // As engine/enrol.ts starts a new enrolment, whose entry recorded the trigger's step.
+    ...(start === 'product' ? { triggerStepRecorded: true } : {}),
   }
-  const handle = await client.workflow.start<typeof campaignEnrolment>('campaignEnrolment', { taskQueue, workflowId: `replay-test-${randomUUID()}`, args: [input] })
+  const handle =
+    start === 'product'
+      ? client.workflow.getHandle<typeof campaignEnrolment>(await startAsTheProduct(input))
+      : await client.workflow.start<typeof campaignEnrolment>('campaignEnrolment', { taskQueue, workflowId: `replay-test-${randomUUID()}`, args: [input] })
   for (let i = 0; i < 200 && (await handle.query(enrolmentStateQuery)).currentNodeId !== 'wait-click'; i++) await new Promise((r) => setTimeout(r, 25))
   await handle.signal(trackedEventSignal, { eventId: randomUUID(), type: 'click', properties: { url: 'https://example.com/tips' }, occurredAt: new Date().toISOString() })
   return { handle, enrolmentId }
 }
 
+async function startAsTheProduct(input: EnrolmentInputV1): Promise<string> {
+  await startEnrolmentWorkflow(client, taskQueue, input)
+  return enrolmentWorkflowId(input.enrolment.campaignId, input.enrolment.contactId)
+}
+
+/**
+ * A history's search-attribute writes in order: EnrolmentStep set at the start or upserted, and the patches
+ * (each patch marker comes with an upsert of TemporalChangeVersion). Each upsert is a visibility write.
+ */
+function attributeWrites(history: proto.temporal.api.history.v1.IHistory): string[] {
+  const decode = (payload: proto.temporal.api.common.v1.IPayload | null | undefined): unknown => (payload?.data ? JSON.parse(Buffer.from(payload.data).toString()) : null)
+  return (history.events ?? []).flatMap((event) => {
+    const started = event.workflowExecutionStartedEventAttributes
+    const fields = (started ?? event.upsertWorkflowSearchAttributesEventAttributes)?.searchAttributes?.indexedFields ?? {}
+    const step = decode(fields[ENROLMENT_STEP.name])
+    const patches = decode(fields.TemporalChangeVersion) as string[] | null
+    return [...(step === null ? [] : [`${started ? 'start' : 'upsert'} ${String(step)}`]), ...(patches ? [`patch ${patches.join(',')}`] : [])]
+  })
+}
+
 describe('enrolment histories replay on today’s workflow code', () => {
   it('runs the click branch and replays its own history', async () => {
-    const { handle, enrolmentId } = await runClickBranch()
+    const { handle, enrolmentId } = await runClickBranch('bare')
     const state = await handle.result()
     expect(state.status).toBe('completed')
     expect(state.path.map((step) => step.nodeId)).toEqual(['entry', 'first', 'wait-click', 'clicked', 'end'])
@@ -91,9 +126,40 @@ describe('enrolment histories replay on today’s workflow code', () => {
     // Today's mail steps record their entry in the send's activity task: no step-record local activity before them.
     const activityTypes = (history.events ?? []).flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [])
     expect(activityTypes).toEqual(['enterMailStep', 'enterMailStep', 'finishEnrolment'])
+    expect(recordedSteps.filter((step) => step.startsWith(enrolmentId))).toEqual(['entry', 'first', 'wait-click', 'clicked', 'end'].map((node) => `${enrolmentId}/${node}`))
+    // Started without the product's start options, the run upserts its step at every step.
+    expect(attributeWrites(history)).toEqual(['upsert entry', 'upsert first', 'patch step-records-own-entry', 'upsert wait-click', 'upsert clicked', 'upsert end'])
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, handle.workflowId)
+  })
+
+  it('shows the step after the trigger from the start, and replays that history', async () => {
+    const { handle, enrolmentId } = await runClickBranch('product')
+    const state = await handle.result()
+    const history = await handle.fetchHistory()
     // Recording a fixture for the next change: RECORD_ENROLMENT_HISTORY=<file name> writes this history.
     if (process.env.RECORD_ENROLMENT_HISTORY) writeFileSync(new URL(process.env.RECORD_ENROLMENT_HISTORY, FIXTURES), JSON.stringify(proto.temporal.api.history.v1.History.fromObject(history).toJSON()))
+    expect(state.path.map((step) => step.nodeId)).toEqual(['entry', 'first', 'wait-click', 'clicked', 'end'])
+    expect(sentTemplates.filter((sent) => sent.startsWith(enrolmentId))).toEqual([`${enrolmentId}/onboarding-welcome`, `${enrolmentId}/onboarding-care-tips`])
+    // Neither the trigger nor the first mail upserts its step, and one patch stands for both: one write
+    // before the first mail instead of three.
+    expect(attributeWrites(history)).toEqual(['start first', 'patch start-shows-first-step', 'upsert wait-click', 'upsert clicked', 'upsert end'])
+    // The entry recorded the trigger's step, so the first workflow task runs no local activity before the mail.
+    expect(recordedSteps.filter((step) => step.startsWith(enrolmentId))).toEqual(['first', 'wait-click', 'clicked', 'end'].map((node) => `${enrolmentId}/${node}`))
+    const firstTask = (history.events ?? []).slice(0, (history.events ?? []).findIndex((event) => event.activityTaskScheduledEventAttributes))
+    expect(firstTask.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toEqual([])
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, handle.workflowId)
+  })
+
+  it('replays a run that a worker from before the patch took although the start showed its step', async () => {
+    // During a deploy an older worker may run an enrolment the new app started: it upserts at every step
+    // and sets no marker, and the worker that replays it later must decide the same.
+    const file = 'enrolment-history-step-upserts-2026-12-04.json'
+    const history = JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as { events: { workflowExecutionStartedEventAttributes?: { input: { payloads: { data: string }[] } } }[] }
+    const payload = history.events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!
+    const input = JSON.parse(Buffer.from(payload.data, 'base64').toString()) as EnrolmentInputV1
+    expect(input.stepShownAtStart).toBeUndefined()
+    payload.data = Buffer.from(JSON.stringify({ ...input, stepShownAtStart: 'first' })).toString('base64')
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, proto.temporal.api.history.v1.History.fromObject(history), `fixture-older-worker-${file}`)
   })
 
   for (const file of RECORDED) {
