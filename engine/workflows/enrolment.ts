@@ -35,7 +35,7 @@ export interface EnrolmentInputV1 {
   simulation?: boolean
   /**
    * EnrolmentStep as the start set it (engine/client.ts): the step after the trigger, which the first run
-   * then upserts neither at the trigger nor at that step (behind patched(START_SHOWS_FIRST_STEP)).
+   * then upserts neither at the trigger nor at that step (behind patched(DECIDED_AS_RUN_STARTS)).
    */
   stepShownAtStart?: string
   /** The entry transaction recorded the trigger's step (migration 040): the first run does not record it again. */
@@ -105,15 +105,25 @@ const RECENT_EVENT_IDS_KEPT = 500
 // A resume signal may be missed (sent while the worker was away, before this wait began): look again now and then.
 const PAUSE_RECHECK_MS = 6 * 3_600_000
 // Session 9: a step whose node type records its own entry (a mail step: in the send's activity task) no
-// longer gets the workflow's recordStep local activity first. Histories from before replay the old way.
+// longer gets the workflow's recordStep local activity first. Histories from before replay the old way:
+// they ask this patch when they first reach such a step.
 const STEP_RECORDS_OWN_ENTRY = 'step-records-own-entry'
-// Session 10: the start shows the step after the trigger (input.stepShownAtStart), so the first run upserts
-// EnrolmentStep neither at the trigger nor at that step, and when the entry recorded the trigger's step
-// (input.triggerStepRecorded) the run does not record it again. Every upsert is a history event and a
-// visibility write on the server, which the starts of the enrolments behind this one wait for; a patch
-// marker costs one too (TemporalChangeVersion), so this patch stands for STEP_RECORDS_OWN_ENTRY as well:
-// a run that has it was started by code that came after that one, and asks for that patch no more.
-const START_SHOWS_FIRST_STEP = 'start-shows-first-step'
+// Session 11: every run asks its one patch as it starts, never after a local activity. A patch asked
+// later (as STEP_RECORDS_OWN_ENTRY was, at the first mail step, right after the trigger's recordStep)
+// breaks replay when the worker handed in the workflow task before that local activity's result reached
+// the workflow (20 enrolments started at once and queried as they start show it): the marker then sits in
+// the next task, and on replay the SDK hands the workflow the recorded result before it has read that
+// task's markers, so patched() answers false and the history no longer replays (TMPRL1100 "Non-deprecated
+// patch marker encountered ... no corresponding change command"; 17 of 20 runs in enrolment-replay). Such
+// an enrolment is stuck at its next replay, e.g. after a worker restart.
+// A run with this patch also follows what came with it:
+// - mail steps record their own entry (STEP_RECORDS_OWN_ENTRY, no longer asked);
+// - a first run whose start showed the step after the trigger (input.stepShownAtStart, engine/client.ts)
+//   upserts EnrolmentStep neither at the trigger nor at that step: every upsert is a history event and a
+//   visibility write the server makes while the starts behind this one wait;
+// - when the entry recorded the trigger's step (input.triggerStepRecorded, migration 040), the first run
+//   does not record it again, so its first workflow task runs no local activity.
+const DECIDED_AS_RUN_STARTS = 'decided-as-run-starts'
 // Which events end every enrolment, and with which reason, is the event catalogue's to say.
 const LEAVING_EVENTS = ENDING_EVENTS
 
@@ -194,8 +204,9 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
     },
   })
 
-  // Asked only of a first run whose start showed its step, so other histories carry no marker for it.
-  const startShowedStep = !carryOver && !input.simulation && input.stepShownAtStart !== undefined && patched(START_SHOWS_FIRST_STEP)
+  // In the run's first activation, before any command, so its marker is always in the first workflow task.
+  const decidedAsRunStarts = patched(DECIDED_AS_RUN_STARTS)
+  const startShowedStep = decidedAsRunStarts && !carryOver && !input.simulation && input.stepShownAtStart !== undefined
   let shownAtStart = startShowedStep ? input.stepShownAtStart : undefined
   let node = carryOver ? nodes.get(carryOver.nodeId) : entryNode(graph)
   for (let steps = 0; node && !leavingNow() && steps < MAX_STEPS_PER_RUN; steps++) {
@@ -231,8 +242,8 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
       visit,
       previous: previous?.output ? { nodeId: previous.nodeId, visit: previous.visit, output: previous.output } : undefined,
     }
-    // patched() only where it matters, so histories of other steps carry no marker.
-    const recordedByStep = type.recordsOwnEntry === true && (startShowedStep || patched(STEP_RECORDS_OWN_ENTRY))
+    // Runs from before session 11 ask here, where they asked when recorded (their histories hold the marker here).
+    const recordedByStep = type.recordsOwnEntry === true && (decidedAsRunStarts || patched(STEP_RECORDS_OWN_ENTRY))
     // The trigger's record was written with the enrolment: the first workflow task then has no local activity.
     const recordedAtEntry = startShowedStep && input.triggerStepRecorded === true && type.category === 'entry'
     if (!recordedByStep && !recordedAtEntry) await recordStep(record)
