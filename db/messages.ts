@@ -103,6 +103,13 @@ export async function claimSendSlot(sql: Sql, claim: SendSlotClaim): Promise<Dat
 }
 
 /**
+ * Contact `c` may be sent marketing mail now: consent granted and the address deliverable. Written once for
+ * the statements that decide at the last moment before a body leaves (the campaign and mailing 'sending'
+ * marks, the mailing's last look), so the rule cannot drift between the two send paths.
+ */
+const contactMayBeMailed = (sql: Sql) => sql`(c.consent_status = 'granted' and c.undeliverable_at is null)`
+
+/**
  * Marks campaign mails 'sending' as their bodies start to travel (activities/send-campaign-email.ts; the
  * marks of concurrent sends in one statement, committed durably), each only while its row is pending (or
  * failed before), the contact's consent stands, the address is deliverable and the campaign neither paused
@@ -116,7 +123,7 @@ export async function markCampaignMailsSending(sql: Sql, rows: { messageId: stri
                  unnest(${rows.map((r) => r.locale)}::text[]) as locale) v,
          contacts c, campaigns ca
     where m.message_id = v.message_id and m.status in ('pending', 'failed')
-      and c.id = m.contact_id and c.consent_status = 'granted' and c.undeliverable_at is null
+      and c.id = m.contact_id and ${contactMayBeMailed(sql)}
       and ca.id = m.campaign_id and ca.status not in ('paused', 'stopped')
     returning m.message_id`
   return new Set(taken.map((row) => row.message_id))
@@ -243,7 +250,7 @@ export async function markMailingSending(sql: Sql, rows: { id: string; subject: 
     from (select unnest(${rows.map((i) => i.id)}::uuid[]) as id, unnest(${rows.map((i) => i.subject)}::text[]) as subject,
                  unnest(${rows.map((i) => i.locale)}::text[]) as locale, unnest(${rows.map((i) => JSON.stringify(i.pins))}::text[]) as pins) v,
          contacts c
-    where m.id = v.id and m.status in ('pending', 'failed') and c.id = m.contact_id and c.consent_status = 'granted' and c.undeliverable_at is null
+    where m.id = v.id and m.status in ('pending', 'failed') and c.id = m.contact_id and ${contactMayBeMailed(sql)}
     returning m.id, m.attempts`
   return new Map(taken.map((row) => [row.id, row.attempts]))
 }
@@ -271,7 +278,7 @@ export interface MailingSendState {
  */
 export async function mailingSendStates(sql: Sql, ids: string[]): Promise<Map<string, MailingSendState>> {
   const rows = await sql<({ id: string } & MailingSendState)[]>`
-    select m.id, m.status, m.attempts, (c.consent_status = 'granted' and c.undeliverable_at is null) as "mayMail"
+    select m.id, m.status, m.attempts, ${contactMayBeMailed(sql)} as "mayMail"
     from messages m join contacts c on c.id = m.contact_id where m.id = any(${ids}::uuid[])`
   return new Map(rows.map(({ id, ...state }) => [id, state]))
 }
