@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
@@ -103,6 +104,11 @@ export async function startBenchSystem(options: {
   temporalAddress: string
   workflowBundle: CampaignWorkflowBundle
   cleanup: Cleanup
+  /**
+   * Workers in processes of their own (server/worker-main.ts), as docker-compose runs them, instead of the
+   * worker inside the app's process that `npm start` runs (0).
+   */
+  workerProcesses?: number
 }): Promise<BenchSystem> {
   const dataDir = await mkdtemp(join(tmpdir(), 'campaigns-bench-'))
   options.cleanup.add('data folder', () => rm(dataDir, { recursive: true, force: true }))
@@ -120,12 +126,24 @@ export async function startBenchSystem(options: {
     // Benchmarks click the moment mail lands, as link scanners do: the timing rules would discard every click.
     MACHINE_CLICK_AFTER_DELIVERY: 'off',
     MACHINE_CLICK_BURST: 'off',
+    RUN_WORKER: options.workerProcesses ? 'false' : 'true',
   })
   // The demo account without the example campaigns: their trigger scans would enrol contacts in the background.
   const system = await startSystem(config, { log: () => {}, workflowBundle: options.workflowBundle, seedExamples: false })
   options.cleanup.add('system', system.stop)
   const port = new URL(system.url).port
   const baseUrl = `http://127.0.0.1:${port}`
+  for (let i = 0; i < (options.workerProcesses ?? 0); i++) {
+    await startWorkerProcess(`worker ${i + 1}`, {
+      DATABASE_URL: options.databaseUrl,
+      TEMPORAL_ADDRESS: options.temporalAddress,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      SMTP_URL: system.sink!.url,
+      APP_SECRET: config.appSecret!,
+      PUBLIC_URL: baseUrl,
+      WORKFLOW_BUNDLE: await writeBundle(dataDir, options.workflowBundle),
+    }, options.cleanup)
+  }
   const token = (await issueApiKey(system.sql, { accountId: system.demoAccountId!, name: 'bench-marketer', role: 'hq_marketer', subsidiaries: '*', createdBy: 'bench' })).key
   return {
     system,
@@ -152,4 +170,33 @@ export async function startBenchSystem(options: {
       return { status: response.status, body: parsed }
     },
   }
+}
+
+async function writeBundle(dataDir: string, bundle: CampaignWorkflowBundle): Promise<string> {
+  const path = join(dataDir, 'workflow-bundle.js')
+  await writeFile(path, bundle.code)
+  return path
+}
+
+/** A worker process on the product's task queue, up once it says it polls; killed by the cleanup stack. */
+async function startWorkerProcess(name: string, env: Record<string, string>, cleanup: Cleanup): Promise<void> {
+  const root = new URL('..', import.meta.url).pathname
+  const child = spawn('node', ['--import', 'tsx', 'server/worker-main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  cleanup.add(name, async () => {
+    if (child.exitCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+  })
+  let output = ''
+  await new Promise<void>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      // The tail only: the worker logs on (SDK warnings) for the whole run.
+      output = (output + chunk.toString()).slice(-4000)
+      if (/worker: polling/.test(output)) resolve()
+    }
+    child.stdout!.on('data', read)
+    child.stderr!.on('data', read)
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before polling:\n${output.slice(-2000)}`)))
+  })
 }

@@ -39,6 +39,8 @@ export interface BenchOptions {
   crmRawOutSample: number
   /** Sending, mailing: a folder for CPU profiles of each side (bench/profile-summary.ts reads them). */
   cpuProfile?: string
+  /** Enrolment, branching, mailing: workers in their own processes as docker-compose runs them (0: in the app's process, as npm start). */
+  workerProcesses: number
   out: string
 }
 
@@ -74,6 +76,8 @@ export const USAGE = `npm run bench -- [options]
   --crm-direction D     crm: in (stop where the push begins) or both (both)
   --crm-raw-out N       crm: contacts PATCHed straight to BottleCRM for the raw outbound figure (500)
   --cpu-profile DIR     sending, mailing: write a CPU profile of each side there (bench/profile-summary.ts)
+  --worker-processes N  the product's workers in N processes of their own, as docker-compose runs them
+                        (enrolment, branching, mailing, handover); 0: in the app's process, as npm start (0)
   --out FILE            where the JSON goes (bench/results/latest.json)
 
 Environment: DATABASE_URL (a Postgres server: the benchmark creates and drops a database on it;
@@ -125,6 +129,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     crmPageSize: 200,
     crmDirection: 'both',
     crmRawOutSample: 500,
+    workerProcesses: 0,
     out: 'bench/results/latest.json',
   }
   const args = argv.flatMap((arg) => (arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg]))
@@ -195,6 +200,13 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       case '--cpu-profile':
         options.cpuProfile = value()
         break
+      case '--worker-processes': {
+        const text = value()
+        const count = Number(text)
+        if (!Number.isInteger(count) || count < 0) throw new Error(`--worker-processes needs a whole number, 0 or more, got ${text}`)
+        options.workerProcesses = count
+        break
+      }
       case '--send-mails':
         options.sendMails = positive(flag, value())
         break

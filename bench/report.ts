@@ -203,7 +203,7 @@ function table(header: string[], body: string[][], right: ReadonlySet<number>): 
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')
 }
 
-export function formatReport(results: Results, machine: { load: { before: number[]; after: number[] }; postgres: string }): string {
+export function formatReport(results: Results, machine: { load: { before: number[]; after: number[] }; postgres: string; workerProcesses?: number }): string {
   const parts: string[] = []
   const main = rows(results)
   if (main.length) {
@@ -223,6 +223,7 @@ export function formatReport(results: Results, machine: { load: { before: number
     )
   }
   for (const failure of results.failures) parts.push(`${failure.benchmark} FAILED: ${failure.error}`)
+  if (machine.workerProcesses) parts.push(`Workers: ${machine.workerProcesses} processes of their own (server/worker-main.ts), the app without one`)
   parts.push(`Postgres: ${machine.postgres}; load average before ${machine.load.before.join(', ')}, after ${machine.load.after.join(', ')}`)
   return parts.join('\n\n')
 }

@@ -139,9 +139,10 @@ async function main(): Promise<number> {
         const database = await createBenchDatabase(process.env.DATABASE_URL)
         cleanup.add('benchmark database', database.drop)
         postgres = database.kind === 'postgres' ? `server from DATABASE_URL (throwaway database ${new URL(database.url).pathname.slice(1)})` : 'embedded PGlite (in memory)'
-        log(`Postgres: ${postgres}; starting the product (migrations, SMTP sink, dispatcher, app, worker, demo data)`)
+        const workers = options.workerProcesses ? `${options.workerProcesses} worker processes` : 'worker'
+        log(`Postgres: ${postgres}; starting the product (migrations, SMTP sink, dispatcher, app, ${workers}, demo data)`)
         if (database.kind === 'pglite') log('note: PGlite serves one connection at a time; for figures that mean something about Postgres, set DATABASE_URL')
-        bench = await startBenchSystem({ databaseUrl: database.url, temporalAddress, workflowBundle: workflowBundle!, cleanup })
+        bench = await startBenchSystem({ databaseUrl: database.url, temporalAddress, workflowBundle: workflowBundle!, cleanup, workerProcesses: options.workerProcesses })
         log(`product up at ${bench.baseUrl}, task queue ${bench.taskQueue}`)
         return true
       })
@@ -210,7 +211,7 @@ async function main(): Promise<number> {
     postgres,
     loadAverage: load,
   }
-  console.log(`\n${formatReport(results, { load: { before: load.start!, after: load.end }, postgres })}`)
+  console.log(`\n${formatReport(results, { load: { before: load.start!, after: load.end }, postgres, workerProcesses: options.workerProcesses })}`)
   const out = resolve(options.out)
   await mkdir(dirname(out), { recursive: true })
   const { failures, ...figures } = results
