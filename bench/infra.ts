@@ -109,6 +109,8 @@ export async function startBenchSystem(options: {
    * worker inside the app's process that `npm start` runs (0).
    */
   workerProcesses?: number
+  /** With workerProcesses: each worker process writes a CPU profile (`--cpu-prof`) there as it exits. */
+  cpuProfileDir?: string
 }): Promise<BenchSystem> {
   const dataDir = await mkdtemp(join(tmpdir(), 'campaigns-bench-'))
   options.cleanup.add('data folder', () => rm(dataDir, { recursive: true, force: true }))
@@ -142,7 +144,7 @@ export async function startBenchSystem(options: {
       APP_SECRET: config.appSecret!,
       PUBLIC_URL: baseUrl,
       WORKFLOW_BUNDLE: await writeBundle(dataDir, options.workflowBundle),
-    }, options.cleanup)
+    }, options.cleanup, options.cpuProfileDir)
   }
   const token = (await issueApiKey(system.sql, { accountId: system.demoAccountId!, name: 'bench-marketer', role: 'hq_marketer', subsidiaries: '*', createdBy: 'bench' })).key
   return {
@@ -179,9 +181,10 @@ async function writeBundle(dataDir: string, bundle: CampaignWorkflowBundle): Pro
 }
 
 /** A worker process on the product's task queue, up once it says it polls; killed by the cleanup stack. */
-async function startWorkerProcess(name: string, env: Record<string, string>, cleanup: Cleanup): Promise<void> {
+async function startWorkerProcess(name: string, env: Record<string, string>, cleanup: Cleanup, cpuProfileDir?: string): Promise<void> {
   const root = new URL('..', import.meta.url).pathname
-  const child = spawn('node', ['--import', 'tsx', 'server/worker-main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []
+  const child = spawn('node', [...profile, '--import', 'tsx', 'server/worker-main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   cleanup.add(name, async () => {
     if (child.exitCode !== null) return
     const exited = new Promise((resolve) => child.once('exit', resolve))

@@ -142,7 +142,7 @@ async function main(): Promise<number> {
         const workers = options.workerProcesses ? `${options.workerProcesses} worker processes` : 'worker'
         log(`Postgres: ${postgres}; starting the product (migrations, SMTP sink, dispatcher, app, ${workers}, demo data)`)
         if (database.kind === 'pglite') log('note: PGlite serves one connection at a time; for figures that mean something about Postgres, set DATABASE_URL')
-        bench = await startBenchSystem({ databaseUrl: database.url, temporalAddress, workflowBundle: workflowBundle!, cleanup, workerProcesses: options.workerProcesses })
+        bench = await startBenchSystem({ databaseUrl: database.url, temporalAddress, workflowBundle: workflowBundle!, cleanup, workerProcesses: options.workerProcesses, cpuProfileDir: options.cpuProfile })
         log(`product up at ${bench.baseUrl}, task queue ${bench.taskQueue}`)
         return true
       })
