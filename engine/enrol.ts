@@ -3,10 +3,10 @@ import type { Sql } from 'postgres'
 import type { CampaignGraph } from './campaign/graph'
 import { parseDuration } from './campaign/duration'
 import { enrolmentWorkflowId, startEnrolmentWorkflow } from './client'
-import { entryNode, type EnrolmentInputV1 } from './workflows/enrolment'
+import type { EnrolmentInputV1 } from './workflows/enrolment'
 import { campaignTrigger } from './triggers'
 import { readContactFacts } from './contact-facts-reader'
-import { inAudience } from './nodes/trigger'
+import { inAudience, triggerNode } from './nodes/trigger'
 import { enteringVersion, versionGraph } from '../db/campaign-versions'
 import { enterCampaign } from '../db/enrolment-entry'
 
@@ -80,7 +80,7 @@ export interface Decision {
 }
 
 /** The trigger node whose step a new enrolment's entry records (null: a graph without one records none). */
-export const triggerNodeId = (campaign: EnteringCampaign): string | null => entryNode(campaign.graph)?.id ?? null
+export const triggerNodeId = (campaign: EnteringCampaign): string | null => triggerNode(campaign.graph)?.id ?? null
 
 /**
  * Enrols the contact for this occasion unless the occasion was used already or the entry rules refuse;
@@ -106,6 +106,7 @@ export async function enrolContact(deps: EnrolDeps, campaign: EnteringCampaign, 
   // One round trip: the lock, the reads and the inserts run in the enrol_entry function (migration 036),
   // each read after the lock. The transaction of four round trips before it held a pooled connection per
   // enrolment, and 50 enrolments in flight queued on the pool of 8 for a quarter of their time.
+  const triggerId = triggerNodeId(campaign)
   const row = await enterCampaign(sql, {
     accountId: campaign.accountId,
     campaignId: campaign.campaignId,
@@ -116,7 +117,7 @@ export async function enrolContact(deps: EnrolDeps, campaign: EnteringCampaign, 
     occasion: entry.occasion,
     reEntry: rules.reEntry,
     coolDownMs,
-    triggerNodeId: triggerNodeId(campaign),
+    triggerNodeId: triggerId,
   })
   const decision: Decision | SkipReason = row.skipped
     ? (row.skipped as SkipReason)
@@ -126,7 +127,7 @@ export async function enrolContact(deps: EnrolDeps, campaign: EnteringCampaign, 
         active: row.active,
         repeated: row.repeated,
         enteredBefore: row.entered_before,
-        triggerStepRecorded: !row.repeated && triggerNodeId(campaign) !== null,
+        triggerStepRecorded: !row.repeated && triggerId !== null,
       }
 
   if (typeof decision === 'string') return { outcome: 'skipped', reason: decision }

@@ -3,7 +3,7 @@ import { parseDateOffset } from './campaign/date-offset'
 import { parseDuration } from './campaign/duration'
 import type { CampaignGraph } from './campaign/graph'
 import { matchesPropertyFilter } from './nodes/property-filter'
-import { eventStartsCampaign, trigger, type ScannedTriggerConfig, type TriggerConfig } from './nodes/trigger'
+import { eventStartsCampaign, trigger, triggerNode, type ScannedTriggerConfig, type TriggerConfig } from './nodes/trigger'
 
 // Occasions: what entered a contact into a campaign, as a key stored once per campaign and contact
 // (trigger_occasions). A scan that runs twice, or resumes after a crash, finds the key taken and enrols
@@ -11,7 +11,7 @@ import { eventStartsCampaign, trigger, type ScannedTriggerConfig, type TriggerCo
 
 /** The trigger of a published graph (publish guarantees exactly one, with a valid config). */
 export function campaignTrigger(graph: CampaignGraph): TriggerConfig | undefined {
-  const node = graph.nodes.find((candidate) => candidate.type === trigger.type)
+  const node = triggerNode(graph)
   const parsed = node && trigger.configSchema.safeParse(node.config)
   return parsed?.success ? parsed.data : undefined
 }

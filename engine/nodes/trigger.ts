@@ -140,6 +140,14 @@ export const trigger = defineNodeType({
   step: async () => ({ next: NEXT.id }),
 })
 
+/**
+ * The trigger node of a campaign graph (publish guarantees exactly one): where an enrolment's first run
+ * starts, whose config decides who enters, and whose step a new enrolment's entry records.
+ */
+export function triggerNode<N extends { type: string }>(graph: { nodes: N[] }): N | undefined {
+  return graph.nodes.find((node) => node.type === trigger.type)
+}
+
 export function eventStartsCampaign(c: TriggerConfig, event: { type: string; properties: Record<string, unknown> }): boolean {
   return c.kind === 'event' && event.type === c.eventType && matchesPropertyFilter(c.filter, event.properties)
 }

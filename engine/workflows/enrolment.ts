@@ -18,6 +18,7 @@ import type { CampaignGraph } from '../campaign/graph'
 import { findNodeType, type EnrolmentRef, type StepContext, type StepResult, type TrackedEvent } from '../nodes'
 import { eventReachesGoal, type GoalConfig } from '../nodes/goal'
 import { NEXT } from '../nodes/node-type'
+import { triggerNode } from '../nodes/trigger'
 import { ENROLMENT_STEP } from '../search-attributes'
 import { ENDING_EVENTS } from '../events/catalogue'
 
@@ -127,14 +128,9 @@ const DECIDED_AS_RUN_STARTS = 'decided-as-run-starts'
 // Which events end every enrolment, and with which reason, is the event catalogue's to say.
 const LEAVING_EVENTS = ENDING_EVENTS
 
-/** The node a first run starts at: the trigger (publish guarantees exactly one). */
-export function entryNode(graph: CampaignGraph): CampaignGraph['nodes'][number] | undefined {
-  return graph.nodes.find((node) => findNodeType(node.type)?.category === 'entry')
-}
-
 /** The step an enrolment's first run goes to from its trigger, which only leads on (engine/nodes/trigger.ts). */
 export function stepAfterTrigger(graph: CampaignGraph): string | undefined {
-  const entry = entryNode(graph)
+  const entry = triggerNode(graph)
   return entry && graph.edges.find((edge) => edge.source === entry.id && edge.sourceHandle === NEXT.id)?.target
 }
 
@@ -208,7 +204,7 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
   const decidedAsRunStarts = patched(DECIDED_AS_RUN_STARTS)
   const startShowedStep = decidedAsRunStarts && !carryOver && !input.simulation && input.stepShownAtStart !== undefined
   let shownAtStart = startShowedStep ? input.stepShownAtStart : undefined
-  let node = carryOver ? nodes.get(carryOver.nodeId) : entryNode(graph)
+  let node = carryOver ? nodes.get(carryOver.nodeId) : triggerNode(graph)
   for (let steps = 0; node && !leavingNow() && steps < MAX_STEPS_PER_RUN; steps++) {
     if (workflowInfo().historyLength > (input.historyEventsPerRun ?? HISTORY_EVENTS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof campaignEnrolment>({
