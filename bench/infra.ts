@@ -135,6 +135,8 @@ export async function startBenchSystem(options: {
   options.cleanup.add('system', system.stop)
   const port = new URL(system.url).port
   const baseUrl = `http://127.0.0.1:${port}`
+  // One bundle file for all worker processes, written only when there are any.
+  const bundlePath = options.workerProcesses ? await writeBundle(dataDir, options.workflowBundle) : ''
   for (let i = 0; i < (options.workerProcesses ?? 0); i++) {
     await startWorkerProcess(`worker ${i + 1}`, {
       DATABASE_URL: options.databaseUrl,
@@ -143,7 +145,7 @@ export async function startBenchSystem(options: {
       SMTP_URL: system.sink!.url,
       APP_SECRET: config.appSecret!,
       PUBLIC_URL: baseUrl,
-      WORKFLOW_BUNDLE: await writeBundle(dataDir, options.workflowBundle),
+      WORKFLOW_BUNDLE: bundlePath,
     }, options.cleanup, options.cpuProfileDir)
   }
   const token = (await issueApiKey(system.sql, { accountId: system.demoAccountId!, name: 'bench-marketer', role: 'hq_marketer', subsidiaries: '*', createdBy: 'bench' })).key
