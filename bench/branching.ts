@@ -4,7 +4,9 @@ import type { Client } from '@temporalio/client'
 import { SMTP_POOL_CONNECTIONS } from '../server/mail-transport'
 import type { ReceivedMail } from '../server/smtp-sink'
 import type { BenchSystem } from './infra'
-import { inFlight, loadAverage, now, percentile, pollUntil } from './measure'
+import { cpuProfiler } from './cpu-account'
+import { workflowTaskFigures, type WorkflowTaskFigures } from './worker-metrics'
+import { cpuMeter, describeCpu, inFlight, loadAverage, now, percentile, pollUntil, type CpuByProcess } from './measure'
 
 // Behaviour → branch: contacts wait in a "clicked within 1 day?" step after their first mail; each one's
 // tracked link is clicked (as a browser would) and the time until the "clicked" branch's mail is in the
@@ -17,6 +19,10 @@ export interface BranchingOptions {
   contacts: number
   concurrency: number
   log: (message: string) => void
+  /** The in-process worker's SDK metrics (bench/worker-metrics.ts); absent when workers run in their own processes. */
+  workerMetricsUrl?: string
+  /** A folder for a CPU profile of this process (app, in-process worker, SMTP sink, clicking client) during the clicks. */
+  cpuProfile?: string
 }
 
 export interface LatencySummary {
@@ -58,6 +64,10 @@ export interface BranchingResult {
    * while the clicks were measured: how busy it was (0–1) and how long callbacks waited for it.
    */
   eventLoop: { utilisation: number; delayP50Ms: number; delayP99Ms: number }
+  /** The whole machine while the clicks were measured: how busy (0–1), and the CPU time by process. */
+  machine: { busy: number; byProcess: CpuByProcess }
+  /** The in-process worker's workflow tasks during the clicks, from the SDK's metrics (null with worker processes). */
+  workerTasks: WorkflowTaskFigures | null
   /** One click as Temporal recorded it: each history event from the click's first signal to the send's start, ms after the signal. */
   clickHistory: { event: string; afterSignalMs: number }[]
 }
@@ -178,6 +188,11 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
   const loopDelay = monitorEventLoopDelay({ resolution: 5 })
   loopDelay.enable()
   const loopBefore = performance.eventLoopUtilization()
+  const cpu = cpuMeter()
+  const tasks = options.workerMetricsUrl ? await workflowTaskFigures(options.workerMetricsUrl, bench.taskQueue) : null
+  const profiler = cpuProfiler(options.cpuProfile)
+  await profiler.start()
+  await profiler.resume()
   await inFlight(count, concurrency, async (i) => {
     const email = emails[i]!
     const token = firstMails.get(email)!.html.match(/\/t\/c\/([A-Za-z0-9._~-]+)/)?.[1]
@@ -191,6 +206,12 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
     arrivedAt.set(email, Date.now())
     latencies.push(now() - began)
   })
+  const machine = { busy: cpu.busy(), byProcess: cpu.byProcess() }
+  await profiler.pause('branching-clicks')
+  profiler.stop()
+  const workerTasks = (await tasks?.stop()) ?? null
+  if (workerTasks) log(`branching: the worker's ${workerTasks.tasks} workflow tasks during the clicks: held by the worker ${workerTasks.executionMeanMs.toFixed(0)} ms, waited for its poll ${workerTasks.scheduleToStartMeanMs.toFixed(0)} ms (means, the SDK's metrics)`)
+  log(`branching: machine ${(machine.busy * 100).toFixed(0)} % busy during the clicks; ${describeCpu(machine.byProcess, count, 'click')}`)
   const eventLoop = { utilisation: performance.eventLoopUtilization(loopBefore).utilization, delayP50Ms: loopDelay.percentile(50) / 1e6, delayP99Ms: loopDelay.percentile(99) / 1e6 }
   loopDelay.disable()
   log(`branching: event loop ${(eventLoop.utilisation * 100).toFixed(0)} % busy during the clicks, callbacks waited p50 ${eventLoop.delayP50Ms.toFixed(1)} / p99 ${eventLoop.delayP99Ms.toFixed(1)} ms`)
@@ -266,7 +287,7 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
   } finally {
     transport.close()
   }
-  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw), stages, temporal, eventLoop, clickHistory }
+  const result = { contacts: count, concurrency, load, product: summary(latencies), eventToSignal: summary(signalled.map((row) => Number(row.ms))), raw: summary(raw), stages, temporal, eventLoop, machine, workerTasks, clickHistory }
   log(`branching: click → next mail p50 ${result.product.p50Ms.toFixed(0)} ms, p99 ${result.product.p99Ms.toFixed(0)} ms; event → signal p50 ${result.eventToSignal.p50Ms.toFixed(0)} ms, p99 ${result.eventToSignal.p99Ms.toFixed(0)} ms`)
   return result
 }

@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector'
 import { join } from 'node:path'
 import type { Sql } from 'postgres'
+import { processCpu, TICK_MS } from './measure'
 
 // Where a benchmark side's CPU goes, for the sending and mailing benchmarks: this process's own CPU time
 // (app, worker and, where it runs here, the SMTP sink) and that of the benchmark database's Postgres
@@ -15,20 +16,13 @@ export interface CpuSpent {
   postgresMs: number
 }
 
-const TICK_MS = 10 // USER_HZ is 100 on Linux
-
 async function backendTicks(sql: Sql): Promise<Map<number, number>> {
   const pids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`
   const ticks = new Map<number, number>()
   for (const { pid } of pids) {
-    try {
-      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      ticks.set(pid, Number(fields[11]) + Number(fields[12]))
-    } catch {
-      // Another machine's Postgres, or a backend that just ended: not counted.
-    }
+    // Another machine's Postgres, or a backend that just ended: not counted.
+    const read = processCpu(pid)
+    if (read) ticks.set(pid, read.ticks)
   }
   return ticks
 }

@@ -3,7 +3,7 @@ import type { CampaignGraph } from '../engine/campaign/graph'
 import { enrolContact, loadEnteringCampaign } from '../engine/enrol'
 import { manualOccasion } from '../engine/triggers'
 import type { BenchSystem, Cleanup } from './infra'
-import { cpuMeter, inFlight, now, perSecond, pollUntil } from './measure'
+import { cpuMeter, describeCpu, inFlight, now, perSecond, pollUntil, type CpuByProcess } from './measure'
 import { runRawMail, runRawTemporal, type RawMailResult, type RawTemporalResult } from './raw-baselines'
 
 // Enrolment throughput: N contacts enrolled into a published campaign through the product's bulk path,
@@ -45,6 +45,8 @@ export interface ProductEnrolmentResult {
   finished: boolean
   /** Share of the machine's CPU time used from the start of the enrolment until all were at the wait step. */
   cpuBusy: number
+  /** The machine's CPU time over the same span, by process (Temporal server, Postgres, Node). */
+  cpuByProcess: CpuByProcess
 }
 
 export interface EnrolmentResult {
@@ -127,10 +129,11 @@ async function enrolByJob(bench: BenchSystem, campaignId: string, contacts: { em
   if (response.status !== 202) throw new Error(`bulk enrolment upload: ${response.status} ${JSON.stringify(response.body)}`)
   log(`product (bulk enrolment job): upload answered 202 after ${((now() - began) / 1000).toFixed(1)} s; job ${response.body.id}`)
   const finished = await followCampaign(bench, campaignId, contacts.length, options, 'product (bulk enrolment job)', response.body.id as string)
-  const cpuBusy = cpu.busy()
   const [job] = await bench.system.sql<{ finished_at: Date | null }[]>`select finished_at from enrolment_jobs where id = ${response.body.id}`
   const enrolledMs = job?.finished_at ? job.finished_at.getTime() - dbStart.getTime() : null
-  return summarise(bench, campaignId, contacts.length, dbStart, enrolledMs, finished, cpuBusy, {
+  const spent = { cpuBusy: cpu.busy(), cpuByProcess: cpu.byProcess() }
+  log(`product (bulk enrolment job): ${describeCpu(spent.cpuByProcess, contacts.length, 'enrolment, to its wait step')}`)
+  return summarise(bench, campaignId, contacts.length, dbStart, enrolledMs, finished, spent, {
     path: 'job',
     description: 'CSV upload to POST /api/campaigns/:id/enrolments → enrolmentJob workflow → enrolJobBatch activities (500 rows per batch, each decided in one transaction by engine/enrol-batch.ts, then 50 workflow starts in flight)',
   })
@@ -155,8 +158,9 @@ async function enrolDirectly(bench: BenchSystem, campaignId: string, contacts: {
   })
   const enrolledMs = now() - began
   const finished = await followCampaign(bench, campaignId, contacts.length, options, 'product (enrolContact)')
-  const cpuBusy = cpu.busy()
-  return summarise(bench, campaignId, contacts.length, dbStart, enrolledMs, finished, cpuBusy, {
+  const spent = { cpuBusy: cpu.busy(), cpuByProcess: cpu.byProcess() }
+  log(`product (enrolContact): ${describeCpu(spent.cpuByProcess, contacts.length, 'enrolment, to its wait step')}`)
+  return summarise(bench, campaignId, contacts.length, dbStart, enrolledMs, finished, spent, {
     path: 'direct',
     description: `engine/enrol.ts enrolContact per contact (the dispatcher's and the scans' call), ${concurrency} in flight from the app process`,
   })
@@ -206,7 +210,7 @@ async function summarise(
   dbStart: Date,
   enrolledMs: number | null,
   finished: boolean,
-  cpuBusy: number,
+  cpu: { cpuBusy: number; cpuByProcess: CpuByProcess },
   path: { path: EnrolPath; description: string },
 ): Promise<ProductEnrolmentResult> {
   const { sql } = bench.system
@@ -220,6 +224,7 @@ async function summarise(
   const firstToLastMs = sent?.first && sent.last ? sent.last.getTime() - sent.first.getTime() : null
   return {
     ...path,
+    ...cpu,
     contacts: count,
     enrolledMs,
     enrolmentsPerSecond: enrolledMs === null ? null : perSecond(count, enrolledMs),
@@ -232,6 +237,5 @@ async function summarise(
       mailsPerSecond: firstToLastMs ? perSecond(sent!.n, firstToLastMs) : null,
     },
     finished,
-    cpuBusy,
   }
 }

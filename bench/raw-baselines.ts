@@ -5,7 +5,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import nodemailer from 'nodemailer'
 import { SMTP_POOL_CONNECTIONS } from '../server/mail-transport'
 import type { Cleanup, BenchSystem } from './infra'
-import { cpuMeter, inFlight, now, perSecond, pollUntil } from './measure'
+import { cpuMeter, describeCpu, inFlight, now, perSecond, pollUntil, type CpuByProcess } from './measure'
 
 // The raw tools under the enrolment benchmark, measured in the same run on the same servers: the Temporal
 // client and a worker running a workflow that does nothing, and nodemailer sending to the product's SMTP sink.
@@ -29,6 +29,8 @@ export interface RawTemporalResult {
   completionsPerSecond: number | null
   /** Share of the machine's CPU time used from the first start to the last completion. */
   cpuBusy: number
+  /** The machine's CPU time over the same span, by process (Temporal server, Postgres, Node). */
+  cpuByProcess: CpuByProcess
 }
 
 export interface RawMailResult {
@@ -90,6 +92,7 @@ export async function runRawTemporal(options: RawBaselineOptions & { temporalAdd
     const completeMs = polled.finished ? now() - began : null
     const result = {
       cpuBusy: cpu.busy(),
+      cpuByProcess: cpu.byProcess(),
       workflows: count,
       concurrency,
       startMs,
@@ -97,7 +100,7 @@ export async function runRawTemporal(options: RawBaselineOptions & { temporalAdd
       completeMs,
       completionsPerSecond: completeMs === null ? null : perSecond(count, completeMs),
     }
-    log(`raw Temporal: ${result.startsPerSecond.toFixed(0)} starts/s, ${result.completionsPerSecond?.toFixed(0) ?? '–'} completions/s`)
+    log(`raw Temporal: ${result.startsPerSecond.toFixed(0)} starts/s, ${result.completionsPerSecond?.toFixed(0) ?? '–'} completions/s; ${describeCpu(result.cpuByProcess, count, 'workflow, to done')}`)
     return result
   } finally {
     await stop()

@@ -4,7 +4,7 @@ import { handoverRows, type HandoverResult } from './handover'
 import { mailingRows, type MailingBenchResult } from './mailing'
 import type { HistoryResult } from './history'
 import type { IngestionFigures, IngestionResult } from './ingestion'
-import { formatNumber } from './measure'
+import { formatNumber, type CpuByProcess } from './measure'
 import type { RenderingResult } from './rendering'
 import type { SendingResult } from './sending'
 import type { BranchingResult } from './branching'
@@ -42,6 +42,9 @@ const times = (value: number | null | undefined) => (value === null || value ===
 const ratioOf = (product: number | null | undefined, raw: number | null | undefined) => (product == null || raw == null || raw === 0 ? null : product / raw)
 const pct = (share: number | null | undefined) => (share === null || share === undefined || Number.isNaN(share) ? '–' : `${Math.round(share * 100)}%`)
 const cpuPair = (product: number | null | undefined, raw: number | null | undefined) => `${pct(product)} / ${pct(raw)}`
+/** CPU time per item by process, "Temporal server / Postgres / Node" in ms (results from before the split have none). */
+const cpuSplit = (spent: CpuByProcess | undefined, items: number) =>
+  spent ? [spent.temporalMs, spent.postgresMs, spent.nodeMs].map((ms) => formatNumber(ms / items)).join(' / ') : '–'
 const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? '' : ` (${formatNumber(ms / 1000)} s)`)
 
 function rows(results: Results): Row[] {
@@ -94,6 +97,14 @@ function rows(results: Results): Row[] {
         product: `${formatNumber(product.reachedWaitPerSecond)}${seconds(product.reachedWaitMs)}`,
         raw: `${formatNumber(rawTemporal.completionsPerSecond)}${seconds(rawTemporal.completeMs)}`,
         ratio: times(ratioOf(product.reachedWaitPerSecond, rawTemporal.completionsPerSecond)),
+        cpu: cpuPair(product.cpuBusy, rawTemporal.cpuBusy),
+      })
+      out.push({
+        benchmark: label,
+        measure: 'CPU ms per enrolment (to its wait) vs per empty workflow (to done): Temporal server / Postgres / Node (ratio: Temporal server)',
+        product: cpuSplit(product.cpuByProcess, product.contacts),
+        raw: cpuSplit(rawTemporal.cpuByProcess, rawTemporal.workflows),
+        ratio: times(ratioOf(product.cpuByProcess?.temporalMs, rawTemporal.cpuByProcess?.temporalMs)),
         cpu: cpuPair(product.cpuBusy, rawTemporal.cpuBusy),
       })
       out.push({
@@ -158,6 +169,9 @@ function rows(results: Results): Row[] {
       ratio: times(ratioOf(b.product.p99Ms, b.raw.p99Ms)),
       cpu: '– / –',
     })
+    if (b.machine) {
+      out.push({ benchmark: label, measure: 'CPU ms per click while clicking: Temporal server / Postgres / Node (cpu: machine busy)', product: cpuSplit(b.machine.byProcess, b.contacts), raw: '', ratio: '', cpu: pct(b.machine.busy) })
+    }
     out.push({ benchmark: label, measure: 'click stored → dispatcher round done p50 / p99 ms (no raw; the route signals first)', product: `${formatNumber(b.eventToSignal.p50Ms)} / ${formatNumber(b.eventToSignal.p99Ms)}`, raw: '', ratio: '', cpu: '' })
     if (b.stages) {
       const stage = (name: string, figures: { p50Ms: number; p99Ms: number }) =>
@@ -174,6 +188,7 @@ function rows(results: Results): Row[] {
       split('event stored → route\'s signal in the history', b.temporal.storedToSignalled)
       split('signal → workflow task started', b.temporal.signalledToTaskStarted)
       split('workflow task started → completed', b.temporal.taskStartedToCompleted)
+      if (b.workerTasks) out.push({ benchmark: label, measure: `    of which the worker held it (mean of its ${b.workerTasks.tasks} tasks; their wait for its poll: ${formatNumber(b.workerTasks.scheduleToStartMeanMs)} ms)`, product: `${formatNumber(b.workerTasks.executionMeanMs)} (mean)`, raw: '', ratio: '', cpu: '' })
       split('task completed → mail step\'s activity started', b.temporal.taskCompletedToActivityStarted)
       split('activity started → step recorded', b.temporal.activityStartedToStep)
       out.push({ benchmark: label, measure: 'signals of the click per enrolment p50 / max (the route\'s, and repeats)', product: `${formatNumber(b.temporal.signalsPerClick.p50Ms)} / ${formatNumber(b.temporal.signalsPerClick.maxMs)}`, raw: '', ratio: '', cpu: '' })

@@ -28,8 +28,10 @@ import { runCrm } from './crm'
 // figure beside the raw tool's measured in the same run. Prints a table and writes JSON (--out).
 // Speed is measured here, never by timed assertions in tests.
 
-// The SDK logs every worker state change at INFO; warnings are enough here too.
-installWorkerRuntime('WARN')
+// The SDK logs every worker state change at INFO; warnings are enough here too. Its metrics tell the
+// branching benchmark how long the in-process worker held each workflow task (bench/worker-metrics.ts).
+const workerMetricsAddress = `127.0.0.1:${await freePort()}`
+installWorkerRuntime('WARN', { metricsAddress: workerMetricsAddress })
 
 async function main(): Promise<number> {
   let parsed: BenchOptions | 'help'
@@ -180,7 +182,7 @@ async function main(): Promise<number> {
         }
         if (wants('branching')) {
           const system = bench
-          results.branching = await attempt('branching', () => runBranching(system, { contacts: options.branchContacts, concurrency: options.branchConcurrency, log }))
+          results.branching = await attempt('branching', () => runBranching(system, { contacts: options.branchContacts, concurrency: options.branchConcurrency, cpuProfile: options.cpuProfile, log, workerMetricsUrl: options.workerProcesses ? undefined : `http://${workerMetricsAddress}/metrics` }))
         }
         if (wants('handover')) {
           const system = bench

@@ -62,9 +62,12 @@ const quietBundlerLogger = {
 }
 
 /**
- * The SDK logs every worker state change at INFO; the product and its tests want warnings only. Must run
- * before the first connection or worker is created (the runtime is process-wide).
+ * The SDK logs every worker state change at INFO; the product and its tests want warnings only. With a
+ * metrics address, the SDK serves its own figures there for Prometheus (the workflow task's wait for a
+ * worker and its time in the worker: what tells a slow cluster from a busy worker). Must run before the
+ * first connection or worker is created (the runtime is process-wide).
  */
-export function installWorkerRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN'): void {
-  Runtime.install({ logger: new DefaultLogger(level) })
+export function installWorkerRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN', options: { metricsAddress?: string } = {}): void {
+  const metrics = options.metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: options.metricsAddress } } } } : {}
+  Runtime.install({ logger: new DefaultLogger(level), ...metrics })
 }

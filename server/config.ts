@@ -29,6 +29,9 @@ const schema = z.object({
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_CLI: z.string().optional(),
+  // host:port where a worker process serves its Temporal SDK metrics for Prometheus (/metrics: workflow task
+  // schedule-to-start and execution latencies, sticky cache hits, free slots); unset: none served.
+  TEMPORAL_METRICS_ADDRESS: z.string().optional(),
   TRIGGER_SCAN_INTERVAL: z.string().refine((text) => parseDuration(text) !== null, 'a duration such as 15m or 1h').default('1h'),
   SMTP_URL: z.string().optional(),
   SMTP_SINK_PORT: port(2525),
@@ -75,7 +78,7 @@ export interface Config {
   webhookSecret?: string
   databaseUrl?: string
   embeddedPostgresPort: number
-  temporal: { address?: string; namespace: string; taskQueue: string; port: number; uiPort: number; cli?: string }
+  temporal: { address?: string; namespace: string; taskQueue: string; port: number; uiPort: number; cli?: string; metricsAddress?: string }
   /** How often date, inactivity and segment triggers scan for contacts. */
   triggerScanInterval: string
   smtpUrl?: string
@@ -147,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       cli: e.TEMPORAL_CLI,
+      metricsAddress: e.TEMPORAL_METRICS_ADDRESS || undefined,
     },
     triggerScanInterval: e.TRIGGER_SCAN_INTERVAL,
     smtpUrl: e.SMTP_URL || undefined,

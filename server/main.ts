@@ -4,10 +4,10 @@ import { loadConfig } from './config'
 import { startSystem } from './system'
 
 // `npm start`: the whole product on one machine, with embedded defaults for whatever is not configured.
-installWorkerRuntime()
-surviveDatabaseOutages()
 const started = Date.now()
 const config = loadConfig()
+installWorkerRuntime('WARN', { metricsAddress: config.temporal.metricsAddress })
+surviveDatabaseOutages()
 try {
   const system = await startSystem(config)
   const ready = ((Date.now() - started) / 1000).toFixed(1)

@@ -14,9 +14,9 @@ import { relaySettlement } from './relay-receipts'
 
 // A worker on its own, for scaling out (docker-compose runs several) and for the crash test. It needs
 // the real services configured: it starts none of them.
-installWorkerRuntime()
-surviveDatabaseOutages()
 const config = loadConfig()
+installWorkerRuntime('WARN', { metricsAddress: config.temporal.metricsAddress })
+surviveDatabaseOutages()
 const missing = [
   ['DATABASE_URL', config.databaseUrl],
   ['TEMPORAL_ADDRESS', config.temporal.address],

@@ -25,13 +25,18 @@ const RECORDED = [
   // Session 10, before the start set EnrolmentStep to the step after the trigger (an upsert at every
   // step, the trigger's and the first mail's included).
   'enrolment-history-step-upserts-2026-12-04.json',
+  // Session 11, before the enrolment's end was recorded in its last workflow task (finishEnrolment as an
+  // activity task, then one more workflow task).
+  'enrolment-history-decided-as-run-starts-2026-12-04.json',
 ]
 
 const sentTemplates: string[] = []
 const recordedSteps: string[] = []
+const finished: { enrolmentId: string; status: string }[] = []
 const activities: CampaignActivities = {
   ...inertActivities,
   recordStep: async (input) => void recordedSteps.push(`${input.enrolmentId}/${input.nodeId}`),
+  finishEnrolment: async (input) => void finished.push(input),
   sendCampaignEmail: async (input) => {
     sentTemplates.push(`${input.enrolmentId}/${input.template}`)
     return { outcome: 'sent', messageId: `<${input.enrolmentId}.${input.nodeId}.${input.visit}@test>` }
@@ -125,10 +130,14 @@ describe('enrolment histories replay on today’s workflow code', () => {
     const history = await handle.fetchHistory()
     // Today's mail steps record their entry in the send's activity task: no step-record local activity before them.
     const activityTypes = (history.events ?? []).flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [])
-    expect(activityTypes).toEqual(['enterMailStep', 'enterMailStep', 'finishEnrolment'])
+    expect(activityTypes).toEqual(['enterMailStep', 'enterMailStep'])
+    // The end is recorded by a local activity in the workflow task that ends the run: no activity task for it.
+    const lastTask = (history.events ?? []).slice((history.events ?? []).findLastIndex((event) => event.workflowTaskCompletedEventAttributes))
+    expect(lastTask.some((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true)
+    expect(finished.filter((input) => input.enrolmentId === enrolmentId).map((input) => input.status)).toEqual(['completed'])
     expect(recordedSteps.filter((step) => step.startsWith(enrolmentId))).toEqual(['entry', 'first', 'wait-click', 'clicked', 'end'].map((node) => `${enrolmentId}/${node}`))
     // Started without the product's start options, the run upserts its step at every step.
-    expect(attributeWrites(history)).toEqual(['patch decided-as-run-starts', 'upsert entry', 'upsert first', 'upsert wait-click', 'upsert clicked', 'upsert end'])
+    expect(attributeWrites(history)).toEqual(['patch finished-in-last-task', 'upsert entry', 'upsert first', 'upsert wait-click', 'upsert clicked', 'upsert end'])
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, handle.workflowId)
   })
 
@@ -166,7 +175,7 @@ describe('enrolment histories replay on today’s workflow code', () => {
     expect(sentTemplates.filter((sent) => sent.startsWith(enrolmentId))).toEqual([`${enrolmentId}/onboarding-welcome`, `${enrolmentId}/onboarding-care-tips`])
     // Neither the trigger nor the first mail upserts its step, and one patch stands for both: one write
     // before the first mail instead of three.
-    expect(attributeWrites(history)).toEqual(['start first', 'patch decided-as-run-starts', 'upsert wait-click', 'upsert clicked', 'upsert end'])
+    expect(attributeWrites(history)).toEqual(['start first', 'patch finished-in-last-task', 'upsert wait-click', 'upsert clicked', 'upsert end'])
     // The entry recorded the trigger's step, so the first workflow task runs no local activity before the mail.
     expect(recordedSteps.filter((step) => step.startsWith(enrolmentId))).toEqual(['first', 'wait-click', 'clicked', 'end'].map((node) => `${enrolmentId}/${node}`))
     const firstTask = (history.events ?? []).slice(0, (history.events ?? []).findIndex((event) => event.activityTaskScheduledEventAttributes))
