@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -9,6 +8,7 @@ import type { CampaignWorkflowBundle } from '../server/campaign-worker'
 import { loadConfig } from '../server/config'
 import { startEmbeddedPostgres } from '../server/embedded-postgres'
 import { startSystem, type System } from '../server/system'
+import { startProductProcess, WORKER_COMMAND } from '../test/helpers/product-process'
 
 // The real components a benchmark runs against, each started by the benchmark itself and stopped again
 // by the cleanup stack, also when a benchmark fails or the run is interrupted.
@@ -182,26 +182,12 @@ async function writeBundle(dataDir: string, bundle: CampaignWorkflowBundle): Pro
   return path
 }
 
-/** A worker process on the product's task queue, up once it says it polls; killed by the cleanup stack. */
+/** A worker process on the product's task queue, up once it says it polls; stopped by the cleanup stack. */
 async function startWorkerProcess(name: string, env: Record<string, string>, cleanup: Cleanup, cpuProfileDir?: string): Promise<void> {
-  const root = new URL('..', import.meta.url).pathname
+  const [node, ...args] = WORKER_COMMAND
+  // With a profile folder, node writes a --cpu-prof profile per thread as the worker exits (bench/profile-summary.ts).
   const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []
-  const child = spawn('node', [...profile, '--import', 'tsx', 'server/worker-main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  cleanup.add(name, async () => {
-    if (child.exitCode !== null) return
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    await exited
-  })
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      // The tail only: the worker logs on (SDK warnings) for the whole run.
-      output = (output + chunk.toString()).slice(-4000)
-      if (/worker: polling/.test(output)) resolve()
-    }
-    child.stdout!.on('data', read)
-    child.stderr!.on('data', read)
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before polling:\n${output.slice(-2000)}`)))
-  })
+  const worker = startProductProcess(name, [node!, ...profile, ...args], env)
+  cleanup.add(name, () => worker.kill('SIGTERM'))
+  await worker.waitForOutput(/worker: polling/)
 }

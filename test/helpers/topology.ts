@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -7,15 +6,16 @@ import { inject } from 'vitest'
 import { startSmtpSink, type SmtpSink } from '../../server/smtp-sink'
 import { freePort } from '../../server/temporal-dev-server'
 import { createTestDatabase, type TestDatabase } from './database'
-import { ROOT, startTemporalCluster, type TemporalCluster } from './temporal-cluster'
+import { APP_COMMAND, startProductProcess, WORKER_COMMAND, type ProductProcess } from './product-process'
+import { startTemporalCluster, type TemporalCluster } from './temporal-cluster'
+
+export { APP_COMMAND, startProductProcess, WORKER_COMMAND, type ProductProcess } from './product-process'
 
 // The production topology as separate processes, started with the commands and variables that
 // docker-compose.yml uses (test/unit/compose-topology.test.ts holds the two together): the app with
 // RUN_WORKER=false (API, dispatcher), worker processes (server/worker-main.ts), the real Temporal server
 // on Postgres, the app's own Postgres database, and an SMTP server that counts what arrives.
 
-export const APP_COMMAND = ['node', '--import', 'tsx', 'server/main.ts']
-export const WORKER_COMMAND = ['node', '--import', 'tsx', 'server/worker-main.ts']
 /** What docker-compose.yml's x-app-env sets for the app and the workers; the tests set the same. */
 export const PRODUCT_VARIABLES = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_TASK_QUEUE', 'SMTP_URL', 'SMTP_RECEIPTS_URL', 'APP_SECRET', 'PUBLIC_URL', 'SEED_DEMO', 'RUN_WORKER', 'WORKFLOW_BUNDLE'] as const
 /** Of those, the values that are the same here and in compose (the rest name this run's servers and secrets). */
@@ -24,62 +24,6 @@ export const PRODUCT_FIXED_VALUES = { TEMPORAL_TASK_QUEUE: 'campaigns', SEED_DEM
 export const TEST_ONLY_VARIABLES = ['PORT', 'DATA_DIR', 'MACHINE_CLICK_AFTER_DELIVERY', 'MACHINE_CLICK_BURST', 'INBOUND_SMTP_PORT']
 /** Compose seeds nothing; the tests seed the demo account to have an account, subsidiaries and an API key. */
 export const TEST_VALUES_DIFFERING = { SEED_DEMO: 'true' }
-
-export interface ProductProcess {
-  name: string
-  child: ChildProcess
-  /** Everything it printed so far. */
-  output(): string
-  /** Resolves when its output matches, rejects when it exits first or after timeoutMs. */
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
-  kill(signal?: NodeJS.Signals): Promise<void>
-}
-
-export function startProductProcess(name: string, argv: string[], env: Record<string, string>): ProductProcess {
-  const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let text = ''
-  const listeners = new Set<() => void>()
-  const take = (chunk: Buffer) => {
-    text += chunk.toString()
-    if (text.length > 200_000) text = text.slice(-100_000)
-    for (const listener of listeners) listener()
-  }
-  child.stdout!.on('data', take)
-  child.stderr!.on('data', take)
-  child.once('exit', () => {
-    for (const listener of listeners) listener()
-  })
-  const exited = () => child.exitCode !== null || child.signalCode !== null
-  return {
-    name,
-    child,
-    output: () => text,
-    waitForOutput: (pattern, timeoutMs = 90_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const match = text.match(pattern)
-          if (match) return finish(() => resolve(match))
-          if (exited()) finish(() => reject(new Error(`${name} exited (${child.signalCode ?? child.exitCode}) before printing ${pattern}:\n${text.slice(-3000)}`)))
-        }
-        const timer = setTimeout(() => finish(() => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${text.slice(-3000)}`))), timeoutMs)
-        const finish = (settle: () => void) => {
-          clearTimeout(timer)
-          listeners.delete(check)
-          settle()
-        }
-        listeners.add(check)
-        check()
-      }),
-    kill: async (signal = 'SIGTERM') => {
-      if (exited()) return
-      const gone = new Promise((resolve) => child.once('exit', resolve))
-      child.kill(signal)
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
-      await gone
-      clearTimeout(timer)
-    },
-  }
-}
 
 export interface Topology {
   temporal: TemporalCluster
