@@ -88,8 +88,8 @@ const activities = proxyActivities<CampaignActivities>({
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 })
-const local = proxyLocalActivities<CampaignActivities>({ startToCloseTimeout: '30 seconds' })
-const { recordStep } = local
+const localActivities = proxyLocalActivities<CampaignActivities>({ startToCloseTimeout: '30 seconds' })
+const { recordStep } = localActivities
 
 // Activities run to the end even when the contact leaves meanwhile: a mail half-sent is worse than
 // one sent a moment after an unsubscribe, and the send log must record how it ended.
@@ -127,10 +127,11 @@ const STEP_RECORDS_OWN_ENTRY = 'step-records-own-entry'
 //   does not record it again, so its first workflow task runs no local activity.
 const DECIDED_AS_RUN_STARTS = 'decided-as-run-starts'
 // Session 12: everything DECIDED_AS_RUN_STARTS stands for, and the enrolment's end recorded by a local
-// activity in the workflow task that ends it, not by an activity task and one more workflow task: a
-// finishing enrolment costs the Temporal server one activity and one workflow task less (the server spent
-// 34-36 ms of CPU per clicked enrolment in the branching benchmark, about 6 per workflow task or activity).
-// Asked first, as a run starts; a run that has it does not ask DECIDED_AS_RUN_STARTS (one marker per run).
+// activity in the workflow task that ends it, not by an activity task and one more workflow task. The
+// Temporal server's CPU bounds enrolment and branching on a shared machine (docs/benchmarks.md, session
+// 12): in the branching benchmark this took the workflow tasks per click from 2.9 to 1.9 and the server's
+// CPU per click from 34-36 to 22-26 ms. Asked first, as a run starts; a run that has it does not ask
+// DECIDED_AS_RUN_STARTS (one marker per run).
 const FINISHED_IN_LAST_TASK = 'finished-in-last-task'
 // Which events end every enrolment, and with which reason, is the event catalogue's to say.
 const LEAVING_EVENTS = ENDING_EVENTS
@@ -306,7 +307,7 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
     reason: state.exitReason ?? null,
     workflowRunId: workflowInfo().runId,
   }
-  if (finishedInLastTask) await CancellationScope.nonCancellable(() => local.finishEnrolment(finish))
+  if (finishedInLastTask) await CancellationScope.nonCancellable(() => localActivities.finishEnrolment(finish))
   else await shieldedActivities.finishEnrolment(finish)
   return state
 }
