@@ -93,10 +93,13 @@ const { recordStep } = localActivities
 
 // Activities run to the end even when the contact leaves meanwhile: a mail half-sent is worse than
 // one sent a moment after an unsubscribe, and the send log must record how it ended.
-const shieldedActivities = new Proxy(activities, {
-  get: (target, name: string) => (input: never) =>
-    CancellationScope.nonCancellable(() => (target[name as keyof CampaignActivities] as (input: never) => Promise<unknown>)(input)),
-}) as CampaignActivities
+const shielded = (proxy: object) =>
+  new Proxy(proxy, {
+    get: (target, name: string) => (input: never) =>
+      CancellationScope.nonCancellable(() => (target[name as keyof typeof target] as (input: never) => Promise<unknown>)(input)),
+  }) as CampaignActivities
+const shieldedActivities = shielded(activities)
+const shieldedLocalActivities = shielded(localActivities)
 
 // A published graph has no loop without a wait, so this only stops a defect from spinning forever.
 const MAX_STEPS_PER_RUN = 10_000
@@ -307,7 +310,7 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
     reason: state.exitReason ?? null,
     workflowRunId: workflowInfo().runId,
   }
-  if (finishedInLastTask) await CancellationScope.nonCancellable(() => localActivities.finishEnrolment(finish))
+  if (finishedInLastTask) await shieldedLocalActivities.finishEnrolment(finish)
   else await shieldedActivities.finishEnrolment(finish)
   return state
 }
