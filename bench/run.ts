@@ -28,11 +28,6 @@ import { runCrm } from './crm'
 // figure beside the raw tool's measured in the same run. Prints a table and writes JSON (--out).
 // Speed is measured here, never by timed assertions in tests.
 
-// The SDK logs every worker state change at INFO; warnings are enough here too. Its metrics tell the
-// branching benchmark how long the in-process worker held each workflow task (bench/worker-metrics.ts).
-const workerMetricsAddress = `127.0.0.1:${await freePort()}`
-installWorkerRuntime('WARN', { metricsAddress: workerMetricsAddress })
-
 async function main(): Promise<number> {
   let parsed: BenchOptions | 'help'
   try {
@@ -46,6 +41,11 @@ async function main(): Promise<number> {
     return 0
   }
   const options = parsed
+  // The SDK logs every worker state change at INFO; warnings are enough here too. Its metrics tell the
+  // branching benchmark how long the in-process worker held each workflow task (bench/worker-metrics.ts);
+  // served only then, so the other benchmarks' workers record none. Before any connection or worker.
+  const workerMetricsAddress = options.benchmarks.includes('branching') && !options.workerProcesses ? `127.0.0.1:${await freePort()}` : undefined
+  installWorkerRuntime('WARN', { metricsAddress: workerMetricsAddress })
   const began = now()
   const log = createLog(began)
   const cleanup = new Cleanup()
@@ -182,7 +182,7 @@ async function main(): Promise<number> {
         }
         if (wants('branching')) {
           const system = bench
-          results.branching = await attempt('branching', () => runBranching(system, { contacts: options.branchContacts, concurrency: options.branchConcurrency, cpuProfile: options.cpuProfile, log, workerMetricsUrl: options.workerProcesses ? undefined : `http://${workerMetricsAddress}/metrics` }))
+          results.branching = await attempt('branching', () => runBranching(system, { contacts: options.branchContacts, concurrency: options.branchConcurrency, cpuProfile: options.cpuProfile, log, workerMetricsUrl: workerMetricsAddress && `http://${workerMetricsAddress}/metrics` }))
         }
         if (wants('handover')) {
           const system = bench
