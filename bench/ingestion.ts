@@ -4,7 +4,8 @@ import type { Server } from 'node:http'
 import express, { json } from 'express'
 import type { Sql } from 'postgres'
 import type { BenchSystem, Cleanup } from './infra'
-import { cpuMeter, inFlight, now, percentile, perSecond, pollUntil } from './measure'
+import { cpuProfiler } from './cpu-account'
+import { cpuMeter, describeCpu, inFlight, now, percentile, perSecond, pollUntil } from './measure'
 
 // Event ingestion: POST /api/events on the product's app (bearer token, validation, the event and its
 // contact committed before the 202, the dispatcher kicked) against a bare express endpoint that parses the
@@ -25,6 +26,8 @@ export interface IngestionOptions {
   batchEvents?: number
   /** Batch requests in flight (4). */
   batchConcurrency?: number
+  /** A folder for a CPU profile of this process while each batch size's product side is timed (bench/profile-summary.ts). */
+  cpuProfile?: string
   log: (message: string) => void
 }
 
@@ -154,6 +157,7 @@ async function measureBatches(
   concurrency: number,
   settle: () => Promise<void>,
   dispatchedSoFar?: () => Promise<number>,
+  profileName?: string,
 ): Promise<IngestionFigures> {
   // Offsets beyond the single-event part's, so every batch event has an id of its own.
   const offset = WARMUP + options.events
@@ -167,8 +171,15 @@ async function measureBatches(
   const cpu = cpuMeter()
   const load = loadavg()[0]!
   const dispatchedBefore = await dispatchedSoFar?.()
+  const profiler = cpuProfiler(profileName && options.cpuProfile)
+  await profiler.start()
+  await profiler.resume()
   const { ms, errors, firstError } = await driveBatches(sender, count, offset + WARMUP, size, concurrency, options, run, latencies)
   const cpuBusy = cpu.busy()
+  const cpuByProcess = cpu.byProcess()
+  await profiler.pause(profileName ?? '')
+  profiler.stop()
+  options.log(`ingestion: ${label}: ${describeCpu(cpuByProcess, count / 100, '100 events')} (Node: this process, the app and the load together)`)
   const dispatchedMeanwhile = dispatchedBefore === undefined ? undefined : (await dispatchedSoFar!()) - dispatchedBefore
   if (firstError) options.log(`ingestion: ${label}: ${errors} event(s) not acknowledged, the first failed batch with ${firstError}`)
   const figures = {
@@ -271,7 +282,7 @@ export async function runIngestion(bench: BenchSystem, options: IngestionOptions
       const rawBatch = await measureBatches('bare express, batches', postBatch(`http://127.0.0.1:${port}/batch`, {}), `http://127.0.0.1:${port}/batch`, options, run, size, batchConcurrency, settle)
       const rawPostgres = await measureBatches('postgres.js bulk insert, batches', bulkInsertBatch(sql, home!.id, home!.subsidiary_id), 'postgres.js', options, run, size, batchConcurrency, settle)
       // The product's dispatcher stays on (it is the product): what it hands on while the side is timed is counted and shown.
-      const productBatch = await measureBatches('product POST /api/events, batches', postBatch(productUrl, { authorization: `Bearer ${bench.token}` }), productUrl, options, run, size, batchConcurrency, settle, dispatchedSoFar)
+      const productBatch = await measureBatches('product POST /api/events, batches', postBatch(productUrl, { authorization: `Bearer ${bench.token}` }), productUrl, options, run, size, batchConcurrency, settle, dispatchedSoFar, `ingestion-batches-${size}`)
       const ratioOf = (base: IngestionFigures) => ({ throughput: productBatch.eventsPerSecond / base.eventsPerSecond, p50: productBatch.p50Ms / base.p50Ms, p99: productBatch.p99Ms / base.p99Ms })
       batches.push({ batchSize: size, concurrency: batchConcurrency, raw: rawBatch, rawPostgres, product: productBatch, ratio: ratioOf(rawBatch), ratioPostgres: ratioOf(rawPostgres), overSingle: productBatch.eventsPerSecond / product.eventsPerSecond })
     }

@@ -75,7 +75,7 @@ export const USAGE = `npm run bench -- [options]
   --crm-page-size N     crm: records per page, both directions (200)
   --crm-direction D     crm: in (stop where the push begins) or both (both)
   --crm-raw-out N       crm: contacts PATCHed straight to BottleCRM for the raw outbound figure (500)
-  --cpu-profile DIR     sending, mailing, branching: write a CPU profile of each side there (bench/profile-summary.ts);
+  --cpu-profile DIR     sending, mailing, branching, ingestion (batches): write a CPU profile of each side there (bench/profile-summary.ts);
                         with --worker-processes, each worker process's profile too (written as it exits)
   --worker-processes N  the product's workers in N processes of their own, as docker-compose runs them
                         (enrolment, branching, mailing, handover); 0: in the app's process, as npm start (0)

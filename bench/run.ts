@@ -169,7 +169,7 @@ async function main(): Promise<number> {
         if (wants('ingestion')) {
           const system = bench
           results.ingestion = await attempt('ingestion', () =>
-            runIngestion(system, { events: options.events, batchEvents: options.batchEvents, concurrency: options.eventConcurrency, contacts: 500, log, cleanup }),
+            runIngestion(system, { events: options.events, batchEvents: options.batchEvents, concurrency: options.eventConcurrency, contacts: 500, cpuProfile: options.cpuProfile, log, cleanup }),
           )
         }
         if (wants('designer')) {
