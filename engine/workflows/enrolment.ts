@@ -90,6 +90,14 @@ const activities = proxyActivities<CampaignActivities>({
 })
 const localActivities = proxyLocalActivities<CampaignActivities>({ startToCloseTimeout: '30 seconds' })
 const { recordStep } = localActivities
+// A mail step's send in the workflow task that reaches the step (MAIL_SENT_IN_TASK below), retried as the
+// activity was. A local activity cannot heartbeat: a worker that dies mid-send is noticed when the workflow
+// task times out (10 s), and the next worker's send settles the interrupted one by its Message-ID, as the
+// activity's retry did (activities/send-campaign-email.ts).
+const sendingLocalActivities = proxyLocalActivities<CampaignActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+})
 
 // Activities run to the end even when the contact leaves meanwhile: a mail half-sent is worse than
 // one sent a moment after an unsubscribe, and the send log must record how it ended.
@@ -100,6 +108,12 @@ const shielded = (proxy: object) =>
   }) as CampaignActivities
 const shieldedActivities = shielded(activities)
 const shieldedLocalActivities = shielded(localActivities)
+const SENDS: ReadonlySet<string> = new Set<keyof CampaignActivities>(['enterMailStep', 'sendCampaignEmail'])
+/** The step activities with the mail steps' sends as local activities, every other one as before. */
+const sendingInTask = (() => {
+  const sending = shielded(sendingLocalActivities)
+  return new Proxy(shieldedActivities, { get: (target, name: string) => (SENDS.has(name) ? sending : target)[name as keyof CampaignActivities] })
+})()
 
 // A published graph has no loop without a wait, so this only stops a defect from spinning forever.
 const MAX_STEPS_PER_RUN = 10_000
@@ -136,6 +150,12 @@ const DECIDED_AS_RUN_STARTS = 'decided-as-run-starts'
 // CPU per click from 34-36 to 22-26 ms. Asked first, as a run starts; a run that has it does not ask
 // DECIDED_AS_RUN_STARTS (one marker per run).
 const FINISHED_IN_LAST_TASK = 'finished-in-last-task'
+// Session 13: everything FINISHED_IN_LAST_TASK stands for, and a mail step's send (enterMailStep,
+// sendCampaignEmail) as a local activity in the workflow task that reaches the step, not as an activity
+// task and one more workflow task for its result. A first mail and the wait after it are then decided in
+// the run's first workflow task, a click's next mail in the task of the click's signal. Asked first, as a
+// run starts; a run that has it asks no other patch (one marker per run).
+const MAIL_SENT_IN_TASK = 'mail-sent-in-task'
 // Which events end every enrolment, and with which reason, is the event catalogue's to say.
 const LEAVING_EVENTS = ENDING_EVENTS
 
@@ -193,7 +213,7 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
     enrolment,
     nodeId,
     visit,
-    activities: shieldedActivities,
+    activities: mailSentInTask ? sendingInTask : shieldedActivities,
     entry,
     now: () => Date.now(),
     sleep: (ms) => sleep(Math.max(ms, 1)),
@@ -212,7 +232,8 @@ export async function campaignEnrolment(input: EnrolmentInputV1): Promise<Enrolm
   })
 
   // In the run's first activation, before any command, so its marker is always in the first workflow task.
-  const finishedInLastTask = patched(FINISHED_IN_LAST_TASK)
+  const mailSentInTask = patched(MAIL_SENT_IN_TASK)
+  const finishedInLastTask = mailSentInTask || patched(FINISHED_IN_LAST_TASK)
   const decidedAsRunStarts = finishedInLastTask || patched(DECIDED_AS_RUN_STARTS)
   const startShowedStep = decidedAsRunStarts && !carryOver && !input.simulation && input.stepShownAtStart !== undefined
   let shownAtStart = startShowedStep ? input.stepShownAtStart : undefined

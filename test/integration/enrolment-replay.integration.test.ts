@@ -28,6 +28,9 @@ const RECORDED = [
   // Session 11, before the enrolment's end was recorded in its last workflow task (finishEnrolment as an
   // activity task, then one more workflow task).
   'enrolment-history-decided-as-run-starts-2026-12-04.json',
+  // Session 12, before a mail step's send ran in the workflow task that reaches the step (enterMailStep as
+  // an activity task, then one more workflow task for its result).
+  'enrolment-history-finished-in-last-task-2026-12-05.json',
 ]
 
 const sentTemplates: string[] = []
@@ -120,6 +123,28 @@ function attributeWrites(history: proto.temporal.api.history.v1.IHistory): strin
   })
 }
 
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent
+
+/** The history cut into its workflow tasks: each completed task's commands (the events up to the next task's scheduling). */
+function workflowTasks(history: proto.temporal.api.history.v1.IHistory): HistoryEvent[][] {
+  const tasks: HistoryEvent[][] = []
+  for (const event of history.events ?? []) {
+    if (event.workflowTaskCompletedEventAttributes) tasks.push([])
+    else if (event.workflowTaskScheduledEventAttributes) continue
+    else tasks.at(-1)?.push(event)
+  }
+  return tasks
+}
+
+/** The activity types of the local activities whose markers these events hold, in order. */
+function localActivityTypes(events: HistoryEvent[]): string[] {
+  return events.flatMap((event) => {
+    const marker = event.markerRecordedEventAttributes
+    const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : null
+    return data ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type] : []
+  })
+}
+
 describe('enrolment histories replay on today’s workflow code', () => {
   it('runs the click branch and replays its own history', async () => {
     const { handle, enrolmentId } = await runClickBranch('bare')
@@ -128,16 +153,16 @@ describe('enrolment histories replay on today’s workflow code', () => {
     expect(state.path.map((step) => step.nodeId)).toEqual(['entry', 'first', 'wait-click', 'clicked', 'end'])
     expect(sentTemplates.filter((sent) => sent.startsWith(enrolmentId))).toEqual([`${enrolmentId}/onboarding-welcome`, `${enrolmentId}/onboarding-care-tips`])
     const history = await handle.fetchHistory()
-    // Today's mail steps record their entry in the send's activity task: no step-record local activity before them.
+    // Today's mails are sent by local activities in the workflow task that reaches their step (each recording
+    // the step's entry too), and the end is recorded in the task that ends the run: no activity task at all.
     const activityTypes = (history.events ?? []).flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [])
-    expect(activityTypes).toEqual(['enterMailStep', 'enterMailStep'])
-    // The end is recorded by a local activity in the workflow task that ends the run: no activity task for it.
-    const lastTask = (history.events ?? []).slice((history.events ?? []).findLastIndex((event) => event.workflowTaskCompletedEventAttributes))
-    expect(lastTask.some((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true)
+    expect(activityTypes).toEqual([])
+    expect(localActivityTypes(history.events ?? [])).toEqual(['recordStep', 'enterMailStep', 'recordStep', 'enterMailStep', 'recordStep', 'finishEnrolment'])
+    expect(localActivityTypes(workflowTasks(history).at(-1)!)).toEqual(['enterMailStep', 'recordStep', 'finishEnrolment'])
     expect(finished.filter((input) => input.enrolmentId === enrolmentId).map((input) => input.status)).toEqual(['completed'])
     expect(recordedSteps.filter((step) => step.startsWith(enrolmentId))).toEqual(['entry', 'first', 'wait-click', 'clicked', 'end'].map((node) => `${enrolmentId}/${node}`))
     // Started without the product's start options, the run upserts its step at every step.
-    expect(attributeWrites(history)).toEqual(['patch finished-in-last-task', 'upsert entry', 'upsert first', 'upsert wait-click', 'upsert clicked', 'upsert end'])
+    expect(attributeWrites(history)).toEqual(['patch mail-sent-in-task', 'upsert entry', 'upsert first', 'upsert wait-click', 'upsert clicked', 'upsert end'])
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, handle.workflowId)
   })
 
@@ -175,11 +200,17 @@ describe('enrolment histories replay on today’s workflow code', () => {
     expect(sentTemplates.filter((sent) => sent.startsWith(enrolmentId))).toEqual([`${enrolmentId}/onboarding-welcome`, `${enrolmentId}/onboarding-care-tips`])
     // Neither the trigger nor the first mail upserts its step, and one patch stands for both: one write
     // before the first mail instead of three.
-    expect(attributeWrites(history)).toEqual(['start first', 'patch finished-in-last-task', 'upsert wait-click', 'upsert clicked', 'upsert end'])
-    // The entry recorded the trigger's step, so the first workflow task runs no local activity before the mail.
+    expect(attributeWrites(history)).toEqual(['start first', 'patch mail-sent-in-task', 'upsert wait-click', 'upsert clicked', 'upsert end'])
+    // The entry recorded the trigger's step, so the first workflow task records nothing before the mail.
     expect(recordedSteps.filter((step) => step.startsWith(enrolmentId))).toEqual(['first', 'wait-click', 'clicked', 'end'].map((node) => `${enrolmentId}/${node}`))
-    const firstTask = (history.events ?? []).slice(0, (history.events ?? []).findIndex((event) => event.activityTaskScheduledEventAttributes))
-    expect(firstTask.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toEqual([])
+    // One workflow task from the start to the wait for the click (the mail sent, the wait recorded, its
+    // timer started), one from the click to the end (the next mail sent, the end recorded).
+    const tasks = workflowTasks(history)
+    expect(tasks.map(localActivityTypes)).toEqual([
+      ['enterMailStep', 'recordStep'],
+      ['enterMailStep', 'recordStep', 'finishEnrolment'],
+    ])
+    expect(tasks[0]!.some((event) => event.timerStartedEventAttributes)).toBe(true)
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, handle.workflowId)
   })
 
