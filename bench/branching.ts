@@ -11,8 +11,8 @@ import { cpuMeter, describeCpu, inFlight, loadAverage, now, percentile, pollUnti
 // Behaviour → branch: contacts wait in a "clicked within 1 day?" step after their first mail; each one's
 // tracked link is clicked (as a browser would) and the time until the "clicked" branch's mail is in the
 // SMTP sink is measured: tracking route → event stored → Temporal signal from the route (the dispatcher's
-// round dispatches the event beside the path, without signalling it again) → workflow task → the mail
-// step's activity → SMTP. Raw: pooled,
+// round dispatches the event beside the path, without signalling it again) → workflow task, which sends
+// the mail step's mail in a local activity → SMTP. Raw: pooled,
 // warmed-up nodemailer sending the same mails → sink arrival at the same concurrency, the last leg alone.
 
 export interface BranchingOptions {
@@ -45,20 +45,21 @@ export interface BranchingResult {
   /**
    * Where the time goes, per click, from each stage's own timestamp (wall clock of this machine; Postgres
    * runs on it too): the tracking route storing the event; the signal (sent by the route right after the
-   * commit), the workflow task and the pickup of the mail step's activity (enterMailStep), which records
-   * the "clicked" step first; the same activity's message row; its 'sending' mark (consent, cap, render
-   * done); arrival at the sink. 'sent' is recorded after the relay's answer, so after the arrival; the
-   * dispatcher's round (storedToDispatched) runs beside this path, no longer on it. (Enrolments that
-   * began before session 9 record the step in a local activity of the workflow task instead.)
+   * commit), the workflow task and, in it, the mail step's send (enterMailStep, a local activity since
+   * session 13), which records the "clicked" step first; the send's message row; its 'sending' mark
+   * (consent, cap, render done); arrival at the sink. 'sent' is recorded after the relay's answer, so after
+   * the arrival; the dispatcher's round (storedToDispatched) runs beside this path, no longer on it.
    */
   stages: Record<'clickToStored' | 'storedToStep' | 'stepToMessage' | 'messageToSending' | 'sendingToSink' | 'storedToDispatched', LatencySummary>
   /**
    * storedToStep split by every click's enrolment history (Temporal's clock, the same machine's): event
-   * stored → the route's signal in the history → the workflow task that handles it started → completed
-   * (the mail step's activity scheduled with it) → that activity started → the step recorded by it.
+   * stored → the route's signal in the history → the workflow task that handles it started → the step
+   * recorded by the send's local activity in it (taskStartedToStep) → that task completed, after the
+   * mail's SMTP transaction. Enrolments from before session 13 sent in an activity task scheduled by that
+   * workflow task: completed → that activity started → the step recorded by it.
    * `signalsPerClick`: the click's signals in the history (the route's, and the round's if it repeated it).
    */
-  temporal: Record<'storedToSignalled' | 'signalledToTaskStarted' | 'taskStartedToCompleted' | 'taskCompletedToActivityStarted' | 'activityStartedToStep' | 'signalsPerClick', LatencySummary>
+  temporal: Record<'storedToSignalled' | 'signalledToTaskStarted' | 'taskStartedToStep' | 'taskStartedToCompleted' | 'taskCompletedToActivityStarted' | 'activityStartedToStep' | 'signalsPerClick', LatencySummary>
   /**
    * The one Node thread that runs the app, the dispatcher, the worker's activities and the SMTP sink,
    * while the clicks were measured: how busy it was (0–1) and how long callbacks waited for it.
@@ -96,8 +97,9 @@ function branchGraph() {
 }
 
 /**
- * What Temporal did between the click's signal and the send activity's start, from one enrolment's history
- * (server timestamps): how many workflow tasks and activity tasks lie on the path, and how long each took.
+ * What Temporal did from the click's signal until the send (the send activity's start, or for today's
+ * enrolments the commands of the workflow task that sent it in a local activity), from one enrolment's
+ * history (server timestamps): how many workflow tasks and activity tasks lie on the path, and how long each took.
  */
 export async function historyOfClick(client: Client, workflowId: string): Promise<{ event: string; afterSignalMs: number }[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory()
@@ -107,7 +109,10 @@ export async function historyOfClick(client: Client, workflowId: string): Promis
   const at = (event: (typeof events)[number]) => Number(event.eventTime?.seconds ?? 0) * 1000 + Math.round((event.eventTime?.nanos ?? 0) / 1e6)
   const start = at(events[signalled]!)
   const steps: { event: string; afterSignalMs: number }[] = []
+  let completed = false
   for (const event of events.slice(signalled)) {
+    if (completed && event.workflowTaskScheduledEventAttributes && steps.some((step) => step.event.endsWith('core_local_activity'))) break
+    completed ||= Boolean(event.workflowTaskCompletedEventAttributes)
     const kind = Object.keys(event).find((key) => key.endsWith('EventAttributes') && (event as Record<string, unknown>)[key]) ?? 'unknown'
     const activity = event.activityTaskScheduledEventAttributes?.activityType?.name
     const marker = event.markerRecordedEventAttributes?.markerName
@@ -242,6 +247,7 @@ export async function runBranching(bench: BenchSystem, options: BranchingOptions
   const temporal: BranchingResult['temporal'] = {
     storedToSignalled: summary(paths.flatMap(({ row, click }) => gap(row.received, click.signalled))),
     signalledToTaskStarted: summary(paths.flatMap(({ click }) => gap(click.signalled, click.taskStarted))),
+    taskStartedToStep: summary(paths.flatMap(({ row, click }) => (click.activityStarted === undefined ? gap(click.taskStarted, row.step) : []))),
     taskStartedToCompleted: summary(paths.flatMap(({ click }) => gap(click.taskStarted, click.taskCompleted))),
     taskCompletedToActivityStarted: summary(paths.flatMap(({ click }) => gap(click.taskCompleted, click.activityStarted))),
     activityStartedToStep: summary(paths.flatMap(({ row, click }) => gap(click.activityStarted, row.step))),

@@ -177,8 +177,8 @@ function rows(results: Results): Row[] {
       const stage = (name: string, figures: { p50Ms: number; p99Ms: number }) =>
         out.push({ benchmark: label, measure: `stage ${name} p50 / p99 ms`, product: `${formatNumber(figures.p50Ms)} / ${formatNumber(figures.p99Ms)}`, raw: '', ratio: '', cpu: '' })
       stage('click → event stored', b.stages.clickToStored)
-      stage('stored → "clicked" step entered (signal, workflow task, the mail step\'s activity picked up)', b.stages.storedToStep)
-      stage('step → message row (inside the mail step\'s activity)', b.stages.stepToMessage)
+      stage('stored → "clicked" step entered (signal, workflow task, the mail step\'s send begun)', b.stages.storedToStep)
+      stage('step → message row (inside the mail step\'s send)', b.stages.stepToMessage)
       stage('message row → sending (consent, cap, render)', b.stages.messageToSending)
       stage('sending → in the sink (SMTP)', b.stages.sendingToSink)
     }
@@ -187,10 +187,11 @@ function rows(results: Results): Row[] {
         out.push({ benchmark: label, measure: `  stored → step: ${name} p50 / p99 ms`, product: `${formatNumber(figures.p50Ms)} / ${formatNumber(figures.p99Ms)}`, raw: '', ratio: '', cpu: '' })
       split('event stored → route\'s signal in the history', b.temporal.storedToSignalled)
       split('signal → workflow task started', b.temporal.signalledToTaskStarted)
-      split('workflow task started → completed', b.temporal.taskStartedToCompleted)
+      if (b.temporal.taskStartedToStep?.count) split('workflow task started → step recorded by its send (a local activity)', b.temporal.taskStartedToStep)
+      split('workflow task started → completed (the mail sent in it)', b.temporal.taskStartedToCompleted)
       if (b.workerTasks) out.push({ benchmark: label, measure: `    of which the worker held it (mean of its ${b.workerTasks.tasks} tasks; their wait for its poll: ${formatNumber(b.workerTasks.scheduleToStartMeanMs)} ms)`, product: `${formatNumber(b.workerTasks.executionMeanMs)} (mean)`, raw: '', ratio: '', cpu: '' })
-      split('task completed → mail step\'s activity started', b.temporal.taskCompletedToActivityStarted)
-      split('activity started → step recorded', b.temporal.activityStartedToStep)
+      if (b.temporal.taskCompletedToActivityStarted.count) split('task completed → mail step\'s activity started (enrolments from before session 13)', b.temporal.taskCompletedToActivityStarted)
+      if (b.temporal.activityStartedToStep.count) split('activity started → step recorded', b.temporal.activityStartedToStep)
       out.push({ benchmark: label, measure: 'signals of the click per enrolment p50 / max (the route\'s, and repeats)', product: `${formatNumber(b.temporal.signalsPerClick.p50Ms)} / ${formatNumber(b.temporal.signalsPerClick.maxMs)}`, raw: '', ratio: '', cpu: '' })
     }
   }
