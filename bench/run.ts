@@ -10,7 +10,7 @@ import { runEnrolment } from './enrolment'
 import { runHandover } from './handover'
 import { runHistory } from './history'
 import { freePort } from '../server/temporal-dev-server'
-import { Cleanup, createBenchDatabase, startBenchSystem, type BenchSystem } from './infra'
+import { Cleanup, createBenchDatabase, startBenchSystem, waitForBackgroundWork, type BenchSystem } from './infra'
 import { runIngestion } from './ingestion'
 import { runMailing } from './mailing'
 import { createLog, loadAverage, now } from './measure'
@@ -148,10 +148,15 @@ async function main(): Promise<number> {
         log(`product up at ${bench.baseUrl}, task queue ${bench.taskQueue}`)
         return true
       })
+      // Each benchmark after the first starts once the product has caught up with what the ones before left.
+      const measured = async <T>(benchmark: Benchmark, run: () => Promise<T>): Promise<T | undefined> => {
+        if (bench) await waitForBackgroundWork(bench, log)
+        return attempt(benchmark, run)
+      }
       if (started && bench) {
         if (wants('enrolment')) {
           const system = bench
-          results.enrolment = await attempt('enrolment', () =>
+          results.enrolment = await measured('enrolment', () =>
             runEnrolment(system, {
               contacts: options.contacts,
               paths: options.enrolPaths,
@@ -168,29 +173,29 @@ async function main(): Promise<number> {
         }
         if (wants('ingestion')) {
           const system = bench
-          results.ingestion = await attempt('ingestion', () =>
+          results.ingestion = await measured('ingestion', () =>
             runIngestion(system, { events: options.events, batchEvents: options.batchEvents, concurrency: options.eventConcurrency, contacts: 500, cpuProfile: options.cpuProfile, log, cleanup }),
           )
         }
         if (wants('designer')) {
           const system = bench
-          results.designer = await attempt('designer', () => runDesigner(system, { nodes: options.designerNodes, log }))
+          results.designer = await measured('designer', () => runDesigner(system, { nodes: options.designerNodes, log }))
         }
         if (wants('sending')) {
           const system = bench
-          results.sending = await attempt('sending', () => runSending(system, { mails: options.sendMails, concurrency: options.sendConcurrency, cpuProfile: options.cpuProfile, log }))
+          results.sending = await measured('sending', () => runSending(system, { mails: options.sendMails, concurrency: options.sendConcurrency, cpuProfile: options.cpuProfile, log }))
         }
         if (wants('branching')) {
           const system = bench
-          results.branching = await attempt('branching', () => runBranching(system, { contacts: options.branchContacts, concurrency: options.branchConcurrency, cpuProfile: options.cpuProfile, log, workerMetricsUrl: workerMetricsAddress && `http://${workerMetricsAddress}/metrics` }))
+          results.branching = await measured('branching', () => runBranching(system, { contacts: options.branchContacts, concurrency: options.branchConcurrency, cpuProfile: options.cpuProfile, log, workerMetricsUrl: workerMetricsAddress && `http://${workerMetricsAddress}/metrics` }))
         }
         if (wants('handover')) {
           const system = bench
-          results.handover = await attempt('handover', () => runHandover(system, { contacts: options.handoverContacts, concurrency: options.handoverConcurrency, log }))
+          results.handover = await measured('handover', () => runHandover(system, { contacts: options.handoverContacts, concurrency: options.handoverConcurrency, log }))
         }
         if (wants('mailing')) {
           const system = bench
-          results.mailing = await attempt('mailing', () => runMailing(system, { recipients: options.mailingRecipients, cpuProfile: options.cpuProfile, log }))
+          results.mailing = await measured('mailing', () => runMailing(system, { recipients: options.mailingRecipients, cpuProfile: options.cpuProfile, log }))
         }
       }
     }
