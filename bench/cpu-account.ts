@@ -14,15 +14,24 @@ export interface CpuSpent {
   nodeMs: number
   /** The benchmark database's Postgres backends, user + system, ms (0 where /proc cannot be read). */
   postgresMs: number
+  /** The backends that took most of it: ms, their kind and their latest statement (what a jump between runs is made of). */
+  busiest: { ms: number; backend: string; query: string }[]
 }
 
-async function backendTicks(sql: Sql): Promise<Map<number, number>> {
-  const pids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`
-  const ticks = new Map<number, number>()
-  for (const { pid } of pids) {
+interface Backend {
+  ticks: number
+  backend: string
+  query: string
+}
+
+async function backendTicks(sql: Sql): Promise<Map<number, Backend>> {
+  const rows = await sql<{ pid: number; backend_type: string; query: string }[]>`
+    select pid, backend_type, left(regexp_replace(query, '\s+', ' ', 'g'), 80) as query from pg_stat_activity where datname = current_database()`
+  const ticks = new Map<number, Backend>()
+  for (const { pid, backend_type, query } of rows) {
     // Another machine's Postgres, or a backend that just ended: not counted.
     const read = processCpu(pid)
-    if (read) ticks.set(pid, read.ticks)
+    if (read) ticks.set(pid, { ticks: read.ticks, backend: backend_type, query })
   }
   return ticks
 }
@@ -35,9 +44,9 @@ export async function cpuAccount(sql: Sql): Promise<{ stop(): Promise<CpuSpent> 
     async stop() {
       const used = process.cpuUsage(node)
       const after = await backendTicks(sql)
-      let ticks = 0
-      for (const [pid, now] of after) ticks += now - (before.get(pid) ?? 0)
-      return { nodeMs: (used.user + used.system) / 1000, postgresMs: ticks * TICK_MS }
+      const spent = [...after].map(([pid, now]) => ({ ms: (now.ticks - (before.get(pid)?.ticks ?? 0)) * TICK_MS, backend: now.backend, query: now.query }))
+      const busiest = spent.filter((b) => b.ms > 0).sort((a, b) => b.ms - a.ms).slice(0, 3)
+      return { nodeMs: (used.user + used.system) / 1000, postgresMs: spent.reduce((sum, b) => sum + b.ms, 0), busiest }
     },
   }
 }

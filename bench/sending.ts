@@ -117,6 +117,7 @@ export async function runSending(bench: BenchSystem, options: SendingOptions): P
         const spent = await account.stop()
         sides[label].nodeMs += spent.nodeMs
         sides[label].postgresMs += spent.postgresMs
+        if (spent.postgresMs > size * 3) log(`sending: ${label} round ${round + 1}: Postgres ${(spent.postgresMs / size).toFixed(2)} ms per mail, most in ${spent.busiest.map((b) => `${b.ms} ms ${b.backend} (${b.query})`).join('; ')}`)
       }
       log(`sending: CPU per mail so far: raw ${(sides.raw.nodeMs / (from + size)).toFixed(2)} ms node + ${(sides.raw.postgresMs / (from + size)).toFixed(2)} ms postgres, product ${(sides.product.nodeMs / (from + size)).toFixed(2)} + ${(sides.product.postgresMs / (from + size)).toFixed(2)}`)
       log(`sending: round ${round + 1}/${ROUNDS}: raw ${perSecond(from + size, sides.raw.ms).toFixed(0)} mails/s, product ${perSecond(from + size, sides.product.ms).toFixed(0)} mails/s so far (load ${loadAverage().join(', ')})`)
