@@ -195,10 +195,11 @@ async function startWorkerProcess(name: string, env: Record<string, string>, cle
 
 /**
  * Waits (up to three minutes) until the product has done the background work an earlier benchmark left:
- * the report folder's deltas folded, the dispatcher's events handed on, and Postgres's autovacuum done with
- * the tables those writes changed (its workers count as the database's backends in every CPU figure). Without it a benchmark that
- * follows ingestion measures its own side beside the folding and dispatching of ~50,000 events (the
- * sending benchmark's Postgres time per mail was 5-8 ms after ingestion against 1.8-2.0 alone).
+ * the report folder's deltas folded, the dispatcher's events handed on, and no autovacuum worker at work
+ * (its workers count as the database's backends in every CPU figure); then vacuums the database. In set
+ * runs the sending benchmark, after enrolment and ingestion, took 4.9-8.5 ms of Postgres per mail,
+ * against 1.5-1.9 in runs after only one of them and in every set run since this (docs/benchmarks.md,
+ * session 13).
  */
 export async function waitForBackgroundWork(bench: BenchSystem, log: (message: string) => void): Promise<void> {
   const { sql } = bench.system

@@ -81,12 +81,14 @@ export const trackedEventSignal = defineSignal<[TrackedEvent]>('trackedEvent')
 export const campaignControlSignal = defineSignal<[CampaignControl]>('campaignControl')
 export const enrolmentStateQuery = defineQuery<EnrolmentState>('enrolmentState')
 
+// A step's side effect is retried until it succeeds (a relay away for hours only delays its mails).
+const STEP_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' }
 const activities = proxyActivities<CampaignActivities>({
   startToCloseTimeout: '2 minutes',
-  // The send activity heartbeats while the SMTP transaction runs, so a worker that dies mid-send is
-  // noticed within seconds rather than after the start-to-close timeout.
+  // An activity that waits on a slow call heartbeats, so a worker that dies meanwhile is noticed within
+  // seconds rather than after the start-to-close timeout.
   heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  retry: STEP_RETRY,
 })
 const localActivities = proxyLocalActivities<CampaignActivities>({ startToCloseTimeout: '30 seconds' })
 const { recordStep } = localActivities
@@ -94,10 +96,7 @@ const { recordStep } = localActivities
 // activity was. A local activity cannot heartbeat: a worker that dies mid-send is noticed when the workflow
 // task times out (10 s), and the next worker's send settles the interrupted one by its Message-ID, as the
 // activity's retry did (activities/send-campaign-email.ts).
-const sendingLocalActivities = proxyLocalActivities<CampaignActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-})
+const sendingLocalActivities = proxyLocalActivities<CampaignActivities>({ startToCloseTimeout: '2 minutes', retry: STEP_RETRY })
 
 // Activities run to the end even when the contact leaves meanwhile: a mail half-sent is worse than
 // one sent a moment after an unsubscribe, and the send log must record how it ended.
