@@ -220,13 +220,13 @@ export async function waitForBackgroundWork(bench: BenchSystem, log: (message: s
     maxPolls: 720,
     reportMs: 5_000,
   })
+  const waitedMs = now() - began
+  if (!waited.finished) log(`background work still pending after ${(waitedMs / 1000).toFixed(1)} s (${waited.value.deltas} deltas, ${waited.value.events} events, ${waited.value.vacuums} autovacuum workers); measuring anyway`)
+  else if (waitedMs > 1_000) log(`earlier background work done after ${(waitedMs / 1000).toFixed(1)} s`)
   // Autovacuum would otherwise start within its one-minute nap on the tables the benchmark before filled
   // (the ingestion's 50,000 events) and run beside the next one's timed part: vacuumed here, as pgbench
   // does before its runs.
   const vacuumStart = now()
   await sql`vacuum (analyze)`
   log(`vacuumed and analysed the benchmark database in ${((now() - vacuumStart) / 1000).toFixed(1)} s`)
-  const seconds = ((now() - began) / 1000).toFixed(1)
-  if (!waited.finished) log(`background work still pending after ${seconds} s (${waited.value.deltas} deltas, ${waited.value.events} events, ${waited.value.vacuums} autovacuum workers); measuring anyway`)
-  else if (now() - began > 1_000) log(`earlier background work done after ${seconds} s`)
 }

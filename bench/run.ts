@@ -148,7 +148,7 @@ async function main(): Promise<number> {
         log(`product up at ${bench.baseUrl}, task queue ${bench.taskQueue}`)
         return true
       })
-      // Each benchmark after the first starts once the product has caught up with what the ones before left.
+      // Each benchmark starts once the product has caught up with what the ones before it left (nothing, for the first).
       const measured = async <T>(benchmark: Benchmark, run: () => Promise<T>): Promise<T | undefined> => {
         if (bench) await waitForBackgroundWork(bench, log)
         return attempt(benchmark, run)
