@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector'
 import { join } from 'node:path'
 import type { Sql } from 'postgres'
@@ -63,6 +63,7 @@ export function cpuProfiler(folder: string | undefined) {
   return {
     async start() {
       if (!session) return
+      await mkdir(folder!, { recursive: true })
       session.connect()
       await post('Profiler.enable')
       await post('Profiler.setSamplingInterval', { interval: 500 })

@@ -139,6 +139,25 @@ describe('events API idempotency', () => {
     expect(stored.map((row) => row.page)).toEqual(['/a', '/b'])
   })
 
+  it('leaves a contact unwritten by a batch whose events say nothing new about it, and writes what is new', async () => {
+    const contact = { email: 'stetig@unchanged.example', subsidiary: 'DE', firstName: 'Stefan', company: 'Stetig GmbH', attributes: { fleet: 2 } }
+    expect((await post({ events: [{ type: 'visit', contact, properties: { page: '/1' } }] })).status).toBe(202)
+    const read = async () => (await system.sql<{ first_name: string; attributes: Record<string, unknown>; updated_at: Date; version: string }[]>`
+      select first_name, attributes, updated_at, xmin::text as version from contacts where email = ${contact.email}`)[0]!
+    const before = await read()
+    // A tracking feed repeats what it knows of the contact with every visit.
+    expect((await post({ events: [2, 3, 4].map((n) => ({ type: 'visit', contact, properties: { page: `/${n}` } })) })).status).toBe(202)
+    const same = await read()
+    expect(same.updated_at).toEqual(before.updated_at)
+    expect(same.version).toBe(before.version)
+    expect((await post({ events: [{ type: 'visit', contact: { ...contact, attributes: { plant: 'Ulm' } }, properties: { page: '/5' } }] })).status).toBe(202)
+    const changed = await read()
+    expect(changed.attributes).toEqual({ fleet: 2, plant: 'Ulm' })
+    expect(changed.updated_at.getTime()).toBeGreaterThan(before.updated_at.getTime())
+    const [stored] = await system.sql<{ n: number }[]>`select count(*)::int as n from events e join contacts c on c.id = e.contact_id where c.email = ${contact.email}`
+    expect(stored!.n).toBe(5)
+  })
+
   it('stores concurrent batches about the same new addresses once each, and a batch resent while the first is in flight once', async () => {
     const emails = Array.from({ length: 5 }, (_, i) => `gleichzeitig-${i}@race.example`)
     const batch = (name: string) => ({
