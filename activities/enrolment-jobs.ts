@@ -74,7 +74,10 @@ export function enrolmentJobActivities(deps: EntryActivityDeps) {
       }
       // CSV rows name an e-mail address; it is resolved now, within the requester's subsidiaries, so a
       // contact they may not see is as unknown to them as one that does not exist.
-      const items = await openJobItems(sql, job, input.after, input.limit)
+      // One row beyond the batch says whether another batch follows, so a job whose rows are a multiple of
+      // the batch size does not end with an empty batch (an activity and a workflow task for nothing).
+      const read = await openJobItems(sql, job, input.after, input.limit + 1)
+      const items = read.slice(0, input.limit)
       // One entry transaction for the batch (engine/enrol-batch.ts), then 50 workflow starts in flight, as
       // many as the dispatcher's path and the raw baseline; rows without a contact are skipped here.
       const rows = items.filter((item) => item.contact_id)
@@ -93,7 +96,7 @@ export function enrolmentJobActivities(deps: EntryActivityDeps) {
                       ${outcomes.map((o) => o.reason)}::text[], ${outcomes.map((o) => o.contactId)}::uuid[]) as o(line, outcome, reason, contact_id)
           where i.job_id = ${job.id} and i.line = o.line`
       }
-      return { cursor: items.length < input.limit ? null : items.at(-1)!.line, processed: items.length }
+      return { cursor: read.length > input.limit ? items.at(-1)!.line : null, processed: items.length }
     },
 
     /** Marks the job failed with the reason (what the progress view shows). Idempotent; a finished job stays done. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { enrolmentJobWorkflowId } from '../../engine/entry-client'
 import { linearCampaign } from '../helpers/graphs'
 import { startTestSystem, type TestSystem } from '../helpers/system'
 
@@ -153,6 +154,18 @@ describe('bulk enrolment', () => {
     const repeated = await post(`/api/campaigns/${campaignId}/enrolments`, csv, 'text/csv')
     expect(repeated).toMatchObject({ status: 200, body: { id: submitted.body.id } })
     expect(await enrolmentsOf(campaignId)).toHaveLength(120)
+  })
+
+  it('ends a job whose rows fill its batches exactly after the last full batch, with no empty one', async () => {
+    const campaignId = await liveCampaign({ eventType: 'manual' })
+    // 500 rows: one batch's worth (engine/entry-client.ts), none of them a known contact.
+    const csv = csvOf(Array.from({ length: 500 }, (_, i) => `niemand.${i}@unbekannt.example;X`))
+    const submitted = await post(`/api/campaigns/${campaignId}/enrolments`, csv, 'text/csv')
+    expect(submitted.status).toBe(202)
+    expect(await jobDone(submitted.body.id)).toMatchObject({ total: 500, done: 500, skippedByReason: { unknown_contact: 500 } })
+    const history = await system.client.workflow.getHandle(enrolmentJobWorkflowId(submitted.body.id)).fetchHistory()
+    const batches = (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'enrolJobBatch')
+    expect(batches).toHaveLength(1)
   })
 
   it('refuses uploads without an email column, naming the line', async () => {
