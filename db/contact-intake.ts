@@ -80,8 +80,8 @@ export interface EventContactRow {
 
 /**
  * The account's contacts with these lower-case addresses, locked (in id order, so concurrent batches do not
- * deadlock). "No key update" is the lock the events' update of these contacts takes anyway (it changes
- * neither id nor address): it still keeps other batches, edits, moves and deletions of the contact out
+ * deadlock). "No key update" is the lock the events' update of these contacts takes where it changes them
+ * (it changes neither id nor address): it still keeps other batches, edits, moves and deletions of the contact out
  * until commit, but not the key-share locks of rows that merely reference the contact, above all the
  * dispatcher scoring earlier events of the same contacts (contact_scores, score_changes,
  * contact_personas). With "for update" a batch waited for every scoring transaction holding one of its

@@ -59,8 +59,10 @@ export interface NewEventRow {
  * batch created first fails the statement with 23505, and the caller decides again), known ones take
  * the fields their events sent (only those sent; attributes merged), and the events inserted with
  * `received_at` a microsecond apart in batch order (the dispatcher hands a contact's events on in that
- * order). The contacts belong to db/contacts.ts; they are written here because an event and its contact
- * are stored together.
+ * order). A known contact whose fields would not change is not written at all: a tracking feed repeats
+ * what it knows of a contact with every visit, and rewriting the row (a new row version, its trigger, its
+ * row-security check) cost more than the event itself. The contacts belong to db/contacts.ts; they are
+ * written here because an event and its contact are stored together.
  */
 export async function storeEventsWithContacts(
   sql: ISql,
