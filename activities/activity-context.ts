@@ -1,14 +1,12 @@
-import { Context } from '@temporalio/activity'
+import { asyncLocalStorage, type Context } from '@temporalio/activity'
 
 // Helpers for activities that also run outside Temporal (called directly in tests): there is then no
 // attempt count, nobody to heartbeat to and nothing that cancels.
 
+// Read from the SDK's store rather than through Context.current(), which throws outside an activity: the
+// error's stack trace cost 40 µs per mail where sends are called directly (bench: sending, profile).
 function current(): Context | null {
-  try {
-    return Context.current()
-  } catch {
-    return null
-  }
+  return asyncLocalStorage.getStore() ?? null
 }
 
 /** Which attempt of this activity is running: 1 on the first try (and outside Temporal). */

@@ -156,11 +156,20 @@ const WARM_UP = 100
 function countStatements(sql: Sql, into: Map<string, number>): { stop(): void } {
   const options = sql.options as { debug: boolean | ((connection: number, query: string) => void) }
   const before = options.debug
-  options.debug = (_connection, query) => {
-    const statement = query.replace(/\s+/g, ' ').trim().slice(0, 90)
-    into.set(statement, (into.get(statement) ?? 0) + 1)
+  // Counted by the text as sent and folded once at the end: folding each statement's whitespace as it
+  // went cost the product's side 0.1 ms of this process's CPU per mail (profile), which the raw side,
+  // sending no statements, never paid.
+  const raw = new Map<string, number>()
+  options.debug = (_connection, query) => void raw.set(query, (raw.get(query) ?? 0) + 1)
+  return {
+    stop: () => {
+      options.debug = before
+      for (const [query, n] of raw) {
+        const statement = query.replace(/\s+/g, ' ').trim().slice(0, 90)
+        into.set(statement, (into.get(statement) ?? 0) + n)
+      }
+    },
   }
-  return { stop: () => void (options.debug = before) }
 }
 const ROUNDS = 4
 
