@@ -9,8 +9,6 @@ import { createTestDatabase, type TestDatabase } from './database'
 import { APP_COMMAND, startProductProcess, WORKER_COMMAND, type ProductProcess } from './product-process'
 import { startTemporalCluster, type TemporalCluster } from './temporal-cluster'
 
-export { APP_COMMAND, startProductProcess, WORKER_COMMAND, type ProductProcess } from './product-process'
-
 // The production topology as separate processes, started with the commands and variables that
 // docker-compose.yml uses (test/unit/compose-topology.test.ts holds the two together): the app with
 // RUN_WORKER=false (API, dispatcher), worker processes (server/worker-main.ts), the real Temporal server

@@ -3,7 +3,7 @@ import { startBottleCrm, type BottleCrm } from '../helpers/bottlecrm'
 import { startCrmFaultProxy, type CrmFaultProxy } from '../helpers/crm-fault-proxy'
 import { connectCrm, syncNow as syncCrmNow } from '../helpers/crm-sync'
 import { startTestSystem, type TestSystem } from '../helpers/system'
-import { startProductProcess, WORKER_COMMAND, type ProductProcess } from '../helpers/topology'
+import { startProductProcess, WORKER_COMMAND, type ProductProcess } from '../helpers/product-process'
 import { artifact, launchChromium } from '../helpers/browser'
 
 // The sync under faults, against a real BottleCRM (tools/bottlecrm) behind a small fault-injecting proxy

@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { ROOT, TEMPORAL_START_COMMAND, TEMPORAL_TEST_ONLY_VARIABLES, TEMPORAL_VARIABLES } from '../helpers/temporal-cluster'
-import { APP_COMMAND, PRODUCT_FIXED_VALUES, PRODUCT_VARIABLES, WORKER_COMMAND } from '../helpers/topology'
+import { APP_COMMAND, WORKER_COMMAND } from '../helpers/product-process'
+import { PRODUCT_FIXED_VALUES, PRODUCT_VARIABLES } from '../helpers/topology'
 
 // No Docker engine runs here, so docker-compose.yml cannot be started in CI. What CI proves with the
 // production-topology tests holds for compose only if compose starts the same things: this test keeps the
