@@ -110,12 +110,14 @@ export async function historyOfClick(client: Client, workflowId: string): Promis
   const start = at(events[signalled]!)
   const steps: { event: string; afterSignalMs: number }[] = []
   let completed = false
+  let localActivity = false
   for (const event of events.slice(signalled)) {
-    if (completed && event.workflowTaskScheduledEventAttributes && steps.some((step) => step.event.endsWith('core_local_activity'))) break
+    if (completed && event.workflowTaskScheduledEventAttributes && localActivity) break
     completed ||= Boolean(event.workflowTaskCompletedEventAttributes)
     const kind = Object.keys(event).find((key) => key.endsWith('EventAttributes') && (event as Record<string, unknown>)[key]) ?? 'unknown'
     const activity = event.activityTaskScheduledEventAttributes?.activityType?.name
     const marker = event.markerRecordedEventAttributes?.markerName
+    localActivity ||= marker === 'core_local_activity'
     steps.push({ event: kind.replace(/EventAttributes$/, '') + (activity ? ` ${activity}` : marker ? ` ${marker}` : ''), afterSignalMs: at(event) - start })
     if (event.activityTaskStartedEventAttributes || event.activityTaskCompletedEventAttributes) break
   }
