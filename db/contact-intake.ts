@@ -80,9 +80,9 @@ export interface EventContactRow {
 
 /**
  * The account's contacts with these lower-case addresses, locked (in id order, so concurrent batches do not
- * deadlock). "No key update" is the lock the events' update of these contacts takes where it changes them
- * (it changes neither id nor address): it still keeps other batches, edits, moves and deletions of the contact out
- * until commit, but not the key-share locks of rows that merely reference the contact, above all the
+ * deadlock). "No key update" is the lock the events' update of these contacts takes where it changes
+ * them (it changes neither id nor address): it still keeps other batches, edits, moves and deletions of
+ * the contact out until commit, but not the key-share locks of rows that merely reference the contact, above all the
  * dispatcher scoring earlier events of the same contacts (contact_scores, score_changes,
  * contact_personas). With "for update" a batch waited for every scoring transaction holding one of its
  * contacts, and the scorings behind it for the batch.
@@ -116,23 +116,23 @@ export async function insertEventContacts(sql: ISql, accountId: string, rows: (E
 }
 
 /**
- * What an event's contact fields do to a known contact `c` from the row `v`: only the fields sent change,
- * attributes are merged, so nothing known is lost (a fragment for the single and the batch path).
+ * Known contacts take the fields their events sent: only the fields sent change, attributes are merged, so
+ * nothing known is lost (the statement for the single path, and a fragment of the batch path's one). A
+ * contact whose fields would not change is not written at all: a tracking feed repeats what it knows of a
+ * contact with every visit, and rewriting the row (a new row version, its trigger, its row-security check)
+ * cost more than the event itself.
  */
-export const eventFieldsOverKnown = (sql: Sql) => sql`
-  first_name = coalesce(v.first_name, c.first_name),
-  last_name = coalesce(v.last_name, c.last_name),
-  salutation = coalesce(v.salutation, c.salutation),
-  company = coalesce(v.company, c.company),
-  locale = coalesce(v.locale, c.locale),
-  attributes = c.attributes || coalesce(v.attributes, '{}'),
-  updated_at = now()`
-
-/** Known contacts take the fields their events sent (only those sent; attributes merged, so nothing known is lost). */
-export async function updateFromEvents(sql: ISql, rows: (EventContactFields & { id: string })[]): Promise<void> {
-  await (sql as Sql)`
-    update contacts c set ${eventFieldsOverKnown(sql as Sql)}
-    from jsonb_to_recordset(${(sql as Sql).json(rows as never)})
+export const updateKnownFromEvents = (sql: Sql, rows: (EventContactFields & { id: string })[]) => {
+  const after = sql`coalesce(v.first_name, c.first_name), coalesce(v.last_name, c.last_name), coalesce(v.salutation, c.salutation),
+    coalesce(v.company, c.company), coalesce(v.locale, c.locale), c.attributes || coalesce(v.attributes, '{}')`
+  return sql`
+    update contacts c set (first_name, last_name, salutation, company, locale, attributes) = (${after}), updated_at = now()
+    from jsonb_to_recordset(${sql.json(rows as never)})
       as v(id uuid, first_name text, last_name text, salutation text, company text, locale text, attributes jsonb)
-    where c.id = v.id`
+    where c.id = v.id and (c.first_name, c.last_name, c.salutation, c.company, c.locale, c.attributes) is distinct from (${after})`
+}
+
+/** Known contacts take the fields their events sent (updateKnownFromEvents). */
+export async function updateFromEvents(sql: ISql, rows: (EventContactFields & { id: string })[]): Promise<void> {
+  await updateKnownFromEvents(sql as Sql, rows)
 }

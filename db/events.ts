@@ -1,5 +1,5 @@
 import type { ISql, Sql } from 'postgres'
-import { eventFieldsOverKnown, type EventContactFields } from './contact-intake'
+import { updateKnownFromEvents, type EventContactFields } from './contact-intake'
 
 // Events (the table of migration 001): what contacts did, as the API, tracking and forms stored it. Here
 // the reads the events API needs to answer a resent event (one the client sent before under its own id).
@@ -59,10 +59,9 @@ export interface NewEventRow {
  * batch created first fails the statement with 23505, and the caller decides again), known ones take
  * the fields their events sent (only those sent; attributes merged), and the events inserted with
  * `received_at` a microsecond apart in batch order (the dispatcher hands a contact's events on in that
- * order). A known contact whose fields would not change is not written at all: a tracking feed repeats
- * what it knows of a contact with every visit, and rewriting the row (a new row version, its trigger, its
- * row-security check) cost more than the event itself. The contacts belong to db/contacts.ts; they are
- * written here because an event and its contact are stored together.
+ * order). A known contact whose fields would not change is not written (updateKnownFromEvents). The
+ * contacts belong to db/contacts.ts; they are written here because an event and its contact are stored
+ * together.
  */
 export async function storeEventsWithContacts(
   sql: ISql,
@@ -77,13 +76,7 @@ export async function storeEventsWithContacts(
       from jsonb_to_recordset(${s.json(batch.fresh as never)}) as v(id uuid, subsidiary_id uuid, email text, first_name text, last_name text, salutation text, company text, locale text, attributes jsonb)
       returning id
     ), known as (
-      update contacts c set ${eventFieldsOverKnown(s)}
-      from jsonb_to_recordset(${s.json(batch.known as never)})
-        as v(id uuid, first_name text, last_name text, salutation text, company text, locale text, attributes jsonb)
-      where c.id = v.id
-        and (c.first_name, c.last_name, c.salutation, c.company, c.locale, c.attributes)
-          is distinct from (coalesce(v.first_name, c.first_name), coalesce(v.last_name, c.last_name), coalesce(v.salutation, c.salutation),
-                            coalesce(v.company, c.company), coalesce(v.locale, c.locale), c.attributes || coalesce(v.attributes, '{}'))
+      ${updateKnownFromEvents(s, batch.known)}
       returning c.id
     )
     insert into events (id, account_id, contact_id, type, properties, occurred_at, received_at, source, client_id)

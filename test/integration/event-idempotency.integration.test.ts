@@ -139,7 +139,7 @@ describe('events API idempotency', () => {
     expect(stored.map((row) => row.page)).toEqual(['/a', '/b'])
   })
 
-  it('leaves a contact unwritten by a batch whose events say nothing new about it, and writes what is new', async () => {
+  it('leaves a contact unwritten by events that say nothing new about it, single or in a batch, and writes what is new', async () => {
     const contact = { email: 'stetig@unchanged.example', subsidiary: 'DE', firstName: 'Stefan', company: 'Stetig GmbH', attributes: { fleet: 2 } }
     expect((await post({ events: [{ type: 'visit', contact, properties: { page: '/1' } }] })).status).toBe(202)
     const read = async () => (await system.sql<{ first_name: string; attributes: Record<string, unknown>; updated_at: Date; version: string }[]>`
@@ -147,6 +147,7 @@ describe('events API idempotency', () => {
     const before = await read()
     // A tracking feed repeats what it knows of the contact with every visit.
     expect((await post({ events: [2, 3, 4].map((n) => ({ type: 'visit', contact, properties: { page: `/${n}` } })) })).status).toBe(202)
+    expect((await post({ type: 'visit', contact, properties: { page: '/4b' } })).status).toBe(202)
     const same = await read()
     expect(same.updated_at).toEqual(before.updated_at)
     expect(same.version).toBe(before.version)
@@ -155,7 +156,7 @@ describe('events API idempotency', () => {
     expect(changed.attributes).toEqual({ fleet: 2, plant: 'Ulm' })
     expect(changed.updated_at.getTime()).toBeGreaterThan(before.updated_at.getTime())
     const [stored] = await system.sql<{ n: number }[]>`select count(*)::int as n from events e join contacts c on c.id = e.contact_id where c.email = ${contact.email}`
-    expect(stored!.n).toBe(5)
+    expect(stored!.n).toBe(6)
   })
 
   it('stores concurrent batches about the same new addresses once each, and a batch resent while the first is in flight once', async () => {
