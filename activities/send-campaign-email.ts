@@ -136,7 +136,7 @@ export async function sendCampaignEmail(deps: MailDeps, input: SendCampaignEmail
   const mail = await deps.renderer.render({
     templateId: input.template,
     // The template versions the campaign version was published with, so a later edit does not change it.
-    templates: (await deps.templateStore?.setOf(input.accountId, recipient.template_refs)) ?? undefined,
+    templates: (await deps.templateStore?.setAt(input.accountId, { campaignVersionId: recipient.template_version_id, pins: recipient.template_pins, generation: recipient.template_generation })) ?? undefined,
     subsidiary: { code: recipient.subsidiary_code, locale: recipient.subsidiary_locale, name: recipient.subsidiary_name },
     contact: mailContactOf(recipient),
     variables: { event: recipient.trigger_properties ?? {}, ...(recipient.fair_id ? { fair: fairVariables(deps, input.contactId, recipient) } : {}) },

@@ -1,7 +1,6 @@
 import type { ISql, Sql } from 'postgres'
 import type { SendWindow } from '../engine/nodes/zoned-time'
 import { campaignFairJoin } from './fairs'
-import { versionRefsOf, type TemplateVersionRef } from './templates'
 
 // Enrolments (one contact's run through one campaign version) as the campaign's live view reads them,
 // with their contact, its subsidiary and the version number. `subsidiaries` are the codes the caller
@@ -96,7 +95,9 @@ export interface RecipientRow {
   time_zone: string | null
   subsidiary_time_zone: string | null
   template_pins: Record<string, number> | null
-  template_refs: TemplateVersionRef[]
+  /** The campaign version the enrolment runs, and the account's template generation (migration 044): templates/template-store.ts setAt keeps the versions they render with. */
+  template_version_id: string
+  template_generation: string
   /** A hard bounce (or soft bounces over the threshold) made the address undeliverable. */
   undeliverable: boolean
   earlier_status: string | null
@@ -117,9 +118,7 @@ export async function sendRecipient(sql: ISql, input: { enrolmentId: string; acc
            s.sender_name, s.sender_email, e.properties as trigger_properties,
            ca.status as campaign_status, a.frequency_cap_per_week, a.send_window, c.time_zone, s.time_zone as subsidiary_time_zone,
            cv.template_pins, m.status as earlier_status, m.reason as earlier_reason, c.undeliverable_at is not null as undeliverable,
-           -- The template versions the campaign version pins (templates/template-store.ts setOf), read here
-           -- rather than in a round trip of their own.
-           (select coalesce(json_agg(r), '[]') from (${versionRefsOf(sql as Sql, (sql as Sql)('en.account_id'), (sql as Sql)('cv.template_pins'))}) r) as template_refs,
+           en.version_id as template_version_id, coalesce(tg.generation, 0)::text as template_generation,
            f.id as fair_id, f.name as fair_name, f.place as fair_place, f.stand as fair_stand, f.starts_on as fair_starts_on, f.ends_on as fair_ends_on
     from enrolments en
     left join campaign_versions cv on cv.id = en.version_id
@@ -128,6 +127,7 @@ export async function sendRecipient(sql: ISql, input: { enrolmentId: string; acc
     join campaigns ca on ca.id = en.campaign_id
     join accounts a on a.id = en.account_id
     left join events e on e.id = en.trigger_event_id
+    left join template_generations tg on tg.account_id = en.account_id
     -- What an earlier attempt of this send left in the log, read in the same round trip.
     left join messages m on m.message_id = ${input.messageId}
     -- The fair the campaign invites to (or is the campaign of), for an invitation's {{ fair.bookingUrl }}.

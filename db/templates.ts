@@ -1,4 +1,4 @@
-import type { Fragment, Helper, Sql } from 'postgres'
+import type { Sql } from 'postgres'
 import type { TemplateKind } from '../templates/template-set'
 
 export interface TemplateVersionRow {
@@ -19,21 +19,17 @@ export type TemplatePins = Record<string, number>
 
 /**
  * The versions a render uses: for each template the pinned version if `pins` names it, else the newest.
- * Only ids: contents are immutable and cached by id (see templates/template-store.ts).
+ * Only ids: contents are immutable and cached by id (see templates/template-store.ts), and so are these
+ * refs, until the account's template generation moves (migration 044).
  */
 export async function versionRefs(sql: Sql, accountId: string, pins: TemplatePins | null): Promise<TemplateVersionRef[]> {
-  return sql<TemplateVersionRef[]>`${versionRefsOf(sql, sql`${accountId}::uuid`, sql`${pins ? sql.json(pins) : null}::jsonb`)}`
-}
-
-/**
- * versionRefs as a fragment over SQL expressions for the account and the pins, so a query that already
- * reads the campaign version (db/enrolments.ts sendRecipient) takes its refs in the same round trip.
- */
-export const versionRefsOf = (sql: Sql, account: Fragment | Helper<string, []>, pins: Fragment | Helper<string, []>) => sql`
+  const pinned = sql`${pins ? sql.json(pins) : null}::jsonb`
+  return sql<TemplateVersionRef[]>`
     select distinct on (kind, key) id, kind, key, version from template_versions
-    where account_id = ${account}
-      and (${pins} ->> (kind || ':' || key) is null or version = (${pins} ->> (kind || ':' || key))::int)
+    where account_id = ${accountId}
+      and (${pinned} ->> (kind || ':' || key) is null or version = (${pinned} ->> (kind || ':' || key))::int)
     order by kind, key, version desc`
+}
 
 export async function versionContents(sql: Sql, ids: string[]): Promise<{ id: string; content: unknown }[]> {
   if (!ids.length) return []

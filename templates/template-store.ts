@@ -8,8 +8,13 @@ export interface TemplateStore {
    * null when the account has no templates in the database (then the built-in files apply).
    */
   set(accountId: string, pins: TemplatePins | null): Promise<TemplateSet | null>
-  /** The same from the versions' refs a caller read already (db/templates.ts versionRefsOf). */
-  setOf(accountId: string, refs: TemplateVersionRef[]): Promise<TemplateSet | null>
+  /**
+   * The same for a campaign version's pins at the account's template generation (migration 044), as a
+   * send read them with its recipient (db/enrolments.ts sendRecipient). The versions are taken once per
+   * campaign version and generation, not for every mail; a save anywhere in the account moves the
+   * generation, so the next send takes them again.
+   */
+  setAt(accountId: string, at: { campaignVersionId: string; pins: TemplatePins | null; generation: string }): Promise<TemplateSet | null>
   /** The newest version of every template: what a publish pins. */
   latestPins(accountId: string): Promise<TemplatePins>
   /** Loads the built-in templates into the account (idempotent). */
@@ -26,6 +31,8 @@ const SET_CACHE_LIMIT = 200
 export function createTemplateStore(sql: Sql, options: { /** The app's public URL, once known: self-hosted fonts are served under it. */ publicUrl?: () => string | undefined } = {}): TemplateStore {
   const contents = new Map<string, unknown>()
   const sets = new Map<string, TemplateSet>()
+  // The sends of one campaign step arriving at once share one read of the versions.
+  const atGeneration = new Map<string, Promise<TemplateSet | null>>()
 
   async function setOf(accountId: string, refs: TemplateVersionRef[]): Promise<TemplateSet | null> {
     if (!refs.length) return null
@@ -47,9 +54,22 @@ export function createTemplateStore(sql: Sql, options: { /** The app's public UR
     return set
   }
 
+  function setAt(accountId: string, at: { campaignVersionId: string; pins: TemplatePins | null; generation: string }): Promise<TemplateSet | null> {
+    const key = `${options.publicUrl?.() ?? ''}|${accountId}|${at.campaignVersionId}|${at.generation}`
+    let set = atGeneration.get(key)
+    if (!set) {
+      set = versionRefs(sql, accountId, at.pins).then((refs) => setOf(accountId, refs))
+      // A failed read is not kept: the next send reads again.
+      set.catch(() => atGeneration.delete(key))
+      if (atGeneration.size >= SET_CACHE_LIMIT) atGeneration.delete(atGeneration.keys().next().value!)
+      atGeneration.set(key, set)
+    }
+    return set
+  }
+
   return {
     set: async (accountId, pins) => setOf(accountId, await versionRefs(sql, accountId, pins)),
-    setOf,
+    setAt,
     latestPins: (accountId) => latestPins(sql, accountId),
     seed: (accountId, builtIn) =>
       seedBuiltInTemplates(

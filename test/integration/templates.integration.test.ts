@@ -238,6 +238,29 @@ describe('published campaigns pin template versions', () => {
     expect(published.status, JSON.stringify(published.body)).toBe(201)
     expect(await sendWelcome('lukas.weber@weber-kunststoff.example')).toBe('Neu: Ihr Hydraulikaggregat ist da')
   })
+
+  it('a version that pins no templates (published before pins existed) sends the newest, from the first send after a save', async () => {
+    // The worker keeps a campaign version's template versions between sends (templates/template-store.ts
+    // setAt); a save must reach the very next mail of a version that does not pin that template.
+    const [live] = await system.sql`select account_id, graph, version from campaign_versions where id = (select live_version_id from campaigns where id = ${campaignId})`
+    const [unpinned] = await system.sql`
+      insert into campaign_versions (account_id, campaign_id, version, graph, published_by, template_pins)
+      values (${live!.account_id}, ${campaignId}, ${live!.version + 100}, ${live!.graph}, 'before-pins@kessler.example', null) returning id`
+    const send = async (email: string) => {
+      const [contactRow] = await system.sql`select id from contacts where email = ${email}`
+      await system.sql`update enrolments set status = 'exited' where contact_id = ${contactRow!.id}`
+      const [row] = await system.sql`
+        insert into enrolments (account_id, campaign_id, version_id, contact_id, workflow_id)
+        values (${live!.account_id}, ${campaignId}, ${unpinned!.id}, ${contactRow!.id}, ${randomUUID()}) returning id`
+      const outcome = await sendCampaignEmail(deps, { enrolmentId: row!.id, accountId: live!.account_id, campaignId, versionId: unpinned!.id, contactId: contactRow!.id, nodeId: 'welcome', visit: 1, template: 'onboarding-welcome' })
+      expect(outcome.outcome).toBe('sent')
+      return system.sink!.mails().find((mail) => mail.messageId === (outcome as { messageId: string }).messageId)!.subject
+    }
+    const mail = await latest('mails', 'onboarding-welcome')
+    expect(await send('jonas.becker@becker-maschinenbau.example')).not.toMatch(/^Wartung/)
+    expect((await save('mails', 'onboarding-welcome', { ...mail.content, subject: { ...mail.content.subject, de: 'Wartung für Ihr {{ event.product | default: t.productFallback }}' } })).status).toBe(201)
+    expect(await send('anna.schmidt@schmidt-pressen.example')).toBe('Wartung für Ihr Hydraulikaggregat')
+  })
 })
 
 describe('publish validation', () => {
