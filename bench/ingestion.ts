@@ -5,7 +5,7 @@ import express, { json } from 'express'
 import type { Sql } from 'postgres'
 import type { BenchSystem, Cleanup } from './infra'
 import { cpuProfiler } from './cpu-account'
-import { cpuMeter, describeCpu, inFlight, now, percentile, perSecond, pollUntil } from './measure'
+import { cpuMeter, describeCpu, inFlight, now, percentile, perSecond, pollUntil, type CpuByProcess } from './measure'
 
 // Event ingestion: POST /api/events on the product's app (bearer token, validation, the event and its
 // contact committed before the 202, the dispatcher kicked) against a bare express endpoint that parses the
@@ -22,10 +22,19 @@ export interface IngestionOptions {
   contacts: number
   /** Events per batch request in the batch part (100 and 500). */
   batchSizes?: number[]
-  /** Events posted per side and batch size in the batch part (10,000: 20 requests of 500 are too few to time). */
+  /**
+   * Events posted per side, batch size and round in the batch part (10,000: 20 requests of 500 are too few to
+   * time, and the product's timed part should span its report folder's 1 s tick, so that it pays for folding
+   * its events as it would under sustained load rather than leaving most of that for after).
+   */
   batchEvents?: number
   /** Batch requests in flight (4). */
   batchConcurrency?: number
+  /**
+   * Rounds each batch size is timed in, the sides taking turns (3): a slow spell of the machine (the report
+   * folder's tick, autovacuum, the other benchmarks' leftovers) then falls on every side, not on one.
+   */
+  batchRounds?: number
   /** A folder for a CPU profile of this process while each batch size's product side is timed (bench/profile-summary.ts). */
   cpuProfile?: string
   log: (message: string) => void
@@ -147,56 +156,80 @@ async function driveBatches(sender: BatchSender, count: number, offset: number, 
   return { ms: now() - began, errors, firstError }
 }
 
-async function measureBatches(
-  label: string,
+/** One side's timed part in one round of a batch size. */
+interface BatchRound {
+  ms: number
+  count: number
+  errors: number
+  firstError?: string
+  acknowledged: number
+  latencies: number[]
+  cpuBusy: number
+  cpu: CpuByProcess
+  load: { before: number; after: number }
+  dispatchedMeanwhile?: number
+}
+
+async function timeBatchRound(
   sender: BatchSender,
-  url: string,
   options: IngestionOptions,
   run: string,
   size: number,
   concurrency: number,
   settle: () => Promise<void>,
+  round: { offset: number; count: number },
   dispatchedSoFar?: () => Promise<number>,
   profileName?: string,
-): Promise<IngestionFigures> {
-  // Offsets beyond the single-event part's, so every batch event has an id of its own.
-  const offset = WARMUP + options.events
-  const count = options.batchEvents ?? 10_000
-  options.log(`ingestion: ${label}: ${WARMUP} warm-up events, then ${count} in batches of ${size}, ${concurrency} batches in flight`)
-  const warmup = await driveBatches(sender, WARMUP, offset, size, concurrency, options, run, null)
-  // Both sides start with the dispatcher idle: what it still had to hand on from an earlier part (thousands
-  // of events, at a few hundred per second) would take the measured side's CPU and Postgres.
+): Promise<BatchRound> {
+  const warmup = await driveBatches(sender, WARMUP, round.offset, size, concurrency, options, run, null)
+  // Both sides start with the dispatcher and the report folder idle: what they still had to do from an
+  // earlier part or side (thousands of events, at a few hundred per second) would take the measured side's
+  // CPU and Postgres.
   await settle()
   const latencies: number[] = []
-  const cpu = cpuMeter()
-  const load = loadavg()[0]!
+  const meter = cpuMeter()
+  const before = loadavg()[0]!
   const dispatchedBefore = await dispatchedSoFar?.()
   const profiler = cpuProfiler(profileName && options.cpuProfile)
   await profiler.start()
   await profiler.resume()
-  const { ms, errors, firstError } = await driveBatches(sender, count, offset + WARMUP, size, concurrency, options, run, latencies)
-  const cpuBusy = cpu.busy()
-  const cpuByProcess = cpu.byProcess()
+  const { ms, errors, firstError } = await driveBatches(sender, round.count, round.offset + WARMUP, size, concurrency, options, run, latencies)
+  const cpuBusy = meter.busy()
+  const cpu = meter.byProcess()
   await profiler.pause(profileName ?? '')
   profiler.stop()
-  options.log(`ingestion: ${label}: ${describeCpu(cpuByProcess, count / 100, '100 events')} (Node: this process, the app and the load together)`)
   const dispatchedMeanwhile = dispatchedBefore === undefined ? undefined : (await dispatchedSoFar!()) - dispatchedBefore
+  return { ms, count: round.count, errors, firstError, acknowledged: WARMUP - warmup.errors + round.count - errors, latencies, cpuBusy, cpu, load: { before, after: loadavg()[0]! }, dispatchedMeanwhile }
+}
+
+/** A side's figures over all its rounds: its events over its summed timed time, latencies and CPU pooled. */
+function batchFigures(label: string, url: string, rounds: BatchRound[], options: IngestionOptions): IngestionFigures {
+  const sum = (of: (r: BatchRound) => number) => rounds.reduce((total, r) => total + of(r), 0)
+  const ms = sum((r) => r.ms)
+  const count = sum((r) => r.count)
+  const errors = sum((r) => r.errors)
+  const latencies = rounds.flatMap((r) => r.latencies)
+  const cpu = { temporalMs: sum((r) => r.cpu.temporalMs), postgresMs: sum((r) => r.cpu.postgresMs), nodeMs: sum((r) => r.cpu.nodeMs), otherMs: sum((r) => r.cpu.otherMs) }
+  const dispatched = rounds.every((r) => r.dispatchedMeanwhile === undefined) ? undefined : sum((r) => r.dispatchedMeanwhile ?? 0)
+  options.log(`ingestion: ${label}: ${describeCpu(cpu, count / 100, '100 events')} (Node: this process, the app and the load together)`)
+  const firstError = rounds.find((r) => r.firstError)?.firstError
   if (firstError) options.log(`ingestion: ${label}: ${errors} event(s) not acknowledged, the first failed batch with ${firstError}`)
   const figures = {
     url,
     requests: latencies.length,
-    acknowledged: WARMUP - warmup.errors + count - errors,
+    acknowledged: sum((r) => r.acknowledged),
     ms,
     eventsPerSecond: perSecond(count, ms),
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     errors,
-    cpuBusy,
-    load: { before: load, after: loadavg()[0]! },
-    dispatchedMeanwhile,
+    cpuBusy: Math.round((sum((r) => r.cpuBusy * r.ms) / ms) * 100) / 100,
+    load: { before: rounds[0]!.load.before, after: rounds.at(-1)!.load.after },
+    dispatchedMeanwhile: dispatched,
   }
-  const meanwhile = dispatchedMeanwhile === undefined ? '' : `, its dispatcher handed on ${dispatchedMeanwhile} events meanwhile`
-  options.log(`ingestion: ${label}: ${figures.eventsPerSecond.toFixed(0)} events/s, p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms per batch${meanwhile} (load ${load.toFixed(1)} → ${figures.load.after.toFixed(1)})`)
+  const perRound = rounds.map((r) => perSecond(r.count, r.ms).toFixed(0)).join(', ')
+  const meanwhile = dispatched === undefined ? '' : `, its dispatcher handed on ${dispatched} events meanwhile`
+  options.log(`ingestion: ${label}: ${figures.eventsPerSecond.toFixed(0)} events/s (rounds: ${perRound}), p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms per batch${meanwhile} (load ${figures.load.before.toFixed(1)} → ${figures.load.after.toFixed(1)})`)
   return figures
 }
 
@@ -268,21 +301,51 @@ export async function runIngestion(bench: BenchSystem, options: IngestionOptions
     const { sql } = bench.system
     const [home] = await sql<{ id: string; subsidiary_id: string }[]>`
       select a.id, s.id as subsidiary_id from accounts a join subsidiaries s on s.account_id = a.id and s.code = 'DE' where a.id = ${bench.system.demoAccountId!}`
-    const undispatched = async () =>
-      (await sql<{ n: number }[]>`select count(*)::int as n from events where dispatched_at is null and dispatch_error is null`)[0]!.n
+    // What the dispatcher still has to hand on, and what the report folder still has to fold: the raw side's
+    // rows go through the product's event trigger too, so without the wait the product side's timed part
+    // folded the raw side's 10,000 events as well as its own.
+    // An autovacuum worker on the events the rounds before stored is waited for too (bench/infra.ts waitForBackgroundWork).
+    const pending = async () =>
+      (await sql<{ events: number; deltas: number; vacuums: number }[]>`
+        select (select count(*)::int from events where dispatched_at is null and dispatch_error is null) as events,
+               (select count(*)::int from report_deltas) as deltas,
+               (select count(*)::int from pg_stat_activity where datname = current_database() and backend_type = 'autovacuum worker') as vacuums`)[0]!
     const settle = async () => {
-      const waited = await pollUntil({ read: undispatched, done: (n) => n === 0, describe: (n) => `ingestion: waiting for the dispatcher to hand on ${n} earlier events`, log: options.log, intervalMs: 250, maxPolls: 480, reportMs: 10_000 })
-      if (!waited.finished) options.log(`ingestion: the dispatcher still has ${waited.value} events to hand on; measuring anyway`)
+      const waited = await pollUntil({
+        read: pending,
+        done: (p) => p.events === 0 && p.deltas === 0 && p.vacuums === 0,
+        describe: (p) => `ingestion: waiting for the dispatcher to hand on ${p.events} earlier events, the folder to fold ${p.deltas} report deltas and ${p.vacuums} autovacuum workers`,
+        log: options.log,
+        intervalMs: 250,
+        maxPolls: 480,
+        reportMs: 10_000,
+      })
+      if (!waited.finished) options.log(`ingestion: ${waited.value.events} events still to hand on, ${waited.value.deltas} deltas to fold, ${waited.value.vacuums} autovacuum workers; measuring anyway`)
     }
     const dispatchedSoFar = async () =>
       (await sql<{ n: number }[]>`select count(*)::int as n from events where dispatched_at is not null and (client_id is null or client_id not like 'raw-%')`)[0]!.n
     const batches: BatchIngestionResult[] = []
+    const rounds = options.batchRounds ?? 3
+    const perRound = options.batchEvents ?? 10_000
     for (const size of options.batchSizes ?? [100, 500]) {
       const productUrl = `${bench.baseUrl}/api/events`
-      const rawBatch = await measureBatches('bare express, batches', postBatch(`http://127.0.0.1:${port}/batch`, {}), `http://127.0.0.1:${port}/batch`, options, run, size, batchConcurrency, settle)
-      const rawPostgres = await measureBatches('postgres.js bulk insert, batches', bulkInsertBatch(sql, home!.id, home!.subsidiary_id), 'postgres.js', options, run, size, batchConcurrency, settle)
-      // The product's dispatcher stays on (it is the product): what it hands on while the side is timed is counted and shown.
-      const productBatch = await measureBatches('product POST /api/events, batches', postBatch(productUrl, { authorization: `Bearer ${bench.token}` }), productUrl, options, run, size, batchConcurrency, settle, dispatchedSoFar, `ingestion-batches-${size}`)
+      const expressUrl = `http://127.0.0.1:${port}/batch`
+      const sides = [
+        { label: 'bare express, batches', url: expressUrl, sender: postBatch(expressUrl, {}), rounds: [] as BatchRound[] },
+        { label: 'postgres.js bulk insert, batches', url: 'postgres.js', sender: bulkInsertBatch(sql, home!.id, home!.subsidiary_id), rounds: [] as BatchRound[] },
+        // The product's dispatcher stays on (it is the product): what it hands on while the side is timed is counted and shown.
+        { label: 'product POST /api/events, batches', url: productUrl, sender: postBatch(productUrl, { authorization: `Bearer ${bench.token}` }), rounds: [] as BatchRound[], product: true },
+      ]
+      options.log(`ingestion: batches of ${size}: ${rounds} rounds of ${WARMUP} warm-up events and ${perRound} timed per side, ${batchConcurrency} batches in flight, the sides taking turns`)
+      for (let r = 0; r < rounds; r++) {
+        // Offsets beyond the single-event part's and the earlier rounds', so every batch event has an id of its own.
+        const round = { offset: WARMUP + options.events + r * (WARMUP + perRound), count: perRound }
+        for (const side of sides) {
+          side.rounds.push(await timeBatchRound(side.sender, options, run, size, batchConcurrency, settle, round, side.product ? dispatchedSoFar : undefined, side.product ? `ingestion-batches-${size}-round${r + 1}` : undefined))
+        }
+        options.log(`ingestion: batches of ${size}, round ${r + 1} of ${rounds}: ${sides.map((side) => `${side.label.split(',')[0]} ${perSecond(perRound, side.rounds.at(-1)!.ms).toFixed(0)}`).join(', ')} events/s`)
+      }
+      const [rawBatch, rawPostgres, productBatch] = sides.map((side) => batchFigures(side.label, side.url, side.rounds, options)) as [IngestionFigures, IngestionFigures, IngestionFigures]
       const ratioOf = (base: IngestionFigures) => ({ throughput: productBatch.eventsPerSecond / base.eventsPerSecond, p50: productBatch.p50Ms / base.p50Ms, p99: productBatch.p99Ms / base.p99Ms })
       batches.push({ batchSize: size, concurrency: batchConcurrency, raw: rawBatch, rawPostgres, product: productBatch, ratio: ratioOf(rawBatch), ratioPostgres: ratioOf(rawPostgres), overSingle: productBatch.eventsPerSecond / product.eventsPerSecond })
     }

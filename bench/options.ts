@@ -18,6 +18,7 @@ export interface BenchOptions {
   events: number
   /** Ingestion: events per side and batch size in the batch part. */
   batchEvents: number
+  batchRounds: number
   eventConcurrency: number
   handoverContacts: number
   handoverConcurrency: number
@@ -57,7 +58,8 @@ export const USAGE = `npm run bench -- [options]
   --mjml-recipients N   rendering: recipients compiled by raw mjml2html (300)
   --template ID         rendering: mail template (onboarding-welcome)
   --events N            ingestion: events posted singly to each endpoint after 200 warm-up requests (3000)
-  --batch-events N      ingestion: events posted per side in batches of 100 and again of 500 (10000)
+  --batch-events N      ingestion: events posted per side and round in batches of 100 and again of 500 (10000)
+  --batch-rounds N      ingestion: rounds per batch size, the sides taking turns (3)
   --event-concurrency N ingestion: requests in flight (16)
   --handover-contacts N  handover: leads driven across the threshold, one handover mail each (100)
   --handover-concurrency N handover: leads in flight (4)
@@ -111,6 +113,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     template: 'onboarding-welcome',
     events: 3_000,
     batchEvents: 10_000,
+    batchRounds: 3,
     eventConcurrency: 16,
     handoverContacts: 100,
     handoverConcurrency: 4,
@@ -188,6 +191,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         break
       case '--batch-events':
         options.batchEvents = positive(flag, value())
+        break
+      case '--batch-rounds':
+        options.batchRounds = positive(flag, value())
         break
       case '--event-concurrency':
         options.eventConcurrency = positive(flag, value())

@@ -174,7 +174,7 @@ async function main(): Promise<number> {
         if (wants('ingestion')) {
           const system = bench
           results.ingestion = await measured('ingestion', () =>
-            runIngestion(system, { events: options.events, batchEvents: options.batchEvents, concurrency: options.eventConcurrency, contacts: 500, cpuProfile: options.cpuProfile, log, cleanup }),
+            runIngestion(system, { events: options.events, batchEvents: options.batchEvents, batchRounds: options.batchRounds, concurrency: options.eventConcurrency, contacts: 500, cpuProfile: options.cpuProfile, log, cleanup }),
           )
         }
         if (wants('designer')) {

@@ -50,7 +50,12 @@ export async function startTemporalDevServer(options: { cli?: string; port: numb
   const cli = findTemporalCli(options.cli)
   if (!cli) throw new Error(TEMPORAL_CLI_HELP)
   if (options.dbFile) await mkdir(dirname(options.dbFile), { recursive: true })
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--log-level', 'error', '--namespace', 'default']
+  // The HTTP API and metrics ports are named too: left to the CLI, it picks a port that is free at that
+  // moment, which was once the gRPC port it had not bound yet ("bind: address already in use", a benchmark
+  // run on 5 December).
+  const taken = new Set([options.port, options.uiPort])
+  const [httpPort, metricsPort] = [await freePortBesides(taken), await freePortBesides(taken)]
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort), '--log-level', 'error', '--namespace', 'default']
   for (const key of ENROLMENT_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`)
   if (options.dbFile) args.push('--db-filename', options.dbFile)
   if (options.uiPort) args.push('--ui-port', String(options.uiPort))
@@ -98,6 +103,17 @@ export async function startTemporalDevServer(options: { cli?: string; port: numb
 }
 
 /** A TCP port free right now on loopback, for the Temporal dev server, which cannot pick its own. */
+/** A free port not among `taken`, which it joins. */
+async function freePortBesides(taken: Set<number | undefined>): Promise<number> {
+  for (;;) {
+    const port = await freePort()
+    if (!taken.has(port)) {
+      taken.add(port)
+      return port
+    }
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
