@@ -119,5 +119,9 @@ describe('the event catalogue', () => {
     // The events whose insert writes a reporting delta (a row trigger in 021, a statement trigger since 033).
     const folded = latestSqlList('insert into report_deltas (fact, source_id, machine)', /\b(?:new|n)\.type in \(([^)]*)\)/)
     expect(new Set(folded)).toEqual(new Set([...ATTRIBUTION_EVENT_TYPES, ...MAIL_STATISTIC_EVENT_TYPES]))
+    // The website events the fold takes a run at a time (046): touches only, never a mail statistic, so every
+    // credited event that is not also a mail's is among them, and none that is.
+    const inRuns = latestSqlList('function report_fold(max_rows int)', /d\.event_type in \(([^)]*)\)/)
+    expect(new Set(inRuns)).toEqual(new Set(ATTRIBUTION_EVENT_TYPES.filter((type) => !MAIL_STATISTIC_EVENT_TYPES.includes(type))))
   })
 })
