@@ -184,6 +184,7 @@ export async function startSystem(config: Config, options: SystemOptions = {}): 
         connection: workerConnection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
+        cachedWorkflows: config.workerCachedWorkflows,
         activities: createActivities({
           sql,
           mailer,

@@ -35,6 +35,7 @@ const worker = await createCampaignWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
+  cachedWorkflows: config.workerCachedWorkflows,
   activities: createActivities({
     sql,
     mailer: createMailTransport(config.smtpUrl!),
