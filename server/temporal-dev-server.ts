@@ -103,17 +103,6 @@ export async function startTemporalDevServer(options: { cli?: string; port: numb
 }
 
 /** A TCP port free right now on loopback, for the Temporal dev server, which cannot pick its own. */
-/** A free port not among `taken`, which it joins. */
-async function freePortBesides(taken: Set<number | undefined>): Promise<number> {
-  for (;;) {
-    const port = await freePort()
-    if (!taken.has(port)) {
-      taken.add(port)
-      return port
-    }
-  }
-}
-
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
@@ -123,4 +112,15 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
+}
+
+/** A free port not among `taken`, which it joins. */
+async function freePortBesides(taken: Set<number | undefined>): Promise<number> {
+  for (;;) {
+    const port = await freePort()
+    if (!taken.has(port)) {
+      taken.add(port)
+      return port
+    }
+  }
 }
