@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import postgres from 'postgres'
+import postgres, { type Sql } from 'postgres'
 import { issueApiKey } from '../people/api-keys'
 import type { CampaignWorkflowBundle } from '../server/campaign-worker'
 import { loadConfig } from '../server/config'
@@ -201,18 +201,20 @@ async function startWorkerProcess(name: string, env: Record<string, string>, cle
  * against 1.5-1.9 in runs after only one of them and in every set run since this (docs/benchmarks.md,
  * session 13).
  */
+/** The product's background work still to do: report deltas to fold, events to hand on, autovacuum workers at work. */
+export async function pendingBackgroundWork(sql: Sql): Promise<{ deltas: number; events: number; vacuums: number }> {
+  const [row] = await sql<{ deltas: number; events: number; vacuums: number }[]>`
+    select (select count(*)::int from report_deltas) as deltas,
+           (select count(*)::int from events where dispatched_at is null and dispatch_error is null) as events,
+           (select count(*)::int from pg_stat_activity where datname = current_database() and backend_type = 'autovacuum worker') as vacuums`
+  return row!
+}
+
 export async function waitForBackgroundWork(bench: BenchSystem, log: (message: string) => void): Promise<void> {
   const { sql } = bench.system
   const began = now()
-  const pending = async () => {
-    const [row] = await sql<{ deltas: number; events: number; vacuums: number }[]>`
-      select (select count(*)::int from report_deltas) as deltas,
-             (select count(*)::int from events where dispatched_at is null and dispatch_error is null) as events,
-             (select count(*)::int from pg_stat_activity where datname = current_database() and backend_type = 'autovacuum worker') as vacuums`
-    return row!
-  }
   const waited = await pollUntil({
-    read: pending,
+    read: () => pendingBackgroundWork(sql),
     done: (p) => p.deltas === 0 && p.events === 0 && p.vacuums === 0,
     describe: (p) => `waiting for earlier background work: ${p.deltas} report deltas to fold, ${p.events} events to hand on, ${p.vacuums} autovacuum workers at work`,
     log,

@@ -3,7 +3,7 @@ import { loadavg } from 'node:os'
 import type { Server } from 'node:http'
 import express, { json } from 'express'
 import type { Sql } from 'postgres'
-import type { BenchSystem, Cleanup } from './infra'
+import { pendingBackgroundWork, type BenchSystem, type Cleanup } from './infra'
 import { cpuProfiler } from './cpu-account'
 import { cpuMeter, describeCpu, inFlight, now, percentile, perSecond, pollUntil, type CpuByProcess } from './measure'
 
@@ -301,18 +301,12 @@ export async function runIngestion(bench: BenchSystem, options: IngestionOptions
     const { sql } = bench.system
     const [home] = await sql<{ id: string; subsidiary_id: string }[]>`
       select a.id, s.id as subsidiary_id from accounts a join subsidiaries s on s.account_id = a.id and s.code = 'DE' where a.id = ${bench.system.demoAccountId!}`
-    // What the dispatcher still has to hand on, and what the report folder still has to fold: the raw side's
-    // rows go through the product's event trigger too, so without the wait the product side's timed part
-    // folded the raw side's 10,000 events as well as its own.
-    // An autovacuum worker on the events the rounds before stored is waited for too (bench/infra.ts waitForBackgroundWork).
-    const pending = async () =>
-      (await sql<{ events: number; deltas: number; vacuums: number }[]>`
-        select (select count(*)::int from events where dispatched_at is null and dispatch_error is null) as events,
-               (select count(*)::int from report_deltas) as deltas,
-               (select count(*)::int from pg_stat_activity where datname = current_database() and backend_type = 'autovacuum worker') as vacuums`)[0]!
+    // What the dispatcher still has to hand on, what the report folder still has to fold and autovacuum at
+    // work: the raw side's rows go through the product's event trigger too, so without the wait the product
+    // side's timed part folded the raw side's 10,000 events as well as its own.
     const settle = async () => {
       const waited = await pollUntil({
-        read: pending,
+        read: () => pendingBackgroundWork(sql),
         done: (p) => p.events === 0 && p.deltas === 0 && p.vacuums === 0,
         describe: (p) => `ingestion: waiting for the dispatcher to hand on ${p.events} earlier events, the folder to fold ${p.deltas} report deltas and ${p.vacuums} autovacuum workers`,
         log: options.log,
