@@ -33,7 +33,7 @@ export interface CampaignWorkerOptions {
   taskQueue: string
   activities: CampaignActivities
   workflowBundle?: CampaignWorkflowBundle
-  /** Workflows kept in memory between their tasks (WORKER_CACHED_WORKFLOWS; below). */
+  /** Workflows kept in memory between their tasks (WORKER_CACHED_WORKFLOWS); unset: 500, see below. */
   cachedWorkflows?: number
 }
 

@@ -40,8 +40,8 @@ const schema = z.object({
   MAIL_DOMAIN: z.string().default('kessler-hydraulik.example'),
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  // Enrolments a worker keeps in memory between their workflow tasks (server/campaign-worker.ts).
-  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(500),
+  // Workflows a worker keeps in memory between their tasks; unset: server/campaign-worker.ts's default and its reasons.
+  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).optional(),
   // A workflow bundle built ahead (npm run build:workflows), so a (re)started worker polls at once instead of bundling for seconds.
   WORKFLOW_BUNDLE: z.string().optional(),
   // Machine-click heuristics (README "Machine opens and scanner clicks"); "off" disables one.
@@ -90,8 +90,8 @@ export interface Config {
   mailDomain: string
   seedDemo: boolean
   runWorker: boolean
-  /** Workflows a worker keeps in memory between their tasks (server/campaign-worker.ts). */
-  workerCachedWorkflows: number
+  /** Workflows a worker keeps in memory between their tasks; unset: server/campaign-worker.ts's default. */
+  workerCachedWorkflows?: number
   /** Records per page of a CRM sync. */
   crmPageSize: number
   /** Path of a prebuilt workflow bundle (server/build-workflow-bundle.ts); unset: bundled at worker start. */
